@@ -1,0 +1,111 @@
+//! Typed configuration, read once from the environment at start-up.
+//! This is the only module that reads environment variables.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// Everything the server takes from its environment.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// `DATABASE_URL`: `sqlite://file.db` or `postgres://…`.
+    pub database_url: String,
+    /// `BIND`: the address to listen on.
+    pub bind: SocketAddr,
+    /// `JWT_SECRET`; `None` means a random per-process secret is generated.
+    pub jwt_secret: Option<String>,
+    /// `SMTP_URL`: where mail goes; `None` writes `.eml` files into `mail_dir`.
+    pub smtp_url: Option<String>,
+    /// `MAIL_DIR`: directory for `.eml` files when no SMTP server is configured.
+    pub mail_dir: PathBuf,
+    /// `ADMIN_EMAIL` and `ADMIN_PASSWORD`: the bootstrap administrator.
+    pub admin: Option<AdminBootstrap>,
+    /// How long an issued token stays valid.
+    pub token_ttl: Duration,
+}
+
+#[derive(Clone, Debug)]
+pub struct AdminBootstrap {
+    pub email: String,
+    pub password: String,
+}
+
+/// The default database: a SQLite file in the working directory, created on first start.
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://kilpailutus.db?mode=rwc";
+pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("BIND must be an address such as 127.0.0.1:8080, got {0:?}")]
+    Bind(String),
+    #[error("ADMIN_EMAIL and ADMIN_PASSWORD must be set together")]
+    AdminPair,
+}
+
+impl Config {
+    /// Reads the process environment.
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_lookup(|key| std::env::var(key).ok().filter(|v| !v.trim().is_empty()))
+    }
+
+    /// Builds the configuration from any key lookup (the environment, or a map in tests).
+    pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let bind_text = get("BIND").unwrap_or_else(|| DEFAULT_BIND.to_owned());
+        let bind = bind_text
+            .parse()
+            .map_err(|_| ConfigError::Bind(bind_text.clone()))?;
+        let admin = match (get("ADMIN_EMAIL"), get("ADMIN_PASSWORD")) {
+            (Some(email), Some(password)) => Some(AdminBootstrap { email, password }),
+            (None, None) => None,
+            _ => return Err(ConfigError::AdminPair),
+        };
+        Ok(Config {
+            database_url: get("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned()),
+            bind,
+            jwt_secret: get("JWT_SECRET"),
+            smtp_url: get("SMTP_URL"),
+            mail_dir: PathBuf::from(get("MAIL_DIR").unwrap_or_else(|| "./mail".to_owned())),
+            admin,
+            token_ttl: Duration::from_secs(12 * 3600),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn lookup(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+        let map: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        move |k| map.get(k).cloned()
+    }
+
+    #[test]
+    fn defaults_need_no_environment() {
+        let c = Config::from_lookup(lookup(&[])).unwrap();
+        assert_eq!(c.database_url, DEFAULT_DATABASE_URL);
+        assert_eq!(c.bind.to_string(), DEFAULT_BIND);
+        assert!(c.jwt_secret.is_none() && c.admin.is_none() && c.smtp_url.is_none());
+        assert_eq!(c.mail_dir, PathBuf::from("./mail"));
+    }
+
+    #[test]
+    fn a_bad_bind_address_is_refused() {
+        assert!(matches!(
+            Config::from_lookup(lookup(&[("BIND", "nowhere")])),
+            Err(ConfigError::Bind(_))
+        ));
+    }
+
+    #[test]
+    fn admin_email_without_password_is_refused() {
+        assert!(matches!(
+            Config::from_lookup(lookup(&[("ADMIN_EMAIL", "a@b.fi")])),
+            Err(ConfigError::AdminPair)
+        ));
+    }
+}

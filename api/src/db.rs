@@ -1,0 +1,103 @@
+//! Connecting to SQLite or PostgreSQL, and the unit of work every mutation runs in.
+//!
+//! SQLite runs in WAL mode with a busy timeout and foreign keys on. SQLite admits one writer
+//! at a time, so write transactions queue on an in-process gate instead of failing with
+//! `SQLITE_BUSY`; on PostgreSQL writers run concurrently and rows they contend for are locked.
+
+use sea_orm::sqlx::postgres::PgConnectOptions;
+use sea_orm::sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
+use sea_orm::{
+    ConnectOptions, Database, DatabaseBackend, DatabaseConnection, DatabaseTransaction, DbErr,
+    TransactionTrait,
+};
+use std::ops::Deref;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::{Mutex, OwnedMutexGuard};
+
+#[derive(Clone, Debug)]
+pub struct Db {
+    conn: DatabaseConnection,
+    /// Present on SQLite only: one write transaction at a time within this process.
+    write_gate: Option<Arc<Mutex<()>>>,
+}
+
+/// How to reach the database.
+#[derive(Clone, Debug, Default)]
+pub struct DbOptions {
+    /// PostgreSQL only: run in this schema (tests give each run its own).
+    pub pg_schema: Option<String>,
+    pub max_connections: Option<u32>,
+}
+
+impl Db {
+    pub async fn connect(url: &str, options: DbOptions) -> Result<Self, DbErr> {
+        let mut opts = ConnectOptions::new(url.to_owned());
+        opts.sqlx_logging(false)
+            .connect_timeout(Duration::from_secs(10))
+            .acquire_timeout(Duration::from_secs(30));
+        let is_sqlite = url.starts_with("sqlite:");
+        if is_sqlite {
+            opts.max_connections(options.max_connections.unwrap_or(8));
+            opts.map_sqlx_sqlite_opts(|o: SqliteConnectOptions| {
+                o.create_if_missing(true)
+                    .journal_mode(SqliteJournalMode::Wal)
+                    .synchronous(SqliteSynchronous::Normal)
+                    .busy_timeout(Duration::from_secs(10))
+                    .foreign_keys(true)
+            });
+        } else {
+            opts.max_connections(options.max_connections.unwrap_or(16));
+            if let Some(schema) = options.pg_schema.clone() {
+                opts.map_sqlx_postgres_opts(move |o: PgConnectOptions| {
+                    o.options([("search_path", schema.as_str())])
+                });
+            }
+        }
+        let conn = Database::connect(opts).await?;
+        let write_gate = is_sqlite.then(|| Arc::new(Mutex::new(())));
+        Ok(Db { conn, write_gate })
+    }
+
+    pub fn conn(&self) -> &DatabaseConnection {
+        &self.conn
+    }
+
+    pub fn backend(&self) -> DatabaseBackend {
+        self.conn.get_database_backend()
+    }
+
+    /// Starts the one transaction a mutation runs in. Dropping it without `commit` rolls back.
+    pub async fn begin(&self) -> Result<UnitOfWork, DbErr> {
+        let gate = match &self.write_gate {
+            Some(gate) => Some(gate.clone().lock_owned().await),
+            None => None,
+        };
+        let txn = self.conn.begin().await?;
+        Ok(UnitOfWork { txn, _gate: gate })
+    }
+
+    pub async fn ping(&self) -> Result<(), DbErr> {
+        self.conn.ping().await
+    }
+}
+
+/// A database transaction holding, on SQLite, the process's write gate.
+/// Field order matters: the transaction is dropped (rolled back) before the gate opens.
+pub struct UnitOfWork {
+    txn: DatabaseTransaction,
+    _gate: Option<OwnedMutexGuard<()>>,
+}
+
+impl UnitOfWork {
+    pub async fn commit(self) -> Result<(), DbErr> {
+        self.txn.commit().await
+    }
+}
+
+impl Deref for UnitOfWork {
+    type Target = DatabaseTransaction;
+    fn deref(&self) -> &DatabaseTransaction {
+        &self.txn
+    }
+}

@@ -1,0 +1,189 @@
+//! The one error type of the API and its mapping to the contract's `extensions.code`.
+//!
+//! Services return `AppError`. Resolvers pass it on with `?`; async-graphql keeps the value as
+//! the error's source, and [`finish_response`] turns every error of a response into its code
+//! here, in one place. Internal errors are logged with an id and never shown to clients.
+
+use async_graphql::{ErrorExtensionValues, Response, ServerError, Value};
+use sea_orm::{DbErr, SqlErr};
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("{0}")]
+    Unauthenticated(String),
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("{0}")]
+    NotFound(String),
+    #[error("{field}: {rule}")]
+    BadInput { field: String, rule: String },
+    #[error("{0}")]
+    InvalidState(String),
+    #[error("{0}")]
+    DeadlinePassed(String),
+    #[error("{0}")]
+    BudgetExceeded(String),
+    #[error("{0}")]
+    ConflictOfInterest(String),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("database error: {0}")]
+    Db(#[from] DbErr),
+    #[error("internal error: {0}")]
+    Internal(#[from] anyhow::Error),
+}
+
+pub type AppResult<T> = Result<T, AppError>;
+
+impl AppError {
+    pub fn bad_input(field: impl Into<String>, rule: impl Into<String>) -> Self {
+        AppError::BadInput {
+            field: field.into(),
+            rule: rule.into(),
+        }
+    }
+
+    pub fn not_found(what: impl Into<String>) -> Self {
+        AppError::NotFound(what.into())
+    }
+
+    pub fn forbidden(why: impl Into<String>) -> Self {
+        AppError::Forbidden(why.into())
+    }
+
+    /// The contract's error code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            AppError::Unauthenticated(_) => "UNAUTHENTICATED",
+            AppError::Forbidden(_) => "FORBIDDEN",
+            AppError::NotFound(_) => "NOT_FOUND",
+            AppError::BadInput { .. } => "BAD_USER_INPUT",
+            AppError::InvalidState(_) => "INVALID_STATE",
+            AppError::DeadlinePassed(_) => "DEADLINE_PASSED",
+            AppError::BudgetExceeded(_) => "BUDGET_EXCEEDED",
+            AppError::ConflictOfInterest(_) => "CONFLICT_OF_INTEREST",
+            AppError::Conflict(_) => "CONFLICT",
+            AppError::Db(e) if is_unique_violation(e) => "CONFLICT",
+            AppError::Db(_) | AppError::Internal(_) => "INTERNAL",
+        }
+    }
+}
+
+fn is_unique_violation(e: &DbErr) -> bool {
+    matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_)))
+}
+
+/// Maps every error of a finished response to the contract's codes.
+/// Errors async-graphql raised itself (syntax, validation, input coercion) are the client's:
+/// they become BAD_USER_INPUT.
+pub fn finish_response(mut response: Response) -> Response {
+    for error in &mut response.errors {
+        map_error(error);
+    }
+    response
+}
+
+fn map_error(error: &mut ServerError) {
+    let mut ext = error.extensions.take().unwrap_or_default();
+    if ext.get("code").is_some() {
+        error.extensions = Some(ext);
+        return;
+    }
+    let app = error.source::<AppError>().or_else(|| {
+        error
+            .source::<std::sync::Arc<AppError>>()
+            .map(|a| a.as_ref())
+    });
+    let (code, field, hidden) = match app {
+        Some(app) => {
+            let code = app.code();
+            let field = match app {
+                AppError::BadInput { field, .. } => Some(field.clone()),
+                _ => None,
+            };
+            let hidden = match app {
+                AppError::Db(_) | AppError::Internal(_) => Some(app.to_string()),
+                _ => None,
+            };
+            (code, field, hidden)
+        }
+        // async-graphql's own errors (syntax, validation, input coercion) carry no source.
+        None if error.source.is_none() => ("BAD_USER_INPUT", None, None),
+        None => ("INTERNAL", None, Some(error.message.clone())),
+    };
+    if let Some(field) = field {
+        ext.set("field", Value::String(field));
+    }
+    if let Some(detail) = hidden {
+        if code == "CONFLICT" {
+            tracing::info!(error = %detail, "unique constraint refused a write");
+            error.message = "already exists: a unique value is taken".to_owned();
+        } else {
+            let id = uuid::Uuid::new_v4().to_string();
+            tracing::error!(error_id = %id, error = %detail, "internal error");
+            error.message = format!("internal error (id {id})");
+            ext.set("errorId", Value::String(id));
+        }
+    }
+    ext.set("code", Value::String(code.to_owned()));
+    error.extensions = Some(ext);
+}
+
+/// A response holding one error, for requests refused before execution.
+pub fn error_response(err: AppError) -> Response {
+    let message = err.to_string();
+    let mut server_error = ServerError::new(message, None);
+    let mut ext = ErrorExtensionValues::default();
+    ext.set("code", Value::String(err.code().to_owned()));
+    server_error.extensions = Some(ext);
+    Response::from_errors(vec![server_error])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_client_error_has_its_contract_code() {
+        let cases = [
+            (AppError::Unauthenticated("x".into()), "UNAUTHENTICATED"),
+            (AppError::forbidden("x"), "FORBIDDEN"),
+            (AppError::not_found("x"), "NOT_FOUND"),
+            (AppError::bad_input("f", "r"), "BAD_USER_INPUT"),
+            (AppError::InvalidState("x".into()), "INVALID_STATE"),
+            (AppError::DeadlinePassed("x".into()), "DEADLINE_PASSED"),
+            (AppError::BudgetExceeded("x".into()), "BUDGET_EXCEEDED"),
+            (
+                AppError::ConflictOfInterest("x".into()),
+                "CONFLICT_OF_INTEREST",
+            ),
+            (AppError::Conflict("x".into()), "CONFLICT"),
+        ];
+        for (err, code) in cases {
+            assert_eq!(err.code(), code);
+        }
+    }
+
+    #[test]
+    fn internal_errors_are_hidden_behind_an_id() {
+        let gql: async_graphql::Error = AppError::Internal(anyhow::anyhow!("secret detail")).into();
+        let mut server = gql.into_server_error(async_graphql::Pos::default());
+        map_error(&mut server);
+        assert!(!server.message.contains("secret"));
+        assert!(server.message.starts_with("internal error (id "));
+    }
+
+    #[test]
+    fn bad_input_names_the_field() {
+        let gql: async_graphql::Error = AppError::bad_input("email", "must not be empty").into();
+        let mut server = gql.into_server_error(async_graphql::Pos::default());
+        map_error(&mut server);
+        assert_eq!(server.message, "email: must not be empty");
+        let ext = server.extensions.unwrap();
+        assert_eq!(
+            ext.get("code"),
+            Some(&Value::String("BAD_USER_INPUT".into()))
+        );
+        assert_eq!(ext.get("field"), Some(&Value::String("email".into())));
+    }
+}

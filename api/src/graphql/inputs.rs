@@ -1,0 +1,50 @@
+//! Input objects, named as in the contract.
+
+use super::scalars::Dec;
+use super::types::{GqlOrganizationKind, GqlRole};
+use async_graphql::{ID, InputObject};
+
+#[derive(InputObject)]
+pub struct RegisterProviderInput {
+    pub organization_name: String,
+    pub business_id: String,
+    pub email: String,
+    pub password: String,
+    pub name: String,
+}
+
+#[derive(InputObject)]
+pub struct CreateOrganizationInput {
+    pub name: String,
+    pub kind: GqlOrganizationKind,
+    pub business_id: Option<String>,
+    pub email: Option<String>,
+}
+
+#[derive(InputObject)]
+pub struct CreateUserInput {
+    pub email: String,
+    pub password: String,
+    pub name: String,
+    pub role: GqlRole,
+    pub organization_id: ID,
+}
+
+#[derive(InputObject)]
+#[graphql(name = "ProductInput")]
+pub struct ProductInput {
+    pub code: String,
+    pub name: String,
+    pub unit: String,
+    pub category: String,
+    pub description: Option<String>,
+}
+
+#[derive(InputObject)]
+pub struct CostCalculationInput {
+    pub product_id: ID,
+    pub fiscal_year: i32,
+    pub volume: Dec,
+    pub direct_costs: Dec,
+    pub overhead_rate: Dec,
+}

@@ -1,0 +1,40 @@
+//! The GraphQL schema: thin resolvers over the services, output types wrapping entity models,
+//! and per-request DataLoaders for every relation field.
+
+pub mod inputs;
+pub mod loaders;
+pub mod mutation;
+pub mod query;
+pub mod scalars;
+pub mod types;
+
+use crate::auth::Caller;
+use crate::error::{AppError, AppResult};
+use crate::state::AppState;
+use async_graphql::{Context, EmptySubscription, Schema, SchemaBuilder};
+
+pub type AppSchema = Schema<query::Query, mutation::Mutation, EmptySubscription>;
+
+/// The schema without runtime data: enough to print the SDL.
+pub fn schema_builder() -> SchemaBuilder<query::Query, mutation::Mutation, EmptySubscription> {
+    Schema::build(query::Query, mutation::Mutation, EmptySubscription).limit_depth(16)
+}
+
+pub fn build_schema(state: AppState) -> AppSchema {
+    schema_builder().data(state).finish()
+}
+
+/// The SDL that `schema.graphql` must equal.
+pub fn sdl() -> String {
+    schema_builder().finish().sdl()
+}
+
+pub(crate) fn state<'a>(ctx: &Context<'a>) -> AppResult<&'a AppState> {
+    ctx.data::<AppState>()
+        .map_err(|_| AppError::Internal(anyhow::anyhow!("AppState missing from schema data")))
+}
+
+pub(crate) fn caller<'a>(ctx: &Context<'a>) -> AppResult<&'a Caller> {
+    ctx.data::<Caller>()
+        .map_err(|_| AppError::Internal(anyhow::anyhow!("Caller missing from request data")))
+}

@@ -1,0 +1,264 @@
+//! Output types. Each wraps an entity model and exposes only the fields the contract names,
+//! so a column added to a table never reaches a client by accident.
+
+use super::scalars::Dec;
+use crate::error::AppError;
+use crate::service::budget::AppropriationView;
+use async_graphql::dataloader::DataLoader;
+use async_graphql::{Context, Enum, ID, Object, Result};
+use entity::{cost_calculation, grant, organization, product, user};
+
+use super::loaders::{OrganizationLoader, ProductLoader, TiesLoader};
+
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+#[graphql(name = "Role")]
+pub enum GqlRole {
+    Admin,
+    Orderer,
+    Producer,
+}
+
+impl From<entity::Role> for GqlRole {
+    fn from(r: entity::Role) -> Self {
+        match r {
+            entity::Role::Admin => GqlRole::Admin,
+            entity::Role::Orderer => GqlRole::Orderer,
+            entity::Role::Producer => GqlRole::Producer,
+        }
+    }
+}
+
+impl From<GqlRole> for entity::Role {
+    fn from(r: GqlRole) -> Self {
+        match r {
+            GqlRole::Admin => entity::Role::Admin,
+            GqlRole::Orderer => entity::Role::Orderer,
+            GqlRole::Producer => entity::Role::Producer,
+        }
+    }
+}
+
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+#[graphql(name = "OrganizationKind")]
+pub enum GqlOrganizationKind {
+    Administration,
+    Orderer,
+    InHouseProducer,
+    ExternalProvider,
+}
+
+impl From<entity::OrganizationKind> for GqlOrganizationKind {
+    fn from(k: entity::OrganizationKind) -> Self {
+        use entity::OrganizationKind as K;
+        match k {
+            K::Administration => GqlOrganizationKind::Administration,
+            K::Orderer => GqlOrganizationKind::Orderer,
+            K::InHouseProducer => GqlOrganizationKind::InHouseProducer,
+            K::ExternalProvider => GqlOrganizationKind::ExternalProvider,
+        }
+    }
+}
+
+impl From<GqlOrganizationKind> for entity::OrganizationKind {
+    fn from(k: GqlOrganizationKind) -> Self {
+        use entity::OrganizationKind as K;
+        match k {
+            GqlOrganizationKind::Administration => K::Administration,
+            GqlOrganizationKind::Orderer => K::Orderer,
+            GqlOrganizationKind::InHouseProducer => K::InHouseProducer,
+            GqlOrganizationKind::ExternalProvider => K::ExternalProvider,
+        }
+    }
+}
+
+/// Loads one organisation that must exist (a foreign key guarantees it).
+async fn organization_by_id(ctx: &Context<'_>, id: &str) -> Result<Organization> {
+    let loader = ctx.data::<DataLoader<OrganizationLoader>>()?;
+    loader
+        .load_one(id.to_owned())
+        .await?
+        .map(Organization)
+        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("organization {id} is missing")).into())
+}
+
+async fn product_by_id(ctx: &Context<'_>, id: &str) -> Result<Product> {
+    let loader = ctx.data::<DataLoader<ProductLoader>>()?;
+    loader
+        .load_one(id.to_owned())
+        .await?
+        .map(Product)
+        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("product {id} is missing")).into())
+}
+
+/// A party: the administration, an orderer board, or a producer.
+pub struct Organization(pub organization::Model);
+
+#[Object]
+impl Organization {
+    async fn id(&self) -> ID {
+        ID(self.0.id.clone())
+    }
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    async fn kind(&self) -> GqlOrganizationKind {
+        self.0.kind.into()
+    }
+    /// Finnish business ID (Y-tunnus), e.g. 1234567-8.
+    async fn business_id(&self) -> Option<&str> {
+        self.0.business_id.as_deref()
+    }
+    async fn email(&self) -> Option<&str> {
+        self.0.email.as_deref()
+    }
+}
+
+pub struct User(pub user::Model);
+
+#[Object]
+impl User {
+    async fn id(&self) -> ID {
+        ID(self.0.id.clone())
+    }
+    async fn email(&self) -> &str {
+        &self.0.email
+    }
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    async fn role(&self) -> GqlRole {
+        self.0.role.into()
+    }
+    async fn organization(&self, ctx: &Context<'_>) -> Result<Organization> {
+        organization_by_id(ctx, &self.0.organization_id).await
+    }
+    /// Organisations this user has declared a tie to; such a user cannot evaluate their bids.
+    async fn declared_ties(&self, ctx: &Context<'_>) -> Result<Vec<Organization>> {
+        let ties = ctx.data::<DataLoader<TiesLoader>>()?;
+        let ids = ties.load_one(self.0.id.clone()).await?.unwrap_or_default();
+        let orgs = ctx.data::<DataLoader<OrganizationLoader>>()?;
+        let found = orgs.load_many(ids.iter().cloned()).await?;
+        Ok(ids
+            .iter()
+            .filter_map(|id| found.get(id).cloned().map(Organization))
+            .collect())
+    }
+}
+
+pub struct AuthPayload {
+    pub token: String,
+    pub user: user::Model,
+}
+
+#[Object]
+impl AuthPayload {
+    /// A bearer token: send it as `Authorization: Bearer <token>`.
+    async fn token(&self) -> &str {
+        &self.token
+    }
+    async fn user(&self) -> User {
+        User(self.user.clone())
+    }
+}
+
+/// A productized service (tuote), e.g. "home care, hour".
+pub struct Product(pub product::Model);
+
+#[Object]
+impl Product {
+    async fn id(&self) -> ID {
+        ID(self.0.id.clone())
+    }
+    async fn code(&self) -> &str {
+        &self.0.code
+    }
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    async fn unit(&self) -> &str {
+        &self.0.unit
+    }
+    async fn category(&self) -> &str {
+        &self.0.category
+    }
+    async fn description(&self) -> Option<&str> {
+        self.0.description.as_deref()
+    }
+}
+
+pub struct CostCalculation(pub cost_calculation::Model);
+
+#[Object]
+impl CostCalculation {
+    async fn id(&self) -> ID {
+        ID(self.0.id.clone())
+    }
+    async fn product(&self, ctx: &Context<'_>) -> Result<Product> {
+        product_by_id(ctx, &self.0.product_id).await
+    }
+    async fn producer(&self, ctx: &Context<'_>) -> Result<Organization> {
+        organization_by_id(ctx, &self.0.producer_id).await
+    }
+    async fn fiscal_year(&self) -> i32 {
+        self.0.fiscal_year
+    }
+    async fn volume(&self) -> Dec {
+        Dec(self.0.volume.0)
+    }
+    async fn direct_costs(&self) -> Dec {
+        Dec(self.0.direct_costs.0)
+    }
+    /// 0.25 = 25 % on top of direct costs.
+    async fn overhead_rate(&self) -> Dec {
+        Dec(self.0.overhead_rate.0)
+    }
+    /// directCosts x (1 + overheadRate) / volume.
+    async fn unit_cost(&self) -> Result<Dec> {
+        Ok(Dec(crate::service::costing::unit_cost(&self.0)?))
+    }
+}
+
+/// An orderer's appropriation (määräraha) for a fiscal year.
+pub struct Appropriation(pub AppropriationView);
+
+#[Object]
+impl Appropriation {
+    async fn orderer(&self, ctx: &Context<'_>) -> Result<Organization> {
+        organization_by_id(ctx, &self.0.orderer_id).await
+    }
+    async fn fiscal_year(&self) -> i32 {
+        self.0.fiscal_year
+    }
+    async fn amount(&self) -> Dec {
+        Dec(self.0.amount)
+    }
+    /// The value of active contracts falling in this year.
+    async fn committed(&self) -> Dec {
+        Dec(self.0.committed)
+    }
+    async fn available(&self) -> Dec {
+        Dec(self.0.available())
+    }
+}
+
+/// A grant (avustus) from an orderer to a producer for a fiscal year.
+pub struct Grant(pub grant::Model);
+
+#[Object]
+impl Grant {
+    async fn id(&self) -> ID {
+        ID(self.0.id.clone())
+    }
+    async fn orderer(&self, ctx: &Context<'_>) -> Result<Organization> {
+        organization_by_id(ctx, &self.0.orderer_id).await
+    }
+    async fn recipient(&self, ctx: &Context<'_>) -> Result<Organization> {
+        organization_by_id(ctx, &self.0.recipient_id).await
+    }
+    async fn fiscal_year(&self) -> i32 {
+        self.0.fiscal_year
+    }
+    async fn amount(&self) -> Dec {
+        Dec(self.0.amount.0)
+    }
+}

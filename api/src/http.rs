@@ -1,0 +1,81 @@
+//! HTTP: `POST /graphql`, GraphiQL at `GET /graphql`, and `GET /healthz`.
+
+use crate::auth::Caller;
+use crate::error::{AppError, error_response, finish_response};
+use crate::graphql::{AppSchema, build_schema, loaders};
+use crate::state::AppState;
+use async_graphql::http::GraphiQLSource;
+use async_graphql_axum::{GraphQLRequest, GraphQLResponse};
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{Html, IntoResponse};
+use axum::routing::get;
+
+#[derive(Clone)]
+struct Http {
+    state: AppState,
+    schema: AppSchema,
+}
+
+/// Largest request body accepted.
+pub const MAX_BODY_BYTES: usize = 2 * 1024 * 1024;
+
+pub fn router(state: AppState) -> Router {
+    let schema = build_schema(state.clone());
+    Router::new()
+        .route("/graphql", get(graphiql).post(graphql))
+        .route("/healthz", get(healthz))
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .with_state(Http { state, schema })
+}
+
+/// The caller named by the `Authorization` header. No header is anonymous; a header that is
+/// not a valid, unexpired bearer token is an error, never silently anonymous.
+pub fn caller_from_headers(state: &AppState, headers: &HeaderMap) -> Result<Caller, AppError> {
+    let Some(value) = headers.get(header::AUTHORIZATION) else {
+        return Ok(Caller::Anonymous);
+    };
+    let invalid =
+        || AppError::Unauthenticated("the Authorization header must be `Bearer <token>`".into());
+    let text = value.to_str().map_err(|_| invalid())?;
+    let token = text
+        .strip_prefix("Bearer ")
+        .or_else(|| text.strip_prefix("bearer "))
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .ok_or_else(invalid)?;
+    Ok(Caller::User(state.keys.verify(token, state.now())?))
+}
+
+async fn graphql(
+    State(http): State<Http>,
+    headers: HeaderMap,
+    request: GraphQLRequest,
+) -> GraphQLResponse {
+    let caller = match caller_from_headers(&http.state, &headers) {
+        Ok(c) => c,
+        Err(e) => return error_response(e).into(),
+    };
+    let request = loaders::attach(request.into_inner().data(caller), http.state.db.conn());
+    finish_response(http.schema.execute(request).await).into()
+}
+
+async fn graphiql() -> Html<String> {
+    Html(
+        GraphiQLSource::build()
+            .endpoint("/graphql")
+            .title("Kilpailutus GraphQL")
+            .finish(),
+    )
+}
+
+async fn healthz(State(http): State<Http>) -> impl IntoResponse {
+    match http.state.db.ping().await {
+        Ok(()) => (StatusCode::OK, "ok"),
+        Err(e) => {
+            tracing::error!(error = %e, "health check: database does not answer");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable")
+        }
+    }
+}

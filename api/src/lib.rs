@@ -1,0 +1,67 @@
+//! Kilpailutus: a GraphQL server for a Finnish municipality's purchaser-provider model.
+//!
+//! Layout: `domain` (plain rules), `service` (use cases and transactions), `graphql` (thin
+//! resolvers), `auth`, `config`, `clock`, `db`, `error`, `http`. `lib.rs` builds the app;
+//! `main.rs` only runs it, and the tests use the same builders.
+
+pub mod auth;
+pub mod clock;
+pub mod config;
+pub mod db;
+pub mod domain;
+pub mod error;
+pub mod graphql;
+pub mod http;
+pub mod service;
+pub mod state;
+
+use crate::clock::Clock;
+use crate::config::Config;
+use crate::db::{Db, DbOptions};
+use crate::state::AppState;
+use axum::Router;
+use migration::{Migrator, MigratorTrait};
+use sea_orm::{ConnectionTrait, DatabaseBackend, TransactionTrait};
+use std::sync::Arc;
+
+pub use graphql::{AppSchema, build_schema, sdl};
+
+/// The whole HTTP application.
+pub fn build_app(state: AppState) -> Router {
+    http::router(state)
+}
+
+/// Runs the migrations. On PostgreSQL they run in one transaction under an advisory lock, so
+/// several api processes starting together migrate once.
+pub async fn migrate(db: &Db) -> Result<(), sea_orm::DbErr> {
+    if db.backend() == DatabaseBackend::Postgres {
+        let txn = db.conn().begin().await?;
+        txn.execute_unprepared("SELECT pg_advisory_xact_lock(7291853406)")
+            .await?;
+        Migrator::up(&txn, None).await?;
+        txn.commit().await
+    } else {
+        Migrator::up(db.conn(), None).await
+    }
+}
+
+/// Connects, migrates and bootstraps the administrator: everything before serving.
+pub async fn prepare(
+    config: Config,
+    clock: Arc<dyn Clock>,
+    options: DbOptions,
+) -> anyhow::Result<AppState> {
+    let db = Db::connect(&config.database_url, options).await?;
+    migrate(&db).await?;
+    let admin = config.admin.clone();
+    let state = AppState::new(config, db, clock);
+    if let Some(admin) = admin {
+        match service::identity::bootstrap_admin(&state, &admin).await {
+            Ok(_) => {}
+            // Another process created it at the same moment.
+            Err(e) if e.code() == "CONFLICT" => {}
+            Err(e) => return Err(anyhow::anyhow!("bootstrap administrator: {e}")),
+        }
+    }
+    Ok(state)
+}

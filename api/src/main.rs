@@ -1,0 +1,94 @@
+//! The `api` binary: `api` serves; `api export-schema [FILE]` writes the SDL.
+
+use api::clock::SystemClock;
+use api::config::Config;
+use api::db::DbOptions;
+use std::process::ExitCode;
+use std::sync::Arc;
+use tracing_subscriber::EnvFilter;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
+        )
+        .init();
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.first().map(String::as_str) {
+        Some("export-schema") => export_schema(args.get(1).map(String::as_str)),
+        None | Some("serve") => match serve().await {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                tracing::error!("{e:#}");
+                ExitCode::FAILURE
+            }
+        },
+        Some(other) => {
+            eprintln!("unknown command {other:?}; usage: api [serve | export-schema [FILE]]");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn export_schema(path: Option<&str>) -> ExitCode {
+    let sdl = api::sdl();
+    match path {
+        None => {
+            print!("{sdl}");
+            ExitCode::SUCCESS
+        }
+        Some(p) => match std::fs::write(p, sdl) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("writing {p}: {e}");
+                ExitCode::FAILURE
+            }
+        },
+    }
+}
+
+async fn serve() -> anyhow::Result<()> {
+    let config = Config::from_env()?;
+    let bind = config.bind;
+    let state = api::prepare(config, Arc::new(SystemClock), DbOptions::default()).await?;
+    let listener = tokio::net::TcpListener::bind(bind).await?;
+    tracing::info!(
+        "listening on http://{} (GraphiQL at /graphql)",
+        listener.local_addr()?
+    );
+    axum::serve(listener, api::build_app(state))
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// Resolves on SIGTERM or Ctrl-C; in-flight requests then finish before the server stops.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(e) = tokio::signal::ctrl_c().await {
+            tracing::warn!("cannot listen for Ctrl-C: {e}");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(e) => {
+                tracing::warn!("cannot listen for SIGTERM: {e}");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+    tracing::info!("shutting down");
+}

@@ -1,0 +1,188 @@
+//! Budget administration: appropriations (määräraha) per orderer and year, and grants
+//! (avustus), which later disqualify the grantee from the same orderer's calls.
+
+use super::audit::{self, AuditEntry};
+use super::identity::find_organization;
+use super::new_id;
+use crate::auth::Caller;
+use crate::domain::validate;
+use crate::error::{AppError, AppResult};
+use crate::state::AppState;
+use entity::{Money, OrganizationKind, Role, appropriation, grant, organization};
+use rust_decimal::Decimal;
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use serde_json::json;
+
+/// An appropriation with what contracts have committed of it.
+#[derive(Debug, Clone)]
+pub struct AppropriationView {
+    pub orderer_id: String,
+    pub fiscal_year: i32,
+    pub amount: Decimal,
+    pub committed: Decimal,
+}
+
+impl AppropriationView {
+    pub fn available(&self) -> Decimal {
+        self.amount - self.committed
+    }
+}
+
+/// What active contracts commit in a fiscal year. Service contracts do not exist yet in this
+/// version of the schema, so nothing can be committed; the contracts capability sums them here.
+fn committed(_orderer_id: &str, _fiscal_year: i32) -> Decimal {
+    Decimal::ZERO
+}
+
+fn view(a: appropriation::Model) -> AppropriationView {
+    let committed = committed(&a.orderer_id, a.fiscal_year);
+    AppropriationView {
+        orderer_id: a.orderer_id,
+        fiscal_year: a.fiscal_year,
+        amount: a.amount.0,
+        committed,
+    }
+}
+
+fn require_orderer(org: &organization::Model, field: &str) -> AppResult<()> {
+    if org.kind == OrganizationKind::Orderer {
+        Ok(())
+    } else {
+        Err(AppError::bad_input(
+            field,
+            "must be an ORDERER organization",
+        ))
+    }
+}
+
+/// ADMIN: sets (or replaces) an orderer's appropriation for a year.
+pub async fn set_appropriation(
+    state: &AppState,
+    caller: &Caller,
+    orderer_id: &str,
+    fiscal_year: i32,
+    amount: Decimal,
+) -> AppResult<AppropriationView> {
+    let admin = caller.require_role(Role::Admin, "set appropriations")?;
+    let fiscal_year = validate::fiscal_year("fiscalYear", fiscal_year)?;
+    let amount = validate::amount("amount", amount)?;
+    let now = state.now();
+    let txn = state.db.begin().await?;
+    let orderer = find_organization(&*txn, "ordererId", orderer_id).await?;
+    require_orderer(&orderer, "ordererId")?;
+    let already = committed(&orderer.id, fiscal_year);
+    if amount < already {
+        return Err(AppError::BudgetExceeded(format!(
+            "contracts already commit {already} of {fiscal_year}; the appropriation cannot be lower"
+        )));
+    }
+    let existing = appropriation::Entity::find_by_id((orderer.id.clone(), fiscal_year))
+        .one(&*txn)
+        .await?;
+    let previous = existing.as_ref().map(|a| a.amount.0);
+    let saved = match existing {
+        Some(a) => {
+            let mut am: appropriation::ActiveModel = a.into();
+            am.amount = Set(Money(amount));
+            am.updated_at = Set(now);
+            am.update(&*txn).await?
+        }
+        None => {
+            appropriation::ActiveModel {
+                orderer_id: Set(orderer.id.clone()),
+                fiscal_year: Set(fiscal_year),
+                amount: Set(Money(amount)),
+                updated_at: Set(now),
+            }
+            .insert(&*txn)
+            .await?
+        }
+    };
+    let entity_id = format!("{}:{}", orderer.id, fiscal_year);
+    audit::record(&*txn, now, AuditEntry {
+        actor: Some(&admin.user_id),
+        action: "appropriation.set",
+        entity: "appropriation",
+        entity_id: &entity_id,
+        summary: json!({ "ordererId": orderer.id, "fiscalYear": fiscal_year, "amount": amount.to_string(), "previous": previous.map(|p| p.to_string()) }),
+    })
+    .await?;
+    txn.commit().await?;
+    Ok(view(saved))
+}
+
+/// ADMIN sees every orderer's appropriations; an ORDERER sees its own organisation's.
+pub async fn appropriations(
+    state: &AppState,
+    caller: &Caller,
+    fiscal_year: i32,
+) -> AppResult<Vec<AppropriationView>> {
+    let actor = caller.require()?;
+    let mut q = appropriation::Entity::find()
+        .filter(appropriation::Column::FiscalYear.eq(fiscal_year))
+        .order_by_asc(appropriation::Column::OrdererId);
+    match actor.role {
+        Role::Admin => {}
+        Role::Orderer => {
+            q = q.filter(appropriation::Column::OrdererId.eq(actor.organization_id.as_str()))
+        }
+        Role::Producer => {
+            return Err(AppError::forbidden(
+                "appropriations are for administrators and orderers",
+            ));
+        }
+    }
+    Ok(q.all(state.db.conn())
+        .await?
+        .into_iter()
+        .map(view)
+        .collect())
+}
+
+/// ADMIN: records a grant an orderer gave a producer organisation for a year.
+pub async fn record_grant(
+    state: &AppState,
+    caller: &Caller,
+    orderer_id: &str,
+    recipient_id: &str,
+    fiscal_year: i32,
+    amount: Decimal,
+) -> AppResult<grant::Model> {
+    let admin = caller.require_role(Role::Admin, "record grants")?;
+    let fiscal_year = validate::fiscal_year("fiscalYear", fiscal_year)?;
+    let amount = validate::positive_amount("amount", amount)?;
+    let now = state.now();
+    let txn = state.db.begin().await?;
+    let orderer = find_organization(&*txn, "ordererId", orderer_id).await?;
+    require_orderer(&orderer, "ordererId")?;
+    let recipient = find_organization(&*txn, "recipientId", recipient_id).await?;
+    if !matches!(
+        recipient.kind,
+        OrganizationKind::ExternalProvider | OrganizationKind::InHouseProducer
+    ) {
+        return Err(AppError::bad_input(
+            "recipientId",
+            "must be a producer organization (IN_HOUSE_PRODUCER or EXTERNAL_PROVIDER)",
+        ));
+    }
+    let g = grant::ActiveModel {
+        id: Set(new_id()),
+        orderer_id: Set(orderer.id.clone()),
+        recipient_id: Set(recipient.id.clone()),
+        fiscal_year: Set(fiscal_year),
+        amount: Set(Money(amount)),
+        created_at: Set(now),
+    }
+    .insert(&*txn)
+    .await?;
+    audit::record(&*txn, now, AuditEntry {
+        actor: Some(&admin.user_id),
+        action: "grant.record",
+        entity: "grant",
+        entity_id: &g.id,
+        summary: json!({ "ordererId": orderer.id, "recipientId": recipient.id, "fiscalYear": fiscal_year, "amount": amount.to_string() }),
+    })
+    .await?;
+    txn.commit().await?;
+    Ok(g)
+}

@@ -1,0 +1,90 @@
+//! The product catalogue (tuotteistus): productized services the orderers buy.
+
+use super::audit::{self, AuditEntry};
+use super::{new_id, parse_id};
+use crate::auth::Caller;
+use crate::domain::validate;
+use crate::error::{AppError, AppResult};
+use crate::state::AppState;
+use entity::{Role, product};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, Set,
+};
+use serde_json::json;
+
+pub struct NewProduct<'a> {
+    pub code: &'a str,
+    pub name: &'a str,
+    pub unit: &'a str,
+    pub category: &'a str,
+    pub description: Option<&'a str>,
+}
+
+/// ADMIN: a product with a unique code.
+pub async fn create_product(
+    state: &AppState,
+    caller: &Caller,
+    input: NewProduct<'_>,
+) -> AppResult<product::Model> {
+    let admin = caller.require_role(Role::Admin, "maintain the product catalogue")?;
+    let code = validate::text("code", input.code, 50)?;
+    let name = validate::text("name", input.name, 200)?;
+    let unit = validate::text("unit", input.unit, 50)?;
+    let category = validate::text("category", input.category, 100)?;
+    let description = validate::optional_text("description", input.description, 4000)?;
+    let now = state.now();
+    let txn = state.db.begin().await?;
+    let taken = product::Entity::find()
+        .filter(product::Column::Code.eq(code.as_str()))
+        .count(&*txn)
+        .await?
+        > 0;
+    if taken {
+        return Err(AppError::Conflict(format!(
+            "product code {code} is already in use"
+        )));
+    }
+    let p = product::ActiveModel {
+        id: Set(new_id()),
+        code: Set(code),
+        name: Set(name),
+        unit: Set(unit),
+        category: Set(category),
+        description: Set(description),
+        created_at: Set(now),
+    }
+    .insert(&*txn)
+    .await?;
+    audit::record(&*txn, now, AuditEntry {
+        actor: Some(&admin.user_id),
+        action: "product.create",
+        entity: "product",
+        entity_id: &p.id,
+        summary: json!({ "code": p.code, "name": p.name, "unit": p.unit, "category": p.category }),
+    })
+    .await?;
+    txn.commit().await?;
+    Ok(p)
+}
+
+/// Public: the catalogue, optionally one category, by code.
+pub async fn products(state: &AppState, category: Option<&str>) -> AppResult<Vec<product::Model>> {
+    let mut q = product::Entity::find().order_by_asc(product::Column::Code);
+    if let Some(c) = category.map(str::trim).filter(|c| !c.is_empty()) {
+        q = q.filter(product::Column::Category.eq(c));
+    }
+    Ok(q.all(state.db.conn()).await?)
+}
+
+pub async fn find_product<C: ConnectionTrait>(
+    conn: &C,
+    field: &str,
+    id: &str,
+) -> AppResult<product::Model> {
+    let id = parse_id(field, id)?;
+    product::Entity::find_by_id(id)
+        .one(conn)
+        .await?
+        .ok_or_else(|| AppError::not_found(format!("{field}: no such product")))
+}

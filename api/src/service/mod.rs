@@ -1,0 +1,33 @@
+//! Use cases. Each mutation opens one unit of work, checks who may act, calls the domain,
+//! saves, records its audit event and commits; a failure anywhere writes nothing.
+
+pub mod audit;
+pub mod budget;
+pub mod catalogue;
+pub mod costing;
+pub mod identity;
+
+use crate::domain::Invalid;
+use crate::error::AppError;
+
+impl From<Invalid> for AppError {
+    fn from(i: Invalid) -> Self {
+        AppError::BadInput {
+            field: i.field,
+            rule: i.rule,
+        }
+    }
+}
+
+/// A new identifier: a UUID (v7, time-ordered, so indexes stay compact). Identifiers carry
+/// no count, so a bidder cannot learn how many objects exist from the one it sees.
+pub fn new_id() -> String {
+    uuid::Uuid::now_v7().to_string()
+}
+
+/// Parses an id given by a client; anything that is not one of ours is simply not found.
+pub fn parse_id(field: &str, id: &str) -> Result<String, AppError> {
+    uuid::Uuid::parse_str(id.trim())
+        .map(|u| u.to_string())
+        .map_err(|_| AppError::not_found(format!("{field}: no such object")))
+}

@@ -1,0 +1,31 @@
+//! The application state every request shares.
+
+use crate::auth::Keys;
+use crate::clock::Clock;
+use crate::config::Config;
+use crate::db::Db;
+use std::sync::Arc;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+    pub keys: Keys,
+    pub clock: Arc<dyn Clock>,
+    pub config: Arc<Config>,
+}
+
+impl AppState {
+    pub fn new(config: Config, db: Db, clock: Arc<dyn Clock>) -> Self {
+        let keys = Keys::from_config(config.jwt_secret.as_deref(), config.token_ttl);
+        AppState {
+            db,
+            keys,
+            clock,
+            config: Arc::new(config),
+        }
+    }
+
+    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.clock.now()
+    }
+}

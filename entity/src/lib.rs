@@ -1,0 +1,15 @@
+//! Database entities of Kilpailutus, and nothing else: the tables as sea-orm sees them.
+//! Output types wrap these models, so a column never reaches a client by being added here.
+
+pub mod appropriation;
+pub mod audit_event;
+pub mod audit_head;
+pub mod cost_calculation;
+pub mod grant;
+pub mod organization;
+pub mod product;
+pub mod types;
+pub mod user;
+pub mod user_tie;
+
+pub use types::{Money, OrganizationKind, Role};

@@ -1,0 +1,22 @@
+use crate::types::Role;
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "app_user")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: String,
+    /// Stored lower-cased; unique.
+    #[sea_orm(unique)]
+    pub email: String,
+    pub password_hash: String,
+    pub name: String,
+    pub role: Role,
+    pub organization_id: String,
+    pub created_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,21 @@
+//! Versioned, forward-only migrations; the same files run on SQLite and PostgreSQL.
+//! Exact decimals are TEXT columns (see `entity::Money`); ids are UUID strings.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261124_000001_create_identity;
+mod m20261124_000002_create_catalogue_and_budget;
+mod m20261124_000003_create_audit;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261124_000001_create_identity::Migration),
+            Box::new(m20261124_000002_create_catalogue_and_budget::Migration),
+            Box::new(m20261124_000003_create_audit::Migration),
+        ]
+    }
+}
