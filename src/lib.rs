@@ -45,11 +45,15 @@ pub struct TestApp {
 
 /// The moment every test starts at, unless it moves the clock.
 pub fn start_time() -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 11, 24, 12, 0, 0).single().expect("valid date")
+    Utc.with_ymd_and_hms(2026, 11, 24, 12, 0, 0)
+        .single()
+        .expect("valid date")
 }
 
 fn postgres_url() -> Option<String> {
-    std::env::var("DATABASE_URL").ok().filter(|u| u.starts_with("postgres"))
+    std::env::var("DATABASE_URL")
+        .ok()
+        .filter(|u| u.starts_with("postgres"))
 }
 
 /// True when this run goes against PostgreSQL.
@@ -63,14 +67,19 @@ impl TestApp {
         let (url, db, options) = match postgres_url() {
             Some(url) => {
                 let schema = format!("t_{id}");
-                let admin = sea_orm::Database::connect(&url).await.expect("connect to PostgreSQL");
+                let admin = sea_orm::Database::connect(&url)
+                    .await
+                    .expect("connect to PostgreSQL");
                 use sea_orm::ConnectionTrait;
                 admin
                     .execute_unprepared(&format!("CREATE SCHEMA \"{schema}\""))
                     .await
                     .expect("create test schema");
                 admin.close().await.ok();
-                let options = DbOptions { pg_schema: Some(schema), max_connections: Some(8) };
+                let options = DbOptions {
+                    pg_schema: Some(schema),
+                    max_connections: Some(8),
+                };
                 (url, TestDb::Postgres, options)
             }
             None => {
@@ -92,7 +101,12 @@ impl TestApp {
             .await
             .expect("prepare app");
         let router = api::build_app(state.clone());
-        TestApp { router, state, clock, _db: db }
+        TestApp {
+            router,
+            state,
+            clock,
+            _db: db,
+        }
     }
 
     /// Sends one GraphQL request; returns the whole response body as JSON.
@@ -110,14 +124,20 @@ impl TestApp {
 
     /// Sends a request and returns the status and body text.
     pub async fn send(&self, req: Request<Body>) -> (StatusCode, String) {
-        let resp = self.router.clone().oneshot(req).await.expect("router answers");
+        let resp = self
+            .router
+            .clone()
+            .oneshot(req)
+            .await
+            .expect("router answers");
         let status = resp.status();
         let bytes = resp.into_body().collect().await.expect("body").to_bytes();
         (status, String::from_utf8_lossy(&bytes).into_owned())
     }
 
     pub async fn get(&self, path: &str) -> (StatusCode, String) {
-        self.send(Request::get(path).body(Body::empty()).expect("request")).await
+        self.send(Request::get(path).body(Body::empty()).expect("request"))
+            .await
     }
 
     /// Runs an operation that must succeed; returns `data`.
@@ -138,7 +158,9 @@ impl TestApp {
     /// Runs an operation that must fail; returns the first error.
     pub async fn error(&self, token: Option<&str>, query: &str, variables: Value) -> Value {
         let resp = self.gql(token, query, variables).await;
-        let errors = resp["errors"].as_array().unwrap_or_else(|| panic!("expected an error: {resp:#}"));
+        let errors = resp["errors"]
+            .as_array()
+            .unwrap_or_else(|| panic!("expected an error: {resp:#}"));
         errors[0].clone()
     }
 
@@ -166,11 +188,20 @@ impl TestApp {
                 json!({ "i": { "name": name, "kind": kind } }),
             )
             .await;
-        data["createOrganization"]["id"].as_str().expect("id").to_owned()
+        data["createOrganization"]["id"]
+            .as_str()
+            .expect("id")
+            .to_owned()
     }
 
     /// Creates a user as the admin and logs them in; returns (user id, token).
-    pub async fn create_user(&self, admin: &str, org: &str, role: &str, email: &str) -> (String, String) {
+    pub async fn create_user(
+        &self,
+        admin: &str,
+        org: &str,
+        role: &str,
+        email: &str,
+    ) -> (String, String) {
         let data = self
             .ok(
                 Some(admin),
@@ -190,7 +221,11 @@ impl TestApp {
             _ => "PRODUCER",
         };
         let org = self.create_org(admin, name, kind).await;
-        let email = format!("{}@{}.example.fi", name.to_lowercase().replace(' ', "."), &org[..8]);
+        let email = format!(
+            "{}@{}.example.fi",
+            name.to_lowercase().replace(' ', "."),
+            &org[..8]
+        );
         let (user, token) = self.create_user(admin, &org, role, &email).await;
         (org, user, token)
     }
@@ -235,7 +270,10 @@ impl TestApp {
         use sea_orm::{ConnectionTrait, Statement};
         let db = self.state.db.conn();
         let row = db
-            .query_one_raw(Statement::from_string(db.get_database_backend(), format!("SELECT COUNT(*) AS n FROM {table}")))
+            .query_one_raw(Statement::from_string(
+                db.get_database_backend(),
+                format!("SELECT COUNT(*) AS n FROM {table}"),
+            ))
             .await
             .expect("count")
             .expect("a row");

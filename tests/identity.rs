@@ -8,7 +8,8 @@ const CREATE_ORG: &str = "mutation($i:CreateOrganizationInput!){ createOrganizat
 const CREATE_USER: &str = "mutation($i:CreateUserInput!){ createUser(input:$i){ id email name role organization{ id kind } } }";
 const REGISTER: &str = "mutation($i:RegisterProviderInput!){ registerProvider(input:$i){ token user{ id email role organization{ id name kind businessId email } } } }";
 const ME: &str = "{ me { id email name role organization{ name kind } declaredTies{ id name } } }";
-const DECLARE_TIE: &str = "mutation($o:ID!){ declareTie(organizationId:$o){ id declaredTies{ id name } } }";
+const DECLARE_TIE: &str =
+    "mutation($o:ID!){ declareTie(organizationId:$o){ id declaredTies{ id name } } }";
 
 fn provider(business_id: &str, email: &str) -> serde_json::Value {
     json!({ "i": { "organizationName": "Hoivapalvelu Oy", "businessId": business_id, "email": email, "password": PASSWORD, "name": "Maija Meikäläinen" } })
@@ -34,17 +35,36 @@ async fn login_email_ignores_case() {
 async fn a_wrong_password_or_unknown_email_is_unauthenticated() {
     let app = TestApp::new().await;
     let q = "mutation($e:String!,$p:String!){ login(email:$e,password:$p){ token } }";
-    assert_eq!(app.code(None, q, json!({"e": ADMIN_EMAIL, "p": "not-the-password"})).await, "UNAUTHENTICATED");
-    assert_eq!(app.code(None, q, json!({"e": "nobody@example.fi", "p": ADMIN_PASSWORD})).await, "UNAUTHENTICATED");
+    assert_eq!(
+        app.code(None, q, json!({"e": ADMIN_EMAIL, "p": "not-the-password"}))
+            .await,
+        "UNAUTHENTICATED"
+    );
+    assert_eq!(
+        app.code(
+            None,
+            q,
+            json!({"e": "nobody@example.fi", "p": ADMIN_PASSWORD})
+        )
+        .await,
+        "UNAUTHENTICATED"
+    );
 }
 
 #[tokio::test]
 async fn anonymous_me_is_null_but_an_invalid_token_is_refused() {
     let app = TestApp::new().await;
     assert!(app.ok(None, ME, json!({})).await["me"].is_null());
-    assert_eq!(app.code(Some("not-a-token"), ME, json!({})).await, "UNAUTHENTICATED");
+    assert_eq!(
+        app.code(Some("not-a-token"), ME, json!({})).await,
+        "UNAUTHENTICATED"
+    );
     // A public query with a bad token is refused too: a bad token never becomes anonymous.
-    assert_eq!(app.code(Some("x.y.z"), "{ products { id } }", json!({})).await, "UNAUTHENTICATED");
+    assert_eq!(
+        app.code(Some("x.y.z"), "{ products { id } }", json!({}))
+            .await,
+        "UNAUTHENTICATED"
+    );
 }
 
 #[tokio::test]
@@ -53,13 +73,22 @@ async fn a_token_expires_on_the_application_clock() {
     let token = app.admin().await;
     app.ok(Some(&token), ME, json!({})).await;
     app.clock.advance(chrono::TimeDelta::hours(13));
-    assert_eq!(app.code(Some(&token), ME, json!({})).await, "UNAUTHENTICATED");
+    assert_eq!(
+        app.code(Some(&token), ME, json!({})).await,
+        "UNAUTHENTICATED"
+    );
 }
 
 #[tokio::test]
 async fn a_provider_registers_itself_and_can_log_in() {
     let app = TestApp::new().await;
-    let data = app.ok(None, REGISTER, provider("0112038-9", "Maija@Hoiva.example.fi")).await;
+    let data = app
+        .ok(
+            None,
+            REGISTER,
+            provider("0112038-9", "Maija@Hoiva.example.fi"),
+        )
+        .await;
     let reg = &data["registerProvider"];
     assert_eq!(reg["user"]["role"], "PRODUCER");
     assert_eq!(reg["user"]["email"], "maija@hoiva.example.fi");
@@ -81,9 +110,18 @@ async fn registration_refuses_bad_input_and_writes_nothing() {
         (provider("0112038-8", "a@hoiva.example.fi"), "businessId"),
         (provider("112038-9", "a@hoiva.example.fi"), "businessId"),
         (provider("0112038-9", "not-an-email"), "email"),
-        (json!({ "i": { "organizationName": "  ", "businessId": "0112038-9", "email": "a@hoiva.example.fi", "password": PASSWORD, "name": "M" } }), "organizationName"),
-        (json!({ "i": { "organizationName": "Oy", "businessId": "0112038-9", "email": "a@hoiva.example.fi", "password": PASSWORD, "name": "" } }), "name"),
-        (json!({ "i": { "organizationName": "Oy", "businessId": "0112038-9", "email": "a@hoiva.example.fi", "password": "short", "name": "M" } }), "password"),
+        (
+            json!({ "i": { "organizationName": "  ", "businessId": "0112038-9", "email": "a@hoiva.example.fi", "password": PASSWORD, "name": "M" } }),
+            "organizationName",
+        ),
+        (
+            json!({ "i": { "organizationName": "Oy", "businessId": "0112038-9", "email": "a@hoiva.example.fi", "password": PASSWORD, "name": "" } }),
+            "name",
+        ),
+        (
+            json!({ "i": { "organizationName": "Oy", "businessId": "0112038-9", "email": "a@hoiva.example.fi", "password": "short", "name": "M" } }),
+            "password",
+        ),
     ] {
         let err = app.error(None, REGISTER, vars).await;
         assert_eq!(err["extensions"]["code"], "BAD_USER_INPUT", "{err}");
@@ -98,20 +136,54 @@ async fn registration_refuses_bad_input_and_writes_nothing() {
 #[tokio::test]
 async fn a_business_id_or_email_registers_once() {
     let app = TestApp::new().await;
-    app.ok(None, REGISTER, provider("0112038-9", "first@hoiva.example.fi")).await;
-    assert_eq!(app.code(None, REGISTER, provider("0112038-9", "second@hoiva.example.fi")).await, "CONFLICT");
-    assert_eq!(app.code(None, REGISTER, provider("1572860-0", "FIRST@hoiva.example.fi")).await, "CONFLICT");
-    assert_eq!(app.count("organization").await, 2, "the administration and one provider");
+    app.ok(
+        None,
+        REGISTER,
+        provider("0112038-9", "first@hoiva.example.fi"),
+    )
+    .await;
+    assert_eq!(
+        app.code(
+            None,
+            REGISTER,
+            provider("0112038-9", "second@hoiva.example.fi")
+        )
+        .await,
+        "CONFLICT"
+    );
+    assert_eq!(
+        app.code(
+            None,
+            REGISTER,
+            provider("1572860-0", "FIRST@hoiva.example.fi")
+        )
+        .await,
+        "CONFLICT"
+    );
+    assert_eq!(
+        app.count("organization").await,
+        2,
+        "the administration and one provider"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn concurrent_registrations_with_one_email_leave_one_provider() {
     let app = std::sync::Arc::new(TestApp::new().await);
-    let ids = ["0112038-9", "1572860-0", "0201256-6", "2617416-4", "0000000-0"];
+    let ids = [
+        "0112038-9",
+        "1572860-0",
+        "0201256-6",
+        "2617416-4",
+        "0000000-0",
+    ];
     let mut tasks = Vec::new();
     for id in ids {
         let app = app.clone();
-        tasks.push(tokio::spawn(async move { app.gql(None, REGISTER, provider(id, "same@hoiva.example.fi")).await }));
+        tasks.push(tokio::spawn(async move {
+            app.gql(None, REGISTER, provider(id, "same@hoiva.example.fi"))
+                .await
+        }));
     }
     let mut ok = 0;
     for t in tasks {
@@ -126,7 +198,10 @@ async fn concurrent_registrations_with_one_email_leave_one_provider() {
     assert_eq!(app.count("organization").await, 2);
     assert_eq!(app.count("app_user").await, 2);
     let chain = app.audit_chain().await;
-    assert_eq!(api::domain::audit::verify_chain(&chain).first_broken_seq, None);
+    assert_eq!(
+        api::domain::audit::verify_chain(&chain).first_broken_seq,
+        None
+    );
     assert_eq!(chain.len(), 4, "bootstrap (2) + one registration (2)");
 }
 
@@ -137,9 +212,18 @@ async fn only_an_admin_creates_organizations() {
     let (_, _, orderer) = app.member(&admin, "ORDERER", "Hyvinvointilautakunta").await;
     let (_, _, producer) = app.member(&admin, "IN_HOUSE_PRODUCER", "Kotihoito").await;
     let vars = json!({ "i": { "name": "Sivistyslautakunta", "kind": "ORDERER" } });
-    assert_eq!(app.code(None, CREATE_ORG, vars.clone()).await, "UNAUTHENTICATED");
-    assert_eq!(app.code(Some(&orderer), CREATE_ORG, vars.clone()).await, "FORBIDDEN");
-    assert_eq!(app.code(Some(&producer), CREATE_ORG, vars.clone()).await, "FORBIDDEN");
+    assert_eq!(
+        app.code(None, CREATE_ORG, vars.clone()).await,
+        "UNAUTHENTICATED"
+    );
+    assert_eq!(
+        app.code(Some(&orderer), CREATE_ORG, vars.clone()).await,
+        "FORBIDDEN"
+    );
+    assert_eq!(
+        app.code(Some(&producer), CREATE_ORG, vars.clone()).await,
+        "FORBIDDEN"
+    );
     let data = app.ok(Some(&admin), CREATE_ORG, vars).await;
     assert_eq!(data["createOrganization"]["kind"], "ORDERER");
     assert_eq!(data["createOrganization"]["name"], "Sivistyslautakunta");
@@ -149,9 +233,7 @@ async fn only_an_admin_creates_organizations() {
 async fn organization_input_is_checked() {
     let app = TestApp::new().await;
     let admin = app.admin().await;
-    let bad = |name: &str, bid: Option<&str>, email: Option<&str>| {
-        json!({ "i": { "name": name, "kind": "EXTERNAL_PROVIDER", "businessId": bid, "email": email } })
-    };
+    let bad = |name: &str, bid: Option<&str>, email: Option<&str>| json!({ "i": { "name": name, "kind": "EXTERNAL_PROVIDER", "businessId": bid, "email": email } });
     for (vars, code) in [
         (bad("", None, None), "BAD_USER_INPUT"),
         (bad("Oy", Some("1234567-8"), None), "BAD_USER_INPUT"),
@@ -160,10 +242,31 @@ async fn organization_input_is_checked() {
         assert_eq!(app.code(Some(&admin), CREATE_ORG, vars).await, code);
     }
     let kind_typo = json!({ "i": { "name": "Oy", "kind": "SUPPLIER" } });
-    assert_eq!(app.code(Some(&admin), CREATE_ORG, kind_typo).await, "BAD_USER_INPUT");
-    let ok = app.ok(Some(&admin), CREATE_ORG, bad("Siivous Oy", Some("0201256-6"), Some("info@siivous.example.fi"))).await;
+    assert_eq!(
+        app.code(Some(&admin), CREATE_ORG, kind_typo).await,
+        "BAD_USER_INPUT"
+    );
+    let ok = app
+        .ok(
+            Some(&admin),
+            CREATE_ORG,
+            bad(
+                "Siivous Oy",
+                Some("0201256-6"),
+                Some("info@siivous.example.fi"),
+            ),
+        )
+        .await;
     assert_eq!(ok["createOrganization"]["businessId"], "0201256-6");
-    assert_eq!(app.code(Some(&admin), CREATE_ORG, bad("Toinen Oy", Some("0201256-6"), None)).await, "CONFLICT");
+    assert_eq!(
+        app.code(
+            Some(&admin),
+            CREATE_ORG,
+            bad("Toinen Oy", Some("0201256-6"), None)
+        )
+        .await,
+        "CONFLICT"
+    );
 }
 
 #[tokio::test]
@@ -173,9 +276,18 @@ async fn only_an_admin_creates_users() {
     let (org, _, orderer) = app.member(&admin, "ORDERER", "Tilaajalautakunta").await;
     let (_, _, producer) = app.member(&admin, "EXTERNAL_PROVIDER", "Palvelu Oy").await;
     let vars = json!({ "i": { "email": "new@kunta.example.fi", "password": PASSWORD, "name": "Uusi", "role": "ORDERER", "organizationId": org } });
-    assert_eq!(app.code(None, CREATE_USER, vars.clone()).await, "UNAUTHENTICATED");
-    assert_eq!(app.code(Some(&orderer), CREATE_USER, vars.clone()).await, "FORBIDDEN");
-    assert_eq!(app.code(Some(&producer), CREATE_USER, vars.clone()).await, "FORBIDDEN");
+    assert_eq!(
+        app.code(None, CREATE_USER, vars.clone()).await,
+        "UNAUTHENTICATED"
+    );
+    assert_eq!(
+        app.code(Some(&orderer), CREATE_USER, vars.clone()).await,
+        "FORBIDDEN"
+    );
+    assert_eq!(
+        app.code(Some(&producer), CREATE_USER, vars.clone()).await,
+        "FORBIDDEN"
+    );
     let data = app.ok(Some(&admin), CREATE_USER, vars.clone()).await;
     assert_eq!(data["createUser"]["role"], "ORDERER");
     assert_eq!(data["createUser"]["organization"]["id"], org.as_str());
@@ -188,22 +300,59 @@ async fn only_an_admin_creates_users() {
 async fn a_user_role_must_fit_the_organization_and_the_organization_must_exist() {
     let app = TestApp::new().await;
     let admin = app.admin().await;
-    let org = app.create_org(&admin, "Kotihoito", "IN_HOUSE_PRODUCER").await;
-    let user = |role: &str, org: &str, email: &str| {
-        json!({ "i": { "email": email, "password": PASSWORD, "name": "N", "role": role, "organizationId": org } })
-    };
-    let err = app.error(Some(&admin), CREATE_USER, user("ORDERER", &org, "a@b.example.fi")).await;
+    let org = app
+        .create_org(&admin, "Kotihoito", "IN_HOUSE_PRODUCER")
+        .await;
+    let user = |role: &str, org: &str, email: &str| json!({ "i": { "email": email, "password": PASSWORD, "name": "N", "role": role, "organizationId": org } });
+    let err = app
+        .error(
+            Some(&admin),
+            CREATE_USER,
+            user("ORDERER", &org, "a@b.example.fi"),
+        )
+        .await;
     assert_eq!(err["extensions"]["code"], "BAD_USER_INPUT");
     assert_eq!(err["extensions"]["field"], "role");
     let missing = "00000000-0000-7000-8000-000000000000";
-    assert_eq!(app.code(Some(&admin), CREATE_USER, user("PRODUCER", missing, "a@b.example.fi")).await, "NOT_FOUND");
-    assert_eq!(app.code(Some(&admin), CREATE_USER, user("PRODUCER", "42", "a@b.example.fi")).await, "NOT_FOUND");
+    assert_eq!(
+        app.code(
+            Some(&admin),
+            CREATE_USER,
+            user("PRODUCER", missing, "a@b.example.fi")
+        )
+        .await,
+        "NOT_FOUND"
+    );
+    assert_eq!(
+        app.code(
+            Some(&admin),
+            CREATE_USER,
+            user("PRODUCER", "42", "a@b.example.fi")
+        )
+        .await,
+        "NOT_FOUND"
+    );
     let short = json!({ "i": { "email": "a@b.example.fi", "password": "short", "name": "N", "role": "PRODUCER", "organizationId": org } });
-    assert_eq!(app.error(Some(&admin), CREATE_USER, short).await["extensions"]["field"], "password");
+    assert_eq!(
+        app.error(Some(&admin), CREATE_USER, short).await["extensions"]["field"],
+        "password"
+    );
     let blank = json!({ "i": { "email": "a@b.example.fi", "password": PASSWORD, "name": " ", "role": "PRODUCER", "organizationId": org } });
-    assert_eq!(app.error(Some(&admin), CREATE_USER, blank).await["extensions"]["field"], "name");
-    let ok = app.ok(Some(&admin), CREATE_USER, user("PRODUCER", &org, "a@b.example.fi")).await;
-    assert_eq!(ok["createUser"]["organization"]["kind"], "IN_HOUSE_PRODUCER");
+    assert_eq!(
+        app.error(Some(&admin), CREATE_USER, blank).await["extensions"]["field"],
+        "name"
+    );
+    let ok = app
+        .ok(
+            Some(&admin),
+            CREATE_USER,
+            user("PRODUCER", &org, "a@b.example.fi"),
+        )
+        .await;
+    assert_eq!(
+        ok["createUser"]["organization"]["kind"],
+        "IN_HOUSE_PRODUCER"
+    );
 }
 
 #[tokio::test]
@@ -211,18 +360,44 @@ async fn a_user_declares_ties_once_each() {
     let app = TestApp::new().await;
     let admin = app.admin().await;
     let (_, _, orderer) = app.member(&admin, "ORDERER", "Tilaaja").await;
-    let board = app.create_org(&admin, "Kotihoidon johtokunta", "IN_HOUSE_PRODUCER").await;
-    assert_eq!(app.code(None, DECLARE_TIE, json!({ "o": board })).await, "UNAUTHENTICATED");
-    let first = app.ok(Some(&orderer), DECLARE_TIE, json!({ "o": board })).await;
-    assert_eq!(first["declareTie"]["declaredTies"], json!([{ "id": board, "name": "Kotihoidon johtokunta" }]));
+    let board = app
+        .create_org(&admin, "Kotihoidon johtokunta", "IN_HOUSE_PRODUCER")
+        .await;
+    assert_eq!(
+        app.code(None, DECLARE_TIE, json!({ "o": board })).await,
+        "UNAUTHENTICATED"
+    );
+    let first = app
+        .ok(Some(&orderer), DECLARE_TIE, json!({ "o": board }))
+        .await;
+    assert_eq!(
+        first["declareTie"]["declaredTies"],
+        json!([{ "id": board, "name": "Kotihoidon johtokunta" }])
+    );
     let chain = app.audit_chain().await.len();
-    let again = app.ok(Some(&orderer), DECLARE_TIE, json!({ "o": board })).await;
-    assert_eq!(again["declareTie"]["declaredTies"].as_array().unwrap().len(), 1);
-    assert_eq!(app.audit_chain().await.len(), chain, "a repeated declaration changes nothing");
+    let again = app
+        .ok(Some(&orderer), DECLARE_TIE, json!({ "o": board }))
+        .await;
+    assert_eq!(
+        again["declareTie"]["declaredTies"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    assert_eq!(
+        app.audit_chain().await.len(),
+        chain,
+        "a repeated declaration changes nothing"
+    );
     let me = app.ok(Some(&orderer), ME, json!({})).await;
     assert_eq!(me["me"]["declaredTies"][0]["id"], board.as_str());
     let missing = "00000000-0000-7000-8000-000000000000";
-    assert_eq!(app.code(Some(&orderer), DECLARE_TIE, json!({ "o": missing })).await, "NOT_FOUND");
+    assert_eq!(
+        app.code(Some(&orderer), DECLARE_TIE, json!({ "o": missing }))
+            .await,
+        "NOT_FOUND"
+    );
 }
 
 #[tokio::test]
@@ -236,5 +411,8 @@ async fn organizations_are_listed_to_logged_in_users_by_kind() {
     let all = app.ok(Some(&producer), q, json!({})).await;
     assert_eq!(all["organizations"].as_array().unwrap().len(), 3);
     let orderers = app.ok(Some(&producer), q, json!({ "k": "ORDERER" })).await;
-    assert_eq!(orderers["organizations"], json!([{ "name": "Tilaaja", "kind": "ORDERER" }]));
+    assert_eq!(
+        orderers["organizations"],
+        json!([{ "name": "Tilaaja", "kind": "ORDERER" }])
+    );
 }

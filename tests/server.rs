@@ -1,0 +1,65 @@
+//! The HTTP surface: health, GraphiQL, the exported schema, and error codes for bad requests.
+
+use kilpailutus_tests::TestApp;
+use serde_json::json;
+
+#[tokio::test]
+async fn healthz_answers_when_the_database_does() {
+    let app = TestApp::new().await;
+    let (status, body) = app.get("/healthz").await;
+    assert_eq!(status, 200);
+    assert_eq!(body, "ok");
+}
+
+#[tokio::test]
+async fn get_graphql_serves_graphiql() {
+    let app = TestApp::new().await;
+    let (status, body) = app.get("/graphql").await;
+    assert_eq!(status, 200);
+    assert!(body.to_lowercase().contains("graphiql"), "{body}");
+}
+
+#[test]
+fn schema_graphql_is_the_running_schema() {
+    let file = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/schema.graphql"))
+        .expect("schema.graphql exists");
+    assert!(
+        file == api::sdl(),
+        "schema.graphql is stale: run `cargo run -p api -- export-schema schema.graphql`"
+    );
+}
+
+#[tokio::test]
+async fn malformed_requests_get_bad_user_input() {
+    let app = TestApp::new().await;
+    assert_eq!(
+        app.code(None, "{ products { nope } }", json!({})).await,
+        "BAD_USER_INPUT"
+    );
+    assert_eq!(
+        app.code(None, "{ products ", json!({})).await,
+        "BAD_USER_INPUT"
+    );
+    let admin = app.admin().await;
+    let bad_decimal =
+        "mutation{ setAppropriation(ordererId:\"x\",fiscalYear:2027,amount:\"1,5\"){ amount } }";
+    assert_eq!(
+        app.code(Some(&admin), bad_decimal, json!({})).await,
+        "BAD_USER_INPUT"
+    );
+}
+
+#[tokio::test]
+async fn a_malformed_authorization_header_is_unauthenticated() {
+    use axum::body::Body;
+    use axum::http::Request;
+    let app = TestApp::new().await;
+    let req = Request::post("/graphql")
+        .header("content-type", "application/json")
+        .header("authorization", "Basic YWRtaW46YWRtaW4=")
+        .body(Body::from(json!({ "query": "{ me { id } }" }).to_string()))
+        .unwrap();
+    let (_, body) = app.send(req).await;
+    let resp: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(resp["errors"][0]["extensions"]["code"], "UNAUTHENTICATED");
+}
