@@ -80,9 +80,8 @@ pub struct Verification {
 /// Verifies events given in ascending `seq` order.
 pub fn verify_chain<'a>(events: impl IntoIterator<Item = &'a ChainEvent>) -> Verification {
     let mut prev = GENESIS_HASH.to_owned();
-    let mut expected_seq = 1i64;
     let mut count = 0usize;
-    for e in events {
+    for (expected_seq, e) in (1i64..).zip(events) {
         count += 1;
         if e.seq != expected_seq || e.prev_hash != prev || e.hash != e.expected_hash() {
             // A missing event shows as a gap at the first seq that is not there.
@@ -97,7 +96,6 @@ pub fn verify_chain<'a>(events: impl IntoIterator<Item = &'a ChainEvent>) -> Ver
             };
         }
         prev = e.hash.clone();
-        expected_seq += 1;
     }
     Verification {
         events: count,
