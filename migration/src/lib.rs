@@ -6,6 +6,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261124_000001_create_identity;
 mod m20261124_000002_create_catalogue_and_budget;
 mod m20261124_000003_create_audit;
+mod m20261124_000004_create_calls_and_bids;
 
 pub struct Migrator;
 
@@ -16,6 +17,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000001_create_identity::Migration),
             Box::new(m20261124_000002_create_catalogue_and_budget::Migration),
             Box::new(m20261124_000003_create_audit::Migration),
+            Box::new(m20261124_000004_create_calls_and_bids::Migration),
         ]
     }
 }

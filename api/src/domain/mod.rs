@@ -2,7 +2,9 @@
 //! so each rule of DESIGN.md is a function unit-tested beside its code.
 
 pub mod audit;
+pub mod bid;
 pub mod business_id;
+pub mod call;
 pub mod costing;
 pub mod validate;
 

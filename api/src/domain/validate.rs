@@ -34,9 +34,11 @@ pub fn optional_text(
 pub fn email(field: &str, value: &str) -> Result<String, Invalid> {
     let e = value.trim().to_lowercase();
     let rule = "must be an email address such as name@example.fi";
+    // Deliberately permissive (a host without a dot, such as admin@localhost, is accepted):
+    // the address is an identifier here, and delivery is what proves it.
     let (local, domain) = e.split_once('@').ok_or_else(|| Invalid::new(field, rule))?;
     let ok = !local.is_empty()
-        && domain.contains('.')
+        && !domain.is_empty()
         && !domain.starts_with('.')
         && !domain.ends_with('.')
         && !domain.contains('@')
@@ -128,12 +130,16 @@ mod tests {
             email("email", " Anna@Kouvola.FI ").unwrap(),
             "anna@kouvola.fi"
         );
+        assert_eq!(
+            email("email", "admin@localhost").unwrap(),
+            "admin@localhost"
+        );
         for bad in [
             "",
             "anna",
             "anna@",
             "@kouvola.fi",
-            "anna@kouvola",
+            "anna@.fi",
             "an na@kouvola.fi",
             "a@b@c.fi",
         ] {

@@ -1,0 +1,471 @@
+//! Calls for tenders: statuses, the rules a new call must satisfy, publication, and who may
+//! see a call. A call reads EVALUATION once its submission deadline has passed; that status
+//! is derived from the clock whenever the call is read or written, so no job is needed.
+
+use super::Invalid;
+use chrono::{DateTime, NaiveDate, Utc};
+use rust_decimal::Decimal;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CallStatus {
+    Draft,
+    Published,
+    Evaluation,
+    Awarded,
+    Contracted,
+    Cancelled,
+    Unsuccessful,
+}
+
+impl CallStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CallStatus::Draft => "DRAFT",
+            CallStatus::Published => "PUBLISHED",
+            CallStatus::Evaluation => "EVALUATION",
+            CallStatus::Awarded => "AWARDED",
+            CallStatus::Contracted => "CONTRACTED",
+            CallStatus::Cancelled => "CANCELLED",
+            CallStatus::Unsuccessful => "UNSUCCESSFUL",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "DRAFT" => CallStatus::Draft,
+            "PUBLISHED" => CallStatus::Published,
+            "EVALUATION" => CallStatus::Evaluation,
+            "AWARDED" => CallStatus::Awarded,
+            "CONTRACTED" => CallStatus::Contracted,
+            "CANCELLED" => CallStatus::Cancelled,
+            "UNSUCCESSFUL" => CallStatus::Unsuccessful,
+            _ => return None,
+        })
+    }
+}
+
+/// The status a call has now: a published call whose submission deadline has passed is in
+/// EVALUATION. Every other status is what was last stored.
+pub fn effective_status(
+    stored: CallStatus,
+    submission_deadline: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> CallStatus {
+    if stored == CallStatus::Published && now >= submission_deadline {
+        CallStatus::Evaluation
+    } else {
+        stored
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PricingModel {
+    UnitPrice,
+    LumpSum,
+}
+
+impl PricingModel {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PricingModel::UnitPrice => "UNIT_PRICE",
+            PricingModel::LumpSum => "LUMP_SUM",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "UNIT_PRICE" => Some(PricingModel::UnitPrice),
+            "LUMP_SUM" => Some(PricingModel::LumpSum),
+            _ => None,
+        }
+    }
+}
+
+/// Credit ratings, best first: AAA > AA > A > B > C.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum CreditRating {
+    C,
+    B,
+    A,
+    Aa,
+    Aaa,
+}
+
+impl CreditRating {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CreditRating::Aaa => "AAA",
+            CreditRating::Aa => "AA",
+            CreditRating::A => "A",
+            CreditRating::B => "B",
+            CreditRating::C => "C",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "AAA" => CreditRating::Aaa,
+            "AA" => CreditRating::Aa,
+            "A" => CreditRating::A,
+            "B" => CreditRating::B,
+            "C" => CreditRating::C,
+            _ => return None,
+        })
+    }
+}
+
+pub const DEFAULT_STANDSTILL_DAYS: i32 = 14;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewLine {
+    pub product_id: String,
+    pub quantity: Decimal,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewCriterion {
+    pub name: String,
+    pub weight: i32,
+    pub max_points: i32,
+}
+
+/// A call as the orderer drafts it, before validation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewCall {
+    pub title: String,
+    pub description: String,
+    pub pricing_model: PricingModel,
+    pub lines: Vec<NewLine>,
+    pub contract_start: NaiveDate,
+    pub contract_end: NaiveDate,
+    pub questions_deadline: DateTime<Utc>,
+    pub submission_deadline: DateTime<Utc>,
+    pub standstill_days: Option<i32>,
+    pub price_weight: i32,
+    pub quality_criteria: Vec<NewCriterion>,
+    pub min_turnover_ratio: Option<Decimal>,
+    pub min_equity_ratio: Option<Decimal>,
+    pub min_credit_rating: Option<CreditRating>,
+    pub capability_requirements: Vec<String>,
+    pub max_subcontracting_share: Option<Decimal>,
+}
+
+fn ratio(field: &str, value: Option<Decimal>, max: Decimal, rule: &str) -> Result<(), Invalid> {
+    match value {
+        Some(v) if v < Decimal::ZERO || v > max => Err(Invalid::new(field, rule)),
+        _ => Ok(()),
+    }
+}
+
+/// Checks a new call; returns it with texts trimmed and the standstill defaulted.
+pub fn validate_new_call(mut c: NewCall) -> Result<NewCall, Invalid> {
+    c.title = super::validate::text("title", &c.title, 300)?;
+    c.description = super::validate::text("description", &c.description, 20_000)?;
+    if c.lines.is_empty() {
+        return Err(Invalid::new("lines", "a call needs at least one line"));
+    }
+    for (i, l) in c.lines.iter().enumerate() {
+        if l.quantity <= Decimal::ZERO {
+            return Err(Invalid::new(
+                format!("lines[{i}].quantity"),
+                "must be greater than 0",
+            ));
+        }
+        if l.quantity.normalize().scale() > 4 {
+            return Err(Invalid::new(
+                format!("lines[{i}].quantity"),
+                "may have at most 4 decimals",
+            ));
+        }
+    }
+    if !(0..=100).contains(&c.price_weight) {
+        return Err(Invalid::new("priceWeight", "must be between 0 and 100"));
+    }
+    let mut weights = c.price_weight;
+    for (i, q) in c.quality_criteria.iter_mut().enumerate() {
+        q.name = super::validate::text(&format!("qualityCriteria[{i}].name"), &q.name, 300)?;
+        if !(0..=100).contains(&q.weight) {
+            return Err(Invalid::new(
+                format!("qualityCriteria[{i}].weight"),
+                "must be between 0 and 100",
+            ));
+        }
+        if q.max_points <= 0 {
+            return Err(Invalid::new(
+                format!("qualityCriteria[{i}].maxPoints"),
+                "must be greater than 0",
+            ));
+        }
+        weights += q.weight;
+    }
+    if weights != 100 {
+        return Err(Invalid::new(
+            "priceWeight",
+            format!("priceWeight and the quality weights must add up to 100, not {weights}"),
+        ));
+    }
+    if c.questions_deadline > c.submission_deadline {
+        return Err(Invalid::new(
+            "questionsDeadline",
+            "must not be after submissionDeadline",
+        ));
+    }
+    if c.contract_end <= c.contract_start {
+        return Err(Invalid::new("contractEnd", "must be after contractStart"));
+    }
+    match c.standstill_days {
+        Some(d) if !(0..=365).contains(&d) => {
+            return Err(Invalid::new("standstillDays", "must be between 0 and 365"));
+        }
+        None => c.standstill_days = Some(DEFAULT_STANDSTILL_DAYS),
+        _ => {}
+    }
+    ratio(
+        "minTurnoverRatio",
+        c.min_turnover_ratio,
+        Decimal::TWO,
+        "must be between 0 and 2 (a minimum turnover may not exceed twice the contract value)",
+    )?;
+    ratio(
+        "minEquityRatio",
+        c.min_equity_ratio,
+        Decimal::ONE,
+        "must be between 0 and 1",
+    )?;
+    ratio(
+        "maxSubcontractingShare",
+        c.max_subcontracting_share,
+        Decimal::ONE,
+        "must be between 0 and 1",
+    )?;
+    for (i, t) in c.capability_requirements.iter_mut().enumerate() {
+        *t = super::validate::text(&format!("capabilityRequirements[{i}]"), t, 2000)?;
+    }
+    Ok(c)
+}
+
+/// A draft may be published while both deadlines are still ahead.
+pub fn check_publishable(
+    stored: CallStatus,
+    questions_deadline: DateTime<Utc>,
+    submission_deadline: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<(), PublishError> {
+    if stored != CallStatus::Draft {
+        return Err(PublishError::NotDraft(stored));
+    }
+    if questions_deadline <= now {
+        return Err(PublishError::Past("questionsDeadline"));
+    }
+    if submission_deadline <= now {
+        return Err(PublishError::Past("submissionDeadline"));
+    }
+    Ok(())
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PublishError {
+    NotDraft(CallStatus),
+    Past(&'static str),
+}
+
+/// A call can be cancelled until it is awarded (and not twice).
+pub fn can_cancel(status: CallStatus) -> bool {
+    matches!(
+        status,
+        CallStatus::Draft | CallStatus::Published | CallStatus::Evaluation
+    )
+}
+
+/// Who looks at a call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Viewer<'a> {
+    Anonymous,
+    Admin,
+    /// An orderer user of this organisation.
+    Orderer(&'a str),
+    /// A producer user of this organisation.
+    Producer(&'a str),
+}
+
+/// A call that was never published is seen by its orderer organisation and admins only;
+/// once published it is public, whatever happened since.
+pub fn can_see_call(viewer: Viewer<'_>, orderer_id: &str, published: bool) -> bool {
+    published
+        || match viewer {
+            Viewer::Admin => true,
+            Viewer::Orderer(org) => org == orderer_id,
+            Viewer::Anonymous | Viewer::Producer(_) => false,
+        }
+}
+
+/// Only ORDERER users of the call's own organisation manage it.
+pub fn manages_call(viewer: Viewer<'_>, orderer_id: &str) -> bool {
+    matches!(viewer, Viewer::Orderer(org) if org == orderer_id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::{TimeDelta, TimeZone};
+    use rust_decimal::dec;
+
+    fn now() -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 11, 24, 12, 0, 0).unwrap()
+    }
+
+    fn call() -> NewCall {
+        NewCall {
+            title: " Kotihoito 2027 ".into(),
+            description: "Home care for the east district".into(),
+            pricing_model: PricingModel::UnitPrice,
+            lines: vec![NewLine {
+                product_id: "p".into(),
+                quantity: dec!(1000),
+            }],
+            contract_start: NaiveDate::from_ymd_opt(2027, 1, 1).unwrap(),
+            contract_end: NaiveDate::from_ymd_opt(2027, 12, 31).unwrap(),
+            questions_deadline: now() + TimeDelta::days(7),
+            submission_deadline: now() + TimeDelta::days(14),
+            standstill_days: None,
+            price_weight: 60,
+            quality_criteria: vec![NewCriterion {
+                name: "Staff".into(),
+                weight: 40,
+                max_points: 10,
+            }],
+            min_turnover_ratio: Some(dec!(1.5)),
+            min_equity_ratio: Some(dec!(0.2)),
+            min_credit_rating: Some(CreditRating::A),
+            capability_requirements: vec!["Licensed nurses".into()],
+            max_subcontracting_share: Some(dec!(0.3)),
+        }
+    }
+
+    fn field_of(c: NewCall) -> String {
+        validate_new_call(c).unwrap_err().field
+    }
+
+    #[test]
+    fn a_sound_call_passes_trimmed_with_the_default_standstill() {
+        let c = validate_new_call(call()).unwrap();
+        assert_eq!(c.title, "Kotihoito 2027");
+        assert_eq!(c.standstill_days, Some(14));
+    }
+
+    #[test]
+    fn each_broken_rule_names_its_field() {
+        let mut c = call();
+        c.lines.clear();
+        assert_eq!(field_of(c), "lines");
+        let mut c = call();
+        c.lines[0].quantity = dec!(0);
+        assert_eq!(field_of(c), "lines[0].quantity");
+        let mut c = call();
+        c.price_weight = 50;
+        assert_eq!(field_of(c), "priceWeight");
+        let mut c = call();
+        c.quality_criteria[0].max_points = 0;
+        assert_eq!(field_of(c), "qualityCriteria[0].maxPoints");
+        let mut c = call();
+        c.questions_deadline = c.submission_deadline + TimeDelta::seconds(1);
+        assert_eq!(field_of(c), "questionsDeadline");
+        let mut c = call();
+        c.contract_end = c.contract_start;
+        assert_eq!(field_of(c), "contractEnd");
+        let mut c = call();
+        c.min_turnover_ratio = Some(dec!(2.01));
+        assert_eq!(field_of(c), "minTurnoverRatio");
+        let mut c = call();
+        c.min_equity_ratio = Some(dec!(1.1));
+        assert_eq!(field_of(c), "minEquityRatio");
+        let mut c = call();
+        c.max_subcontracting_share = Some(dec!(-0.1));
+        assert_eq!(field_of(c), "maxSubcontractingShare");
+        let mut c = call();
+        c.title = "  ".into();
+        assert_eq!(field_of(c), "title");
+        let mut c = call();
+        c.standstill_days = Some(-1);
+        assert_eq!(field_of(c), "standstillDays");
+        let mut c = call();
+        c.capability_requirements.push(" ".into());
+        assert_eq!(field_of(c), "capabilityRequirements[1]");
+    }
+
+    #[test]
+    fn boundary_values_are_allowed() {
+        let mut c = call();
+        c.min_turnover_ratio = Some(dec!(2));
+        c.min_equity_ratio = Some(dec!(1));
+        c.questions_deadline = c.submission_deadline;
+        c.price_weight = 100;
+        c.quality_criteria.clear();
+        assert!(validate_new_call(c).is_ok());
+    }
+
+    #[test]
+    fn status_reads_evaluation_from_the_deadline_on() {
+        let deadline = now();
+        assert_eq!(
+            effective_status(
+                CallStatus::Published,
+                deadline,
+                deadline - TimeDelta::microseconds(1)
+            ),
+            CallStatus::Published
+        );
+        assert_eq!(
+            effective_status(CallStatus::Published, deadline, deadline),
+            CallStatus::Evaluation
+        );
+        assert_eq!(
+            effective_status(CallStatus::Draft, deadline, deadline + TimeDelta::days(1)),
+            CallStatus::Draft
+        );
+        assert_eq!(
+            effective_status(
+                CallStatus::Cancelled,
+                deadline,
+                deadline + TimeDelta::days(1)
+            ),
+            CallStatus::Cancelled
+        );
+    }
+
+    #[test]
+    fn publishing_needs_a_draft_and_future_deadlines() {
+        let q = now() + TimeDelta::days(1);
+        let s = now() + TimeDelta::days(2);
+        assert!(check_publishable(CallStatus::Draft, q, s, now()).is_ok());
+        assert_eq!(
+            check_publishable(CallStatus::Draft, now(), s, now()),
+            Err(PublishError::Past("questionsDeadline"))
+        );
+        assert_eq!(
+            check_publishable(CallStatus::Published, q, s, now()),
+            Err(PublishError::NotDraft(CallStatus::Published))
+        );
+    }
+
+    #[test]
+    fn drafts_are_seen_by_their_orderer_and_admins_only() {
+        assert!(can_see_call(Viewer::Admin, "o1", false));
+        assert!(can_see_call(Viewer::Orderer("o1"), "o1", false));
+        assert!(!can_see_call(Viewer::Orderer("o2"), "o1", false));
+        assert!(!can_see_call(Viewer::Producer("p"), "o1", false));
+        assert!(!can_see_call(Viewer::Anonymous, "o1", false));
+        assert!(can_see_call(Viewer::Anonymous, "o1", true));
+        assert!(manages_call(Viewer::Orderer("o1"), "o1"));
+        assert!(!manages_call(Viewer::Admin, "o1"));
+    }
+
+    #[test]
+    fn credit_ratings_are_ordered_best_first() {
+        assert!(CreditRating::Aaa > CreditRating::Aa && CreditRating::Aa > CreditRating::A);
+        assert!(CreditRating::A > CreditRating::B && CreditRating::B > CreditRating::C);
+        for r in ["AAA", "AA", "A", "B", "C"] {
+            assert_eq!(CreditRating::parse(r).unwrap().as_str(), r);
+        }
+    }
+}

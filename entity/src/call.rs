@@ -1,0 +1,40 @@
+//! A call for tenders (tarjouspyyntö). The stored status never says EVALUATION: that status
+//! is derived from the clock once the submission deadline has passed.
+use crate::types::Money;
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "call_for_tenders")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: String,
+    pub orderer_id: String,
+    pub title: String,
+    pub description: String,
+    /// Lower-cased title and description, for the free-text search.
+    pub search_text: String,
+    /// DRAFT, PUBLISHED, CANCELLED, AWARDED, CONTRACTED or UNSUCCESSFUL.
+    pub status: String,
+    /// UNIT_PRICE or LUMP_SUM.
+    pub pricing_model: String,
+    pub contract_start: Date,
+    pub contract_end: Date,
+    pub questions_deadline: DateTimeUtc,
+    pub submission_deadline: DateTimeUtc,
+    pub standstill_days: i32,
+    pub price_weight: i32,
+    pub min_turnover_ratio: Option<Money>,
+    pub min_equity_ratio: Option<Money>,
+    /// AAA, AA, A, B or C.
+    pub min_credit_rating: Option<String>,
+    pub max_subcontracting_share: Option<Money>,
+    pub created_at: DateTimeUtc,
+    pub published_at: Option<DateTimeUtc>,
+    pub cancelled_at: Option<DateTimeUtc>,
+    pub cancel_reason: Option<String>,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}
