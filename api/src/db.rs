@@ -12,12 +12,15 @@ use sea_orm::{
 };
 use std::ops::Deref;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 use tokio::sync::{Mutex, OwnedMutexGuard};
 
 #[derive(Clone, Debug)]
 pub struct Db {
     conn: DatabaseConnection,
+    /// SQL statements run through this pool since it opened (for tests and diagnostics).
+    statements: Arc<AtomicU64>,
     /// Present on SQLite only: one write transaction at a time within this process.
     write_gate: Option<Arc<Mutex<()>>>,
 }
@@ -54,9 +57,18 @@ impl Db {
                 });
             }
         }
-        let conn = Database::connect(opts).await?;
+        let mut conn = Database::connect(opts).await?;
+        let statements = Arc::new(AtomicU64::new(0));
+        let counter = statements.clone();
+        conn.set_metric_callback(move |_| {
+            counter.fetch_add(1, Ordering::Relaxed);
+        });
         let write_gate = is_sqlite.then(|| Arc::new(Mutex::new(())));
-        Ok(Db { conn, write_gate })
+        Ok(Db {
+            conn,
+            statements,
+            write_gate,
+        })
     }
 
     pub fn conn(&self) -> &DatabaseConnection {
@@ -75,6 +87,11 @@ impl Db {
         };
         let txn = self.conn.begin().await?;
         Ok(UnitOfWork { txn, _gate: gate })
+    }
+
+    /// How many SQL statements have run through this connection pool.
+    pub fn statement_count(&self) -> u64 {
+        self.statements.load(Ordering::Relaxed)
     }
 
     pub async fn ping(&self) -> Result<(), DbErr> {

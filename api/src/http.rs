@@ -2,7 +2,7 @@
 
 use crate::auth::Caller;
 use crate::error::{AppError, error_response, finish_response};
-use crate::graphql::{AppSchema, build_schema, loaders};
+use crate::graphql::{AppSchema, RequestTime, build_schema, loaders};
 use crate::state::AppState;
 use async_graphql::http::GraphiQLSource;
 use async_graphql_axum::{GraphQLRequest, GraphQLResponse};
@@ -57,7 +57,11 @@ async fn graphql(
         Ok(c) => c,
         Err(e) => return error_response(e).into(),
     };
-    let request = loaders::attach(request.into_inner().data(caller), http.state.db.conn());
+    let request = request
+        .into_inner()
+        .data(caller)
+        .data(RequestTime(http.state.now()));
+    let request = loaders::attach(request, http.state.db.conn());
     finish_response(http.schema.execute(request).await).into()
 }
 

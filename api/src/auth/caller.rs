@@ -58,3 +58,18 @@ pub fn role_name(role: Role) -> &'static str {
         Role::Producer => "PRODUCER",
     }
 }
+
+impl Caller {
+    /// The caller as the domain's visibility rules see them.
+    pub fn viewer(&self) -> crate::domain::call::Viewer<'_> {
+        use crate::domain::call::Viewer;
+        match self.actor() {
+            None => Viewer::Anonymous,
+            Some(a) => match a.role {
+                Role::Admin => Viewer::Admin,
+                Role::Orderer => Viewer::Orderer(&a.organization_id),
+                Role::Producer => Viewer::Producer(&a.organization_id),
+            },
+        }
+    }
+}

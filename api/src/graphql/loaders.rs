@@ -1,10 +1,15 @@
-//! DataLoaders for relation fields, created per request so nothing is cached across requests.
+//! DataLoaders for relation fields, created per request so nothing is cached across requests
+//! (and nothing sealed outlives the request that was allowed to see it).
 
 use crate::error::AppError;
 use async_graphql::Request;
 use async_graphql::dataloader::{DataLoader, Loader};
-use entity::{organization, product, user_tie};
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
+use entity::{
+    bid, bid_line, bid_response, call, call_line, capability_requirement, organization, product,
+    quality_criterion, question, user_tie,
+};
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -14,72 +19,158 @@ fn db_err(e: sea_orm::DbErr) -> LoadError {
     Arc::new(AppError::Db(e))
 }
 
-pub struct OrganizationLoader(pub DatabaseConnection);
+/// A loader of rows by their primary key `id`.
+macro_rules! by_id_loader {
+    ($name:ident, $entity:ident) => {
+        pub struct $name(pub DatabaseConnection);
 
-impl Loader<String> for OrganizationLoader {
-    type Value = organization::Model;
-    type Error = LoadError;
+        impl Loader<String> for $name {
+            type Value = $entity::Model;
+            type Error = LoadError;
 
-    async fn load(&self, keys: &[String]) -> Result<HashMap<String, Self::Value>, Self::Error> {
-        let rows = organization::Entity::find()
-            .filter(organization::Column::Id.is_in(keys.iter().cloned()))
-            .all(&self.0)
-            .await
-            .map_err(db_err)?;
-        Ok(rows.into_iter().map(|o| (o.id.clone(), o)).collect())
-    }
-}
-
-pub struct ProductLoader(pub DatabaseConnection);
-
-impl Loader<String> for ProductLoader {
-    type Value = product::Model;
-    type Error = LoadError;
-
-    async fn load(&self, keys: &[String]) -> Result<HashMap<String, Self::Value>, Self::Error> {
-        let rows = product::Entity::find()
-            .filter(product::Column::Id.is_in(keys.iter().cloned()))
-            .all(&self.0)
-            .await
-            .map_err(db_err)?;
-        Ok(rows.into_iter().map(|p| (p.id.clone(), p)).collect())
-    }
-}
-
-/// Declared ties of users, keyed by user id: the organisation ids, oldest first.
-pub struct TiesLoader(pub DatabaseConnection);
-
-impl Loader<String> for TiesLoader {
-    type Value = Vec<String>;
-    type Error = LoadError;
-
-    async fn load(&self, keys: &[String]) -> Result<HashMap<String, Self::Value>, Self::Error> {
-        let rows = user_tie::Entity::find()
-            .filter(user_tie::Column::UserId.is_in(keys.iter().cloned()))
-            .all(&self.0)
-            .await
-            .map_err(db_err)?;
-        let mut sorted = rows;
-        sorted.sort_by(|a, b| {
-            a.declared_at
-                .cmp(&b.declared_at)
-                .then(a.organization_id.cmp(&b.organization_id))
-        });
-        let mut map: HashMap<String, Vec<String>> = HashMap::new();
-        for t in sorted {
-            map.entry(t.user_id).or_default().push(t.organization_id);
+            async fn load(
+                &self,
+                keys: &[String],
+            ) -> Result<HashMap<String, Self::Value>, Self::Error> {
+                let rows = $entity::Entity::find()
+                    .filter($entity::Column::Id.is_in(keys.iter().cloned()))
+                    .all(&self.0)
+                    .await
+                    .map_err(db_err)?;
+                Ok(rows.into_iter().map(|r| (r.id.clone(), r)).collect())
+            }
         }
-        Ok(map)
+    };
+}
+
+/// A loader of child rows grouped by a parent key column, in a given order.
+macro_rules! grouped_loader {
+    ($name:ident, $entity:ident, $key:ident, $field:ident, $order:ident) => {
+        pub struct $name(pub DatabaseConnection);
+
+        impl Loader<String> for $name {
+            type Value = Vec<$entity::Model>;
+            type Error = LoadError;
+
+            async fn load(
+                &self,
+                keys: &[String],
+            ) -> Result<HashMap<String, Self::Value>, Self::Error> {
+                let rows = $entity::Entity::find()
+                    .filter($entity::Column::$key.is_in(keys.iter().cloned()))
+                    .order_by_asc($entity::Column::$order)
+                    .all(&self.0)
+                    .await
+                    .map_err(db_err)?;
+                let mut map: HashMap<String, Vec<$entity::Model>> = HashMap::new();
+                for r in rows {
+                    map.entry(r.$field.clone()).or_default().push(r);
+                }
+                Ok(map)
+            }
+        }
+    };
+}
+
+by_id_loader!(OrganizationLoader, organization);
+by_id_loader!(ProductLoader, product);
+by_id_loader!(CallLoader, call);
+by_id_loader!(CallLineLoader, call_line);
+by_id_loader!(CriterionLoader, quality_criterion);
+by_id_loader!(RequirementLoader, capability_requirement);
+
+grouped_loader!(TiesByUser, user_tie, UserId, user_id, DeclaredAt);
+grouped_loader!(LinesByCall, call_line, CallId, call_id, Position);
+grouped_loader!(CriteriaByCall, quality_criterion, CallId, call_id, Position);
+grouped_loader!(
+    RequirementsByCall,
+    capability_requirement,
+    CallId,
+    call_id,
+    Position
+);
+grouped_loader!(QuestionsByCall, question, CallId, call_id, AskedAt);
+grouped_loader!(BidsByCall, bid, CallId, call_id, SubmittedAt);
+grouped_loader!(LinesByBid, bid_line, BidId, bid_id, CallLineId);
+grouped_loader!(ResponsesByBid, bid_response, BidId, bid_id, TargetId);
+
+/// The number of standing (not withdrawn) bids per call, counted in the database.
+pub struct BidCountByCall(pub DatabaseConnection);
+
+impl Loader<String> for BidCountByCall {
+    type Value = i64;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[String]) -> Result<HashMap<String, i64>, Self::Error> {
+        let rows: Vec<(String, i64)> = bid::Entity::find()
+            .select_only()
+            .column(bid::Column::CallId)
+            .column_as(Expr::col(bid::Column::Id).count(), "n")
+            .filter(bid::Column::CallId.is_in(keys.iter().cloned()))
+            .filter(bid::Column::Status.eq(crate::service::bids::SUBMITTED))
+            .group_by(bid::Column::CallId)
+            .into_tuple()
+            .all(&self.0)
+            .await
+            .map_err(db_err)?;
+        Ok(rows.into_iter().collect())
+    }
+}
+
+/// An organisation's own bid on a call, keyed by (call id, organisation id).
+pub struct OwnBidLoader(pub DatabaseConnection);
+
+impl Loader<(String, String)> for OwnBidLoader {
+    type Value = bid::Model;
+    type Error = LoadError;
+
+    async fn load(
+        &self,
+        keys: &[(String, String)],
+    ) -> Result<HashMap<(String, String), bid::Model>, Self::Error> {
+        let mut by_org: HashMap<&str, Vec<String>> = HashMap::new();
+        for (call_id, org) in keys {
+            by_org
+                .entry(org.as_str())
+                .or_default()
+                .push(call_id.clone());
+        }
+        let mut out = HashMap::new();
+        for (org, calls) in by_org {
+            let rows = bid::Entity::find()
+                .filter(bid::Column::BidderId.eq(org))
+                .filter(bid::Column::CallId.is_in(calls))
+                .all(&self.0)
+                .await
+                .map_err(db_err)?;
+            for b in rows {
+                out.insert((b.call_id.clone(), b.bidder_id.clone()), b);
+            }
+        }
+        Ok(out)
     }
 }
 
 /// Attaches a fresh set of loaders to one request.
 pub fn attach(request: Request, db: &DatabaseConnection) -> Request {
+    fn dl<T: Send + Sync + 'static>(loader: T) -> DataLoader<T> {
+        DataLoader::new(loader, tokio::spawn)
+    }
     request
-        .data(DataLoader::new(
-            OrganizationLoader(db.clone()),
-            tokio::spawn,
-        ))
-        .data(DataLoader::new(ProductLoader(db.clone()), tokio::spawn))
-        .data(DataLoader::new(TiesLoader(db.clone()), tokio::spawn))
+        .data(dl(OrganizationLoader(db.clone())))
+        .data(dl(ProductLoader(db.clone())))
+        .data(dl(CallLoader(db.clone())))
+        .data(dl(CallLineLoader(db.clone())))
+        .data(dl(CriterionLoader(db.clone())))
+        .data(dl(RequirementLoader(db.clone())))
+        .data(dl(TiesByUser(db.clone())))
+        .data(dl(LinesByCall(db.clone())))
+        .data(dl(CriteriaByCall(db.clone())))
+        .data(dl(RequirementsByCall(db.clone())))
+        .data(dl(QuestionsByCall(db.clone())))
+        .data(dl(BidsByCall(db.clone())))
+        .data(dl(LinesByBid(db.clone())))
+        .data(dl(ResponsesByBid(db.clone())))
+        .data(dl(BidCountByCall(db.clone())))
+        .data(dl(OwnBidLoader(db.clone())))
 }

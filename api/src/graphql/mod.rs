@@ -1,6 +1,7 @@
 //! The GraphQL schema: thin resolvers over the services, output types wrapping entity models,
 //! and per-request DataLoaders for every relation field.
 
+pub mod calls;
 pub mod inputs;
 pub mod loaders;
 pub mod mutation;
@@ -32,6 +33,16 @@ pub fn sdl() -> String {
 pub(crate) fn state<'a>(ctx: &Context<'a>) -> AppResult<&'a AppState> {
     ctx.data::<AppState>()
         .map_err(|_| AppError::Internal(anyhow::anyhow!("AppState missing from schema data")))
+}
+
+/// The one instant a request is judged by: every field of a response sees the same time.
+#[derive(Debug, Clone, Copy)]
+pub struct RequestTime(pub chrono::DateTime<chrono::Utc>);
+
+pub(crate) fn request_time(ctx: &Context<'_>) -> AppResult<chrono::DateTime<chrono::Utc>> {
+    ctx.data::<RequestTime>()
+        .map(|t| t.0)
+        .map_err(|_| AppError::Internal(anyhow::anyhow!("RequestTime missing from request data")))
 }
 
 pub(crate) fn caller<'a>(ctx: &Context<'a>) -> AppResult<&'a Caller> {

@@ -1,5 +1,6 @@
 //! Mutations: each is one service call, which runs in one transaction.
 
+use super::calls::{Bid, CallForTenders, CreateCallInput, Question, SubmitBidInput};
 use super::inputs::{
     CostCalculationInput, CreateOrganizationInput, CreateUserInput, ProductInput,
     RegisterProviderInput,
@@ -9,7 +10,8 @@ use super::types::{
     Appropriation, AuthPayload, CostCalculation, Grant, Organization, Product, User,
 };
 use super::{caller, state};
-use crate::service::{budget, catalogue, costing, identity};
+use crate::domain::{bid as dbid, call as dcall};
+use crate::service::{bids, budget, calls, catalogue, costing, identity};
 use async_graphql::{Context, ID, Object, Result};
 
 pub struct Mutation;
@@ -167,5 +169,126 @@ impl Mutation {
         )
         .await?;
         Ok(Grant(g))
+    }
+
+    /// ORDERER: drafts a call for tenders for the caller's organisation.
+    async fn create_call(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateCallInput,
+    ) -> Result<CallForTenders> {
+        let new = dcall::NewCall {
+            title: input.title,
+            description: input.description,
+            pricing_model: input.pricing_model.into(),
+            lines: input
+                .lines
+                .into_iter()
+                .map(|l| dcall::NewLine {
+                    product_id: l.product_id.0,
+                    quantity: l.quantity.0,
+                })
+                .collect(),
+            contract_start: input.contract_start,
+            contract_end: input.contract_end,
+            questions_deadline: input.questions_deadline,
+            submission_deadline: input.submission_deadline,
+            standstill_days: input.standstill_days,
+            price_weight: input.price_weight,
+            quality_criteria: input
+                .quality_criteria
+                .into_iter()
+                .map(|q| dcall::NewCriterion {
+                    name: q.name,
+                    weight: q.weight,
+                    max_points: q.max_points,
+                })
+                .collect(),
+            min_turnover_ratio: input.min_turnover_ratio.map(|d| d.0),
+            min_equity_ratio: input.min_equity_ratio.map(|d| d.0),
+            min_credit_rating: input.min_credit_rating.map(Into::into),
+            capability_requirements: input.capability_requirements,
+            max_subcontracting_share: input.max_subcontracting_share.map(|d| d.0),
+        };
+        Ok(CallForTenders(
+            calls::create_call(state(ctx)?, caller(ctx)?, new).await?,
+        ))
+    }
+
+    /// ORDERER of the call: publishes a draft; both deadlines must still be ahead.
+    async fn publish_call(&self, ctx: &Context<'_>, id: ID) -> Result<CallForTenders> {
+        Ok(CallForTenders(
+            calls::publish_call(state(ctx)?, caller(ctx)?, &id).await?,
+        ))
+    }
+
+    /// ORDERER of the call: cancels it, with a reason, until it is awarded.
+    async fn cancel_call(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        reason: String,
+    ) -> Result<CallForTenders> {
+        Ok(CallForTenders(
+            calls::cancel_call(state(ctx)?, caller(ctx)?, &id, &reason).await?,
+        ))
+    }
+
+    /// PRODUCER: asks a question until the questions deadline.
+    async fn ask_question(&self, ctx: &Context<'_>, call_id: ID, text: String) -> Result<Question> {
+        Ok(Question(
+            calls::ask_question(state(ctx)?, caller(ctx)?, &call_id, &text).await?,
+        ))
+    }
+
+    /// ORDERER of the call: answers a question publicly.
+    async fn answer_question(
+        &self,
+        ctx: &Context<'_>,
+        question_id: ID,
+        answer: String,
+    ) -> Result<Question> {
+        Ok(Question(
+            calls::answer_question(state(ctx)?, caller(ctx)?, &question_id, &answer).await?,
+        ))
+    }
+
+    /// PRODUCER: submits the organisation's sealed bid; a new submission replaces the earlier one.
+    async fn submit_bid(&self, ctx: &Context<'_>, input: SubmitBidInput) -> Result<Bid> {
+        let bid_input = dbid::BidInput {
+            lines: input
+                .lines
+                .into_iter()
+                .map(|l| (l.call_line_id.0, l.unit_price.0))
+                .collect(),
+            annual_turnover: input.annual_turnover.0,
+            equity_ratio: input.equity_ratio.0,
+            credit_rating: input.credit_rating.into(),
+            capability_responses: input
+                .capability_responses
+                .into_iter()
+                .map(|r| (r.requirement_id.0, r.evidence))
+                .collect(),
+            quality_responses: input
+                .quality_responses
+                .into_iter()
+                .map(|r| (r.criterion_id.0, r.text))
+                .collect(),
+            subcontracting_share: input.subcontracting_share.map(|d| d.0),
+        };
+        Ok(Bid(bids::submit_bid(
+            state(ctx)?,
+            caller(ctx)?,
+            &input.call_id,
+            bid_input,
+        )
+        .await?))
+    }
+
+    /// PRODUCER: withdraws the organisation's bid before the deadline.
+    async fn withdraw_bid(&self, ctx: &Context<'_>, call_id: ID) -> Result<Bid> {
+        Ok(Bid(
+            bids::withdraw_bid(state(ctx)?, caller(ctx)?, &call_id).await?
+        ))
     }
 }

@@ -1,10 +1,11 @@
 //! Queries: each authorises through a service and wraps the result.
 
+use super::calls::{Bid, CallConnection, CallEdge, CallFilter, CallForTenders, PageInfo};
 use super::types::{
     Appropriation, CostCalculation, GqlOrganizationKind, Organization, Product, User,
 };
-use super::{caller, state};
-use crate::service::{budget, catalogue, costing, identity};
+use super::{caller, request_time, state};
+use crate::service::{bids, budget, calls, catalogue, costing, identity};
 use async_graphql::{Context, ID, Object, Result};
 
 pub struct Query;
@@ -57,5 +58,63 @@ impl Query {
         )
         .await?;
         Ok(list.into_iter().map(CostCalculation).collect())
+    }
+
+    /// Calls the caller may see (published ones for everybody, drafts for their orderer and
+    /// admins), newest first. `first` defaults to 20 and is capped at 100.
+    async fn calls(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<CallFilter>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<CallConnection> {
+        let filter = filter.map(|f| calls::CallFilter {
+            status: f.status.map(Into::into),
+            orderer_id: f.orderer_id.map(|i| i.0),
+            product_id: f.product_id.map(|i| i.0),
+            search: f.search,
+        });
+        let page = calls::list_calls(
+            state(ctx)?,
+            caller(ctx)?,
+            filter.unwrap_or_default(),
+            first,
+            after.as_deref(),
+            request_time(ctx)?,
+        )
+        .await?;
+        let end_cursor = page.calls.last().map(|c| c.id.clone());
+        Ok(CallConnection {
+            edges: page
+                .calls
+                .into_iter()
+                .map(|c| CallEdge {
+                    cursor: c.id.clone(),
+                    node: CallForTenders(c),
+                })
+                .collect(),
+            page_info: PageInfo {
+                has_next_page: page.has_next_page,
+                end_cursor,
+            },
+            total_count: i32::try_from(page.total_count).unwrap_or(i32::MAX),
+        })
+    }
+
+    /// One call, or null when it does not exist or the caller may not see it.
+    async fn call(&self, ctx: &Context<'_>, id: ID) -> Result<Option<CallForTenders>> {
+        Ok(calls::get_call(state(ctx)?, caller(ctx)?, &id)
+            .await?
+            .map(CallForTenders))
+    }
+
+    /// One bid, or null when it does not exist or is sealed from the caller.
+    async fn bid(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Bid>> {
+        Ok(
+            bids::get_bid(state(ctx)?, caller(ctx)?, &id, request_time(ctx)?)
+                .await?
+                .map(Bid),
+        )
     }
 }

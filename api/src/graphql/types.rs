@@ -8,7 +8,7 @@ use async_graphql::dataloader::DataLoader;
 use async_graphql::{Context, Enum, ID, Object, Result};
 use entity::{cost_calculation, grant, organization, product, user};
 
-use super::loaders::{OrganizationLoader, ProductLoader, TiesLoader};
+use super::loaders::{OrganizationLoader, ProductLoader, TiesByUser};
 
 #[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
 #[graphql(name = "Role")]
@@ -72,7 +72,7 @@ impl From<GqlOrganizationKind> for entity::OrganizationKind {
 }
 
 /// Loads one organisation that must exist (a foreign key guarantees it).
-async fn organization_by_id(ctx: &Context<'_>, id: &str) -> Result<Organization> {
+pub(crate) async fn organization_by_id(ctx: &Context<'_>, id: &str) -> Result<Organization> {
     let loader = ctx.data::<DataLoader<OrganizationLoader>>()?;
     loader
         .load_one(id.to_owned())
@@ -81,7 +81,7 @@ async fn organization_by_id(ctx: &Context<'_>, id: &str) -> Result<Organization>
         .ok_or_else(|| AppError::Internal(anyhow::anyhow!("organization {id} is missing")).into())
 }
 
-async fn product_by_id(ctx: &Context<'_>, id: &str) -> Result<Product> {
+pub(crate) async fn product_by_id(ctx: &Context<'_>, id: &str) -> Result<Product> {
     let loader = ctx.data::<DataLoader<ProductLoader>>()?;
     loader
         .load_one(id.to_owned())
@@ -134,8 +134,14 @@ impl User {
     }
     /// Organisations this user has declared a tie to; such a user cannot evaluate their bids.
     async fn declared_ties(&self, ctx: &Context<'_>) -> Result<Vec<Organization>> {
-        let ties = ctx.data::<DataLoader<TiesLoader>>()?;
-        let ids = ties.load_one(self.0.id.clone()).await?.unwrap_or_default();
+        let ties = ctx.data::<DataLoader<TiesByUser>>()?;
+        let ids: Vec<String> = ties
+            .load_one(self.0.id.clone())
+            .await?
+            .unwrap_or_default()
+            .into_iter()
+            .map(|t| t.organization_id)
+            .collect();
         let orgs = ctx.data::<DataLoader<OrganizationLoader>>()?;
         let found = orgs.load_many(ids.iter().cloned()).await?;
         Ok(ids

@@ -2,7 +2,9 @@
 //! saves, records its audit event and commits; a failure anywhere writes nothing.
 
 pub mod audit;
+pub mod bids;
 pub mod budget;
+pub mod calls;
 pub mod catalogue;
 pub mod costing;
 pub mod identity;

@@ -1,0 +1,642 @@
+//! GraphQL types of calls for tenders, questions and sealed bids. Every `Bid` handed out
+//! has passed the seal (`service::bids::may_see`); nested paths check it again.
+
+use super::loaders::*;
+use super::scalars::Dec;
+use super::types::{Organization, Product, organization_by_id, product_by_id};
+use super::{caller, request_time};
+use crate::domain::call::{self as dcall, Viewer};
+use crate::error::AppError;
+use crate::service::{bids, calls};
+use async_graphql::dataloader::DataLoader;
+use async_graphql::{Context, Enum, ID, InputObject, Object, Result, SimpleObject};
+use chrono::{DateTime, NaiveDate, Utc};
+use entity::{bid, bid_line, call, call_line, capability_requirement, quality_criterion, question};
+
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+#[graphql(name = "CallStatus")]
+pub enum GqlCallStatus {
+    Draft,
+    Published,
+    Evaluation,
+    Awarded,
+    Contracted,
+    Cancelled,
+    Unsuccessful,
+}
+
+impl From<dcall::CallStatus> for GqlCallStatus {
+    fn from(s: dcall::CallStatus) -> Self {
+        use dcall::CallStatus as S;
+        match s {
+            S::Draft => Self::Draft,
+            S::Published => Self::Published,
+            S::Evaluation => Self::Evaluation,
+            S::Awarded => Self::Awarded,
+            S::Contracted => Self::Contracted,
+            S::Cancelled => Self::Cancelled,
+            S::Unsuccessful => Self::Unsuccessful,
+        }
+    }
+}
+
+impl From<GqlCallStatus> for dcall::CallStatus {
+    fn from(s: GqlCallStatus) -> Self {
+        use dcall::CallStatus as S;
+        match s {
+            GqlCallStatus::Draft => S::Draft,
+            GqlCallStatus::Published => S::Published,
+            GqlCallStatus::Evaluation => S::Evaluation,
+            GqlCallStatus::Awarded => S::Awarded,
+            GqlCallStatus::Contracted => S::Contracted,
+            GqlCallStatus::Cancelled => S::Cancelled,
+            GqlCallStatus::Unsuccessful => S::Unsuccessful,
+        }
+    }
+}
+
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+#[graphql(name = "PricingModel")]
+pub enum GqlPricingModel {
+    UnitPrice,
+    LumpSum,
+}
+
+impl From<GqlPricingModel> for dcall::PricingModel {
+    fn from(p: GqlPricingModel) -> Self {
+        match p {
+            GqlPricingModel::UnitPrice => dcall::PricingModel::UnitPrice,
+            GqlPricingModel::LumpSum => dcall::PricingModel::LumpSum,
+        }
+    }
+}
+
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+#[graphql(name = "CreditRating")]
+pub enum GqlCreditRating {
+    #[graphql(name = "AAA")]
+    Aaa,
+    #[graphql(name = "AA")]
+    Aa,
+    A,
+    B,
+    C,
+}
+
+impl From<GqlCreditRating> for dcall::CreditRating {
+    fn from(r: GqlCreditRating) -> Self {
+        match r {
+            GqlCreditRating::Aaa => dcall::CreditRating::Aaa,
+            GqlCreditRating::Aa => dcall::CreditRating::Aa,
+            GqlCreditRating::A => dcall::CreditRating::A,
+            GqlCreditRating::B => dcall::CreditRating::B,
+            GqlCreditRating::C => dcall::CreditRating::C,
+        }
+    }
+}
+
+impl From<dcall::CreditRating> for GqlCreditRating {
+    fn from(r: dcall::CreditRating) -> Self {
+        match r {
+            dcall::CreditRating::Aaa => GqlCreditRating::Aaa,
+            dcall::CreditRating::Aa => GqlCreditRating::Aa,
+            dcall::CreditRating::A => GqlCreditRating::A,
+            dcall::CreditRating::B => GqlCreditRating::B,
+            dcall::CreditRating::C => GqlCreditRating::C,
+        }
+    }
+}
+
+fn rating(s: &str) -> Result<GqlCreditRating> {
+    dcall::CreditRating::parse(s)
+        .map(Into::into)
+        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("unknown credit rating {s}")).into())
+}
+
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+#[graphql(name = "BidStatus")]
+pub enum GqlBidStatus {
+    Submitted,
+    Withdrawn,
+}
+
+/// A call for tenders (tarjouspyyntö).
+pub struct CallForTenders(pub call::Model);
+
+impl CallForTenders {
+    fn deadline_passed(&self, ctx: &Context<'_>) -> Result<bool> {
+        Ok(request_time(ctx)? >= self.0.submission_deadline)
+    }
+}
+
+#[Object]
+impl CallForTenders {
+    async fn id(&self) -> ID {
+        ID(self.0.id.clone())
+    }
+    async fn title(&self) -> &str {
+        &self.0.title
+    }
+    async fn description(&self) -> &str {
+        &self.0.description
+    }
+    async fn orderer(&self, ctx: &Context<'_>) -> Result<Organization> {
+        organization_by_id(ctx, &self.0.orderer_id).await
+    }
+    /// EVALUATION from the submission deadline on, whoever reads it.
+    async fn status(&self, ctx: &Context<'_>) -> Result<GqlCallStatus> {
+        Ok(calls::status_at(&self.0, request_time(ctx)?)?.into())
+    }
+    async fn pricing_model(&self) -> Result<GqlPricingModel> {
+        match dcall::PricingModel::parse(&self.0.pricing_model) {
+            Some(dcall::PricingModel::UnitPrice) => Ok(GqlPricingModel::UnitPrice),
+            Some(dcall::PricingModel::LumpSum) => Ok(GqlPricingModel::LumpSum),
+            None => Err(AppError::Internal(anyhow::anyhow!("unknown pricing model")).into()),
+        }
+    }
+    async fn lines(&self, ctx: &Context<'_>) -> Result<Vec<CallLine>> {
+        let lines = ctx
+            .data::<DataLoader<LinesByCall>>()?
+            .load_one(self.0.id.clone())
+            .await?;
+        Ok(lines
+            .unwrap_or_default()
+            .into_iter()
+            .map(CallLine)
+            .collect())
+    }
+    async fn contract_start(&self) -> NaiveDate {
+        self.0.contract_start
+    }
+    async fn contract_end(&self) -> NaiveDate {
+        self.0.contract_end
+    }
+    async fn questions_deadline(&self) -> DateTime<Utc> {
+        self.0.questions_deadline
+    }
+    async fn submission_deadline(&self) -> DateTime<Utc> {
+        self.0.submission_deadline
+    }
+    async fn standstill_days(&self) -> i32 {
+        self.0.standstill_days
+    }
+    async fn criteria(&self) -> EvaluationCriteria {
+        EvaluationCriteria(self.0.clone())
+    }
+    async fn published_at(&self) -> Option<DateTime<Utc>> {
+        self.0.published_at
+    }
+    /// When and why the call was cancelled, if it was.
+    async fn cancelled_at(&self) -> Option<DateTime<Utc>> {
+        self.0.cancelled_at
+    }
+    async fn cancel_reason(&self) -> Option<&str> {
+        self.0.cancel_reason.as_deref()
+    }
+    /// Answered questions are public; the orderer also sees unanswered ones, and a producer
+    /// its own. Who asked is never shown.
+    async fn questions(&self, ctx: &Context<'_>) -> Result<Vec<Question>> {
+        let viewer = caller(ctx)?.viewer();
+        let all = ctx
+            .data::<DataLoader<QuestionsByCall>>()?
+            .load_one(self.0.id.clone())
+            .await?;
+        Ok(all
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|q| calls::question_visible(viewer, &self.0.orderer_id, q))
+            .map(Question)
+            .collect())
+    }
+    /// Null before the submission deadline, for everybody.
+    async fn bid_count(&self, ctx: &Context<'_>) -> Result<Option<i32>> {
+        if !crate::domain::bid::bid_count_visible(self.deadline_passed(ctx)?) {
+            return Ok(None);
+        }
+        let n = ctx
+            .data::<DataLoader<BidCountByCall>>()?
+            .load_one(self.0.id.clone())
+            .await?;
+        Ok(Some(i32::try_from(n.unwrap_or(0)).unwrap_or(i32::MAX)))
+    }
+    /// Before the deadline: only the caller's own bid. After it: all bids for the orderer, own bid for a bidder.
+    async fn bids(&self, ctx: &Context<'_>) -> Result<Vec<Bid>> {
+        let now = request_time(ctx)?;
+        let viewer = caller(ctx)?.viewer();
+        let candidates = match viewer {
+            Viewer::Producer(org) => own_bid(ctx, &self.0.id, org).await?.into_iter().collect(),
+            Viewer::Orderer(org)
+                if org == self.0.orderer_id && now >= self.0.submission_deadline =>
+            {
+                ctx.data::<DataLoader<BidsByCall>>()?
+                    .load_one(self.0.id.clone())
+                    .await?
+                    .unwrap_or_default()
+            }
+            _ => Vec::new(),
+        };
+        Ok(candidates
+            .into_iter()
+            .filter(|b| bids::may_see(viewer, b, &self.0, now))
+            .map(Bid)
+            .collect())
+    }
+    /// The caller's own current bid, if any.
+    async fn my_bid(&self, ctx: &Context<'_>) -> Result<Option<Bid>> {
+        match caller(ctx)?.viewer() {
+            Viewer::Producer(org) => Ok(own_bid(ctx, &self.0.id, org).await?.map(Bid)),
+            _ => Ok(None),
+        }
+    }
+}
+
+async fn own_bid(ctx: &Context<'_>, call_id: &str, org: &str) -> Result<Option<bid::Model>> {
+    Ok(ctx
+        .data::<DataLoader<OwnBidLoader>>()?
+        .load_one((call_id.to_owned(), org.to_owned()))
+        .await?)
+}
+
+pub struct CallLine(pub call_line::Model);
+
+#[Object]
+impl CallLine {
+    async fn id(&self) -> ID {
+        ID(self.0.id.clone())
+    }
+    async fn product(&self, ctx: &Context<'_>) -> Result<Product> {
+        product_by_id(ctx, &self.0.product_id).await
+    }
+    async fn quantity(&self) -> Dec {
+        Dec(self.0.quantity.0)
+    }
+}
+
+pub struct EvaluationCriteria(pub call::Model);
+
+#[Object]
+impl EvaluationCriteria {
+    async fn price_weight(&self) -> i32 {
+        self.0.price_weight
+    }
+    async fn quality_criteria(&self, ctx: &Context<'_>) -> Result<Vec<QualityCriterion>> {
+        let list = ctx
+            .data::<DataLoader<CriteriaByCall>>()?
+            .load_one(self.0.id.clone())
+            .await?;
+        Ok(list
+            .unwrap_or_default()
+            .into_iter()
+            .map(QualityCriterion)
+            .collect())
+    }
+    async fn min_turnover_ratio(&self) -> Option<Dec> {
+        self.0.min_turnover_ratio.map(|m| Dec(m.0))
+    }
+    async fn min_equity_ratio(&self) -> Option<Dec> {
+        self.0.min_equity_ratio.map(|m| Dec(m.0))
+    }
+    async fn min_credit_rating(&self) -> Result<Option<GqlCreditRating>> {
+        self.0.min_credit_rating.as_deref().map(rating).transpose()
+    }
+    async fn capability_requirements(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<Vec<CapabilityRequirement>> {
+        let list = ctx
+            .data::<DataLoader<RequirementsByCall>>()?
+            .load_one(self.0.id.clone())
+            .await?;
+        Ok(list
+            .unwrap_or_default()
+            .into_iter()
+            .map(CapabilityRequirement)
+            .collect())
+    }
+    async fn max_subcontracting_share(&self) -> Option<Dec> {
+        self.0.max_subcontracting_share.map(|m| Dec(m.0))
+    }
+}
+
+pub struct QualityCriterion(pub quality_criterion::Model);
+
+#[Object]
+impl QualityCriterion {
+    async fn id(&self) -> ID {
+        ID(self.0.id.clone())
+    }
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    async fn weight(&self) -> i32 {
+        self.0.weight
+    }
+    async fn max_points(&self) -> i32 {
+        self.0.max_points
+    }
+}
+
+pub struct CapabilityRequirement(pub capability_requirement::Model);
+
+#[Object]
+impl CapabilityRequirement {
+    async fn id(&self) -> ID {
+        ID(self.0.id.clone())
+    }
+    async fn text(&self) -> &str {
+        &self.0.text
+    }
+}
+
+/// A question on a call and its public answer. The asker is not part of it.
+pub struct Question(pub question::Model);
+
+#[Object]
+impl Question {
+    async fn id(&self) -> ID {
+        ID(self.0.id.clone())
+    }
+    async fn text(&self) -> &str {
+        &self.0.text
+    }
+    async fn answer(&self) -> Option<&str> {
+        self.0.answer.as_deref()
+    }
+    async fn asked_at(&self) -> DateTime<Utc> {
+        self.0.asked_at
+    }
+    async fn answered_at(&self) -> Option<DateTime<Utc>> {
+        self.0.answered_at
+    }
+}
+
+/// A sealed bid, as its bidder (or, after the deadline, the orderer) sees it.
+pub struct Bid(pub bid::Model);
+
+#[Object]
+impl Bid {
+    async fn id(&self) -> ID {
+        ID(self.0.id.clone())
+    }
+    async fn call(&self, ctx: &Context<'_>) -> Result<CallForTenders> {
+        ctx.data::<DataLoader<CallLoader>>()?
+            .load_one(self.0.call_id.clone())
+            .await?
+            .map(CallForTenders)
+            .ok_or_else(|| {
+                AppError::Internal(anyhow::anyhow!("bid {} has no call", self.0.id)).into()
+            })
+    }
+    async fn bidder(&self, ctx: &Context<'_>) -> Result<Organization> {
+        organization_by_id(ctx, &self.0.bidder_id).await
+    }
+    async fn in_house(&self) -> bool {
+        self.0.in_house
+    }
+    async fn status(&self) -> GqlBidStatus {
+        if self.0.status == bids::WITHDRAWN {
+            GqlBidStatus::Withdrawn
+        } else {
+            GqlBidStatus::Submitted
+        }
+    }
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+    /// In the order of the call's lines.
+    async fn lines(&self, ctx: &Context<'_>) -> Result<Vec<BidLine>> {
+        let lines = ctx
+            .data::<DataLoader<LinesByBid>>()?
+            .load_one(self.0.id.clone())
+            .await?
+            .unwrap_or_default();
+        let call_lines = ctx
+            .data::<DataLoader<CallLineLoader>>()?
+            .load_many(lines.iter().map(|l| l.call_line_id.clone()))
+            .await?;
+        let mut out = Vec::with_capacity(lines.len());
+        for l in lines {
+            let cl = call_lines
+                .get(&l.call_line_id)
+                .cloned()
+                .ok_or_else(|| AppError::Internal(anyhow::anyhow!("bid line without call line")))?;
+            out.push(BidLine {
+                line: l,
+                call_line: cl,
+            });
+        }
+        out.sort_by_key(|l| l.call_line.position);
+        Ok(out)
+    }
+    async fn total_price(&self) -> Dec {
+        Dec(self.0.total_price.0)
+    }
+    async fn annual_turnover(&self) -> Dec {
+        Dec(self.0.annual_turnover.0)
+    }
+    async fn equity_ratio(&self) -> Dec {
+        Dec(self.0.equity_ratio.0)
+    }
+    async fn credit_rating(&self) -> Result<GqlCreditRating> {
+        rating(&self.0.credit_rating)
+    }
+    async fn capability_responses(&self, ctx: &Context<'_>) -> Result<Vec<CapabilityResponse>> {
+        let rs = responses(ctx, &self.0.id, "CAPABILITY").await?;
+        let reqs = ctx
+            .data::<DataLoader<RequirementLoader>>()?
+            .load_many(rs.iter().map(|r| r.target_id.clone()))
+            .await?;
+        Ok(rs
+            .into_iter()
+            .filter_map(|r| {
+                reqs.get(&r.target_id)
+                    .cloned()
+                    .map(|req| CapabilityResponse {
+                        requirement: CapabilityRequirement(req),
+                        evidence: r.text,
+                    })
+            })
+            .collect())
+    }
+    async fn quality_responses(&self, ctx: &Context<'_>) -> Result<Vec<QualityResponse>> {
+        let rs = responses(ctx, &self.0.id, "QUALITY").await?;
+        let crits = ctx
+            .data::<DataLoader<CriterionLoader>>()?
+            .load_many(rs.iter().map(|r| r.target_id.clone()))
+            .await?;
+        Ok(rs
+            .into_iter()
+            .filter_map(|r| {
+                crits.get(&r.target_id).cloned().map(|c| QualityResponse {
+                    criterion: QualityCriterion(c),
+                    text: r.text,
+                })
+            })
+            .collect())
+    }
+    async fn subcontracting_share(&self) -> Dec {
+        Dec(self.0.subcontracting_share.0)
+    }
+    async fn submitted_at(&self) -> DateTime<Utc> {
+        self.0.submitted_at
+    }
+    /// SHA-256 over the canonical bid content and submittedAt (see the README).
+    async fn receipt(&self) -> &str {
+        &self.0.receipt
+    }
+}
+
+async fn responses(
+    ctx: &Context<'_>,
+    bid_id: &str,
+    kind: &str,
+) -> Result<Vec<entity::bid_response::Model>> {
+    let all = ctx
+        .data::<DataLoader<ResponsesByBid>>()?
+        .load_one(bid_id.to_owned())
+        .await?;
+    Ok(all
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|r| r.kind == kind)
+        .collect())
+}
+
+pub struct BidLine {
+    line: bid_line::Model,
+    call_line: call_line::Model,
+}
+
+#[Object]
+impl BidLine {
+    async fn call_line(&self) -> CallLine {
+        CallLine(self.call_line.clone())
+    }
+    async fn unit_price(&self) -> Dec {
+        Dec(self.line.unit_price.0)
+    }
+    /// quantity x unit price
+    async fn line_total(&self) -> Dec {
+        Dec(self.call_line.quantity.0 * self.line.unit_price.0)
+    }
+}
+
+pub struct CapabilityResponse {
+    requirement: CapabilityRequirement,
+    evidence: String,
+}
+
+#[Object]
+impl CapabilityResponse {
+    async fn requirement(&self) -> &CapabilityRequirement {
+        &self.requirement
+    }
+    async fn evidence(&self) -> &str {
+        &self.evidence
+    }
+}
+
+pub struct QualityResponse {
+    criterion: QualityCriterion,
+    text: String,
+}
+
+#[Object]
+impl QualityResponse {
+    async fn criterion(&self) -> &QualityCriterion {
+        &self.criterion
+    }
+    async fn text(&self) -> &str {
+        &self.text
+    }
+}
+
+#[derive(SimpleObject)]
+pub struct PageInfo {
+    pub has_next_page: bool,
+    pub end_cursor: Option<String>,
+}
+
+#[derive(SimpleObject)]
+pub struct CallEdge {
+    pub node: CallForTenders,
+    pub cursor: String,
+}
+
+#[derive(SimpleObject)]
+pub struct CallConnection {
+    pub edges: Vec<CallEdge>,
+    pub page_info: PageInfo,
+    pub total_count: i32,
+}
+
+#[derive(InputObject)]
+pub struct CallFilter {
+    pub status: Option<GqlCallStatus>,
+    pub orderer_id: Option<ID>,
+    pub product_id: Option<ID>,
+    pub search: Option<String>,
+}
+
+#[derive(InputObject)]
+pub struct CallLineInput {
+    pub product_id: ID,
+    pub quantity: Dec,
+}
+
+#[derive(InputObject)]
+pub struct QualityCriterionInput {
+    pub name: String,
+    pub weight: i32,
+    pub max_points: i32,
+}
+
+#[derive(InputObject)]
+pub struct CreateCallInput {
+    pub title: String,
+    pub description: String,
+    pub pricing_model: GqlPricingModel,
+    pub lines: Vec<CallLineInput>,
+    pub contract_start: NaiveDate,
+    pub contract_end: NaiveDate,
+    pub questions_deadline: DateTime<Utc>,
+    pub submission_deadline: DateTime<Utc>,
+    pub standstill_days: Option<i32>,
+    pub price_weight: i32,
+    pub quality_criteria: Vec<QualityCriterionInput>,
+    pub min_turnover_ratio: Option<Dec>,
+    pub min_equity_ratio: Option<Dec>,
+    pub min_credit_rating: Option<GqlCreditRating>,
+    pub capability_requirements: Vec<String>,
+    pub max_subcontracting_share: Option<Dec>,
+}
+
+#[derive(InputObject)]
+pub struct BidLineInput {
+    pub call_line_id: ID,
+    pub unit_price: Dec,
+}
+
+#[derive(InputObject)]
+pub struct CapabilityResponseInput {
+    pub requirement_id: ID,
+    pub evidence: String,
+}
+
+#[derive(InputObject)]
+pub struct QualityResponseInput {
+    pub criterion_id: ID,
+    pub text: String,
+}
+
+#[derive(InputObject)]
+pub struct SubmitBidInput {
+    pub call_id: ID,
+    pub lines: Vec<BidLineInput>,
+    pub annual_turnover: Dec,
+    pub equity_ratio: Dec,
+    pub credit_rating: GqlCreditRating,
+    pub capability_responses: Vec<CapabilityResponseInput>,
+    pub quality_responses: Vec<QualityResponseInput>,
+    pub subcontracting_share: Option<Dec>,
+}

@@ -1,0 +1,294 @@
+//! Sealed bids: submission (which replaces an earlier bid), withdrawal, and reading under
+//! the seal of `domain::bid`.
+
+use super::audit::{self, AuditEntry};
+use super::calls::{find_call_for_producer, stored_status};
+use super::{new_id, parse_id};
+use crate::auth::Caller;
+use crate::domain::bid::{self, BidInput, BidTerms, BiddingClosed, ValidBid};
+use crate::domain::call::Viewer;
+use crate::error::{AppError, AppResult};
+use crate::state::AppState;
+use chrono::{DateTime, Utc};
+use entity::{
+    Money, OrganizationKind, Role, bid as bid_entity, bid_line, bid_response, call as call_entity,
+    call_line, capability_requirement, organization, quality_criterion,
+};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set,
+};
+use serde_json::json;
+
+pub const SUBMITTED: &str = "SUBMITTED";
+pub const WITHDRAWN: &str = "WITHDRAWN";
+
+fn closed(e: BiddingClosed, deadline: DateTime<Utc>) -> AppError {
+    match e {
+        BiddingClosed::DeadlinePassed => AppError::DeadlinePassed(format!(
+            "the submission deadline {} has passed",
+            deadline.to_rfc3339()
+        )),
+        BiddingClosed::NotOpen(s) => AppError::InvalidState(format!(
+            "bids are not taken on a call that is {}",
+            s.as_str()
+        )),
+    }
+}
+
+async fn terms<C: ConnectionTrait>(conn: &C, c: &call_entity::Model) -> AppResult<BidTerms> {
+    let lines = call_line::Entity::find()
+        .filter(call_line::Column::CallId.eq(c.id.as_str()))
+        .order_by_asc(call_line::Column::Position)
+        .all(conn)
+        .await?;
+    let requirement_ids = capability_requirement::Entity::find()
+        .filter(capability_requirement::Column::CallId.eq(c.id.as_str()))
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|r| r.id)
+        .collect();
+    let criterion_ids = quality_criterion::Entity::find()
+        .filter(quality_criterion::Column::CallId.eq(c.id.as_str()))
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|q| q.id)
+        .collect();
+    Ok(BidTerms {
+        lines: lines.into_iter().map(|l| (l.id, l.quantity.0)).collect(),
+        requirement_ids,
+        criterion_ids,
+        max_subcontracting_share: c.max_subcontracting_share.map(|m| m.0),
+    })
+}
+
+/// Locks the bidder organisation's row for this transaction (PostgreSQL), so one
+/// organisation's concurrent submissions apply one after the other.
+async fn lock_bidder<C: ConnectionTrait>(conn: &C, org_id: &str) -> AppResult<organization::Model> {
+    organization::Entity::find_by_id(org_id.to_owned())
+        .lock_exclusive()
+        .one(conn)
+        .await?
+        .ok_or_else(|| {
+            AppError::Unauthenticated("the token's organization no longer exists".into())
+        })
+}
+
+/// PRODUCER: submits the organisation's bid, replacing an earlier one (version + 1).
+pub async fn submit_bid(
+    state: &AppState,
+    caller: &Caller,
+    call_id: &str,
+    input: BidInput,
+) -> AppResult<bid_entity::Model> {
+    let actor = caller.require_role(Role::Producer, "submit bids")?.clone();
+    let txn = state.db.begin().await?;
+    let bidder = lock_bidder(&*txn, &actor.organization_id).await?;
+    let c = find_call_for_producer(&*txn, "callId", call_id).await?;
+    // The time of receipt is read once the locks are held, so a bid queued behind others in
+    // the last second is judged by when it is actually taken in.
+    let now = state.now();
+    bid::check_bidding_open(stored_status(&c)?, c.submission_deadline, now)
+        .map_err(|e| closed(e, c.submission_deadline))?;
+    let valid: ValidBid = bid::validate_bid(&terms(&*txn, &c).await?, input)?;
+    let existing = bid_entity::Entity::find()
+        .filter(bid_entity::Column::CallId.eq(c.id.as_str()))
+        .filter(bid_entity::Column::BidderId.eq(bidder.id.as_str()))
+        .one(&*txn)
+        .await?;
+    let version = existing.as_ref().map_or(1, |b| b.version + 1);
+    let canonical = bid::canonical_bid(&c.id, &bidder.id, version, &valid, now);
+    let receipt = bid::receipt(&canonical);
+    let in_house = bidder.kind == OrganizationKind::InHouseProducer;
+    let replaced = existing.is_some();
+    let saved = match existing {
+        Some(old) => {
+            bid_line::Entity::delete_many()
+                .filter(bid_line::Column::BidId.eq(old.id.as_str()))
+                .exec(&*txn)
+                .await?;
+            bid_response::Entity::delete_many()
+                .filter(bid_response::Column::BidId.eq(old.id.as_str()))
+                .exec(&*txn)
+                .await?;
+            let mut am: bid_entity::ActiveModel = old.into();
+            fill(
+                &mut am,
+                &valid,
+                &actor.user_id,
+                in_house,
+                version,
+                now,
+                &receipt,
+            );
+            am.update(&*txn).await?
+        }
+        None => {
+            let mut am = bid_entity::ActiveModel {
+                id: Set(new_id()),
+                call_id: Set(c.id.clone()),
+                bidder_id: Set(bidder.id.clone()),
+                ..Default::default()
+            };
+            fill(
+                &mut am,
+                &valid,
+                &actor.user_id,
+                in_house,
+                version,
+                now,
+                &receipt,
+            );
+            am.insert(&*txn).await?
+        }
+    };
+    let lines: Vec<bid_line::ActiveModel> = valid
+        .lines
+        .iter()
+        .map(|(line, price)| bid_line::ActiveModel {
+            bid_id: Set(saved.id.clone()),
+            call_line_id: Set(line.clone()),
+            unit_price: Set(Money(*price)),
+        })
+        .collect();
+    bid_line::Entity::insert_many(lines).exec(&*txn).await?;
+    let responses: Vec<bid_response::ActiveModel> = valid
+        .capability_responses
+        .iter()
+        .map(|r| (r, "CAPABILITY"))
+        .chain(valid.quality_responses.iter().map(|r| (r, "QUALITY")))
+        .map(|((target, text), kind)| bid_response::ActiveModel {
+            bid_id: Set(saved.id.clone()),
+            target_id: Set(target.clone()),
+            kind: Set(kind.to_owned()),
+            text: Set(text.clone()),
+        })
+        .collect();
+    if !responses.is_empty() {
+        bid_response::Entity::insert_many(responses)
+            .exec(&*txn)
+            .await?;
+    }
+    audit::record(&*txn, now, AuditEntry {
+        actor: Some(&actor.user_id),
+        action: if replaced { "bid.replace" } else { "bid.submit" },
+        entity: "bid",
+        entity_id: &saved.id,
+        summary: json!({ "callId": c.id, "bidderId": bidder.id, "version": version, "receipt": receipt }),
+    })
+    .await?;
+    txn.commit().await?;
+    Ok(saved)
+}
+
+fn fill(
+    am: &mut bid_entity::ActiveModel,
+    b: &ValidBid,
+    user: &str,
+    in_house: bool,
+    version: i32,
+    now: DateTime<Utc>,
+    receipt: &str,
+) {
+    am.submitted_by = Set(user.to_owned());
+    am.in_house = Set(in_house);
+    am.status = Set(SUBMITTED.to_owned());
+    am.version = Set(version);
+    am.total_price = Set(Money(b.total_price));
+    am.annual_turnover = Set(Money(b.annual_turnover));
+    am.equity_ratio = Set(Money(b.equity_ratio));
+    am.credit_rating = Set(b.credit_rating.as_str().to_owned());
+    am.subcontracting_share = Set(Money(b.subcontracting_share));
+    am.submitted_at = Set(now);
+    am.receipt = Set(receipt.to_owned());
+    am.withdrawn_at = Set(None);
+}
+
+/// PRODUCER: withdraws the organisation's bid before the deadline.
+pub async fn withdraw_bid(
+    state: &AppState,
+    caller: &Caller,
+    call_id: &str,
+) -> AppResult<bid_entity::Model> {
+    let actor = caller
+        .require_role(Role::Producer, "withdraw bids")?
+        .clone();
+    let txn = state.db.begin().await?;
+    let bidder = lock_bidder(&*txn, &actor.organization_id).await?;
+    let c = find_call_for_producer(&*txn, "callId", call_id).await?;
+    let now = state.now();
+    bid::check_bidding_open(stored_status(&c)?, c.submission_deadline, now)
+        .map_err(|e| closed(e, c.submission_deadline))?;
+    let b = bid_entity::Entity::find()
+        .filter(bid_entity::Column::CallId.eq(c.id.as_str()))
+        .filter(bid_entity::Column::BidderId.eq(bidder.id.as_str()))
+        .one(&*txn)
+        .await?
+        .ok_or_else(|| AppError::not_found("callId: your organization has no bid on this call"))?;
+    if b.status == WITHDRAWN {
+        return Err(AppError::InvalidState(
+            "the bid is already withdrawn".into(),
+        ));
+    }
+    let mut am: bid_entity::ActiveModel = b.into();
+    am.status = Set(WITHDRAWN.to_owned());
+    am.withdrawn_at = Set(Some(now));
+    let b = am.update(&*txn).await?;
+    audit::record(
+        &*txn,
+        now,
+        AuditEntry {
+            actor: Some(&actor.user_id),
+            action: "bid.withdraw",
+            entity: "bid",
+            entity_id: &b.id,
+            summary: json!({ "callId": c.id, "bidderId": bidder.id, "version": b.version }),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(b)
+}
+
+/// Whether the viewer may see this bid of this call at `now` (the seal).
+pub fn may_see(
+    viewer: Viewer<'_>,
+    b: &bid_entity::Model,
+    c: &call_entity::Model,
+    now: DateTime<Utc>,
+) -> bool {
+    bid::can_see_bid(
+        viewer,
+        &b.bidder_id,
+        &c.orderer_id,
+        b.status == WITHDRAWN,
+        now >= c.submission_deadline,
+    )
+}
+
+/// A bid by id, or nothing when it does not exist or is sealed from the caller.
+pub async fn get_bid(
+    state: &AppState,
+    caller: &Caller,
+    id: &str,
+    now: DateTime<Utc>,
+) -> AppResult<Option<bid_entity::Model>> {
+    let Ok(id) = parse_id("id", id) else {
+        return Ok(None);
+    };
+    let Some(b) = bid_entity::Entity::find_by_id(id)
+        .one(state.db.conn())
+        .await?
+    else {
+        return Ok(None);
+    };
+    let Some(c) = call_entity::Entity::find_by_id(b.call_id.clone())
+        .one(state.db.conn())
+        .await?
+    else {
+        return Ok(None);
+    };
+    Ok(may_see(caller.viewer(), &b, &c, now).then_some(b))
+}

@@ -1,0 +1,548 @@
+//! Calls for tenders: drafting, publishing, cancelling, reading and listing, and the public
+//! questions and answers. Visibility follows `domain::call`; status follows the clock.
+
+use super::audit::{self, AuditEntry};
+use super::catalogue::find_product;
+use super::{new_id, parse_id};
+use crate::auth::Caller;
+use crate::domain::bid::{BiddingClosed, check_questions_open};
+use crate::domain::call::{
+    self, CallStatus, NewCall, PublishError, Viewer, can_see_call, manages_call,
+};
+use crate::domain::validate;
+use crate::error::{AppError, AppResult};
+use crate::state::AppState;
+use chrono::{DateTime, Utc};
+use entity::{
+    Money, Role, call as call_entity, call_line, capability_requirement, quality_criterion,
+    question,
+};
+use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr, Query};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, Select, Set,
+};
+use serde_json::json;
+
+/// The status a stored call has at `now`.
+pub fn status_at(c: &call_entity::Model, now: DateTime<Utc>) -> AppResult<CallStatus> {
+    let stored = stored_status(c)?;
+    Ok(call::effective_status(stored, c.submission_deadline, now))
+}
+
+pub fn stored_status(c: &call_entity::Model) -> AppResult<CallStatus> {
+    CallStatus::parse(&c.status).ok_or_else(|| {
+        AppError::Internal(anyhow::anyhow!(
+            "call {} has unknown status {}",
+            c.id,
+            c.status
+        ))
+    })
+}
+
+/// The call if it exists and the caller may see it; otherwise NOT_FOUND, whichever it was.
+pub async fn visible_call<C: ConnectionTrait>(
+    conn: &C,
+    caller: &Caller,
+    field: &str,
+    id: &str,
+) -> AppResult<call_entity::Model> {
+    let not_found = || AppError::not_found(format!("{field}: no such call"));
+    let id = parse_id(field, id)?;
+    let c = call_entity::Entity::find_by_id(id)
+        .one(conn)
+        .await?
+        .ok_or_else(not_found)?;
+    if can_see_call(caller.viewer(), &c.orderer_id, c.published_at.is_some()) {
+        Ok(c)
+    } else {
+        Err(not_found())
+    }
+}
+
+/// Loads a call for a change by its orderer: NOT_FOUND when invisible, FORBIDDEN when the
+/// caller does not manage it. On PostgreSQL the row stays locked until the change commits.
+async fn managed_call<C: ConnectionTrait>(
+    conn: &C,
+    caller: &Caller,
+    id: &str,
+) -> AppResult<call_entity::Model> {
+    let not_found = || AppError::not_found("id: no such call");
+    let id = parse_id("id", id)?;
+    let c = call_entity::Entity::find_by_id(id)
+        .lock_exclusive()
+        .one(conn)
+        .await?
+        .ok_or_else(not_found)?;
+    let viewer = caller.viewer();
+    if !can_see_call(viewer, &c.orderer_id, c.published_at.is_some()) {
+        return Err(not_found());
+    }
+    if !manages_call(viewer, &c.orderer_id) {
+        return Err(AppError::forbidden(
+            "only ORDERER users of the call's own organization manage it",
+        ));
+    }
+    Ok(c)
+}
+
+/// ORDERER: drafts a call for the caller's own organisation.
+pub async fn create_call(
+    state: &AppState,
+    caller: &Caller,
+    input: NewCall,
+) -> AppResult<call_entity::Model> {
+    let actor = caller.require_role(Role::Orderer, "create calls for tenders")?;
+    let c = call::validate_new_call(input)?;
+    let now = state.now();
+    let txn = state.db.begin().await?;
+    let mut product_ids = Vec::with_capacity(c.lines.len());
+    for (i, l) in c.lines.iter().enumerate() {
+        product_ids.push(
+            find_product(&*txn, &format!("lines[{i}].productId"), &l.product_id)
+                .await?
+                .id,
+        );
+    }
+    let id = new_id();
+    let search_text = format!("{}\n{}", c.title, c.description).to_lowercase();
+    let model = call_entity::ActiveModel {
+        id: Set(id.clone()),
+        orderer_id: Set(actor.organization_id.clone()),
+        title: Set(c.title.clone()),
+        description: Set(c.description.clone()),
+        search_text: Set(search_text),
+        status: Set(CallStatus::Draft.as_str().to_owned()),
+        pricing_model: Set(c.pricing_model.as_str().to_owned()),
+        contract_start: Set(c.contract_start),
+        contract_end: Set(c.contract_end),
+        questions_deadline: Set(crate::clock::to_micros(c.questions_deadline)),
+        submission_deadline: Set(crate::clock::to_micros(c.submission_deadline)),
+        standstill_days: Set(c.standstill_days.unwrap_or(call::DEFAULT_STANDSTILL_DAYS)),
+        price_weight: Set(c.price_weight),
+        min_turnover_ratio: Set(c.min_turnover_ratio.map(Money)),
+        min_equity_ratio: Set(c.min_equity_ratio.map(Money)),
+        min_credit_rating: Set(c.min_credit_rating.map(|r| r.as_str().to_owned())),
+        max_subcontracting_share: Set(c.max_subcontracting_share.map(Money)),
+        created_at: Set(now),
+        published_at: Set(None),
+        cancelled_at: Set(None),
+        cancel_reason: Set(None),
+    }
+    .insert(&*txn)
+    .await?;
+    let lines: Vec<call_line::ActiveModel> = c
+        .lines
+        .iter()
+        .enumerate()
+        .zip(product_ids)
+        .map(|((i, l), product_id)| call_line::ActiveModel {
+            id: Set(new_id()),
+            call_id: Set(id.clone()),
+            position: Set(i as i32),
+            product_id: Set(product_id),
+            quantity: Set(Money(l.quantity)),
+        })
+        .collect();
+    call_line::Entity::insert_many(lines).exec(&*txn).await?;
+    if !c.quality_criteria.is_empty() {
+        let criteria: Vec<quality_criterion::ActiveModel> = c
+            .quality_criteria
+            .iter()
+            .enumerate()
+            .map(|(i, q)| quality_criterion::ActiveModel {
+                id: Set(new_id()),
+                call_id: Set(id.clone()),
+                position: Set(i as i32),
+                name: Set(q.name.clone()),
+                weight: Set(q.weight),
+                max_points: Set(q.max_points),
+            })
+            .collect();
+        quality_criterion::Entity::insert_many(criteria)
+            .exec(&*txn)
+            .await?;
+    }
+    if !c.capability_requirements.is_empty() {
+        let reqs: Vec<capability_requirement::ActiveModel> = c
+            .capability_requirements
+            .iter()
+            .enumerate()
+            .map(|(i, t)| capability_requirement::ActiveModel {
+                id: Set(new_id()),
+                call_id: Set(id.clone()),
+                position: Set(i as i32),
+                text: Set(t.clone()),
+            })
+            .collect();
+        capability_requirement::Entity::insert_many(reqs)
+            .exec(&*txn)
+            .await?;
+    }
+    audit::record(&*txn, now, AuditEntry {
+        actor: Some(&actor.user_id),
+        action: "call.create",
+        entity: "call",
+        entity_id: &id,
+        summary: json!({ "title": model.title, "lines": c.lines.len(), "submissionDeadline": model.submission_deadline.to_rfc3339() }),
+    })
+    .await?;
+    txn.commit().await?;
+    Ok(model)
+}
+
+/// ORDERER of the call: publishes a draft whose deadlines are still ahead.
+pub async fn publish_call(
+    state: &AppState,
+    caller: &Caller,
+    id: &str,
+) -> AppResult<call_entity::Model> {
+    let actor = caller.require()?.clone();
+    let txn = state.db.begin().await?;
+    let c = managed_call(&*txn, caller, id).await?;
+    let now = state.now();
+    match call::check_publishable(
+        stored_status(&c)?,
+        c.questions_deadline,
+        c.submission_deadline,
+        now,
+    ) {
+        Ok(()) => {}
+        Err(PublishError::NotDraft(s)) => {
+            return Err(AppError::InvalidState(format!(
+                "only a DRAFT can be published; this call is {}",
+                s.as_str()
+            )));
+        }
+        Err(PublishError::Past(field)) => {
+            return Err(AppError::bad_input(
+                field,
+                "must be in the future when the call is published",
+            ));
+        }
+    }
+    let mut am: call_entity::ActiveModel = c.into();
+    am.status = Set(CallStatus::Published.as_str().to_owned());
+    am.published_at = Set(Some(now));
+    let c = am.update(&*txn).await?;
+    audit::record(
+        &*txn,
+        now,
+        AuditEntry {
+            actor: Some(&actor.user_id),
+            action: "call.publish",
+            entity: "call",
+            entity_id: &c.id,
+            summary: json!({ "title": c.title }),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(c)
+}
+
+/// ORDERER of the call: cancels it, with a reason, until it is awarded.
+pub async fn cancel_call(
+    state: &AppState,
+    caller: &Caller,
+    id: &str,
+    reason: &str,
+) -> AppResult<call_entity::Model> {
+    let actor = caller.require()?.clone();
+    let reason = validate::text("reason", reason, 4000)?;
+    let txn = state.db.begin().await?;
+    let c = managed_call(&*txn, caller, id).await?;
+    let now = state.now();
+    let status = status_at(&c, now)?;
+    if !call::can_cancel(status) {
+        return Err(AppError::InvalidState(format!(
+            "a call that is {} cannot be cancelled",
+            status.as_str()
+        )));
+    }
+    let mut am: call_entity::ActiveModel = c.into();
+    am.status = Set(CallStatus::Cancelled.as_str().to_owned());
+    am.cancelled_at = Set(Some(now));
+    am.cancel_reason = Set(Some(reason.clone()));
+    let c = am.update(&*txn).await?;
+    audit::record(
+        &*txn,
+        now,
+        AuditEntry {
+            actor: Some(&actor.user_id),
+            action: "call.cancel",
+            entity: "call",
+            entity_id: &c.id,
+            summary: json!({ "reason": reason, "statusBefore": status.as_str() }),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(c)
+}
+
+/// The call, or nothing when it does not exist or the caller may not see it.
+pub async fn get_call(
+    state: &AppState,
+    caller: &Caller,
+    id: &str,
+) -> AppResult<Option<call_entity::Model>> {
+    match visible_call(state.db.conn(), caller, "id", id).await {
+        Ok(c) => Ok(Some(c)),
+        Err(AppError::NotFound(_)) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct CallFilter {
+    pub status: Option<CallStatus>,
+    pub orderer_id: Option<String>,
+    pub product_id: Option<String>,
+    pub search: Option<String>,
+}
+
+pub struct CallPage {
+    pub calls: Vec<call_entity::Model>,
+    pub has_next_page: bool,
+    pub total_count: u64,
+}
+
+pub const DEFAULT_PAGE_SIZE: u64 = 20;
+pub const MAX_PAGE_SIZE: u64 = 100;
+
+/// Escapes `%`, `_` and `\` for a LIKE pattern with `\` as the escape character.
+fn like_contains(term: &str) -> String {
+    let mut out = String::with_capacity(term.len() + 2);
+    out.push('%');
+    for ch in term.chars() {
+        if matches!(ch, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(ch);
+    }
+    out.push('%');
+    out
+}
+
+fn filtered(
+    caller: &Caller,
+    filter: &CallFilter,
+    now: DateTime<Utc>,
+) -> AppResult<Select<call_entity::Entity>> {
+    use call_entity::Column as C;
+    let mut q = call_entity::Entity::find();
+    q = match caller.viewer() {
+        Viewer::Admin => q,
+        Viewer::Orderer(org) => q.filter(
+            Condition::any()
+                .add(C::PublishedAt.is_not_null())
+                .add(C::OrdererId.eq(org)),
+        ),
+        Viewer::Producer(_) | Viewer::Anonymous => q.filter(C::PublishedAt.is_not_null()),
+    };
+    if let Some(status) = filter.status {
+        q = match status {
+            CallStatus::Published => q
+                .filter(C::Status.eq("PUBLISHED"))
+                .filter(C::SubmissionDeadline.gt(now)),
+            CallStatus::Evaluation => q
+                .filter(C::Status.eq("PUBLISHED"))
+                .filter(C::SubmissionDeadline.lte(now)),
+            other => q.filter(C::Status.eq(other.as_str())),
+        };
+    }
+    if let Some(o) = &filter.orderer_id {
+        q = q.filter(C::OrdererId.eq(parse_id("filter.ordererId", o).unwrap_or_default()));
+    }
+    if let Some(p) = &filter.product_id {
+        let product = parse_id("filter.productId", p).unwrap_or_default();
+        q = q.filter(
+            C::Id.in_subquery(
+                Query::select()
+                    .column(call_line::Column::CallId)
+                    .from(call_line::Entity)
+                    .and_where(Expr::col(call_line::Column::ProductId).eq(product))
+                    .to_owned(),
+            ),
+        );
+    }
+    if let Some(term) = filter
+        .search
+        .as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+    {
+        let pattern = like_contains(&term.to_lowercase());
+        q = q.filter(Expr::col(C::SearchText).like(LikeExpr::new(pattern).escape('\\')));
+    }
+    Ok(q)
+}
+
+/// Calls the caller may see, newest first, with keyset pagination on the (time-ordered) id.
+pub async fn list_calls(
+    state: &AppState,
+    caller: &Caller,
+    filter: CallFilter,
+    first: Option<i32>,
+    after: Option<&str>,
+    now: DateTime<Utc>,
+) -> AppResult<CallPage> {
+    let first = match first {
+        None => DEFAULT_PAGE_SIZE,
+        Some(n) if n < 0 => return Err(AppError::bad_input("first", "must not be negative")),
+        Some(n) => std::cmp::Ord::min(n as u64, MAX_PAGE_SIZE),
+    };
+    let base = filtered(caller, &filter, now)?;
+    let total_count = base.clone().count(state.db.conn()).await?;
+    let mut page = base.order_by_desc(call_entity::Column::Id);
+    if let Some(cursor) = after {
+        let cursor = uuid::Uuid::parse_str(cursor)
+            .map_err(|_| AppError::bad_input("after", "is not a cursor this API gave out"))?;
+        page = page.filter(call_entity::Column::Id.lt(cursor.to_string()));
+    }
+    let mut calls = page.limit(first + 1).all(state.db.conn()).await?;
+    let has_next_page = calls.len() as u64 > first;
+    calls.truncate(first as usize);
+    Ok(CallPage {
+        calls,
+        has_next_page,
+        total_count,
+    })
+}
+
+/// PRODUCER: asks a question on a published call until its questions deadline.
+pub async fn ask_question(
+    state: &AppState,
+    caller: &Caller,
+    call_id: &str,
+    text: &str,
+) -> AppResult<question::Model> {
+    let actor = caller
+        .require_role(Role::Producer, "ask questions")?
+        .clone();
+    let text = validate::text("text", text, 5000)?;
+    let txn = state.db.begin().await?;
+    let c = find_call_for_producer(&*txn, "callId", call_id).await?;
+    let now = state.now();
+    match check_questions_open(stored_status(&c)?, c.questions_deadline, now) {
+        Ok(()) => {}
+        Err(BiddingClosed::DeadlinePassed) => {
+            return Err(AppError::DeadlinePassed(format!(
+                "the questions deadline {} has passed",
+                c.questions_deadline.to_rfc3339()
+            )));
+        }
+        Err(BiddingClosed::NotOpen(s)) => {
+            return Err(AppError::InvalidState(format!(
+                "questions are not taken on a call that is {}",
+                s.as_str()
+            )));
+        }
+    }
+    let q = question::ActiveModel {
+        id: Set(new_id()),
+        call_id: Set(c.id.clone()),
+        asker_organization_id: Set(actor.organization_id.clone()),
+        asker_user_id: Set(actor.user_id.clone()),
+        text: Set(text),
+        answer: Set(None),
+        asked_at: Set(now),
+        answered_at: Set(None),
+        answered_by: Set(None),
+    }
+    .insert(&*txn)
+    .await?;
+    audit::record(
+        &*txn,
+        now,
+        AuditEntry {
+            actor: Some(&actor.user_id),
+            action: "question.ask",
+            entity: "question",
+            entity_id: &q.id,
+            summary: json!({ "callId": c.id }),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(q)
+}
+
+/// A call a producer acts on: any existing call (a draft or cancelled call is then refused
+/// with INVALID_STATE by the caller's own rule), or NOT_FOUND.
+pub async fn find_call_for_producer<C: ConnectionTrait>(
+    conn: &C,
+    field: &str,
+    id: &str,
+) -> AppResult<call_entity::Model> {
+    let id = parse_id(field, id)?;
+    call_entity::Entity::find_by_id(id)
+        .lock_shared()
+        .one(conn)
+        .await?
+        .ok_or_else(|| AppError::not_found(format!("{field}: no such call")))
+}
+
+/// ORDERER of the call: answers (or re-answers) a question; the answer is public.
+pub async fn answer_question(
+    state: &AppState,
+    caller: &Caller,
+    question_id: &str,
+    answer: &str,
+) -> AppResult<question::Model> {
+    let actor = caller.require()?.clone();
+    let answer = validate::text("answer", answer, 20_000)?;
+    let txn = state.db.begin().await?;
+    let qid = parse_id("questionId", question_id)?;
+    let q = question::Entity::find_by_id(qid)
+        .one(&*txn)
+        .await?
+        .ok_or_else(|| AppError::not_found("questionId: no such question"))?;
+    let c = managed_call(&*txn, caller, &q.call_id)
+        .await
+        .map_err(|e| match e {
+            AppError::NotFound(_) => AppError::not_found("questionId: no such question"),
+            other => other,
+        })?;
+    let now = state.now();
+    let status = status_at(&c, now)?;
+    if matches!(status, CallStatus::Draft | CallStatus::Cancelled) {
+        return Err(AppError::InvalidState(format!(
+            "questions cannot be answered on a call that is {}",
+            status.as_str()
+        )));
+    }
+    let mut am: question::ActiveModel = q.into();
+    am.answer = Set(Some(answer));
+    am.answered_at = Set(Some(now));
+    am.answered_by = Set(Some(actor.user_id.clone()));
+    let q = am.update(&*txn).await?;
+    audit::record(
+        &*txn,
+        now,
+        AuditEntry {
+            actor: Some(&actor.user_id),
+            action: "question.answer",
+            entity: "question",
+            entity_id: &q.id,
+            summary: json!({ "callId": c.id }),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(q)
+}
+
+/// Which of a call's questions the viewer sees: the orderer's users and admins all of them;
+/// a producer the answered ones and its own; everyone else the answered ones. Askers are
+/// never part of what is shown.
+pub fn question_visible(viewer: Viewer<'_>, call_orderer_id: &str, q: &question::Model) -> bool {
+    q.answer.is_some()
+        || match viewer {
+            Viewer::Admin => true,
+            Viewer::Orderer(org) => org == call_orderer_id,
+            Viewer::Producer(org) => org == q.asker_organization_id,
+            Viewer::Anonymous => false,
+        }
+}
