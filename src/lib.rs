@@ -20,6 +20,8 @@ use tower::ServiceExt;
 pub const ADMIN_EMAIL: &str = "admin@kunta.example.fi";
 pub const ADMIN_PASSWORD: &str = "admin-password-1";
 pub const PASSWORD: &str = "test-password-1";
+/// How long tokens issued in tests stay valid.
+pub const TOKEN_TTL: std::time::Duration = std::time::Duration::from_secs(90 * 24 * 3600);
 
 /// Where the test's database lives; removed when the test ends (SQLite) or left in the CI
 /// database that `.ci/run` drops afterwards (PostgreSQL).
@@ -92,6 +94,8 @@ impl TestApp {
         let mut config = Config::from_lookup(|_| None).expect("default config");
         config.database_url = url;
         config.jwt_secret = Some(format!("test-secret-{id}"));
+        // Tests move the clock by weeks; tokens outlive that unless a test says otherwise.
+        config.token_ttl = TOKEN_TTL;
         config.admin = Some(api::config::AdminBootstrap {
             email: ADMIN_EMAIL.into(),
             password: ADMIN_PASSWORD.into(),
@@ -278,5 +282,187 @@ impl TestApp {
             .expect("count")
             .expect("a row");
         row.try_get::<i64>("", "n").expect("n")
+    }
+}
+
+/// A valid Finnish business ID built from `n` (mod-11 check digit; bodies whose remainder is 1
+/// are never issued, so they are skipped).
+pub fn business_id(n: u32) -> String {
+    const W: [u32; 7] = [7, 9, 10, 5, 8, 4, 2];
+    let mut body = n % 10_000_000;
+    loop {
+        let digits = format!("{body:07}");
+        let sum: u32 = digits
+            .bytes()
+            .zip(W)
+            .map(|(d, w)| u32::from(d - b'0') * w)
+            .sum();
+        match sum % 11 {
+            1 => body = (body + 1) % 10_000_000,
+            0 => return format!("{digits}-0"),
+            r => return format!("{digits}-{}", 11 - r),
+        }
+    }
+}
+
+pub const CREATE_CALL: &str = "mutation($i:CreateCallInput!){ createCall(input:$i){ id status lines{ id quantity product{ id } } criteria{ qualityCriteria{ id name } capabilityRequirements{ id text } } } }";
+pub const PUBLISH_CALL: &str = "mutation($id:ID!){ publishCall(id:$id){ id status publishedAt } }";
+pub const SUBMIT_BID: &str = "mutation($i:SubmitBidInput!){ submitBid(input:$i){ id status version totalPrice receipt submittedAt inHouse subcontractingShare bidder{ id } lines{ callLine{ id quantity } unitPrice lineTotal } } }";
+
+/// A published call with its ids, made by an orderer.
+#[derive(Debug, Clone)]
+pub struct CallFixture {
+    pub id: String,
+    pub line_ids: Vec<String>,
+    pub criterion_ids: Vec<String>,
+    pub requirement_ids: Vec<String>,
+    pub submission_deadline: DateTime<Utc>,
+    pub questions_deadline: DateTime<Utc>,
+}
+
+impl TestApp {
+    /// The input of a sound call: two lines (1000 and 12.5 units), price weight 60, two quality
+    /// criteria (30 + 10), one capability requirement, questions in 7 days, bids in 14 days.
+    pub fn call_input(&self, products: &[&str]) -> Value {
+        let now = self.clock_now();
+        json!({
+            "title": "Kotihoito itäinen alue 2027",
+            "description": "Home care for the eastern district, by the hour",
+            "pricingModel": "UNIT_PRICE",
+            "lines": products.iter().enumerate().map(|(i, p)| json!({ "productId": p, "quantity": if i == 0 { "1000" } else { "12.5" } })).collect::<Vec<_>>(),
+            "contractStart": "2027-01-01",
+            "contractEnd": "2027-12-31",
+            "questionsDeadline": (now + chrono::TimeDelta::days(7)).to_rfc3339(),
+            "submissionDeadline": (now + chrono::TimeDelta::days(14)).to_rfc3339(),
+            "priceWeight": 60,
+            "qualityCriteria": [ { "name": "Staff competence", "weight": 30, "maxPoints": 10 }, { "name": "Quality plan", "weight": 10, "maxPoints": 5 } ],
+            "minTurnoverRatio": "1.5",
+            "minEquityRatio": "0.2",
+            "minCreditRating": "A",
+            "capabilityRequirements": ["Licensed practical nurses on every shift"],
+            "maxSubcontractingShare": "0.3"
+        })
+    }
+
+    pub fn clock_now(&self) -> DateTime<Utc> {
+        use api::clock::Clock;
+        self.clock.now()
+    }
+
+    /// Creates (and optionally publishes) a call from `input`.
+    pub async fn make_call(&self, orderer: &str, input: Value, publish: bool) -> CallFixture {
+        let data = self
+            .ok(Some(orderer), CREATE_CALL, json!({ "i": input.clone() }))
+            .await;
+        let c = &data["createCall"];
+        let ids = |v: &Value| -> Vec<String> {
+            v.as_array()
+                .expect("array")
+                .iter()
+                .map(|x| x["id"].as_str().expect("id").to_owned())
+                .collect()
+        };
+        let fixture = CallFixture {
+            id: c["id"].as_str().expect("id").to_owned(),
+            line_ids: ids(&c["lines"]),
+            criterion_ids: ids(&c["criteria"]["qualityCriteria"]),
+            requirement_ids: ids(&c["criteria"]["capabilityRequirements"]),
+            submission_deadline: input["submissionDeadline"]
+                .as_str()
+                .and_then(|s| s.parse().ok())
+                .expect("deadline"),
+            questions_deadline: input["questionsDeadline"]
+                .as_str()
+                .and_then(|s| s.parse().ok())
+                .expect("deadline"),
+        };
+        if publish {
+            self.ok(Some(orderer), PUBLISH_CALL, json!({ "id": fixture.id }))
+                .await;
+        }
+        fixture
+    }
+
+    /// A sound bid on `call` with the given unit prices (one per line).
+    pub fn bid_input(&self, call: &CallFixture, prices: &[&str]) -> Value {
+        json!({
+            "callId": call.id,
+            "lines": call.line_ids.iter().zip(prices).map(|(l, p)| json!({ "callLineId": l, "unitPrice": p })).collect::<Vec<_>>(),
+            "annualTurnover": "2000000.00",
+            "equityRatio": "0.35",
+            "creditRating": "AA",
+            "capabilityResponses": call.requirement_ids.iter().map(|r| json!({ "requirementId": r, "evidence": "40 licensed nurses" })).collect::<Vec<_>>(),
+            "qualityResponses": call.criterion_ids.iter().map(|c| json!({ "criterionId": c, "text": "Our plan" })).collect::<Vec<_>>(),
+            "subcontractingShare": "0.1"
+        })
+    }
+
+    /// Registers an external provider through the API; returns (organisation id, token).
+    pub async fn provider(&self, n: u32) -> (String, String) {
+        let data = self
+            .ok(
+                None,
+                "mutation($i:RegisterProviderInput!){ registerProvider(input:$i){ token user{ organization{ id } } } }",
+                json!({ "i": { "organizationName": format!("Provider {n} Oy"), "businessId": business_id(n * 7919 + 13), "email": format!("bids{n}@provider{n}.example.fi"), "password": PASSWORD, "name": format!("Seller {n}") } }),
+            )
+            .await;
+        let r = &data["registerProvider"];
+        (
+            r["user"]["organization"]["id"]
+                .as_str()
+                .expect("org")
+                .to_owned(),
+            r["token"].as_str().expect("token").to_owned(),
+        )
+    }
+}
+
+/// Everyone a call-and-bid scenario needs.
+pub struct Market {
+    pub admin: String,
+    pub orderer_org: String,
+    pub orderer: String,
+    pub other_orderer: String,
+    pub in_house_org: String,
+    pub in_house: String,
+    pub a_org: String,
+    pub a: String,
+    pub b_org: String,
+    pub b: String,
+    pub products: Vec<String>,
+}
+
+impl Market {
+    pub async fn new(app: &TestApp) -> Market {
+        let admin = app.admin().await;
+        let (orderer_org, _, orderer) =
+            app.member(&admin, "ORDERER", "Hyvinvointilautakunta").await;
+        let (_, _, other_orderer) = app.member(&admin, "ORDERER", "Sivistyslautakunta").await;
+        let (in_house_org, _, in_house) = app
+            .member(&admin, "IN_HOUSE_PRODUCER", "Kotihoidon liikelaitos")
+            .await;
+        let (a_org, a) = app.provider(1).await;
+        let (b_org, b) = app.provider(2).await;
+        let products = vec![
+            app.product(&admin, "KH-H", "home care").await,
+            app.product(&admin, "KH-V", "home care").await,
+        ];
+        Market {
+            admin,
+            orderer_org,
+            orderer,
+            other_orderer,
+            in_house_org,
+            in_house,
+            a_org,
+            a,
+            b_org,
+            b,
+            products,
+        }
+    }
+
+    pub fn product_refs(&self) -> Vec<&str> {
+        self.products.iter().map(String::as_str).collect()
     }
 }

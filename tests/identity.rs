@@ -72,7 +72,10 @@ async fn a_token_expires_on_the_application_clock() {
     let app = TestApp::new().await;
     let token = app.admin().await;
     app.ok(Some(&token), ME, json!({})).await;
-    app.clock.advance(chrono::TimeDelta::hours(13));
+    app.clock.advance(
+        chrono::TimeDelta::from_std(kilpailutus_tests::TOKEN_TTL).unwrap()
+            + chrono::TimeDelta::seconds(1),
+    );
     assert_eq!(
         app.code(Some(&token), ME, json!({})).await,
         "UNAUTHENTICATED"
