@@ -2,7 +2,7 @@
 //! has passed the seal (`service::bids::may_see`); nested paths check it again.
 
 use super::loaders::*;
-use super::scalars::Dec;
+use super::scalars::{Dec, Ts};
 use super::types::{Organization, Product, organization_by_id, product_by_id};
 use super::{caller, request_time};
 use crate::domain::call::{self as dcall, Viewer};
@@ -10,7 +10,7 @@ use crate::error::AppError;
 use crate::service::{bids, calls};
 use async_graphql::dataloader::DataLoader;
 use async_graphql::{Context, Enum, ID, InputObject, Object, Result, SimpleObject};
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::NaiveDate;
 use entity::{bid, bid_line, call, call_line, capability_requirement, quality_criterion, question};
 
 #[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
@@ -171,11 +171,11 @@ impl CallForTenders {
     async fn contract_end(&self) -> NaiveDate {
         self.0.contract_end
     }
-    async fn questions_deadline(&self) -> DateTime<Utc> {
-        self.0.questions_deadline
+    async fn questions_deadline(&self) -> Ts {
+        Ts(self.0.questions_deadline)
     }
-    async fn submission_deadline(&self) -> DateTime<Utc> {
-        self.0.submission_deadline
+    async fn submission_deadline(&self) -> Ts {
+        Ts(self.0.submission_deadline)
     }
     async fn standstill_days(&self) -> i32 {
         self.0.standstill_days
@@ -183,12 +183,12 @@ impl CallForTenders {
     async fn criteria(&self) -> EvaluationCriteria {
         EvaluationCriteria(self.0.clone())
     }
-    async fn published_at(&self) -> Option<DateTime<Utc>> {
-        self.0.published_at
+    async fn published_at(&self) -> Option<Ts> {
+        self.0.published_at.map(Ts)
     }
     /// When and why the call was cancelled, if it was.
-    async fn cancelled_at(&self) -> Option<DateTime<Utc>> {
-        self.0.cancelled_at
+    async fn cancelled_at(&self) -> Option<Ts> {
+        self.0.cancelled_at.map(Ts)
     }
     async fn cancel_reason(&self) -> Option<&str> {
         self.0.cancel_reason.as_deref()
@@ -362,11 +362,11 @@ impl Question {
     async fn answer(&self) -> Option<&str> {
         self.0.answer.as_deref()
     }
-    async fn asked_at(&self) -> DateTime<Utc> {
-        self.0.asked_at
+    async fn asked_at(&self) -> Ts {
+        Ts(self.0.asked_at)
     }
-    async fn answered_at(&self) -> Option<DateTime<Utc>> {
-        self.0.answered_at
+    async fn answered_at(&self) -> Option<Ts> {
+        self.0.answered_at.map(Ts)
     }
 }
 
@@ -477,8 +477,8 @@ impl Bid {
     async fn subcontracting_share(&self) -> Dec {
         Dec(self.0.subcontracting_share.0)
     }
-    async fn submitted_at(&self) -> DateTime<Utc> {
-        self.0.submitted_at
+    async fn submitted_at(&self) -> Ts {
+        Ts(self.0.submitted_at)
     }
     /// SHA-256 over the canonical bid content and submittedAt (see the README).
     async fn receipt(&self) -> &str {
@@ -599,8 +599,8 @@ pub struct CreateCallInput {
     pub lines: Vec<CallLineInput>,
     pub contract_start: NaiveDate,
     pub contract_end: NaiveDate,
-    pub questions_deadline: DateTime<Utc>,
-    pub submission_deadline: DateTime<Utc>,
+    pub questions_deadline: Ts,
+    pub submission_deadline: Ts,
     pub standstill_days: Option<i32>,
     pub price_weight: i32,
     pub quality_criteria: Vec<QualityCriterionInput>,

@@ -191,8 +191,8 @@ impl Mutation {
                 .collect(),
             contract_start: input.contract_start,
             contract_end: input.contract_end,
-            questions_deadline: input.questions_deadline,
-            submission_deadline: input.submission_deadline,
+            questions_deadline: input.questions_deadline.0,
+            submission_deadline: input.submission_deadline.0,
             standstill_days: input.standstill_days,
             price_weight: input.price_weight,
             quality_criteria: input

@@ -65,3 +65,29 @@ mod tests {
         assert_eq!(Dec(dec!(10.50)).to_value(), Value::String("10.50".into()));
     }
 }
+
+/// A point in time: RFC 3339 in UTC. Output always has six fractional digits and `Z`
+/// (`2026-11-24T12:00:00.000000Z`), the form receipts and the audit chain hash; input
+/// accepts any RFC 3339 offset.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Ts(pub chrono::DateTime<chrono::Utc>);
+
+#[Scalar(name = "DateTime")]
+impl ScalarType for Ts {
+    fn parse(value: Value) -> InputValueResult<Self> {
+        match &value {
+            Value::String(s) => chrono::DateTime::parse_from_rfc3339(s.trim())
+                .map(|t| Ts(t.with_timezone(&chrono::Utc)))
+                .map_err(|_| {
+                    InputValueError::custom(format!(
+                        "{s:?} is not an RFC 3339 time such as \"2027-01-31T12:00:00Z\""
+                    ))
+                }),
+            _ => Err(InputValueError::expected_type(value)),
+        }
+    }
+
+    fn to_value(&self) -> Value {
+        Value::String(self.0.to_rfc3339_opts(chrono::SecondsFormat::Micros, true))
+    }
+}
