@@ -119,14 +119,17 @@ async fn before_the_deadline_only_the_bidder_sees_its_bid_along_every_path() {
     let c = app
         .ok(Some(&m.a), CALL_BIDS, json!({ "id": s.call.id }))
         .await;
-    assert_eq!(ids(&c["call"]["bids"]), [s.a_bid.clone()]);
+    assert_eq!(ids(&c["call"]["bids"]), std::slice::from_ref(&s.a_bid));
     assert_eq!(c["call"]["myBid"]["id"], s.a_bid.as_str());
     assert!(
         c["call"]["bidCount"].is_null(),
         "not even the bidder learns the count"
     );
     let nested = app.ok(Some(&m.a), NESTED, json!({ "id": s.a_bid })).await;
-    assert_eq!(ids(&nested["bid"]["call"]["bids"]), [s.a_bid.clone()]);
+    assert_eq!(
+        ids(&nested["bid"]["call"]["bids"]),
+        std::slice::from_ref(&s.a_bid)
+    );
 }
 
 #[tokio::test]
@@ -170,7 +173,10 @@ async fn after_the_deadline_the_orderer_sees_standing_bids_and_bidders_only_thei
     }
     // A bidder sees only its own, also through the call its bid belongs to.
     let nested = app.ok(Some(&m.a), NESTED, json!({ "id": s.a_bid })).await;
-    assert_eq!(ids(&nested["bid"]["call"]["bids"]), [s.a_bid.clone()]);
+    assert_eq!(
+        ids(&nested["bid"]["call"]["bids"]),
+        std::slice::from_ref(&s.a_bid)
+    );
     assert!(app.ok(Some(&m.a), BID, json!({ "id": s.b_bid })).await["bid"].is_null());
     assert!(
         app.ok(Some(&m.in_house), BID, json!({ "id": s.a_bid }))

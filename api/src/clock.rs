@@ -23,29 +23,39 @@ impl Clock for SystemClock {
     }
 }
 
-/// A clock that stands still until told to move.
+/// A clock that stands still until told to move, or that ticks forward by a fixed step on
+/// every reading (to let a deadline fall in the middle of concurrent work, deterministically).
 #[derive(Debug, Clone)]
-pub struct ManualClock(Arc<Mutex<DateTime<Utc>>>);
+pub struct ManualClock(Arc<Mutex<(DateTime<Utc>, TimeDelta)>>);
 
 impl ManualClock {
     pub fn new(start: DateTime<Utc>) -> Self {
-        ManualClock(Arc::new(Mutex::new(to_micros(start))))
+        ManualClock(Arc::new(Mutex::new((to_micros(start), TimeDelta::zero()))))
     }
 
     pub fn set(&self, t: DateTime<Utc>) {
         let mut guard = self.0.lock().unwrap_or_else(|p| p.into_inner());
-        *guard = to_micros(t);
+        guard.0 = to_micros(t);
     }
 
     pub fn advance(&self, by: TimeDelta) {
         let mut guard = self.0.lock().unwrap_or_else(|p| p.into_inner());
-        *guard = to_micros(*guard + by);
+        guard.0 = to_micros(guard.0 + by);
+    }
+
+    /// From now on every reading returns the time and then moves it on by `step`.
+    pub fn tick_on_read(&self, step: TimeDelta) {
+        let mut guard = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        guard.1 = step;
     }
 }
 
 impl Clock for ManualClock {
     fn now(&self) -> DateTime<Utc> {
-        *self.0.lock().unwrap_or_else(|p| p.into_inner())
+        let mut guard = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        let t = guard.0;
+        guard.0 = to_micros(t + guard.1);
+        t
     }
 }
 
@@ -60,6 +70,16 @@ mod tests {
         assert_eq!(c.now(), to_micros(start));
         c.advance(TimeDelta::days(2));
         assert_eq!(c.now(), to_micros(start) + TimeDelta::days(2));
+    }
+
+    #[test]
+    fn a_ticking_clock_moves_on_every_reading() {
+        let start = Utc::now();
+        let c = ManualClock::new(start);
+        c.tick_on_read(TimeDelta::milliseconds(5));
+        let first = c.now();
+        assert_eq!(c.now(), first + TimeDelta::milliseconds(5));
+        assert_eq!(c.now(), first + TimeDelta::milliseconds(10));
     }
 
     #[test]

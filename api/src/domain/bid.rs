@@ -349,10 +349,10 @@ mod tests {
             equity_ratio: dec!(0.35),
             credit_rating: CreditRating::Aa,
             capability_responses: vec![("r1".into(), "We employ 40 nurses".into())],
-            quality_responses: vec![("c2".into(), "Plan"), ("c1".into(), "Staff")]
-                .into_iter()
-                .map(|(a, b): (&str, &str)| (a.to_owned(), b.to_owned()))
-                .collect(),
+            quality_responses: vec![
+                ("c2".to_owned(), "Plan".to_owned()),
+                ("c1".to_owned(), "Staff".to_owned()),
+            ],
             subcontracting_share: Some(dec!(0.1)),
         }
     }

@@ -87,12 +87,18 @@ pub async fn submit_bid(
     let txn = state.db.begin().await?;
     let bidder = lock_bidder(&*txn, &actor.organization_id).await?;
     let c = find_call_for_producer(&*txn, "callId", call_id).await?;
-    // The time of receipt is read once the locks are held, so a bid queued behind others in
-    // the last second is judged by when it is actually taken in.
-    let now = state.now();
-    bid::check_bidding_open(stored_status(&c)?, c.submission_deadline, now)
-        .map_err(|e| closed(e, c.submission_deadline))?;
+    let open = |now| {
+        bid::check_bidding_open(stored_status(&c)?, c.submission_deadline, now)
+            .map_err(|e| closed(e, c.submission_deadline))
+    };
+    open(state.now())?;
     let valid: ValidBid = bid::validate_bid(&terms(&*txn, &c).await?, input)?;
+    // The time of receipt is read again once the chain is locked: a bid queued behind others
+    // in the last second is judged by when it is actually taken in, and receipt times follow
+    // the order of the audit chain.
+    let mut chain = audit::lock(&*txn).await?;
+    let now = state.now();
+    open(now)?;
     let existing = bid_entity::Entity::find()
         .filter(bid_entity::Column::CallId.eq(c.id.as_str()))
         .filter(bid_entity::Column::BidderId.eq(bidder.id.as_str()))
@@ -171,7 +177,7 @@ pub async fn submit_bid(
             .exec(&*txn)
             .await?;
     }
-    audit::record(&*txn, now, AuditEntry {
+    chain.append(&*txn, now, AuditEntry {
         actor: Some(&actor.user_id),
         action: if replaced { "bid.replace" } else { "bid.submit" },
         entity: "bid",
@@ -218,6 +224,7 @@ pub async fn withdraw_bid(
     let txn = state.db.begin().await?;
     let bidder = lock_bidder(&*txn, &actor.organization_id).await?;
     let c = find_call_for_producer(&*txn, "callId", call_id).await?;
+    let mut chain = audit::lock(&*txn).await?;
     let now = state.now();
     bid::check_bidding_open(stored_status(&c)?, c.submission_deadline, now)
         .map_err(|e| closed(e, c.submission_deadline))?;
@@ -236,18 +243,19 @@ pub async fn withdraw_bid(
     am.status = Set(WITHDRAWN.to_owned());
     am.withdrawn_at = Set(Some(now));
     let b = am.update(&*txn).await?;
-    audit::record(
-        &*txn,
-        now,
-        AuditEntry {
-            actor: Some(&actor.user_id),
-            action: "bid.withdraw",
-            entity: "bid",
-            entity_id: &b.id,
-            summary: json!({ "callId": c.id, "bidderId": bidder.id, "version": b.version }),
-        },
-    )
-    .await?;
+    chain
+        .append(
+            &*txn,
+            now,
+            AuditEntry {
+                actor: Some(&actor.user_id),
+                action: "bid.withdraw",
+                entity: "bid",
+                entity_id: &b.id,
+                summary: json!({ "callId": c.id, "bidderId": bidder.id, "version": b.version }),
+            },
+        )
+        .await?;
     txn.commit().await?;
     Ok(b)
 }
