@@ -6,6 +6,7 @@ pub mod bid;
 pub mod business_id;
 pub mod call;
 pub mod costing;
+pub mod evaluation;
 pub mod validate;
 
 /// A rule an input broke: the field and the rule, in words a user can act on.
