@@ -32,6 +32,8 @@ pub struct Model {
     pub published_at: Option<DateTimeUtc>,
     pub cancelled_at: Option<DateTimeUtc>,
     pub cancel_reason: Option<String>,
+    /// Why the orderer declared the call unsuccessful.
+    pub unsuccessful_reason: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -4,11 +4,16 @@
 pub mod appropriation;
 pub mod audit_event;
 pub mod audit_head;
+pub mod award;
+pub mod award_ranking;
 pub mod bid;
 pub mod bid_line;
 pub mod bid_response;
+pub mod bid_score;
 pub mod call;
+pub mod call_evaluator;
 pub mod call_line;
+pub mod capability_judgement;
 pub mod capability_requirement;
 pub mod cost_calculation;
 pub mod grant;

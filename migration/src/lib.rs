@@ -7,6 +7,7 @@ mod m20261124_000001_create_identity;
 mod m20261124_000002_create_catalogue_and_budget;
 mod m20261124_000003_create_audit;
 mod m20261124_000004_create_calls_and_bids;
+mod m20261124_000005_create_evaluation;
 
 pub struct Migrator;
 
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000002_create_catalogue_and_budget::Migration),
             Box::new(m20261124_000003_create_audit::Migration),
             Box::new(m20261124_000004_create_calls_and_bids::Migration),
+            Box::new(m20261124_000005_create_evaluation::Migration),
         ]
     }
 }

@@ -241,6 +241,28 @@ impl CallForTenders {
             .map(Bid)
             .collect())
     }
+    /// Orderer only, after the deadline.
+    async fn evaluation(&self, ctx: &Context<'_>) -> Result<Option<super::evaluation::Evaluation>> {
+        let data = crate::service::evaluation::evaluation_of(
+            super::state(ctx)?,
+            caller(ctx)?,
+            &self.0,
+            request_time(ctx)?,
+        )
+        .await?;
+        Ok(data.map(|d| super::evaluation::Evaluation {
+            data: std::sync::Arc::new(d),
+            show_results: true,
+        }))
+    }
+    /// The award decision and its public ranking, once the call is awarded.
+    async fn award(&self, ctx: &Context<'_>) -> Result<Option<super::evaluation::Award>> {
+        super::evaluation::award_for(ctx, &self.0).await
+    }
+    /// Why the orderer declared the call unsuccessful, if it did.
+    async fn unsuccessful_reason(&self) -> Option<&str> {
+        self.0.unsuccessful_reason.as_deref()
+    }
     /// The caller's own current bid, if any.
     async fn my_bid(&self, ctx: &Context<'_>) -> Result<Option<Bid>> {
         match caller(ctx)?.viewer() {

@@ -5,8 +5,8 @@ use crate::error::AppError;
 use async_graphql::Request;
 use async_graphql::dataloader::{DataLoader, Loader};
 use entity::{
-    bid, bid_line, bid_response, call, call_line, capability_requirement, organization, product,
-    quality_criterion, question, user_tie,
+    award, award_ranking, bid, bid_line, bid_response, call, call_line, capability_requirement,
+    organization, product, quality_criterion, question, user, user_tie,
 };
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
@@ -19,9 +19,12 @@ fn db_err(e: sea_orm::DbErr) -> LoadError {
     Arc::new(AppError::Db(e))
 }
 
-/// A loader of rows by their primary key `id`.
+/// A loader of rows by a unique key column (by default the primary key `id`).
 macro_rules! by_id_loader {
     ($name:ident, $entity:ident) => {
+        by_id_loader!($name, $entity, Id, id);
+    };
+    ($name:ident, $entity:ident, $key:ident, $field:ident) => {
         pub struct $name(pub DatabaseConnection);
 
         impl Loader<String> for $name {
@@ -33,11 +36,11 @@ macro_rules! by_id_loader {
                 keys: &[String],
             ) -> Result<HashMap<String, Self::Value>, Self::Error> {
                 let rows = $entity::Entity::find()
-                    .filter($entity::Column::Id.is_in(keys.iter().cloned()))
+                    .filter($entity::Column::$key.is_in(keys.iter().cloned()))
                     .all(&self.0)
                     .await
                     .map_err(db_err)?;
-                Ok(rows.into_iter().map(|r| (r.id.clone(), r)).collect())
+                Ok(rows.into_iter().map(|r| (r.$field.clone(), r)).collect())
             }
         }
     };
@@ -78,6 +81,9 @@ by_id_loader!(CallLoader, call);
 by_id_loader!(CallLineLoader, call_line);
 by_id_loader!(CriterionLoader, quality_criterion);
 by_id_loader!(RequirementLoader, capability_requirement);
+by_id_loader!(UserLoader, user);
+by_id_loader!(BidLoader, bid);
+by_id_loader!(AwardByCall, award, CallId, call_id);
 
 grouped_loader!(TiesByUser, user_tie, UserId, user_id, DeclaredAt);
 grouped_loader!(LinesByCall, call_line, CallId, call_id, Position);
@@ -93,6 +99,7 @@ grouped_loader!(QuestionsByCall, question, CallId, call_id, AskedAt);
 grouped_loader!(BidsByCall, bid, CallId, call_id, SubmittedAt);
 grouped_loader!(LinesByBid, bid_line, BidId, bid_id, CallLineId);
 grouped_loader!(ResponsesByBid, bid_response, BidId, bid_id, TargetId);
+grouped_loader!(RankingByCall, award_ranking, CallId, call_id, Rank);
 
 /// The number of standing (not withdrawn) bids per call, counted in the database.
 pub struct BidCountByCall(pub DatabaseConnection);
@@ -173,4 +180,8 @@ pub fn attach(request: Request, db: &DatabaseConnection) -> Request {
         .data(dl(ResponsesByBid(db.clone())))
         .data(dl(BidCountByCall(db.clone())))
         .data(dl(OwnBidLoader(db.clone())))
+        .data(dl(UserLoader(db.clone())))
+        .data(dl(BidLoader(db.clone())))
+        .data(dl(AwardByCall(db.clone())))
+        .data(dl(RankingByCall(db.clone())))
 }

@@ -1,6 +1,7 @@
 //! Mutations: each is one service call, which runs in one transaction.
 
 use super::calls::{Bid, CallForTenders, CreateCallInput, Question, SubmitBidInput};
+use super::evaluation::{Award, BidEvaluation, CapabilityJudgementInput, Evaluation, ScoreInput};
 use super::inputs::{
     CostCalculationInput, CreateOrganizationInput, CreateUserInput, ProductInput,
     RegisterProviderInput,
@@ -11,7 +12,7 @@ use super::types::{
 };
 use super::{caller, state};
 use crate::domain::{bid as dbid, call as dcall};
-use crate::service::{bids, budget, calls, catalogue, costing, identity};
+use crate::service::{bids, budget, calls, catalogue, costing, evaluation, identity};
 use async_graphql::{Context, ID, Object, Result};
 
 pub struct Mutation;
@@ -289,6 +290,87 @@ impl Mutation {
     async fn withdraw_bid(&self, ctx: &Context<'_>, call_id: ID) -> Result<Bid> {
         Ok(Bid(
             bids::withdraw_bid(state(ctx)?, caller(ctx)?, &call_id).await?
+        ))
+    }
+
+    /// ORDERER of the call: assigns one of the organisation's ORDERER users as an evaluator
+    /// (CONFLICT_OF_INTEREST when the user has declared a tie to a bidder).
+    async fn assign_evaluator(
+        &self,
+        ctx: &Context<'_>,
+        call_id: ID,
+        user_id: ID,
+    ) -> Result<Evaluation> {
+        let (state, caller) = (state(ctx)?, caller(ctx)?);
+        let c = evaluation::assign_evaluator(state, caller, &call_id, &user_id).await?;
+        let now = state.now();
+        let data = evaluation::compute(state.db.conn(), &c).await?;
+        Ok(Evaluation {
+            data: std::sync::Arc::new(data),
+            show_results: now >= c.submission_deadline,
+        })
+    }
+
+    /// ORDERER of the call: judges whether a bid meets capability requirements.
+    async fn judge_capability(
+        &self,
+        ctx: &Context<'_>,
+        bid_id: ID,
+        judgements: Vec<CapabilityJudgementInput>,
+    ) -> Result<BidEvaluation> {
+        let js = judgements
+            .into_iter()
+            .map(|j| (j.requirement_id.0, j.met))
+            .collect();
+        let (data, bid) =
+            evaluation::judge_capability(state(ctx)?, caller(ctx)?, &bid_id, js).await?;
+        BidEvaluation::of(data, &bid)
+    }
+
+    /// An assigned evaluator scores a bid, 0..maxPoints per criterion; re-scoring replaces
+    /// this evaluator's earlier scores of the bid.
+    async fn score_bid(
+        &self,
+        ctx: &Context<'_>,
+        bid_id: ID,
+        scores: Vec<ScoreInput>,
+    ) -> Result<BidEvaluation> {
+        let ss = scores
+            .into_iter()
+            .map(|s| (s.criterion_id.0, s.points))
+            .collect();
+        let (data, bid) = evaluation::score_bid(state(ctx)?, caller(ctx)?, &bid_id, ss).await?;
+        BidEvaluation::of(data, &bid)
+    }
+
+    /// ORDERER of the call: awards a qualified bid; the standstill period starts.
+    async fn award_call(
+        &self,
+        ctx: &Context<'_>,
+        call_id: ID,
+        bid_id: ID,
+        justification: String,
+    ) -> Result<Award> {
+        let (state, caller) = (state(ctx)?, caller(ctx)?);
+        let award =
+            evaluation::award_call(state, caller, &call_id, &bid_id, &justification).await?;
+        let call = calls::get_call(state, caller, &award.call_id)
+            .await?
+            .ok_or_else(|| {
+                crate::error::AppError::Internal(anyhow::anyhow!("awarded call vanished"))
+            })?;
+        Ok(Award { award, call })
+    }
+
+    /// ORDERER of the call: ends a call in evaluation without an award.
+    async fn declare_unsuccessful(
+        &self,
+        ctx: &Context<'_>,
+        call_id: ID,
+        reason: String,
+    ) -> Result<CallForTenders> {
+        Ok(CallForTenders(
+            evaluation::declare_unsuccessful(state(ctx)?, caller(ctx)?, &call_id, &reason).await?,
         ))
     }
 }

@@ -128,6 +128,7 @@ pub async fn create_call(
         published_at: Set(None),
         cancelled_at: Set(None),
         cancel_reason: Set(None),
+        unsuccessful_reason: Set(None),
     }
     .insert(&*txn)
     .await?;

@@ -7,6 +7,7 @@ pub mod budget;
 pub mod calls;
 pub mod catalogue;
 pub mod costing;
+pub mod evaluation;
 pub mod identity;
 
 use crate::domain::Invalid;

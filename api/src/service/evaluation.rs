@@ -1,0 +1,656 @@
+//! Evaluation and award: evaluators, capability judgements, scores, the computed evaluation
+//! (`domain::evaluation`), the award with its standstill and public ranking, and declaring a
+//! call unsuccessful. Everything here opens only after the submission deadline.
+
+use super::audit::{self, AuditEntry};
+use super::bids::{SUBMITTED, may_see};
+use super::calls::{status_at, stored_status};
+use super::parse_id;
+use crate::auth::Caller;
+use crate::domain::call::{CallStatus, CreditRating, Viewer, can_see_call, manages_call};
+use crate::domain::evaluation::{self, BidFacts, BidResult, Criterion, Rules};
+use crate::domain::validate;
+use crate::error::{AppError, AppResult};
+use crate::state::AppState;
+use chrono::{DateTime, Datelike, TimeDelta, Utc};
+use entity::{
+    Money, Role, award, award_ranking, bid, bid_score, call, call_evaluator, capability_judgement,
+    capability_requirement, grant, quality_criterion, user, user_tie,
+};
+use sea_orm::sea_query::Query;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set,
+};
+use serde_json::json;
+use std::collections::{HashMap, HashSet};
+
+/// Everything the evaluation of one call is computed from, and its result.
+#[derive(Debug, Clone)]
+pub struct EvaluationData {
+    pub call: call::Model,
+    pub criteria: Vec<quality_criterion::Model>,
+    pub requirements: Vec<capability_requirement::Model>,
+    pub evaluators: Vec<user::Model>,
+    pub bids: HashMap<String, bid::Model>,
+    pub facts: HashMap<String, BidFacts>,
+    /// Qualified bids by rank, then the disqualified ones.
+    pub results: Vec<BidResult>,
+}
+
+impl EvaluationData {
+    pub fn result_for(&self, bid_id: &str) -> Option<&BidResult> {
+        self.results.iter().find(|r| r.bid_id == bid_id)
+    }
+}
+
+/// The ids of the standing bids of a call, as a subquery.
+fn standing_bid_ids(call_id: &str) -> sea_orm::sea_query::SelectStatement {
+    Query::select()
+        .column(bid::Column::Id)
+        .from(bid::Entity)
+        .and_where(bid::Column::CallId.eq(call_id))
+        .and_where(bid::Column::Status.eq(SUBMITTED))
+        .to_owned()
+}
+
+/// Loads and computes the evaluation of a call (its standing bids only).
+pub async fn compute<C: ConnectionTrait>(conn: &C, c: &call::Model) -> AppResult<EvaluationData> {
+    let criteria = quality_criterion::Entity::find()
+        .filter(quality_criterion::Column::CallId.eq(c.id.as_str()))
+        .order_by_asc(quality_criterion::Column::Position)
+        .all(conn)
+        .await?;
+    let requirements = capability_requirement::Entity::find()
+        .filter(capability_requirement::Column::CallId.eq(c.id.as_str()))
+        .order_by_asc(capability_requirement::Column::Position)
+        .all(conn)
+        .await?;
+    let evaluator_ids: Vec<String> = call_evaluator::Entity::find()
+        .filter(call_evaluator::Column::CallId.eq(c.id.as_str()))
+        .order_by_asc(call_evaluator::Column::AssignedAt)
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|e| e.user_id)
+        .collect();
+    let mut evaluators = user::Entity::find()
+        .filter(user::Column::Id.is_in(evaluator_ids.clone()))
+        .all(conn)
+        .await?;
+    evaluators.sort_by_key(|u| evaluator_ids.iter().position(|id| *id == u.id));
+    let bids = bid::Entity::find()
+        .filter(bid::Column::CallId.eq(c.id.as_str()))
+        .filter(bid::Column::Status.eq(SUBMITTED))
+        .all(conn)
+        .await?;
+    let judgements = capability_judgement::Entity::find()
+        .filter(capability_judgement::Column::BidId.in_subquery(standing_bid_ids(&c.id)))
+        .all(conn)
+        .await?;
+    let scores = bid_score::Entity::find()
+        .filter(bid_score::Column::BidId.in_subquery(standing_bid_ids(&c.id)))
+        .all(conn)
+        .await?;
+    let grants = grant::Entity::find()
+        .filter(grant::Column::OrdererId.eq(c.orderer_id.as_str()))
+        .filter(grant::Column::FiscalYear.between(c.contract_start.year(), c.contract_end.year()))
+        .filter(
+            grant::Column::RecipientId.in_subquery(
+                Query::select()
+                    .column(bid::Column::BidderId)
+                    .from(bid::Entity)
+                    .and_where(bid::Column::CallId.eq(c.id.as_str()))
+                    .to_owned(),
+            ),
+        )
+        .all(conn)
+        .await?;
+    let mut grant_years: HashMap<String, HashSet<i32>> = HashMap::new();
+    for g in grants {
+        grant_years
+            .entry(g.recipient_id)
+            .or_default()
+            .insert(g.fiscal_year);
+    }
+    let mut facts: HashMap<String, BidFacts> = HashMap::with_capacity(bids.len());
+    for b in &bids {
+        let rating = CreditRating::parse(&b.credit_rating).ok_or_else(|| {
+            AppError::Internal(anyhow::anyhow!(
+                "bid {} has rating {}",
+                b.id,
+                b.credit_rating
+            ))
+        })?;
+        facts.insert(
+            b.id.clone(),
+            BidFacts {
+                id: b.id.clone(),
+                total_price: b.total_price.0,
+                annual_turnover: b.annual_turnover.0,
+                equity_ratio: b.equity_ratio.0,
+                credit_rating: rating,
+                submitted_at: b.submitted_at,
+                judgements: HashMap::new(),
+                scores: HashMap::new(),
+                grant_years: grant_years.get(&b.bidder_id).cloned().unwrap_or_default(),
+            },
+        );
+    }
+    for j in judgements {
+        if let Some(f) = facts.get_mut(&j.bid_id) {
+            f.judgements.insert(j.requirement_id, j.met);
+        }
+    }
+    for s in scores {
+        if let Some(f) = facts.get_mut(&s.bid_id) {
+            f.scores.insert((s.criterion_id, s.evaluator_id), s.points);
+        }
+    }
+    let rules = Rules {
+        price_weight: c.price_weight,
+        criteria: criteria
+            .iter()
+            .map(|q| Criterion {
+                id: q.id.clone(),
+                weight: q.weight,
+                max_points: q.max_points,
+            })
+            .collect(),
+        min_turnover_ratio: c.min_turnover_ratio.map(|m| m.0),
+        min_equity_ratio: c.min_equity_ratio.map(|m| m.0),
+        min_credit_rating: c.min_credit_rating.as_deref().and_then(CreditRating::parse),
+        requirements: requirements
+            .iter()
+            .map(|r| (r.id.clone(), r.text.clone()))
+            .collect(),
+        contract_start: c.contract_start,
+        contract_end: c.contract_end,
+    };
+    let fact_list: Vec<BidFacts> = bids
+        .iter()
+        .filter_map(|b| facts.get(&b.id).cloned())
+        .collect();
+    let results = evaluation::evaluate(&rules, &fact_list);
+    Ok(EvaluationData {
+        call: c.clone(),
+        criteria,
+        requirements,
+        evaluators,
+        bids: bids.into_iter().map(|b| (b.id.clone(), b)).collect(),
+        facts,
+        results,
+    })
+}
+
+/// The evaluation is for the call's orderer organisation, after the deadline only.
+pub fn may_see_evaluation(viewer: Viewer<'_>, c: &call::Model, now: DateTime<Utc>) -> bool {
+    manages_call(viewer, &c.orderer_id) && now >= c.submission_deadline
+}
+
+/// `call.evaluation`: the evaluation, or nothing for anyone else or before the deadline.
+pub async fn evaluation_of(
+    state: &AppState,
+    caller: &Caller,
+    c: &call::Model,
+    now: DateTime<Utc>,
+) -> AppResult<Option<EvaluationData>> {
+    if !may_see_evaluation(caller.viewer(), c, now) {
+        return Ok(None);
+    }
+    Ok(Some(compute(state.db.conn(), c).await?))
+}
+
+async fn call_for_update<C: ConnectionTrait>(
+    conn: &C,
+    caller: &Caller,
+    field: &str,
+    id: &str,
+) -> AppResult<call::Model> {
+    let not_found = || AppError::not_found(format!("{field}: no such call"));
+    let c = call::Entity::find_by_id(parse_id(field, id)?)
+        .lock_exclusive()
+        .one(conn)
+        .await?
+        .ok_or_else(not_found)?;
+    let viewer = caller.viewer();
+    if !can_see_call(viewer, &c.orderer_id, c.published_at.is_some()) {
+        return Err(not_found());
+    }
+    if !manages_call(viewer, &c.orderer_id) {
+        return Err(AppError::forbidden(
+            "only ORDERER users of the call's own organization may do this",
+        ));
+    }
+    Ok(c)
+}
+
+fn require_evaluation_status(c: &call::Model, now: DateTime<Utc>, doing: &str) -> AppResult<()> {
+    let status = status_at(c, now)?;
+    if status == CallStatus::Evaluation {
+        Ok(())
+    } else {
+        Err(AppError::InvalidState(format!(
+            "{doing} is possible while the call is in EVALUATION; it is {}",
+            status.as_str()
+        )))
+    }
+}
+
+/// The bidder organisations a user has declared ties to, among the call's standing bidders.
+async fn tied_bidders<C: ConnectionTrait>(
+    conn: &C,
+    user_id: &str,
+    call_id: &str,
+) -> AppResult<Vec<String>> {
+    let ties = user_tie::Entity::find()
+        .filter(user_tie::Column::UserId.eq(user_id))
+        .filter(
+            user_tie::Column::OrganizationId.in_subquery(
+                Query::select()
+                    .column(bid::Column::BidderId)
+                    .from(bid::Entity)
+                    .and_where(bid::Column::CallId.eq(call_id))
+                    .and_where(bid::Column::Status.eq(SUBMITTED))
+                    .to_owned(),
+            ),
+        )
+        .all(conn)
+        .await?;
+    Ok(ties.into_iter().map(|t| t.organization_id).collect())
+}
+
+fn conflict(tied: &[String]) -> AppError {
+    AppError::ConflictOfInterest(format!(
+        "the user has declared a tie to {} of the bidders on this call",
+        if tied.len() == 1 {
+            "one".to_owned()
+        } else {
+            tied.len().to_string()
+        }
+    ))
+}
+
+/// ORDERER of the call: assigns one of the organisation's ORDERER users as an evaluator.
+/// Ties are checked against the bidders once the bids are opened: before the deadline the
+/// bidders are sealed, so the check waits for the scoring.
+pub async fn assign_evaluator(
+    state: &AppState,
+    caller: &Caller,
+    call_id: &str,
+    user_id: &str,
+) -> AppResult<call::Model> {
+    let actor = caller.require()?.clone();
+    let txn = state.db.begin().await?;
+    let c = call_for_update(&*txn, caller, "callId", call_id).await?;
+    let now = state.now();
+    let status = status_at(&c, now)?;
+    if !matches!(
+        status,
+        CallStatus::Draft | CallStatus::Published | CallStatus::Evaluation
+    ) {
+        return Err(AppError::InvalidState(format!(
+            "evaluators cannot be assigned to a call that is {}",
+            status.as_str()
+        )));
+    }
+    let u = user::Entity::find_by_id(parse_id("userId", user_id)?)
+        .one(&*txn)
+        .await?
+        .ok_or_else(|| AppError::not_found("userId: no such user"))?;
+    if u.role != Role::Orderer || u.organization_id != c.orderer_id {
+        return Err(AppError::bad_input(
+            "userId",
+            "an evaluator must be an ORDERER user of the call's organization",
+        ));
+    }
+    if now >= c.submission_deadline {
+        let tied = tied_bidders(&*txn, &u.id, &c.id).await?;
+        if !tied.is_empty() {
+            return Err(conflict(&tied));
+        }
+    }
+    let exists = call_evaluator::Entity::find_by_id((c.id.clone(), u.id.clone()))
+        .one(&*txn)
+        .await?
+        .is_some();
+    if !exists {
+        call_evaluator::ActiveModel {
+            call_id: Set(c.id.clone()),
+            user_id: Set(u.id.clone()),
+            assigned_by: Set(actor.user_id.clone()),
+            assigned_at: Set(now),
+        }
+        .insert(&*txn)
+        .await?;
+        audit::record(
+            &*txn,
+            now,
+            AuditEntry {
+                actor: Some(&actor.user_id),
+                action: "call.assign_evaluator",
+                entity: "call",
+                entity_id: &c.id,
+                summary: json!({ "userId": u.id }),
+            },
+        )
+        .await?;
+    }
+    txn.commit().await?;
+    Ok(c)
+}
+
+/// A standing bid and its call, for an orderer acting on it after the deadline.
+async fn bid_for_evaluation<C: ConnectionTrait>(
+    conn: &C,
+    caller: &Caller,
+    bid_id: &str,
+    now: DateTime<Utc>,
+) -> AppResult<(bid::Model, call::Model)> {
+    let not_found = || AppError::not_found("bidId: no such bid");
+    let b = bid::Entity::find_by_id(parse_id("bidId", bid_id)?)
+        .one(conn)
+        .await?
+        .ok_or_else(not_found)?;
+    let c = call::Entity::find_by_id(b.call_id.clone())
+        .lock_shared()
+        .one(conn)
+        .await?
+        .ok_or_else(not_found)?;
+    if !may_see(caller.viewer(), &b, &c, now) {
+        return Err(not_found());
+    }
+    Ok((b, c))
+}
+
+/// ORDERER of the call: judges whether a bid meets capability requirements. Judging a
+/// requirement again replaces the earlier judgement.
+pub async fn judge_capability(
+    state: &AppState,
+    caller: &Caller,
+    bid_id: &str,
+    judgements: Vec<(String, bool)>,
+) -> AppResult<(EvaluationData, String)> {
+    let actor = caller
+        .require_role(Role::Orderer, "judge capability")?
+        .clone();
+    let txn = state.db.begin().await?;
+    let now = state.now();
+    let (b, c) = bid_for_evaluation(&*txn, caller, bid_id, now).await?;
+    require_evaluation_status(&c, now, "judging capability")?;
+    if judgements.is_empty() {
+        return Err(AppError::bad_input(
+            "judgements",
+            "must judge at least one requirement",
+        ));
+    }
+    let known: HashSet<String> = capability_requirement::Entity::find()
+        .filter(capability_requirement::Column::CallId.eq(c.id.as_str()))
+        .all(&*txn)
+        .await?
+        .into_iter()
+        .map(|r| r.id)
+        .collect();
+    let mut seen = HashSet::new();
+    for (i, (req, _)) in judgements.iter().enumerate() {
+        if !known.contains(req) {
+            return Err(AppError::bad_input(
+                format!("judgements[{i}].requirementId"),
+                "is not a capability requirement of this call",
+            ));
+        }
+        if !seen.insert(req.clone()) {
+            return Err(AppError::bad_input(
+                format!("judgements[{i}].requirementId"),
+                "is judged twice",
+            ));
+        }
+    }
+    capability_judgement::Entity::delete_many()
+        .filter(capability_judgement::Column::BidId.eq(b.id.as_str()))
+        .filter(capability_judgement::Column::RequirementId.is_in(seen.iter().cloned()))
+        .exec(&*txn)
+        .await?;
+    let rows: Vec<capability_judgement::ActiveModel> = judgements
+        .iter()
+        .map(|(req, met)| capability_judgement::ActiveModel {
+            bid_id: Set(b.id.clone()),
+            requirement_id: Set(req.clone()),
+            met: Set(*met),
+            judged_by: Set(actor.user_id.clone()),
+            judged_at: Set(now),
+        })
+        .collect();
+    capability_judgement::Entity::insert_many(rows)
+        .exec(&*txn)
+        .await?;
+    audit::record(&*txn, now, AuditEntry {
+        actor: Some(&actor.user_id),
+        action: "bid.judge_capability",
+        entity: "bid",
+        entity_id: &b.id,
+        summary: json!({ "callId": c.id, "judgements": judgements.iter().map(|(r, m)| json!({ "requirementId": r, "met": m })).collect::<Vec<_>>() }),
+    })
+    .await?;
+    let data = compute(&*txn, &c).await?;
+    txn.commit().await?;
+    Ok((data, b.id))
+}
+
+/// An assigned evaluator scores a bid: 0..maxPoints per criterion. Scoring again replaces
+/// this evaluator's earlier scores of the bid.
+pub async fn score_bid(
+    state: &AppState,
+    caller: &Caller,
+    bid_id: &str,
+    scores: Vec<(String, i32)>,
+) -> AppResult<(EvaluationData, String)> {
+    let actor = caller.require_role(Role::Orderer, "score bids")?.clone();
+    let txn = state.db.begin().await?;
+    let now = state.now();
+    let (b, c) = bid_for_evaluation(&*txn, caller, bid_id, now).await?;
+    let assigned = call_evaluator::Entity::find_by_id((c.id.clone(), actor.user_id.clone()))
+        .one(&*txn)
+        .await?
+        .is_some();
+    if !assigned {
+        return Err(AppError::forbidden(
+            "only evaluators assigned to this call may score its bids",
+        ));
+    }
+    require_evaluation_status(&c, now, "scoring")?;
+    let tied = tied_bidders(&*txn, &actor.user_id, &c.id).await?;
+    if !tied.is_empty() {
+        return Err(conflict(&tied));
+    }
+    let criteria: HashMap<String, i32> = quality_criterion::Entity::find()
+        .filter(quality_criterion::Column::CallId.eq(c.id.as_str()))
+        .all(&*txn)
+        .await?
+        .into_iter()
+        .map(|q| (q.id, q.max_points))
+        .collect();
+    let mut seen = HashSet::new();
+    for (i, (criterion, points)) in scores.iter().enumerate() {
+        let Some(max) = criteria.get(criterion) else {
+            return Err(AppError::bad_input(
+                format!("scores[{i}].criterionId"),
+                "is not a quality criterion of this call",
+            ));
+        };
+        if !(0..=*max).contains(points) {
+            return Err(AppError::bad_input(
+                format!("scores[{i}].points"),
+                format!("must be between 0 and {max}"),
+            ));
+        }
+        if !seen.insert(criterion.clone()) {
+            return Err(AppError::bad_input(
+                format!("scores[{i}].criterionId"),
+                "is scored twice",
+            ));
+        }
+    }
+    bid_score::Entity::delete_many()
+        .filter(bid_score::Column::BidId.eq(b.id.as_str()))
+        .filter(bid_score::Column::EvaluatorId.eq(actor.user_id.as_str()))
+        .exec(&*txn)
+        .await?;
+    if !scores.is_empty() {
+        let rows: Vec<bid_score::ActiveModel> = scores
+            .iter()
+            .map(|(criterion, points)| bid_score::ActiveModel {
+                bid_id: Set(b.id.clone()),
+                criterion_id: Set(criterion.clone()),
+                evaluator_id: Set(actor.user_id.clone()),
+                points: Set(*points),
+                scored_at: Set(now),
+            })
+            .collect();
+        bid_score::Entity::insert_many(rows).exec(&*txn).await?;
+    }
+    audit::record(&*txn, now, AuditEntry {
+        actor: Some(&actor.user_id),
+        action: "bid.score",
+        entity: "bid",
+        entity_id: &b.id,
+        summary: json!({ "callId": c.id, "scores": scores.iter().map(|(k, p)| json!({ "criterionId": k, "points": p })).collect::<Vec<_>>() }),
+    })
+    .await?;
+    let data = compute(&*txn, &c).await?;
+    txn.commit().await?;
+    Ok((data, b.id))
+}
+
+/// ORDERER of the call: awards a qualified bid with a justification; the ranking of the
+/// qualified bids is fixed and published, and the standstill period starts.
+pub async fn award_call(
+    state: &AppState,
+    caller: &Caller,
+    call_id: &str,
+    bid_id: &str,
+    justification: &str,
+) -> AppResult<award::Model> {
+    let actor = caller.require()?.clone();
+    let justification = validate::text("justification", justification, 20_000)?;
+    let txn = state.db.begin().await?;
+    let c = call_for_update(&*txn, caller, "callId", call_id).await?;
+    let now = state.now();
+    require_evaluation_status(&c, now, "awarding")?;
+    let data = compute(&*txn, &c).await?;
+    let bid_key = parse_id("bidId", bid_id)?;
+    let result = data
+        .result_for(&bid_key)
+        .ok_or_else(|| AppError::not_found("bidId: no such bid on this call"))?;
+    if !result.qualified {
+        return Err(AppError::InvalidState(format!(
+            "the bid is not qualified: {}",
+            result.reasons.join("; ")
+        )));
+    }
+    let standstill_ends_at = now + TimeDelta::days(i64::from(c.standstill_days));
+    let a = award::ActiveModel {
+        call_id: Set(c.id.clone()),
+        bid_id: Set(bid_key.clone()),
+        justification: Set(justification.clone()),
+        decided_by: Set(actor.user_id.clone()),
+        decided_at: Set(now),
+        standstill_ends_at: Set(standstill_ends_at),
+    }
+    .insert(&*txn)
+    .await?;
+    let ranking: Vec<award_ranking::ActiveModel> = data
+        .results
+        .iter()
+        .filter(|r| r.qualified)
+        .filter_map(|r| {
+            let b = data.bids.get(&r.bid_id)?;
+            Some(award_ranking::ActiveModel {
+                call_id: Set(c.id.clone()),
+                rank: Set(r.rank.map_or(0, |x| x as i32)),
+                bid_id: Set(b.id.clone()),
+                bidder_id: Set(b.bidder_id.clone()),
+                total_price: Set(b.total_price),
+                total_score: Set(Money(r.total_score.unwrap_or_default())),
+            })
+        })
+        .collect();
+    if !ranking.is_empty() {
+        award_ranking::Entity::insert_many(ranking)
+            .exec(&*txn)
+            .await?;
+    }
+    let mut am: call::ActiveModel = c.clone().into();
+    am.status = Set(CallStatus::Awarded.as_str().to_owned());
+    am.update(&*txn).await?;
+    audit::record(&*txn, now, AuditEntry {
+        actor: Some(&actor.user_id),
+        action: "call.award",
+        entity: "call",
+        entity_id: &c.id,
+        summary: json!({ "bidId": bid_key, "justification": justification, "standstillEndsAt": standstill_ends_at.to_rfc3339() }),
+    })
+    .await?;
+    txn.commit().await?;
+    Ok(a)
+}
+
+/// ORDERER of the call: ends a call in evaluation without an award.
+pub async fn declare_unsuccessful(
+    state: &AppState,
+    caller: &Caller,
+    call_id: &str,
+    reason: &str,
+) -> AppResult<call::Model> {
+    let actor = caller.require()?.clone();
+    let reason = validate::text("reason", reason, 20_000)?;
+    let txn = state.db.begin().await?;
+    let c = call_for_update(&*txn, caller, "callId", call_id).await?;
+    let now = state.now();
+    require_evaluation_status(&c, now, "declaring the call unsuccessful")?;
+    let mut am: call::ActiveModel = c.into();
+    am.status = Set(CallStatus::Unsuccessful.as_str().to_owned());
+    am.unsuccessful_reason = Set(Some(reason.clone()));
+    let c = am.update(&*txn).await?;
+    audit::record(
+        &*txn,
+        now,
+        AuditEntry {
+            actor: Some(&actor.user_id),
+            action: "call.declare_unsuccessful",
+            entity: "call",
+            entity_id: &c.id,
+            summary: json!({ "reason": reason }),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(c)
+}
+
+/// The award of a call and its ranking; public once the call is awarded.
+pub async fn award_of<C: ConnectionTrait>(
+    conn: &C,
+    call_id: &str,
+) -> AppResult<Option<(award::Model, Vec<award_ranking::Model>)>> {
+    let Some(a) = award::Entity::find_by_id(call_id.to_owned())
+        .one(conn)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let ranking = award_ranking::Entity::find()
+        .filter(award_ranking::Column::CallId.eq(call_id))
+        .order_by_asc(award_ranking::Column::Rank)
+        .all(conn)
+        .await?;
+    Ok(Some((a, ranking)))
+}
+
+/// Whether a stored status string is one the award can be shown for.
+pub fn is_awarded(c: &call::Model) -> AppResult<bool> {
+    Ok(matches!(
+        stored_status(c)?,
+        CallStatus::Awarded | CallStatus::Contracted
+    ))
+}
