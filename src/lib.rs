@@ -421,6 +421,7 @@ impl TestApp {
 pub struct Market {
     pub admin: String,
     pub orderer_org: String,
+    pub orderer_user: String,
     pub orderer: String,
     pub other_orderer: String,
     pub in_house_org: String,
@@ -435,7 +436,7 @@ pub struct Market {
 impl Market {
     pub async fn new(app: &TestApp) -> Market {
         let admin = app.admin().await;
-        let (orderer_org, _, orderer) =
+        let (orderer_org, orderer_user, orderer) =
             app.member(&admin, "ORDERER", "Hyvinvointilautakunta").await;
         let (_, _, other_orderer) = app.member(&admin, "ORDERER", "Sivistyslautakunta").await;
         let (in_house_org, _, in_house) = app
@@ -450,6 +451,7 @@ impl Market {
         Market {
             admin,
             orderer_org,
+            orderer_user,
             orderer,
             other_orderer,
             in_house_org,

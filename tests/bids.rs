@@ -139,7 +139,7 @@ async fn a_new_submission_replaces_the_bid_and_bumps_its_version() {
         .await;
     assert_eq!(second["submitBid"]["id"], first["submitBid"]["id"]);
     assert_eq!(second["submitBid"]["version"], 2);
-    assert_eq!(second["submitBid"]["totalPrice"], "44100.0");
+    assert_eq!(second["submitBid"]["totalPrice"], "44100.00");
     assert_ne!(
         second["submitBid"]["receipt"],
         first["submitBid"]["receipt"]

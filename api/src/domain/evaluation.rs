@@ -261,9 +261,11 @@ pub fn evaluate(rules: &Rules, bids: &[BidFacts]) -> Vec<BidResult> {
     out
 }
 
-/// Half-up to two decimals, for display only.
+/// Half-up to exactly two decimals, for display only.
 pub fn display(d: Decimal) -> Decimal {
-    d.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
+    let mut r = d.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
+    r.rescale(2);
+    r
 }
 
 /// Orders two results as the ranking does (used by tests and callers that merge lists).
@@ -559,6 +561,7 @@ mod tests {
     fn display_rounds_half_up() {
         assert_eq!(display(dec!(66.665)), dec!(66.67));
         assert_eq!(display(dec!(66.664999)), dec!(66.66));
+        assert_eq!(display(dec!(100)).to_string(), "100.00");
     }
 
     #[test]

@@ -451,7 +451,7 @@ impl Bid {
         Ok(out)
     }
     async fn total_price(&self) -> Dec {
-        Dec(self.0.total_price.0)
+        Dec::money(self.0.total_price.0)
     }
     async fn annual_turnover(&self) -> Dec {
         Dec(self.0.annual_turnover.0)
@@ -539,7 +539,7 @@ impl BidLine {
     }
     /// quantity x unit price
     async fn line_total(&self) -> Dec {
-        Dec(self.call_line.quantity.0 * self.line.unit_price.0)
+        Dec::money(self.call_line.quantity.0 * self.line.unit_price.0)
     }
 }
 

@@ -191,7 +191,7 @@ impl ComparisonRow {
             .bids
             .get(id)
             .ok_or_else(|| AppError::Internal(anyhow::anyhow!("bid {id} missing")))?;
-        Ok(Dec(b.total_price.0))
+        Ok(Dec::money(b.total_price.0))
     }
     /// Each requirement with the orderer's judgement (null: not yet judged).
     async fn capability(&self) -> Result<Vec<CapabilityCell>> {
@@ -391,7 +391,7 @@ impl AwardRankingEntry {
         organization_by_id(ctx, &self.0.bidder_id).await
     }
     async fn total_price(&self) -> Dec {
-        Dec(self.0.total_price.0)
+        Dec::money(self.0.total_price.0)
     }
     /// Rounded half-up to 2 decimals.
     async fn total_score(&self) -> Dec {

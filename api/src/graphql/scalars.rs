@@ -33,6 +33,17 @@ impl ScalarType for Dec {
     }
 }
 
+impl Dec {
+    /// A sum of money: the exact value, shown with at least two decimals ("41087.50").
+    pub fn money(d: Decimal) -> Dec {
+        let mut m = d;
+        if m.scale() < 2 {
+            m.rescale(2);
+        }
+        Dec(m)
+    }
+}
+
 impl From<Decimal> for Dec {
     fn from(d: Decimal) -> Self {
         Dec(d)
