@@ -6,7 +6,9 @@
 //! cargo test --release --test evaluate_10k -- --ignored --nocapture
 //! ```
 
-use entity::{Money, OrganizationKind, bid, bid_line, bid_score, capability_judgement, organization};
+use entity::{
+    Money, OrganizationKind, bid, bid_line, bid_score, capability_judgement, organization,
+};
 use kilpailutus_tests::{Market, TestApp};
 use rust_decimal::Decimal;
 use sea_orm::{EntityTrait, Set};
@@ -20,7 +22,9 @@ const BIDS: usize = 10_000;
 async fn evaluate_and_rank_ten_thousand_bids() {
     let app = TestApp::new().await;
     let m = Market::new(&app).await;
-    let call = app.make_call(&m.orderer, app.call_input(&m.product_refs()), true).await;
+    let call = app
+        .make_call(&m.orderer, app.call_input(&m.product_refs()), true)
+        .await;
     let db = app.state.db.conn();
     let now = app.clock_now();
     let seeded = Instant::now();
@@ -36,7 +40,10 @@ async fn evaluate_and_rank_ten_thousand_bids() {
                 created_at: Set(now),
             })
             .collect();
-        organization::Entity::insert_many(orgs).exec(db).await.unwrap();
+        organization::Entity::insert_many(orgs)
+            .exec(db)
+            .await
+            .unwrap();
         let mut bids = Vec::new();
         let mut lines = Vec::new();
         let mut judgements = Vec::new();
@@ -64,7 +71,11 @@ async fn evaluate_and_rank_ten_thousand_bids() {
                 withdrawn_at: Set(None),
             });
             for (line, price) in call.line_ids.iter().zip([p1, p2]) {
-                lines.push(bid_line::ActiveModel { bid_id: Set(id.clone()), call_line_id: Set(line.clone()), unit_price: Set(Money(price)) });
+                lines.push(bid_line::ActiveModel {
+                    bid_id: Set(id.clone()),
+                    call_line_id: Set(line.clone()),
+                    unit_price: Set(Money(price)),
+                });
             }
             judgements.push(capability_judgement::ActiveModel {
                 bid_id: Set(id.clone()),
@@ -85,12 +96,22 @@ async fn evaluate_and_rank_ten_thousand_bids() {
         }
         bid::Entity::insert_many(bids).exec(db).await.unwrap();
         bid_line::Entity::insert_many(lines).exec(db).await.unwrap();
-        capability_judgement::Entity::insert_many(judgements).exec(db).await.unwrap();
-        bid_score::Entity::insert_many(scores).exec(db).await.unwrap();
+        capability_judgement::Entity::insert_many(judgements)
+            .exec(db)
+            .await
+            .unwrap();
+        bid_score::Entity::insert_many(scores)
+            .exec(db)
+            .await
+            .unwrap();
     }
     println!("seeded {BIDS} bids in {:?}", seeded.elapsed());
     app.clock.set(call.submission_deadline);
-    let c = entity::call::Entity::find_by_id(call.id.clone()).one(db).await.unwrap().unwrap();
+    let c = entity::call::Entity::find_by_id(call.id.clone())
+        .one(db)
+        .await
+        .unwrap()
+        .unwrap();
 
     let mut service_runs = Vec::new();
     for _ in 0..3 {
@@ -98,15 +119,22 @@ async fn evaluate_and_rank_ten_thousand_bids() {
         let data = api::service::evaluation::compute(db, &c).await.unwrap();
         service_runs.push(t.elapsed());
         assert_eq!(data.results.len(), BIDS);
-        assert_eq!(data.results.iter().filter(|r| r.qualified).count(), BIDS - BIDS / 10);
+        assert_eq!(
+            data.results.iter().filter(|r| r.qualified).count(),
+            BIDS - BIDS / 10
+        );
     }
-    let q = "query($id:ID!){ call(id:$id){ evaluation{ results{ rank totalScore abnormallyLow } } } }";
+    let q =
+        "query($id:ID!){ call(id:$id){ evaluation{ results{ rank totalScore abnormallyLow } } } }";
     let mut graphql_runs = Vec::new();
     for _ in 0..3 {
         let t = Instant::now();
         let r = app.ok(Some(&m.orderer), q, json!({ "id": call.id })).await;
         graphql_runs.push(t.elapsed());
-        assert_eq!(r["call"]["evaluation"]["results"].as_array().unwrap().len(), BIDS);
+        assert_eq!(
+            r["call"]["evaluation"]["results"].as_array().unwrap().len(),
+            BIDS
+        );
     }
     println!("evaluate {BIDS} bids (load + qualify + score + rank), service: {service_runs:?}");
     println!("evaluate {BIDS} bids through GraphQL (call.evaluation.results): {graphql_runs:?}");

@@ -8,6 +8,7 @@ mod m20261124_000002_create_catalogue_and_budget;
 mod m20261124_000003_create_audit;
 mod m20261124_000004_create_calls_and_bids;
 mod m20261124_000005_create_evaluation;
+mod m20261124_000006_create_contracts;
 
 pub struct Migrator;
 
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000003_create_audit::Migration),
             Box::new(m20261124_000004_create_calls_and_bids::Migration),
             Box::new(m20261124_000005_create_evaluation::Migration),
+            Box::new(m20261124_000006_create_contracts::Migration),
         ]
     }
 }

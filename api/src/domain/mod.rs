@@ -5,6 +5,7 @@ pub mod audit;
 pub mod bid;
 pub mod business_id;
 pub mod call;
+pub mod contract;
 pub mod costing;
 pub mod evaluation;
 pub mod validate;

@@ -6,7 +6,8 @@ use async_graphql::Request;
 use async_graphql::dataloader::{DataLoader, Loader};
 use entity::{
     award, award_ranking, bid, bid_line, bid_response, call, call_line, capability_requirement,
-    organization, product, quality_criterion, question, user, user_tie,
+    contract_amendment, contract_line, deviation_alert, organization, performance_report, product,
+    quality_criterion, question, report_entry, user, user_tie,
 };
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
@@ -100,6 +101,41 @@ grouped_loader!(BidsByCall, bid, CallId, call_id, SubmittedAt);
 grouped_loader!(LinesByBid, bid_line, BidId, bid_id, CallLineId);
 grouped_loader!(ResponsesByBid, bid_response, BidId, bid_id, TargetId);
 grouped_loader!(RankingByCall, award_ranking, CallId, call_id, Rank);
+grouped_loader!(
+    ContractLinesByContract,
+    contract_line,
+    ContractId,
+    contract_id,
+    Position
+);
+grouped_loader!(
+    AmendmentsByContract,
+    contract_amendment,
+    ContractId,
+    contract_id,
+    Version
+);
+grouped_loader!(
+    ReportsByContract,
+    performance_report,
+    ContractId,
+    contract_id,
+    Period
+);
+grouped_loader!(
+    EntriesByContract,
+    report_entry,
+    ContractId,
+    contract_id,
+    Position
+);
+grouped_loader!(
+    AlertsByContract,
+    deviation_alert,
+    ContractId,
+    contract_id,
+    CreatedAt
+);
 
 /// The number of standing (not withdrawn) bids per call, counted in the database.
 pub struct BidCountByCall(pub DatabaseConnection);
@@ -184,4 +220,9 @@ pub fn attach(request: Request, db: &DatabaseConnection) -> Request {
         .data(dl(BidLoader(db.clone())))
         .data(dl(AwardByCall(db.clone())))
         .data(dl(RankingByCall(db.clone())))
+        .data(dl(ContractLinesByContract(db.clone())))
+        .data(dl(AmendmentsByContract(db.clone())))
+        .data(dl(ReportsByContract(db.clone())))
+        .data(dl(EntriesByContract(db.clone())))
+        .data(dl(AlertsByContract(db.clone())))
 }

@@ -2,6 +2,7 @@
 //! and per-request DataLoaders for every relation field.
 
 pub mod calls;
+pub mod contracts;
 pub mod evaluation;
 pub mod inputs;
 pub mod loaders;

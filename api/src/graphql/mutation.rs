@@ -1,6 +1,11 @@
 //! Mutations: each is one service call, which runs in one transaction.
 
+use super::calls::GqlPricingModel;
 use super::calls::{Bid, CallForTenders, CreateCallInput, Question, SubmitBidInput};
+use super::contracts::{
+    ContractLineInput, DirectContractInput, PerformanceReport, PerformanceReportInput,
+    ServiceContract, line_inputs,
+};
 use super::evaluation::{Award, BidEvaluation, CapabilityJudgementInput, Evaluation, ScoreInput};
 use super::inputs::{
     CostCalculationInput, CreateOrganizationInput, CreateUserInput, ProductInput,
@@ -12,7 +17,7 @@ use super::types::{
 };
 use super::{caller, state};
 use crate::domain::{bid as dbid, call as dcall};
-use crate::service::{bids, budget, calls, catalogue, costing, evaluation, identity};
+use crate::service::{bids, budget, calls, catalogue, contracts, costing, evaluation, identity};
 use async_graphql::{Context, ID, Object, Result};
 
 pub struct Mutation;
@@ -372,5 +377,106 @@ impl Mutation {
         Ok(CallForTenders(
             evaluation::declare_unsuccessful(state(ctx)?, caller(ctx)?, &call_id, &reason).await?,
         ))
+    }
+
+    /// ORDERER of an awarded call: the contract from the award, after the standstill period.
+    async fn create_contract_from_award(
+        &self,
+        ctx: &Context<'_>,
+        call_id: ID,
+    ) -> Result<ServiceContract> {
+        Ok(ServiceContract(
+            contracts::create_from_award(state(ctx)?, caller(ctx)?, &call_id).await?,
+        ))
+    }
+
+    /// ORDERER: a contract made directly with an in-house producer (procedure IN_HOUSE).
+    async fn create_direct_contract(
+        &self,
+        ctx: &Context<'_>,
+        input: DirectContractInput,
+    ) -> Result<ServiceContract> {
+        let direct = contracts::DirectInput {
+            producer_id: input.producer_id.0,
+            pricing_model: match input.pricing_model {
+                GqlPricingModel::UnitPrice => "UNIT_PRICE",
+                GqlPricingModel::LumpSum => "LUMP_SUM",
+            },
+            start_date: input.start_date,
+            end_date: input.end_date,
+            lines: line_inputs(input.lines),
+            max_subcontracting_share: input.max_subcontracting_share.map(|d| d.0),
+        };
+        Ok(ServiceContract(
+            contracts::create_direct(state(ctx)?, caller(ctx)?, direct).await?,
+        ))
+    }
+
+    /// ORDERER: activates a draft contract, committing its value against the appropriations.
+    async fn activate_contract(&self, ctx: &Context<'_>, id: ID) -> Result<ServiceContract> {
+        Ok(ServiceContract(
+            contracts::activate(state(ctx)?, caller(ctx)?, &id).await?,
+        ))
+    }
+
+    /// ORDERER: a new version with the full new line set and a reason.
+    async fn amend_contract(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        lines: Vec<ContractLineInput>,
+        reason: String,
+    ) -> Result<ServiceContract> {
+        Ok(ServiceContract(
+            contracts::amend(state(ctx)?, caller(ctx)?, &id, line_inputs(lines), &reason).await?,
+        ))
+    }
+
+    /// ORDERER: terminates a draft or active contract today.
+    async fn terminate_contract(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        reason: String,
+    ) -> Result<ServiceContract> {
+        Ok(ServiceContract(
+            contracts::terminate(state(ctx)?, caller(ctx)?, &id, &reason).await?,
+        ))
+    }
+
+    /// The contract's producer: the report of one month (a second one replaces the first).
+    async fn report_performance(
+        &self,
+        ctx: &Context<'_>,
+        input: PerformanceReportInput,
+    ) -> Result<PerformanceReport> {
+        let st = state(ctx)?;
+        let saved = contracts::report(
+            st,
+            caller(ctx)?,
+            contracts::ReportInput {
+                contract_id: input.contract_id.0,
+                period: input.period,
+                lines: input
+                    .lines
+                    .into_iter()
+                    .map(|l| (l.product_id.0, l.quantity.0, l.cost.0))
+                    .collect(),
+                feedback_count: input.feedback_count,
+                feedback_average: input.feedback_average.map(|d| d.0),
+                quality: input
+                    .quality_measurements
+                    .into_iter()
+                    .map(|q| (q.metric, q.value.0))
+                    .collect(),
+            },
+        )
+        .await?;
+        let entries =
+            contracts::report_entries(st.db.conn(), &saved.contract_id, &saved.period).await?;
+        Ok(PerformanceReport {
+            report: saved,
+            entries,
+        })
     }
 }

@@ -1,11 +1,12 @@
 //! Queries: each authorises through a service and wraps the result.
 
 use super::calls::{Bid, CallConnection, CallEdge, CallFilter, CallForTenders, PageInfo};
+use super::contracts::{Benchmark, GqlContractStatus, Portfolio, ServiceContract};
 use super::types::{
     Appropriation, CostCalculation, GqlOrganizationKind, Organization, Product, User,
 };
 use super::{caller, request_time, state};
-use crate::service::{bids, budget, calls, catalogue, costing, identity};
+use crate::service::{bids, budget, calls, catalogue, contracts, costing, identity};
 use async_graphql::{Context, ID, Object, Result};
 
 pub struct Query;
@@ -116,5 +117,80 @@ impl Query {
                 .await?
                 .map(Bid),
         )
+    }
+
+    /// One contract, for admins and its orderer and producer organisations.
+    async fn contract(&self, ctx: &Context<'_>, id: ID) -> Result<Option<ServiceContract>> {
+        Ok(contracts::get(state(ctx)?, caller(ctx)?, &id)
+            .await?
+            .map(ServiceContract))
+    }
+
+    /// Contracts the caller may see, newest first.
+    async fn contracts(
+        &self,
+        ctx: &Context<'_>,
+        orderer_id: Option<ID>,
+        producer_id: Option<ID>,
+        status: Option<GqlContractStatus>,
+    ) -> Result<Vec<ServiceContract>> {
+        let today = request_time(ctx)?.date_naive();
+        let list = contracts::list(
+            state(ctx)?,
+            caller(ctx)?,
+            orderer_id.as_ref().map(|i| i.as_str()),
+            producer_id.as_ref().map(|i| i.as_str()),
+            status.map(Into::into),
+            today,
+        )
+        .await?;
+        Ok(list.into_iter().map(ServiceContract).collect())
+    }
+
+    /// An orderer's contract portfolio for a fiscal year (admins and the orderer itself).
+    async fn portfolio(
+        &self,
+        ctx: &Context<'_>,
+        orderer_id: ID,
+        fiscal_year: i32,
+    ) -> Result<Portfolio> {
+        let st = state(ctx)?;
+        let rows = contracts::portfolio(st, caller(ctx)?, &orderer_id, fiscal_year).await?;
+        let orderer =
+            crate::service::identity::find_organization(st.db.conn(), "ordererId", &orderer_id)
+                .await?;
+        let appropriation =
+            budget::appropriation_of(st.db.conn(), &orderer.id, fiscal_year).await?;
+        Ok(Portfolio {
+            orderer_id: orderer.id,
+            fiscal_year,
+            rows,
+            appropriation,
+        })
+    }
+
+    /// A product's market benchmark for a fiscal year (admins, orderers, in-house producers).
+    async fn benchmark(
+        &self,
+        ctx: &Context<'_>,
+        product_id: ID,
+        fiscal_year: i32,
+    ) -> Result<Benchmark> {
+        let st = state(ctx)?;
+        let figures = contracts::benchmark(
+            st,
+            caller(ctx)?,
+            &product_id,
+            fiscal_year,
+            request_time(ctx)?,
+        )
+        .await?;
+        let product =
+            crate::service::catalogue::find_product(st.db.conn(), "productId", &product_id).await?;
+        Ok(Benchmark {
+            product,
+            fiscal_year,
+            figures,
+        })
     }
 }

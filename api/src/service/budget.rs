@@ -10,7 +10,9 @@ use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use entity::{Money, OrganizationKind, Role, appropriation, grant, organization};
 use rust_decimal::Decimal;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+};
 use serde_json::json;
 
 /// An appropriation with what contracts have committed of it.
@@ -28,20 +30,42 @@ impl AppropriationView {
     }
 }
 
-/// What active contracts commit in a fiscal year. Service contracts do not exist yet in this
-/// version of the schema, so nothing can be committed; the contracts capability sums them here.
-fn committed(_orderer_id: &str, _fiscal_year: i32) -> Decimal {
-    Decimal::ZERO
+/// What activated contracts commit of the orderer's year (`service::contracts::committed`).
+async fn committed_in<C: ConnectionTrait>(
+    conn: &C,
+    orderer_id: &str,
+    fiscal_year: i32,
+) -> AppResult<Decimal> {
+    let used = super::contracts::committed(conn, Some(orderer_id), &[fiscal_year]).await?;
+    Ok(used
+        .get(&(orderer_id.to_owned(), fiscal_year))
+        .copied()
+        .unwrap_or_default())
 }
 
-fn view(a: appropriation::Model) -> AppropriationView {
-    let committed = committed(&a.orderer_id, a.fiscal_year);
+fn view(a: appropriation::Model, committed: Decimal) -> AppropriationView {
     AppropriationView {
         orderer_id: a.orderer_id,
         fiscal_year: a.fiscal_year,
         amount: a.amount.0,
         committed,
     }
+}
+
+/// One orderer's appropriation for a year with what is committed of it, if it has one.
+pub async fn appropriation_of<C: ConnectionTrait>(
+    conn: &C,
+    orderer_id: &str,
+    fiscal_year: i32,
+) -> AppResult<Option<AppropriationView>> {
+    let Some(a) = appropriation::Entity::find_by_id((orderer_id.to_owned(), fiscal_year))
+        .one(conn)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let committed = committed_in(conn, orderer_id, fiscal_year).await?;
+    Ok(Some(view(a, committed)))
 }
 
 fn require_orderer(org: &organization::Model, field: &str) -> AppResult<()> {
@@ -70,7 +94,7 @@ pub async fn set_appropriation(
     let txn = state.db.begin().await?;
     let orderer = find_organization(&*txn, "ordererId", orderer_id).await?;
     require_orderer(&orderer, "ordererId")?;
-    let already = committed(&orderer.id, fiscal_year);
+    let already = committed_in(&*txn, &orderer.id, fiscal_year).await?;
     if amount < already {
         return Err(AppError::BudgetExceeded(format!(
             "contracts already commit {already} of {fiscal_year}; the appropriation cannot be lower"
@@ -108,7 +132,7 @@ pub async fn set_appropriation(
     })
     .await?;
     txn.commit().await?;
-    Ok(view(saved))
+    Ok(view(saved, already))
 }
 
 /// ADMIN sees every orderer's appropriations; an ORDERER sees its own organisation's.
@@ -132,10 +156,18 @@ pub async fn appropriations(
             ));
         }
     }
-    Ok(q.all(state.db.conn())
-        .await?
+    let rows = q.all(state.db.conn()).await?;
+    let orderer = (actor.role == Role::Orderer).then_some(actor.organization_id.as_str());
+    let used = super::contracts::committed(state.db.conn(), orderer, &[fiscal_year]).await?;
+    Ok(rows
         .into_iter()
-        .map(view)
+        .map(|a| {
+            let c = used
+                .get(&(a.orderer_id.clone(), fiscal_year))
+                .copied()
+                .unwrap_or_default();
+            view(a, c)
+        })
         .collect())
 }
 

@@ -6,6 +6,7 @@ pub mod bids;
 pub mod budget;
 pub mod calls;
 pub mod catalogue;
+pub mod contracts;
 pub mod costing;
 pub mod evaluation;
 pub mod identity;

@@ -1,0 +1,551 @@
+//! Service contracts: value split over fiscal years, budget room, monthly periods,
+//! realisation against the contract, the effective status, and portfolio and benchmark
+//! arithmetic. Exact decimals; money per year is rounded to cents with the remainder in the
+//! last year, so the years always add up to the contract value.
+
+use super::Invalid;
+use chrono::{Datelike, NaiveDate};
+use rust_decimal::{Decimal, RoundingStrategy};
+use std::collections::BTreeMap;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ContractStatus {
+    Draft,
+    Active,
+    Completed,
+    Terminated,
+}
+
+impl ContractStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ContractStatus::Draft => "DRAFT",
+            ContractStatus::Active => "ACTIVE",
+            ContractStatus::Completed => "COMPLETED",
+            ContractStatus::Terminated => "TERMINATED",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "DRAFT" => ContractStatus::Draft,
+            "ACTIVE" => ContractStatus::Active,
+            "COMPLETED" => ContractStatus::Completed,
+            "TERMINATED" => ContractStatus::Terminated,
+            _ => return None,
+        })
+    }
+}
+
+/// An active contract whose end date has passed reads COMPLETED.
+pub fn effective_status(
+    stored: ContractStatus,
+    end: NaiveDate,
+    today: NaiveDate,
+) -> ContractStatus {
+    if stored == ContractStatus::Active && today > end {
+        ContractStatus::Completed
+    } else {
+        stored
+    }
+}
+
+/// Days from `start` through `end`, both inclusive (0 when end is before start).
+pub fn days_inclusive(start: NaiveDate, end: NaiveDate) -> i64 {
+    ((end - start).num_days() + 1).max(0)
+}
+
+fn cents(d: Decimal) -> Decimal {
+    d.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
+}
+
+/// The value falling in each fiscal year: value x (contract days in that year / contract
+/// days). With `until`, only the days up to that date count (a terminated contract).
+pub fn value_by_year(
+    value: Decimal,
+    start: NaiveDate,
+    end: NaiveDate,
+    until: Option<NaiveDate>,
+) -> BTreeMap<i32, Decimal> {
+    let total_days = days_inclusive(start, end);
+    let mut out = BTreeMap::new();
+    if total_days == 0 {
+        return out;
+    }
+    let last_day = until.map_or(end, |u| u.min(end));
+    if last_day < start {
+        return out;
+    }
+    let mut allocated = Decimal::ZERO;
+    let years: Vec<i32> = (start.year()..=last_day.year()).collect();
+    for (i, &y) in years.iter().enumerate() {
+        let from = start.max(NaiveDate::from_ymd_opt(y, 1, 1).unwrap_or(start));
+        let to = last_day.min(NaiveDate::from_ymd_opt(y, 12, 31).unwrap_or(last_day));
+        let days = days_inclusive(from, to);
+        let share = if i + 1 == years.len() && until.is_none_or(|u| u >= end) {
+            // The whole contract: the last year takes the remainder, so years add up exactly.
+            value - allocated
+        } else {
+            cents(value * Decimal::from(days) / Decimal::from(total_days))
+        };
+        allocated += share;
+        out.insert(y, share);
+    }
+    out
+}
+
+/// What an increase per year needs, against what is still free per year. The first year
+/// without room is returned.
+pub fn first_year_without_room(
+    needed: &BTreeMap<i32, Decimal>,
+    available: &BTreeMap<i32, Option<Decimal>>,
+) -> Option<(i32, Decimal, Option<Decimal>)> {
+    needed.iter().find_map(|(year, need)| {
+        if *need <= Decimal::ZERO {
+            return None;
+        }
+        match available.get(year).copied().flatten() {
+            Some(free) if free >= *need => None,
+            other => Some((*year, *need, other)),
+        }
+    })
+}
+
+/// The per-year difference `new - old`.
+pub fn delta_by_year(
+    old: &BTreeMap<i32, Decimal>,
+    new: &BTreeMap<i32, Decimal>,
+) -> BTreeMap<i32, Decimal> {
+    let mut out = BTreeMap::new();
+    for y in old.keys().chain(new.keys()) {
+        let d = new.get(y).copied().unwrap_or_default() - old.get(y).copied().unwrap_or_default();
+        out.insert(*y, d);
+    }
+    out
+}
+
+/// A reporting month, `YYYY-MM`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Period {
+    pub year: i32,
+    pub month: u32,
+}
+
+impl Period {
+    pub fn parse(field: &str, s: &str) -> Result<Period, Invalid> {
+        let bad = || Invalid::new(field, "must be a month such as 2027-03");
+        let (y, m) = s.trim().split_once('-').ok_or_else(bad)?;
+        if y.len() != 4 || m.len() != 2 {
+            return Err(bad());
+        }
+        let year: i32 = y.parse().map_err(|_| bad())?;
+        let month: u32 = m.parse().map_err(|_| bad())?;
+        if !(1..=12).contains(&month) {
+            return Err(bad());
+        }
+        Ok(Period { year, month })
+    }
+
+    pub fn first_day(self) -> NaiveDate {
+        NaiveDate::from_ymd_opt(self.year, self.month, 1).unwrap_or(NaiveDate::MIN)
+    }
+
+    pub fn last_day(self) -> NaiveDate {
+        let (y, m) = if self.month == 12 {
+            (self.year + 1, 1)
+        } else {
+            (self.year, self.month + 1)
+        };
+        NaiveDate::from_ymd_opt(y, m, 1)
+            .and_then(|d| d.pred_opt())
+            .unwrap_or(NaiveDate::MAX)
+    }
+
+    pub fn label(self) -> String {
+        format!("{:04}-{:02}", self.year, self.month)
+    }
+}
+
+/// A report's month must overlap the contract period and must not lie in the future.
+pub fn check_period(
+    p: Period,
+    start: NaiveDate,
+    end: NaiveDate,
+    today: NaiveDate,
+) -> Result<(), Invalid> {
+    if p.last_day() < start || p.first_day() > end {
+        return Err(Invalid::new(
+            "period",
+            format!(
+                "{} is outside the contract period {start} – {end}",
+                p.label()
+            ),
+        ));
+    }
+    if p.first_day() > today {
+        return Err(Invalid::new(
+            "period",
+            format!("{} is in the future", p.label()),
+        ));
+    }
+    Ok(())
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RealizationStatus {
+    OnTrack,
+    Over,
+    Under,
+}
+
+impl RealizationStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RealizationStatus::OnTrack => "ON_TRACK",
+            RealizationStatus::Over => "OVER",
+            RealizationStatus::Under => "UNDER",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "ON_TRACK" => RealizationStatus::OnTrack,
+            "OVER" => RealizationStatus::Over,
+            "UNDER" => RealizationStatus::Under,
+            _ => return None,
+        })
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Realization {
+    pub contracted: Decimal,
+    pub delivered: Decimal,
+    pub expected: Decimal,
+    pub percent: Decimal,
+    pub forecast: Decimal,
+    pub status: RealizationStatus,
+}
+
+/// The default deviation threshold: 10 %.
+pub fn default_threshold() -> Decimal {
+    Decimal::new(10, 2)
+}
+
+/// Realisation from the reports alone (DESIGN.md): days covered = start through the last day
+/// of the latest reported month, capped at the end; expected = contracted x covered / contract
+/// days; percent = delivered / expected x 100; forecast = delivered x contract days / covered;
+/// OVER or UNDER when the forecast deviates from the contracted value by more than the threshold.
+pub fn realization(
+    contracted: Decimal,
+    start: NaiveDate,
+    end: NaiveDate,
+    delivered: Decimal,
+    latest: Option<Period>,
+    threshold: Decimal,
+) -> Realization {
+    let none = Realization {
+        contracted,
+        delivered: Decimal::ZERO,
+        expected: Decimal::ZERO,
+        percent: Decimal::ZERO,
+        forecast: Decimal::ZERO,
+        status: RealizationStatus::OnTrack,
+    };
+    let Some(latest) = latest else { return none };
+    let contract_days = days_inclusive(start, end);
+    let covered = days_inclusive(start, latest.last_day().min(end));
+    if contract_days == 0 || covered == 0 {
+        return Realization { delivered, ..none };
+    }
+    let (cd, cov) = (Decimal::from(contract_days), Decimal::from(covered));
+    let expected = contracted * cov / cd;
+    let percent = if expected.is_zero() {
+        Decimal::ZERO
+    } else {
+        delivered * Decimal::ONE_HUNDRED / expected
+    };
+    let forecast = delivered * cd / cov;
+    let status = if contracted.is_zero() {
+        RealizationStatus::OnTrack
+    } else if forecast > contracted * (Decimal::ONE + threshold) {
+        RealizationStatus::Over
+    } else if forecast < contracted * (Decimal::ONE - threshold) {
+        RealizationStatus::Under
+    } else {
+        RealizationStatus::OnTrack
+    };
+    Realization {
+        contracted,
+        delivered,
+        expected,
+        percent,
+        forecast,
+        status,
+    }
+}
+
+/// The median of a sorted list; the mean of the middle two for an even count.
+pub fn median(sorted: &[Decimal]) -> Option<Decimal> {
+    let n = sorted.len();
+    if n == 0 {
+        return None;
+    }
+    Some(if n % 2 == 1 {
+        sorted[n / 2]
+    } else {
+        (sorted[n / 2 - 1] + sorted[n / 2]) / Decimal::TWO
+    })
+}
+
+/// In-house unit cost against the market median, x 100.
+pub fn in_house_index(
+    unit_cost: Option<Decimal>,
+    market_median: Option<Decimal>,
+) -> Option<Decimal> {
+    match (unit_cost, market_median) {
+        (Some(c), Some(m)) if !m.is_zero() => Some(c * Decimal::ONE_HUNDRED / m),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rust_decimal::dec;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn value_is_split_by_contract_days_per_year() {
+        // 1 July 2027 – 30 June 2028: 184 days in 2027, 182 in 2028 (a leap year), 366 in all.
+        // 366 000 x 184 / 366 = 184 000; the rest, 182 000, in 2028.
+        let split = value_by_year(dec!(366000), d(2027, 7, 1), d(2028, 6, 30), None);
+        assert_eq!(
+            split,
+            BTreeMap::from([(2027, dec!(184000.00)), (2028, dec!(182000))])
+        );
+        // A value that does not divide evenly: cents, and the years still add up.
+        let split = value_by_year(dec!(100000), d(2027, 7, 1), d(2028, 6, 30), None);
+        assert_eq!(split[&2027], dec!(50273.22));
+        assert_eq!(split.values().copied().sum::<Decimal>(), dec!(100000));
+        // One year.
+        assert_eq!(
+            value_by_year(dec!(5), d(2027, 1, 1), d(2027, 12, 31), None),
+            BTreeMap::from([(2027, dec!(5))])
+        );
+    }
+
+    #[test]
+    fn a_terminated_contract_counts_only_its_days() {
+        // 365 000 over 2027, terminated on 31 January: 31 days = 31 000.
+        let split = value_by_year(
+            dec!(365000),
+            d(2027, 1, 1),
+            d(2027, 12, 31),
+            Some(d(2027, 1, 31)),
+        );
+        assert_eq!(split, BTreeMap::from([(2027, dec!(31000.00))]));
+        assert!(
+            value_by_year(
+                dec!(1),
+                d(2027, 1, 1),
+                d(2027, 12, 31),
+                Some(d(2026, 12, 31))
+            )
+            .is_empty()
+        );
+    }
+
+    #[test]
+    fn room_is_needed_in_every_year_that_grows() {
+        let needed = BTreeMap::from([(2027, dec!(100)), (2028, dec!(50)), (2029, dec!(-10))]);
+        let free = BTreeMap::from([(2027, Some(dec!(100))), (2028, Some(dec!(49.99)))]);
+        assert_eq!(
+            first_year_without_room(&needed, &free),
+            Some((2028, dec!(50), Some(dec!(49.99))))
+        );
+        let free = BTreeMap::from([(2027, Some(dec!(100)))]);
+        assert_eq!(
+            first_year_without_room(&needed, &free),
+            Some((2028, dec!(50), None)),
+            "no appropriation, no room"
+        );
+        let free = BTreeMap::from([(2027, Some(dec!(100))), (2028, Some(dec!(50)))]);
+        assert_eq!(first_year_without_room(&needed, &free), None);
+    }
+
+    #[test]
+    fn periods_parse_and_bound() {
+        let p = Period::parse("period", "2028-02").unwrap();
+        assert_eq!(p.last_day(), d(2028, 2, 29));
+        assert_eq!(
+            Period::parse("period", "2027-12").unwrap().last_day(),
+            d(2027, 12, 31)
+        );
+        for bad in ["2027-13", "2027-00", "27-01", "2027/01", "2027-1", ""] {
+            assert!(Period::parse("period", bad).is_err(), "{bad}");
+        }
+        let today = d(2027, 5, 15);
+        assert!(
+            check_period(p, d(2027, 1, 1), d(2027, 12, 31), d(2028, 3, 1)).is_err(),
+            "outside"
+        );
+        assert!(
+            check_period(
+                Period {
+                    year: 2027,
+                    month: 6
+                },
+                d(2027, 1, 1),
+                d(2027, 12, 31),
+                today
+            )
+            .is_err(),
+            "future"
+        );
+        assert!(
+            check_period(
+                Period {
+                    year: 2027,
+                    month: 5
+                },
+                d(2027, 1, 1),
+                d(2027, 12, 31),
+                today
+            )
+            .is_ok(),
+            "this month"
+        );
+        assert!(
+            check_period(
+                Period {
+                    year: 2026,
+                    month: 12
+                },
+                d(2026, 12, 15),
+                d(2027, 12, 31),
+                today
+            )
+            .is_ok(),
+            "partly inside"
+        );
+    }
+
+    #[test]
+    fn realization_by_hand() {
+        // 365 000 over 2027. Reports for January and February: 59 days covered.
+        // Expected 365 000 x 59 / 365 = 59 000. Delivered 53 100: 90 %; forecast
+        // 53 100 x 365 / 59 = 328 500, 10 % under: not more than the threshold, ON_TRACK.
+        let r = realization(
+            dec!(365000),
+            d(2027, 1, 1),
+            d(2027, 12, 31),
+            dec!(53100),
+            Some(Period {
+                year: 2027,
+                month: 2,
+            }),
+            default_threshold(),
+        );
+        assert_eq!(r.expected, dec!(59000));
+        assert_eq!(r.percent, dec!(90));
+        assert_eq!(r.forecast, dec!(328500));
+        assert_eq!(r.status, RealizationStatus::OnTrack);
+        let under = realization(
+            dec!(365000),
+            d(2027, 1, 1),
+            d(2027, 12, 31),
+            dec!(53099),
+            Some(Period {
+                year: 2027,
+                month: 2,
+            }),
+            default_threshold(),
+        );
+        assert_eq!(under.status, RealizationStatus::Under);
+        let over = realization(
+            dec!(365000),
+            d(2027, 1, 1),
+            d(2027, 12, 31),
+            dec!(64901),
+            Some(Period {
+                year: 2027,
+                month: 2,
+            }),
+            default_threshold(),
+        );
+        assert_eq!(over.status, RealizationStatus::Over);
+    }
+
+    #[test]
+    fn no_report_means_nothing_delivered_and_on_track() {
+        let r = realization(
+            dec!(1000),
+            d(2027, 1, 1),
+            d(2027, 12, 31),
+            dec!(0),
+            None,
+            default_threshold(),
+        );
+        assert_eq!(
+            (r.delivered, r.percent, r.forecast, r.status),
+            (dec!(0), dec!(0), dec!(0), RealizationStatus::OnTrack)
+        );
+        assert_eq!(r.contracted, dec!(1000));
+    }
+
+    #[test]
+    fn days_covered_are_capped_at_the_contract_end() {
+        // A contract ending 15 January; a January report covers 15 days, not 31.
+        let r = realization(
+            dec!(1500),
+            d(2027, 1, 1),
+            d(2027, 1, 15),
+            dec!(1500),
+            Some(Period {
+                year: 2027,
+                month: 1,
+            }),
+            default_threshold(),
+        );
+        assert_eq!(r.expected, dec!(1500));
+        assert_eq!(r.percent, dec!(100));
+    }
+
+    #[test]
+    fn medians_and_the_in_house_index() {
+        assert_eq!(median(&[]), None);
+        assert_eq!(median(&[dec!(3)]), Some(dec!(3)));
+        assert_eq!(median(&[dec!(1), dec!(2), dec!(10)]), Some(dec!(2)));
+        assert_eq!(
+            median(&[dec!(1), dec!(2), dec!(3), dec!(10)]),
+            Some(dec!(2.5))
+        );
+        assert_eq!(
+            in_house_index(Some(dec!(45)), Some(dec!(50))),
+            Some(dec!(90))
+        );
+        assert_eq!(in_house_index(None, Some(dec!(50))), None);
+        assert_eq!(in_house_index(Some(dec!(45)), None), None);
+    }
+
+    #[test]
+    fn an_active_contract_past_its_end_reads_completed() {
+        let end = d(2027, 12, 31);
+        assert_eq!(
+            effective_status(ContractStatus::Active, end, end),
+            ContractStatus::Active
+        );
+        assert_eq!(
+            effective_status(ContractStatus::Active, end, d(2028, 1, 1)),
+            ContractStatus::Completed
+        );
+        assert_eq!(
+            effective_status(ContractStatus::Terminated, end, d(2028, 1, 1)),
+            ContractStatus::Terminated
+        );
+    }
+}

@@ -1,0 +1,21 @@
+//! An amendment (sopimusmuutos): the change that made a version of a contract.
+use crate::types::Money;
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "contract_amendment")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub contract_id: String,
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub version: i32,
+    pub reason: String,
+    pub value_delta: Money,
+    pub created_by: String,
+    pub created_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}
