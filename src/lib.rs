@@ -21,7 +21,7 @@ pub const ADMIN_EMAIL: &str = "admin@kunta.example.fi";
 pub const ADMIN_PASSWORD: &str = "admin-password-1";
 pub const PASSWORD: &str = "test-password-1";
 /// How long tokens issued in tests stay valid.
-pub const TOKEN_TTL: std::time::Duration = std::time::Duration::from_secs(90 * 24 * 3600);
+pub const TOKEN_TTL: std::time::Duration = std::time::Duration::from_secs(10 * 365 * 24 * 3600);
 
 /// Where the test's database lives; removed when the test ends (SQLite) or left in the CI
 /// database that `.ci/run` drops afterwards (PostgreSQL).
@@ -94,7 +94,7 @@ impl TestApp {
         let mut config = Config::from_lookup(|_| None).expect("default config");
         config.database_url = url;
         config.jwt_secret = Some(format!("test-secret-{id}"));
-        // Tests move the clock by weeks; tokens outlive that unless a test says otherwise.
+        // Tests move the clock by months; tokens outlive that unless a test says otherwise.
         config.token_ttl = TOKEN_TTL;
         config.admin = Some(api::config::AdminBootstrap {
             email: ADMIN_EMAIL.into(),

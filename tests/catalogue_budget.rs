@@ -94,7 +94,7 @@ async fn an_appropriation_is_set_replaced_and_shown_with_what_is_available() {
         .await;
     let a = &set["setAppropriation"];
     assert_eq!(a["amount"], "5000000.00");
-    assert_eq!(a["committed"], "0");
+    assert_eq!(a["committed"], "0.00");
     assert_eq!(a["available"], "5000000.00");
     let again = app
         .ok(
@@ -199,7 +199,7 @@ async fn admins_see_all_appropriations_orderers_their_own_producers_none() {
         .await;
     assert_eq!(
         own["appropriations"],
-        json!([{ "orderer": { "id": a_org }, "fiscalYear": 2027, "amount": "100", "committed": "0", "available": "100" }])
+        json!([{ "orderer": { "id": a_org }, "fiscalYear": 2027, "amount": "100", "committed": "0.00", "available": "100.00" }])
     );
     assert_eq!(
         app.code(Some(&producer), APPROPRIATIONS, json!({ "y": 2027 }))

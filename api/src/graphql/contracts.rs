@@ -182,6 +182,10 @@ impl ServiceContract {
     async fn lines(&self, ctx: &Context<'_>) -> Result<Vec<ContractLine>> {
         self.lines_of(ctx, self.0.version).await
     }
+    /// The lines of any version, the original (1) included: old versions stay readable.
+    async fn lines_of_version(&self, ctx: &Context<'_>, version: i32) -> Result<Vec<ContractLine>> {
+        self.lines_of(ctx, version).await
+    }
     async fn total_value(&self) -> Dec {
         Dec::money(self.0.total_value.0)
     }

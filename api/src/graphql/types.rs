@@ -240,10 +240,10 @@ impl Appropriation {
     }
     /// The value of active contracts falling in this year.
     async fn committed(&self) -> Dec {
-        Dec(self.0.committed)
+        Dec::money(self.0.committed)
     }
     async fn available(&self) -> Dec {
-        Dec(self.0.available())
+        Dec::money(self.0.available())
     }
 }
 
