@@ -3,6 +3,8 @@
 //! `DATABASE_URL` names one), the real router driven in-process with the same GraphQL a
 //! client sends, a manual clock, and small builders for the usual fixtures.
 
+pub mod smtp;
+
 use api::clock::ManualClock;
 use api::config::Config;
 use api::db::DbOptions;
@@ -65,6 +67,11 @@ pub fn on_postgres() -> bool {
 
 impl TestApp {
     pub async fn new() -> Self {
+        Self::with_config(|_| {}).await
+    }
+
+    /// A test app whose configuration is adjusted first (e.g. `SMTP_URL`, `MAIL_DIR`).
+    pub async fn with_config(adjust: impl FnOnce(&mut Config)) -> Self {
         let id = uuid::Uuid::new_v4().simple().to_string();
         let (url, db, options) = match postgres_url() {
             Some(url) => {
@@ -100,6 +107,8 @@ impl TestApp {
             email: ADMIN_EMAIL.into(),
             password: ADMIN_PASSWORD.into(),
         });
+        config.mail_dir = std::env::temp_dir().join(format!("kilpailutus-mail-{id}"));
+        adjust(&mut config);
         let clock = ManualClock::new(start_time());
         let state = api::prepare(config, Arc::new(clock.clone()), options)
             .await

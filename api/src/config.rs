@@ -22,6 +22,8 @@ pub struct Config {
     pub admin: Option<AdminBootstrap>,
     /// How long an issued token stays valid.
     pub token_ttl: Duration,
+    /// `MAIL_FROM`: the sender of notifications.
+    pub mail_from: String,
 }
 
 #[derive(Clone, Debug)]
@@ -33,6 +35,7 @@ pub struct AdminBootstrap {
 /// The default database: a SQLite file in the working directory, created on first start.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://kilpailutus.db?mode=rwc";
 pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
+pub const DEFAULT_MAIL_FROM: &str = "Kilpailutus <noreply@kilpailutus.invalid>";
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
@@ -67,6 +70,7 @@ impl Config {
             mail_dir: PathBuf::from(get("MAIL_DIR").unwrap_or_else(|| "./mail".to_owned())),
             admin,
             token_ttl: Duration::from_secs(12 * 3600),
+            mail_from: get("MAIL_FROM").unwrap_or_else(|| DEFAULT_MAIL_FROM.to_owned()),
         })
     }
 }

@@ -9,6 +9,7 @@ pub mod clock;
 pub mod config;
 pub mod db;
 pub mod domain;
+pub mod email;
 pub mod error;
 pub mod graphql;
 pub mod http;
@@ -64,4 +65,21 @@ pub async fn prepare(
         }
     }
     Ok(state)
+}
+
+/// Starts the mail worker (SMTP when `SMTP_URL` is set, `.eml` files in `MAIL_DIR` otherwise).
+/// Send `true` on the returned sender to stop it; await the handle for it to finish its round.
+pub fn start_mail_worker(
+    state: &AppState,
+) -> anyhow::Result<(
+    tokio::task::JoinHandle<()>,
+    tokio::sync::watch::Sender<bool>,
+)> {
+    let transport = email::transport::Transport::from_config(
+        state.config.smtp_url.as_deref(),
+        &state.config.mail_dir,
+    )?;
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let worker = email::worker::Worker::new(state.clone(), transport);
+    Ok((tokio::spawn(worker.run(stop_rx)), stop_tx))
 }

@@ -12,6 +12,8 @@ pub struct AppState {
     pub keys: Keys,
     pub clock: Arc<dyn Clock>,
     pub config: Arc<Config>,
+    /// Wakes the mail worker after a transaction that queued mail has committed.
+    pub mail_wake: Arc<tokio::sync::Notify>,
 }
 
 impl AppState {
@@ -22,7 +24,13 @@ impl AppState {
             keys,
             clock,
             config: Arc::new(config),
+            mail_wake: Arc::new(tokio::sync::Notify::new()),
         }
+    }
+
+    /// Tells the mail worker that new mail is waiting (call after the commit).
+    pub fn wake_mailer(&self) {
+        self.mail_wake.notify_one();
     }
 
     pub fn now(&self) -> chrono::DateTime<chrono::Utc> {

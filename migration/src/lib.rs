@@ -9,6 +9,7 @@ mod m20261124_000003_create_audit;
 mod m20261124_000004_create_calls_and_bids;
 mod m20261124_000005_create_evaluation;
 mod m20261124_000006_create_contracts;
+mod m20261124_000007_create_outbox;
 
 pub struct Migrator;
 
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000004_create_calls_and_bids::Migration),
             Box::new(m20261124_000005_create_evaluation::Migration),
             Box::new(m20261124_000006_create_contracts::Migration),
+            Box::new(m20261124_000007_create_outbox::Migration),
         ]
     }
 }

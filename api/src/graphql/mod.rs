@@ -7,6 +7,7 @@ pub mod evaluation;
 pub mod inputs;
 pub mod loaders;
 pub mod mutation;
+pub mod notifications;
 pub mod query;
 pub mod scalars;
 pub mod types;

@@ -479,4 +479,28 @@ impl Mutation {
             entries,
         })
     }
+
+    /// PRODUCER: be told of new calls in a product category; returns the caller's categories.
+    async fn subscribe_to_category(
+        &self,
+        ctx: &Context<'_>,
+        category: String,
+    ) -> Result<Vec<String>> {
+        Ok(
+            crate::service::notifications::subscribe(state(ctx)?, caller(ctx)?, &category, true)
+                .await?,
+        )
+    }
+
+    /// PRODUCER: stop following a category; returns the caller's categories.
+    async fn unsubscribe_from_category(
+        &self,
+        ctx: &Context<'_>,
+        category: String,
+    ) -> Result<Vec<String>> {
+        Ok(
+            crate::service::notifications::subscribe(state(ctx)?, caller(ctx)?, &category, false)
+                .await?,
+        )
+    }
 }

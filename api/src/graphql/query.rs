@@ -2,6 +2,7 @@
 
 use super::calls::{Bid, CallConnection, CallEdge, CallFilter, CallForTenders, PageInfo};
 use super::contracts::{Benchmark, GqlContractStatus, Portfolio, ServiceContract};
+use super::notifications::Notification;
 use super::types::{
     Appropriation, CostCalculation, GqlOrganizationKind, Organization, Product, User,
 };
@@ -192,5 +193,25 @@ impl Query {
             fiscal_year,
             figures,
         })
+    }
+
+    /// Notifications, newest first: all for admins (except bid receipts before the deadline),
+    /// their own for everyone else. `first` defaults to 50, at most 500.
+    async fn notifications(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+    ) -> Result<Vec<Notification>> {
+        let list = crate::service::notifications::list(state(ctx)?, caller(ctx)?, first).await?;
+        Ok(list.into_iter().map(Notification).collect())
+    }
+
+    /// The product categories the caller (a producer) follows.
+    async fn my_category_subscriptions(&self, ctx: &Context<'_>) -> Result<Vec<String>> {
+        let actor = caller(ctx)?.require()?;
+        Ok(
+            crate::service::notifications::subscriptions_of(state(ctx)?.db.conn(), &actor.user_id)
+                .await?,
+        )
     }
 }

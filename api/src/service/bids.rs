@@ -7,6 +7,7 @@ use super::{new_id, parse_id};
 use crate::auth::Caller;
 use crate::domain::bid::{self, BidInput, BidTerms, BiddingClosed, ValidBid};
 use crate::domain::call::Viewer;
+use crate::email::compose::BidAction;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use chrono::{DateTime, Utc};
@@ -185,7 +186,14 @@ pub async fn submit_bid(
         summary: json!({ "callId": c.id, "bidderId": bidder.id, "version": version, "receipt": receipt }),
     })
     .await?;
+    let action = if replaced {
+        BidAction::Replaced
+    } else {
+        BidAction::Submitted
+    };
+    super::notifications::bid_receipt(&*txn, now, &actor.user_id, &c, &saved, action).await?;
     txn.commit().await?;
+    state.wake_mailer();
     Ok(saved)
 }
 
@@ -256,7 +264,10 @@ pub async fn withdraw_bid(
             },
         )
         .await?;
+    super::notifications::bid_receipt(&*txn, now, &actor.user_id, &c, &b, BidAction::Withdrawn)
+        .await?;
     txn.commit().await?;
+    state.wake_mailer();
     Ok(b)
 }
 

@@ -238,7 +238,9 @@ pub async fn publish_call(
         },
     )
     .await?;
+    super::notifications::call_published(&*txn, now, &c).await?;
     txn.commit().await?;
+    state.wake_mailer();
     Ok(c)
 }
 
@@ -278,7 +280,15 @@ pub async fn cancel_call(
         },
     )
     .await?;
+    super::notifications::bidders_told(
+        &*txn,
+        now,
+        &c,
+        &crate::email::compose::call_cancelled(&c.title, &reason),
+    )
+    .await?;
     txn.commit().await?;
+    state.wake_mailer();
     Ok(c)
 }
 
@@ -531,7 +541,9 @@ pub async fn answer_question(
         },
     )
     .await?;
+    super::notifications::answer_published(&*txn, now, &q, &c).await?;
     txn.commit().await?;
+    state.wake_mailer();
     Ok(q)
 }
 

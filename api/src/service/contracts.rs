@@ -479,7 +479,9 @@ pub async fn activate(state: &AppState, caller: &Caller, id: &str) -> AppResult<
         summary: json!({ "committed": split.iter().map(|(y, v)| (y.to_string(), v.to_string())).collect::<BTreeMap<_, _>>() }),
     })
     .await?;
+    super::notifications::contract_activated(&*txn, now, &c).await?;
     txn.commit().await?;
+    state.wake_mailer();
     Ok(c)
 }
 
@@ -844,6 +846,9 @@ pub async fn report(
         }
         .insert(&*txn)
         .await?;
+        let forecast = crate::domain::evaluation::display(r.forecast).to_string();
+        super::notifications::deviation(&*txn, now, &c, r.status.as_str(), &label, &forecast)
+            .await?;
     }
     if r.status != previous {
         let mut am: sc::ActiveModel = c.clone().into();
@@ -859,6 +864,7 @@ pub async fn report(
     })
     .await?;
     txn.commit().await?;
+    state.wake_mailer();
     Ok(saved)
 }
 

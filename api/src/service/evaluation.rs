@@ -591,7 +591,36 @@ pub async fn award_call(
         summary: json!({ "bidId": bid_key, "justification": justification, "standstillEndsAt": standstill_ends_at.to_rfc3339() }),
     })
     .await?;
+    let names = crate::email::outbox::organization_names(
+        &*txn,
+        data.bids.values().map(|b| b.bidder_id.clone()).collect(),
+    )
+    .await?;
+    let mut ranks = HashMap::new();
+    let mut ranking_lines = Vec::new();
+    for r in data.results.iter().filter(|r| r.qualified) {
+        if let (Some(b), Some(rank)) = (data.bids.get(&r.bid_id), r.rank) {
+            ranks.insert(b.bidder_id.clone(), rank as i32);
+            ranking_lines.push((
+                rank as i32,
+                names.get(&b.bidder_id).cloned().unwrap_or_default(),
+                format!("{:.2}", b.total_price.0),
+                evaluation::display(r.total_score.unwrap_or_default()).to_string(),
+            ));
+        }
+    }
+    super::notifications::award_decided(
+        &*txn,
+        now,
+        &c,
+        &ranking_lines,
+        &ranks,
+        &justification,
+        standstill_ends_at,
+    )
+    .await?;
     txn.commit().await?;
+    state.wake_mailer();
     Ok(a)
 }
 
@@ -624,7 +653,15 @@ pub async fn declare_unsuccessful(
         },
     )
     .await?;
+    super::notifications::bidders_told(
+        &*txn,
+        now,
+        &c,
+        &crate::email::compose::call_unsuccessful(&c.title, &reason),
+    )
+    .await?;
     txn.commit().await?;
+    state.wake_mailer();
     Ok(c)
 }
 

@@ -10,6 +10,7 @@ pub mod contracts;
 pub mod costing;
 pub mod evaluation;
 pub mod identity;
+pub mod notifications;
 
 use crate::domain::Invalid;
 use crate::error::AppError;

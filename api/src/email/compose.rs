@@ -1,0 +1,213 @@
+//! The texts of notifications: plain English, the call or contract title and a summary, no
+//! links. Pure functions, tested without a database.
+
+use super::outbox::Mail;
+use chrono::{DateTime, SecondsFormat, Utc};
+
+fn at(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+/// What the receipt e-mail is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BidAction {
+    Submitted,
+    Replaced,
+    Withdrawn,
+}
+
+pub fn bid_receipt(
+    call_title: &str,
+    action: BidAction,
+    version: i32,
+    receipt: &str,
+    at_time: DateTime<Utc>,
+    deadline: DateTime<Utc>,
+) -> Mail {
+    let (verb, subject) = match action {
+        BidAction::Submitted => ("received your bid", "Bid received"),
+        BidAction::Replaced => ("received your replacement bid", "Bid replaced"),
+        BidAction::Withdrawn => ("withdrew your bid", "Bid withdrawn"),
+    };
+    Mail {
+        event: match action {
+            BidAction::Submitted => "bid.submitted",
+            BidAction::Replaced => "bid.replaced",
+            BidAction::Withdrawn => "bid.withdrawn",
+        },
+        subject: format!("{subject}: {call_title}"),
+        body: format!(
+            "We {verb} on the call for tenders \"{call_title}\".\n\n\
+             Version: {version}\nTime: {}\nReceipt (SHA-256): {receipt}\n\n\
+             The submission deadline is {}. Until then nobody but your organisation can see the bid.\n",
+            at(at_time),
+            at(deadline)
+        ),
+        sealed_until: Some(deadline),
+    }
+}
+
+pub fn answer_published(call_title: &str, question: &str, answer: &str) -> Mail {
+    Mail {
+        event: "question.answered",
+        subject: format!("Your question was answered: {call_title}"),
+        body: format!(
+            "The orderer answered your question on the call for tenders \"{call_title}\". \
+             The answer is public; your name is not shown with it.\n\nQuestion: {question}\n\nAnswer: {answer}\n"
+        ),
+        sealed_until: None,
+    }
+}
+
+pub fn call_published(
+    call_title: &str,
+    categories: &[String],
+    submission_deadline: DateTime<Utc>,
+) -> Mail {
+    Mail {
+        event: "call.published",
+        subject: format!("New call for tenders: {call_title}"),
+        body: format!(
+            "A call for tenders was published in a category you follow ({}): \"{call_title}\".\n\n\
+             Bids are taken until {}.\n",
+            categories.join(", "),
+            at(submission_deadline)
+        ),
+        sealed_until: None,
+    }
+}
+
+/// One line of a published ranking: (rank, bidder name, total price, total score).
+pub type RankingLine = (i32, String, String, String);
+
+pub fn award_decision(
+    call_title: &str,
+    own_rank: Option<i32>,
+    ranking: &[RankingLine],
+    justification: &str,
+    standstill_ends_at: DateTime<Utc>,
+) -> Mail {
+    let own = match own_rank {
+        Some(1) => "Your bid was awarded the contract.".to_owned(),
+        Some(r) => format!("Your bid ranked {r}."),
+        None => "Your bid did not qualify and was not ranked.".to_owned(),
+    };
+    let table: String = ranking
+        .iter()
+        .map(|(rank, name, price, score)| {
+            format!("  {rank}. {name}: total price {price} EUR, total score {score}\n")
+        })
+        .collect();
+    Mail {
+        event: "call.awarded",
+        subject: format!("Award decision: {call_title}"),
+        body: format!(
+            "The orderer decided the call for tenders \"{call_title}\".\n\n{own}\n\nRanking of the qualified bids:\n{table}\n\
+             Justification: {justification}\n\nThe standstill period ends at {}; no contract is made before it.\n",
+            at(standstill_ends_at)
+        ),
+        sealed_until: None,
+    }
+}
+
+pub fn call_cancelled(call_title: &str, reason: &str) -> Mail {
+    Mail {
+        event: "call.cancelled",
+        subject: format!("Call cancelled: {call_title}"),
+        body: format!("The call for tenders \"{call_title}\" was cancelled.\n\nReason: {reason}\n"),
+        sealed_until: None,
+    }
+}
+
+pub fn call_unsuccessful(call_title: &str, reason: &str) -> Mail {
+    Mail {
+        event: "call.unsuccessful",
+        subject: format!("Call ended without an award: {call_title}"),
+        body: format!(
+            "The call for tenders \"{call_title}\" ended without an award.\n\nReason: {reason}\n"
+        ),
+        sealed_until: None,
+    }
+}
+
+pub fn contract_activated(title: &str, value: &str, start: &str, end: &str) -> Mail {
+    Mail {
+        event: "contract.activated",
+        subject: format!("Contract activated: {title}"),
+        body: format!(
+            "The service contract \"{title}\" is now active.\n\nValue: {value} EUR\nPeriod: {start} – {end}\n"
+        ),
+        sealed_until: None,
+    }
+}
+
+pub fn deviation(
+    title: &str,
+    status: &str,
+    period: &str,
+    forecast: &str,
+    contracted: &str,
+) -> Mail {
+    let word = if status == "OVER" { "above" } else { "below" };
+    Mail {
+        event: "contract.deviation",
+        subject: format!("Realisation {status}: {title}"),
+        body: format!(
+            "After the report for {period}, the forecast of the service contract \"{title}\" is {forecast} EUR, \
+             more than 10 % {word} the contracted {contracted} EUR.\n"
+        ),
+        sealed_until: None,
+    }
+}
+
+pub fn deadline_reminder(call_title: &str, submission_deadline: DateTime<Utc>) -> Mail {
+    Mail {
+        event: "call.deadline_soon",
+        subject: format!("Deadline in 24 hours: {call_title}"),
+        body: format!(
+            "Bids for the call for tenders \"{call_title}\" are taken until {}, less than 24 hours from now. \
+             Your organisation has not bid.\n",
+            at(submission_deadline)
+        ),
+        sealed_until: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn a_receipt_names_the_call_and_the_hash_and_stays_sealed() {
+        let t = Utc.with_ymd_and_hms(2026, 11, 24, 12, 0, 0).unwrap();
+        let d = Utc.with_ymd_and_hms(2026, 12, 8, 12, 0, 0).unwrap();
+        let m = bid_receipt("Kotihoito 2027", BidAction::Replaced, 2, "abc123", t, d);
+        assert_eq!(m.subject, "Bid replaced: Kotihoito 2027");
+        assert!(m.body.contains("abc123") && m.body.contains("Version: 2"));
+        assert_eq!(m.sealed_until, Some(d));
+        assert_eq!(m.event, "bid.replaced");
+    }
+
+    #[test]
+    fn an_award_tells_each_bidder_its_rank_and_the_ranking() {
+        let d = Utc.with_ymd_and_hms(2026, 12, 8, 12, 0, 0).unwrap();
+        let ranking = vec![(
+            1,
+            "A Oy".to_owned(),
+            "100.00".to_owned(),
+            "90.00".to_owned(),
+        )];
+        let m = award_decision("Kotihoito", Some(2), &ranking, "Best value", d);
+        assert!(m.body.contains("Your bid ranked 2."));
+        assert!(
+            m.body
+                .contains("1. A Oy: total price 100.00 EUR, total score 90.00")
+        );
+        assert!(
+            award_decision("K", None, &ranking, "x", d)
+                .body
+                .contains("did not qualify")
+        );
+    }
+}

@@ -1,0 +1,93 @@
+//! Writing notifications into the outbox, inside the caller's transaction, so a change and
+//! the e-mails it causes commit or roll back together.
+
+use crate::error::AppResult;
+use chrono::{DateTime, Utc};
+use entity::{notification, organization, user};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+
+pub const PENDING: &str = "PENDING";
+pub const SENT: &str = "SENT";
+pub const FAILED: &str = "FAILED";
+
+/// One e-mail to write.
+#[derive(Debug, Clone)]
+pub struct Mail {
+    pub event: &'static str,
+    pub subject: String,
+    pub body: String,
+    /// Until then only the recipient may see the notification (it reveals a sealed bid).
+    pub sealed_until: Option<DateTime<Utc>>,
+}
+
+/// Queues `mail` for each user (once per address).
+pub async fn enqueue<C: ConnectionTrait>(
+    conn: &C,
+    now: DateTime<Utc>,
+    users: &[user::Model],
+    mail: &Mail,
+) -> AppResult<usize> {
+    let mut seen = std::collections::HashSet::new();
+    let mut n = 0;
+    for u in users {
+        if !seen.insert(u.email.clone()) {
+            continue;
+        }
+        let id = uuid::Uuid::now_v7();
+        notification::ActiveModel {
+            id: Set(id.to_string()),
+            recipient: Set(u.email.clone()),
+            recipient_user_id: Set(Some(u.id.clone())),
+            subject: Set(mail.subject.clone()),
+            body: Set(mail.body.clone()),
+            event: Set(mail.event.to_owned()),
+            status: Set(PENDING.to_owned()),
+            attempts: Set(0),
+            next_attempt_at: Set(now),
+            last_error: Set(None),
+            message_id: Set(format!("{}@kilpailutus", id.simple())),
+            created_at: Set(now),
+            sent_at: Set(None),
+            locked_by: Set(None),
+            locked_until: Set(None),
+            sealed_until: Set(mail.sealed_until),
+        }
+        .insert(conn)
+        .await?;
+        n += 1;
+    }
+    Ok(n)
+}
+
+/// The users of these organisations.
+pub async fn users_of<C: ConnectionTrait>(
+    conn: &C,
+    organization_ids: Vec<String>,
+) -> AppResult<Vec<user::Model>> {
+    if organization_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(user::Entity::find()
+        .filter(user::Column::OrganizationId.is_in(organization_ids))
+        .all(conn)
+        .await?)
+}
+
+/// One user by id, if it exists.
+pub async fn user<C: ConnectionTrait>(conn: &C, id: &str) -> AppResult<Option<user::Model>> {
+    Ok(user::Entity::find_by_id(id.to_owned()).one(conn).await?)
+}
+
+/// Organisation names by id, for texts that name bidders.
+pub async fn organization_names<C: ConnectionTrait>(
+    conn: &C,
+    ids: Vec<String>,
+) -> AppResult<std::collections::HashMap<String, String>> {
+    Ok(organization::Entity::find()
+        .filter(organization::Column::Id.is_in(ids))
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|o| (o.id, o.name))
+        .collect())
+}

@@ -1,0 +1,379 @@
+//! Who is told what: the events that queue e-mail (each inside the transaction of its
+//! change), category subscriptions, the deadline reminders, and the `notifications` query.
+
+use super::bids::SUBMITTED;
+use crate::auth::Caller;
+use crate::domain::validate;
+use crate::email::compose::{self, BidAction, RankingLine};
+use crate::email::outbox::{self, Mail};
+use crate::error::{AppError, AppResult};
+use crate::state::AppState;
+use chrono::{DateTime, TimeDelta, Utc};
+use entity::{
+    Role, bid, call, call_line, call_reminder, category_subscription, notification, product,
+    question, service_contract as sc, user,
+};
+use sea_orm::sea_query::Query;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set,
+};
+use std::collections::HashSet;
+
+/// The organisations with a standing bid on a call.
+async fn bidder_orgs<C: ConnectionTrait>(conn: &C, call_id: &str) -> AppResult<Vec<String>> {
+    Ok(bid::Entity::find()
+        .filter(bid::Column::CallId.eq(call_id))
+        .filter(bid::Column::Status.eq(SUBMITTED))
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|b| b.bidder_id)
+        .collect())
+}
+
+/// The product categories of a call's lines.
+async fn categories_of<C: ConnectionTrait>(conn: &C, call_id: &str) -> AppResult<Vec<String>> {
+    let mut cats: Vec<String> = product::Entity::find()
+        .filter(
+            product::Column::Id.in_subquery(
+                Query::select()
+                    .column(call_line::Column::ProductId)
+                    .from(call_line::Entity)
+                    .and_where(call_line::Column::CallId.eq(call_id))
+                    .to_owned(),
+            ),
+        )
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|p| p.category)
+        .collect();
+    cats.sort();
+    cats.dedup();
+    Ok(cats)
+}
+
+/// Producer users subscribed to any of these categories.
+async fn subscribers<C: ConnectionTrait>(
+    conn: &C,
+    categories: &[String],
+) -> AppResult<Vec<user::Model>> {
+    if categories.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids: Vec<String> = category_subscription::Entity::find()
+        .filter(category_subscription::Column::Category.is_in(categories.to_vec()))
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|s| s.user_id)
+        .collect();
+    Ok(user::Entity::find()
+        .filter(user::Column::Id.is_in(ids))
+        .filter(user::Column::Role.eq(Role::Producer))
+        .all(conn)
+        .await?)
+}
+
+/// The submitting user gets the receipt of a submission, replacement or withdrawal.
+pub async fn bid_receipt<C: ConnectionTrait>(
+    conn: &C,
+    now: DateTime<Utc>,
+    user_id: &str,
+    c: &call::Model,
+    b: &bid::Model,
+    action: BidAction,
+) -> AppResult<()> {
+    let Some(u) = outbox::user(conn, user_id).await? else {
+        return Ok(());
+    };
+    let mail = compose::bid_receipt(
+        &c.title,
+        action,
+        b.version,
+        &b.receipt,
+        now,
+        c.submission_deadline,
+    );
+    outbox::enqueue(conn, now, &[u], &mail).await?;
+    Ok(())
+}
+
+/// The asker hears that the answer is published.
+pub async fn answer_published<C: ConnectionTrait>(
+    conn: &C,
+    now: DateTime<Utc>,
+    q: &question::Model,
+    c: &call::Model,
+) -> AppResult<()> {
+    let Some(u) = outbox::user(conn, &q.asker_user_id).await? else {
+        return Ok(());
+    };
+    let mail =
+        compose::answer_published(&c.title, &q.text, q.answer.as_deref().unwrap_or_default());
+    outbox::enqueue(conn, now, &[u], &mail).await?;
+    Ok(())
+}
+
+/// Providers subscribed to one of the call's categories hear of its publication.
+pub async fn call_published<C: ConnectionTrait>(
+    conn: &C,
+    now: DateTime<Utc>,
+    c: &call::Model,
+) -> AppResult<()> {
+    let cats = categories_of(conn, &c.id).await?;
+    let users = subscribers(conn, &cats).await?;
+    outbox::enqueue(
+        conn,
+        now,
+        &users,
+        &compose::call_published(&c.title, &cats, c.submission_deadline),
+    )
+    .await?;
+    Ok(())
+}
+
+/// Every bidder's users hear of a cancellation or an unsuccessful end.
+pub async fn bidders_told<C: ConnectionTrait>(
+    conn: &C,
+    now: DateTime<Utc>,
+    c: &call::Model,
+    mail: &Mail,
+) -> AppResult<()> {
+    let users = outbox::users_of(conn, bidder_orgs(conn, &c.id).await?).await?;
+    outbox::enqueue(conn, now, &users, mail).await?;
+    Ok(())
+}
+
+/// Every bidder's users hear the award decision with their rank and the ranking.
+/// `ranks` maps bidder organisation to rank (absent: not qualified).
+pub async fn award_decided<C: ConnectionTrait>(
+    conn: &C,
+    now: DateTime<Utc>,
+    c: &call::Model,
+    ranking: &[RankingLine],
+    ranks: &std::collections::HashMap<String, i32>,
+    justification: &str,
+    standstill_ends_at: DateTime<Utc>,
+) -> AppResult<()> {
+    for org in bidder_orgs(conn, &c.id).await? {
+        let users = outbox::users_of(conn, vec![org.clone()]).await?;
+        let mail = compose::award_decision(
+            &c.title,
+            ranks.get(&org).copied(),
+            ranking,
+            justification,
+            standstill_ends_at,
+        );
+        outbox::enqueue(conn, now, &users, &mail).await?;
+    }
+    Ok(())
+}
+
+/// A readable name for a contract in e-mails.
+async fn contract_title<C: ConnectionTrait>(conn: &C, c: &sc::Model) -> AppResult<String> {
+    if let Some(call_id) = &c.call_id
+        && let Some(call) = call::Entity::find_by_id(call_id.clone()).one(conn).await?
+    {
+        return Ok(call.title);
+    }
+    let names = outbox::organization_names(conn, vec![c.producer_id.clone()]).await?;
+    Ok(format!(
+        "{} {} – {}",
+        names.get(&c.producer_id).cloned().unwrap_or_default(),
+        c.start_date,
+        c.end_date
+    ))
+}
+
+/// The producer's users hear that their contract is active.
+pub async fn contract_activated<C: ConnectionTrait>(
+    conn: &C,
+    now: DateTime<Utc>,
+    c: &sc::Model,
+) -> AppResult<()> {
+    let title = contract_title(conn, c).await?;
+    let users = outbox::users_of(conn, vec![c.producer_id.clone()]).await?;
+    let mail = compose::contract_activated(
+        &title,
+        &c.total_value.0.to_string(),
+        &c.start_date.to_string(),
+        &c.end_date.to_string(),
+    );
+    outbox::enqueue(conn, now, &users, &mail).await?;
+    Ok(())
+}
+
+/// The orderer's users hear of a realisation turning OVER or UNDER.
+pub async fn deviation<C: ConnectionTrait>(
+    conn: &C,
+    now: DateTime<Utc>,
+    c: &sc::Model,
+    status: &str,
+    period: &str,
+    forecast: &str,
+) -> AppResult<()> {
+    let title = contract_title(conn, c).await?;
+    let users = outbox::users_of(conn, vec![c.orderer_id.clone()]).await?;
+    let mail = compose::deviation(
+        &title,
+        status,
+        period,
+        forecast,
+        &c.total_value.0.to_string(),
+    );
+    outbox::enqueue(conn, now, &users, &mail).await?;
+    Ok(())
+}
+
+/// Writes, once per call, the reminder to subscribed providers who have not bid, when a
+/// published call's submission deadline is less than 24 hours away.
+pub async fn write_deadline_reminders(state: &AppState) -> AppResult<usize> {
+    let now = state.now();
+    let soon = call::Entity::find()
+        .filter(call::Column::Status.eq("PUBLISHED"))
+        .filter(call::Column::SubmissionDeadline.gt(now))
+        .filter(call::Column::SubmissionDeadline.lte(now + TimeDelta::hours(24)))
+        .filter(
+            call::Column::Id.not_in_subquery(
+                Query::select()
+                    .column(call_reminder::Column::CallId)
+                    .from(call_reminder::Entity)
+                    .to_owned(),
+            ),
+        )
+        .all(state.db.conn())
+        .await?;
+    let mut written = 0;
+    for c in soon {
+        let txn = state.db.begin().await?;
+        if call_reminder::Entity::find_by_id(c.id.clone())
+            .one(&*txn)
+            .await?
+            .is_some()
+        {
+            continue;
+        }
+        call_reminder::ActiveModel {
+            call_id: Set(c.id.clone()),
+            sent_at: Set(now),
+        }
+        .insert(&*txn)
+        .await?;
+        let bidders: HashSet<String> = bidder_orgs(&*txn, &c.id).await?.into_iter().collect();
+        let cats = categories_of(&*txn, &c.id).await?;
+        let users: Vec<user::Model> = subscribers(&*txn, &cats)
+            .await?
+            .into_iter()
+            .filter(|u| !bidders.contains(&u.organization_id))
+            .collect();
+        written += outbox::enqueue(
+            &*txn,
+            now,
+            &users,
+            &compose::deadline_reminder(&c.title, c.submission_deadline),
+        )
+        .await?;
+        match txn.commit().await {
+            Ok(()) => {}
+            // Another process wrote this call's reminder at the same moment.
+            Err(e)
+                if matches!(
+                    e.sql_err(),
+                    Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
+                ) => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
+    if written > 0 {
+        state.mail_wake.notify_one();
+    }
+    Ok(written)
+}
+
+/// PRODUCER users follow product categories; returns the caller's categories.
+pub async fn subscribe(
+    state: &AppState,
+    caller: &Caller,
+    category: &str,
+    on: bool,
+) -> AppResult<Vec<String>> {
+    let actor = caller
+        .require_role(Role::Producer, "subscribe to categories")?
+        .clone();
+    let category = validate::text("category", category, 100)?;
+    let now = state.now();
+    let txn = state.db.begin().await?;
+    let existing =
+        category_subscription::Entity::find_by_id((actor.user_id.clone(), category.clone()))
+            .one(&*txn)
+            .await?;
+    match (on, existing) {
+        (true, None) => {
+            category_subscription::ActiveModel {
+                user_id: Set(actor.user_id.clone()),
+                category: Set(category.clone()),
+                created_at: Set(now),
+            }
+            .insert(&*txn)
+            .await?;
+        }
+        (false, Some(s)) => {
+            category_subscription::Entity::delete_by_id((s.user_id, s.category))
+                .exec(&*txn)
+                .await?;
+        }
+        _ => {}
+    }
+    let list = subscriptions_of(&*txn, &actor.user_id).await?;
+    txn.commit().await?;
+    Ok(list)
+}
+
+pub async fn subscriptions_of<C: ConnectionTrait>(
+    conn: &C,
+    user_id: &str,
+) -> AppResult<Vec<String>> {
+    Ok(category_subscription::Entity::find()
+        .filter(category_subscription::Column::UserId.eq(user_id))
+        .order_by_asc(category_subscription::Column::Category)
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|s| s.category)
+        .collect())
+}
+
+pub const DEFAULT_NOTIFICATIONS: u64 = 50;
+pub const MAX_NOTIFICATIONS: u64 = 500;
+
+/// Admins see every notification except those still sealed (a bid receipt before the
+/// deadline is its bidder's alone); everyone else sees their own. Newest first.
+pub async fn list(
+    state: &AppState,
+    caller: &Caller,
+    first: Option<i32>,
+) -> AppResult<Vec<notification::Model>> {
+    let actor = caller.require()?;
+    let limit = match first {
+        None => DEFAULT_NOTIFICATIONS,
+        Some(n) if n < 0 => return Err(AppError::bad_input("first", "must not be negative")),
+        Some(n) => std::cmp::Ord::min(n as u64, MAX_NOTIFICATIONS),
+    };
+    let now = state.now();
+    let mut q = notification::Entity::find()
+        .order_by_desc(notification::Column::Id)
+        .limit(limit);
+    q = if actor.role == Role::Admin {
+        q.filter(
+            Condition::any()
+                .add(notification::Column::SealedUntil.is_null())
+                .add(notification::Column::SealedUntil.lte(now))
+                .add(notification::Column::RecipientUserId.eq(actor.user_id.as_str())),
+        )
+    } else {
+        q.filter(notification::Column::RecipientUserId.eq(actor.user_id.as_str()))
+    };
+    Ok(q.all(state.db.conn()).await?)
+}
