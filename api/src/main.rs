@@ -52,6 +52,7 @@ async fn serve() -> anyhow::Result<()> {
     let config = Config::from_env()?;
     let bind = config.bind;
     let state = api::prepare(config, Arc::new(SystemClock), DbOptions::default()).await?;
+    let (mailer, stop_mailer) = api::start_mail_worker(&state)?;
     let listener = tokio::net::TcpListener::bind(bind).await?;
     tracing::info!(
         "listening on http://{} (GraphiQL at /graphql)",
@@ -60,6 +61,11 @@ async fn serve() -> anyhow::Result<()> {
     axum::serve(listener, api::build_app(state))
         .with_graceful_shutdown(shutdown_signal())
         .await?;
+    // Requests are done; let the mail worker finish the round it is in.
+    let _ = stop_mailer.send(true);
+    if let Err(e) = mailer.await {
+        tracing::error!("mail worker: {e}");
+    }
     tracing::info!("stopped");
     Ok(())
 }
