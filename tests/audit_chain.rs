@@ -124,3 +124,257 @@ async fn concurrent_mutations_keep_one_unbroken_chain() {
     assert_eq!(verify_chain(&chain).first_broken_seq, None, "no fork");
     assert_eq!(app.count("product").await, writers as i64);
 }
+
+const EVENTS: &str = "query($e:String,$i:String,$n:Int){ auditEvents(entity:$e,entityId:$i,first:$n){ seq action entity entityId actor hash prevHash } }";
+const VERIFY: &str = "{ verifyAuditChain { valid events firstBrokenSeq } }";
+
+async fn exec(app: &TestApp, sql: &str) {
+    use sea_orm::{ConnectionTrait, Statement};
+    let db = app.state.db.conn();
+    db.execute_raw(Statement::from_string(
+        db.get_database_backend(),
+        sql.to_owned(),
+    ))
+    .await
+    .unwrap();
+}
+
+#[tokio::test]
+async fn audit_events_are_for_admins_and_the_orderer_and_hide_sealed_bids() {
+    let app = TestApp::new().await;
+    let m = kilpailutus_tests::Market::new(&app).await;
+    let call = app
+        .make_call(&m.orderer, app.call_input(&m.product_refs()), true)
+        .await;
+    let other_call = app
+        .make_call(&m.other_orderer, app.call_input(&m.product_refs()), true)
+        .await;
+    let bid = app
+        .ok(
+            Some(&m.a),
+            kilpailutus_tests::SUBMIT_BID,
+            json!({ "i": app.bid_input(&call, &["45", "8"]) }),
+        )
+        .await;
+    let bid_id = bid["submitBid"]["id"].as_str().unwrap().to_owned();
+    let actions = |v: &serde_json::Value| {
+        v["auditEvents"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["action"].as_str().unwrap().to_owned())
+            .collect::<Vec<_>>()
+    };
+    // Before the deadline the bid's events are hidden from everyone, the admin included.
+    for token in [&m.admin, &m.orderer] {
+        let all = app.ok(Some(token), EVENTS, json!({ "n": 500 })).await;
+        assert!(
+            !actions(&all).iter().any(|a| a.starts_with("bid.")),
+            "{all}"
+        );
+        let by_id = app
+            .ok(Some(token), EVENTS, json!({ "e": "bid", "i": bid_id }))
+            .await;
+        assert!(by_id["auditEvents"].as_array().unwrap().is_empty());
+    }
+    // The orderer sees its own organisation's events only; newest first.
+    let own = app
+        .ok(Some(&m.orderer), EVENTS, json!({ "e": "call" }))
+        .await;
+    let ids: Vec<&str> = own["auditEvents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["entityId"].as_str().unwrap())
+        .collect();
+    assert!(ids.iter().all(|i| *i == call.id), "{own}");
+    assert_eq!(actions(&own), ["call.publish", "call.create"]);
+    let theirs = app
+        .ok(
+            Some(&m.orderer),
+            EVENTS,
+            json!({ "e": "call", "i": other_call.id }),
+        )
+        .await;
+    assert!(theirs["auditEvents"].as_array().unwrap().is_empty());
+    let admin = app
+        .ok(
+            Some(&m.admin),
+            EVENTS,
+            json!({ "e": "call", "i": other_call.id }),
+        )
+        .await;
+    assert_eq!(actions(&admin), ["call.publish", "call.create"]);
+    assert_eq!(app.code(Some(&m.a), EVENTS, json!({})).await, "FORBIDDEN");
+    assert_eq!(app.code(None, EVENTS, json!({})).await, "UNAUTHENTICATED");
+    // After the deadline the bid's events appear, in the chain where they always were.
+    app.clock.set(call.submission_deadline);
+    let by_id = app
+        .ok(Some(&m.orderer), EVENTS, json!({ "e": "bid", "i": bid_id }))
+        .await;
+    assert_eq!(actions(&by_id), ["bid.submit"]);
+    let v = app.ok(Some(&m.admin), VERIFY, json!({})).await;
+    assert_eq!(v["verifyAuditChain"]["valid"], true);
+}
+
+#[tokio::test]
+async fn every_capability_records_itself_in_the_chain() {
+    let app = TestApp::new().await;
+    let m = kilpailutus_tests::Market::new(&app).await;
+    app.ok(
+        Some(&m.b),
+        "mutation{ subscribeToCategory(category:\"home care\") }",
+        json!({}),
+    )
+    .await;
+    let call = app
+        .make_call(&m.orderer, app.call_input(&m.product_refs()), true)
+        .await;
+    let q = app
+        .ok(
+            Some(&m.b),
+            "mutation($c:ID!){ askQuestion(callId:$c,text:\"?\"){ id } }",
+            json!({ "c": call.id }),
+        )
+        .await;
+    app.ok(
+        Some(&m.orderer),
+        "mutation($q:ID!){ answerQuestion(questionId:$q,answer:\"!\"){ id } }",
+        json!({ "q": q["askQuestion"]["id"] }),
+    )
+    .await;
+    let bid = app
+        .ok(
+            Some(&m.a),
+            kilpailutus_tests::SUBMIT_BID,
+            json!({ "i": app.bid_input(&call, &["45", "8"]) }),
+        )
+        .await;
+    let bid_id = bid["submitBid"]["id"].as_str().unwrap().to_owned();
+    app.ok(
+        Some(&m.orderer),
+        "mutation($c:ID!,$u:ID!){ assignEvaluator(callId:$c,userId:$u){ evaluators{ id } } }",
+        json!({ "c": call.id, "u": m.orderer_user }),
+    )
+    .await;
+    app.clock.set(call.submission_deadline);
+    app.ok(Some(&m.orderer), "mutation($b:ID!,$j:[CapabilityJudgementInput!]!){ judgeCapability(bidId:$b,judgements:$j){ qualified } }", json!({ "b": bid_id, "j": [{ "requirementId": call.requirement_ids[0], "met": true }] })).await;
+    app.ok(
+        Some(&m.orderer),
+        "mutation($b:ID!,$s:[ScoreInput!]!){ scoreBid(bidId:$b,scores:$s){ rank } }",
+        json!({ "b": bid_id, "s": [{ "criterionId": call.criterion_ids[0], "points": 5 }] }),
+    )
+    .await;
+    app.ok(Some(&m.orderer), "mutation($c:ID!,$b:ID!){ awardCall(callId:$c,bidId:$b,justification:\"ok\"){ decidedAt } }", json!({ "c": call.id, "b": bid_id })).await;
+    app.clock.advance(chrono::TimeDelta::days(15));
+    let c = app
+        .ok(
+            Some(&m.orderer),
+            "mutation($c:ID!){ createContractFromAward(callId:$c){ id } }",
+            json!({ "c": call.id }),
+        )
+        .await;
+    let cid = c["createContractFromAward"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    app.ok(Some(&m.admin), "mutation($o:ID!){ setAppropriation(ordererId:$o,fiscalYear:2027,amount:\"1000000\"){ amount } }", json!({ "o": m.orderer_org })).await;
+    app.ok(
+        Some(&m.orderer),
+        "mutation($id:ID!){ activateContract(id:$id){ id } }",
+        json!({ "id": cid }),
+    )
+    .await;
+    let lines = json!([{ "productId": m.products[0], "quantity": "1000", "unitPrice": "44" }, { "productId": m.products[1], "quantity": "12.5", "unitPrice": "8" }]);
+    app.ok(Some(&m.orderer), "mutation($id:ID!,$l:[ContractLineInput!]!){ amendContract(id:$id,lines:$l,reason:\"cheaper\"){ version } }", json!({ "id": cid, "l": lines })).await;
+    app.clock.set(
+        chrono::DateTime::parse_from_rfc3339("2027-02-02T10:00:00Z")
+            .unwrap()
+            .into(),
+    );
+    app.ok(Some(&m.a), "mutation($i:PerformanceReportInput!){ reportPerformance(input:$i){ period } }", json!({ "i": { "contractId": cid, "period": "2027-01", "lines": [], "feedbackCount": 0, "qualityMeasurements": [] } })).await;
+    let transport =
+        api::email::transport::Transport::from_config(None, &app.state.config.mail_dir).unwrap();
+    api::email::worker::Worker::new(app.state.clone(), transport)
+        .deliver_due()
+        .await
+        .unwrap();
+    let chain = app.audit_chain().await;
+    let actions: std::collections::BTreeSet<&str> =
+        chain.iter().map(|e| e.action.as_str()).collect();
+    for expected in [
+        "user.subscribe",
+        "call.create",
+        "call.publish",
+        "question.ask",
+        "question.answer",
+        "bid.submit",
+        "call.assign_evaluator",
+        "bid.judge_capability",
+        "bid.score",
+        "call.award",
+        "contract.create",
+        "appropriation.set",
+        "contract.activate",
+        "contract.amend",
+        "contract.report",
+        "notification.sent",
+    ] {
+        assert!(
+            actions.contains(expected),
+            "{expected} missing from {actions:?}"
+        );
+    }
+    assert_eq!(verify_chain(&chain).first_broken_seq, None);
+    let _ = std::fs::remove_dir_all(&app.state.config.mail_dir);
+}
+
+#[tokio::test]
+async fn verify_audit_chain_finds_a_changed_a_deleted_and_a_reordered_row() {
+    let app = TestApp::new().await;
+    let admin = app.admin().await;
+    for code in ["A", "B", "C", "D", "E"] {
+        app.product(&admin, code, "c").await;
+    }
+    let ok = app.ok(Some(&admin), VERIFY, json!({})).await;
+    assert_eq!(
+        ok["verifyAuditChain"],
+        json!({ "valid": true, "events": 7, "firstBrokenSeq": null })
+    );
+    let (_, _, orderer) = app.member(&admin, "ORDERER", "Tilaaja").await;
+    assert_eq!(
+        app.code(Some(&orderer), VERIFY, json!({})).await,
+        "FORBIDDEN"
+    );
+    assert_eq!(app.code(None, VERIFY, json!({})).await, "UNAUTHENTICATED");
+    // Reordered: rows 3 and 4 swap places.
+    exec(&app, "UPDATE audit_event SET seq = -1 WHERE seq = 3").await;
+    exec(&app, "UPDATE audit_event SET seq = 3 WHERE seq = 4").await;
+    exec(&app, "UPDATE audit_event SET seq = 4 WHERE seq = -1").await;
+    assert_eq!(
+        app.ok(Some(&admin), VERIFY, json!({})).await["verifyAuditChain"]["firstBrokenSeq"],
+        3
+    );
+    exec(&app, "UPDATE audit_event SET seq = -1 WHERE seq = 3").await;
+    exec(&app, "UPDATE audit_event SET seq = 3 WHERE seq = 4").await;
+    exec(&app, "UPDATE audit_event SET seq = 4 WHERE seq = -1").await;
+    assert_eq!(
+        app.ok(Some(&admin), VERIFY, json!({})).await["verifyAuditChain"]["valid"],
+        true
+    );
+    // Changed: a summary is rewritten.
+    exec(
+        &app,
+        "UPDATE audit_event SET summary = '{\"code\":\"X\"}' WHERE seq = 5",
+    )
+    .await;
+    let v = app.ok(Some(&admin), VERIFY, json!({})).await;
+    assert_eq!(v["verifyAuditChain"]["valid"], false);
+    assert_eq!(v["verifyAuditChain"]["firstBrokenSeq"], 5);
+    // Deleted: a row vanishes before the changed one.
+    exec(&app, "DELETE FROM audit_event WHERE seq = 2").await;
+    assert_eq!(
+        app.ok(Some(&admin), VERIFY, json!({})).await["verifyAuditChain"]["firstBrokenSeq"],
+        2
+    );
+}

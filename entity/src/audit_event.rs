@@ -15,6 +15,10 @@ pub struct Model {
     pub summary: String,
     pub prev_hash: String,
     pub hash: String,
+    /// Visibility, not hashed: the orderer organisation whose users may read the event.
+    pub orderer_id: Option<String>,
+    /// Visibility, not hashed: hidden from everyone until then (a sealed bid's event).
+    pub sealed_until: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

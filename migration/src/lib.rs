@@ -10,6 +10,7 @@ mod m20261124_000004_create_calls_and_bids;
 mod m20261124_000005_create_evaluation;
 mod m20261124_000006_create_contracts;
 mod m20261124_000007_create_outbox;
+mod m20261124_000008_audit_visibility;
 
 pub struct Migrator;
 
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000005_create_evaluation::Migration),
             Box::new(m20261124_000006_create_contracts::Migration),
             Box::new(m20261124_000007_create_outbox::Migration),
+            Box::new(m20261124_000008_audit_visibility::Migration),
         ]
     }
 }

@@ -168,7 +168,19 @@ impl Worker {
                 }
             }
         }
-        am.update(&*txn).await?;
+        let saved = am.update(&*txn).await?;
+        if saved.status != PENDING {
+            crate::service::audit::record(&*txn, now, crate::service::audit::AuditEntry {
+                actor: None,
+                action: if saved.status == SENT { "notification.sent" } else { "notification.failed" },
+                entity: "notification",
+                entity_id: &saved.id,
+                orderer: None,
+                sealed_until: saved.sealed_until,
+                summary: serde_json::json!({ "event": saved.event, "recipient": saved.recipient, "attempts": saved.attempts, "messageId": saved.message_id }),
+            })
+            .await?;
+        }
         txn.commit().await?;
         Ok(())
     }

@@ -1,6 +1,7 @@
 //! The GraphQL schema: thin resolvers over the services, output types wrapping entity models,
 //! and per-request DataLoaders for every relation field.
 
+pub mod audit;
 pub mod calls;
 pub mod contracts;
 pub mod evaluation;

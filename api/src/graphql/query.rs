@@ -1,5 +1,6 @@
 //! Queries: each authorises through a service and wraps the result.
 
+use super::audit::{AuditEvent, AuditVerification};
 use super::calls::{Bid, CallConnection, CallEdge, CallFilter, CallForTenders, PageInfo};
 use super::contracts::{Benchmark, GqlContractStatus, Portfolio, ServiceContract};
 use super::notifications::Notification;
@@ -213,5 +214,37 @@ impl Query {
             crate::service::notifications::subscriptions_of(state(ctx)?.db.conn(), &actor.user_id)
                 .await?,
         )
+    }
+
+    /// Audit events, newest first: all for admins, the own organisation's for orderer users.
+    /// A sealed bid's events are hidden from everyone until the submission deadline.
+    async fn audit_events(
+        &self,
+        ctx: &Context<'_>,
+        entity: Option<String>,
+        entity_id: Option<String>,
+        first: Option<i32>,
+    ) -> Result<Vec<AuditEvent>> {
+        let list = crate::service::audit::list(
+            state(ctx)?,
+            caller(ctx)?,
+            entity.as_deref(),
+            entity_id.as_deref(),
+            first,
+        )
+        .await?;
+        Ok(list.into_iter().map(AuditEvent).collect())
+    }
+
+    /// ADMIN: recomputes the whole chain and reports the first broken sequence number.
+    async fn verify_audit_chain(&self, ctx: &Context<'_>) -> Result<AuditVerification> {
+        let (v, visible) = crate::service::audit::verify(state(ctx)?, caller(ctx)?).await?;
+        Ok(AuditVerification {
+            valid: v.first_broken_seq.is_none(),
+            events: i32::try_from(visible).unwrap_or(i32::MAX),
+            first_broken_seq: v
+                .first_broken_seq
+                .map(|s| i32::try_from(s).unwrap_or(i32::MAX)),
+        })
     }
 }

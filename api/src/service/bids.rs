@@ -183,6 +183,8 @@ pub async fn submit_bid(
         action: if replaced { "bid.replace" } else { "bid.submit" },
         entity: "bid",
         entity_id: &saved.id,
+        orderer: Some(&c.orderer_id),
+        sealed_until: Some(c.submission_deadline),
         summary: json!({ "callId": c.id, "bidderId": bidder.id, "version": version, "receipt": receipt }),
     })
     .await?;
@@ -260,6 +262,8 @@ pub async fn withdraw_bid(
                 action: "bid.withdraw",
                 entity: "bid",
                 entity_id: &b.id,
+                orderer: Some(&c.orderer_id),
+                sealed_until: Some(c.submission_deadline),
                 summary: json!({ "callId": c.id, "bidderId": bidder.id, "version": b.version }),
             },
         )

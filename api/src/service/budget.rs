@@ -128,6 +128,8 @@ pub async fn set_appropriation(
         action: "appropriation.set",
         entity: "appropriation",
         entity_id: &entity_id,
+        orderer: Some(&orderer.id),
+        sealed_until: None,
         summary: json!({ "ordererId": orderer.id, "fiscalYear": fiscal_year, "amount": amount.to_string(), "previous": previous.map(|p| p.to_string()) }),
     })
     .await?;
@@ -212,6 +214,8 @@ pub async fn record_grant(
         action: "grant.record",
         entity: "grant",
         entity_id: &g.id,
+        orderer: Some(&orderer.id),
+        sealed_until: None,
         summary: json!({ "ordererId": orderer.id, "recipientId": recipient.id, "fiscalYear": fiscal_year, "amount": amount.to_string() }),
     })
     .await?;

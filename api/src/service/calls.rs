@@ -185,6 +185,8 @@ pub async fn create_call(
         action: "call.create",
         entity: "call",
         entity_id: &id,
+        orderer: Some(&actor.organization_id),
+        sealed_until: None,
         summary: json!({ "title": model.title, "lines": c.lines.len(), "submissionDeadline": model.submission_deadline.to_rfc3339() }),
     })
     .await?;
@@ -234,6 +236,8 @@ pub async fn publish_call(
             action: "call.publish",
             entity: "call",
             entity_id: &c.id,
+            orderer: Some(&c.orderer_id),
+            sealed_until: None,
             summary: json!({ "title": c.title }),
         },
     )
@@ -276,6 +280,8 @@ pub async fn cancel_call(
             action: "call.cancel",
             entity: "call",
             entity_id: &c.id,
+            orderer: Some(&c.orderer_id),
+            sealed_until: None,
             summary: json!({ "reason": reason, "statusBefore": status.as_str() }),
         },
     )
@@ -472,6 +478,8 @@ pub async fn ask_question(
             action: "question.ask",
             entity: "question",
             entity_id: &q.id,
+            orderer: Some(&c.orderer_id),
+            sealed_until: None,
             summary: json!({ "callId": c.id }),
         },
     )
@@ -537,6 +545,8 @@ pub async fn answer_question(
             action: "question.answer",
             entity: "question",
             entity_id: &q.id,
+            orderer: Some(&c.orderer_id),
+            sealed_until: None,
             summary: json!({ "callId": c.id }),
         },
     )

@@ -61,6 +61,8 @@ pub async fn create_product(
         action: "product.create",
         entity: "product",
         entity_id: &p.id,
+        orderer: None,
+        sealed_until: None,
         summary: json!({ "code": p.code, "name": p.name, "unit": p.unit, "category": p.category }),
     })
     .await?;

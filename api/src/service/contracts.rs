@@ -366,6 +366,8 @@ pub async fn create_from_award(
         action: "contract.create",
         entity: "contract",
         entity_id: &id,
+        orderer: Some(&c.orderer_id),
+        sealed_until: None,
         summary: json!({ "callId": c.id, "procedure": "OPEN", "producerId": winner.bidder_id, "totalValue": total.to_string() }),
     })
     .await?;
@@ -435,6 +437,8 @@ pub async fn create_direct(
         action: "contract.create",
         entity: "contract",
         entity_id: &id,
+        orderer: Some(&actor.organization_id),
+        sealed_until: None,
         summary: json!({ "procedure": "IN_HOUSE", "producerId": producer.id, "totalValue": total.to_string() }),
     })
     .await?;
@@ -476,6 +480,8 @@ pub async fn activate(state: &AppState, caller: &Caller, id: &str) -> AppResult<
         action: "contract.activate",
         entity: "contract",
         entity_id: &c.id,
+        orderer: Some(&c.orderer_id),
+        sealed_until: None,
         summary: json!({ "committed": split.iter().map(|(y, v)| (y.to_string(), v.to_string())).collect::<BTreeMap<_, _>>() }),
     })
     .await?;
@@ -534,6 +540,8 @@ pub async fn amend(
         action: "contract.amend",
         entity: "contract",
         entity_id: &c.id,
+        orderer: Some(&c.orderer_id),
+        sealed_until: None,
         summary: json!({ "version": version, "reason": reason, "valueDelta": delta.to_string() }),
     })
     .await?;
@@ -574,6 +582,8 @@ pub async fn terminate(
             action: "contract.terminate",
             entity: "contract",
             entity_id: &c.id,
+            orderer: Some(&c.orderer_id),
+            sealed_until: None,
             summary: json!({ "reason": reason, "statusBefore": status.as_str() }),
         },
     )
@@ -860,6 +870,8 @@ pub async fn report(
         action: "contract.report",
         entity: "contract",
         entity_id: &c.id,
+        orderer: Some(&c.orderer_id),
+        sealed_until: None,
         summary: json!({ "period": label, "lines": input.lines.len(), "realization": r.status.as_str() }),
     })
     .await?;

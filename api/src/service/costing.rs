@@ -77,6 +77,8 @@ pub async fn save(
         action: "cost_calculation.save",
         entity: "cost_calculation",
         entity_id: &saved.id,
+        orderer: None,
+        sealed_until: None,
         summary: json!({
             "producerId": saved.producer_id, "productId": saved.product_id, "fiscalYear": fiscal_year,
             "volume": inputs.volume.to_string(), "directCosts": inputs.direct_costs.to_string(),

@@ -331,6 +331,8 @@ pub async fn assign_evaluator(
                 action: "call.assign_evaluator",
                 entity: "call",
                 entity_id: &c.id,
+                orderer: Some(&c.orderer_id),
+                sealed_until: None,
                 summary: json!({ "userId": u.id }),
             },
         )
@@ -429,6 +431,8 @@ pub async fn judge_capability(
         action: "bid.judge_capability",
         entity: "bid",
         entity_id: &b.id,
+        orderer: Some(&c.orderer_id),
+        sealed_until: None,
         summary: json!({ "callId": c.id, "judgements": judgements.iter().map(|(r, m)| json!({ "requirementId": r, "met": m })).collect::<Vec<_>>() }),
     })
     .await?;
@@ -514,6 +518,8 @@ pub async fn score_bid(
         action: "bid.score",
         entity: "bid",
         entity_id: &b.id,
+        orderer: Some(&c.orderer_id),
+        sealed_until: None,
         summary: json!({ "callId": c.id, "scores": scores.iter().map(|(k, p)| json!({ "criterionId": k, "points": p })).collect::<Vec<_>>() }),
     })
     .await?;
@@ -588,6 +594,8 @@ pub async fn award_call(
         action: "call.award",
         entity: "call",
         entity_id: &c.id,
+        orderer: Some(&c.orderer_id),
+        sealed_until: None,
         summary: json!({ "bidId": bid_key, "justification": justification, "standstillEndsAt": standstill_ends_at.to_rfc3339() }),
     })
     .await?;
@@ -649,6 +657,8 @@ pub async fn declare_unsuccessful(
             action: "call.declare_unsuccessful",
             entity: "call",
             entity_id: &c.id,
+            orderer: Some(&c.orderer_id),
+            sealed_until: None,
             summary: json!({ "reason": reason }),
         },
     )

@@ -149,6 +149,8 @@ pub async fn register_provider(
         action: "organization.register",
         entity: "organization",
         entity_id: &org.id,
+        orderer: None,
+        sealed_until: None,
         summary: json!({ "name": org.name, "kind": "EXTERNAL_PROVIDER", "businessId": org.business_id }),
     })
     .await?;
@@ -157,6 +159,8 @@ pub async fn register_provider(
         action: "user.create",
         entity: "user",
         entity_id: &u.id,
+        orderer: None,
+        sealed_until: None,
         summary: json!({ "email": u.email, "name": u.name, "role": "PRODUCER", "organizationId": org.id }),
     })
     .await?;
@@ -208,6 +212,8 @@ pub async fn create_organization(
         action: "organization.create",
         entity: "organization",
         entity_id: &org.id,
+        orderer: None,
+        sealed_until: None,
         summary: json!({ "name": org.name, "kind": kind_name(org.kind), "businessId": org.business_id, "email": org.email }),
     })
     .await?;
@@ -255,6 +261,8 @@ pub async fn create_user(
         action: "user.create",
         entity: "user",
         entity_id: &u.id,
+        orderer: None,
+        sealed_until: None,
         summary: json!({ "email": u.email, "name": u.name, "role": crate::auth::caller::role_name(u.role), "organizationId": org.id }),
     })
     .await?;
@@ -318,6 +326,8 @@ pub async fn declare_tie(
                 action: "user.declare_tie",
                 entity: "user",
                 entity_id: &me.id,
+                orderer: None,
+                sealed_until: None,
                 summary: json!({ "organizationId": org.id, "organizationName": org.name }),
             },
         )
@@ -408,6 +418,8 @@ pub async fn bootstrap_admin(state: &AppState, admin: &AdminBootstrap) -> AppRes
                 action: "organization.create",
                 entity: "organization",
                 entity_id: &org.id,
+                orderer: None,
+                sealed_until: None,
                 summary: json!({ "name": org.name, "kind": "ADMINISTRATION", "bootstrap": true }),
             })
             .await?;
@@ -429,6 +441,8 @@ pub async fn bootstrap_admin(state: &AppState, admin: &AdminBootstrap) -> AppRes
         action: "user.create",
         entity: "user",
         entity_id: &u.id,
+        orderer: None,
+        sealed_until: None,
         summary: json!({ "email": u.email, "role": "ADMIN", "organizationId": org.id, "bootstrap": true }),
     })
     .await?;

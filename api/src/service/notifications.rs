@@ -268,11 +268,26 @@ pub async fn write_deadline_reminders(state: &AppState) -> AppResult<usize> {
             .into_iter()
             .filter(|u| !bidders.contains(&u.organization_id))
             .collect();
-        written += outbox::enqueue(
+        let n = outbox::enqueue(
             &*txn,
             now,
             &users,
             &compose::deadline_reminder(&c.title, c.submission_deadline),
+        )
+        .await?;
+        written += n;
+        super::audit::record(
+            &*txn,
+            now,
+            super::audit::AuditEntry {
+                actor: None,
+                action: "call.deadline_reminder",
+                entity: "call",
+                entity_id: &c.id,
+                orderer: Some(&c.orderer_id),
+                sealed_until: None,
+                summary: serde_json::json!({ "recipients": n }),
+            },
         )
         .await?;
         match txn.commit().await {
@@ -327,6 +342,24 @@ pub async fn subscribe(
         _ => {}
     }
     let list = subscriptions_of(&*txn, &actor.user_id).await?;
+    super::audit::record(
+        &*txn,
+        now,
+        super::audit::AuditEntry {
+            actor: Some(&actor.user_id),
+            action: if on {
+                "user.subscribe"
+            } else {
+                "user.unsubscribe"
+            },
+            entity: "user",
+            entity_id: &actor.user_id,
+            orderer: None,
+            sealed_until: None,
+            summary: serde_json::json!({ "category": category }),
+        },
+    )
+    .await?;
     txn.commit().await?;
     Ok(list)
 }
