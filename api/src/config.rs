@@ -24,6 +24,11 @@ pub struct Config {
     pub token_ttl: Duration,
     /// `MAIL_FROM`: the sender of notifications.
     pub mail_from: String,
+    /// `OCDS_PREFIX`: the ocid prefix (an OCDS prefix is registered with the Open Contracting
+    /// Partnership); a call's ocid is this prefix followed by the call id.
+    pub ocds_prefix: String,
+    /// `PUBLIC_URL`: where this server is reached, for the `uri` of published packages.
+    pub public_url: String,
 }
 
 #[derive(Clone, Debug)]
@@ -35,6 +40,7 @@ pub struct AdminBootstrap {
 /// The default database: a SQLite file in the working directory, created on first start.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://kilpailutus.db?mode=rwc";
 pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
+pub const DEFAULT_OCDS_PREFIX: &str = "ocds-kilpailutus-";
 pub const DEFAULT_MAIL_FROM: &str = "Kilpailutus <noreply@kilpailutus.invalid>";
 
 #[derive(Debug, thiserror::Error)]
@@ -71,6 +77,11 @@ impl Config {
             admin,
             token_ttl: Duration::from_secs(12 * 3600),
             mail_from: get("MAIL_FROM").unwrap_or_else(|| DEFAULT_MAIL_FROM.to_owned()),
+            ocds_prefix: get("OCDS_PREFIX").unwrap_or_else(|| DEFAULT_OCDS_PREFIX.to_owned()),
+            public_url: get("PUBLIC_URL")
+                .unwrap_or_else(|| format!("http://{bind}"))
+                .trim_end_matches('/')
+                .to_owned(),
         })
     }
 }

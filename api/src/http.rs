@@ -7,7 +7,7 @@ use crate::state::AppState;
 use async_graphql::http::GraphiQLSource;
 use async_graphql_axum::{GraphQLRequest, GraphQLResponse};
 use axum::Router;
-use axum::extract::{DefaultBodyLimit, State};
+use axum::extract::{DefaultBodyLimit, Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse};
 use axum::routing::get;
@@ -26,6 +26,8 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/graphql", get(graphiql).post(graphql))
         .route("/healthz", get(healthz))
+        .route("/ocds/calls/{id}/releases.json", get(ocds_releases))
+        .route("/ocds/calls/{id}/record.json", get(ocds_record))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .with_state(Http { state, schema })
 }
@@ -80,6 +82,34 @@ async fn healthz(State(http): State<Http>) -> impl IntoResponse {
         Err(e) => {
             tracing::error!(error = %e, "health check: database does not answer");
             (StatusCode::SERVICE_UNAVAILABLE, "database unavailable")
+        }
+    }
+}
+
+async fn ocds_releases(
+    State(http): State<Http>,
+    Path(id): Path<String>,
+) -> axum::response::Response {
+    ocds_json(crate::service::ocds::release_package(&http.state, &id).await)
+}
+
+async fn ocds_record(State(http): State<Http>, Path(id): Path<String>) -> axum::response::Response {
+    ocds_json(crate::service::ocds::record_package(&http.state, &id).await)
+}
+
+/// Public OCDS JSON; 404 for anything that is not a published call.
+fn ocds_json(result: Result<serde_json::Value, AppError>) -> axum::response::Response {
+    match result {
+        Ok(v) => axum::Json(v).into_response(),
+        Err(AppError::NotFound(m)) => (StatusCode::NOT_FOUND, m).into_response(),
+        Err(e) => {
+            let id = uuid::Uuid::new_v4();
+            tracing::error!(error_id = %id, error = %e, "OCDS export");
+            (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                format!("internal error (id {id})"),
+            )
+                .into_response()
         }
     }
 }

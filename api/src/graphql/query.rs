@@ -247,4 +247,15 @@ impl Query {
                 .map(|s| i32::try_from(s).unwrap_or(i32::MAX)),
         })
     }
+
+    /// OCDS 1.1 release package for one call (published calls only).
+    async fn ocds_release_package(
+        &self,
+        ctx: &Context<'_>,
+        call_id: ID,
+    ) -> Result<async_graphql::Json<serde_json::Value>> {
+        Ok(async_graphql::Json(
+            crate::service::ocds::release_package(state(ctx)?, &call_id).await?,
+        ))
+    }
 }

@@ -11,6 +11,7 @@ pub mod costing;
 pub mod evaluation;
 pub mod identity;
 pub mod notifications;
+pub mod ocds;
 
 use crate::domain::Invalid;
 use crate::error::AppError;
