@@ -248,12 +248,14 @@ pub fn evaluate(rules: &Rules, bids: &[BidFacts]) -> Vec<BidResult> {
             .cmp(&b.submitted_at)
             .then_with(|| a.id.cmp(&b.id))
     });
+    // A disqualified bid keeps its quality score (the evaluators' points stand on their own);
+    // it has no price score, total or rank, since those compare qualified bids only.
     out.extend(disqualified.into_iter().map(|(b, reasons)| BidResult {
         bid_id: b.id.clone(),
         qualified: false,
         reasons,
         price_score: None,
-        quality_score: None,
+        quality_score: Some(quality_score(rules, b)),
         total_score: None,
         rank: None,
         abnormally_low: false,
