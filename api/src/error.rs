@@ -27,6 +27,11 @@ pub enum AppError {
     ConflictOfInterest(String),
     #[error("{0}")]
     Conflict(String),
+    #[error("{message}")]
+    TooManyRequests {
+        message: String,
+        retry_after_secs: i64,
+    },
     #[error("database error: {0}")]
     Db(#[from] DbErr),
     #[error("internal error: {0}")]
@@ -63,6 +68,7 @@ impl AppError {
             AppError::BudgetExceeded(_) => "BUDGET_EXCEEDED",
             AppError::ConflictOfInterest(_) => "CONFLICT_OF_INTEREST",
             AppError::Conflict(_) => "CONFLICT",
+            AppError::TooManyRequests { .. } => "TOO_MANY_REQUESTS",
             AppError::Db(e) if is_unique_violation(e) => "CONFLICT",
             AppError::Db(_) | AppError::Internal(_) => "INTERNAL",
         }
@@ -94,6 +100,12 @@ fn map_error(error: &mut ServerError) {
             .source::<std::sync::Arc<AppError>>()
             .map(|a| a.as_ref())
     });
+    if let Some(AppError::TooManyRequests {
+        retry_after_secs, ..
+    }) = app
+    {
+        ext.set("retryAfter", Value::Number((*retry_after_secs).into()));
+    }
     let (code, field, hidden) = match app {
         Some(app) => {
             let code = app.code();

@@ -6,11 +6,18 @@ use crate::graphql::{AppSchema, RequestTime, build_schema, loaders};
 use crate::state::AppState;
 use async_graphql::http::GraphiQLSource;
 use async_graphql_axum::{GraphQLRequest, GraphQLResponse};
+use axum::Extension;
 use axum::Router;
-use axum::extract::{DefaultBodyLimit, Path, State};
+use axum::extract::{ConnectInfo, DefaultBodyLimit, Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse};
 use axum::routing::get;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::timeout::TimeoutLayer;
+
+/// The client's address, when the server knows it (behind a proxy: the proxy's).
+#[derive(Debug, Clone, Copy)]
+pub struct ClientAddr(pub Option<std::net::IpAddr>);
 
 #[derive(Clone)]
 struct Http {
@@ -18,8 +25,10 @@ struct Http {
     schema: AppSchema,
 }
 
-/// Largest request body accepted.
+/// Largest request body accepted; a larger one gets 413.
 pub const MAX_BODY_BYTES: usize = 2 * 1024 * 1024;
+/// A request taking longer is answered 503 and its work dropped.
+pub const REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
 
 pub fn router(state: AppState) -> Router {
     let schema = build_schema(state.clone());
@@ -29,6 +38,11 @@ pub fn router(state: AppState) -> Router {
         .route("/ocds/calls/{id}/releases.json", get(ocds_releases))
         .route("/ocds/calls/{id}/record.json", get(ocds_record))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::SERVICE_UNAVAILABLE,
+            REQUEST_TIMEOUT,
+        ))
         .with_state(Http { state, schema })
 }
 
@@ -52,6 +66,7 @@ pub fn caller_from_headers(state: &AppState, headers: &HeaderMap) -> Result<Call
 
 async fn graphql(
     State(http): State<Http>,
+    connect: Option<Extension<ConnectInfo<std::net::SocketAddr>>>,
     headers: HeaderMap,
     request: GraphQLRequest,
 ) -> GraphQLResponse {
@@ -59,9 +74,11 @@ async fn graphql(
         Ok(c) => c,
         Err(e) => return error_response(e).into(),
     };
+    let client = ClientAddr(connect.map(|Extension(ConnectInfo(addr))| addr.ip()));
     let request = request
         .into_inner()
         .data(caller)
+        .data(client)
         .data(RequestTime(http.state.now()));
     let request = loaders::attach(request, http.state.db.conn());
     finish_response(http.schema.execute(request).await).into()

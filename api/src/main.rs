@@ -58,7 +58,8 @@ async fn serve() -> anyhow::Result<()> {
         "listening on http://{} (GraphiQL at /graphql)",
         listener.local_addr()?
     );
-    axum::serve(listener, api::build_app(state))
+    let app = api::build_app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())
         .await?;
     // Requests are done; let the mail worker finish the round it is in.

@@ -99,3 +99,35 @@ fn two_processes_share_one_postgresql_database() {
     psql(&base, &format!("DROP DATABASE {name} WITH (FORCE)"));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Failed logins from one client address are throttled across accounts, and the real
+/// server answers an oversized body with 413.
+#[test]
+fn one_client_address_is_throttled_and_big_bodies_are_refused() {
+    let dir = temp_dir();
+    let server = Server::start(&dir, None);
+    let q = "mutation($e:String!){ login(email:$e,password:\"wrong-password\"){ token } }";
+    let mut last = serde_json::Value::Null;
+    for i in 0..51 {
+        last = server.gql(None, q, json!({ "e": format!("nobody{i}@example.fi") }));
+    }
+    assert_eq!(
+        last["errors"][0]["extensions"]["code"], "TOO_MANY_REQUESTS",
+        "{last}"
+    );
+    assert!(
+        last["errors"][0]["extensions"]["retryAfter"]
+            .as_i64()
+            .unwrap()
+            > 0
+    );
+    let big = format!(
+        "{{\"query\":\"{{ me {{ id }} }}\",\"variables\":{{\"pad\":\"{}\"}}}}",
+        "x".repeat(3 * 1024 * 1024)
+    );
+    let (status, _) =
+        http(server.addr, "POST", "/graphql", Some(&big), None).unwrap_or((0, String::new()));
+    assert_eq!(status, 413);
+    server.terminate();
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -11,6 +11,7 @@ mod m20261124_000005_create_evaluation;
 mod m20261124_000006_create_contracts;
 mod m20261124_000007_create_outbox;
 mod m20261124_000008_audit_visibility;
+mod m20261124_000009_create_login_failure;
 
 pub struct Migrator;
 
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000006_create_contracts::Migration),
             Box::new(m20261124_000007_create_outbox::Migration),
             Box::new(m20261124_000008_audit_visibility::Migration),
+            Box::new(m20261124_000009_create_login_failure::Migration),
         ]
     }
 }

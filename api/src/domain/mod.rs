@@ -9,6 +9,7 @@ pub mod contract;
 pub mod costing;
 pub mod evaluation;
 pub mod ocds;
+pub mod throttle;
 pub mod validate;
 
 /// A rule an input broke: the field and the rule, in words a user can act on.

@@ -18,11 +18,20 @@ use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use async_graphql::{Context, EmptySubscription, Schema, SchemaBuilder};
 
+/// The deepest query accepted (a depth bomb gets a clean error instead of work).
+pub const MAX_DEPTH: usize = 16;
+/// The most fields a query may select in all.
+pub const MAX_COMPLEXITY: usize = 2000;
+
 pub type AppSchema = Schema<query::Query, mutation::Mutation, EmptySubscription>;
 
 /// The schema without runtime data: enough to print the SDL.
 pub fn schema_builder() -> SchemaBuilder<query::Query, mutation::Mutation, EmptySubscription> {
-    Schema::build(query::Query, mutation::Mutation, EmptySubscription).limit_depth(16)
+    Schema::build(query::Query, mutation::Mutation, EmptySubscription)
+        .limit_depth(MAX_DEPTH)
+        .limit_complexity(MAX_COMPLEXITY)
+        .limit_recursive_depth(MAX_DEPTH * 2)
+        .limit_directives(20)
 }
 
 pub fn build_schema(state: AppState) -> AppSchema {

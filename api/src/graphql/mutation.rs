@@ -31,7 +31,8 @@ impl Mutation {
         email: String,
         password: String,
     ) -> Result<AuthPayload> {
-        let (token, user) = identity::login(state(ctx)?, &email, &password).await?;
+        let client = ctx.data_opt::<crate::http::ClientAddr>().and_then(|c| c.0);
+        let (token, user) = identity::login(state(ctx)?, &email, &password, client).await?;
         Ok(AuthPayload { token, user })
     }
 

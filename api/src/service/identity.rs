@@ -74,12 +74,50 @@ async fn ensure_business_id_free<C: ConnectionTrait>(conn: &C, id: &BusinessId) 
     Ok(())
 }
 
-/// Checks a password and issues a token.
-pub async fn login(state: &AppState, email: &str, pass: &str) -> AppResult<(String, user::Model)> {
+/// Checks a password and issues a token. Failed attempts are counted per account and per
+/// client address (in the database, so all replicas share them); past the limit the answer
+/// is TOO_MANY_REQUESTS with the seconds to wait, right or wrong password alike.
+pub async fn login(
+    state: &AppState,
+    email: &str,
+    pass: &str,
+    client: Option<std::net::IpAddr>,
+) -> AppResult<(String, user::Model)> {
+    use crate::domain::throttle;
+    use entity::login_failure;
     let refused = || AppError::Unauthenticated("wrong email or password".into());
     let email = email.trim().to_lowercase();
+    let account_key = format!("account:{email}");
+    let client_key = client.map(|c| format!("client:{c}"));
+    let now = state.now();
+    let since = now - throttle::ACCOUNT.window.max(throttle::CLIENT.window);
+    let mut keys = vec![account_key.clone()];
+    keys.extend(client_key.clone());
+    let failures = login_failure::Entity::find()
+        .filter(login_failure::Column::Key.is_in(keys))
+        .filter(login_failure::Column::At.gt(since))
+        .all(state.db.conn())
+        .await?;
+    let times = |key: &str| {
+        failures
+            .iter()
+            .filter(|f| f.key == key)
+            .map(|f| f.at)
+            .collect::<Vec<_>>()
+    };
+    let mut wait = throttle::retry_after(throttle::ACCOUNT, &times(&account_key), now);
+    if let Some(k) = &client_key {
+        wait = wait.max(throttle::retry_after(throttle::CLIENT, &times(k), now));
+    }
+    if let Some(wait) = wait {
+        let secs = wait.num_seconds().max(1);
+        return Err(AppError::TooManyRequests {
+            message: format!("too many failed logins: try again in {secs} seconds"),
+            retry_after_secs: secs,
+        });
+    }
     let found = user::Entity::find()
-        .filter(user::Column::Email.eq(email))
+        .filter(user::Column::Email.eq(email.as_str()))
         .one(state.db.conn())
         .await?;
     let ok = password::verify(
@@ -89,8 +127,32 @@ pub async fn login(state: &AppState, email: &str, pass: &str) -> AppResult<(Stri
     .await?;
     let u = match (ok, found) {
         (true, Some(u)) => u,
-        _ => return Err(refused()),
+        _ => {
+            let txn = state.db.begin().await?;
+            let mut keys = vec![account_key.clone()];
+            keys.extend(client_key.clone());
+            for key in keys {
+                login_failure::Entity::delete_many()
+                    .filter(login_failure::Column::Key.eq(key.as_str()))
+                    .filter(login_failure::Column::At.lte(since))
+                    .exec(&*txn)
+                    .await?;
+                login_failure::ActiveModel {
+                    id: Set(new_id()),
+                    key: Set(key),
+                    at: Set(now),
+                }
+                .insert(&*txn)
+                .await?;
+            }
+            txn.commit().await?;
+            return Err(refused());
+        }
     };
+    login_failure::Entity::delete_many()
+        .filter(login_failure::Column::Key.eq(account_key.as_str()))
+        .exec(state.db.conn())
+        .await?;
     let org = organization::Entity::find_by_id(u.organization_id.clone())
         .one(state.db.conn())
         .await?

@@ -1,0 +1,91 @@
+//! Hardening: depth and complexity limits, the body limit, login throttling per account.
+//! (Throttling per client address needs a real connection: see `api/tests/binary.rs`.)
+
+use axum::body::Body;
+use axum::http::Request;
+use kilpailutus_tests::{ADMIN_EMAIL, ADMIN_PASSWORD, TestApp};
+use serde_json::json;
+
+const LOGIN: &str = "mutation($e:String!,$p:String!){ login(email:$e,password:$p){ token } }";
+
+#[tokio::test]
+async fn a_depth_bomb_gets_a_clean_error() {
+    let app = TestApp::new().await;
+    let mut q = String::from("id");
+    for _ in 0..12 {
+        q = format!("call {{ bids {{ {q} }} }}");
+    }
+    let query = format!("query($id:ID!){{ bid(id:$id) {{ {q} }} }}");
+    let err = app.error(None, &query, json!({ "id": "x" })).await;
+    assert_eq!(err["extensions"]["code"], "BAD_USER_INPUT");
+    assert!(
+        err["message"]
+            .as_str()
+            .unwrap()
+            .to_lowercase()
+            .contains("nested too deep"),
+        "{err}"
+    );
+}
+
+#[tokio::test]
+async fn an_oversized_query_is_refused_by_complexity() {
+    let app = TestApp::new().await;
+    let fields: String = (0..2100)
+        .map(|i| format!("f{i}: products {{ id }} "))
+        .collect();
+    let err = app.error(None, &format!("{{ {fields} }}"), json!({})).await;
+    assert_eq!(err["extensions"]["code"], "BAD_USER_INPUT");
+    assert!(
+        err["message"]
+            .as_str()
+            .unwrap()
+            .to_lowercase()
+            .contains("complex"),
+        "{err}"
+    );
+}
+
+#[tokio::test]
+async fn a_three_mebibyte_body_gets_413() {
+    let app = TestApp::new().await;
+    let filler = "x".repeat(3 * 1024 * 1024);
+    let body = json!({ "query": "{ me { id } }", "variables": { "pad": filler } }).to_string();
+    let req = Request::post("/graphql")
+        .header("content-type", "application/json")
+        .header("content-length", body.len())
+        .body(Body::from(body))
+        .unwrap();
+    let (status, _) = app.send(req).await;
+    assert_eq!(status.as_u16(), 413);
+}
+
+#[tokio::test]
+async fn repeated_failed_logins_lock_the_account_for_a_while() {
+    let app = TestApp::new().await;
+    for _ in 0..5 {
+        assert_eq!(
+            app.code(
+                None,
+                LOGIN,
+                json!({ "e": ADMIN_EMAIL, "p": "wrong-password" })
+            )
+            .await,
+            "UNAUTHENTICATED"
+        );
+    }
+    // Locked now, even with the right password; the answer says when to retry.
+    let err = app
+        .error(
+            None,
+            LOGIN,
+            json!({ "e": ADMIN_EMAIL, "p": ADMIN_PASSWORD }),
+        )
+        .await;
+    assert_eq!(err["extensions"]["code"], "TOO_MANY_REQUESTS");
+    let retry = err["extensions"]["retryAfter"].as_i64().unwrap();
+    assert!(retry > 0 && retry <= 15 * 60, "{err}");
+    // When the window has passed, the right password works again.
+    app.clock.advance(chrono::TimeDelta::seconds(retry));
+    app.login(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+}
