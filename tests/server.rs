@@ -63,3 +63,49 @@ async fn a_malformed_authorization_header_is_unauthenticated() {
     let resp: serde_json::Value = serde_json::from_str(&body).unwrap();
     assert_eq!(resp["errors"][0]["extensions"]["code"], "UNAUTHENTICATED");
 }
+
+#[tokio::test]
+async fn metrics_count_operations_and_errors_for_an_admin_and_requests_carry_an_id() {
+    use axum::body::Body;
+    use axum::http::Request;
+    let app = TestApp::new().await;
+    let admin = app.admin().await;
+    let body = json!({ "query": "query ProductsList { products { id } }", "operationName": "ProductsList" }).to_string();
+    let req = Request::post("/graphql")
+        .header("content-type", "application/json")
+        .body(Body::from(body))
+        .unwrap();
+    let resp = tower::ServiceExt::oneshot(app.router.clone(), req)
+        .await
+        .unwrap();
+    assert!(
+        resp.headers().get("x-request-id").is_some(),
+        "every response carries its request id"
+    );
+    app.code(None, "query Broken { nope }", json!({})).await;
+    let (status, _) = app.get("/metrics").await;
+    assert_eq!(status, 403, "not for anonymous remote callers");
+    let req = Request::get("/metrics")
+        .header("authorization", format!("Bearer {admin}"))
+        .body(Body::empty())
+        .unwrap();
+    let (status, text) = app.send(req).await;
+    assert_eq!(status, 200);
+    assert!(
+        text.contains("graphql_requests_total{operation=\"ProductsList\"}"),
+        "{text}"
+    );
+    assert!(
+        text.contains("graphql_request_duration_seconds_bucket{operation=\"ProductsList\""),
+        "{text}"
+    );
+    assert!(
+        text.contains("graphql_errors_total{code=\"BAD_USER_INPUT\"}"),
+        "{text}"
+    );
+    assert!(
+        text.contains("outbox_notifications{status=\"pending\"}"),
+        "{text}"
+    );
+    assert!(text.contains("db_pool_connections"), "{text}");
+}

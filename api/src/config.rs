@@ -86,6 +86,11 @@ impl Config {
     }
 }
 
+/// `LOG_FORMAT=json` asks for JSON log lines (read before the rest, to set up logging).
+pub fn json_logs_from_env() -> bool {
+    std::env::var("LOG_FORMAT").is_ok_and(|v| v.eq_ignore_ascii_case("json"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -94,6 +94,20 @@ impl Db {
         self.statements.load(Ordering::Relaxed)
     }
 
+    /// (connections open, of which idle) in the pool.
+    pub fn pool_usage(&self) -> (u32, usize) {
+        match self.backend() {
+            DatabaseBackend::Postgres => {
+                let p = self.conn.get_postgres_connection_pool();
+                (p.size(), p.num_idle())
+            }
+            _ => {
+                let p = self.conn.get_sqlite_connection_pool();
+                (p.size(), p.num_idle())
+            }
+        }
+    }
+
     pub async fn ping(&self) -> Result<(), DbErr> {
         self.conn.ping().await
     }

@@ -13,7 +13,9 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse};
 use axum::routing::get;
 use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
 
 /// The client's address, when the server knows it (behind a proxy: the proxy's).
 #[derive(Debug, Clone, Copy)]
@@ -30,11 +32,15 @@ pub const MAX_BODY_BYTES: usize = 2 * 1024 * 1024;
 /// A request taking longer is answered 503 and its work dropped.
 pub const REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
 
+const REQUEST_ID: axum::http::HeaderName = axum::http::HeaderName::from_static("x-request-id");
+
 pub fn router(state: AppState) -> Router {
+    crate::metrics::handle();
     let schema = build_schema(state.clone());
     Router::new()
         .route("/graphql", get(graphiql).post(graphql))
         .route("/healthz", get(healthz))
+        .route("/metrics", get(metrics_text))
         .route("/ocds/calls/{id}/releases.json", get(ocds_releases))
         .route("/ocds/calls/{id}/record.json", get(ocds_record))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
@@ -43,6 +49,17 @@ pub fn router(state: AppState) -> Router {
             StatusCode::SERVICE_UNAVAILABLE,
             REQUEST_TIMEOUT,
         ))
+        .layer(axum::middleware::map_response(count_response))
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(|req: &axum::http::Request<axum::body::Body>| {
+                    let id = req.headers().get(REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("-");
+                    tracing::info_span!("request", request_id = %id, method = %req.method(), path = %req.uri().path())
+                })
+                .on_response(tower_http::trace::DefaultOnResponse::new().level(tracing::Level::DEBUG)),
+        )
+        .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+        .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
         .with_state(Http { state, schema })
 }
 
@@ -81,7 +98,76 @@ async fn graphql(
         .data(client)
         .data(RequestTime(http.state.now()));
     let request = loaders::attach(request, http.state.db.conn());
-    finish_response(http.schema.execute(request).await).into()
+    let operation = operation_label(request.operation_name.as_deref());
+    let started = std::time::Instant::now();
+    let response = finish_response(http.schema.execute(request).await);
+    let codes: Vec<String> = response
+        .errors
+        .iter()
+        .filter_map(|e| {
+            e.extensions
+                .as_ref()
+                .and_then(|x| x.get("code"))
+                .map(|c| c.to_string().trim_matches('"').to_owned())
+        })
+        .collect();
+    crate::metrics::graphql_request(&operation, started.elapsed().as_secs_f64(), &codes);
+    response.into()
+}
+
+/// A bounded label for metrics: the first 100 well-formed operation names, then "other".
+fn operation_label(name: Option<&str>) -> String {
+    use std::collections::HashSet;
+    use std::sync::Mutex;
+    static SEEN: Mutex<Option<HashSet<String>>> = Mutex::new(None);
+    let Some(name) = name.filter(|n| {
+        !n.is_empty() && n.len() <= 64 && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+    }) else {
+        return if name.is_none() {
+            "anonymous".to_owned()
+        } else {
+            "other".to_owned()
+        };
+    };
+    let mut seen = SEEN.lock().unwrap_or_else(|p| p.into_inner());
+    let set = seen.get_or_insert_with(HashSet::new);
+    if set.contains(name) || set.len() < 100 {
+        set.insert(name.to_owned());
+        name.to_owned()
+    } else {
+        "other".to_owned()
+    }
+}
+
+async fn count_response(response: axum::response::Response) -> axum::response::Response {
+    crate::metrics::http_response(response.status().as_u16());
+    response
+}
+
+/// Metrics are operational data (request counts could hint at activity on sealed calls):
+/// served to a scraper on the same host (loopback) or to an ADMIN token only.
+async fn metrics_text(
+    State(http): State<Http>,
+    connect: Option<Extension<ConnectInfo<std::net::SocketAddr>>>,
+    headers: HeaderMap,
+) -> axum::response::Response {
+    let local = connect.is_some_and(|Extension(ConnectInfo(a))| a.ip().is_loopback());
+    let admin = matches!(
+        caller_from_headers(&http.state, &headers),
+        Ok(Caller::User(ref a)) if a.role == entity::Role::Admin
+    );
+    if !local && !admin {
+        return (
+            StatusCode::FORBIDDEN,
+            "metrics are for the local scraper or an admin token",
+        )
+            .into_response();
+    }
+    (
+        [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
+        crate::metrics::render(&http.state).await,
+    )
+        .into_response()
 }
 
 async fn graphiql() -> Html<String> {

@@ -13,6 +13,7 @@ pub mod email;
 pub mod error;
 pub mod graphql;
 pub mod http;
+pub mod metrics;
 pub mod service;
 pub mod state;
 
