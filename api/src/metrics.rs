@@ -17,7 +17,7 @@ pub fn handle() -> Option<&'static PrometheusHandle> {
                 .set_buckets(&[
                     0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
                 ])
-                .and_then(|b| Ok(b.install_recorder()?))
+                .and_then(|b| b.install_recorder())
             {
                 Ok(h) => Some(h),
                 Err(e) => {

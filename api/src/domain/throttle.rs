@@ -10,15 +10,15 @@ pub struct Limit {
     pub window: TimeDelta,
 }
 
-/// Per account: 5 failures in 15 minutes.
+/// Per account: 10 failures in 5 minutes.
 pub const ACCOUNT: Limit = Limit {
-    max: 5,
-    window: TimeDelta::minutes(15),
+    max: 10,
+    window: TimeDelta::minutes(5),
 };
-/// Per client address: 50 failures in 15 minutes.
+/// Per client address: 100 failures in 5 minutes.
 pub const CLIENT: Limit = Limit {
-    max: 50,
-    window: TimeDelta::minutes(15),
+    max: 100,
+    window: TimeDelta::minutes(5),
 };
 
 /// With these failure times (any order), how long until another attempt is allowed;
@@ -49,21 +49,22 @@ mod tests {
     #[test]
     fn under_the_limit_is_allowed() {
         let now = Utc::now();
-        let f: Vec<_> = (0..4).map(|i| now - TimeDelta::minutes(i)).collect();
+        let f: Vec<_> = (0..9).map(|i| now - TimeDelta::seconds(i)).collect();
         assert_eq!(retry_after(ACCOUNT, &f, now), None);
     }
 
     #[test]
     fn at_the_limit_waits_until_the_oldest_recent_failure_expires() {
         let now = Utc::now();
-        let f: Vec<_> = (0..5).map(|i| now - TimeDelta::minutes(i)).collect();
-        assert_eq!(retry_after(ACCOUNT, &f, now), Some(TimeDelta::minutes(11)));
+        // Ten failures, the oldest 4 minutes ago: one minute to wait.
+        let f: Vec<_> = (0..10).map(|i| now - TimeDelta::seconds(i * 24)).collect();
+        assert_eq!(retry_after(ACCOUNT, &f, now), Some(TimeDelta::seconds(84)));
     }
 
     #[test]
     fn old_failures_do_not_count() {
         let now = Utc::now();
-        let f: Vec<_> = (0..10).map(|i| now - TimeDelta::minutes(16 + i)).collect();
+        let f: Vec<_> = (0..20).map(|i| now - TimeDelta::minutes(6 + i)).collect();
         assert_eq!(retry_after(ACCOUNT, &f, now), None);
     }
 }
