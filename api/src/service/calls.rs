@@ -62,13 +62,14 @@ pub async fn visible_call<C: ConnectionTrait>(
 
 /// Loads a call for a change by its orderer: NOT_FOUND when invisible, FORBIDDEN when the
 /// caller does not manage it. On PostgreSQL the row stays locked until the change commits.
-async fn managed_call<C: ConnectionTrait>(
+pub(crate) async fn managed_call<C: ConnectionTrait>(
     conn: &C,
     caller: &Caller,
+    field: &str,
     id: &str,
 ) -> AppResult<call_entity::Model> {
-    let not_found = || AppError::not_found("id: no such call");
-    let id = parse_id("id", id)?;
+    let not_found = || AppError::not_found(format!("{field}: no such call"));
+    let id = parse_id(field, id)?;
     let c = call_entity::Entity::find_by_id(id)
         .lock_exclusive()
         .one(conn)
@@ -202,7 +203,7 @@ pub async fn publish_call(
 ) -> AppResult<call_entity::Model> {
     let actor = caller.require()?.clone();
     let txn = state.db.begin().await?;
-    let c = managed_call(&*txn, caller, id).await?;
+    let c = managed_call(&*txn, caller, "id", id).await?;
     let now = state.now();
     match call::check_publishable(
         stored_status(&c)?,
@@ -258,7 +259,7 @@ pub async fn cancel_call(
     let actor = caller.require()?.clone();
     let reason = validate::text("reason", reason, 4000)?;
     let txn = state.db.begin().await?;
-    let c = managed_call(&*txn, caller, id).await?;
+    let c = managed_call(&*txn, caller, "id", id).await?;
     let now = state.now();
     let status = status_at(&c, now)?;
     if !call::can_cancel(status) {
@@ -518,7 +519,7 @@ pub async fn answer_question(
         .one(&*txn)
         .await?
         .ok_or_else(|| AppError::not_found("questionId: no such question"))?;
-    let c = managed_call(&*txn, caller, &q.call_id)
+    let c = managed_call(&*txn, caller, "id", &q.call_id)
         .await
         .map_err(|e| match e {
             AppError::NotFound(_) => AppError::not_found("questionId: no such question"),

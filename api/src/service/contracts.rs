@@ -276,21 +276,7 @@ pub async fn create_from_award(
 ) -> AppResult<sc::Model> {
     let actor = caller.require()?.clone();
     let txn = state.db.begin().await?;
-    let not_found = || AppError::not_found("callId: no such call");
-    let c = call::Entity::find_by_id(parse_id("callId", call_id)?)
-        .lock_exclusive()
-        .one(&*txn)
-        .await?
-        .ok_or_else(not_found)?;
-    let viewer = caller.viewer();
-    if !crate::domain::call::can_see_call(viewer, &c.orderer_id, c.published_at.is_some()) {
-        return Err(not_found());
-    }
-    if !crate::domain::call::manages_call(viewer, &c.orderer_id) {
-        return Err(AppError::forbidden(
-            "only ORDERER users of the call's organization make its contract",
-        ));
-    }
+    let c = super::calls::managed_call(&*txn, caller, "callId", call_id).await?;
     let status = call_stored_status(&c)?;
     if status != CallStatus::Awarded {
         return Err(AppError::InvalidState(format!(

@@ -7,7 +7,7 @@ use super::bids::{SUBMITTED, may_see};
 use super::calls::{status_at, stored_status};
 use super::parse_id;
 use crate::auth::Caller;
-use crate::domain::call::{CallStatus, CreditRating, Viewer, can_see_call, manages_call};
+use crate::domain::call::{CallStatus, CreditRating, Viewer, manages_call};
 use crate::domain::evaluation::{self, BidFacts, BidResult, Criterion, Rules};
 use crate::domain::validate;
 use crate::error::{AppError, AppResult};
@@ -201,28 +201,14 @@ pub async fn evaluation_of(
     Ok(Some(compute(state.db.conn(), c).await?))
 }
 
+/// The call, locked, for a change by its orderer (see `calls::managed_call`).
 async fn call_for_update<C: ConnectionTrait>(
     conn: &C,
     caller: &Caller,
     field: &str,
     id: &str,
 ) -> AppResult<call::Model> {
-    let not_found = || AppError::not_found(format!("{field}: no such call"));
-    let c = call::Entity::find_by_id(parse_id(field, id)?)
-        .lock_exclusive()
-        .one(conn)
-        .await?
-        .ok_or_else(not_found)?;
-    let viewer = caller.viewer();
-    if !can_see_call(viewer, &c.orderer_id, c.published_at.is_some()) {
-        return Err(not_found());
-    }
-    if !manages_call(viewer, &c.orderer_id) {
-        return Err(AppError::forbidden(
-            "only ORDERER users of the call's own organization may do this",
-        ));
-    }
-    Ok(c)
+    super::calls::managed_call(conn, caller, field, id).await
 }
 
 fn require_evaluation_status(c: &call::Model, now: DateTime<Utc>, doing: &str) -> AppResult<()> {
