@@ -109,3 +109,48 @@ async fn metrics_count_operations_and_errors_for_an_admin_and_requests_carry_an_
     );
     assert!(text.contains("db_pool_connections"), "{text}");
 }
+
+/// Anonymous answers are cached, but never served after a write or past a deadline.
+#[tokio::test]
+async fn cached_public_answers_are_never_stale() {
+    let app = TestApp::new().await;
+    let m = kilpailutus_tests::Market::new(&app).await;
+    let call = app
+        .make_call(&m.orderer, app.call_input(&m.product_refs()), true)
+        .await;
+    let list = "{ calls(first: 10) { totalCount edges { node { id status bidCount } } } }";
+    let one = "query($id:ID!){ call(id:$id){ status bidCount } }";
+    let first = app.ok(None, list, json!({})).await;
+    assert_eq!(first["calls"]["totalCount"], 1);
+    assert_eq!(
+        app.ok(None, list, json!({})).await,
+        first,
+        "the same answer again"
+    );
+    // A write anywhere is seen at once.
+    app.make_call(&m.orderer, app.call_input(&m.product_refs()), true)
+        .await;
+    assert_eq!(
+        app.ok(None, list, json!({})).await["calls"]["totalCount"],
+        2
+    );
+    // A bid is a write too, yet reveals nothing before the deadline.
+    assert!(app.ok(None, one, json!({ "id": call.id })).await["call"]["bidCount"].is_null());
+    app.ok(
+        Some(&m.a),
+        kilpailutus_tests::SUBMIT_BID,
+        json!({ "i": app.bid_input(&call, &["45", "8"]) }),
+    )
+    .await;
+    assert!(app.ok(None, one, json!({ "id": call.id })).await["call"]["bidCount"].is_null());
+    // The deadline changes the answer without any write.
+    app.clock.set(call.submission_deadline);
+    let after = app.ok(None, one, json!({ "id": call.id })).await;
+    assert_eq!(after["call"]["status"], "EVALUATION");
+    assert_eq!(after["call"]["bidCount"], 1);
+    // Mutations are never answered from the cache.
+    let register = "mutation($i:RegisterProviderInput!){ registerProvider(input:$i){ token } }";
+    let input = json!({ "i": { "organizationName": "Uusi Oy", "businessId": "0201256-6", "email": "uusi@uusi.example.fi", "password": "uusi-password", "name": "U" } });
+    app.ok(None, register, input.clone()).await;
+    assert_eq!(app.code(None, register, input).await, "CONFLICT");
+}

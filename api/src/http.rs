@@ -5,7 +5,6 @@ use crate::error::{AppError, error_response, finish_response};
 use crate::graphql::{AppSchema, RequestTime, build_schema, loaders};
 use crate::state::AppState;
 use async_graphql::http::GraphiQLSource;
-use async_graphql_axum::{GraphQLRequest, GraphQLResponse};
 use axum::Extension;
 use axum::Router;
 use axum::extract::{ConnectInfo, DefaultBodyLimit, Path, State};
@@ -85,18 +84,42 @@ async fn graphql(
     State(http): State<Http>,
     connect: Option<Extension<ConnectInfo<std::net::SocketAddr>>>,
     headers: HeaderMap,
-    request: GraphQLRequest,
-) -> GraphQLResponse {
+    body: axum::body::Bytes,
+) -> axum::response::Response {
     let caller = match caller_from_headers(&http.state, &headers) {
         Ok(c) => c,
-        Err(e) => return error_response(e).into(),
+        Err(e) => return json_response(&error_response(e)),
     };
+    let now = http.state.now();
+    // Anonymous reads may be answered from the cache (see `public_cache`).
+    let cache_seq = match caller {
+        Caller::Anonymous => match crate::service::audit::head_seq(http.state.db.conn()).await {
+            Ok(seq) => {
+                if let Some(hit) = http.state.public_cache.get(seq, now, &body) {
+                    crate::metrics::graphql_request("cached", 0.0, &[]);
+                    return json_bytes(hit.as_ref().clone());
+                }
+                Some(seq)
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "public cache: cannot read the chain head");
+                None
+            }
+        },
+        Caller::User(_) => None,
+    };
+    let request: async_graphql::Request = match serde_json::from_slice(&body) {
+        Ok(r) => r,
+        Err(e) => {
+            return json_response(&error_response(AppError::bad_input(
+                "body",
+                format!("is not a GraphQL request ({e})"),
+            )));
+        }
+    };
+    let cacheable = cache_seq.is_some() && only_queries(&request.query);
     let client = ClientAddr(connect.map(|Extension(ConnectInfo(addr))| addr.ip()));
-    let request = request
-        .into_inner()
-        .data(caller)
-        .data(client)
-        .data(RequestTime(http.state.now()));
+    let request = request.data(caller).data(client).data(RequestTime(now));
     let request = loaders::attach(request, http.state.db.conn());
     let operation = operation_label(request.operation_name.as_deref());
     let started = std::time::Instant::now();
@@ -112,7 +135,38 @@ async fn graphql(
         })
         .collect();
     crate::metrics::graphql_request(&operation, started.elapsed().as_secs_f64(), &codes);
-    response.into()
+    let bytes = serde_json::to_vec(&response).unwrap_or_default();
+    if let (true, Some(seq)) = (cacheable && response.errors.is_empty(), cache_seq) {
+        let cache = &http.state.public_cache;
+        if !cache.knows(seq, now) {
+            match crate::service::calls::next_deadline(http.state.db.conn(), now).await {
+                Ok(next) => cache.reset(seq, next),
+                Err(e) => tracing::warn!(error = %e, "public cache: next deadline"),
+            }
+        }
+        cache.put(seq, body.to_vec(), std::sync::Arc::new(bytes.clone()));
+    }
+    json_bytes(bytes)
+}
+
+/// Whether a document holds queries only (mutations are never cached).
+fn only_queries(query: &str) -> bool {
+    use async_graphql::parser::types::OperationType;
+    match async_graphql::parser::parse_query(query) {
+        Ok(doc) => doc
+            .operations
+            .iter()
+            .all(|(_, op)| op.node.ty == OperationType::Query),
+        Err(_) => false,
+    }
+}
+
+fn json_bytes(bytes: Vec<u8>) -> axum::response::Response {
+    ([(header::CONTENT_TYPE, "application/json")], bytes).into_response()
+}
+
+fn json_response(response: &async_graphql::Response) -> axum::response::Response {
+    json_bytes(serde_json::to_vec(response).unwrap_or_default())
 }
 
 /// A bounded label for metrics: the first 100 well-formed operation names, then "other".

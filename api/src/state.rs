@@ -14,6 +14,8 @@ pub struct AppState {
     pub config: Arc<Config>,
     /// Wakes the mail worker after a transaction that queued mail has committed.
     pub mail_wake: Arc<tokio::sync::Notify>,
+    /// Anonymous answers, valid while nothing was written (see `public_cache`).
+    pub public_cache: Arc<crate::public_cache::PublicCache>,
 }
 
 impl AppState {
@@ -25,6 +27,7 @@ impl AppState {
             clock,
             config: Arc::new(config),
             mail_wake: Arc::new(tokio::sync::Notify::new()),
+            public_cache: Arc::new(crate::public_cache::PublicCache::default()),
         }
     }
 

@@ -195,3 +195,11 @@ pub async fn list(
     }
     Ok(q.all(state.db.conn()).await?)
 }
+
+/// The sequence number of the chain's last event: it moves with every committed write.
+pub async fn head_seq<C: ConnectionTrait>(conn: &C) -> AppResult<i64> {
+    Ok(audit_head::Entity::find_by_id(1)
+        .one(conn)
+        .await?
+        .map_or(0, |h| h.seq))
+}

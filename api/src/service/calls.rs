@@ -570,3 +570,18 @@ pub fn question_visible(viewer: Viewer<'_>, call_orderer_id: &str, q: &question:
             Viewer::Anonymous => false,
         }
 }
+
+/// The next submission deadline after `now` among published calls: the next moment a call's
+/// public status changes without a write.
+pub async fn next_deadline<C: ConnectionTrait>(
+    conn: &C,
+    now: DateTime<Utc>,
+) -> AppResult<Option<DateTime<Utc>>> {
+    Ok(call_entity::Entity::find()
+        .filter(call_entity::Column::Status.eq(CallStatus::Published.as_str()))
+        .filter(call_entity::Column::SubmissionDeadline.gt(now))
+        .order_by_asc(call_entity::Column::SubmissionDeadline)
+        .one(conn)
+        .await?
+        .map(|c| c.submission_deadline))
+}
