@@ -212,6 +212,26 @@ async fn a_call_is_published_as_ocds_at_every_stage() {
             .len(),
         2
     );
+
+    // The contract ends on 31 December 2027: from the next day its status reads terminated,
+    // without any write; an anonymous answer cached before must not outlive that.
+    let q = "query($id:ID!){ ocdsReleasePackage(callId:$id) }";
+    let status =
+        |v: &Value| v["ocdsReleasePackage"]["releases"][2]["contracts"][0]["status"].clone();
+    assert_eq!(
+        status(&app.ok(None, q, json!({ "id": call.id })).await),
+        "active"
+    );
+    assert_eq!(
+        status(&app.ok(None, q, json!({ "id": call.id })).await),
+        "active"
+    );
+    app.clock
+        .set(Utc.with_ymd_and_hms(2028, 1, 1, 0, 0, 1).unwrap());
+    assert_eq!(
+        status(&app.ok(None, q, json!({ "id": call.id })).await),
+        "terminated"
+    );
 }
 
 #[tokio::test]

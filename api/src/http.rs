@@ -139,9 +139,14 @@ async fn graphql(
     if let (true, Some(seq)) = (cacheable && response.errors.is_empty(), cache_seq) {
         let cache = &http.state.public_cache;
         if !cache.knows(seq, now) {
-            match crate::service::calls::next_deadline(http.state.db.conn(), now).await {
-                Ok(next) => cache.reset(seq, next),
-                Err(e) => tracing::warn!(error = %e, "public cache: next deadline"),
+            let conn = http.state.db.conn();
+            let deadline = crate::service::calls::next_deadline(conn, now).await;
+            let completion = crate::service::contracts::next_completion(conn, now).await;
+            match (deadline, completion) {
+                (Ok(d), Ok(c)) => cache.reset(seq, [d, c].into_iter().flatten().min()),
+                (Err(e), _) | (_, Err(e)) => {
+                    tracing::warn!(error = %e, "public cache: next change")
+                }
             }
         }
         cache.put(seq, body.to_vec(), std::sync::Arc::new(bytes.clone()));

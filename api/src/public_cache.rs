@@ -3,9 +3,9 @@
 //! Every committed write appends to the audit chain, so the chain head's sequence number
 //! moves with every change, in whichever replica it was made. An answer is kept under the
 //! sequence number read before it was computed and served again only while the number is
-//! unchanged and the clock has not reached the next submission deadline (the one moment a
-//! public answer changes without a write: a call turns to EVALUATION). A request therefore
-//! costs one indexed read when the answer is cached.
+//! unchanged and the clock has not reached the next moment a public answer changes without
+//! a write: a submission deadline (a call turns to EVALUATION) or the day after an active
+//! contract's end (its OCDS status). A cached answer costs one indexed read.
 
 use chrono::{DateTime, Utc};
 use std::collections::HashMap;

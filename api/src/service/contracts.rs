@@ -1055,3 +1055,21 @@ pub async fn report_entries<C: ConnectionTrait>(
         .all(conn)
         .await?)
 }
+
+/// The next moment an active contract reads COMPLETED without a write (the day after its
+/// end date, at midnight UTC), for caches of public answers (OCDS shows contract status).
+pub async fn next_completion<C: ConnectionTrait>(
+    conn: &C,
+    now: chrono::DateTime<chrono::Utc>,
+) -> AppResult<Option<chrono::DateTime<chrono::Utc>>> {
+    let next = sc::Entity::find()
+        .filter(sc::Column::Status.eq(ContractStatus::Active.as_str()))
+        .filter(sc::Column::EndDate.gte(now.date_naive()))
+        .order_by_asc(sc::Column::EndDate)
+        .one(conn)
+        .await?;
+    Ok(next
+        .and_then(|c| c.end_date.succ_opt())
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+        .map(|t| t.and_utc()))
+}
