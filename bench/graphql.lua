@@ -1,11 +1,14 @@
 -- wrk script: POSTs the GraphQL body in the file named by BODY (environment), counts
--- answers that carry GraphQL errors, and prints the figures as JSON at the end.
+-- answers that carry GraphQL errors, and prints the figures as JSON at the end. With TOKEN
+-- set, requests carry it as a bearer token (signed-in reads never use the public cache).
 local f = assert(io.open(os.getenv("BODY"), "r"))
 local body = f:read("*a")
 f:close()
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
 wrk.body = body
+local token = os.getenv("TOKEN")
+if token and token ~= "" then wrk.headers["Authorization"] = "Bearer " .. token end
 
 local threads = {}
 function setup(thread) table.insert(threads, thread) end

@@ -4,8 +4,11 @@
 #
 #   bench/run.sh [sqlite|postgres] [seconds per scenario] [connections]
 #
-# Environment: CALLS (published calls to seed, default 1000), RUSH (providers in the
-# deadline rush, default 256). Needs wrk (apt-get install wrk) and python3.
+# Environment: CALLS (published calls to seed through the API, default 1000), RUSH
+# (providers in the deadline rush, default 256), BULK_CALLS / BULK_BIDS_PER_CALL (the large
+# dataset inserted directly after the first read scenarios, default 100 000 calls with 10 bids
+# each; 0 skips it), EVALUATE=0 skips the evaluate scenario. On PostgreSQL a second replica
+# joins for a rush split across both. Needs wrk (apt-get install wrk) and python3.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DB=${1:-sqlite}
@@ -13,6 +16,8 @@ T=${2:-10}
 C=${3:-64}
 CALLS=${CALLS:-1000}
 RUSH=${RUSH:-256}
+BULK_CALLS=${BULK_CALLS:-100000}
+BULK_BIDS_PER_CALL=${BULK_BIDS_PER_CALL:-10}
 command -v wrk >/dev/null || { echo "bench needs wrk: apt-get install wrk"; exit 1; }
 
 cargo build --release -p api >/dev/null 2>&1 || cargo build --release -p api
@@ -26,16 +31,20 @@ case "$DB" in
   *) echo "database: sqlite or postgres"; exit 2 ;;
 esac
 cleanup() {
-  [ -n "${PID:-}" ] && kill "$PID" 2>/dev/null && wait "$PID" 2>/dev/null || true
+  for p in ${PID:-} ${PID2:-}; do kill "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true
   [ -n "${PGDB:-}" ] && psql "$PGBASE/postgres" -q -c "DROP DATABASE IF EXISTS $PGDB WITH (FORCE)" || true
   rm -rf "$WORK"
 }
 trap cleanup EXIT
 
-DATABASE_URL="$URL" BIND="127.0.0.1:$PORT" JWT_SECRET=bench-secret ADMIN_EMAIL=bench@kunta.example.fi \
-  ADMIN_PASSWORD=bench-admin-password MAIL_DIR="$WORK/mail" RUST_LOG=warn \
-  target/release/api > "$WORK/server.log" 2>&1 &
-PID=$!
+start_server() { # port, log file; prints the pid
+  DATABASE_URL="$URL" BIND="127.0.0.1:$1" JWT_SECRET=bench-secret ADMIN_EMAIL=bench@kunta.example.fi \
+    ADMIN_PASSWORD=bench-admin-password MAIL_DIR="$WORK/mail" RUST_LOG=warn \
+    target/release/api > "$2" 2>&1 &
+  echo $!
+}
+PID=$(start_server "$PORT" "$WORK/server.log")
 for _ in $(seq 1 100); do curl -sf "$BASE/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
 echo "== $DB: server pid $PID on $BASE; seeding $CALLS calls and $RUSH providers"
 python3 bench/seed.py "$BASE/graphql" bench@kunta.example.fi bench-admin-password "$CALLS" "$RUSH" "$WORK/state.json"
@@ -56,16 +65,41 @@ run() { # name, wrk arguments...
   wrk --latency -t2 --timeout 10s "$@" 2>&1 | sed -n 's/^JSON //p' > "$WORK/$name.json"
   echo "   $name: $(cat "$WORK/$name.json")"
 }
+reads() { # suffix: the read scenarios, anonymous (public answer cache) and signed in (uncached)
+  export TOKEN=""
+  export BODY="$WORK/list.json"; run "public-list$1" -c"$C" -d"${T}s" -s bench/graphql.lua "$BASE/graphql"
+  export BODY="$WORK/detail.json"; run "call-detail$1" -c"$C" -d"${T}s" -s bench/graphql.lua "$BASE/graphql"
+  export TOKEN=$(head -1 "$WORK/tokens.txt")
+  export BODY="$WORK/list.json"; run "public-list-signed-in$1" -c"$C" -d"${T}s" -s bench/graphql.lua "$BASE/graphql"
+  export BODY="$WORK/detail.json"; run "call-detail-signed-in$1" -c"$C" -d"${T}s" -s bench/graphql.lua "$BASE/graphql"
+  export TOKEN=""
+}
 
 run floor -c"$C" -d"${T}s" -s bench/get.lua "$BASE/healthz"
-export BODY="$WORK/list.json"
-run public-list -c"$C" -d"${T}s" -s bench/graphql.lua "$BASE/graphql"
-export BODY="$WORK/detail.json"
-run call-detail -c"$C" -d"${T}s" -s bench/graphql.lua "$BASE/graphql"
+reads ""
+if [ "$BULK_CALLS" -gt 0 ]; then
+  case "$DB" in sqlite) TARGET="sqlite:$WORK/bench.db" ;; postgres) TARGET="postgres:$URL" ;; esac
+  python3 bench/bulk.py "$TARGET" "$WORK/state.json" "$BULK_CALLS" "$BULK_BIDS_PER_CALL" 1000 | tee "$WORK/bulk.txt"
+  reads "@bulk"
+  python3 bench/explain.py "$TARGET" "$FIRST_CALL" > "bench/explain-$DB.txt"
+  echo "   query plans: bench/explain-$DB.txt"
+fi
+
 RUSH_LINE1=$(py 'print(s["rush_lines"][0])')
 RUSH_LINE2=$(py 'print(s["rush_lines"][1])')
 export TOKENS="$WORK/tokens.txt" RUSH_CALL RUSH_LINE1 RUSH_LINE2
 run deadline-rush -c"$RUSH" -d"${T}s" -s bench/rush.lua "$BASE/graphql"
+RUSHES="deadline-rush"
+if [ "$DB" = postgres ]; then
+  # A second replica on the same database; the rush again, half the connections on each.
+  PORT2=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  PID2=$(start_server "$PORT2" "$WORK/server2.log")
+  for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$PORT2/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
+  run rush-replica-a -c$((RUSH / 2)) -d"${T}s" -s bench/rush.lua "$BASE/graphql" &
+  run rush-replica-b -c$((RUSH / 2)) -d"${T}s" -s bench/rush.lua "http://127.0.0.1:$PORT2/graphql"
+  wait %1 2>/dev/null || wait
+  RUSHES="deadline-rush rush-replica-a rush-replica-b"
+fi
 
 # Every acknowledged submission must be stored exactly once: one bid per provider, whose
 # version counts its acknowledged submissions.
@@ -75,28 +109,16 @@ case "$DB" in
   postgres) psql "$URL" -At -F' ' -c "$SQL" > "$WORK/stored.txt" ;;
 esac
 awk '/VmHWM/ {print $2}' "/proc/$PID/status" > "$WORK/rss.txt"
+[ -n "${PID2:-}" ] && awk '/VmHWM/ {print $2}' "/proc/$PID2/status" > "$WORK/rss2.txt"
+kill "$PID" ${PID2:-} 2>/dev/null || true
 
-python3 - "$WORK" "$DB" "$CALLS" "$T" "$C" <<'PY'
-import json, sys
-work, db, calls, t, c = sys.argv[1:]
-r = {k: json.load(open(f"{work}/{k}.json")) for k in ["floor", "public-list", "call-detail", "deadline-rush"]}
-bids, versions = map(int, open(f"{work}/stored.txt").read().split())
-rush = r["deadline-rush"]
-# wrk stops counting at the deadline of the run; submissions in flight then are stored but
-# not counted as acknowledged, so stored may exceed acknowledged by at most the connections.
-rush.update(stored_bids=bids, stored_submissions=versions, lost=max(0, rush["acknowledged"] - versions),
-            in_flight_at_end=versions - rush["acknowledged"])
-rss = int(open(f"{work}/rss.txt").read())
-out = {"database": db, "calls": int(calls), "seconds": int(t), "connections": int(c),
-       "peak_rss_mib": round(rss / 1024, 1),
-       "public_list_vs_floor": round(r["public-list"]["rps"] / r["floor"]["rps"], 3), "scenarios": r}
-print(f"{'scenario':<14} {'req/s':>10} {'p50 ms':>8} {'p90 ms':>8} {'p99 ms':>8}")
-for k, v in r.items():
-    print(f"{k:<14} {v['rps']:>10.1f} {v['p50_ms']:>8.2f} {v['p90_ms']:>8.2f} {v['p99_ms']:>8.2f}")
-print(f"public-list / floor throughput: {out['public_list_vs_floor']}")
-print(f"deadline rush: acknowledged {rush['acknowledged']}, stored submissions {versions} in {bids} bids "
-      f"(one per provider), lost {rush['lost']}, in flight when wrk stopped {rush['in_flight_at_end']}")
-print(f"server peak RSS: {out['peak_rss_mib']} MiB")
-json.dump(out, open(f"bench/results-{db}.json", "w"), indent=2)
-print(f"JSON: bench/results-{db}.json")
-PY
+# The evaluate scenario: ranking a call with 10 000 bids, through the service and GraphQL.
+if [ "${EVALUATE:-1}" = 1 ]; then
+  case "$DB" in sqlite) EV_URL="" ;; postgres) EV_URL="$PGBASE/$PGDB" ;; esac
+  DATABASE_URL="$EV_URL" cargo test -q --release --test evaluate_10k -- --ignored --nocapture 2>&1 \
+    | tee "$WORK/evaluate.txt" | grep -E '^(seeded|evaluate)' || { cat "$WORK/evaluate.txt"; exit 1; }
+else
+  : > "$WORK/evaluate.txt"
+fi
+
+python3 bench/report.py "$WORK" "$DB" "$CALLS" "$T" "$C" "$RUSHES"

@@ -59,7 +59,9 @@ def make_call(i, submission, publish=True):
 
 
 with concurrent.futures.ThreadPoolExecutor(8) as pool:
-    calls = list(pool.map(lambda i: make_call(i, now + datetime.timedelta(days=30))["id"], range(CALLS)))
+    made = list(pool.map(lambda i: make_call(i, now + datetime.timedelta(days=30)), range(CALLS)))
+calls = [c["id"] for c in made]
+first_lines = [l["id"] for l in made[0]["lines"]]
 rush_deadline = now + datetime.timedelta(minutes=30)
 rush = make_call(CALLS, rush_deadline)
 
@@ -73,7 +75,12 @@ def provider(i):
 
 with concurrent.futures.ThreadPoolExecutor(8) as pool:
     tokens = list(pool.map(provider, range(RUSH)))
-json.dump({"admin": admin, "orderer": orderer, "calls": calls, "rush_call": rush["id"],
+# One bid on the first call: the template the bulk seeder copies (bench/bulk.py).
+template_bid = gql('mutation($i:SubmitBidInput!){ submitBid(input:$i){ id } }', {"i": {
+    "callId": calls[0], "lines": [{"callLineId": l, "unitPrice": p} for l, p in zip(first_lines, ["42.50", "30"])],
+    "annualTurnover": "5000000", "equityRatio": "0.4", "creditRating": "AA", "capabilityResponses": [], "qualityResponses": []}},
+    tokens[0])["submitBid"]["id"]
+json.dump({"admin": admin, "template_bid": template_bid, "orderer": orderer, "calls": calls, "rush_call": rush["id"],
            "rush_lines": [l["id"] for l in rush["lines"]], "rush_deadline": rush_deadline.isoformat(),
            "tokens": tokens, "products": products}, open(OUT, "w"))
 print(f"seeded {len(calls)} calls, {len(tokens)} providers")

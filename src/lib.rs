@@ -30,6 +30,8 @@ pub const TOKEN_TTL: std::time::Duration = std::time::Duration::from_secs(10 * 3
 enum TestDb {
     Sqlite(PathBuf),
     Postgres,
+    /// A replica's: the database belongs to the app it was made from.
+    Shared,
 }
 
 impl Drop for TestDb {
@@ -44,6 +46,7 @@ pub struct TestApp {
     pub router: Router,
     pub state: AppState,
     pub clock: ManualClock,
+    options: DbOptions,
     _db: TestDb,
 }
 
@@ -110,7 +113,7 @@ impl TestApp {
         config.mail_dir = std::env::temp_dir().join(format!("kilpailutus-mail-{id}"));
         adjust(&mut config);
         let clock = ManualClock::new(start_time());
-        let state = api::prepare(config, Arc::new(clock.clone()), options)
+        let state = api::prepare(config, Arc::new(clock.clone()), options.clone())
             .await
             .expect("prepare app");
         let router = api::build_app(state.clone());
@@ -118,7 +121,29 @@ impl TestApp {
             router,
             state,
             clock,
+            options,
             _db: db,
+        }
+    }
+
+    /// A second replica of this app: its own connection pool, router, caches and mail
+    /// directory on the same database (it migrates and bootstraps again, as a second process
+    /// would), sharing the clock and the token secret. Keep the original alive while it runs.
+    pub async fn replica(&self) -> TestApp {
+        let mut config = (*self.state.config).clone();
+        config.mail_dir = std::env::temp_dir().join(format!(
+            "kilpailutus-mail-{}",
+            uuid::Uuid::new_v4().simple()
+        ));
+        let state = api::prepare(config, Arc::new(self.clock.clone()), self.options.clone())
+            .await
+            .expect("prepare replica");
+        TestApp {
+            router: api::build_app(state.clone()),
+            state,
+            clock: self.clock.clone(),
+            options: self.options.clone(),
+            _db: TestDb::Shared,
         }
     }
 

@@ -23,6 +23,10 @@ pub struct Db {
     statements: Arc<AtomicU64>,
     /// Present on SQLite only: one write transaction at a time within this process.
     write_gate: Option<Arc<Mutex<()>>>,
+    /// SQLite only: the one connection write transactions run on. A SQLite connection drops
+    /// its page cache whenever another connection has written, so writes spread over the pool
+    /// would each start cold; on one connection they find their pages cached.
+    writer: Option<DatabaseConnection>,
 }
 
 /// How to reach the database.
@@ -35,13 +39,38 @@ pub struct DbOptions {
 
 impl Db {
     pub async fn connect(url: &str, options: DbOptions) -> Result<Self, DbErr> {
+        let is_sqlite = url.starts_with("sqlite:");
+        let mut conn = Database::connect(Self::options(url, &options, None)).await?;
+        let statements = Arc::new(AtomicU64::new(0));
+        let counter = statements.clone();
+        let count = move |_: &sea_orm::metric::Info<'_>| {
+            counter.fetch_add(1, Ordering::Relaxed);
+        };
+        conn.set_metric_callback(count.clone());
+        let writer = if is_sqlite {
+            let mut w = Database::connect(Self::options(url, &options, Some(1))).await?;
+            w.set_metric_callback(count);
+            Some(w)
+        } else {
+            None
+        };
+        let write_gate = is_sqlite.then(|| Arc::new(Mutex::new(())));
+        Ok(Db {
+            conn,
+            statements,
+            write_gate,
+            writer,
+        })
+    }
+
+    fn options(url: &str, options: &DbOptions, connections: Option<u32>) -> ConnectOptions {
         let mut opts = ConnectOptions::new(url.to_owned());
         opts.sqlx_logging(false)
             .connect_timeout(Duration::from_secs(10))
             .acquire_timeout(Duration::from_secs(30));
         let is_sqlite = url.starts_with("sqlite:");
         if is_sqlite {
-            opts.max_connections(options.max_connections.unwrap_or(8));
+            opts.max_connections(connections.or(options.max_connections).unwrap_or(8));
             opts.map_sqlx_sqlite_opts(|o: SqliteConnectOptions| {
                 o.create_if_missing(true)
                     .journal_mode(SqliteJournalMode::Wal)
@@ -57,18 +86,7 @@ impl Db {
                 });
             }
         }
-        let mut conn = Database::connect(opts).await?;
-        let statements = Arc::new(AtomicU64::new(0));
-        let counter = statements.clone();
-        conn.set_metric_callback(move |_| {
-            counter.fetch_add(1, Ordering::Relaxed);
-        });
-        let write_gate = is_sqlite.then(|| Arc::new(Mutex::new(())));
-        Ok(Db {
-            conn,
-            statements,
-            write_gate,
-        })
+        opts
     }
 
     pub fn conn(&self) -> &DatabaseConnection {
@@ -85,7 +103,7 @@ impl Db {
             Some(gate) => Some(gate.clone().lock_owned().await),
             None => None,
         };
-        let txn = self.conn.begin().await?;
+        let txn = self.writer.as_ref().unwrap_or(&self.conn).begin().await?;
         Ok(UnitOfWork { txn, _gate: gate })
     }
 

@@ -7,8 +7,31 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use tracing_subscriber::EnvFilter;
 
+fn main() -> ExitCode {
+    return_large_blocks_to_the_system();
+    run()
+}
+
+/// glibc's malloc raises its mmap threshold each time a large block is freed, and then serves
+/// later large blocks (argon2's 19 MiB of working memory per password hash) from per-thread
+/// arenas that keep them after `free`: measured on the release build, 23 logins left the
+/// server at 239 MiB resident, in four arena heaps. A fixed threshold of 1 MiB sends such
+/// blocks to `mmap`, which gives them back to the system when they are freed.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+#[allow(unsafe_code)]
+fn return_large_blocks_to_the_system() {
+    // SAFETY: mallopt only sets an allocator parameter; this runs first in `main`, before the
+    // runtime or any other thread exists.
+    unsafe {
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 1 << 20);
+    }
+}
+
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+fn return_large_blocks_to_the_system() {}
+
 #[tokio::main]
-async fn main() -> ExitCode {
+async fn run() -> ExitCode {
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
     if api::config::json_logs_from_env() {
         tracing_subscriber::fmt()

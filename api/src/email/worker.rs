@@ -87,10 +87,15 @@ impl Worker {
         tracing::info!(worker = %self.id, "mail worker stopped");
     }
 
-    /// Claims due rows, sends them and records the outcome. Returns how many were handled.
+    /// Claims due rows, sends them and records the outcomes, all in one transaction (one
+    /// write per round instead of one per message). Returns how many were handled.
     pub async fn deliver_due(&self) -> AppResult<usize> {
         let claimed = self.claim().await?;
-        for n in &claimed {
+        if claimed.is_empty() {
+            return Ok(0);
+        }
+        let mut outcomes = Vec::with_capacity(claimed.len());
+        for n in claimed {
             let result = self
                 .transport
                 .send(
@@ -101,9 +106,11 @@ impl Worker {
                     &n.message_id,
                 )
                 .await;
-            self.finish(n, result).await?;
+            outcomes.push((n, result));
         }
-        Ok(claimed.len())
+        let handled = outcomes.len();
+        self.finish(outcomes).await?;
+        Ok(handled)
     }
 
     async fn claim(&self) -> AppResult<Vec<notification::Model>> {
@@ -133,53 +140,64 @@ impl Worker {
         Ok(claimed)
     }
 
-    async fn finish(&self, n: &notification::Model, result: Result<(), String>) -> AppResult<()> {
+    async fn finish(
+        &self,
+        outcomes: Vec<(notification::Model, Result<(), String>)>,
+    ) -> AppResult<()> {
         let txn = self.state.db.begin().await?;
         let now = self.state.now();
-        // Only while the lease is still ours: a row whose lease ran out may be another's now.
-        let Some(current) = notification::Entity::find_by_id(n.id.clone())
-            .one(&*txn)
-            .await?
-        else {
-            return Ok(());
-        };
-        if current.locked_by.as_deref() != Some(self.id.as_str()) {
-            tracing::warn!(id = %n.id, "lease lost before the outcome was recorded");
-            return Ok(());
-        }
-        let attempts = current.attempts + 1;
-        let mut am: notification::ActiveModel = current.into();
-        am.attempts = Set(attempts);
-        am.locked_by = Set(None);
-        am.locked_until = Set(None);
-        match result {
-            Ok(()) => {
-                am.status = Set(SENT.to_owned());
-                am.sent_at = Set(Some(now));
-                am.last_error = Set(None);
+        let mut chain = None;
+        for (n, result) in outcomes {
+            // Only while the lease is still ours: a row whose lease ran out may be another's now.
+            let Some(current) = notification::Entity::find_by_id(n.id.clone())
+                .one(&*txn)
+                .await?
+            else {
+                continue;
+            };
+            if current.locked_by.as_deref() != Some(self.id.as_str()) {
+                tracing::warn!(id = %n.id, "lease lost before the outcome was recorded");
+                continue;
             }
-            Err(e) => {
-                tracing::warn!(id = %n.id, attempts, error = %e, "sending failed");
-                am.last_error = Set(Some(e));
-                if attempts >= MAX_ATTEMPTS {
-                    am.status = Set(FAILED.to_owned());
-                } else {
-                    am.next_attempt_at = Set(now + backoff(attempts));
+            let attempts = current.attempts + 1;
+            let mut am: notification::ActiveModel = current.into();
+            am.attempts = Set(attempts);
+            am.locked_by = Set(None);
+            am.locked_until = Set(None);
+            match result {
+                Ok(()) => {
+                    am.status = Set(SENT.to_owned());
+                    am.sent_at = Set(Some(now));
+                    am.last_error = Set(None);
+                }
+                Err(e) => {
+                    tracing::warn!(id = %n.id, attempts, error = %e, "sending failed");
+                    am.last_error = Set(Some(e));
+                    if attempts >= MAX_ATTEMPTS {
+                        am.status = Set(FAILED.to_owned());
+                    } else {
+                        am.next_attempt_at = Set(now + backoff(attempts));
+                    }
                 }
             }
-        }
-        let saved = am.update(&*txn).await?;
-        if saved.status != PENDING {
-            crate::service::audit::record(&*txn, now, crate::service::audit::AuditEntry {
-                actor: None,
-                action: if saved.status == SENT { "notification.sent" } else { "notification.failed" },
-                entity: "notification",
-                entity_id: &saved.id,
-                orderer: None,
-                sealed_until: saved.sealed_until,
-                summary: serde_json::json!({ "event": saved.event, "recipient": saved.recipient, "attempts": saved.attempts, "messageId": saved.message_id }),
-            })
-            .await?;
+            let saved = am.update(&*txn).await?;
+            if saved.status != PENDING {
+                // The chain is locked once, at the first outcome it records.
+                if chain.is_none() {
+                    chain = Some(crate::service::audit::lock(&*txn).await?);
+                }
+                let Some(lock) = chain.as_mut() else { continue };
+                lock.append(&*txn, now, crate::service::audit::AuditEntry {
+                    actor: None,
+                    action: if saved.status == SENT { "notification.sent" } else { "notification.failed" },
+                    entity: "notification",
+                    entity_id: &saved.id,
+                    orderer: None,
+                    sealed_until: saved.sealed_until,
+                    summary: serde_json::json!({ "event": saved.event, "recipient": saved.recipient, "attempts": saved.attempts, "messageId": saved.message_id }),
+                })
+                .await?;
+            }
         }
         txn.commit().await?;
         Ok(())

@@ -85,15 +85,21 @@ pub async fn submit_bid(
     input: BidInput,
 ) -> AppResult<bid_entity::Model> {
     let actor = caller.require_role(Role::Producer, "submit bids")?.clone();
+    let open = |c: &call_entity::Model, now| {
+        bid::check_bidding_open(stored_status(c)?, c.submission_deadline, now)
+            .map_err(|e| closed(e, c.submission_deadline))
+    };
+    // A call's lines, requirements and criteria never change once it is created, so the bid
+    // is checked against them before the write transaction; the transaction (on SQLite the
+    // one write slot) then only re-reads what can change, the call's status and deadline.
+    let before = find_call_for_producer(state.db.conn(), "callId", call_id).await?;
+    open(&before, state.now())?;
+    let valid: ValidBid = bid::validate_bid(&terms(state.db.conn(), &before).await?, input)?;
     let txn = state.db.begin().await?;
     let bidder = lock_bidder(&*txn, &actor.organization_id).await?;
     let c = find_call_for_producer(&*txn, "callId", call_id).await?;
-    let open = |now| {
-        bid::check_bidding_open(stored_status(&c)?, c.submission_deadline, now)
-            .map_err(|e| closed(e, c.submission_deadline))
-    };
+    let open = |now| open(&c, now);
     open(state.now())?;
-    let valid: ValidBid = bid::validate_bid(&terms(&*txn, &c).await?, input)?;
     // The time of receipt is read again once the chain is locked: a bid queued behind others
     // in the last second is judged by when it is actually taken in, and receipt times follow
     // the order of the audit chain.
