@@ -103,12 +103,12 @@ async fn no_bid_is_taken_in_after_the_deadline_even_mid_rush() {
             .await,
     );
     let bidders = providers(&app, 300, 100).await;
-    // The deadline falls while the rush is on: the clock is one second before it and moves
-    // 4 ms on every reading, so it passes after 250 readings. Each submission reads it three
-    // times (request, early check, final check under the chain lock): the first final check
-    // comes after at most 200 other readings and is in time; the last ones cannot be.
+    // The deadline falls while the rush is on: the clock is 1.4 s before it and moves 4 ms on
+    // every reading, so it passes after 350 readings. Each submission reads it four times
+    // (token, request, early check, final check under the chain lock): at most 300 readings
+    // come before the first final check, which is in time; the last reading, the 400th, is not.
     app.clock
-        .set(call.submission_deadline - chrono::TimeDelta::seconds(1));
+        .set(call.submission_deadline - chrono::TimeDelta::milliseconds(1400));
     app.clock.tick_on_read(chrono::TimeDelta::milliseconds(4));
     let tasks: Vec<_> = bidders
         .iter()

@@ -1,4 +1,5 @@
-//! HTTP: `POST /graphql`, GraphiQL at `GET /graphql`, and `GET /healthz`.
+//! HTTP: `POST /graphql`, GraphiQL at `GET /graphql`, `GET /healthz`, `/metrics`, the OCDS
+//! files, and the web portal at `/` (see `portal.rs`).
 
 use crate::auth::Caller;
 use crate::error::{AppError, error_response, finish_response};
@@ -42,6 +43,7 @@ pub fn router(state: AppState) -> Router {
         .route("/metrics", get(metrics_text))
         .route("/ocds/calls/{id}/releases.json", get(ocds_releases))
         .route("/ocds/calls/{id}/record.json", get(ocds_record))
+        .merge(crate::portal::routes())
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .layer(TimeoutLayer::with_status_code(

@@ -14,6 +14,7 @@ pub mod error;
 pub mod graphql;
 pub mod http;
 pub mod metrics;
+pub mod portal;
 pub mod public_cache;
 pub mod service;
 pub mod state;

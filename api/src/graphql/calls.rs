@@ -598,6 +598,8 @@ pub struct CallFilter {
     pub orderer_id: Option<ID>,
     pub product_id: Option<ID>,
     pub search: Option<String>,
+    /// Calls with at least one line whose product is in this category (exact match).
+    pub category: Option<String>,
 }
 
 #[derive(InputObject)]

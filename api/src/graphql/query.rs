@@ -77,6 +77,7 @@ impl Query {
             orderer_id: f.orderer_id.map(|i| i.0),
             product_id: f.product_id.map(|i| i.0),
             search: f.search,
+            category: f.category,
         });
         let page = calls::list_calls(
             state(ctx)?,
@@ -119,6 +120,13 @@ impl Query {
                 .await?
                 .map(Bid),
         )
+    }
+
+    /// The caller's organisation's own bids (PRODUCER), most recently submitted first.
+    /// `first` defaults to 50, at most 500.
+    async fn my_bids(&self, ctx: &Context<'_>, first: Option<i32>) -> Result<Vec<Bid>> {
+        let list = bids::my_bids(state(ctx)?, caller(ctx)?, first).await?;
+        Ok(list.into_iter().map(Bid).collect())
     }
 
     /// One contract, for admins and its orderer and producer organisations.

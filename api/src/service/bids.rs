@@ -99,7 +99,6 @@ pub async fn submit_bid(
     let bidder = lock_bidder(&*txn, &actor.organization_id).await?;
     let c = find_call_for_producer(&*txn, "callId", call_id).await?;
     let open = |now| open(&c, now);
-    open(state.now())?;
     // The time of receipt is read again once the chain is locked: a bid queued behind others
     // in the last second is judged by when it is actually taken in, and receipt times follow
     // the order of the audit chain.
@@ -320,4 +319,30 @@ pub async fn get_bid(
         return Ok(None);
     };
     Ok(may_see(caller.viewer(), &b, &c, now).then_some(b))
+}
+
+/// How many bids `my_bids` returns unless asked otherwise, and at most.
+pub const DEFAULT_MY_BIDS: u64 = 50;
+pub const MAX_MY_BIDS: u64 = 500;
+
+/// PRODUCER: the organisation's own bids (their current versions, withdrawn ones included),
+/// most recently submitted first. A bidder always sees its own bids.
+pub async fn my_bids(
+    state: &AppState,
+    caller: &Caller,
+    first: Option<i32>,
+) -> AppResult<Vec<bid_entity::Model>> {
+    let actor = caller.require_role(Role::Producer, "list their bids")?;
+    let limit = match first {
+        None => DEFAULT_MY_BIDS,
+        Some(n) if n < 0 => return Err(AppError::bad_input("first", "must not be negative")),
+        Some(n) => std::cmp::Ord::min(n as u64, MAX_MY_BIDS),
+    };
+    Ok(bid_entity::Entity::find()
+        .filter(bid_entity::Column::BidderId.eq(actor.organization_id.as_str()))
+        .order_by_desc(bid_entity::Column::SubmittedAt)
+        .order_by_desc(bid_entity::Column::Id)
+        .limit(limit)
+        .all(state.db.conn())
+        .await?)
 }

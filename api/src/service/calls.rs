@@ -14,8 +14,8 @@ use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use chrono::{DateTime, Utc};
 use entity::{
-    Money, Role, call as call_entity, call_line, capability_requirement, quality_criterion,
-    question,
+    Money, Role, call as call_entity, call_line, capability_requirement, product,
+    quality_criterion, question,
 };
 use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr, Query};
 use sea_orm::{
@@ -318,6 +318,7 @@ pub struct CallFilter {
     pub orderer_id: Option<String>,
     pub product_id: Option<String>,
     pub search: Option<String>,
+    pub category: Option<String>,
 }
 
 pub struct CallPage {
@@ -381,6 +382,22 @@ fn filtered(
                     .column(call_line::Column::CallId)
                     .from(call_line::Entity)
                     .and_where(Expr::col(call_line::Column::ProductId).eq(product))
+                    .to_owned(),
+            ),
+        );
+    }
+    if let Some(category) = filter.category.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
+        q = q.filter(
+            C::Id.in_subquery(
+                Query::select()
+                    .column((call_line::Entity, call_line::Column::CallId))
+                    .from(call_line::Entity)
+                    .inner_join(
+                        product::Entity,
+                        Expr::col((product::Entity, product::Column::Id))
+                            .equals((call_line::Entity, call_line::Column::ProductId)),
+                    )
+                    .and_where(Expr::col((product::Entity, product::Column::Category)).eq(category))
                     .to_owned(),
             ),
         );

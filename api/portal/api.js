@@ -1,0 +1,68 @@
+// The GraphQL client: the portal is a client like any other. The token lives in
+// sessionStorage (this tab only, never a cookie).
+
+const KEY = "kilpailutus.session";
+
+export function session() {
+  try {
+    return JSON.parse(sessionStorage.getItem(KEY) || "null");
+  } catch {
+    return null;
+  }
+}
+
+export function saveSession(payload) {
+  const u = payload.user;
+  sessionStorage.setItem(KEY, JSON.stringify({
+    token: payload.token,
+    user: { id: u.id, name: u.name, email: u.email, role: u.role, organization: u.organization },
+  }));
+}
+
+export function clearSession() {
+  sessionStorage.removeItem(KEY);
+}
+
+/** One GraphQL error: its code (extensions.code), the input field it names, its message. */
+export class ApiError extends Error {
+  constructor(errors) {
+    super(errors.map((e) => e.message).join("; "));
+    this.errors = errors.map((e) => ({
+      code: e.extensions?.code || "INTERNAL",
+      field: e.extensions?.field || null,
+      retryAfter: e.extensions?.retryAfter ?? null,
+      message: e.message,
+    }));
+  }
+  get code() {
+    return this.errors[0]?.code;
+  }
+}
+
+export async function gql(query, variables = {}) {
+  const s = session();
+  const headers = { "content-type": "application/json" };
+  if (s) headers.authorization = `Bearer ${s.token}`;
+  let response;
+  try {
+    response = await fetch("/graphql", { method: "POST", headers, body: JSON.stringify({ query, variables }) });
+  } catch {
+    throw new ApiError([{ message: "network", extensions: { code: "NETWORK" } }]);
+  }
+  let body;
+  try {
+    body = await response.json();
+  } catch {
+    throw new ApiError([{ message: `HTTP ${response.status}`, extensions: { code: response.status === 413 ? "PAYLOAD_TOO_LARGE" : "INTERNAL" } }]);
+  }
+  if (body.errors?.length) {
+    const err = new ApiError(body.errors);
+    if (err.code === "UNAUTHENTICATED" && s) {
+      // The token expired or was revoked: back to the login, keeping where the user was.
+      clearSession();
+      window.dispatchEvent(new CustomEvent("session-expired"));
+    }
+    throw err;
+  }
+  return body.data;
+}

@@ -1,0 +1,77 @@
+// Logging in and registering an external provider.
+import { gql, saveSession } from "../api.js";
+import { h } from "../dom.js";
+import { t } from "../i18n.js";
+import { field, formError, showErrors, setFieldError, clearErrors } from "../forms.js";
+
+const USER = "token user { id name email role organization { id name kind } }";
+
+/** The Finnish business ID check (Y-tunnus): 7 digits, a hyphen, a mod-11 check digit. */
+export function businessIdProblem(text) {
+  const s = text.trim();
+  if (!/^\d{7}-\d$/.test(s)) return "format";
+  const weights = [7, 9, 10, 5, 8, 4, 2];
+  const sum = weights.reduce((acc, w, i) => acc + w * Number(s[i]), 0);
+  const r = sum % 11;
+  if (r === 1) return "checksum";
+  const check = r === 0 ? 0 : 11 - r;
+  return check === Number(s[8]) ? null : "checksum";
+}
+
+function afterLogin(params, go) {
+  const next = params.get("next");
+  go(next && next.startsWith("/") && !next.startsWith("/login") ? next : "/calls");
+}
+
+export async function login({ params, go }) {
+  const email = field({ name: "email", label: t("account.email"), type: "email", required: true, attrs: { autocomplete: "username" } });
+  const password = field({ name: "password", label: t("account.password"), type: "password", required: true, attrs: { autocomplete: "current-password" } });
+  const area = formError();
+  const fields = [email, password];
+  const form = h("form", { class: "stack", novalidate: true, onsubmit: async (e) => {
+    e.preventDefault();
+    clearErrors(fields, area);
+    try {
+      const d = await gql(`mutation($e: String!, $p: String!) { login(email: $e, password: $p) { ${USER} } }`,
+        { e: email.input.value.trim(), p: password.input.value });
+      saveSession(d.login);
+      afterLogin(params, go);
+    } catch (err) {
+      showErrors(err, fields, area);
+    }
+  } }, email.wrap, password.wrap, area, h("button", { class: "primary", type: "submit" }, t("account.login")));
+  return h("section", {},
+    h("h1", {}, t("account.loginTitle")),
+    params.get("expired") ? h("p", { class: "error", role: "alert" }, t("account.expired")) : null,
+    form,
+    h("p", {}, t("account.noAccount"), " ", h("a", { href: "#/register" }, t("account.registerLink"))));
+}
+
+export async function register({ params, go }) {
+  const org = field({ name: "organizationName", label: t("account.organizationName"), required: true, attrs: { autocomplete: "organization" } });
+  const bid = field({ name: "businessId", label: t("account.businessId"), hint: t("account.businessIdHint"), required: true, attrs: { inputmode: "numeric" } });
+  const name = field({ name: "name", label: t("account.name"), required: true, attrs: { autocomplete: "name" } });
+  const email = field({ name: "email", label: t("account.email"), type: "email", required: true, attrs: { autocomplete: "email" } });
+  const password = field({ name: "password", label: t("account.password"), type: "password", hint: t("account.passwordHint"), required: true, attrs: { autocomplete: "new-password" } });
+  const fields = [org, bid, name, email, password];
+  const area = formError();
+  bid.input.addEventListener("input", () => {
+    const v = bid.input.value;
+    const problem = v.trim().length >= 9 ? businessIdProblem(v) : null;
+    setFieldError(bid, problem ? t(`account.businessId.${problem}`) : null);
+  });
+  const form = h("form", { class: "stack", novalidate: true, onsubmit: async (e) => {
+    e.preventDefault();
+    clearErrors(fields, area);
+    try {
+      const d = await gql(`mutation($i: RegisterProviderInput!) { registerProvider(input: $i) { ${USER} } }`, { i: {
+        organizationName: org.input.value.trim(), businessId: bid.input.value.trim(), name: name.input.value.trim(),
+        email: email.input.value.trim(), password: password.input.value } });
+      saveSession(d.registerProvider);
+      afterLogin(params, go);
+    } catch (err) {
+      showErrors(err, fields, area);
+    }
+  } }, ...fields.map((f) => f.wrap), area, h("button", { class: "primary", type: "submit" }, t("account.register")));
+  return h("section", {}, h("h1", {}, t("account.registerTitle")), h("p", {}, t("account.registerIntro")), form);
+}

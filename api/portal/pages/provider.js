@@ -1,0 +1,192 @@
+// Provider pages: asking a question, the bid form (submit, replace, withdraw) with the total
+// computed as you type, the receipt with its recomputation, and "my bids".
+import { gql, session } from "../api.js";
+import { h } from "../dom.js";
+import { t, money, number, dateTime } from "../i18n.js";
+import { field, formError, showErrors, clearErrors, setFieldError } from "../forms.js";
+import { parse, mul, add, round, toPlain, fromInput } from "../decimal.js";
+
+export function askForm(c, render) {
+  const text = field({ name: "text", label: t("question.text"), type: "textarea", required: true });
+  const area = formError();
+  const done = h("p", { role: "status" });
+  return h("form", { class: "stack panel", novalidate: true, onsubmit: async (e) => {
+    e.preventDefault();
+    clearErrors([text], area);
+    try {
+      await gql("mutation($c: ID!, $t: String!) { askQuestion(callId: $c, text: $t) { id } }", { c: c.id, t: text.input.value });
+      text.input.value = "";
+      done.textContent = t("question.sent");
+    } catch (err) {
+      showErrors(err, [text], area);
+    }
+  } }, h("h2", {}, t("question.title")), h("p", { class: "hint" }, t("question.hint")), text.wrap, area,
+  h("button", { class: "secondary", type: "submit" }, t("question.send")), done);
+}
+
+const BID_FIELDS = `id version status totalPrice receipt submittedAt inHouse annualTurnover equityRatio creditRating subcontractingShare
+  bidder { id } call { id }
+  lines { callLine { id quantity } unitPrice lineTotal }
+  capabilityResponses { requirement { id } evidence }
+  qualityResponses { criterion { id } text }`;
+
+/** The receipt as DESIGN.md and the README define it, recomputed here from the API's answer. */
+export function canonical(b) {
+  const byKey = (k) => (x, y) => (x[k] < y[k] ? -1 : x[k] > y[k] ? 1 : 0);
+  return JSON.stringify({
+    annualTurnover: b.annualTurnover, bidderId: b.bidder.id, callId: b.call.id,
+    capabilityResponses: b.capabilityResponses.map((r) => ({ evidence: r.evidence, requirementId: r.requirement.id })).sort(byKey("requirementId")),
+    creditRating: b.creditRating, equityRatio: b.equityRatio,
+    lines: b.lines.map((l) => ({ callLineId: l.callLine.id, unitPrice: l.unitPrice })).sort(byKey("callLineId")),
+    qualityResponses: b.qualityResponses.map((r) => ({ criterionId: r.criterion.id, text: r.text })).sort(byKey("criterionId")),
+    subcontractingShare: b.subcontractingShare, submittedAt: b.submittedAt, version: b.version,
+  });
+}
+
+async function sha256(text) {
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
+  return [...new Uint8Array(digest)].map((x) => x.toString(16).padStart(2, "0")).join("");
+}
+
+async function receiptPanel(b) {
+  const text = canonical(b);
+  const recomputed = globalThis.crypto?.subtle ? await sha256(text) : null;
+  return h("section", { class: "panel", "aria-labelledby": "receipt-title" },
+    h("h3", { id: "receipt-title" }, t("bid.receiptTitle", { version: b.version })),
+    h("p", {}, t("bid.receivedAt", { at: dateTime(b.submittedAt) })),
+    h("p", {}, t("bid.total"), " ", h("strong", {}, money(b.totalPrice))),
+    h("p", {}, t("bid.receipt"), " ", h("code", { class: "receipt", "data-receipt": b.receipt }, b.receipt)),
+    recomputed ? h("p", { class: recomputed === b.receipt ? "ok" : "error" },
+      recomputed === b.receipt ? t("bid.receiptVerified") : t("bid.receiptMismatch")) : null,
+    h("details", {}, h("summary", {}, t("bid.howToRecompute")),
+      h("p", {}, t("bid.recomputeText")),
+      h("pre", { class: "receipt" }, text)));
+}
+
+function draftKey(callId) {
+  return `kilpailutus.draft.${callId}`;
+}
+
+/** The caller's bid on a call: the form while bidding is open, the receipt, withdrawal. */
+export async function bidPanel(c, render) {
+  const d = await gql(`query($id: ID!) { call(id: $id) { myBid { ${BID_FIELDS} } } }`, { id: c.id });
+  const mine = d.call?.myBid;
+  // The server decides whether bidding is open (its clock, its status), not the browser.
+  const open = c.status === "PUBLISHED";
+  const section = h("section", { "aria-labelledby": "bid-title" }, h("h2", { id: "bid-title" }, t("bid.title")));
+  if (mine && mine.status === "SUBMITTED") section.append(await receiptPanel(mine));
+  if (mine && mine.status === "WITHDRAWN") section.append(h("p", {}, t("bid.withdrawn")));
+  if (!open) {
+    if (!mine) section.append(h("p", {}, t("bid.closed")));
+    return section;
+  }
+  const saved = JSON.parse(sessionStorage.getItem(draftKey(c.id)) || "null");
+  const prev = (key, fallback) => saved?.[key] ?? fallback;
+  const priceOf = (lineId) => mine?.lines.find((l) => l.callLine.id === lineId)?.unitPrice ?? "";
+  const lineFields = c.lines.map((l, i) => ({
+    line: l,
+    f: field({ name: `lines[${i}].unitPrice`, label: t("bid.unitPrice", { product: `${l.product.code} ${l.product.name}`, quantity: number(l.quantity), unit: l.product.unit }),
+      value: prev(`line.${l.id}`, priceOf(l.id)), required: true, attrs: { inputmode: "decimal", autocomplete: "off" } }),
+    out: h("output", { "aria-live": "off" }),
+  }));
+  const turnover = field({ name: "annualTurnover", label: t("bid.annualTurnover"), value: prev("annualTurnover", mine?.annualTurnover ?? ""), required: true, attrs: { inputmode: "decimal" } });
+  const equity = field({ name: "equityRatio", label: t("bid.equityRatio"), hint: t("bid.ratioHint"), value: prev("equityRatio", mine?.equityRatio ?? ""), required: true, attrs: { inputmode: "decimal" } });
+  const rating = field({ name: "creditRating", label: t("bid.creditRating"), type: "select", value: prev("creditRating", mine?.creditRating ?? "AA"),
+    options: ["AAA", "AA", "A", "B", "C"].map((r) => [r, r]) });
+  const sub = field({ name: "subcontractingShare", label: t("bid.subcontractingShare"), hint: t("bid.ratioHint"), value: prev("subcontractingShare", mine?.subcontractingShare ?? "0"), attrs: { inputmode: "decimal" } });
+  const caps = c.criteria.capabilityRequirements.map((r, i) => ({ id: r.id, f: field({ name: `capabilityResponses[${i}].evidence`, label: t("bid.evidence", { requirement: r.text }), type: "textarea",
+    value: prev(`cap.${r.id}`, mine?.capabilityResponses.find((x) => x.requirement.id === r.id)?.evidence ?? ""), required: true }) }));
+  const quals = c.criteria.qualityCriteria.map((q, i) => ({ id: q.id, f: field({ name: `qualityResponses[${i}].text`, label: t("bid.qualityText", { criterion: q.name }), type: "textarea",
+    value: prev(`qual.${q.id}`, mine?.qualityResponses.find((x) => x.criterion.id === q.id)?.text ?? "") }) }));
+  const total = h("output", { id: "bid-total", "aria-live": "polite" });
+  const fields = [...lineFields.map((x) => x.f), turnover, equity, rating, sub, ...caps.map((x) => x.f), ...quals.map((x) => x.f)];
+  const area = formError();
+
+  const recompute = () => {
+    let sum = parse("0");
+    let complete = true;
+    for (const { line, f, out } of lineFields) {
+      const price = fromInput(f.input.value);
+      if (price === null) {
+        complete = false;
+        out.textContent = "";
+        setFieldError(f, f.input.value.trim() ? t("bid.notANumber") : null);
+        continue;
+      }
+      setFieldError(f, null);
+      const lineTotal = round(mul(parse(line.quantity), parse(price)), 2);
+      out.textContent = t("bid.lineTotal", { total: money(toPlain(lineTotal)) });
+      sum = add(sum, lineTotal);
+    }
+    total.textContent = complete ? money(toPlain(round(sum, 2))) : t("bid.totalIncomplete");
+  };
+  const saveDraft = () => {
+    const draft = { annualTurnover: turnover.input.value, equityRatio: equity.input.value, creditRating: rating.input.value, subcontractingShare: sub.input.value };
+    for (const { line, f } of lineFields) draft[`line.${line.id}`] = f.input.value;
+    for (const { id, f } of caps) draft[`cap.${id}`] = f.input.value;
+    for (const { id, f } of quals) draft[`qual.${id}`] = f.input.value;
+    sessionStorage.setItem(draftKey(c.id), JSON.stringify(draft));
+  };
+  const num = (f) => fromInput(f.input.value) ?? f.input.value.trim();
+  const form = h("form", { class: "stack", novalidate: true, oninput: () => { recompute(); saveDraft(); }, onsubmit: async (e) => {
+    e.preventDefault();
+    clearErrors(fields, area);
+    saveDraft();
+    const input = {
+      callId: c.id,
+      lines: lineFields.map(({ line, f }) => ({ callLineId: line.id, unitPrice: num(f) })),
+      annualTurnover: num(turnover), equityRatio: num(equity), creditRating: rating.input.value,
+      subcontractingShare: num(sub) || "0",
+      capabilityResponses: caps.map(({ id, f }) => ({ requirementId: id, evidence: f.input.value })),
+      qualityResponses: quals.filter(({ f }) => f.input.value.trim()).map(({ id, f }) => ({ criterionId: id, text: f.input.value })),
+    };
+    try {
+      await gql(`mutation($i: SubmitBidInput!) { submitBid(input: $i) { id } }`, { i: input });
+      sessionStorage.removeItem(draftKey(c.id));
+      await render();
+    } catch (err) {
+      showErrors(err, fields, area); // the draft stays: nothing typed is lost
+    }
+  } },
+  h("fieldset", {}, h("legend", {}, t("bid.prices")), lineFields.map(({ f, out }) => h("div", {}, f.wrap, out))),
+  h("p", {}, t("bid.total"), " ", h("strong", {}, total)),
+  h("fieldset", {}, h("legend", {}, t("bid.financials")), turnover.wrap, equity.wrap, rating.wrap, sub.wrap),
+  caps.length ? h("fieldset", {}, h("legend", {}, t("bid.capability")), caps.map((x) => x.f.wrap)) : null,
+  quals.length ? h("fieldset", {}, h("legend", {}, t("bid.quality")), quals.map((x) => x.f.wrap)) : null,
+  area,
+  h("div", { class: "row" },
+    h("button", { class: "primary", type: "submit" }, mine?.status === "SUBMITTED" ? t("bid.replace") : t("bid.submit")),
+    mine?.status === "SUBMITTED" ? h("button", { class: "danger", type: "button", onclick: async () => {
+      if (!confirm(t("bid.withdrawConfirm"))) return;
+      try {
+        await gql("mutation($c: ID!) { withdrawBid(callId: $c) { id } }", { c: c.id });
+        await render();
+      } catch (err) {
+        showErrors(err, fields, area);
+      }
+    } }, t("bid.withdraw")) : null));
+  recompute();
+  section.append(h("p", { class: "hint" }, t("bid.deadlineNote", { at: dateTime(c.submissionDeadline) })), form);
+  return section;
+}
+
+export async function myBids() {
+  if (!session()) return h("section", {}, h("h1", {}, t("nav.myBids")), h("p", {}, h("a", { href: "#/login?next=/my-bids" }, t("nav.login"))));
+  const d = await gql(`{ myBids(first: 100) { id version status totalPrice submittedAt bidder { id }
+    call { id title status submissionDeadline award { ranking { rank bidder { id } totalScore } } } } }`);
+  const rows = d.myBids.map((b) => {
+    const entry = b.call.award?.ranking.find((r) => r.bidder.id === b.bidder.id);
+    return h("tr", {},
+      h("td", {}, h("a", { href: `#/calls/${b.call.id}` }, b.call.title)),
+      h("td", {}, t(`status.${b.call.status}`)),
+      h("td", {}, t(`bidStatus.${b.status}`), ` (v${b.version})`),
+      h("td", { class: "num" }, money(b.totalPrice)),
+      h("td", {}, dateTime(b.submittedAt)),
+      h("td", { class: "num" }, entry ? String(entry.rank) : "–"),
+      h("td", { class: "num" }, entry ? number(entry.totalScore) : "–"));
+  });
+  return h("section", {}, h("h1", {}, t("nav.myBids")),
+    rows.length ? h("table", {}, h("thead", {}, h("tr", {}, ...["myBids.call", "myBids.callStatus", "myBids.bid", "myBids.total", "myBids.submitted", "myBids.rank", "myBids.score"]
+      .map((k) => h("th", { scope: "col", class: k === "myBids.total" || k === "myBids.rank" || k === "myBids.score" ? "num" : null }, t(k))))), h("tbody", {}, rows))
+      : h("p", {}, t("myBids.none")));
+}

@@ -1,0 +1,152 @@
+// Public pages: the published calls with search, filters and pages; one call with its lines,
+// criteria, deadlines, questions and answers, and the award ranking once awarded.
+import { gql, session } from "../api.js";
+import { h } from "../dom.js";
+import { t, errorText, money, number, dateTime, date, timeLeft } from "../i18n.js";
+import { field } from "../forms.js";
+import * as provider from "./provider.js";
+
+const STATUSES = ["PUBLISHED", "EVALUATION", "AWARDED", "CONTRACTED", "CANCELLED", "UNSUCCESSFUL"];
+const PAGE = 20;
+
+const LIST = `query($f: CallFilter, $first: Int, $after: String) {
+  calls(filter: $f, first: $first, after: $after) {
+    totalCount pageInfo { hasNextPage endCursor }
+    edges { node { id title status submissionDeadline orderer { name } lines { product { name category } } } }
+  }
+  products { category }
+}`;
+
+export function statusBadge(status) {
+  return h("span", { class: "badge" }, t(`status.${status}`));
+}
+
+export async function calls({ params, go }) {
+  const search = params.get("q") || "";
+  const category = params.get("category") || "";
+  const status = params.get("status") || "";
+  const after = params.get("after") || null;
+  const filter = {};
+  if (search) filter.search = search;
+  if (category) filter.category = category;
+  if (status) filter.status = status;
+  const data = await gql(LIST, { f: filter, first: PAGE, after });
+  const categories = [...new Set(data.products.map((p) => p.category))].sort();
+  const q = field({ name: "search", label: t("calls.search"), type: "search", value: search });
+  const c = field({ name: "category", label: t("calls.category"), type: "select", value: category,
+    options: [["", t("calls.all")], ...categories.map((x) => [x, x])] });
+  const s = field({ name: "status", label: t("calls.status"), type: "select", value: status,
+    options: [["", t("calls.all")], ...STATUSES.map((x) => [x, t(`status.${x}`)])] });
+  const form = h("form", { class: "row", role: "search", onsubmit: (e) => {
+    e.preventDefault();
+    const p = new URLSearchParams();
+    if (q.input.value.trim()) p.set("q", q.input.value.trim());
+    if (c.input.value) p.set("category", c.input.value);
+    if (s.input.value) p.set("status", s.input.value);
+    go(`/calls${p.toString() ? `?${p}` : ""}`);
+  } }, q.wrap, c.wrap, s.wrap, h("button", { class: "primary", type: "submit" }, t("calls.filter")));
+  const rows = data.calls.edges.map(({ node }) => h("tr", {},
+    h("td", {}, h("a", { href: `#/calls/${node.id}` }, node.title)),
+    h("td", {}, node.orderer.name),
+    h("td", {}, [...new Set(node.lines.map((l) => l.product.category))].join(", ")),
+    h("td", {}, statusBadge(node.status)),
+    h("td", {}, dateTime(node.submissionDeadline), h("br"), h("span", { class: "hint" }, timeLeft(node.submissionDeadline))),
+  ));
+  const nextParams = new URLSearchParams(params);
+  nextParams.set("after", data.calls.pageInfo.endCursor || "");
+  const firstParams = new URLSearchParams(params);
+  firstParams.delete("after");
+  return h("section", {},
+    h("h1", {}, t("calls.title")),
+    form,
+    h("p", { role: "status" }, t("calls.count", { count: data.calls.totalCount })),
+    rows.length ? h("table", {},
+      h("caption", { class: "visually-hidden" }, t("calls.title")),
+      h("thead", {}, h("tr", {}, ...["calls.call", "calls.orderer", "calls.category", "calls.status", "calls.deadline"].map((k) => h("th", { scope: "col" }, t(k))))),
+      h("tbody", {}, rows)) : h("p", {}, t("calls.none")),
+    h("nav", { class: "pager", "aria-label": t("calls.pages") },
+      after ? h("a", { href: `#/calls?${firstParams}` }, t("calls.firstPage")) : null,
+      data.calls.pageInfo.hasNextPage ? h("a", { href: `#/calls?${nextParams}` }, t("calls.nextPage")) : null),
+  );
+}
+
+export const CALL = `query($id: ID!) {
+  call(id: $id) {
+    id title description status pricingModel contractStart contractEnd questionsDeadline submissionDeadline standstillDays publishedAt
+    orderer { id name }
+    lines { id quantity product { code name unit category } }
+    criteria { priceWeight minTurnoverRatio minEquityRatio minCreditRating maxSubcontractingShare
+      qualityCriteria { id name weight maxPoints } capabilityRequirements { id text } }
+    questions { id text answer askedAt answeredAt }
+    bidCount
+    award { decidedAt standstillEndsAt justification ranking { rank bidder { id name } totalPrice totalScore } }
+  }
+}`;
+
+export async function call({ args, go, render }) {
+  const data = await gql(CALL, { id: args[0] });
+  const c = data.call;
+  if (!c) return notFound();
+  const s = session();
+  const crit = c.criteria;
+  const parts = [
+    h("h1", {}, c.title),
+    h("p", {}, statusBadge(c.status), " ", t("call.by", { orderer: c.orderer.name })),
+    h("p", {}, c.description),
+    h("h2", {}, t("call.deadlines")),
+    h("dl", { class: "deadlines" },
+      h("dt", {}, t("call.questionsDeadline")), h("dd", {}, dateTime(c.questionsDeadline), " – ", timeLeft(c.questionsDeadline)),
+      h("dt", {}, t("call.submissionDeadline")), h("dd", {}, dateTime(c.submissionDeadline), " – ", timeLeft(c.submissionDeadline)),
+      h("dt", {}, t("call.contractPeriod")), h("dd", {}, `${date(c.contractStart)} – ${date(c.contractEnd)}`)),
+    h("h2", {}, t("call.lines")),
+    h("table", {},
+      h("thead", {}, h("tr", {}, h("th", { scope: "col" }, t("call.product")), h("th", { scope: "col" }, t("call.category")),
+        h("th", { scope: "col", class: "num" }, t("call.quantity")), h("th", { scope: "col" }, t("call.unit")))),
+      h("tbody", {}, c.lines.map((l) => h("tr", {}, h("td", {}, `${l.product.code} ${l.product.name}`), h("td", {}, l.product.category),
+        h("td", { class: "num" }, number(l.quantity)), h("td", {}, l.product.unit))))),
+    h("h2", {}, t("call.criteria")),
+    h("table", {},
+      h("thead", {}, h("tr", {}, h("th", { scope: "col" }, t("call.criterion")), h("th", { scope: "col", class: "num" }, t("call.weight")),
+        h("th", { scope: "col", class: "num" }, t("call.maxPoints")))),
+      h("tbody", {},
+        h("tr", {}, h("td", {}, t("call.price")), h("td", { class: "num" }, `${crit.priceWeight} %`), h("td", { class: "num" }, "–")),
+        crit.qualityCriteria.map((q) => h("tr", {}, h("td", {}, q.name), h("td", { class: "num" }, `${q.weight} %`), h("td", { class: "num" }, String(q.maxPoints)))))),
+    h("h3", {}, t("call.requirements")),
+    h("ul", {},
+      crit.capabilityRequirements.map((r) => h("li", {}, r.text)),
+      crit.minTurnoverRatio ? h("li", {}, t("call.minTurnoverRatio", { value: number(crit.minTurnoverRatio) })) : null,
+      crit.minEquityRatio ? h("li", {}, t("call.minEquityRatio", { value: number(crit.minEquityRatio) })) : null,
+      crit.minCreditRating ? h("li", {}, t("call.minCreditRating", { value: crit.minCreditRating })) : null,
+      crit.maxSubcontractingShare ? h("li", {}, t("call.maxSubcontractingShare", { value: number(crit.maxSubcontractingShare) })) : null),
+    h("h2", {}, t("call.questions")),
+    c.questions.length ? h("ul", { class: "cards" }, c.questions.map((q) => h("li", {},
+      h("p", {}, h("strong", {}, t("call.question")), " ", q.text),
+      q.answer ? h("p", {}, h("strong", {}, t("call.answer")), " ", q.answer) : h("p", { class: "muted" }, t("call.unanswered"))))) : h("p", {}, t("call.noQuestions")),
+  ];
+  if (s?.user.role === "PRODUCER" && c.status === "PUBLISHED") {
+    parts.push(provider.askForm(c, render));
+  }
+  if (c.bidCount !== null && c.bidCount !== undefined) parts.push(h("p", {}, t("call.bidCount", { count: c.bidCount })));
+  if (c.award) {
+    parts.push(h("h2", {}, t("call.award")),
+      h("p", {}, t("call.decided", { at: dateTime(c.award.decidedAt), until: dateTime(c.award.standstillEndsAt) })),
+      h("p", {}, c.award.justification),
+      h("table", {},
+        h("caption", {}, t("call.ranking")),
+        h("thead", {}, h("tr", {}, h("th", { scope: "col", class: "num" }, t("call.rank")), h("th", { scope: "col" }, t("call.bidder")),
+          h("th", { scope: "col", class: "num" }, t("call.totalPrice")), h("th", { scope: "col", class: "num" }, t("call.totalScore")))),
+        h("tbody", {}, c.award.ranking.map((r) => h("tr", {}, h("td", { class: "num" }, String(r.rank)), h("td", {}, r.bidder.name),
+          h("td", { class: "num" }, money(r.totalPrice)), h("td", { class: "num" }, number(r.totalScore)))))));
+  }
+  if (s?.user.role === "PRODUCER") parts.push(await provider.bidPanel(c, render));
+  return h("article", {}, parts);
+}
+
+export function notFound() {
+  return h("section", {}, h("h1", {}, t("page.notFound")), h("p", {}, h("a", { href: "#/calls" }, t("nav.calls"))));
+}
+
+export function failed(err) {
+  const list = err.errors || [{ code: "INTERNAL" }];
+  return h("section", {}, h("h1", {}, t("page.failed")), list.map((e) => h("p", { class: "error", role: "alert" }, errorText(e))));
+}

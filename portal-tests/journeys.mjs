@@ -1,0 +1,169 @@
+// Browser journeys through the portal in Debian's headless Chromium, driven by playwright-core,
+// each page checked with axe-core (WCAG 2.1 A and AA rules). Run by tests/portal.rs, which
+// prepares the data, moves the server's clock between journeys and checks the database.
+//
+//   node journeys.mjs <journey> <base url> <screenshot dir> '<params as JSON>'
+//
+// Prints one line `RESULT <json>` and exits 0, or prints the failure and exits 1.
+import { chromium } from "playwright-core";
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+
+const [journey, base, outDir, paramsJson] = process.argv.slice(2);
+const params = JSON.parse(paramsJson || "{}");
+const require = createRequire(import.meta.url);
+const axeSource = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
+const fi = JSON.parse(readFileSync(new URL("../api/portal/i18n/fi.json", import.meta.url), "utf8"));
+const en = JSON.parse(readFileSync(new URL("../api/portal/i18n/en.json", import.meta.url), "utf8"));
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run",
+    "--disable-component-update", "--disable-sync", "--disable-quic"],
+});
+const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: "fi-FI" });
+const problems = [];
+page.on("console", (m) => { if (m.type() === "error") problems.push(`console: ${m.text()}`); });
+page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+const axe = [];
+
+/** Runs axe-core on the page as it is now; every violation fails the journey. */
+async function checkA11y(name) {
+  await page.evaluate(axeSource);
+  const result = await page.evaluate(async () => {
+    const r = await window.axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } });
+    return r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n) => n.target.join(" ")) }));
+  });
+  axe.push({ page: name, violations: result.length });
+  if (result.length) throw new Error(`axe violations on ${name}: ${JSON.stringify(result, null, 1)}`);
+}
+
+async function heading(text) {
+  await page.getByRole("heading", { level: 1, name: text }).waitFor();
+}
+
+async function login(email, password) {
+  await page.goto(`${base}/#/login`);
+  await heading(fi["account.loginTitle"]);
+  await page.getByLabel(fi["account.email"]).fill(email);
+  await page.getByLabel(fi["account.password"]).fill(password);
+  await page.getByRole("button", { name: fi["account.login"] }).click();
+  await heading(fi["calls.title"]);
+}
+
+const journeys = {
+  /** A provider registers, finds a call, asks a question, bids, replaces the bid. */
+  async provider() {
+    await page.goto(`${base}/`);
+    await heading(fi["calls.title"]);
+    await checkA11y("calls");
+    await page.getByRole("link", { name: fi["nav.register"] }).click();
+    await heading(fi["account.registerTitle"]);
+    await page.getByLabel(fi["account.organizationName"]).fill(params.company);
+    const businessId = page.getByLabel(fi["account.businessId"]);
+    await businessId.fill(params.badBusinessId);
+    await page.getByText(fi["account.businessId.checksum"]).waitFor();
+    await checkA11y("register, with an error on the business ID");
+    await businessId.fill(params.businessId);
+    await page.getByText(fi["account.businessId.checksum"]).waitFor({ state: "hidden" });
+    await page.getByLabel(fi["account.name"]).fill("Maija Myyjä");
+    await page.getByLabel(fi["account.email"]).fill(params.email);
+    await page.getByLabel(fi["account.password"]).fill(params.password);
+    await page.getByRole("button", { name: fi["account.register"] }).click();
+    await heading(fi["calls.title"]);
+
+    await page.getByRole("searchbox", { name: fi["calls.search"] }).fill(params.search);
+    await page.getByRole("button", { name: fi["calls.filter"] }).click();
+    await page.getByText(fi["calls.count"].replace("{count}", "1")).waitFor();
+    await page.getByRole("link", { name: params.callTitle }).click();
+    await heading(params.callTitle);
+    await checkA11y("call, signed in as a provider");
+
+    await page.getByLabel(fi["question.text"]).fill(params.question);
+    await page.getByRole("button", { name: fi["question.send"] }).click();
+    await page.getByText(fi["question.sent"]).waitFor();
+
+    const prices = page.getByRole("group", { name: fi["bid.prices"] }).getByRole("textbox");
+    for (const [i, price] of params.prices.entries()) await prices.nth(i).fill(price);
+    await page.locator("#bid-total").getByText(params.expectedTotal).waitFor();
+    await page.getByLabel(fi["bid.annualTurnover"]).fill("2 000 000");
+    await page.getByLabel(fi["bid.equityRatio"]).fill("0,35");
+    for (const box of await page.getByRole("group", { name: fi["bid.capability"] }).getByRole("textbox").all()) await box.fill("40 laillistettua sairaanhoitajaa");
+    await checkA11y("bid form, filled in");
+    await page.getByRole("button", { name: fi["bid.submit"] }).click();
+    await page.getByRole("heading", { name: fi["bid.receiptTitle"].replace("{version}", "1") }).waitFor();
+    await page.getByText(fi["bid.receiptVerified"]).waitFor();
+    const first = await page.locator("[data-receipt]").getAttribute("data-receipt");
+
+    await prices.nth(0).fill(params.replacementPrice);
+    await page.locator("#bid-total").getByText(params.expectedReplacementTotal).waitFor();
+    await page.getByRole("button", { name: fi["bid.replace"] }).click();
+    await page.getByRole("heading", { name: fi["bid.receiptTitle"].replace("{version}", "2") }).waitFor();
+    await page.getByText(fi["bid.receiptVerified"]).waitFor();
+    const second = await page.locator("[data-receipt]").getAttribute("data-receipt");
+    await checkA11y("call with the receipt of the replaced bid");
+    await page.screenshot({ path: `${outDir}/provider-journey.png`, fullPage: true });
+
+    // The same page in English, money in the English format.
+    await page.getByRole("button", { name: "EN" }).click();
+    await page.getByRole("heading", { name: en["bid.receiptTitle"].replace("{version}", "2") }).waitFor();
+    await page.getByText(params.expectedReplacementTotalEn).first().waitFor();
+    await checkA11y("call in English");
+    return { receipts: [first, second] };
+  },
+
+  /** After the award: the provider sees its rank and score under "my bids". */
+  async rank() {
+    await login(params.email, params.password);
+    await page.getByRole("link", { name: fi["nav.myBids"] }).click();
+    await heading(fi["nav.myBids"]);
+    const row = page.getByRole("row", { name: new RegExp(params.callTitle) });
+    await row.getByRole("cell", { name: String(params.rank), exact: true }).waitFor();
+    await checkA11y("my bids, after the award");
+    await page.getByRole("link", { name: params.callTitle }).click();
+    await page.getByRole("heading", { name: fi["call.award"] }).waitFor();
+    await checkA11y("call with its award ranking");
+    await page.screenshot({ path: `${outDir}/provider-rank.png`, fullPage: true });
+    return {};
+  },
+
+  /** An expired token: back to the login with a message, the half-filled bid kept. */
+  async expiry() {
+    await login(params.email, params.password);
+    await page.goto(`${base}/#/calls/${params.callId}`);
+    await heading(params.callTitle);
+    const prices = page.getByRole("group", { name: fi["bid.prices"] }).getByRole("textbox");
+    await prices.nth(0).fill(params.draftPrice);
+    await page.evaluate(() => {
+      const s = JSON.parse(sessionStorage.getItem("kilpailutus.session"));
+      s.token = "expired.or.revoked";
+      sessionStorage.setItem("kilpailutus.session", JSON.stringify(s));
+    });
+    await page.getByRole("button", { name: fi["bid.submit"] }).click();
+    await page.getByText(fi["account.expired"]).waitFor();
+    await checkA11y("login after expiry");
+    await page.getByLabel(fi["account.email"]).fill(params.email);
+    await page.getByLabel(fi["account.password"]).fill(params.password);
+    await page.getByRole("button", { name: fi["account.login"] }).click();
+    await heading(params.callTitle);
+    const kept = await page.getByRole("group", { name: fi["bid.prices"] }).getByRole("textbox").nth(0).inputValue();
+    if (kept !== params.draftPrice) throw new Error(`the draft was lost: ${kept}`);
+    await page.screenshot({ path: `${outDir}/expiry.png`, fullPage: true });
+    return { kept };
+  },
+};
+
+try {
+  if (!journeys[journey]) throw new Error(`no journey ${journey}`);
+  const result = await journeys[journey]();
+  const unexpected = problems.filter((p) => !p.includes("401") && !p.includes("Failed to load resource"));
+  if (unexpected.length) throw new Error(`browser errors: ${unexpected.join("\n")}`);
+  console.log(`RESULT ${JSON.stringify({ ...result, axe })}`);
+  await browser.close();
+} catch (e) {
+  console.error(`journey ${journey} failed: ${e.stack || e}`);
+  console.error(`axe so far: ${JSON.stringify(axe)}; browser problems: ${problems.join("\n")}`);
+  await page.screenshot({ path: `${outDir}/${journey}-failure.png`, fullPage: true }).catch(() => {});
+  await browser.close();
+  process.exit(1);
+}

@@ -1,0 +1,206 @@
+//! The web portal: its files are embedded in the binary and served at `/` under a strict
+//! Content-Security-Policy, and real users' journeys pass in Debian's headless Chromium
+//! (driven by playwright-core, every page checked with axe-core; `portal-tests/`).
+//!
+//! The browser journeys need `node`, `/usr/bin/chromium` and `npm ci --prefix portal-tests`;
+//! `.ci/run` installs them and sets `BROWSER_TESTS=required`, so there a missing browser
+//! fails the test instead of skipping it.
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use chrono::{TimeDelta, Utc};
+use http_body_util::BodyExt;
+use kilpailutus_tests::{Market, PASSWORD, SUBMIT_BID, TestApp, business_id};
+use serde_json::{Value, json};
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use tower::ServiceExt;
+
+async fn fetch(app: &TestApp, path: &str) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
+    let req = Request::get(path).body(Body::empty()).expect("request");
+    let res = app.router.clone().oneshot(req).await.expect("response");
+    let (parts, body) = res.into_parts();
+    let bytes = body.collect().await.expect("body").to_bytes().to_vec();
+    (parts.status, parts.headers, bytes)
+}
+
+fn files_under(dir: &Path, prefix: &str, out: &mut BTreeSet<String>) {
+    for entry in std::fs::read_dir(dir).expect("portal dir") {
+        let entry = entry.expect("entry");
+        let name = format!("{prefix}{}", entry.file_name().to_string_lossy());
+        if entry.file_type().expect("type").is_dir() {
+            files_under(&entry.path(), &format!("{name}/"), out);
+        } else {
+            out.insert(name);
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_portal_is_embedded_and_served_under_a_strict_content_security_policy() {
+    let app = TestApp::new().await;
+    let (status, headers, body) = fetch(&app, "/").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(headers[header::CONTENT_TYPE].to_str().unwrap().starts_with("text/html"));
+    let csp = headers[header::CONTENT_SECURITY_POLICY].to_str().unwrap();
+    assert!(csp.contains("script-src 'self'") && csp.contains("default-src 'none'"), "{csp}");
+    assert!(!csp.contains("unsafe-inline") && !csp.contains("unsafe-eval"), "{csp}");
+    let html = String::from_utf8(body).unwrap();
+    // Every script is a file of this origin: no inline code, no event-handler attributes.
+    for tag in html.split("<script").skip(1) {
+        assert!(tag.trim_start().starts_with("type=\"module\" src=\"/portal/"), "inline or foreign script: {tag}");
+    }
+    assert!(!html.contains(" onclick=") && !html.contains(" style="), "inline handler or style");
+
+    // Every file of api/portal is embedded and served with its type; nothing else is.
+    let mut on_disk = BTreeSet::new();
+    files_under(&Path::new(env!("CARGO_MANIFEST_DIR")).join("api/portal"), "", &mut on_disk);
+    let embedded: BTreeSet<String> = api::portal::ASSETS.iter().map(|a| a.path.to_owned()).collect();
+    assert_eq!(on_disk, embedded, "api/portal and the embedded list differ");
+    for asset in api::portal::ASSETS {
+        let (status, headers, body) = fetch(&app, &format!("/portal/{}", asset.path)).await;
+        assert_eq!(status, StatusCode::OK, "{}", asset.path);
+        assert_eq!(headers[header::CONTENT_TYPE], asset.content_type);
+        assert_eq!(headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
+        assert_eq!(body, asset.body);
+    }
+    assert_eq!(fetch(&app, "/portal/nothing.js").await.0, StatusCode::NOT_FOUND);
+    assert_eq!(fetch(&app, "/portal/../Cargo.toml").await.0, StatusCode::NOT_FOUND);
+    eprintln!(
+        "embedded portal: {} files, {} bytes",
+        api::portal::ASSETS.len(),
+        api::portal::embedded_bytes()
+    );
+}
+
+/// The browser, or None when it is not installed here (and not required).
+fn browser_ready() -> Option<PathBuf> {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let ready = Path::new("/usr/bin/chromium").exists()
+        && root.join("portal-tests/node_modules/playwright-core").exists()
+        && std::process::Command::new("node").arg("--version").output().is_ok();
+    if ready {
+        return Some(root);
+    }
+    assert!(
+        std::env::var("BROWSER_TESTS").as_deref() != Ok("required"),
+        "BROWSER_TESTS=required, but chromium, node or portal-tests/node_modules is missing"
+    );
+    eprintln!("browser journeys skipped: install chromium and run `npm ci --prefix portal-tests` (.ci/run does)");
+    None
+}
+
+/// Runs one journey of portal-tests/journeys.mjs against `base`; returns its RESULT.
+async fn journey(root: &Path, name: &str, base: &str, params: Value) -> Value {
+    let out = root.join("target/portal-screenshots");
+    std::fs::create_dir_all(&out).expect("screenshot dir");
+    let (root, name, base) = (root.to_owned(), name.to_owned(), base.to_owned());
+    let output = tokio::task::spawn_blocking(move || {
+        std::process::Command::new("node")
+            .arg(root.join("portal-tests/journeys.mjs"))
+            .args([&name, &base, out.to_str().expect("utf-8 path"), &params.to_string()])
+            .output()
+            .expect("run node")
+    })
+    .await
+    .expect("journey task");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "journey failed:\n{stdout}\n{stderr}");
+    let line = stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("RESULT "))
+        .unwrap_or_else(|| panic!("no RESULT line:\n{stdout}\n{stderr}"));
+    let result: Value = serde_json::from_str(line).expect("RESULT json");
+    eprintln!("journey {}: axe {}", result["axe"].as_array().map_or(0, Vec::len), result["axe"]);
+    result
+}
+
+const JUDGE: &str = "mutation($b:ID!,$j:[CapabilityJudgementInput!]!){ judgeCapability(bidId:$b,judgements:$j){ qualified } }";
+const SCORE: &str = "mutation($b:ID!,$s:[ScoreInput!]!){ scoreBid(bidId:$b,scores:$s){ totalScore } }";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_provider_registers_asks_bids_replaces_and_later_sees_its_rank_in_a_real_browser() {
+    let Some(root) = browser_ready() else { return };
+    let app = TestApp::new().await;
+    // The browser runs on real time; so does the server's clock until the test moves it.
+    app.clock.set(Utc::now());
+    let m = Market::new(&app).await;
+    let mut input = app.call_input(&m.product_refs());
+    input["title"] = json!("Kotihoito Eteläinen alue 2027");
+    let call = app.make_call(&m.orderer, input, true).await;
+    let other = app
+        .make_call(&m.orderer, app.call_input(&m.product_refs()), true)
+        .await;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let base = format!("http://{}", listener.local_addr().expect("addr"));
+    let server = axum::serve(
+        listener,
+        app.router
+            .clone()
+            .into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    );
+    tokio::spawn(async move { server.await });
+
+    let email = "maija@myyja.example.fi";
+    let good = business_id(424_242);
+    let (body, check) = good.split_at(8);
+    let bad = format!("{body}{}", (check.parse::<u32>().expect("digit") + 1) % 10);
+    let result = journey(&root, "provider", &base, json!({
+        "company": "Myyjä Hoiva Oy", "businessId": good, "badBusinessId": bad, "email": email, "password": PASSWORD,
+        "search": "Eteläinen", "callTitle": "Kotihoito Eteläinen alue 2027",
+        "question": "Sisältyvätkö yökäynnit tuntihintaan?",
+        // 1000 x 45,50 + 12,5 x 8 and then 1000 x 41,25 + 12,5 x 8, in Finnish and English.
+        "prices": ["45,50", "8"], "expectedTotal": "45\u{a0}600,00 €",
+        "replacementPrice": "41,25", "expectedReplacementTotal": "41\u{a0}350,00 €",
+        "expectedReplacementTotalEn": "41,350.00 €",
+    })).await;
+
+    // What the browser showed is what the server stored.
+    let provider = app.login(email, PASSWORD).await;
+    let mine = app
+        .ok(Some(&provider), "query($id:ID!){ call(id:$id){ myBid{ id version receipt totalPrice } } }", json!({ "id": call.id }))
+        .await;
+    let bid = &mine["call"]["myBid"];
+    assert_eq!(bid["version"], 2);
+    assert_eq!(bid["totalPrice"], "41350.00");
+    assert_eq!(result["receipts"][1], bid["receipt"]);
+    assert_ne!(result["receipts"][0], result["receipts"][1]);
+    assert_eq!(app.count("question").await, 1);
+
+    // Two more bids, then the orderer evaluates and awards (through the API) after the deadline.
+    for (token, prices) in [(&m.a, ["45.50", "8"]), (&m.b, ["50", "9"])] {
+        app.ok(Some(token), SUBMIT_BID, json!({ "i": app.bid_input(&call, &prices) }))
+            .await;
+    }
+    app.clock.set(call.submission_deadline + TimeDelta::minutes(1));
+    app.ok(
+        Some(&m.orderer),
+        "mutation($c:ID!,$u:ID!){ assignEvaluator(callId:$c,userId:$u){ evaluators{ id } } }",
+        json!({ "c": call.id, "u": m.orderer_user }),
+    )
+    .await;
+    let bids = app
+        .ok(Some(&m.orderer), "query($id:ID!){ call(id:$id){ bids{ id } } }", json!({ "id": call.id }))
+        .await;
+    for b in bids["call"]["bids"].as_array().expect("bids") {
+        let j = json!([{ "requirementId": call.requirement_ids[0], "met": true }]);
+        app.ok(Some(&m.orderer), JUDGE, json!({ "b": b["id"], "j": j })).await;
+        let s: Vec<Value> = call.criterion_ids.iter().map(|c| json!({ "criterionId": c, "points": 4 })).collect();
+        app.ok(Some(&m.orderer), SCORE, json!({ "b": b["id"], "s": s })).await;
+    }
+    app.ok(
+        Some(&m.orderer),
+        "mutation($c:ID!,$b:ID!){ awardCall(callId:$c,bidId:$b,justification:\"Halvin, laatu sama\"){ decidedAt } }",
+        json!({ "c": call.id, "b": bid["id"] }),
+    )
+    .await;
+    journey(&root, "rank", &base, json!({ "email": email, "password": PASSWORD, "callTitle": "Kotihoito Eteläinen alue 2027", "rank": 1 })).await;
+
+    // An expired session keeps the half-filled bid (on a call still open on the server's clock).
+    app.clock.set(Utc::now());
+    journey(&root, "expiry", &base, json!({
+        "email": email, "password": PASSWORD, "callId": other.id, "callTitle": "Kotihoito itäinen alue 2027", "draftPrice": "39,90",
+    }))
+    .await;
+}
