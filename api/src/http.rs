@@ -120,6 +120,19 @@ async fn graphql(
         }
     };
     let cacheable = cache_seq.is_some() && only_queries(&request.query);
+    // One computation per question at a time: concurrent misses on the same question (a
+    // burst after a write, or at start) wait for the first and take its answer.
+    let _flight = match (cacheable, cache_seq) {
+        (true, Some(seq)) => {
+            let guard = http.state.public_cache.flight(&body).lock_owned().await;
+            if let Some(hit) = http.state.public_cache.get(seq, now, &body) {
+                crate::metrics::graphql_request("cached", 0.0, &[]);
+                return json_bytes(hit.as_ref().clone());
+            }
+            Some(guard)
+        }
+        _ => None,
+    };
     let client = ClientAddr(connect.map(|Extension(ConnectInfo(addr))| addr.ip()));
     let request = request.data(caller).data(client).data(RequestTime(now));
     let request = loaders::attach(request, http.state.db.conn());

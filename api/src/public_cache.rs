@@ -24,6 +24,8 @@ struct Inner {
 #[derive(Default)]
 pub struct PublicCache {
     inner: Mutex<Inner>,
+    /// One lock per question being answered, so concurrent misses compute it once.
+    flights: Mutex<HashMap<Vec<u8>, Arc<tokio::sync::Mutex<()>>>>,
 }
 
 impl PublicCache {
@@ -38,6 +40,15 @@ impl PublicCache {
             return None;
         }
         inner.entries.get(key).cloned()
+    }
+
+    /// The lock that answering `key` takes; forgotten with the rest at `MAX_ENTRIES` questions.
+    pub fn flight(&self, key: &[u8]) -> Arc<tokio::sync::Mutex<()>> {
+        let mut flights = self.flights.lock().unwrap_or_else(|p| p.into_inner());
+        if flights.len() >= MAX_ENTRIES && !flights.contains_key(key) {
+            flights.clear();
+        }
+        flights.entry(key.to_vec()).or_default().clone()
     }
 
     /// Whether answers for `seq` can be stored without first learning the next deadline.
