@@ -505,3 +505,33 @@ async fn answers_are_public_and_askers_are_never_shown() {
         .await;
     assert_eq!(probe["errors"][0]["extensions"]["code"], "BAD_USER_INPUT");
 }
+
+#[tokio::test]
+async fn the_call_list_filters_by_the_category_of_the_calls_products() {
+    let app = TestApp::new().await;
+    let m = Market::new(&app).await;
+    let meals = app.product(&m.admin, "AT-1", "meals on wheels").await;
+    let home_care = app
+        .make_call(&m.orderer, app.call_input(&m.product_refs()), true)
+        .await;
+    let mixed = app
+        .make_call(&m.orderer, app.call_input(&[&m.products[0], &meals]), true)
+        .await;
+    let ids = |d: &Value| -> Vec<String> {
+        d["calls"]["edges"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["node"]["id"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let by = |category: &str| json!({ "f": { "category": category } });
+    let d = app.ok(None, LIST, by("meals on wheels")).await;
+    assert_eq!(ids(&d), [mixed.id.clone()]);
+    assert_eq!(d["calls"]["totalCount"], 1);
+    let d = app.ok(None, LIST, by("home care")).await;
+    assert_eq!(ids(&d), [mixed.id.clone(), home_care.id.clone()]);
+    assert_eq!(app.ok(None, LIST, by("dentistry")).await["calls"]["totalCount"], 0);
+    let combined = json!({ "f": { "category": "meals on wheels", "search": "itäinen" } });
+    assert_eq!(ids(&app.ok(None, LIST, combined).await), [mixed.id.clone()]);
+}
