@@ -112,6 +112,66 @@ const journeys = {
     return { receipts: [first, second] };
   },
 
+  /** After the deadline an orderer assigns itself as evaluator, judges capability, scores
+   *  every bid, reads the comparison table and awards the call to the first-ranked bid. */
+  async orderer() {
+    // Clicks, then waits until the page has rendered again (after the mutation succeeded).
+    const settle = async (click) => {
+      const before = await page.evaluate(() => Number(document.body.dataset.rendered || 0));
+      await click();
+      await page.waitForFunction((b) => Number(document.body.dataset.rendered || 0) > b, before);
+    };
+    await login(params.email, params.password);
+    await page.getByRole("link", { name: fi["nav.ordererCalls"] }).click();
+    await heading(fi["nav.ordererCalls"]);
+    await checkA11y("orderer's calls");
+    await page.getByRole("link", { name: params.callTitle }).click();
+    await heading(params.callTitle);
+    await page.getByRole("table", { name: fi["orderer.comparison"] }).waitFor();
+    await page.getByLabel(fi["orderer.evaluator"]).selectOption({ label: params.evaluatorName });
+    await settle(() => page.getByRole("button", { name: fi["orderer.assign"] }).click());
+    for (const bidder of params.bidders) {
+      const panel = page.locator("section.panel").filter({ has: page.getByRole("heading", { name: bidder, exact: true }) });
+      for (const box of await panel.getByRole("checkbox").all()) await box.check();
+      await settle(() => panel.getByRole("button", { name: fi["orderer.saveJudgement"] }).click());
+      const again = page.locator("section.panel").filter({ has: page.getByRole("heading", { name: bidder, exact: true }) });
+      for (const box of await again.getByRole("spinbutton").all()) await box.fill(String(params.points));
+      await settle(() => again.getByRole("button", { name: fi["orderer.saveScores"] }).click());
+    }
+    const table = page.getByRole("table", { name: fi["orderer.comparison"] });
+    await table.getByRole("row", { name: new RegExp(`^1 ${params.winner}`) }).waitFor();
+    await checkA11y("evaluation with the comparison table");
+    await page.getByLabel(fi["orderer.justification"]).fill(params.justification);
+    await settle(() => page.getByRole("button", { name: fi["orderer.award"] }).click());
+    await page.getByText(fi["orderer.awardedTo"].replace("{bidder}", params.winner)).waitFor();
+    await checkA11y("awarded call");
+    await page.screenshot({ path: `${outDir}/orderer-journey.png`, fullPage: true });
+    return {};
+  },
+
+  /** An in-house producer saves a cost calculation and opens the benchmark. */
+  async inhouse() {
+    await login(params.email, params.password);
+    await page.getByRole("link", { name: fi["nav.benchmark"] }).click();
+    await heading(fi["nav.benchmark"]);
+    const form = page.locator("form").filter({ has: page.getByRole("heading", { name: fi["bench.saveTitle"] }) });
+    await form.getByLabel(fi["bench.year"]).fill(String(params.year));
+    await form.getByLabel(fi["bench.volume"]).fill("1000");
+    await form.getByLabel(fi["bench.directCosts"]).fill("38 000");
+    await form.getByLabel(fi["bench.overheadRate"]).fill("0,1");
+    await form.getByRole("button", { name: fi["bench.save"] }).click();
+    await page.getByRole("cell", { name: params.expectedUnitCost }).first().waitFor();
+    const show = page.locator("form.row");
+    await show.getByLabel(fi["bench.year"]).fill(String(params.year));
+    await show.getByRole("button", { name: fi["bench.show"] }).click();
+    const figures = page.getByRole("table", { name: fi["bench.figures"] });
+    await figures.getByRole("row", { name: new RegExp(fi["bench.median"]) }).getByRole("cell", { name: params.expectedMedian }).waitFor();
+    await page.locator("svg.chart").waitFor();
+    await checkA11y("benchmark with its chart");
+    await page.screenshot({ path: `${outDir}/inhouse-benchmark.png`, fullPage: true });
+    return {};
+  },
+
   /** After the award: the provider sees its rank and score under "my bids". */
   async rank() {
     await login(params.email, params.password);

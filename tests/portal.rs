@@ -116,11 +116,9 @@ async fn journey(root: &Path, name: &str, base: &str, params: Value) -> Value {
     result
 }
 
-const JUDGE: &str = "mutation($b:ID!,$j:[CapabilityJudgementInput!]!){ judgeCapability(bidId:$b,judgements:$j){ qualified } }";
-const SCORE: &str = "mutation($b:ID!,$s:[ScoreInput!]!){ scoreBid(bidId:$b,scores:$s){ totalScore } }";
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_provider_registers_asks_bids_replaces_and_later_sees_its_rank_in_a_real_browser() {
+async fn a_provider_bids_an_orderer_awards_the_provider_sees_its_rank_and_in_house_benchmarks_in_a_real_browser() {
     let Some(root) = browser_ready() else { return };
     let app = TestApp::new().await;
     // The browser runs on real time; so does the server's clock until the test moves it.
@@ -168,34 +166,43 @@ async fn a_provider_registers_asks_bids_replaces_and_later_sees_its_rank_in_a_re
     assert_ne!(result["receipts"][0], result["receipts"][1]);
     assert_eq!(app.count("question").await, 1);
 
-    // Two more bids, then the orderer evaluates and awards (through the API) after the deadline.
+    // Two more bids; after the deadline the orderer evaluates and awards in the browser.
     for (token, prices) in [(&m.a, ["45.50", "8"]), (&m.b, ["50", "9"])] {
         app.ok(Some(token), SUBMIT_BID, json!({ "i": app.bid_input(&call, &prices) }))
             .await;
     }
     app.clock.set(call.submission_deadline + TimeDelta::minutes(1));
-    app.ok(
-        Some(&m.orderer),
-        "mutation($c:ID!,$u:ID!){ assignEvaluator(callId:$c,userId:$u){ evaluators{ id } } }",
-        json!({ "c": call.id, "u": m.orderer_user }),
-    )
+    let email_of = |token: String| {
+        let app = &app;
+        async move {
+            app.ok(Some(&token), "{ me { email name } }", json!({})).await["me"].clone()
+        }
+    };
+    let orderer = email_of(m.orderer.clone()).await;
+    journey(&root, "orderer", &base, json!({
+        "email": orderer["email"], "password": PASSWORD, "evaluatorName": orderer["name"],
+        "callTitle": "Kotihoito Eteläinen alue 2027", "bidders": ["Myyjä Hoiva Oy", "Provider 1 Oy", "Provider 2 Oy"],
+        "points": 4, "winner": "Myyjä Hoiva Oy", "justification": "Halvin, laatu tasavertainen",
+    }))
     .await;
-    let bids = app
-        .ok(Some(&m.orderer), "query($id:ID!){ call(id:$id){ bids{ id } } }", json!({ "id": call.id }))
+    let award = app
+        .ok(Some(&m.orderer), "query($id:ID!){ call(id:$id){ status award{ bid{ id } justification } } }", json!({ "id": call.id }))
         .await;
-    for b in bids["call"]["bids"].as_array().expect("bids") {
-        let j = json!([{ "requirementId": call.requirement_ids[0], "met": true }]);
-        app.ok(Some(&m.orderer), JUDGE, json!({ "b": b["id"], "j": j })).await;
-        let s: Vec<Value> = call.criterion_ids.iter().map(|c| json!({ "criterionId": c, "points": 4 })).collect();
-        app.ok(Some(&m.orderer), SCORE, json!({ "b": b["id"], "s": s })).await;
-    }
-    app.ok(
-        Some(&m.orderer),
-        "mutation($c:ID!,$b:ID!){ awardCall(callId:$c,bidId:$b,justification:\"Halvin, laatu sama\"){ decidedAt } }",
-        json!({ "c": call.id, "b": bid["id"] }),
-    )
-    .await;
+    assert_eq!(award["call"]["status"], "AWARDED");
+    assert_eq!(award["call"]["award"]["justification"], "Halvin, laatu tasavertainen");
+    assert_eq!(award["call"]["award"]["bid"]["id"], bid["id"], "the first-ranked bid won");
+    assert_eq!(app.count("bid_score").await, 6, "three bids x two criteria");
     journey(&root, "rank", &base, json!({ "email": email, "password": PASSWORD, "callTitle": "Kotihoito Eteläinen alue 2027", "rank": 1 })).await;
+
+    // The in-house producer saves a cost calculation and opens the benchmark: its own cost
+    // 38 000 x 1.1 / 1 000 = 41.80 against the market's bids on the product (unit prices
+    // 41.25, 45.50 and 50: median 45.50).
+    let in_house = email_of(m.in_house.clone()).await;
+    journey(&root, "inhouse", &base, json!({
+        "email": in_house["email"], "password": PASSWORD, "year": 2027,
+        "expectedUnitCost": "41,80 €", "expectedMedian": "45,50 €",
+    }))
+    .await;
 
     // An expired session keeps the half-filled bid (on a call still open on the server's clock).
     app.clock.set(Utc::now());

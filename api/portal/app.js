@@ -7,6 +7,8 @@ import * as pub from "./pages/public.js";
 import * as account from "./pages/account.js";
 import * as provider from "./pages/provider.js";
 import * as notifications from "./pages/notifications.js";
+import * as orderer from "./pages/orderer.js";
+import * as inhouse from "./pages/inhouse.js";
 
 const routes = [
   [/^\/?$/, pub.calls],
@@ -15,6 +17,11 @@ const routes = [
   [/^\/login$/, account.login],
   [/^\/register$/, account.register],
   [/^\/my-bids$/, provider.myBids],
+  [/^\/benchmark$/, inhouse.benchmark],
+  [/^\/orderer$/, orderer.calls],
+  [/^\/orderer\/new$/, orderer.newCall],
+  [/^\/orderer\/calls\/([\w-]+)$/, orderer.manage],
+  [/^\/contracts\/([\w-]+)$/, orderer.contract],
   [/^\/notifications$/, notifications.list],
 ];
 
@@ -37,6 +44,8 @@ function nav() {
     items.push(link("/login", "nav.login"), link("/register", "nav.register"));
   } else {
     if (s.user.role === "PRODUCER") items.push(link("/my-bids", "nav.myBids"));
+    if (s.user.organization?.kind === "IN_HOUSE_PRODUCER") items.push(link("/benchmark", "nav.benchmark"));
+    if (s.user.role === "ORDERER") items.push(link("/orderer", "nav.ordererCalls"), link("/orderer/new", "nav.newCall"));
     items.push(link("/notifications", "nav.notifications"));
     items.push(h("span", { class: "muted-on-brand" }, `${s.user.name} · ${s.user.organization?.name ?? ""}`));
     items.push(h("button", { class: "link", type: "button", onclick: () => { clearSession(); go("/login"); } }, t("nav.logout")));
@@ -67,6 +76,8 @@ export async function render() {
   }
   if (ticket !== rendering) return; // a newer navigation won
   main.replaceChildren(content);
+  // A counter of finished renders: scripts (and the browser tests) can tell a page is ready.
+  document.body.dataset.rendered = String(Number(document.body.dataset.rendered || 0) + 1);
   const heading = main.querySelector("h1");
   document.title = heading ? `${heading.textContent} – ${t("app.name")}` : t("app.name");
   if (heading) {

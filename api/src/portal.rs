@@ -41,6 +41,8 @@ assets! {
     "pages/account.js" => "text/javascript; charset=utf-8",
     "pages/provider.js" => "text/javascript; charset=utf-8",
     "pages/notifications.js" => "text/javascript; charset=utf-8",
+    "pages/orderer.js" => "text/javascript; charset=utf-8",
+    "pages/inhouse.js" => "text/javascript; charset=utf-8",
 }
 
 /// Scripts and styles only from this origin, no inline code, requests only to this origin,

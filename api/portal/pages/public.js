@@ -139,6 +139,7 @@ export async function call({ args, go, render }) {
           h("td", { class: "num" }, money(r.totalPrice)), h("td", { class: "num" }, number(r.totalScore)))))));
   }
   if (s?.user.role === "PRODUCER") parts.push(await provider.bidPanel(c, render));
+  if (s?.user.role === "ORDERER") parts.push(h("p", {}, h("a", { href: `#/orderer/calls/${c.id}` }, t("call.manage"))));
   return h("article", {}, parts);
 }
 

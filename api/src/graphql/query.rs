@@ -20,6 +20,13 @@ impl Query {
         Ok(identity::me(state(ctx)?, caller(ctx)?).await?.map(User))
     }
 
+    /// The users of the caller's own organisation, by name (an addition to the contract: the
+    /// portal's orderer picks evaluators from it).
+    async fn my_colleagues(&self, ctx: &Context<'_>) -> Result<Vec<User>> {
+        let list = identity::colleagues(state(ctx)?, caller(ctx)?).await?;
+        Ok(list.into_iter().map(User).collect())
+    }
+
     /// Organisations, optionally of one kind (logged-in users).
     async fn organizations(
         &self,

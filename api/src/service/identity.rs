@@ -409,6 +409,16 @@ pub async fn me(state: &AppState, caller: &Caller) -> AppResult<Option<user::Mod
     }
 }
 
+/// The users of the caller's own organisation (e.g. an orderer choosing evaluators), by name.
+pub async fn colleagues(state: &AppState, caller: &Caller) -> AppResult<Vec<user::Model>> {
+    let actor = caller.require()?;
+    Ok(user::Entity::find()
+        .filter(user::Column::OrganizationId.eq(actor.organization_id.as_str()))
+        .order_by_asc(user::Column::Name)
+        .all(state.db.conn())
+        .await?)
+}
+
 /// Any logged-in user may list organisations (names and kinds are public record).
 pub async fn organizations(
     state: &AppState,

@@ -1,0 +1,360 @@
+// The orderer's pages: its calls from draft to contract (create, publish, answer questions,
+// assign evaluators, judge capability, score, compare, award, make and activate the
+// contract), and a contract's page with its versions, monthly reports and realisation chart.
+import { gql, session } from "../api.js";
+import { h, svg } from "../dom.js";
+import { t, money, number, dateTime, date } from "../i18n.js";
+import { field, formError, showErrors, clearErrors } from "../forms.js";
+import { parse, mul, add, round, toPlain, fromInput } from "../decimal.js";
+import { statusBadge } from "./public.js";
+
+function signedInOrderer() {
+  const s = session();
+  return s?.user.role === "ORDERER" ? s : null;
+}
+
+function needOrderer(title) {
+  return h("section", {}, h("h1", {}, title), h("p", {}, h("a", { href: "#/login?next=/orderer" }, t("orderer.needLogin"))));
+}
+
+/** Runs a mutation from a button or form, showing errors in `area`, then re-renders. */
+async function act(area, fields, render, query, variables) {
+  clearErrors(fields, area);
+  try {
+    const d = await gql(query, variables);
+    await render();
+    return d;
+  } catch (err) {
+    showErrors(err, fields, area);
+    return null;
+  }
+}
+
+export async function calls() {
+  const s = signedInOrderer();
+  if (!s) return needOrderer(t("nav.ordererCalls"));
+  const org = s.user.organization.id;
+  const d = await gql(`query($f: CallFilter, $o: ID) {
+    calls(filter: $f, first: 100) { edges { node { id title status submissionDeadline } } }
+    contracts(ordererId: $o) { id status producer { name } startDate endDate totalValue call { title } }
+  }`, { f: { ordererId: org }, o: org });
+  return h("section", {}, h("h1", {}, t("nav.ordererCalls")),
+    h("p", {}, h("a", { href: "#/orderer/new" }, t("nav.newCall"))),
+    h("table", {}, h("thead", {}, h("tr", {}, ...["calls.call", "calls.status", "calls.deadline"].map((k) => h("th", { scope: "col" }, t(k))))),
+      h("tbody", {}, d.calls.edges.map(({ node: c }) => h("tr", {},
+        h("td", {}, h("a", { href: `#/orderer/calls/${c.id}` }, c.title)), h("td", {}, statusBadge(c.status)), h("td", {}, dateTime(c.submissionDeadline)))))),
+    h("h2", {}, t("orderer.contracts")),
+    d.contracts.length ? h("table", {}, h("thead", {}, h("tr", {}, ...["contract.producer", "contract.call", "contract.status", "contract.period", "contract.totalValue"]
+      .map((k) => h("th", { scope: "col", class: k === "contract.totalValue" ? "num" : null }, t(k))))),
+    h("tbody", {}, d.contracts.map((c) => h("tr", {},
+      h("td", {}, h("a", { href: `#/contracts/${c.id}` }, c.producer.name)), h("td", {}, c.call?.title ?? t("contract.direct")),
+      h("td", {}, t(`contractStatus.${c.status}`)), h("td", {}, `${date(c.startDate)} – ${date(c.endDate)}`), h("td", { class: "num" }, money(c.totalValue))))))
+      : h("p", {}, t("orderer.noContracts")));
+}
+
+/** datetime-local value (local time) to RFC 3339 with the browser's offset. */
+function localToIso(value) {
+  return value ? new Date(value).toISOString() : "";
+}
+
+export async function newCall({ go }) {
+  if (!signedInOrderer()) return needOrderer(t("nav.newCall"));
+  const { products } = await gql("{ products { id code name unit category } }");
+  const productOptions = products.map((p) => [p.id, `${p.code} ${p.name} (${p.category})`]);
+  const title = field({ name: "title", label: t("newCall.title"), required: true });
+  const description = field({ name: "description", label: t("newCall.description"), type: "textarea", required: true });
+  const pricing = field({ name: "pricingModel", label: t("newCall.pricingModel"), type: "select", options: [["UNIT_PRICE", t("pricing.UNIT_PRICE")], ["LUMP_SUM", t("pricing.LUMP_SUM")]] });
+  const start = field({ name: "contractStart", label: t("newCall.contractStart"), type: "date", required: true });
+  const end = field({ name: "contractEnd", label: t("newCall.contractEnd"), type: "date", required: true });
+  const qDeadline = field({ name: "questionsDeadline", label: t("newCall.questionsDeadline"), type: "datetime-local", required: true });
+  const sDeadline = field({ name: "submissionDeadline", label: t("newCall.submissionDeadline"), type: "datetime-local", required: true });
+  const standstill = field({ name: "standstillDays", label: t("newCall.standstillDays"), type: "number", value: "14", attrs: { min: "0" } });
+  const priceWeight = field({ name: "priceWeight", label: t("newCall.priceWeight"), type: "number", value: "60", required: true, attrs: { min: "0", max: "100" } });
+  const minTurnover = field({ name: "minTurnoverRatio", label: t("newCall.minTurnoverRatio"), hint: t("newCall.optional"), attrs: { inputmode: "decimal" } });
+  const minEquity = field({ name: "minEquityRatio", label: t("newCall.minEquityRatio"), hint: t("newCall.optional"), attrs: { inputmode: "decimal" } });
+  const minRating = field({ name: "minCreditRating", label: t("newCall.minCreditRating"), type: "select", options: [["", t("newCall.none")], ...["AAA", "AA", "A", "B", "C"].map((r) => [r, r])] });
+  const maxSub = field({ name: "maxSubcontractingShare", label: t("newCall.maxSubcontractingShare"), hint: t("newCall.optional"), attrs: { inputmode: "decimal" } });
+  const requirements = field({ name: "capabilityRequirements", label: t("newCall.requirements"), hint: t("newCall.onePerLine"), type: "textarea" });
+  const lines = [];
+  const criteria = [];
+  const linesBox = h("div", { class: "stack" });
+  const criteriaBox = h("div", { class: "stack" });
+  const addLine = () => {
+    const i = lines.length;
+    const p = field({ name: `lines[${i}].productId`, label: t("newCall.lineProduct", { n: i + 1 }), type: "select", options: productOptions });
+    const q = field({ name: `lines[${i}].quantity`, label: t("newCall.lineQuantity", { n: i + 1 }), required: true, attrs: { inputmode: "decimal" } });
+    lines.push({ p, q });
+    linesBox.append(h("div", { class: "row" }, p.wrap, q.wrap));
+  };
+  const addCriterion = () => {
+    const i = criteria.length;
+    const n = field({ name: `qualityCriteria[${i}].name`, label: t("newCall.criterionName", { n: i + 1 }), required: true });
+    const w = field({ name: `qualityCriteria[${i}].weight`, label: t("newCall.criterionWeight", { n: i + 1 }), type: "number", required: true, attrs: { min: "0", max: "100" } });
+    const m = field({ name: `qualityCriteria[${i}].maxPoints`, label: t("newCall.criterionMaxPoints", { n: i + 1 }), type: "number", required: true, attrs: { min: "1" } });
+    criteria.push({ n, w, m });
+    criteriaBox.append(h("div", { class: "row" }, n.wrap, w.wrap, m.wrap));
+  };
+  addLine();
+  addCriterion();
+  const area = formError();
+  const plain = () => [title, description, pricing, start, end, qDeadline, sDeadline, standstill, priceWeight, minTurnover, minEquity, minRating, maxSub, requirements];
+  const all = () => [...plain(), ...lines.flatMap((l) => [l.p, l.q]), ...criteria.flatMap((c) => [c.n, c.w, c.m])];
+  const dec = (f) => (f.input.value.trim() ? fromInput(f.input.value) ?? f.input.value.trim() : null);
+  const form = h("form", { class: "stack", novalidate: true, onsubmit: async (e) => {
+    e.preventDefault();
+    const input = {
+      title: title.input.value.trim(), description: description.input.value.trim(), pricingModel: pricing.input.value,
+      lines: lines.map(({ p, q }) => ({ productId: p.input.value, quantity: dec(q) ?? "" })),
+      contractStart: start.input.value, contractEnd: end.input.value,
+      questionsDeadline: localToIso(qDeadline.input.value), submissionDeadline: localToIso(sDeadline.input.value),
+      standstillDays: Number(standstill.input.value || 14), priceWeight: Number(priceWeight.input.value || 0),
+      qualityCriteria: criteria.map(({ n, w, m }) => ({ name: n.input.value.trim(), weight: Number(w.input.value || 0), maxPoints: Number(m.input.value || 0) })),
+      minTurnoverRatio: dec(minTurnover), minEquityRatio: dec(minEquity), minCreditRating: minRating.input.value || null,
+      capabilityRequirements: requirements.input.value.split("\n").map((x) => x.trim()).filter(Boolean),
+      maxSubcontractingShare: dec(maxSub),
+    };
+    clearErrors(all(), area);
+    try {
+      const d = await gql("mutation($i: CreateCallInput!) { createCall(input: $i) { id } }", { i: input });
+      go(`/orderer/calls/${d.createCall.id}`);
+    } catch (err) {
+      showErrors(err, all(), area);
+    }
+  } },
+  title.wrap, description.wrap, pricing.wrap,
+  h("fieldset", {}, h("legend", {}, t("newCall.lines")), linesBox, h("button", { type: "button", class: "secondary", onclick: addLine }, t("newCall.addLine"))),
+  h("fieldset", {}, h("legend", {}, t("newCall.dates")), start.wrap, end.wrap, qDeadline.wrap, sDeadline.wrap, standstill.wrap),
+  h("fieldset", {}, h("legend", {}, t("newCall.criteria")), priceWeight.wrap, criteriaBox,
+    h("button", { type: "button", class: "secondary", onclick: addCriterion }, t("newCall.addCriterion"))),
+  h("fieldset", {}, h("legend", {}, t("newCall.qualification")), minTurnover.wrap, minEquity.wrap, minRating.wrap, maxSub.wrap, requirements.wrap),
+  area, h("button", { class: "primary", type: "submit" }, t("newCall.create")));
+  return h("section", {}, h("h1", {}, t("nav.newCall")), form);
+}
+
+const MANAGE = `query($id: ID!) {
+  me { id organization { id } }
+  call(id: $id) {
+    id title status submissionDeadline questionsDeadline standstillDays orderer { id name }
+    criteria { priceWeight qualityCriteria { id name weight maxPoints } capabilityRequirements { id text } }
+    questions { id text answer askedAt }
+    bidCount
+    evaluation { evaluators { id name }
+      results { bid { id bidder { name } inHouse totalPrice capabilityResponses { requirement { id } evidence } qualityResponses { criterion { id } text } }
+        qualified disqualificationReasons priceScore qualityScore totalScore rank abnormallyLow } }
+    award { bid { id bidder { name } } justification decidedAt standstillEndsAt }
+  }
+  contracts { id status call { id } }
+}`;
+
+export async function manage({ args, render }) {
+  if (!signedInOrderer()) return needOrderer(t("nav.ordererCalls"));
+  const d = await gql(MANAGE, { id: args[0] });
+  const c = d.call;
+  if (!c) return h("section", {}, h("h1", {}, t("page.notFound")));
+  const parts = [h("h1", {}, c.title), h("p", {}, statusBadge(c.status), " ", h("a", { href: `#/calls/${c.id}` }, t("orderer.publicPage")))];
+  const area = formError();
+  parts.push(area);
+  if (c.status === "DRAFT") {
+    parts.push(h("button", { class: "primary", type: "button", onclick: () => act(area, [], render, "mutation($id: ID!) { publishCall(id: $id) { id } }", { id: c.id }) }, t("orderer.publish")));
+  }
+  // Questions: each unanswered one with its answer form.
+  parts.push(h("h2", {}, t("call.questions")));
+  if (!c.questions.length) parts.push(h("p", {}, t("call.noQuestions")));
+  for (const q of c.questions) {
+    if (q.answer) {
+      parts.push(h("div", { class: "panel" }, h("p", {}, h("strong", {}, t("call.question")), " ", q.text), h("p", {}, h("strong", {}, t("call.answer")), " ", q.answer)));
+      continue;
+    }
+    const answer = field({ name: "answer", label: t("orderer.answerTo", { question: q.text }), type: "textarea", required: true });
+    const qArea = formError();
+    parts.push(h("form", { class: "stack panel", novalidate: true, onsubmit: (e) => {
+      e.preventDefault();
+      act(qArea, [answer], render, "mutation($q: ID!, $a: String!) { answerQuestion(questionId: $q, answer: $a) { id } }", { q: q.id, a: answer.input.value });
+    } }, answer.wrap, qArea, h("button", { class: "secondary", type: "submit" }, t("orderer.answer"))));
+  }
+  if (c.evaluation) parts.push(...(await evaluationParts(c, d.me, render)));
+  if (c.award) {
+    parts.push(h("h2", {}, t("call.award")),
+      h("p", {}, t("orderer.awardedTo", { bidder: c.award.bid.bidder.name })),
+      h("p", {}, t("call.decided", { at: dateTime(c.award.decidedAt), until: dateTime(c.award.standstillEndsAt) })));
+    const contract = d.contracts.find((k) => k.call?.id === c.id);
+    if (contract) {
+      parts.push(h("p", {}, h("a", { href: `#/contracts/${contract.id}` }, t("orderer.openContract"))));
+    } else {
+      const cArea = formError();
+      parts.push(cArea, h("button", { class: "primary", type: "button", onclick: async () => {
+        const r = await act(cArea, [], async () => {}, "mutation($c: ID!) { createContractFromAward(callId: $c) { id } }", { c: c.id });
+        if (r) location.hash = `/contracts/${r.createContractFromAward.id}`;
+      } }, t("orderer.makeContract")));
+    }
+  }
+  return h("article", {}, parts);
+}
+
+async function evaluationParts(c, me, render) {
+  const ev = c.evaluation;
+  const out = [h("h2", {}, t("orderer.evaluation"))];
+  // Evaluators.
+  const { users } = await gql("query { users: myColleagues { id name } }").catch(() => ({ users: [] }));
+  const assigned = new Set(ev.evaluators.map((u) => u.id));
+  const evArea = formError();
+  const pick = field({ name: "userId", label: t("orderer.evaluator"), type: "select",
+    options: users.filter((u) => !assigned.has(u.id)).map((u) => [u.id, u.name]) });
+  out.push(h("p", {}, t("orderer.evaluators"), " ", ev.evaluators.map((u) => u.name).join(", ") || "–"));
+  if (!c.award && pick.input.options.length) {
+    out.push(h("form", { class: "row", novalidate: true, onsubmit: (e) => {
+      e.preventDefault();
+      act(evArea, [pick], render, "mutation($c: ID!, $u: ID!) { assignEvaluator(callId: $c, userId: $u) { evaluators { id } } }", { c: c.id, u: pick.input.value });
+    } }, pick.wrap, h("button", { class: "secondary", type: "submit" }, t("orderer.assign"))), evArea);
+  }
+  // The comparison table.
+  out.push(h("table", {},
+    h("caption", {}, t("orderer.comparison")),
+    h("thead", {}, h("tr", {}, ...["call.rank", "call.bidder", "call.totalPrice", "orderer.priceScore", "orderer.qualityScore", "call.totalScore", "orderer.qualified"]
+      .map((k) => h("th", { scope: "col", class: ["call.rank", "call.totalPrice", "orderer.priceScore", "orderer.qualityScore", "call.totalScore"].includes(k) ? "num" : null }, t(k))))),
+    h("tbody", {}, ev.results.map((r) => h("tr", {},
+      h("td", { class: "num" }, r.rank ?? "–"),
+      h("td", {}, r.bid.bidder.name, r.bid.inHouse ? ` (${t("orderer.inHouse")})` : ""),
+      h("td", { class: "num" }, money(r.bid.totalPrice), r.abnormallyLow ? h("span", { class: "badge warn" }, ` ${t("orderer.abnormallyLow")}`) : null),
+      h("td", { class: "num" }, number(r.priceScore)), h("td", { class: "num" }, number(r.qualityScore)), h("td", { class: "num" }, number(r.totalScore)),
+      h("td", {}, r.qualified ? t("orderer.yes") : h("span", {}, t("orderer.no"), h("ul", {}, r.disqualificationReasons.map((x) => h("li", {}, x))))))))));
+  if (c.award) return out;
+  // Per bid: capability judgement and (for an assigned evaluator) scores.
+  const iEvaluate = assigned.has(me.id);
+  for (const r of ev.results) {
+    const b = r.bid;
+    const jArea = formError();
+    const checks = c.criteria.capabilityRequirements.map((req) => {
+      const id = `met-${b.id}-${req.id}`;
+      const evidence = b.capabilityResponses.find((x) => x.requirement.id === req.id)?.evidence ?? "–";
+      return { req, input: h("input", { type: "checkbox", id }), evidence, id };
+    });
+    const judge = h("form", { class: "stack", novalidate: true, onsubmit: (e) => {
+      e.preventDefault();
+      act(jArea, [], render, "mutation($b: ID!, $j: [CapabilityJudgementInput!]!) { judgeCapability(bidId: $b, judgements: $j) { qualified } }",
+        { b: b.id, j: checks.map((x) => ({ requirementId: x.req.id, met: x.input.checked })) });
+    } },
+    h("fieldset", {}, h("legend", {}, t("orderer.capabilityOf", { bidder: b.bidder.name })),
+      checks.map((x) => h("div", {}, x.input, " ", h("label", { for: x.id, class: "inline" }, `${x.req.text} — ${x.evidence}`)))),
+    jArea, h("button", { class: "secondary", type: "submit" }, t("orderer.saveJudgement")));
+    const section = h("section", { class: "panel" }, h("h3", {}, b.bidder.name), judge);
+    if (iEvaluate) {
+      const sArea = formError();
+      const points = c.criteria.qualityCriteria.map((q, i) => ({ q, f: field({ name: `scores[${i}].points`, label: t("orderer.points", { criterion: q.name, max: q.maxPoints }), type: "number", attrs: { min: "0", max: String(q.maxPoints) } }) }));
+      const answers = c.criteria.qualityCriteria.map((q) => h("li", {}, `${q.name}: `, b.qualityResponses.find((x) => x.criterion.id === q.id)?.text ?? "–"));
+      section.append(h("form", { class: "stack", novalidate: true, onsubmit: (e) => {
+        e.preventDefault();
+        act(sArea, points.map((p) => p.f), render, "mutation($b: ID!, $s: [ScoreInput!]!) { scoreBid(bidId: $b, scores: $s) { totalScore } }",
+          { b: b.id, s: points.filter((p) => p.f.input.value !== "").map((p) => ({ criterionId: p.q.id, points: Number(p.f.input.value) })) });
+      } }, h("ul", {}, answers), h("fieldset", {}, h("legend", {}, t("orderer.scoresFor", { bidder: b.bidder.name })), points.map((p) => p.f.wrap)),
+      sArea, h("button", { class: "secondary", type: "submit" }, t("orderer.saveScores"))));
+    }
+    out.push(section);
+  }
+  // The award, or an unsuccessful call.
+  const qualified = ev.results.filter((r) => r.qualified);
+  const aArea = formError();
+  const winner = field({ name: "bidId", label: t("orderer.winner"), type: "select", options: qualified.map((r) => [r.bid.id, `${r.rank ?? "–"}. ${r.bid.bidder.name}`]) });
+  const justification = field({ name: "justification", label: t("orderer.justification"), type: "textarea", required: true });
+  out.push(h("h2", {}, t("orderer.decision")), h("form", { class: "stack", novalidate: true, onsubmit: (e) => {
+    e.preventDefault();
+    act(aArea, [winner, justification], render, "mutation($c: ID!, $b: ID!, $j: String!) { awardCall(callId: $c, bidId: $b, justification: $j) { decidedAt } }",
+      { c: c.id, b: winner.input.value, j: justification.input.value });
+  } }, winner.wrap, justification.wrap, aArea, h("button", { class: "primary", type: "submit" }, t("orderer.award"))));
+  return out;
+}
+
+const CONTRACT = `query($id: ID!) {
+  contract(id: $id) {
+    id status procedure pricingModel startDate endDate version totalValue maxSubcontractingShare
+    orderer { id name } producer { id name } call { id title }
+    lines { product { id code name unit } quantity unitPrice lineTotal }
+    amendments { version reason valueDelta createdAt lines { product { code name } quantity unitPrice lineTotal } }
+    reports { period lines { product { id } quantity cost } feedbackCount feedbackAverage qualityMeasurements { metric value } }
+    realization { contractedValue deliveredValue percent forecastValue status }
+  }
+}`;
+
+function monthsBetween(startIso, endIso) {
+  const [sy, sm] = startIso.split("-").map(Number);
+  const [ey, em] = endIso.split("-").map(Number);
+  const out = [];
+  for (let y = sy, m = sm; y < ey || (y === ey && m <= em); m === 12 ? (y += 1, m = 1) : (m += 1)) out.push(`${y}-${String(m).padStart(2, "0")}`);
+  return out;
+}
+
+/** Cumulative delivered value (reported quantity x contract unit price) against the
+ *  straight-line expected value, month by month. Values are exact; only the drawing scales
+ *  them to pixels. */
+export function realizationSeries(contract) {
+  const months = monthsBetween(contract.startDate, contract.endDate);
+  const price = new Map(contract.lines.map((l) => [l.product.id, parse(l.unitPrice)]));
+  const byMonth = new Map(contract.reports.map((r) => [r.period, r]));
+  let delivered = parse("0");
+  return months.map((period, i) => {
+    const r = byMonth.get(period);
+    if (r) for (const l of r.lines) delivered = add(delivered, mul(parse(l.quantity), price.get(l.product.id) ?? parse("0")));
+    // total x (i + 1) / months, in cents, rounded half up.
+    const total = round(parse(contract.totalValue), 2);
+    const n = BigInt(months.length);
+    const cents = (total.units * BigInt(i + 1) * 2n + n) / (2n * n);
+    return { period, reported: Boolean(r), delivered: toPlain(round(delivered, 2)), expected: toPlain({ units: cents, scale: 2 }) };
+  });
+}
+
+function chart(series) {
+  const W = 640, H = 260, L = 70, B = 40, T = 20;
+  const max = Math.max(1, ...series.flatMap((p) => [Number(p.delivered), Number(p.expected)]));
+  const x = (i) => L + (i * (W - L - 10)) / Math.max(1, series.length - 1);
+  const y = (v) => H - B - (Number(v) / max) * (H - B - T);
+  const line = (key) => series.filter((p) => key === "expected" || p.reported).map((p) => `${x(series.indexOf(p))},${y(p[key])}`).join(" ");
+  return svg("svg", { class: "chart", viewBox: `0 0 ${W} ${H}`, role: "img", "aria-labelledby": "chart-title" },
+    svg("title", { id: "chart-title" }, t("contract.chartTitle")),
+    svg("line", { x1: L, y1: H - B, x2: W - 10, y2: H - B, stroke: "#4a5360" }),
+    svg("line", { x1: L, y1: T, x2: L, y2: H - B, stroke: "#4a5360" }),
+    svg("text", { x: 4, y: T + 4 }, money(String(Math.round(max)))),
+    svg("polyline", { points: line("expected"), fill: "none", stroke: "#4a5360", "stroke-dasharray": "6 4", "stroke-width": 2 }),
+    svg("polyline", { points: line("delivered"), fill: "none", stroke: "#0b4f8a", "stroke-width": 3 }),
+    ...series.map((p, i) => svg("text", { x: x(i) - 14, y: H - B + 16 }, p.period.slice(5))),
+    svg("text", { x: L, y: H - 4 }, `— ${t("contract.delivered")}   - - ${t("contract.expected")}`));
+}
+
+export async function contract({ args, render }) {
+  if (!session()) return h("section", {}, h("h1", {}, t("contract.title")), h("p", {}, h("a", { href: `#/login?next=/contracts/${args[0]}` }, t("nav.login"))));
+  const d = await gql(CONTRACT, { id: args[0] });
+  const k = d.contract;
+  if (!k) return h("section", {}, h("h1", {}, t("page.notFound")));
+  const s = session();
+  const series = realizationSeries(k);
+  const area = formError();
+  const lineTable = (lines) => h("table", {}, h("thead", {}, h("tr", {}, ...["call.product", "call.quantity", "contract.unitPrice", "contract.lineTotal"]
+    .map((x) => h("th", { scope: "col", class: x === "call.product" ? null : "num" }, t(x))))),
+  h("tbody", {}, lines.map((l) => h("tr", {}, h("td", {}, `${l.product.code} ${l.product.name}`), h("td", { class: "num" }, number(l.quantity)),
+    h("td", { class: "num" }, money(l.unitPrice)), h("td", { class: "num" }, money(l.lineTotal))))));
+  return h("article", {},
+    h("h1", {}, t("contract.heading", { producer: k.producer.name })),
+    h("p", {}, t(`contractStatus.${k.status}`), " · ", t("contract.version", { version: k.version }), " · ", `${date(k.startDate)} – ${date(k.endDate)}`,
+      k.call ? h("span", {}, " · ", h("a", { href: `#/calls/${k.call.id}` }, k.call.title)) : null),
+    area,
+    k.status === "DRAFT" && s.user.organization.id === k.orderer.id ? h("button", { class: "primary", type: "button",
+      onclick: () => act(area, [], render, "mutation($id: ID!) { activateContract(id: $id) { id } }", { id: k.id }) }, t("contract.activate")) : null,
+    h("h2", {}, t("contract.lines")), lineTable(k.lines),
+    h("p", {}, t("contract.totalValue"), " ", h("strong", {}, money(k.totalValue))),
+    h("h2", {}, t("contract.versions")),
+    k.amendments.length ? h("ul", { class: "cards" }, k.amendments.map((a) => h("li", {},
+      h("p", {}, h("strong", {}, t("contract.version", { version: a.version })), ` · ${dateTime(a.createdAt)} · ${t("contract.valueDelta")} ${money(a.valueDelta)}`),
+      h("p", {}, a.reason), lineTable(a.lines)))) : h("p", {}, t("contract.noAmendments")),
+    h("h2", {}, t("contract.realization")),
+    h("p", {}, t("contract.realizationText", { delivered: money(k.realization.deliveredValue), percent: number(k.realization.percent),
+      forecast: money(k.realization.forecastValue), status: t(`realization.${k.realization.status}`) })),
+    chart(series),
+    h("table", {}, h("caption", {}, t("contract.byMonth")),
+      h("thead", {}, h("tr", {}, ...["contract.month", "contract.delivered", "contract.expected"].map((x) => h("th", { scope: "col", class: x === "contract.month" ? null : "num" }, t(x))))),
+      h("tbody", {}, series.map((p) => h("tr", {}, h("td", {}, p.period), h("td", { class: "num" }, p.reported ? money(p.delivered) : "–"), h("td", { class: "num" }, money(p.expected)))))),
+    h("h2", {}, t("contract.reports")),
+    k.reports.length ? h("table", {}, h("thead", {}, h("tr", {}, ...["contract.month", "contract.cost", "contract.feedback"].map((x) => h("th", { scope: "col" }, t(x))))),
+      h("tbody", {}, k.reports.map((r) => h("tr", {}, h("td", {}, r.period),
+        h("td", {}, money(toPlain(r.lines.reduce((acc, l) => add(acc, parse(l.cost)), parse("0"))))),
+        h("td", {}, r.feedbackAverage ? `${number(r.feedbackAverage)} (${r.feedbackCount})` : "–")))))
+      : h("p", {}, t("contract.noReports")));
+}
