@@ -419,3 +419,28 @@ async fn organizations_are_listed_to_logged_in_users_by_kind() {
         json!([{ "name": "Tilaaja", "kind": "ORDERER" }])
     );
 }
+
+#[tokio::test]
+async fn a_user_lists_the_colleagues_of_its_own_organisation_only() {
+    let app = TestApp::new().await;
+    let admin = app.admin().await;
+    let (org, first, token) = app.member(&admin, "ORDERER", "Hyvinvointilautakunta").await;
+    let (second, _) = app
+        .create_user(&admin, &org, "ORDERER", "arvioija@kunta.example.fi")
+        .await;
+    let (_, outsider, outsider_token) = app.member(&admin, "ORDERER", "Sivistyslautakunta").await;
+    let q = "{ myColleagues { id role organization { id } } }";
+    let d = app.ok(Some(&token), q, json!({})).await;
+    let ids: Vec<&str> = d["myColleagues"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids.len(), 2);
+    assert!(ids.contains(&first.as_str()) && ids.contains(&second.as_str()));
+    assert!(!ids.contains(&outsider.as_str()));
+    let other = app.ok(Some(&outsider_token), q, json!({})).await;
+    assert_eq!(other["myColleagues"].as_array().unwrap().len(), 1);
+    assert_eq!(app.code(None, q, json!({})).await, "UNAUTHENTICATED");
+}
