@@ -47,6 +47,7 @@ async function login(email, password) {
   await heading(fi["account.loginTitle"]);
   await page.getByLabel(fi["account.email"]).fill(email);
   await page.getByLabel(fi["account.password"]).fill(password);
+  await checkA11y("login");
   await page.getByRole("button", { name: fi["account.login"] }).click();
   await heading(fi["calls.title"]);
 }
@@ -128,6 +129,9 @@ const journeys = {
     await page.getByRole("link", { name: params.callTitle }).click();
     await heading(params.callTitle);
     await page.getByRole("table", { name: fi["orderer.comparison"] }).waitFor();
+    await page.getByLabel(fi["orderer.answerTo"].replace("{question}", params.question)).fill(params.answer);
+    await settle(() => page.getByRole("button", { name: fi["orderer.answer"] }).click());
+    await page.getByText(params.answer).waitFor();
     await page.getByLabel(fi["orderer.evaluator"]).selectOption({ label: params.evaluatorName });
     await settle(() => page.getByRole("button", { name: fi["orderer.assign"] }).click());
     for (const bidder of params.bidders) {
@@ -146,6 +150,69 @@ const journeys = {
     await page.getByText(fi["orderer.awardedTo"].replace("{bidder}", params.winner)).waitFor();
     await checkA11y("awarded call");
     await page.screenshot({ path: `${outDir}/orderer-journey.png`, fullPage: true });
+    return {};
+  },
+
+  /** After the standstill the orderer makes the contract from the award and activates it;
+   *  then tries the new-call form with a mistake and sees the error beside its field. */
+  async contract() {
+    const settle = async (click) => {
+      const before = await page.evaluate(() => Number(document.body.dataset.rendered || 0));
+      await click();
+      await page.waitForFunction((b) => Number(document.body.dataset.rendered || 0) > b, before);
+    };
+    await login(params.email, params.password);
+    await page.getByRole("link", { name: fi["nav.ordererCalls"] }).click();
+    await page.getByRole("link", { name: params.callTitle }).click();
+    await heading(params.callTitle);
+    await settle(() => page.getByRole("button", { name: fi["orderer.makeContract"] }).click());
+    await heading(fi["contract.heading"].replace("{producer}", params.producer));
+    await checkA11y("contract, draft");
+    await settle(() => page.getByRole("button", { name: fi["contract.activate"] }).click());
+    await page.getByText(fi["contractStatus.ACTIVE"], { exact: false }).first().waitFor();
+    const url = page.url();
+
+    await page.getByRole("link", { name: fi["nav.newCall"] }).click();
+    await heading(fi["nav.newCall"]);
+    await page.getByLabel(fi["newCall.title"]).fill("Ateriapalvelu 2027");
+    await page.getByLabel(fi["newCall.description"]).fill("Kotiin kuljetettavat ateriat");
+    await page.getByLabel(fi["newCall.lineQuantity"].replace("{n}", "1")).fill("-5");
+    await page.getByLabel(fi["newCall.contractStart"]).fill("2027-06-01");
+    await page.getByLabel(fi["newCall.contractEnd"]).fill("2028-05-31");
+    await page.getByLabel(fi["newCall.questionsDeadline"]).fill(params.questionsDeadline);
+    await page.getByLabel(fi["newCall.submissionDeadline"]).fill(params.submissionDeadline);
+    await page.getByLabel(fi["newCall.criterionName"].replace("{n}", "1")).fill("Laatu");
+    await page.getByLabel(fi["newCall.criterionWeight"].replace("{n}", "1")).fill("40");
+    await page.getByLabel(fi["newCall.criterionMaxPoints"].replace("{n}", "1")).fill("10");
+    await page.getByRole("button", { name: fi["newCall.create"] }).click();
+    const quantity = page.getByLabel(fi["newCall.lineQuantity"].replace("{n}", "1"));
+    await page.locator("[aria-invalid=true]").first().waitFor();
+    await checkA11y("new call, with errors beside the fields");
+    await page.screenshot({ path: `${outDir}/orderer-new-call-errors.png`, fullPage: true });
+    const invalid = await quantity.getAttribute("aria-invalid");
+    // Corrected, the draft is created and published.
+    await quantity.fill("100");
+    await page.getByRole("button", { name: fi["newCall.create"] }).click();
+    await heading("Ateriapalvelu 2027");
+    await page.getByText(fi["status.DRAFT"]).first().waitFor();
+    await settle(() => page.getByRole("button", { name: fi["orderer.publish"] }).click());
+    await page.getByText(fi["status.PUBLISHED"]).first().waitFor();
+    await checkA11y("the new call, published");
+    return { contractUrl: url, quantityInvalid: invalid };
+  },
+
+  /** The contract's page with its monthly reports and the realisation chart. */
+  async realisation() {
+    await login(params.email, params.password);
+    await page.goto(`${base}/#/contracts/${params.contractId}`);
+    await heading(fi["contract.heading"].replace("{producer}", params.producer));
+    await page.getByRole("table", { name: fi["contract.byMonth"] }).getByRole("row", { name: new RegExp(params.reportedMonth) }).waitFor();
+    await page.locator("svg.chart polyline").nth(1).waitFor();
+    await checkA11y("contract with reports and the realisation chart");
+    await page.screenshot({ path: `${outDir}/contract-realisation.png`, fullPage: true });
+    await page.getByRole("link", { name: fi["nav.notifications"] }).click();
+    await heading(fi["nav.notifications"]);
+    await checkA11y("notifications");
     return {};
   },
 

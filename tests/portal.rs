@@ -183,6 +183,7 @@ async fn a_provider_bids_an_orderer_awards_the_provider_sees_its_rank_and_in_hou
         "email": orderer["email"], "password": PASSWORD, "evaluatorName": orderer["name"],
         "callTitle": "Kotihoito Eteläinen alue 2027", "bidders": ["Myyjä Hoiva Oy", "Provider 1 Oy", "Provider 2 Oy"],
         "points": 4, "winner": "Myyjä Hoiva Oy", "justification": "Halvin, laatu tasavertainen",
+        "question": "Sisältyvätkö yökäynnit tuntihintaan?", "answer": "Eivät sisälly; yökäynnit ovat erillinen tuote.",
     }))
     .await;
     let award = app
@@ -192,6 +193,10 @@ async fn a_provider_bids_an_orderer_awards_the_provider_sees_its_rank_and_in_hou
     assert_eq!(award["call"]["award"]["justification"], "Halvin, laatu tasavertainen");
     assert_eq!(award["call"]["award"]["bid"]["id"], bid["id"], "the first-ranked bid won");
     assert_eq!(app.count("bid_score").await, 6, "three bids x two criteria");
+    let answered = app
+        .ok(None, "query($id:ID!){ call(id:$id){ questions{ answer } } }", json!({ "id": call.id }))
+        .await;
+    assert_eq!(answered["call"]["questions"][0]["answer"], "Eivät sisälly; yökäynnit ovat erillinen tuote.");
     journey(&root, "rank", &base, json!({ "email": email, "password": PASSWORD, "callTitle": "Kotihoito Eteläinen alue 2027", "rank": 1 })).await;
 
     // The in-house producer saves a cost calculation and opens the benchmark: its own cost
@@ -201,6 +206,55 @@ async fn a_provider_bids_an_orderer_awards_the_provider_sees_its_rank_and_in_hou
     journey(&root, "inhouse", &base, json!({
         "email": in_house["email"], "password": PASSWORD, "year": 2027,
         "expectedUnitCost": "41,80 €", "expectedMedian": "45,50 €",
+    }))
+    .await;
+
+    // After the standstill the orderer makes the contract and activates it in the browser
+    // (the budget has room), then meets an error on the new-call form.
+    app.ok(
+        Some(&m.admin),
+        "mutation($o:ID!){ setAppropriation(ordererId:$o,fiscalYear:2027,amount:\"1000000\"){ amount } }",
+        json!({ "o": m.orderer_org }),
+    )
+    .await;
+    app.clock.advance(TimeDelta::days(15));
+    let made = journey(&root, "contract", &base, json!({
+        "email": orderer["email"], "password": PASSWORD, "callTitle": "Kotihoito Eteläinen alue 2027", "producer": "Myyjä Hoiva Oy",
+        "questionsDeadline": "2027-04-01T12:00", "submissionDeadline": "2027-04-15T12:00",
+    }))
+    .await;
+    assert_eq!(made["quantityInvalid"], "true", "the quantity's error is shown beside it");
+    let published = app
+        .ok(None, "query{ calls(filter:{search:\"Ateriapalvelu\"}){ edges{ node{ status } } } }", json!({}))
+        .await;
+    assert_eq!(published["calls"]["edges"][0]["node"]["status"], "PUBLISHED");
+    let contracts = app
+        .ok(Some(&m.orderer), "{ contracts { id status totalValue call { id } } }", json!({}))
+        .await;
+    let contract = &contracts["contracts"][0];
+    assert_eq!(contract["status"], "ACTIVE");
+    assert_eq!(contract["call"]["id"], call.id.as_str());
+    assert_eq!(contract["totalValue"], "41350.00");
+
+    // The provider reports two months; the orderer reads the realisation on the contract page.
+    app.clock.set(
+        chrono::TimeZone::with_ymd_and_hms(&Utc, 2027, 3, 2, 12, 0, 0).single().expect("date"),
+    );
+    let products = app.ok(None, "{ products { id code } }", json!({})).await;
+    let kh = products["products"].as_array().expect("products").iter().find(|p| p["code"] == "KH-H").expect("KH-H")["id"].clone();
+    let kv = products["products"].as_array().expect("products").iter().find(|p| p["code"] == "KH-V").expect("KH-V")["id"].clone();
+    for period in ["2027-01", "2027-02"] {
+        app.ok(
+            Some(&provider),
+            "mutation($i:PerformanceReportInput!){ reportPerformance(input:$i){ period } }",
+            json!({ "i": { "contractId": contract["id"], "period": period, "feedbackCount": 12, "feedbackAverage": "4.2",
+                "lines": [{ "productId": kh, "quantity": "80", "cost": "3300" }, { "productId": kv, "quantity": "1", "cost": "8" }],
+                "qualityMeasurements": [] } }),
+        )
+        .await;
+    }
+    journey(&root, "realisation", &base, json!({
+        "email": orderer["email"], "password": PASSWORD, "contractId": contract["id"], "producer": "Myyjä Hoiva Oy", "reportedMonth": "2027-02",
     }))
     .await;
 

@@ -304,7 +304,10 @@ export function realizationSeries(contract) {
 
 function chart(series) {
   const W = 640, H = 260, L = 70, B = 40, T = 20;
-  const max = Math.max(1, ...series.flatMap((p) => [Number(p.delivered), Number(p.expected)]));
+  // Floats only place the points; the axis label is the largest amount's exact string.
+  const amounts = series.flatMap((p) => [p.delivered, p.expected]);
+  const top = amounts.reduce((a, b) => (Number(b) > Number(a) ? b : a), "0");
+  const max = Math.max(1, Number(top));
   const x = (i) => L + (i * (W - L - 10)) / Math.max(1, series.length - 1);
   const y = (v) => H - B - (Number(v) / max) * (H - B - T);
   const line = (key) => series.filter((p) => key === "expected" || p.reported).map((p) => `${x(series.indexOf(p))},${y(p[key])}`).join(" ");
@@ -312,7 +315,7 @@ function chart(series) {
     svg("title", { id: "chart-title" }, t("contract.chartTitle")),
     svg("line", { x1: L, y1: H - B, x2: W - 10, y2: H - B, stroke: "#4a5360" }),
     svg("line", { x1: L, y1: T, x2: L, y2: H - B, stroke: "#4a5360" }),
-    svg("text", { x: 4, y: T + 4 }, money(String(Math.round(max)))),
+    svg("text", { x: 4, y: T + 4 }, money(top)),
     svg("polyline", { points: line("expected"), fill: "none", stroke: "#4a5360", "stroke-dasharray": "6 4", "stroke-width": 2 }),
     svg("polyline", { points: line("delivered"), fill: "none", stroke: "#0b4f8a", "stroke-width": 3 }),
     ...series.map((p, i) => svg("text", { x: x(i) - 14, y: H - B + 16 }, p.period.slice(5))),
