@@ -42,6 +42,13 @@ async function heading(text) {
   await page.getByRole("heading", { level: 1, name: text }).waitFor();
 }
 
+/** Clicks, then waits until the page has rendered again (after the mutation succeeded). */
+async function settle(click) {
+  const before = await page.evaluate(() => Number(document.body.dataset.rendered || 0));
+  await click();
+  await page.waitForFunction((b) => Number(document.body.dataset.rendered || 0) > b, before);
+}
+
 async function login(email, password) {
   await page.goto(`${base}/#/login`);
   await heading(fi["account.loginTitle"]);
@@ -116,12 +123,6 @@ const journeys = {
   /** After the deadline an orderer assigns itself as evaluator, judges capability, scores
    *  every bid, reads the comparison table and awards the call to the first-ranked bid. */
   async orderer() {
-    // Clicks, then waits until the page has rendered again (after the mutation succeeded).
-    const settle = async (click) => {
-      const before = await page.evaluate(() => Number(document.body.dataset.rendered || 0));
-      await click();
-      await page.waitForFunction((b) => Number(document.body.dataset.rendered || 0) > b, before);
-    };
     await login(params.email, params.password);
     await page.getByRole("link", { name: fi["nav.ordererCalls"] }).click();
     await heading(fi["nav.ordererCalls"]);
@@ -156,11 +157,6 @@ const journeys = {
   /** After the standstill the orderer makes the contract from the award and activates it;
    *  then tries the new-call form with a mistake and sees the error beside its field. */
   async contract() {
-    const settle = async (click) => {
-      const before = await page.evaluate(() => Number(document.body.dataset.rendered || 0));
-      await click();
-      await page.waitForFunction((b) => Number(document.body.dataset.rendered || 0) > b, before);
-    };
     await login(params.email, params.password);
     await page.getByRole("link", { name: fi["nav.ordererCalls"] }).click();
     await page.getByRole("link", { name: params.callTitle }).click();

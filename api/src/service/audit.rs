@@ -162,11 +162,7 @@ pub async fn list(
     first: Option<i32>,
 ) -> AppResult<Vec<audit_event::Model>> {
     let actor = caller.require()?;
-    let limit = match first {
-        None => DEFAULT_EVENTS,
-        Some(n) if n < 0 => return Err(AppError::bad_input("first", "must not be negative")),
-        Some(n) => std::cmp::Ord::min(n as u64, MAX_EVENTS),
-    };
+    let limit = super::page_size(first, DEFAULT_EVENTS, MAX_EVENTS)?;
     let now = state.now();
     let mut q = audit_event::Entity::find()
         .filter(

@@ -333,11 +333,7 @@ pub async fn my_bids(
     first: Option<i32>,
 ) -> AppResult<Vec<bid_entity::Model>> {
     let actor = caller.require_role(Role::Producer, "list their bids")?;
-    let limit = match first {
-        None => DEFAULT_MY_BIDS,
-        Some(n) if n < 0 => return Err(AppError::bad_input("first", "must not be negative")),
-        Some(n) => std::cmp::Ord::min(n as u64, MAX_MY_BIDS),
-    };
+    let limit = super::page_size(first, DEFAULT_MY_BIDS, MAX_MY_BIDS)?;
     Ok(bid_entity::Entity::find()
         .filter(bid_entity::Column::BidderId.eq(actor.organization_id.as_str()))
         .order_by_desc(bid_entity::Column::SubmittedAt)

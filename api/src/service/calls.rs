@@ -423,11 +423,7 @@ pub async fn list_calls(
     after: Option<&str>,
     now: DateTime<Utc>,
 ) -> AppResult<CallPage> {
-    let first = match first {
-        None => DEFAULT_PAGE_SIZE,
-        Some(n) if n < 0 => return Err(AppError::bad_input("first", "must not be negative")),
-        Some(n) => std::cmp::Ord::min(n as u64, MAX_PAGE_SIZE),
-    };
+    let first = super::page_size(first, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)?;
     let base = filtered(caller, &filter, now)?;
     let total_count = base.clone().count(state.db.conn()).await?;
     let mut page = base.order_by_desc(call_entity::Column::Id);

@@ -31,6 +31,16 @@ pub fn new_id() -> String {
     uuid::Uuid::now_v7().to_string()
 }
 
+/// The size of a page a client asked for with `first`: `default` when it did not say, at
+/// most `max`, and a negative size is refused.
+pub fn page_size(first: Option<i32>, default: u64, max: u64) -> Result<u64, AppError> {
+    match first {
+        None => Ok(default),
+        Some(n) if n < 0 => Err(AppError::bad_input("first", "must not be negative")),
+        Some(n) => Ok(std::cmp::Ord::min(n as u64, max)),
+    }
+}
+
 /// Parses an id given by a client; anything that is not one of ours is simply not found.
 pub fn parse_id(field: &str, id: &str) -> Result<String, AppError> {
     uuid::Uuid::parse_str(id.trim())

@@ -6,7 +6,7 @@ use crate::auth::Caller;
 use crate::domain::validate;
 use crate::email::compose::{self, BidAction, RankingLine};
 use crate::email::outbox::{self, Mail};
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::state::AppState;
 use chrono::{DateTime, TimeDelta, Utc};
 use entity::{
@@ -389,11 +389,7 @@ pub async fn list(
     first: Option<i32>,
 ) -> AppResult<Vec<notification::Model>> {
     let actor = caller.require()?;
-    let limit = match first {
-        None => DEFAULT_NOTIFICATIONS,
-        Some(n) if n < 0 => return Err(AppError::bad_input("first", "must not be negative")),
-        Some(n) => std::cmp::Ord::min(n as u64, MAX_NOTIFICATIONS),
-    };
+    let limit = super::page_size(first, DEFAULT_NOTIFICATIONS, MAX_NOTIFICATIONS)?;
     let now = state.now();
     let mut q = notification::Entity::find()
         .order_by_desc(notification::Column::Id)
