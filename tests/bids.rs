@@ -359,21 +359,33 @@ async fn my_bids_lists_the_organisations_own_bids_newest_first_and_nobody_elses(
     let second = app
         .make_call(&m.orderer, app.call_input(&m.product_refs()), true)
         .await;
-    let q = "query($n:Int){ myBids(first:$n){ id status version totalPrice call{ id } bidder{ id } } }";
+    let q =
+        "query($n:Int){ myBids(first:$n){ id status version totalPrice call{ id } bidder{ id } } }";
     for (call, prices) in [(&first, ["45.50", "8"]), (&second, ["40", "8"])] {
-        app.ok(Some(&m.a), SUBMIT_BID, json!({ "i": app.bid_input(call, &prices) }))
-            .await;
+        app.ok(
+            Some(&m.a),
+            SUBMIT_BID,
+            json!({ "i": app.bid_input(call, &prices) }),
+        )
+        .await;
         app.clock.advance(TimeDelta::seconds(1));
     }
-    app.ok(Some(&m.b), SUBMIT_BID, json!({ "i": app.bid_input(&first, &["50", "9"]) }))
-        .await;
+    app.ok(
+        Some(&m.b),
+        SUBMIT_BID,
+        json!({ "i": app.bid_input(&first, &["50", "9"]) }),
+    )
+    .await;
     app.ok(Some(&m.a), WITHDRAW, json!({ "c": first.id })).await;
 
     let mine = app.ok(Some(&m.a), q, json!({})).await;
     let list = mine["myBids"].as_array().unwrap();
     assert_eq!(list.len(), 2, "A's two bids, not B's");
     assert_eq!(list[0]["call"]["id"], second.id.as_str(), "newest first");
-    assert_eq!(list[1]["status"], "WITHDRAWN", "withdrawn bids are listed too");
+    assert_eq!(
+        list[1]["status"], "WITHDRAWN",
+        "withdrawn bids are listed too"
+    );
     assert!(list.iter().all(|b| b["bidder"]["id"] == m.a_org.as_str()));
     assert_eq!(
         app.ok(Some(&m.a), q, json!({ "n": 1 })).await["myBids"]
@@ -382,7 +394,10 @@ async fn my_bids_lists_the_organisations_own_bids_newest_first_and_nobody_elses(
             .len(),
         1
     );
-    assert_eq!(app.code(Some(&m.a), q, json!({ "n": -1 })).await, "BAD_USER_INPUT");
+    assert_eq!(
+        app.code(Some(&m.a), q, json!({ "n": -1 })).await,
+        "BAD_USER_INPUT"
+    );
     assert_eq!(app.code(Some(&m.orderer), q, json!({})).await, "FORBIDDEN");
     assert_eq!(app.code(None, q, json!({})).await, "UNAUTHENTICATED");
 }

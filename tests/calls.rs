@@ -531,7 +531,10 @@ async fn the_call_list_filters_by_the_category_of_the_calls_products() {
     assert_eq!(d["calls"]["totalCount"], 1);
     let d = app.ok(None, LIST, by("home care")).await;
     assert_eq!(ids(&d), [mixed.id.clone(), home_care.id.clone()]);
-    assert_eq!(app.ok(None, LIST, by("dentistry")).await["calls"]["totalCount"], 0);
+    assert_eq!(
+        app.ok(None, LIST, by("dentistry")).await["calls"]["totalCount"],
+        0
+    );
     let combined = json!({ "f": { "category": "meals on wheels", "search": "itäinen" } });
     assert_eq!(ids(&app.ok(None, LIST, combined).await), [mixed.id.clone()]);
 }

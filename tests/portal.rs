@@ -41,21 +41,46 @@ async fn the_portal_is_embedded_and_served_under_a_strict_content_security_polic
     let app = TestApp::new().await;
     let (status, headers, body) = fetch(&app, "/").await;
     assert_eq!(status, StatusCode::OK);
-    assert!(headers[header::CONTENT_TYPE].to_str().unwrap().starts_with("text/html"));
+    assert!(
+        headers[header::CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html")
+    );
     let csp = headers[header::CONTENT_SECURITY_POLICY].to_str().unwrap();
-    assert!(csp.contains("script-src 'self'") && csp.contains("default-src 'none'"), "{csp}");
-    assert!(!csp.contains("unsafe-inline") && !csp.contains("unsafe-eval"), "{csp}");
+    assert!(
+        csp.contains("script-src 'self'") && csp.contains("default-src 'none'"),
+        "{csp}"
+    );
+    assert!(
+        !csp.contains("unsafe-inline") && !csp.contains("unsafe-eval"),
+        "{csp}"
+    );
     let html = String::from_utf8(body).unwrap();
     // Every script is a file of this origin: no inline code, no event-handler attributes.
     for tag in html.split("<script").skip(1) {
-        assert!(tag.trim_start().starts_with("type=\"module\" src=\"/portal/"), "inline or foreign script: {tag}");
+        assert!(
+            tag.trim_start()
+                .starts_with("type=\"module\" src=\"/portal/"),
+            "inline or foreign script: {tag}"
+        );
     }
-    assert!(!html.contains(" onclick=") && !html.contains(" style="), "inline handler or style");
+    assert!(
+        !html.contains(" onclick=") && !html.contains(" style="),
+        "inline handler or style"
+    );
 
     // Every file of api/portal is embedded and served with its type; nothing else is.
     let mut on_disk = BTreeSet::new();
-    files_under(&Path::new(env!("CARGO_MANIFEST_DIR")).join("api/portal"), "", &mut on_disk);
-    let embedded: BTreeSet<String> = api::portal::ASSETS.iter().map(|a| a.path.to_owned()).collect();
+    files_under(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("api/portal"),
+        "",
+        &mut on_disk,
+    );
+    let embedded: BTreeSet<String> = api::portal::ASSETS
+        .iter()
+        .map(|a| a.path.to_owned())
+        .collect();
     assert_eq!(on_disk, embedded, "api/portal and the embedded list differ");
     for asset in api::portal::ASSETS {
         let (status, headers, body) = fetch(&app, &format!("/portal/{}", asset.path)).await;
@@ -64,8 +89,14 @@ async fn the_portal_is_embedded_and_served_under_a_strict_content_security_polic
         assert_eq!(headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
         assert_eq!(body, asset.body);
     }
-    assert_eq!(fetch(&app, "/portal/nothing.js").await.0, StatusCode::NOT_FOUND);
-    assert_eq!(fetch(&app, "/portal/../Cargo.toml").await.0, StatusCode::NOT_FOUND);
+    assert_eq!(
+        fetch(&app, "/portal/nothing.js").await.0,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        fetch(&app, "/portal/../Cargo.toml").await.0,
+        StatusCode::NOT_FOUND
+    );
     eprintln!(
         "embedded portal: {} files, {} bytes",
         api::portal::ASSETS.len(),
@@ -77,8 +108,13 @@ async fn the_portal_is_embedded_and_served_under_a_strict_content_security_polic
 fn browser_ready() -> Option<PathBuf> {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let ready = Path::new("/usr/bin/chromium").exists()
-        && root.join("portal-tests/node_modules/playwright-core").exists()
-        && std::process::Command::new("node").arg("--version").output().is_ok();
+        && root
+            .join("portal-tests/node_modules/playwright-core")
+            .exists()
+        && std::process::Command::new("node")
+            .arg("--version")
+            .output()
+            .is_ok();
     if ready {
         return Some(root);
     }
@@ -86,7 +122,9 @@ fn browser_ready() -> Option<PathBuf> {
         std::env::var("BROWSER_TESTS").as_deref() != Ok("required"),
         "BROWSER_TESTS=required, but chromium, node or portal-tests/node_modules is missing"
     );
-    eprintln!("browser journeys skipped: install chromium and run `npm ci --prefix portal-tests` (.ci/run does)");
+    eprintln!(
+        "browser journeys skipped: install chromium and run `npm ci --prefix portal-tests` (.ci/run does)"
+    );
     None
 }
 
@@ -98,7 +136,12 @@ async fn journey(root: &Path, name: &str, base: &str, params: Value) -> Value {
     let output = tokio::task::spawn_blocking(move || {
         std::process::Command::new("node")
             .arg(root.join("portal-tests/journeys.mjs"))
-            .args([&name, &base, out.to_str().expect("utf-8 path"), &params.to_string()])
+            .args([
+                &name,
+                &base,
+                out.to_str().expect("utf-8 path"),
+                &params.to_string(),
+            ])
             .output()
             .expect("run node")
     })
@@ -106,19 +149,26 @@ async fn journey(root: &Path, name: &str, base: &str, params: Value) -> Value {
     .expect("journey task");
     let stdout = String::from_utf8_lossy(&output.stdout);
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(output.status.success(), "journey failed:\n{stdout}\n{stderr}");
+    assert!(
+        output.status.success(),
+        "journey failed:\n{stdout}\n{stderr}"
+    );
     let line = stdout
         .lines()
         .find_map(|l| l.strip_prefix("RESULT "))
         .unwrap_or_else(|| panic!("no RESULT line:\n{stdout}\n{stderr}"));
     let result: Value = serde_json::from_str(line).expect("RESULT json");
-    eprintln!("journey {}: axe {}", result["axe"].as_array().map_or(0, Vec::len), result["axe"]);
+    eprintln!(
+        "journey {}: axe {}",
+        result["axe"].as_array().map_or(0, Vec::len),
+        result["axe"]
+    );
     result
 }
 
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_provider_bids_an_orderer_awards_the_provider_sees_its_rank_and_in_house_benchmarks_in_a_real_browser() {
+async fn a_provider_bids_an_orderer_awards_the_provider_sees_its_rank_and_in_house_benchmarks_in_a_real_browser()
+ {
     let Some(root) = browser_ready() else { return };
     let app = TestApp::new().await;
     // The browser runs on real time; so does the server's clock until the test moves it.
@@ -130,7 +180,9 @@ async fn a_provider_bids_an_orderer_awards_the_provider_sees_its_rank_and_in_hou
     let other = app
         .make_call(&m.orderer, app.call_input(&m.product_refs()), true)
         .await;
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
     let base = format!("http://{}", listener.local_addr().expect("addr"));
     let server = axum::serve(
         listener,
@@ -157,7 +209,11 @@ async fn a_provider_bids_an_orderer_awards_the_provider_sees_its_rank_and_in_hou
     // What the browser showed is what the server stored.
     let provider = app.login(email, PASSWORD).await;
     let mine = app
-        .ok(Some(&provider), "query($id:ID!){ call(id:$id){ myBid{ id version receipt totalPrice } } }", json!({ "id": call.id }))
+        .ok(
+            Some(&provider),
+            "query($id:ID!){ call(id:$id){ myBid{ id version receipt totalPrice } } }",
+            json!({ "id": call.id }),
+        )
         .await;
     let bid = &mine["call"]["myBid"];
     assert_eq!(bid["version"], 2);
@@ -168,14 +224,21 @@ async fn a_provider_bids_an_orderer_awards_the_provider_sees_its_rank_and_in_hou
 
     // Two more bids; after the deadline the orderer evaluates and awards in the browser.
     for (token, prices) in [(&m.a, ["45.50", "8"]), (&m.b, ["50", "9"])] {
-        app.ok(Some(token), SUBMIT_BID, json!({ "i": app.bid_input(&call, &prices) }))
-            .await;
+        app.ok(
+            Some(token),
+            SUBMIT_BID,
+            json!({ "i": app.bid_input(&call, &prices) }),
+        )
+        .await;
     }
-    app.clock.set(call.submission_deadline + TimeDelta::minutes(1));
+    app.clock
+        .set(call.submission_deadline + TimeDelta::minutes(1));
     let email_of = |token: String| {
         let app = &app;
         async move {
-            app.ok(Some(&token), "{ me { email name } }", json!({})).await["me"].clone()
+            app.ok(Some(&token), "{ me { email name } }", json!({}))
+                .await["me"]
+                .clone()
         }
     };
     let orderer = email_of(m.orderer.clone()).await;
@@ -187,26 +250,48 @@ async fn a_provider_bids_an_orderer_awards_the_provider_sees_its_rank_and_in_hou
     }))
     .await;
     let award = app
-        .ok(Some(&m.orderer), "query($id:ID!){ call(id:$id){ status award{ bid{ id } justification } } }", json!({ "id": call.id }))
+        .ok(
+            Some(&m.orderer),
+            "query($id:ID!){ call(id:$id){ status award{ bid{ id } justification } } }",
+            json!({ "id": call.id }),
+        )
         .await;
     assert_eq!(award["call"]["status"], "AWARDED");
-    assert_eq!(award["call"]["award"]["justification"], "Halvin, laatu tasavertainen");
-    assert_eq!(award["call"]["award"]["bid"]["id"], bid["id"], "the first-ranked bid won");
+    assert_eq!(
+        award["call"]["award"]["justification"],
+        "Halvin, laatu tasavertainen"
+    );
+    assert_eq!(
+        award["call"]["award"]["bid"]["id"], bid["id"],
+        "the first-ranked bid won"
+    );
     assert_eq!(app.count("bid_score").await, 6, "three bids x two criteria");
     let answered = app
-        .ok(None, "query($id:ID!){ call(id:$id){ questions{ answer } } }", json!({ "id": call.id }))
+        .ok(
+            None,
+            "query($id:ID!){ call(id:$id){ questions{ answer } } }",
+            json!({ "id": call.id }),
+        )
         .await;
-    assert_eq!(answered["call"]["questions"][0]["answer"], "Eivät sisälly; yökäynnit ovat erillinen tuote.");
+    assert_eq!(
+        answered["call"]["questions"][0]["answer"],
+        "Eivät sisälly; yökäynnit ovat erillinen tuote."
+    );
     journey(&root, "rank", &base, json!({ "email": email, "password": PASSWORD, "callTitle": "Kotihoito Eteläinen alue 2027", "rank": 1 })).await;
 
     // The in-house producer saves a cost calculation and opens the benchmark: its own cost
     // 38 000 x 1.1 / 1 000 = 41.80 against the market's bids on the product (unit prices
     // 41.25, 45.50 and 50: median 45.50).
     let in_house = email_of(m.in_house.clone()).await;
-    journey(&root, "inhouse", &base, json!({
-        "email": in_house["email"], "password": PASSWORD, "year": 2027,
-        "expectedUnitCost": "41,80 €", "expectedMedian": "45,50 €",
-    }))
+    journey(
+        &root,
+        "inhouse",
+        &base,
+        json!({
+            "email": in_house["email"], "password": PASSWORD, "year": 2027,
+            "expectedUnitCost": "41,80 €", "expectedMedian": "45,50 €",
+        }),
+    )
     .await;
 
     // After the standstill the orderer makes the contract and activates it in the browser
@@ -223,13 +308,27 @@ async fn a_provider_bids_an_orderer_awards_the_provider_sees_its_rank_and_in_hou
         "questionsDeadline": "2027-04-01T12:00", "submissionDeadline": "2027-04-15T12:00",
     }))
     .await;
-    assert_eq!(made["quantityInvalid"], "true", "the quantity's error is shown beside it");
+    assert_eq!(
+        made["quantityInvalid"], "true",
+        "the quantity's error is shown beside it"
+    );
     let published = app
-        .ok(None, "query{ calls(filter:{search:\"Ateriapalvelu\"}){ edges{ node{ status } } } }", json!({}))
+        .ok(
+            None,
+            "query{ calls(filter:{search:\"Ateriapalvelu\"}){ edges{ node{ status } } } }",
+            json!({}),
+        )
         .await;
-    assert_eq!(published["calls"]["edges"][0]["node"]["status"], "PUBLISHED");
+    assert_eq!(
+        published["calls"]["edges"][0]["node"]["status"],
+        "PUBLISHED"
+    );
     let contracts = app
-        .ok(Some(&m.orderer), "{ contracts { id status totalValue call { id } } }", json!({}))
+        .ok(
+            Some(&m.orderer),
+            "{ contracts { id status totalValue call { id } } }",
+            json!({}),
+        )
         .await;
     let contract = &contracts["contracts"][0];
     assert_eq!(contract["status"], "ACTIVE");
@@ -238,11 +337,25 @@ async fn a_provider_bids_an_orderer_awards_the_provider_sees_its_rank_and_in_hou
 
     // The provider reports two months; the orderer reads the realisation on the contract page.
     app.clock.set(
-        chrono::TimeZone::with_ymd_and_hms(&Utc, 2027, 3, 2, 12, 0, 0).single().expect("date"),
+        chrono::TimeZone::with_ymd_and_hms(&Utc, 2027, 3, 2, 12, 0, 0)
+            .single()
+            .expect("date"),
     );
     let products = app.ok(None, "{ products { id code } }", json!({})).await;
-    let kh = products["products"].as_array().expect("products").iter().find(|p| p["code"] == "KH-H").expect("KH-H")["id"].clone();
-    let kv = products["products"].as_array().expect("products").iter().find(|p| p["code"] == "KH-V").expect("KH-V")["id"].clone();
+    let kh = products["products"]
+        .as_array()
+        .expect("products")
+        .iter()
+        .find(|p| p["code"] == "KH-H")
+        .expect("KH-H")["id"]
+        .clone();
+    let kv = products["products"]
+        .as_array()
+        .expect("products")
+        .iter()
+        .find(|p| p["code"] == "KH-V")
+        .expect("KH-V")["id"]
+        .clone();
     for period in ["2027-01", "2027-02"] {
         app.ok(
             Some(&provider),

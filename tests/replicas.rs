@@ -133,12 +133,8 @@ async fn two_replicas_share_a_rush_an_award_race_and_the_outbox_without_loss_or_
                 winner.clone(),
             );
             race.spawn(async move {
-                app.gql(
-                    Some(&token),
-                    AWARD,
-                    json!({ "c": call_id, "b": winner }),
-                )
-                .await
+                app.gql(Some(&token), AWARD, json!({ "c": call_id, "b": winner }))
+                    .await
             });
         }
     }
@@ -183,7 +179,10 @@ async fn two_replicas_share_a_rush_an_award_race_and_the_outbox_without_loss_or_
         .all(a.state.db.conn())
         .await
         .expect("outbox");
-    assert!(outbox.len() > expected, "receipts and award notices were queued");
+    assert!(
+        outbox.len() > expected,
+        "receipts and award notices were queued"
+    );
     assert!(outbox.iter().all(|n| n.status == "SENT"), "all sent");
     let received = smtp.wait_for(outbox.len(), Duration::from_secs(10)).await;
     assert_eq!(received.len(), outbox.len(), "each message sent once");

@@ -177,7 +177,7 @@ pub fn price_score(lowest: Decimal, total: Decimal, price_weight: i32) -> Decima
 
 /// Evaluates every standing bid of a call. The result lists qualified bids by rank, then the
 /// disqualified ones in submission order.
-pub fn evaluate(rules: &Rules, bids: &[BidFacts]) -> Vec<BidResult> {
+pub fn evaluate<'a>(rules: &Rules, bids: impl IntoIterator<Item = &'a BidFacts>) -> Vec<BidResult> {
     struct Scored<'a> {
         bid: &'a BidFacts,
         price: Decimal,

@@ -386,7 +386,12 @@ fn filtered(
             ),
         );
     }
-    if let Some(category) = filter.category.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
+    if let Some(category) = filter
+        .category
+        .as_deref()
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+    {
         q = q.filter(
             C::Id.in_subquery(
                 Query::select()

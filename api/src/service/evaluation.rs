@@ -84,12 +84,25 @@ pub async fn compute<C: ConnectionTrait>(conn: &C, c: &call::Model) -> AppResult
         .filter(bid::Column::Status.eq(SUBMITTED))
         .all(conn)
         .await?;
-    let judgements = capability_judgement::Entity::find()
+    // Only the columns the ranking reads: with 10 000 bids these are 30 000 rows, and
+    // decoding the judges' and timestamps' columns took a third of the evaluation's time.
+    let judgements: Vec<(String, String, bool)> = capability_judgement::Entity::find()
+        .select_only()
+        .column(capability_judgement::Column::BidId)
+        .column(capability_judgement::Column::RequirementId)
+        .column(capability_judgement::Column::Met)
         .filter(capability_judgement::Column::BidId.in_subquery(standing_bid_ids(&c.id)))
+        .into_tuple()
         .all(conn)
         .await?;
-    let scores = bid_score::Entity::find()
+    let scores: Vec<(String, String, String, i32)> = bid_score::Entity::find()
+        .select_only()
+        .column(bid_score::Column::BidId)
+        .column(bid_score::Column::CriterionId)
+        .column(bid_score::Column::EvaluatorId)
+        .column(bid_score::Column::Points)
         .filter(bid_score::Column::BidId.in_subquery(standing_bid_ids(&c.id)))
+        .into_tuple()
         .all(conn)
         .await?;
     let grants = grant::Entity::find()
@@ -137,14 +150,14 @@ pub async fn compute<C: ConnectionTrait>(conn: &C, c: &call::Model) -> AppResult
             },
         );
     }
-    for j in judgements {
-        if let Some(f) = facts.get_mut(&j.bid_id) {
-            f.judgements.insert(j.requirement_id, j.met);
+    for (bid_id, requirement_id, met) in judgements {
+        if let Some(f) = facts.get_mut(&bid_id) {
+            f.judgements.insert(requirement_id, met);
         }
     }
-    for s in scores {
-        if let Some(f) = facts.get_mut(&s.bid_id) {
-            f.scores.insert((s.criterion_id, s.evaluator_id), s.points);
+    for (bid_id, criterion_id, evaluator_id, points) in scores {
+        if let Some(f) = facts.get_mut(&bid_id) {
+            f.scores.insert((criterion_id, evaluator_id), points);
         }
     }
     let rules = Rules {
@@ -167,11 +180,7 @@ pub async fn compute<C: ConnectionTrait>(conn: &C, c: &call::Model) -> AppResult
         contract_start: c.contract_start,
         contract_end: c.contract_end,
     };
-    let fact_list: Vec<BidFacts> = bids
-        .iter()
-        .filter_map(|b| facts.get(&b.id).cloned())
-        .collect();
-    let results = evaluation::evaluate(&rules, &fact_list);
+    let results = evaluation::evaluate(&rules, bids.iter().filter_map(|b| facts.get(&b.id)));
     Ok(EvaluationData {
         call: c.clone(),
         criteria,
