@@ -126,6 +126,17 @@ impl TestApp {
         }
     }
 
+    /// A mail worker for this app, with the transport its configuration names (SMTP when
+    /// `smtp_url` is set, `.eml` files in `mail_dir` otherwise), to drive delivery by hand.
+    pub fn mail_worker(&self) -> api::email::worker::Worker {
+        let transport = api::email::transport::Transport::from_config(
+            self.state.config.smtp_url.as_deref(),
+            &self.state.config.mail_dir,
+        )
+        .expect("mail transport");
+        api::email::worker::Worker::new(self.state.clone(), transport)
+    }
+
     /// A second replica of this app: its own connection pool, router, caches and mail
     /// directory on the same database (it migrates and bootstraps again, as a second process
     /// would), sharing the clock and the token secret. Keep the original alive while it runs.

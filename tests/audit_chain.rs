@@ -293,12 +293,7 @@ async fn every_capability_records_itself_in_the_chain() {
             .into(),
     );
     app.ok(Some(&m.a), "mutation($i:PerformanceReportInput!){ reportPerformance(input:$i){ period } }", json!({ "i": { "contractId": cid, "period": "2027-01", "lines": [], "feedbackCount": 0, "qualityMeasurements": [] } })).await;
-    let transport =
-        api::email::transport::Transport::from_config(None, &app.state.config.mail_dir).unwrap();
-    api::email::worker::Worker::new(app.state.clone(), transport)
-        .deliver_due()
-        .await
-        .unwrap();
+    app.mail_worker().deliver_due().await.unwrap();
     let chain = app.audit_chain().await;
     let actions: std::collections::BTreeSet<&str> =
         chain.iter().map(|e| e.action.as_str()).collect();

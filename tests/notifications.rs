@@ -338,15 +338,6 @@ async fn app_with_smtp(server: &SmtpServer) -> TestApp {
     TestApp::with_config(move |c| c.smtp_url = Some(url)).await
 }
 
-async fn worker(app: &TestApp) -> api::email::worker::Worker {
-    let transport = api::email::transport::Transport::from_config(
-        app.state.config.smtp_url.as_deref(),
-        &app.state.config.mail_dir,
-    )
-    .unwrap();
-    api::email::worker::Worker::new(app.state.clone(), transport)
-}
-
 #[tokio::test]
 async fn the_worker_delivers_over_smtp_promptly() {
     let server = SmtpServer::start().await;
@@ -407,7 +398,7 @@ async fn a_failed_delivery_is_retried_after_the_server_comes_back_and_sent_once(
         json!({ "i": app.bid_input(&call, &["45", "8"]) }),
     )
     .await;
-    let w = worker(&app).await;
+    let w = app.mail_worker();
     assert_eq!(w.deliver_due().await.unwrap(), 1);
     let n = app.ok(Some(&m.a), NOTIFICATIONS, json!({})).await["notifications"][0].clone();
     assert_eq!(
@@ -447,7 +438,7 @@ async fn delivery_gives_up_after_the_limit_with_the_error_kept() {
         json!({ "i": app.bid_input(&call, &["45", "8"]) }),
     )
     .await;
-    let w = worker(&app).await;
+    let w = app.mail_worker();
     for _ in 0..api::email::worker::MAX_ATTEMPTS {
         assert_eq!(w.deliver_due().await.unwrap(), 1);
         app.clock.advance(TimeDelta::minutes(11));
@@ -517,7 +508,7 @@ async fn without_smtp_mail_is_written_as_eml_files() {
         json!({ "i": app.bid_input(&call, &["45", "8"]) }),
     )
     .await;
-    assert_eq!(worker(&app).await.deliver_due().await.unwrap(), 1);
+    assert_eq!(app.mail_worker().deliver_due().await.unwrap(), 1);
     let dir = &app.state.config.mail_dir;
     let files: Vec<_> = std::fs::read_dir(dir)
         .unwrap()

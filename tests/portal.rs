@@ -341,21 +341,8 @@ async fn a_provider_bids_an_orderer_awards_the_provider_sees_its_rank_and_in_hou
             .single()
             .expect("date"),
     );
-    let products = app.ok(None, "{ products { id code } }", json!({})).await;
-    let kh = products["products"]
-        .as_array()
-        .expect("products")
-        .iter()
-        .find(|p| p["code"] == "KH-H")
-        .expect("KH-H")["id"]
-        .clone();
-    let kv = products["products"]
-        .as_array()
-        .expect("products")
-        .iter()
-        .find(|p| p["code"] == "KH-V")
-        .expect("KH-V")["id"]
-        .clone();
+    // Market's products are KH-H and KH-V, in that order.
+    let (kh, kv) = (&m.products[0], &m.products[1]);
     for period in ["2027-01", "2027-02"] {
         app.ok(
             Some(&provider),

@@ -152,14 +152,8 @@ async fn two_replicas_share_a_rush_an_award_race_and_the_outbox_without_loss_or_
     // Both mail workers drain the one outbox at the same time.
     let mut workers = JoinSet::new();
     for app in &replicas {
-        let state = app.state.clone();
+        let worker = app.mail_worker();
         workers.spawn(async move {
-            let transport = api::email::transport::Transport::from_config(
-                state.config.smtp_url.as_deref(),
-                &state.config.mail_dir,
-            )
-            .expect("transport");
-            let worker = api::email::worker::Worker::new(state, transport);
             let mut idle = 0;
             while idle < 3 {
                 match worker.deliver_due().await.expect("delivery round") {
