@@ -207,12 +207,27 @@ async fn audit_events_are_for_admins_and_the_orderer_and_hide_sealed_bids() {
     assert_eq!(actions(&admin), ["call.publish", "call.create"]);
     assert_eq!(app.code(Some(&m.a), EVENTS, json!({})).await, "FORBIDDEN");
     assert_eq!(app.code(None, EVENTS, json!({})).await, "UNAUTHENTICATED");
-    // After the deadline the bid's events appear, in the chain where they always were.
+    // After the deadline the call's sealed log is anchored in the main chain, and the bid's
+    // events are read from the sealed log.
     app.clock.set(call.submission_deadline);
-    let by_id = app
-        .ok(Some(&m.orderer), EVENTS, json!({ "e": "bid", "i": bid_id }))
+    let by_call = app
+        .ok(Some(&m.orderer), EVENTS, json!({ "e": "call", "i": call.id }))
         .await;
-    assert_eq!(actions(&by_id), ["bid.submit"]);
+    assert_eq!(actions(&by_call), ["call.bids_opened", "call.publish", "call.create"]);
+    let log = app
+        .ok(
+            Some(&m.orderer),
+            "query($c:ID!){ sealedLog(callId:$c){ seq action entity entityId actor } }",
+            json!({ "c": call.id }),
+        )
+        .await;
+    let log = log["sealedLog"].as_array().unwrap();
+    assert_eq!(log.len(), 1, "{log:?}");
+    assert_eq!(
+        (&log[0]["seq"], &log[0]["action"], &log[0]["entityId"]),
+        (&json!(1), &json!("bid.submit"), &json!(bid_id))
+    );
+    assert!(log[0]["actor"].is_string());
     let v = app.ok(Some(&m.admin), VERIFY, json!({})).await;
     assert_eq!(v["verifyAuditChain"]["valid"], true);
 }
@@ -303,7 +318,7 @@ async fn every_capability_records_itself_in_the_chain() {
         "call.publish",
         "question.ask",
         "question.answer",
-        "bid.submit",
+        "call.bids_opened",
         "call.assign_evaluator",
         "bid.judge_capability",
         "bid.score",

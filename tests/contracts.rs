@@ -788,7 +788,7 @@ async fn the_portfolio_splits_the_years_value_between_in_house_and_external() {
 }
 
 #[tokio::test]
-async fn the_benchmark_compares_the_in_house_cost_with_opened_external_bids_only() {
+async fn the_benchmark_compares_the_in_house_cost_with_external_bids_on_decided_calls_only() {
     let app = TestApp::new().await;
     let m = Market::new(&app).await;
     let (c_org, c) = app.provider(3).await;
@@ -828,6 +828,19 @@ async fn the_benchmark_compares_the_in_house_cost_with_opened_external_bids_only
     )
     .await;
     app.clock.set(opened.submission_deadline);
+    let q = "query($p:ID!,$y:Int!){ benchmark(productId:$p,fiscalYear:$y){ fiscalYear inHouseUnitCost inHouseBidPrices marketCount marketMin marketMedian marketMax inHouseIndex } }";
+    let v = json!({ "p": m.products[0], "y": 2027 });
+    // Opened but not decided: its prices do not count yet.
+    assert_eq!(
+        app.ok(Some(&m.in_house), q, v.clone()).await["benchmark"]["marketCount"],
+        0
+    );
+    app.ok(
+        Some(&m.orderer),
+        "mutation($c:ID!){ declareUnsuccessful(callId:$c,reason:\"over budget\"){ status } }",
+        json!({ "c": opened.id }),
+    )
+    .await;
     // A call still open (sealed) holding an extreme price.
     let mut later = app.call_input(&m.product_refs());
     later["questionsDeadline"] = json!((app.clock_now() + chrono::TimeDelta::days(3)).to_rfc3339());
@@ -846,8 +859,6 @@ async fn the_benchmark_compares_the_in_house_cost_with_opened_external_bids_only
         json!({ "i": app.bid_input(&sealed, &["9999", "8"]) }),
     )
     .await;
-    let q = "query($p:ID!,$y:Int!){ benchmark(productId:$p,fiscalYear:$y){ fiscalYear inHouseUnitCost inHouseBidPrices marketCount marketMin marketMedian marketMax inHouseIndex } }";
-    let v = json!({ "p": m.products[0], "y": 2027 });
     let b = app.ok(Some(&m.in_house), q, v.clone()).await;
     // Unit cost 100 000 x 1.1 / 2 500 = 44; market 40, 44, 46, 50: median (44 + 46) / 2 = 45; index 44 / 45 x 100.
     assert_eq!(
@@ -868,18 +879,86 @@ async fn the_benchmark_compares_the_in_house_cost_with_opened_external_bids_only
         0
     );
     assert_eq!(app.code(Some(&m.a), q, v.clone()).await, "FORBIDDEN");
-    assert_eq!(app.code(None, q, v).await, "UNAUTHENTICATED");
-    // Once that call opens, its prices count.
+    assert_eq!(app.code(None, q, v.clone()).await, "UNAUTHENTICATED");
+    // Once that call is opened its prices still wait for the decision; then they count.
     app.clock.set(app.clock_now() + chrono::TimeDelta::days(6));
-    let b = app
-        .ok(
-            Some(&m.in_house),
-            q,
-            json!({ "p": m.products[0], "y": 2027 }),
-        )
-        .await;
+    assert_eq!(
+        app.ok(Some(&m.in_house), q, v.clone()).await["benchmark"]["marketCount"],
+        4
+    );
+    app.ok(
+        Some(&m.orderer),
+        "mutation($c:ID!){ declareUnsuccessful(callId:$c,reason:\"over budget\"){ status } }",
+        json!({ "c": sealed.id }),
+    )
+    .await;
+    let b = app.ok(Some(&m.in_house), q, v).await;
     assert_eq!(b["benchmark"]["marketCount"], 6);
     assert_eq!(b["benchmark"]["marketMin"], "0.01");
+}
+
+#[tokio::test]
+async fn the_benchmark_never_shows_one_or_two_bidders_prices() {
+    let app = TestApp::new().await;
+    let m = Market::new(&app).await;
+    let q = "query($p:ID!,$y:Int!){ benchmark(productId:$p,fiscalYear:$y){ marketCount marketMin marketMedian marketMax inHouseIndex } }";
+    let v = json!({ "p": m.products[0], "y": 2027 });
+    app.ok(Some(&m.in_house), "mutation($p:ID!){ saveCostCalculation(input:{productId:$p,fiscalYear:2027,volume:\"2500\",directCosts:\"100000\",overheadRate:\"0.1\"}){ unitCost } }", json!({ "p": m.products[0] })).await;
+    let mut decided = Vec::new();
+    for bidders in [vec![(&m.a, "52.706")], vec![(&m.a, "41"), (&m.b, "47")]] {
+        let call = app
+            .make_call(&m.orderer, app.call_input(&m.product_refs()), true)
+            .await;
+        for (token, price) in &bidders {
+            app.ok(
+                Some(token),
+                SUBMIT_BID,
+                json!({ "i": app.bid_input(&call, &[price, "8"]) }),
+            )
+            .await;
+        }
+        app.clock.set(call.submission_deadline);
+        app.ok(
+            Some(&m.orderer),
+            "mutation($c:ID!){ declareUnsuccessful(callId:$c,reason:\"none fits\"){ status } }",
+            json!({ "c": call.id }),
+        )
+        .await;
+        decided.push(call);
+        // One external bidder, then two (on another call): the count only, to every viewer.
+        for token in [&m.in_house, &m.orderer, &m.admin] {
+            let b = app.ok(Some(token), q, v.clone()).await;
+            let n = decided.len();
+            assert_eq!(
+                b["benchmark"],
+                json!({ "marketCount": n * (n + 1) / 2, "marketMin": null, "marketMedian": null, "marketMax": null, "inHouseIndex": null }),
+                "{n} calls"
+            );
+        }
+    }
+    // A third distinct bidder (across the decided calls) shows the figures.
+    let (_, c) = app.provider(3).await;
+    let call = app
+        .make_call(&m.orderer, app.call_input(&m.product_refs()), true)
+        .await;
+    app.ok(
+        Some(&c),
+        SUBMIT_BID,
+        json!({ "i": app.bid_input(&call, &["50", "8"]) }),
+    )
+    .await;
+    app.clock.set(call.submission_deadline);
+    app.ok(
+        Some(&m.orderer),
+        "mutation($c:ID!){ declareUnsuccessful(callId:$c,reason:\"none fits\"){ status } }",
+        json!({ "c": call.id }),
+    )
+    .await;
+    let b = app.ok(Some(&m.in_house), q, v).await;
+    assert_eq!(
+        b["benchmark"],
+        json!({ "marketCount": 4, "marketMin": "41", "marketMedian": "48.50", "marketMax": "52.706", "inHouseIndex": "90.72" })
+    );
 }
 
 #[tokio::test]

@@ -300,7 +300,7 @@ async fn a_failed_change_leaves_no_notification() {
 }
 
 #[tokio::test]
-async fn bid_receipts_are_the_bidders_alone_until_the_deadline() {
+async fn bid_receipts_are_the_bidders_alone_for_good() {
     let app = TestApp::new().await;
     let m = Market::new(&app).await;
     app.ok(Some(&m.b), SUBSCRIBE, json!({ "c": "home care" }))
@@ -327,10 +327,8 @@ async fn bid_receipts_are_the_bidders_alone_until_the_deadline() {
         "UNAUTHENTICATED"
     );
     app.clock.set(call.submission_deadline);
-    assert_eq!(
-        events_of(&app, &m.admin).await,
-        ["bid.submitted", "call.published"]
-    );
+    assert_eq!(events_of(&app, &m.admin).await, ["call.published"]);
+    assert_eq!(events_of(&app, &m.a).await, ["bid.submitted"]);
 }
 
 async fn app_with_smtp(server: &SmtpServer) -> TestApp {

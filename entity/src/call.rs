@@ -34,6 +34,12 @@ pub struct Model {
     pub cancel_reason: Option<String>,
     /// Why the orderer declared the call unsuccessful.
     pub unsuccessful_reason: Option<String>,
+    /// The head of the call's sealed log (its last sequence number and hash). Never shown:
+    /// the number of bid events is what the seal hides.
+    pub sealed_seq: i64,
+    pub sealed_hash: String,
+    /// When the sealed log was anchored in the main chain (the bids were opened).
+    pub bids_opened_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -30,6 +30,7 @@ pub mod product;
 pub mod quality_criterion;
 pub mod question;
 pub mod report_entry;
+pub mod sealed_event;
 pub mod service_contract;
 pub mod types;
 pub mod user;

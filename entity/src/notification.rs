@@ -27,6 +27,10 @@ pub struct Model {
     pub locked_until: Option<DateTimeUtc>,
     /// Until then the notification reveals a sealed bid: only its recipient sees it.
     pub sealed_until: Option<DateTimeUtc>,
+    /// Shown to its recipient only (it would reveal a bidder or an asker).
+    pub private: bool,
+    /// The call whose sealed log records this notification's delivery until the bids are opened.
+    pub sealed_call_id: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

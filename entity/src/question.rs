@@ -1,5 +1,5 @@
 //! A producer's question on a call and the orderer's public answer. The asker is kept for
-//! the orderer's records and never shown to other producers.
+//! the record and shown to nobody outside the asker's own organisation.
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -15,6 +15,8 @@ pub struct Model {
     pub asked_at: DateTimeUtc,
     pub answered_at: Option<DateTimeUtc>,
     pub answered_by: Option<String>,
+    /// Random; the audit event carries SHA-256(asker user id ":" nonce), not the asker.
+    pub asker_nonce: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

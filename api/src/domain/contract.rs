@@ -285,7 +285,8 @@ pub fn realization(
     }
 }
 
-/// The median of a sorted list; the mean of the middle two for an even count.
+/// The median of a sorted list; the mean of the middle two for an even count. Never
+/// overflows: when the sum is too large for a decimal, half the difference is added instead.
 pub fn median(sorted: &[Decimal]) -> Option<Decimal> {
     let n = sorted.len();
     if n == 0 {
@@ -294,17 +295,58 @@ pub fn median(sorted: &[Decimal]) -> Option<Decimal> {
     Some(if n % 2 == 1 {
         sorted[n / 2]
     } else {
-        (sorted[n / 2 - 1] + sorted[n / 2]) / Decimal::TWO
+        let (a, b) = (sorted[n / 2 - 1], sorted[n / 2]);
+        // a + (b - a) / 2 when the sum does not fit (b >= a, both then large and positive).
+        a.checked_add(b).map(|sum| sum / Decimal::TWO).or_else(|| {
+            b.checked_sub(a)
+                .and_then(|d| a.checked_add(d / Decimal::TWO))
+        })?
     })
 }
 
-/// In-house unit cost against the market median, x 100.
+/// How many distinct external bidders the market's min, median and max need: with fewer,
+/// one bidder's exact unit price could be read off them (DESIGN, Benchmarking).
+pub const MIN_MARKET_BIDDERS: usize = 3;
+
+/// The market side of a benchmark.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct MarketFigures {
+    /// Unit prices counted, always shown.
+    pub count: usize,
+    /// Null unless the prices come from at least `MIN_MARKET_BIDDERS` distinct bidders.
+    pub min: Option<Decimal>,
+    pub median: Option<Decimal>,
+    pub max: Option<Decimal>,
+}
+
+/// The market figures from (bidder, unit price) pairs of the bids that count.
+pub fn market_figures<B: Ord>(prices: &[(B, Decimal)]) -> MarketFigures {
+    let mut sorted: Vec<Decimal> = prices.iter().map(|(_, p)| *p).collect();
+    sorted.sort();
+    let bidders: std::collections::BTreeSet<&B> = prices.iter().map(|(b, _)| b).collect();
+    if bidders.len() < MIN_MARKET_BIDDERS {
+        return MarketFigures {
+            count: sorted.len(),
+            ..MarketFigures::default()
+        };
+    }
+    MarketFigures {
+        count: sorted.len(),
+        min: sorted.first().copied(),
+        median: median(&sorted),
+        max: sorted.last().copied(),
+    }
+}
+
+/// In-house unit cost against the market median, x 100 (none when it would not fit).
 pub fn in_house_index(
     unit_cost: Option<Decimal>,
     market_median: Option<Decimal>,
 ) -> Option<Decimal> {
     match (unit_cost, market_median) {
-        (Some(c), Some(m)) if !m.is_zero() => Some(c * Decimal::ONE_HUNDRED / m),
+        (Some(c), Some(m)) if !m.is_zero() => c
+            .checked_mul(Decimal::ONE_HUNDRED)
+            .and_then(|x| x.checked_div(m)),
         _ => None,
     }
 }
@@ -316,6 +358,35 @@ mod tests {
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn market_figures_need_three_distinct_bidders() {
+        // One bidder's exact price must not be readable from min = median = max.
+        let one = market_figures(&[("a", dec!(52.70))]);
+        assert_eq!(one, MarketFigures { count: 1, min: None, median: None, max: None });
+        // Two bidders, several lines: still hidden.
+        let two = market_figures(&[("a", dec!(50)), ("a", dec!(51)), ("b", dec!(60))]);
+        assert_eq!((two.count, two.min, two.median), (3, None, None));
+        let three = market_figures(&[("a", dec!(50)), ("b", dec!(70)), ("c", dec!(60)), ("c", dec!(80))]);
+        assert_eq!(
+            three,
+            MarketFigures {
+                count: 4,
+                min: Some(dec!(50)),
+                median: Some(dec!(65)),
+                max: Some(dec!(80))
+            }
+        );
+    }
+
+    #[test]
+    fn the_median_and_index_of_extreme_prices_do_not_overflow() {
+        let big = Decimal::MAX;
+        assert_eq!(median(&[big, big]), Some(big));
+        assert_eq!(median(&[big - dec!(2), big]), Some(big - dec!(1)));
+        assert_eq!(in_house_index(Some(big), Some(dec!(0.0001))), None);
+        assert_eq!(in_house_index(Some(dec!(50)), Some(dec!(40))), Some(dec!(125)));
     }
 
     #[test]

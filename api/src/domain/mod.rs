@@ -9,6 +9,7 @@ pub mod contract;
 pub mod costing;
 pub mod evaluation;
 pub mod ocds;
+pub mod seal;
 pub mod throttle;
 pub mod validate;
 

@@ -43,7 +43,8 @@ pub fn bid_receipt(
             at(at_time),
             at(deadline)
         ),
-        sealed_until: Some(deadline),
+        private: true,
+        sealed_call: None,
     }
 }
 
@@ -55,7 +56,8 @@ pub fn answer_published(call_title: &str, question: &str, answer: &str) -> Mail 
             "The orderer answered your question on the call for tenders \"{call_title}\". \
              The answer is public; your name is not shown with it.\n\nQuestion: {question}\n\nAnswer: {answer}\n"
         ),
-        sealed_until: None,
+        private: false,
+        sealed_call: None,
     }
 }
 
@@ -73,7 +75,8 @@ pub fn call_published(
             categories.join(", "),
             at(submission_deadline)
         ),
-        sealed_until: None,
+        private: false,
+        sealed_call: None,
     }
 }
 
@@ -106,7 +109,8 @@ pub fn award_decision(
              Justification: {justification}\n\nThe standstill period ends at {}; no contract is made before it.\n",
             at(standstill_ends_at)
         ),
-        sealed_until: None,
+        private: false,
+        sealed_call: None,
     }
 }
 
@@ -115,7 +119,8 @@ pub fn call_cancelled(call_title: &str, reason: &str) -> Mail {
         event: "call.cancelled",
         subject: format!("Call cancelled: {call_title}"),
         body: format!("The call for tenders \"{call_title}\" was cancelled.\n\nReason: {reason}\n"),
-        sealed_until: None,
+        private: false,
+        sealed_call: None,
     }
 }
 
@@ -126,7 +131,8 @@ pub fn call_unsuccessful(call_title: &str, reason: &str) -> Mail {
         body: format!(
             "The call for tenders \"{call_title}\" ended without an award.\n\nReason: {reason}\n"
         ),
-        sealed_until: None,
+        private: false,
+        sealed_call: None,
     }
 }
 
@@ -137,7 +143,8 @@ pub fn contract_activated(title: &str, value: &str, start: &str, end: &str) -> M
         body: format!(
             "The service contract \"{title}\" is now active.\n\nValue: {value} EUR\nPeriod: {start} – {end}\n"
         ),
-        sealed_until: None,
+        private: false,
+        sealed_call: None,
     }
 }
 
@@ -156,7 +163,8 @@ pub fn deviation(
             "After the report for {period}, the forecast of the service contract \"{title}\" is {forecast} EUR, \
              more than 10 % {word} the contracted {contracted} EUR.\n"
         ),
-        sealed_until: None,
+        private: false,
+        sealed_call: None,
     }
 }
 
@@ -166,10 +174,12 @@ pub fn deadline_reminder(call_title: &str, submission_deadline: DateTime<Utc>) -
         subject: format!("Deadline in 24 hours: {call_title}"),
         body: format!(
             "Bids for the call for tenders \"{call_title}\" are taken until {}, less than 24 hours from now. \
-             Your organisation has not bid.\n",
+             If your organisation means to bid, submit before then; a bid already submitted can still be \
+             replaced or withdrawn until the deadline.\n",
             at(submission_deadline)
         ),
-        sealed_until: None,
+        private: false,
+        sealed_call: None,
     }
 }
 
@@ -185,7 +195,7 @@ mod tests {
         let m = bid_receipt("Kotihoito 2027", BidAction::Replaced, 2, "abc123", t, d);
         assert_eq!(m.subject, "Bid replaced: Kotihoito 2027");
         assert!(m.body.contains("abc123") && m.body.contains("Version: 2"));
-        assert_eq!(m.sealed_until, Some(d));
+        assert!(m.private && m.sealed_call.is_none());
         assert_eq!(m.event, "bid.replaced");
     }
 

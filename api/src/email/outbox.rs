@@ -16,8 +16,10 @@ pub struct Mail {
     pub event: &'static str,
     pub subject: String,
     pub body: String,
-    /// Until then only the recipient may see the notification (it reveals a sealed bid).
-    pub sealed_until: Option<DateTime<Utc>>,
+    /// Only the recipient may see the notification (it would reveal a bidder or an asker).
+    pub private: bool,
+    /// The call whose sealed log records the delivery while its bids are sealed.
+    pub sealed_call: Option<String>,
 }
 
 /// Queues `mail` for each user (once per address).
@@ -50,7 +52,9 @@ pub async fn enqueue<C: ConnectionTrait>(
             sent_at: Set(None),
             locked_by: Set(None),
             locked_until: Set(None),
-            sealed_until: Set(mail.sealed_until),
+            sealed_until: Set(None),
+            private: Set(mail.private || mail.sealed_call.is_some()),
+            sealed_call_id: Set(mail.sealed_call.clone()),
         }
         .insert(conn)
         .await?;

@@ -73,6 +73,11 @@ impl Worker {
                 }
                 last_reminders = Some(now);
             }
+            // The background tick that opens sealed logs whose deadline has passed (a read
+            // or write of the call may have opened them already; the anchor is the same).
+            if let Err(e) = crate::service::seal::open_due(&self.state).await {
+                tracing::error!(error = %e, "opening sealed logs");
+            }
             match self.deliver_due().await {
                 Ok(n) if n > 0 => continue,
                 Ok(_) => {}
@@ -146,6 +151,19 @@ impl Worker {
     ) -> AppResult<()> {
         let txn = self.state.db.begin().await?;
         let now = self.state.now();
+        // Deliveries of sealed notices are recorded in their call's sealed log while it is
+        // sealed. Lock order as everywhere: the call rows (sorted), then the main chain.
+        let mut sealed_calls: Vec<&str> = outcomes
+            .iter()
+            .filter_map(|(n, _)| n.sealed_call_id.as_deref())
+            .collect();
+        sealed_calls.sort_unstable();
+        sealed_calls.dedup();
+        let mut logs = std::collections::HashMap::new();
+        for id in sealed_calls {
+            let log = crate::service::seal::lock(&*txn, "callId", id).await?;
+            logs.insert(id.to_owned(), log);
+        }
         let mut chain = None;
         for (n, result) in outcomes {
             // Only while the lease is still ours: a row whose lease ran out may be another's now.
@@ -182,6 +200,29 @@ impl Worker {
             }
             let saved = am.update(&*txn).await?;
             if saved.status != PENDING {
+                let action = if saved.status == SENT { "notification.sent" } else { "notification.failed" };
+                // A private notice's recipient is not written where others read it.
+                let summary = if saved.private {
+                    serde_json::json!({ "event": saved.event, "attempts": saved.attempts, "messageId": saved.message_id })
+                } else {
+                    serde_json::json!({ "event": saved.event, "recipient": saved.recipient, "attempts": saved.attempts, "messageId": saved.message_id })
+                };
+                if let Some(log) = saved
+                    .sealed_call_id
+                    .as_deref()
+                    .and_then(|id| logs.get_mut(id))
+                    .filter(|log| log.is_sealed())
+                {
+                    log.append(&*txn, now, crate::service::seal::SealedEntry {
+                        actor: None,
+                        action,
+                        entity: "notification",
+                        entity_id: &saved.id,
+                        summary,
+                    })
+                    .await?;
+                    continue;
+                }
                 // The chain is locked once, at the first outcome it records.
                 if chain.is_none() {
                     chain = Some(crate::service::audit::lock(&*txn).await?);
@@ -189,12 +230,12 @@ impl Worker {
                 let Some(lock) = chain.as_mut() else { continue };
                 lock.append(&*txn, now, crate::service::audit::AuditEntry {
                     actor: None,
-                    action: if saved.status == SENT { "notification.sent" } else { "notification.failed" },
+                    action,
                     entity: "notification",
                     entity_id: &saved.id,
                     orderer: None,
                     sealed_until: saved.sealed_until,
-                    summary: serde_json::json!({ "event": saved.event, "recipient": saved.recipient, "attempts": saved.attempts, "messageId": saved.message_id }),
+                    summary,
                 })
                 .await?;
             }

@@ -45,6 +45,9 @@ pub struct AuditVerification {
     pub valid: bool,
     /// Events in the chain the caller may know of.
     pub events: i32,
-    /// The first sequence number where the chain does not hold.
+    /// The first sequence number where the chain does not hold (or the anchor of a sealed
+    /// log that does not match its log).
     pub first_broken_seq: Option<i32>,
+    /// Events of the sealed logs opened so far, each verified against its anchor.
+    pub sealed_events: i32,
 }

@@ -124,8 +124,9 @@ pub enum GqlBidStatus {
 pub struct CallForTenders(pub call::Model);
 
 impl CallForTenders {
-    fn deadline_passed(&self, ctx: &Context<'_>) -> Result<bool> {
-        Ok(request_time(ctx)? >= self.0.submission_deadline)
+    /// The deadline has passed and the call was not cancelled before it.
+    fn bids_open(&self, ctx: &Context<'_>) -> Result<bool> {
+        Ok(crate::service::seal::bids_open(&self.0, request_time(ctx)?))
     }
 }
 
@@ -210,9 +211,10 @@ impl CallForTenders {
     }
     /// Null before the submission deadline, for everybody.
     async fn bid_count(&self, ctx: &Context<'_>) -> Result<Option<i32>> {
-        if !crate::domain::bid::bid_count_visible(self.deadline_passed(ctx)?) {
+        if !crate::domain::bid::bid_count_visible(self.bids_open(ctx)?) {
             return Ok(None);
         }
+        crate::service::seal::ensure_open(super::state(ctx)?, &self.0).await?;
         let n = ctx
             .data::<DataLoader<BidCountByCall>>()?
             .load_one(self.0.id.clone())
@@ -226,8 +228,9 @@ impl CallForTenders {
         let candidates = match viewer {
             Viewer::Producer(org) => own_bid(ctx, &self.0.id, org).await?.into_iter().collect(),
             Viewer::Orderer(org)
-                if org == self.0.orderer_id && now >= self.0.submission_deadline =>
+                if org == self.0.orderer_id && crate::service::seal::bids_open(&self.0, now) =>
             {
+                crate::service::seal::ensure_open(super::state(ctx)?, &self.0).await?;
                 ctx.data::<DataLoader<BidsByCall>>()?
                     .load_one(self.0.id.clone())
                     .await?

@@ -527,24 +527,28 @@ impl Benchmark {
             .map(Dec)
             .collect()
     }
+    /// Unit prices of current external bids on decided calls whose contract starts in the year.
     async fn market_count(&self) -> i32 {
-        i32::try_from(self.figures.market.len()).unwrap_or(i32::MAX)
+        i32::try_from(self.figures.market.count).unwrap_or(i32::MAX)
     }
+    /// Null unless the prices come from at least 3 distinct external bidders.
     async fn market_min(&self) -> Option<Dec> {
-        self.figures.market.first().copied().map(Dec)
+        self.figures.market.min.map(Dec)
     }
-    /// The median of an even count is the mean of the middle two.
+    /// The median of an even count is the mean of the middle two; null unless the prices
+    /// come from at least 3 distinct external bidders.
     async fn market_median(&self) -> Option<Dec> {
-        dc::median(&self.figures.market).map(Dec)
+        self.figures.market.median.map(Dec)
     }
+    /// Null unless the prices come from at least 3 distinct external bidders.
     async fn market_max(&self) -> Option<Dec> {
-        self.figures.market.last().copied().map(Dec)
+        self.figures.market.max.map(Dec)
     }
     /// inHouse unit cost / market median x 100, rounded half-up to 2 decimals; null without both.
     async fn in_house_index(&self) -> Option<Dec> {
         dc::in_house_index(
             self.figures.in_house_unit_cost,
-            dc::median(&self.figures.market),
+            self.figures.market.median,
         )
         .map(|i| Dec(display(i)))
     }

@@ -313,7 +313,7 @@ impl Mutation {
         let data = evaluation::compute(state.db.conn(), &c).await?;
         Ok(Evaluation {
             data: std::sync::Arc::new(data),
-            show_results: now >= c.submission_deadline,
+            show_results: crate::service::seal::bids_open(&c, now),
         })
     }
 

@@ -232,7 +232,7 @@ impl Query {
     }
 
     /// Audit events, newest first: all for admins, the own organisation's for orderer users.
-    /// A sealed bid's events are hidden from everyone until the submission deadline.
+    /// A sealed bid's events are in its call's sealed log (`sealedLog`), not here.
     async fn audit_events(
         &self,
         ctx: &Context<'_>,
@@ -253,14 +253,38 @@ impl Query {
 
     /// ADMIN: recomputes the whole chain and reports the first broken sequence number.
     async fn verify_audit_chain(&self, ctx: &Context<'_>) -> Result<AuditVerification> {
-        let (v, visible) = crate::service::audit::verify(state(ctx)?, caller(ctx)?).await?;
+        let r = crate::service::audit::verify(state(ctx)?, caller(ctx)?).await?;
         Ok(AuditVerification {
-            valid: v.first_broken_seq.is_none(),
-            events: i32::try_from(visible).unwrap_or(i32::MAX),
-            first_broken_seq: v
+            valid: r.valid,
+            events: i32::try_from(r.events).unwrap_or(i32::MAX),
+            first_broken_seq: r
                 .first_broken_seq
                 .map(|s| i32::try_from(s).unwrap_or(i32::MAX)),
+            sealed_events: i32::try_from(r.sealed_events).unwrap_or(i32::MAX),
         })
+    }
+
+    /// A call's sealed log (its bid events, numbered from 1 and hash-chained on their own),
+    /// once the bids are opened: ADMIN, or ORDERER of the call. Empty before the opening and
+    /// for a call cancelled before its deadline. Its last hash and its length are in the
+    /// summary of the main chain's `call.bids_opened` event for the call.
+    /// Pages: up to `first` events (500 unless asked, at most 5000) after `afterSeq`.
+    async fn sealed_log(
+        &self,
+        ctx: &Context<'_>,
+        call_id: ID,
+        first: Option<i32>,
+        after_seq: Option<i32>,
+    ) -> Result<Vec<AuditEvent>> {
+        let list = crate::service::audit::sealed_log(
+            state(ctx)?,
+            caller(ctx)?,
+            &call_id,
+            first,
+            after_seq.map(i64::from),
+        )
+        .await?;
+        Ok(list.into_iter().map(AuditEvent).collect())
     }
 
     /// OCDS 1.1 release package for one call (published calls only).

@@ -5,7 +5,8 @@
 //! also in several processes — extend one unbroken chain; the unique `seq` is a second guard.
 
 use crate::auth::Caller;
-use crate::domain::audit::{ChainEvent, Verification, canonical_content, sha256_hex, verify_chain};
+use crate::domain::audit::{ChainEvent, canonical_content, sha256_hex, verify_chain};
+use crate::domain::seal;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use chrono::{DateTime, Utc};
@@ -135,22 +136,118 @@ async fn load_chain<C: ConnectionTrait>(
         .collect())
 }
 
-/// Recomputes the whole chain (ADMIN). The second value counts the events the caller may
-/// know of: those of sealed bids are verified but not counted until their deadline.
-pub async fn verify(state: &AppState, caller: &Caller) -> AppResult<(Verification, usize)> {
+/// What `verify` found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChainReport {
+    /// Whether the main chain and every sealed log hold.
+    pub valid: bool,
+    /// The main chain's events (those of legacy sealed bids only after their deadline).
+    pub events: usize,
+    /// The first main-chain sequence number where something does not hold: a break in the
+    /// chain, or the anchor of a sealed log that does not match its log.
+    pub first_broken_seq: Option<i64>,
+    /// Events in the sealed logs that have been opened (anchored), all verified.
+    pub sealed_events: usize,
+}
+
+/// Recomputes the whole chain and every sealed log (ADMIN). Sealed logs not yet opened are
+/// verified too, but nothing of them is counted: their size is what the seal hides.
+pub async fn verify(state: &AppState, caller: &Caller) -> AppResult<ChainReport> {
     caller.require_role(Role::Admin, "verify the audit chain")?;
+    super::seal::open_due(state).await?;
     let now = state.now();
     let chain = load_chain(state.db.conn()).await?;
+    let mut logs = super::seal::load_logs(state.db.conn()).await?;
     let visible = chain
         .iter()
         .filter(|(_, sealed)| sealed.is_none_or(|s| s <= now))
         .count();
     let events: Vec<ChainEvent> = chain.into_iter().map(|(e, _)| e).collect();
-    Ok((verify_chain(&events), visible))
+    let main = verify_chain(&events);
+    let mut first_broken_seq = main.first_broken_seq;
+    let mut valid = main.first_broken_seq.is_none();
+    let mut sealed_events = 0usize;
+    for e in events.iter().filter(|e| e.action == seal::OPENED) {
+        let log = logs.remove(&e.entity_id).unwrap_or_default();
+        let intact = seal::parse_anchor(&e.summary).is_some_and(|a| {
+            a.call_id == e.entity_id && seal::verify_log(&log, Some(&a)) == seal::LogCheck::Intact
+        });
+        if intact {
+            sealed_events += log.len();
+        } else {
+            valid = false;
+            first_broken_seq = Some(first_broken_seq.map_or(e.seq, |s| s.min(e.seq)));
+        }
+    }
+    // Logs still sealed: each must be an unbroken chain of its own.
+    if logs
+        .values()
+        .any(|log| seal::verify_log(log, None) != seal::LogCheck::Intact)
+    {
+        valid = false;
+    }
+    Ok(ChainReport {
+        valid,
+        events: visible,
+        first_broken_seq,
+        sealed_events,
+    })
+}
+
+/// A call's sealed log, once its bids have been opened (ADMIN, or ORDERER of the call).
+/// Before the opening, and for a call cancelled before its deadline, it is empty for
+/// everyone: its size is what the seal hides.
+pub async fn sealed_log(
+    state: &AppState,
+    caller: &Caller,
+    call_id: &str,
+    first: Option<i32>,
+    after_seq: Option<i64>,
+) -> AppResult<Vec<audit_event::Model>> {
+    let actor = caller.require()?;
+    let limit = super::page_size(first, MAX_EVENTS, MAX_SEALED_EVENTS)?;
+    let c = super::calls::visible_call(state.db.conn(), caller, "callId", call_id).await?;
+    let allowed = match actor.role {
+        Role::Admin => true,
+        Role::Orderer => actor.organization_id == c.orderer_id,
+        Role::Producer => false,
+    };
+    if !allowed {
+        return Err(AppError::forbidden(
+            "a call's sealed log is for administrators and the call's orderer",
+        ));
+    }
+    super::seal::ensure_open(state, &c).await?;
+    let opened = entity::call::Entity::find_by_id(c.id.clone())
+        .one(state.db.conn())
+        .await?
+        .is_some_and(|c| c.bids_opened_at.is_some());
+    if !opened {
+        return Ok(Vec::new());
+    }
+    Ok(super::seal::load_log(state.db.conn(), &c.id, after_seq.unwrap_or(0), limit)
+        .await?
+        .into_iter()
+        .map(|e| audit_event::Model {
+            seq: e.seq,
+            at: e.at,
+            actor_user_id: e.actor,
+            action: e.action,
+            entity: e.entity,
+            entity_id: e.entity_id,
+            summary: e.summary,
+            prev_hash: e.prev_hash,
+            hash: e.hash,
+            orderer_id: Some(c.orderer_id.clone()),
+            sealed_until: None,
+        })
+        .collect())
 }
 
 pub const DEFAULT_EVENTS: u64 = 50;
 pub const MAX_EVENTS: u64 = 500;
+/// A sealed log is read in pages of up to this many events (500 unless asked).
+pub const MAX_SEALED_EVENTS: u64 = 5000;
 
 /// Audit events, newest first: all for admins, the own organisation's for orderer users.
 /// Events of a sealed bid are hidden from everyone until the submission deadline.
@@ -163,6 +260,14 @@ pub async fn list(
 ) -> AppResult<Vec<audit_event::Model>> {
     let actor = caller.require()?;
     let limit = super::page_size(first, DEFAULT_EVENTS, MAX_EVENTS)?;
+    if actor.role == Role::Producer {
+        return Err(AppError::forbidden(
+            "the audit trail is for administrators and orderers",
+        ));
+    }
+    // Logs whose deadline has passed are anchored first, so the trail is the same whatever
+    // opened them.
+    super::seal::open_due(state).await?;
     let now = state.now();
     let mut q = audit_event::Entity::find()
         .filter(

@@ -1,7 +1,7 @@
 //! Sealed bids: submission (which replaces an earlier bid), withdrawal, and reading under
 //! the seal of `domain::bid`.
 
-use super::audit::{self, AuditEntry};
+use super::seal::{self, SealedEntry};
 use super::calls::{find_call_for_producer, stored_status};
 use super::{new_id, parse_id};
 use crate::auth::Caller;
@@ -97,14 +97,18 @@ pub async fn submit_bid(
     let valid: ValidBid = bid::validate_bid(&terms(state.db.conn(), &before).await?, input)?;
     let txn = state.db.begin().await?;
     let bidder = lock_bidder(&*txn, &actor.organization_id).await?;
-    let c = find_call_for_producer(&*txn, "callId", call_id).await?;
-    let open = |now| open(&c, now);
-    // The time of receipt is read again once the chain is locked: a bid queued behind others
-    // in the last second is judged by when it is actually taken in, and receipt times follow
-    // the order of the audit chain.
-    let mut chain = audit::lock(&*txn).await?;
+    // The call row holds the head of its sealed log: locking it serialises this call's
+    // bidders (and nobody else's). The time of receipt is read again once it is locked: a
+    // bid queued behind others in the last second is judged by when it is actually taken
+    // in, receipt times follow the order of the sealed log, and none is taken in after the
+    // log was opened.
+    let mut log = seal::lock(&*txn, "callId", call_id).await?;
     let now = state.now();
-    open(now)?;
+    open(&log.call, now)?;
+    if !log.is_sealed() {
+        return Err(closed(BiddingClosed::DeadlinePassed, log.call.submission_deadline));
+    }
+    let c = log.call.clone();
     let existing = bid_entity::Entity::find()
         .filter(bid_entity::Column::CallId.eq(c.id.as_str()))
         .filter(bid_entity::Column::BidderId.eq(bidder.id.as_str()))
@@ -183,13 +187,11 @@ pub async fn submit_bid(
             .exec(&*txn)
             .await?;
     }
-    chain.append(&*txn, now, AuditEntry {
+    log.append(&*txn, now, SealedEntry {
         actor: Some(&actor.user_id),
         action: if replaced { "bid.replace" } else { "bid.submit" },
         entity: "bid",
         entity_id: &saved.id,
-        orderer: Some(&c.orderer_id),
-        sealed_until: Some(c.submission_deadline),
         summary: json!({ "callId": c.id, "bidderId": bidder.id, "version": version, "receipt": receipt }),
     })
     .await?;
@@ -238,11 +240,14 @@ pub async fn withdraw_bid(
         .clone();
     let txn = state.db.begin().await?;
     let bidder = lock_bidder(&*txn, &actor.organization_id).await?;
-    let c = find_call_for_producer(&*txn, "callId", call_id).await?;
-    let mut chain = audit::lock(&*txn).await?;
+    let mut log = seal::lock(&*txn, "callId", call_id).await?;
     let now = state.now();
+    let c = log.call.clone();
     bid::check_bidding_open(stored_status(&c)?, c.submission_deadline, now)
         .map_err(|e| closed(e, c.submission_deadline))?;
+    if !log.is_sealed() {
+        return Err(closed(BiddingClosed::DeadlinePassed, c.submission_deadline));
+    }
     let b = bid_entity::Entity::find()
         .filter(bid_entity::Column::CallId.eq(c.id.as_str()))
         .filter(bid_entity::Column::BidderId.eq(bidder.id.as_str()))
@@ -258,21 +263,14 @@ pub async fn withdraw_bid(
     am.status = Set(WITHDRAWN.to_owned());
     am.withdrawn_at = Set(Some(now));
     let b = am.update(&*txn).await?;
-    chain
-        .append(
-            &*txn,
-            now,
-            AuditEntry {
-                actor: Some(&actor.user_id),
-                action: "bid.withdraw",
-                entity: "bid",
-                entity_id: &b.id,
-                orderer: Some(&c.orderer_id),
-                sealed_until: Some(c.submission_deadline),
-                summary: json!({ "callId": c.id, "bidderId": bidder.id, "version": b.version }),
-            },
-        )
-        .await?;
+    log.append(&*txn, now, SealedEntry {
+        actor: Some(&actor.user_id),
+        action: "bid.withdraw",
+        entity: "bid",
+        entity_id: &b.id,
+        summary: json!({ "callId": c.id, "bidderId": bidder.id, "version": b.version }),
+    })
+    .await?;
     super::notifications::bid_receipt(&*txn, now, &actor.user_id, &c, &b, BidAction::Withdrawn)
         .await?;
     txn.commit().await?;
@@ -292,7 +290,7 @@ pub fn may_see(
         &b.bidder_id,
         &c.orderer_id,
         b.status == WITHDRAWN,
-        now >= c.submission_deadline,
+        seal::bids_open(c, now),
     )
 }
 

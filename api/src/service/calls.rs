@@ -62,11 +62,13 @@ pub async fn visible_call<C: ConnectionTrait>(
 
 /// Loads a call for a change by its orderer: NOT_FOUND when invisible, FORBIDDEN when the
 /// caller does not manage it. On PostgreSQL the row stays locked until the change commits.
+/// A change after the submission deadline first opens the call's sealed log.
 pub(crate) async fn managed_call<C: ConnectionTrait>(
     conn: &C,
     caller: &Caller,
     field: &str,
     id: &str,
+    now: DateTime<Utc>,
 ) -> AppResult<call_entity::Model> {
     let not_found = || AppError::not_found(format!("{field}: no such call"));
     let id = parse_id(field, id)?;
@@ -84,7 +86,7 @@ pub(crate) async fn managed_call<C: ConnectionTrait>(
             "only ORDERER users of the call's own organization manage it",
         ));
     }
-    Ok(c)
+    super::seal::open_locked(conn, c, now).await
 }
 
 /// ORDERER: drafts a call for the caller's own organisation.
@@ -130,6 +132,9 @@ pub async fn create_call(
         cancelled_at: Set(None),
         cancel_reason: Set(None),
         unsuccessful_reason: Set(None),
+        sealed_seq: Set(0),
+        sealed_hash: Set(crate::domain::audit::GENESIS_HASH.to_owned()),
+        bids_opened_at: Set(None),
     }
     .insert(&*txn)
     .await?;
@@ -203,8 +208,8 @@ pub async fn publish_call(
 ) -> AppResult<call_entity::Model> {
     let actor = caller.require()?.clone();
     let txn = state.db.begin().await?;
-    let c = managed_call(&*txn, caller, "id", id).await?;
     let now = state.now();
+    let c = managed_call(&*txn, caller, "id", id, now).await?;
     match call::check_publishable(
         stored_status(&c)?,
         c.questions_deadline,
@@ -259,8 +264,8 @@ pub async fn cancel_call(
     let actor = caller.require()?.clone();
     let reason = validate::text("reason", reason, 4000)?;
     let txn = state.db.begin().await?;
-    let c = managed_call(&*txn, caller, "id", id).await?;
     let now = state.now();
+    let c = managed_call(&*txn, caller, "id", id, now).await?;
     let status = status_at(&c, now)?;
     if !call::can_cancel(status) {
         return Err(AppError::InvalidState(format!(
@@ -476,6 +481,12 @@ pub async fn ask_question(
             )));
         }
     }
+    let nonce = {
+        use rand::RngCore;
+        let mut bytes = [0u8; 32];
+        rand::rng().fill_bytes(&mut bytes);
+        hex::encode(bytes)
+    };
     let q = question::ActiveModel {
         id: Set(new_id()),
         call_id: Set(c.id.clone()),
@@ -486,20 +497,27 @@ pub async fn ask_question(
         asked_at: Set(now),
         answered_at: Set(None),
         answered_by: Set(None),
+        asker_nonce: Set(Some(nonce.clone())),
     }
     .insert(&*txn)
     .await?;
+    // Askers are visible to their own organisation only (DESIGN, the seal's side paths):
+    // the event has no actor, and names the asker by a commitment that the record (the
+    // question row's nonce) can later prove, but the orderer or an admin cannot reverse.
     audit::record(
         &*txn,
         now,
         AuditEntry {
-            actor: Some(&actor.user_id),
+            actor: None,
             action: "question.ask",
             entity: "question",
             entity_id: &q.id,
             orderer: Some(&c.orderer_id),
             sealed_until: None,
-            summary: json!({ "callId": c.id }),
+            summary: json!({
+                "askerCommitment": crate::domain::audit::sha256_hex(&format!("{}:{nonce}", actor.user_id)),
+                "callId": c.id,
+            }),
         },
     )
     .await?;
@@ -537,13 +555,13 @@ pub async fn answer_question(
         .one(&*txn)
         .await?
         .ok_or_else(|| AppError::not_found("questionId: no such question"))?;
-    let c = managed_call(&*txn, caller, "id", &q.call_id)
+    let now = state.now();
+    let c = managed_call(&*txn, caller, "id", &q.call_id, now)
         .await
         .map_err(|e| match e {
             AppError::NotFound(_) => AppError::not_found("questionId: no such question"),
             other => other,
         })?;
-    let now = state.now();
     let status = status_at(&c, now)?;
     if matches!(status, CallStatus::Draft | CallStatus::Cancelled) {
         return Err(AppError::InvalidState(format!(

@@ -276,7 +276,7 @@ pub async fn create_from_award(
 ) -> AppResult<sc::Model> {
     let actor = caller.require()?.clone();
     let txn = state.db.begin().await?;
-    let c = super::calls::managed_call(&*txn, caller, "callId", call_id).await?;
+    let c = super::calls::managed_call(&*txn, caller, "callId", call_id, state.now()).await?;
     let status = call_stored_status(&c)?;
     if status != CallStatus::Awarded {
         return Err(AppError::InvalidState(format!(
@@ -921,13 +921,14 @@ pub async fn portfolio(
 pub struct BenchmarkFigures {
     pub in_house_unit_cost: Option<Decimal>,
     pub in_house_bid_prices: Vec<Decimal>,
-    /// Sorted ascending.
-    pub market: Vec<Decimal>,
+    pub market: crate::domain::contract::MarketFigures,
 }
 
 /// Benchmarking: the in-house producer's unit cost and bid prices against the unit prices
-/// of current external bids on calls whose submission deadline has passed and whose contract
-/// starts in the year. Sealed bids never enter the figures.
+/// of current external bids on calls that have been decided (AWARDED, CONTRACTED or
+/// UNSUCCESSFUL) and whose contract starts in the year; min, median and max only from at
+/// least three distinct external bidders (`domain::contract::market_figures`). Sealed bids
+/// never enter the figures.
 pub async fn benchmark(
     state: &AppState,
     caller: &Caller,
@@ -1007,9 +1008,15 @@ pub async fn benchmark(
         let Some(c) = line_call.get(&p.call_line_id).and_then(|id| calls.get(id)) else {
             continue;
         };
-        let opened = now >= c.submission_deadline;
+        let opened = super::seal::bids_open(c, now);
+        let decided = matches!(
+            super::calls::stored_status(c)?,
+            CallStatus::Awarded | CallStatus::Contracted | CallStatus::Unsuccessful
+        );
         match bidder_kinds.get(&b.bidder_id) {
-            Some(OrganizationKind::ExternalProvider) if opened => market.push(p.unit_price.0),
+            Some(OrganizationKind::ExternalProvider) if decided => {
+                market.push((b.bidder_id.clone(), p.unit_price.0))
+            }
             Some(OrganizationKind::InHouseProducer) => {
                 let own = own_in_house.as_deref() == Some(b.bidder_id.as_str());
                 // Its own bids the in-house producer always sees; others only once opened.
@@ -1020,7 +1027,6 @@ pub async fn benchmark(
             _ => {}
         }
     }
-    market.sort();
     in_house_bid_prices.sort();
     let mut costs = cost_calculation::Entity::find()
         .filter(cost_calculation::Column::ProductId.eq(product.id.as_str()))
@@ -1038,7 +1044,7 @@ pub async fn benchmark(
     Ok(BenchmarkFigures {
         in_house_unit_cost,
         in_house_bid_prices,
-        market,
+        market: crate::domain::contract::market_figures(&market),
     })
 }
 

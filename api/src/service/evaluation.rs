@@ -194,7 +194,7 @@ pub async fn compute<C: ConnectionTrait>(conn: &C, c: &call::Model) -> AppResult
 
 /// The evaluation is for the call's orderer organisation, after the deadline only.
 pub fn may_see_evaluation(viewer: Viewer<'_>, c: &call::Model, now: DateTime<Utc>) -> bool {
-    manages_call(viewer, &c.orderer_id) && now >= c.submission_deadline
+    manages_call(viewer, &c.orderer_id) && super::seal::bids_open(c, now)
 }
 
 /// `call.evaluation`: the evaluation, or nothing for anyone else or before the deadline.
@@ -207,6 +207,7 @@ pub async fn evaluation_of(
     if !may_see_evaluation(caller.viewer(), c, now) {
         return Ok(None);
     }
+    super::seal::ensure_open(state, c).await?;
     Ok(Some(compute(state.db.conn(), c).await?))
 }
 
@@ -216,8 +217,9 @@ async fn call_for_update<C: ConnectionTrait>(
     caller: &Caller,
     field: &str,
     id: &str,
+    now: DateTime<Utc>,
 ) -> AppResult<call::Model> {
-    super::calls::managed_call(conn, caller, field, id).await
+    super::calls::managed_call(conn, caller, field, id, now).await
 }
 
 fn require_evaluation_status(c: &call::Model, now: DateTime<Utc>, doing: &str) -> AppResult<()> {
@@ -277,7 +279,7 @@ pub async fn assign_evaluator(
 ) -> AppResult<call::Model> {
     let actor = caller.require()?.clone();
     let txn = state.db.begin().await?;
-    let c = call_for_update(&*txn, caller, "callId", call_id).await?;
+    let c = call_for_update(&*txn, caller, "callId", call_id, state.now()).await?;
     let now = state.now();
     let status = status_at(&c, now)?;
     if !matches!(
@@ -299,7 +301,7 @@ pub async fn assign_evaluator(
             "an evaluator must be an ORDERER user of the call's organization",
         ));
     }
-    if now >= c.submission_deadline {
+    if super::seal::bids_open(&c, now) {
         let tied = tied_bidders(&*txn, &u.id, &c.id).await?;
         if !tied.is_empty() {
             return Err(conflict(&tied));
@@ -349,14 +351,16 @@ async fn bid_for_evaluation<C: ConnectionTrait>(
         .one(conn)
         .await?
         .ok_or_else(not_found)?;
+    // Locked for the change, which after the deadline first opens the call's sealed log.
     let c = call::Entity::find_by_id(b.call_id.clone())
-        .lock_shared()
+        .lock_exclusive()
         .one(conn)
         .await?
         .ok_or_else(not_found)?;
     if !may_see(caller.viewer(), &b, &c, now) {
         return Err(not_found());
     }
+    let c = super::seal::open_locked(conn, c, now).await?;
     Ok((b, c))
 }
 
@@ -535,7 +539,7 @@ pub async fn award_call(
     let actor = caller.require()?.clone();
     let justification = validate::text("justification", justification, 20_000)?;
     let txn = state.db.begin().await?;
-    let c = call_for_update(&*txn, caller, "callId", call_id).await?;
+    let c = call_for_update(&*txn, caller, "callId", call_id, state.now()).await?;
     let now = state.now();
     require_evaluation_status(&c, now, "awarding")?;
     let data = compute(&*txn, &c).await?;
@@ -637,7 +641,7 @@ pub async fn declare_unsuccessful(
     let actor = caller.require()?.clone();
     let reason = validate::text("reason", reason, 20_000)?;
     let txn = state.db.begin().await?;
-    let c = call_for_update(&*txn, caller, "callId", call_id).await?;
+    let c = call_for_update(&*txn, caller, "callId", call_id, state.now()).await?;
     let now = state.now();
     require_evaluation_status(&c, now, "declaring the call unsuccessful")?;
     let mut am: call::ActiveModel = c.into();

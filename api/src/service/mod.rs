@@ -12,6 +12,7 @@ pub mod evaluation;
 pub mod identity;
 pub mod notifications;
 pub mod ocds;
+pub mod seal;
 
 use crate::domain::Invalid;
 use crate::error::AppError;

@@ -18,7 +18,6 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
     QueryOrder, QuerySelect, Set,
 };
-use std::collections::HashSet;
 
 /// The organisations with a standing bid on a call.
 async fn bidder_orgs<C: ConnectionTrait>(conn: &C, call_id: &str) -> AppResult<Vec<String>> {
@@ -88,7 +87,7 @@ pub async fn bid_receipt<C: ConnectionTrait>(
     let Some(u) = outbox::user(conn, user_id).await? else {
         return Ok(());
     };
-    let mail = compose::bid_receipt(
+    let mut mail = compose::bid_receipt(
         &c.title,
         action,
         b.version,
@@ -96,6 +95,8 @@ pub async fn bid_receipt<C: ConnectionTrait>(
         now,
         c.submission_deadline,
     );
+    // Its delivery is recorded in the call's sealed log, and only the bidder sees it.
+    mail.sealed_call = Some(c.id.clone());
     outbox::enqueue(conn, now, &[u], &mail).await?;
     Ok(())
 }
@@ -110,8 +111,10 @@ pub async fn answer_published<C: ConnectionTrait>(
     let Some(u) = outbox::user(conn, &q.asker_user_id).await? else {
         return Ok(());
     };
-    let mail =
+    let mut mail =
         compose::answer_published(&c.title, &q.text, q.answer.as_deref().unwrap_or_default());
+    // Who asked is for the asker's own organisation only.
+    mail.private = true;
     outbox::enqueue(conn, now, &[u], &mail).await?;
     Ok(())
 }
@@ -134,7 +137,10 @@ pub async fn call_published<C: ConnectionTrait>(
     Ok(())
 }
 
-/// Every bidder's users hear of a cancellation or an unsuccessful end.
+/// Every bidder's users hear of a cancellation or an unsuccessful end. While the call's
+/// bids are sealed (a cancellation before the deadline) the notices are private to their
+/// recipients and their delivery is recorded in the call's sealed log, so the bidders of a
+/// call cancelled before its deadline stay sealed for good.
 pub async fn bidders_told<C: ConnectionTrait>(
     conn: &C,
     now: DateTime<Utc>,
@@ -142,7 +148,11 @@ pub async fn bidders_told<C: ConnectionTrait>(
     mail: &Mail,
 ) -> AppResult<()> {
     let users = outbox::users_of(conn, bidder_orgs(conn, &c.id).await?).await?;
-    outbox::enqueue(conn, now, &users, mail).await?;
+    let mut mail = mail.clone();
+    if c.bids_opened_at.is_none() && now < c.submission_deadline {
+        mail.sealed_call = Some(c.id.clone());
+    }
+    outbox::enqueue(conn, now, &users, &mail).await?;
     Ok(())
 }
 
@@ -227,8 +237,10 @@ pub async fn deviation<C: ConnectionTrait>(
     Ok(())
 }
 
-/// Writes, once per call, the reminder to subscribed providers who have not bid, when a
-/// published call's submission deadline is less than 24 hours away.
+/// Writes, once per call, the reminder to every provider subscribed to one of its
+/// categories, when a published call's submission deadline is less than 24 hours away.
+/// Bidders are reminded too: leaving them out would tell, from the list of recipients, who
+/// has bid (the reminder says a standing bid may still be replaced).
 pub async fn write_deadline_reminders(state: &AppState) -> AppResult<usize> {
     let now = state.now();
     let soon = call::Entity::find()
@@ -261,13 +273,8 @@ pub async fn write_deadline_reminders(state: &AppState) -> AppResult<usize> {
         }
         .insert(&*txn)
         .await?;
-        let bidders: HashSet<String> = bidder_orgs(&*txn, &c.id).await?.into_iter().collect();
         let cats = categories_of(&*txn, &c.id).await?;
-        let users: Vec<user::Model> = subscribers(&*txn, &cats)
-            .await?
-            .into_iter()
-            .filter(|u| !bidders.contains(&u.organization_id))
-            .collect();
+        let users: Vec<user::Model> = subscribers(&*txn, &cats).await?;
         let n = outbox::enqueue(
             &*txn,
             now,
@@ -381,8 +388,9 @@ pub async fn subscriptions_of<C: ConnectionTrait>(
 pub const DEFAULT_NOTIFICATIONS: u64 = 50;
 pub const MAX_NOTIFICATIONS: u64 = 500;
 
-/// Admins see every notification except those still sealed (a bid receipt before the
-/// deadline is its bidder's alone); everyone else sees their own. Newest first.
+/// Admins see every notification except the private ones (bid receipts, notices to the
+/// bidders of a sealed call, answers to an asker), which are their recipient's alone;
+/// everyone else sees their own. Newest first.
 pub async fn list(
     state: &AppState,
     caller: &Caller,
@@ -397,8 +405,15 @@ pub async fn list(
     q = if actor.role == Role::Admin {
         q.filter(
             Condition::any()
-                .add(notification::Column::SealedUntil.is_null())
-                .add(notification::Column::SealedUntil.lte(now))
+                .add(
+                    Condition::all()
+                        .add(notification::Column::Private.eq(false))
+                        .add(
+                            Condition::any()
+                                .add(notification::Column::SealedUntil.is_null())
+                                .add(notification::Column::SealedUntil.lte(now)),
+                        ),
+                )
                 .add(notification::Column::RecipientUserId.eq(actor.user_id.as_str())),
         )
     } else {

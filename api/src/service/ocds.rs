@@ -78,7 +78,7 @@ pub async fn releases(state: &AppState, call_id: &str) -> AppResult<(String, Vec
         })
         .collect();
     // The seal: who bid is public only once the submission deadline has passed.
-    let bids = if now >= c.submission_deadline {
+    let bids = if super::seal::bids_open(&c, now) {
         bid::Entity::find()
             .filter(bid::Column::CallId.eq(c.id.as_str()))
             .filter(bid::Column::Status.eq(SUBMITTED))
@@ -100,7 +100,7 @@ pub async fn releases(state: &AppState, call_id: &str) -> AppResult<(String, Vec
         .get(&c.orderer_id)
         .map(party)
         .ok_or_else(|| AppError::Internal(anyhow::anyhow!("buyer missing")))?;
-    let tenderers = (now >= c.submission_deadline).then(|| {
+    let tenderers = super::seal::bids_open(&c, now).then(|| {
         bids.iter()
             .filter_map(|b| orgs.get(&b.bidder_id).map(party))
             .collect()

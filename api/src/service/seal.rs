@@ -1,0 +1,246 @@
+//! A call's sealed log (see `domain::seal`): appending bid events under the call's row lock,
+//! and opening the log (anchoring it in the main chain) on the first read or write after
+//! the deadline, or from the background tick. All paths write the same anchor event.
+//!
+//! Lock order, so concurrent writers never deadlock on PostgreSQL: the bidder organisation,
+//! then the call row, then the main chain's head.
+
+use super::audit::{self, AuditEntry};
+use super::calls::stored_status;
+use crate::domain::audit::{ChainEvent, canonical_content, sha256_hex};
+use crate::domain::seal;
+use crate::error::{AppError, AppResult};
+use crate::state::AppState;
+use chrono::{DateTime, Utc};
+use entity::{call, sealed_event};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set,
+};
+
+/// One event for a sealed log.
+pub struct SealedEntry<'a> {
+    pub actor: Option<&'a str>,
+    pub action: &'a str,
+    pub entity: &'a str,
+    pub entity_id: &'a str,
+    /// A JSON object describing the change; keys are serialised in sorted order.
+    pub summary: serde_json::Value,
+}
+
+/// A call row locked for this transaction, with the head of its sealed log.
+pub struct SealedLog {
+    pub call: call::Model,
+}
+
+/// Locks the call row (`FOR UPDATE` on PostgreSQL; SQLite has one writer) and returns it
+/// with its log's head. NOT_FOUND names `field`.
+pub async fn lock<C: ConnectionTrait>(conn: &C, field: &str, id: &str) -> AppResult<SealedLog> {
+    let id = super::parse_id(field, id)?;
+    let call = call::Entity::find_by_id(id)
+        .lock_exclusive()
+        .one(conn)
+        .await?
+        .ok_or_else(|| AppError::not_found(format!("{field}: no such call")))?;
+    Ok(SealedLog { call })
+}
+
+impl SealedLog {
+    /// Whether the log still takes events (it has not been anchored).
+    pub fn is_sealed(&self) -> bool {
+        self.call.bids_opened_at.is_none()
+    }
+
+    /// Appends one event after the log's head and moves the head (on the call row).
+    pub async fn append<C: ConnectionTrait>(
+        &mut self,
+        conn: &C,
+        at: DateTime<Utc>,
+        entry: SealedEntry<'_>,
+    ) -> AppResult<()> {
+        if !self.is_sealed() {
+            return Err(AppError::Internal(anyhow::anyhow!(
+                "sealed log of call {} is already anchored",
+                self.call.id
+            )));
+        }
+        let seq = self.call.sealed_seq + 1;
+        let summary = serde_json::to_string(&entry.summary)
+            .map_err(|e| AppError::Internal(anyhow::anyhow!("sealed summary: {e}")))?;
+        let at = crate::clock::to_micros(at);
+        let hash = sha256_hex(&canonical_content(
+            &self.call.sealed_hash,
+            seq,
+            at,
+            entry.actor,
+            entry.action,
+            entry.entity,
+            entry.entity_id,
+            &summary,
+        ));
+        sealed_event::ActiveModel {
+            call_id: Set(self.call.id.clone()),
+            seq: Set(seq),
+            at: Set(at),
+            actor_user_id: Set(entry.actor.map(str::to_owned)),
+            action: Set(entry.action.to_owned()),
+            entity: Set(entry.entity.to_owned()),
+            entity_id: Set(entry.entity_id.to_owned()),
+            summary: Set(summary),
+            prev_hash: Set(self.call.sealed_hash.clone()),
+            hash: Set(hash.clone()),
+        }
+        .insert(conn)
+        .await?;
+        call::Entity::update_many()
+            .col_expr(call::Column::SealedSeq, Expr::value(seq))
+            .col_expr(call::Column::SealedHash, Expr::value(hash.clone()))
+            .filter(call::Column::Id.eq(self.call.id.as_str()))
+            .exec(conn)
+            .await?;
+        self.call.sealed_seq = seq;
+        self.call.sealed_hash = hash;
+        Ok(())
+    }
+}
+
+/// Whether the call's bids are open at `now` (see `domain::seal::bids_open`).
+pub fn bids_open(c: &call::Model, now: DateTime<Utc>) -> bool {
+    seal::bids_open(c.submission_deadline, c.cancelled_at, now)
+}
+
+/// Opens the call's sealed log if it is due, inside the caller's transaction, which must
+/// hold the call row locked (`lock`, or `calls::managed_call`). Returns the call as it is
+/// afterwards.
+pub async fn open_locked<C: ConnectionTrait>(
+    conn: &C,
+    c: call::Model,
+    now: DateTime<Utc>,
+) -> AppResult<call::Model> {
+    if !seal::is_due(
+        stored_status(&c)?,
+        c.bids_opened_at.is_some(),
+        c.submission_deadline,
+        now,
+    ) {
+        return Ok(c);
+    }
+    audit::record(
+        conn,
+        c.submission_deadline,
+        AuditEntry {
+            actor: None,
+            action: seal::OPENED,
+            entity: "call",
+            entity_id: &c.id,
+            orderer: Some(&c.orderer_id),
+            sealed_until: None,
+            summary: seal::anchor_summary(&c.id, c.sealed_seq, &c.sealed_hash),
+        },
+    )
+    .await?;
+    let mut am: call::ActiveModel = c.into();
+    am.bids_opened_at = Set(Some(now));
+    Ok(am.update(conn).await?)
+}
+
+/// Opens the call's sealed log in a transaction of its own when it is due (a read after
+/// the deadline). Cheap when it is not: no database access at all.
+pub async fn ensure_open(state: &AppState, c: &call::Model) -> AppResult<()> {
+    let now = state.now();
+    if !seal::is_due(
+        stored_status(c)?,
+        c.bids_opened_at.is_some(),
+        c.submission_deadline,
+        now,
+    ) {
+        return Ok(());
+    }
+    open_by_id(state, &c.id).await
+}
+
+async fn open_by_id(state: &AppState, id: &str) -> AppResult<()> {
+    let txn = state.db.begin().await?;
+    let locked = lock(&*txn, "callId", id).await?;
+    // Read the clock under the lock: a submission queued before us was judged by its own
+    // reading, and none after us can be taken in (its reading is later still).
+    let now = state.now();
+    open_locked(&*txn, locked.call, now).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// How many due logs one tick opens at most (the rest wait for the next tick).
+const OPEN_BATCH: u64 = 200;
+
+/// Opens every sealed log that is due (the background tick, and before the audit trail is
+/// read or verified). Returns how many were opened.
+pub async fn open_due(state: &AppState) -> AppResult<usize> {
+    let now = state.now();
+    let due: Vec<String> = call::Entity::find()
+        .select_only()
+        .column(call::Column::Id)
+        .filter(call::Column::Status.eq("PUBLISHED"))
+        .filter(call::Column::BidsOpenedAt.is_null())
+        .filter(call::Column::SubmissionDeadline.lte(now))
+        .order_by_asc(call::Column::SubmissionDeadline)
+        .limit(OPEN_BATCH)
+        .into_tuple()
+        .all(state.db.conn())
+        .await?;
+    let n = due.len();
+    for id in due {
+        open_by_id(state, &id).await?;
+    }
+    Ok(n)
+}
+
+/// Every sealed log, as stored: call id -> events in sequence order.
+pub async fn load_logs<C: ConnectionTrait>(
+    conn: &C,
+) -> AppResult<std::collections::BTreeMap<String, Vec<ChainEvent>>> {
+    let mut logs: std::collections::BTreeMap<String, Vec<ChainEvent>> = Default::default();
+    for e in sealed_event::Entity::find()
+        .order_by_asc(sealed_event::Column::CallId)
+        .order_by_asc(sealed_event::Column::Seq)
+        .all(conn)
+        .await?
+    {
+        logs.entry(e.call_id.clone()).or_default().push(chain_event(e));
+    }
+    Ok(logs)
+}
+
+/// One page of a call's sealed log, in sequence order: up to `limit` events after `after_seq`.
+pub async fn load_log<C: ConnectionTrait>(
+    conn: &C,
+    call_id: &str,
+    after_seq: i64,
+    limit: u64,
+) -> AppResult<Vec<ChainEvent>> {
+    Ok(sealed_event::Entity::find()
+        .filter(sealed_event::Column::CallId.eq(call_id))
+        .filter(sealed_event::Column::Seq.gt(after_seq))
+        .order_by_asc(sealed_event::Column::Seq)
+        .limit(limit)
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(chain_event)
+        .collect())
+}
+
+fn chain_event(e: sealed_event::Model) -> ChainEvent {
+    ChainEvent {
+        seq: e.seq,
+        at: e.at,
+        actor: e.actor_user_id,
+        action: e.action,
+        entity: e.entity,
+        entity_id: e.entity_id,
+        summary: e.summary,
+        prev_hash: e.prev_hash,
+        hash: e.hash,
+    }
+}
