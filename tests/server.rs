@@ -154,3 +154,118 @@ async fn cached_public_answers_are_never_stale() {
     app.ok(None, register, input.clone()).await;
     assert_eq!(app.code(None, register, input).await, "CONFLICT");
 }
+
+fn post_graphql(content_type: Option<&str>, body: &str) -> axum::http::Request<axum::body::Body> {
+    let mut req = axum::http::Request::post("/graphql");
+    if let Some(t) = content_type {
+        req = req.header("content-type", t);
+    }
+    req.body(axum::body::Body::from(body.to_owned())).unwrap()
+}
+
+/// A cross-site "simple" request (text/plain, a form, no type) cannot run a mutation: only
+/// JSON is accepted, and anything else is 415 before the body is looked at.
+#[tokio::test]
+async fn only_json_requests_are_executed() {
+    let app = TestApp::new().await;
+    let register = json!({
+        "query": "mutation($i:RegisterProviderInput!){ registerProvider(input:$i){ token } }",
+        "variables": { "i": { "organizationName": "Ristiin Oy", "businessId": "0201256-6", "email": "x@ristiin.example.fi", "password": "ristiin-password", "name": "R" } }
+    })
+    .to_string();
+    for refused in [
+        Some("text/plain"),
+        Some("text/plain;charset=UTF-8"),
+        Some("application/x-www-form-urlencoded"),
+        Some("multipart/form-data; boundary=x"),
+        Some("application/jsonx"),
+        None,
+    ] {
+        let (status, body) = app.send(post_graphql(refused, &register)).await;
+        assert_eq!(status, 415, "{refused:?}: {body}");
+        let body: serde_json::Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(
+            body["errors"][0]["extensions"]["code"], "BAD_USER_INPUT",
+            "{body}"
+        );
+        assert!(body["errors"][0]["message"].is_string(), "{body}");
+    }
+    let orgs = "{ organizations(kind: EXTERNAL_PROVIDER) { id } }";
+    let admin = app.admin().await;
+    assert_eq!(
+        app.ok(Some(&admin), orgs, json!({})).await["organizations"],
+        json!([]),
+        "no refused request registered a provider"
+    );
+    let query = json!({ "query": "{ products { id } }" }).to_string();
+    for accepted in [
+        "application/json",
+        "Application/JSON; charset=utf-8",
+        "application/graphql-response+json",
+    ] {
+        let (status, body) = app.send(post_graphql(Some(accepted), &query)).await;
+        assert_eq!(status, 200, "{accepted}: {body}");
+        assert!(body.contains("\"products\""), "{body}");
+    }
+}
+
+/// GraphQL over HTTP: a body that is not JSON, or JSON that is not a GraphQL request, is 400.
+#[tokio::test]
+async fn a_body_that_is_not_a_graphql_request_is_400() {
+    let app = TestApp::new().await;
+    for body in [
+        "{ products { id } }",
+        "{\"query\":",
+        "[]",
+        "{\"nope\":1}",
+        "{\"query\":5}",
+    ] {
+        let (status, text) = app.send(post_graphql(Some("application/json"), body)).await;
+        assert_eq!(status, 400, "{body}: {text}");
+        let text: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(
+            text["errors"][0]["extensions"]["code"], "BAD_USER_INPUT",
+            "{text}"
+        );
+    }
+}
+
+/// A body that never finishes is answered 408 once the body read timeout has passed.
+#[tokio::test]
+async fn a_body_sent_too_slowly_gets_408() {
+    use axum::body::{Body, Bytes, HttpBody};
+    use http_body::Frame;
+    use std::pin::Pin;
+    use std::task::{Context, Poll};
+    /// The start of a JSON request, then nothing, ever.
+    struct Stalled(bool);
+    impl HttpBody for Stalled {
+        type Data = Bytes;
+        type Error = std::io::Error;
+        fn poll_frame(
+            mut self: Pin<&mut Self>,
+            _: &mut Context<'_>,
+        ) -> Poll<Option<Result<Frame<Bytes>, std::io::Error>>> {
+            if std::mem::replace(&mut self.0, true) {
+                Poll::Pending
+            } else {
+                Poll::Ready(Some(Ok(Frame::data(Bytes::from_static(b"{\"query\":")))))
+            }
+        }
+    }
+    let limit = std::time::Duration::from_millis(300);
+    let app = TestApp::with_config(|c| c.body_read_timeout = limit).await;
+    let req = axum::http::Request::post("/graphql")
+        .header("content-type", "application/json")
+        .body(Body::new(Stalled(false)))
+        .unwrap();
+    let started = std::time::Instant::now();
+    let (status, body) = app.send(req).await;
+    assert_eq!(status, 408, "{body}");
+    assert!(started.elapsed() < limit * 10, "{:?}", started.elapsed());
+    let body: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(
+        body["errors"][0]["extensions"]["code"], "BAD_USER_INPUT",
+        "{body}"
+    );
+}

@@ -86,8 +86,25 @@ async fn graphql(
     State(http): State<Http>,
     connect: Option<Extension<ConnectInfo<std::net::SocketAddr>>>,
     headers: HeaderMap,
-    body: axum::body::Bytes,
+    request: axum::extract::Request,
 ) -> axum::response::Response {
+    // First, before the body is read or anything is looked up: only JSON is a GraphQL request
+    // here, so a cross-site "simple" request (text/plain, a form) never runs a mutation.
+    // (Multipart uploads, when they come, will be accepted only with an Authorization header.)
+    if !is_json_request(&headers) {
+        crate::metrics::graphql_request("invalid", 0.0, &[]);
+        return refused(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            AppError::bad_input(
+                "content-type",
+                "must be application/json or application/graphql-response+json",
+            ),
+        );
+    }
+    let body = match read_body(request, http.state.config.body_read_timeout).await {
+        Ok(body) => body,
+        Err(response) => return response,
+    };
     let caller = match caller_from_headers(&http.state, &headers) {
         Ok(c) => c,
         Err(e) => return json_response(&error_response(e)),
@@ -110,13 +127,14 @@ async fn graphql(
         },
         Caller::User(_) => None,
     };
-    let request: async_graphql::Request = match serde_json::from_slice(&body) {
+    let request = match parse_request(&body) {
         Ok(r) => r,
-        Err(e) => {
-            return json_response(&error_response(AppError::bad_input(
-                "body",
-                format!("is not a GraphQL request ({e})"),
-            )));
+        Err(why) => {
+            crate::metrics::graphql_request("invalid", 0.0, &[]);
+            return refused(
+                StatusCode::BAD_REQUEST,
+                AppError::bad_input("body", format!("is not a GraphQL request ({why})")),
+            );
         }
     };
     let cacheable = cache_seq.is_some() && only_queries(&request.query);
@@ -167,6 +185,57 @@ async fn graphql(
         cache.put(seq, body.to_vec(), std::sync::Arc::new(bytes.clone()));
     }
     json_bytes(bytes)
+}
+
+/// A JSON object with a non-empty `query` string (serde alone would take `[]` or `{}`).
+fn parse_request(body: &[u8]) -> Result<async_graphql::Request, String> {
+    let request: async_graphql::Request =
+        serde_json::from_slice(body).map_err(|e| e.to_string())?;
+    if !body.trim_ascii_start().starts_with(b"{") || request.query.trim().is_empty() {
+        return Err("a JSON object with a `query` string is expected".to_owned());
+    }
+    Ok(request)
+}
+
+/// Whether the `Content-Type` names JSON: `application/json` or
+/// `application/graphql-response+json`, in any case, with or without parameters.
+fn is_json_request(headers: &HeaderMap) -> bool {
+    let Some(value) = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+    else {
+        return false;
+    };
+    let essence = value.split(';').next().unwrap_or_default().trim();
+    ["application/json", "application/graphql-response+json"]
+        .iter()
+        .any(|t| essence.eq_ignore_ascii_case(t))
+}
+
+/// Reads the whole body within `limit`: 408 after it, 413 past [`MAX_BODY_BYTES`], 400 when
+/// the body breaks off.
+async fn read_body(
+    request: axum::extract::Request,
+    limit: std::time::Duration,
+) -> Result<axum::body::Bytes, axum::response::Response> {
+    use axum::extract::FromRequest;
+    match tokio::time::timeout(limit, axum::body::Bytes::from_request(request, &())).await {
+        Ok(Ok(body)) => Ok(body),
+        Ok(Err(rejection)) => Err(rejection.into_response()),
+        Err(_) => {
+            tracing::info!(seconds = limit.as_secs(), "request body too slow");
+            Err(refused(
+                StatusCode::REQUEST_TIMEOUT,
+                AppError::bad_input("body", format!("was not received within {limit:?}")),
+            ))
+        }
+    }
+}
+
+/// A GraphQL-style error body `{"errors":[{"message","extensions":{"code"}}]}` with an HTTP
+/// status, for requests refused before they are parsed.
+fn refused(status: StatusCode, err: AppError) -> axum::response::Response {
+    (status, json_response(&error_response(err))).into_response()
 }
 
 /// Whether a document holds queries only (mutations are never cached).
