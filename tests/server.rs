@@ -64,17 +64,23 @@ async fn a_malformed_authorization_header_is_unauthenticated() {
     assert_eq!(resp["errors"][0]["extensions"]["code"], "UNAUTHENTICATED");
 }
 
+const METRICS_TOKEN: &str = "scraper-secret-0123456789";
+
+fn get_metrics(token: Option<&str>) -> axum::http::Request<axum::body::Body> {
+    let mut req = axum::http::Request::get("/metrics");
+    if let Some(t) = token {
+        req = req.header("authorization", format!("Bearer {t}"));
+    }
+    req.body(axum::body::Body::empty()).unwrap()
+}
+
+/// Metrics count requests by operation type and errors by code; every response carries its
+/// request id.
 #[tokio::test]
-async fn metrics_count_operations_and_errors_for_an_admin_and_requests_carry_an_id() {
-    use axum::body::Body;
-    use axum::http::Request;
-    let app = TestApp::new().await;
-    let admin = app.admin().await;
+async fn metrics_count_operation_types_and_errors_and_requests_carry_an_id() {
+    let app = TestApp::with_config(|c| c.metrics_token = Some(METRICS_TOKEN.into())).await;
     let body = json!({ "query": "query ProductsList { products { id } }", "operationName": "ProductsList" }).to_string();
-    let req = Request::post("/graphql")
-        .header("content-type", "application/json")
-        .body(Body::from(body))
-        .unwrap();
+    let req = post_graphql(Some("application/json"), &body);
     let resp = tower::ServiceExt::oneshot(app.router.clone(), req)
         .await
         .unwrap();
@@ -83,31 +89,82 @@ async fn metrics_count_operations_and_errors_for_an_admin_and_requests_carry_an_
         "every response carries its request id"
     );
     app.code(None, "query Broken { nope }", json!({})).await;
-    let (status, _) = app.get("/metrics").await;
-    assert_eq!(status, 403, "not for anonymous remote callers");
-    let req = Request::get("/metrics")
-        .header("authorization", format!("Bearer {admin}"))
-        .body(Body::empty())
-        .unwrap();
-    let (status, text) = app.send(req).await;
+    let (status, text) = app.send(get_metrics(Some(METRICS_TOKEN))).await;
     assert_eq!(status, 200);
+    for expected in [
+        "graphql_requests_total{operation=\"query\"}",
+        "graphql_request_duration_seconds_bucket{operation=\"query\"",
+        "graphql_errors_total{code=\"BAD_USER_INPUT\"}",
+        "outbox_notifications{status=\"pending\"}",
+        "db_pool_connections",
+    ] {
+        assert!(text.contains(expected), "{expected} in {text}");
+    }
+    assert!(!text.contains("ProductsList"), "{text}");
+}
+
+/// A bid is counted with every other mutation: no label carries the operation's name.
+#[tokio::test]
+async fn metrics_never_carry_an_operation_name() {
+    let app = TestApp::with_config(|c| c.metrics_token = Some(METRICS_TOKEN.into())).await;
+    let body = json!({ "query": "mutation SubmitBid { submitBid(input: {}) { id } }", "operationName": "SubmitBid" }).to_string();
+    let (status, _) = app
+        .send(post_graphql(Some("application/json"), &body))
+        .await;
+    assert_eq!(status, 200);
+    let body = json!({ "query": "mutation SubmitBid($i:SubmitBidInput!) { submitBid(input: $i) { id } }", "operationName": "SubmitBid", "variables": { "i": {} } }).to_string();
+    app.send(post_graphql(Some("application/json"), &body))
+        .await;
+    let (status, text) = app.send(get_metrics(Some(METRICS_TOKEN))).await;
+    assert_eq!(status, 200);
+    assert!(!text.contains("SubmitBid"), "{text}");
     assert!(
-        text.contains("graphql_requests_total{operation=\"ProductsList\"}"),
+        text.contains("graphql_requests_total{operation=\"mutation\"}"),
         "{text}"
     );
+    let labels: std::collections::BTreeSet<&str> = text
+        .lines()
+        .filter(|l| l.starts_with("graphql_requests_total{"))
+        .filter_map(|l| l.split('"').nth(1))
+        .collect();
     assert!(
-        text.contains("graphql_request_duration_seconds_bucket{operation=\"ProductsList\""),
-        "{text}"
+        labels
+            .iter()
+            .all(|l| ["query", "mutation", "subscription", "cached", "invalid"].contains(l)),
+        "{labels:?}"
     );
-    assert!(
-        text.contains("graphql_errors_total{code=\"BAD_USER_INPUT\"}"),
-        "{text}"
-    );
-    assert!(
-        text.contains("outbox_notifications{status=\"pending\"}"),
-        "{text}"
-    );
+}
+
+/// `/metrics` answers only the bearer of METRICS_TOKEN: not an anonymous caller, not a wrong
+/// token, not an admin's token, not loopback; and without a configured token it is not there.
+#[tokio::test]
+async fn metrics_need_the_metrics_token() {
+    use axum::extract::ConnectInfo;
+    let app = TestApp::with_config(|c| c.metrics_token = Some(METRICS_TOKEN.into())).await;
+    let admin = app.admin().await;
+    let (status, _) = app.send(get_metrics(None)).await;
+    assert_eq!(status, 401, "no token");
+    let (status, _) = app
+        .send(get_metrics(Some("scraper-secret-0123456788")))
+        .await;
+    assert_eq!(status, 401, "a wrong token");
+    let (status, _) = app.send(get_metrics(Some(&admin))).await;
+    assert_eq!(status, 401, "an admin's token is not the metrics token");
+    let mut local = get_metrics(None);
+    let loopback: std::net::SocketAddr = "127.0.0.1:40000".parse().unwrap();
+    local.extensions_mut().insert(ConnectInfo(loopback));
+    let (status, _) = app.send(local).await;
+    assert_eq!(status, 401, "loopback is no exemption");
+    let (status, text) = app.send(get_metrics(Some(METRICS_TOKEN))).await;
+    assert_eq!(status, 200);
     assert!(text.contains("db_pool_connections"), "{text}");
+
+    let off = TestApp::new().await;
+    let admin = off.admin().await;
+    for token in [None, Some(METRICS_TOKEN), Some(admin.as_str())] {
+        let (status, _) = off.send(get_metrics(token)).await;
+        assert_eq!(status, 404, "no METRICS_TOKEN, no metrics");
+    }
 }
 
 /// Anonymous answers are cached, but never served after a write or past a deadline.

@@ -154,7 +154,7 @@ async fn graphql(
     let client = ClientAddr(connect.map(|Extension(ConnectInfo(addr))| addr.ip()));
     let request = request.data(caller).data(client).data(RequestTime(now));
     let request = loaders::attach(request, http.state.db.conn());
-    let operation = operation_label(request.operation_name.as_deref());
+    let operation = operation_kind(&request.query, request.operation_name.as_deref());
     let started = std::time::Instant::now();
     let response = finish_response(http.schema.execute(request).await);
     let codes: Vec<String> = response
@@ -258,27 +258,27 @@ fn json_response(response: &async_graphql::Response) -> axum::response::Response
     json_bytes(serde_json::to_vec(response).unwrap_or_default())
 }
 
-/// A bounded label for metrics: the first 100 well-formed operation names, then "other".
-fn operation_label(name: Option<&str>) -> String {
-    use std::collections::HashSet;
-    use std::sync::Mutex;
-    static SEEN: Mutex<Option<HashSet<String>>> = Mutex::new(None);
-    let Some(name) = name.filter(|n| {
-        !n.is_empty() && n.len() <= 64 && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-    }) else {
-        return if name.is_none() {
-            "anonymous".to_owned()
-        } else {
-            "other".to_owned()
-        };
+/// The metrics label of a request: the type of the operation it runs (`query`, `mutation`,
+/// `subscription`), or `invalid`. Never the client-chosen operation name, so a bid is counted
+/// with every other mutation.
+fn operation_kind(query: &str, name: Option<&str>) -> &'static str {
+    use async_graphql::parser::types::{DocumentOperations, OperationType};
+    let Ok(doc) = async_graphql::parser::parse_query(query) else {
+        return "invalid";
     };
-    let mut seen = SEEN.lock().unwrap_or_else(|p| p.into_inner());
-    let set = seen.get_or_insert_with(HashSet::new);
-    if set.contains(name) || set.len() < 100 {
-        set.insert(name.to_owned());
-        name.to_owned()
-    } else {
-        "other".to_owned()
+    let ty = match (&doc.operations, name) {
+        (DocumentOperations::Single(op), _) => Some(op.node.ty),
+        (DocumentOperations::Multiple(ops), Some(name)) => ops.get(name).map(|op| op.node.ty),
+        (DocumentOperations::Multiple(ops), None) if ops.len() == 1 => {
+            ops.values().next().map(|op| op.node.ty)
+        }
+        (DocumentOperations::Multiple(_), None) => None,
+    };
+    match ty {
+        Some(OperationType::Query) => "query",
+        Some(OperationType::Mutation) => "mutation",
+        Some(OperationType::Subscription) => "subscription",
+        None => "invalid",
     }
 }
 
@@ -288,21 +288,22 @@ async fn count_response(response: axum::response::Response) -> axum::response::R
 }
 
 /// Metrics are operational data (request counts could hint at activity on sealed calls):
-/// served to a scraper on the same host (loopback) or to an ADMIN token only.
-async fn metrics_text(
-    State(http): State<Http>,
-    connect: Option<Extension<ConnectInfo<std::net::SocketAddr>>>,
-    headers: HeaderMap,
-) -> axum::response::Response {
-    let local = connect.is_some_and(|Extension(ConnectInfo(a))| a.ip().is_loopback());
-    let admin = matches!(
-        caller_from_headers(&http.state, &headers),
-        Ok(Caller::User(ref a)) if a.role == entity::Role::Admin
-    );
-    if !local && !admin {
+/// served only to `Authorization: Bearer <METRICS_TOKEN>`, whatever the caller's address
+/// (behind a reverse proxy every caller is the proxy); without a configured token, 404.
+async fn metrics_text(State(http): State<Http>, headers: HeaderMap) -> axum::response::Response {
+    let Some(expected) = http.state.config.metrics_token.as_deref() else {
+        return (StatusCode::NOT_FOUND, "not found").into_response();
+    };
+    let given = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim);
+    if !given.is_some_and(|given| same_secret(given, expected)) {
         return (
-            StatusCode::FORBIDDEN,
-            "metrics are for the local scraper or an admin token",
+            StatusCode::UNAUTHORIZED,
+            [(header::WWW_AUTHENTICATE, "Bearer")],
+            "metrics need the bearer token METRICS_TOKEN",
         )
             .into_response();
     }
@@ -311,6 +312,17 @@ async fn metrics_text(
         crate::metrics::render(&http.state).await,
     )
         .into_response()
+}
+
+/// Compares two secrets in time that depends on neither: both are hashed to 32 bytes first,
+/// and every byte is compared.
+fn same_secret(given: &str, expected: &str) -> bool {
+    use sha2::{Digest, Sha256};
+    let (a, b) = (Sha256::digest(given), Sha256::digest(expected));
+    a.iter()
+        .zip(b.iter())
+        .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+        == 0
 }
 
 async fn graphiql() -> Html<String> {
