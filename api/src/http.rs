@@ -1,16 +1,15 @@
-//! HTTP: `POST /graphql`, GraphiQL at `GET /graphql`, `GET /healthz`, `/metrics`, the OCDS
+//! HTTP: `POST /graphql`, GraphiQL at `GET /graphql` (see `graphiql.rs`), `GET /healthz`, `/metrics`, the OCDS
 //! files, and the web portal at `/` (see `portal.rs`).
 
 use crate::auth::Caller;
 use crate::error::{AppError, error_response, finish_response};
 use crate::graphql::{AppSchema, RequestTime, build_schema, loaders};
 use crate::state::AppState;
-use async_graphql::http::GraphiQLSource;
 use axum::Extension;
 use axum::Router;
 use axum::extract::{ConnectInfo, DefaultBodyLimit, Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
-use axum::response::{Html, IntoResponse};
+use axum::response::IntoResponse;
 use axum::routing::get;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
@@ -44,6 +43,7 @@ pub fn router(state: AppState) -> Router {
         .route("/ocds/calls/{id}/releases.json", get(ocds_releases))
         .route("/ocds/calls/{id}/record.json", get(ocds_record))
         .merge(crate::portal::routes())
+        .merge(crate::graphiql::routes())
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .layer(TimeoutLayer::with_status_code(
@@ -325,13 +325,8 @@ fn same_secret(given: &str, expected: &str) -> bool {
         == 0
 }
 
-async fn graphiql() -> Html<String> {
-    Html(
-        GraphiQLSource::build()
-            .endpoint("/graphql")
-            .title("Kilpailutus GraphQL")
-            .finish(),
-    )
+async fn graphiql() -> axum::response::Response {
+    crate::graphiql::page()
 }
 
 async fn healthz(State(http): State<Http>) -> impl IntoResponse {
