@@ -167,7 +167,7 @@ async fn graphql(
                 .map(|c| c.to_string().trim_matches('"').to_owned())
         })
         .collect();
-    crate::metrics::graphql_request(&operation, started.elapsed().as_secs_f64(), &codes);
+    crate::metrics::graphql_request(operation, started.elapsed().as_secs_f64(), &codes);
     let bytes = serde_json::to_vec(&response).unwrap_or_default();
     if let (true, Some(seq)) = (cacheable && response.errors.is_empty(), cache_seq) {
         let cache = &http.state.public_cache;
