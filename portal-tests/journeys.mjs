@@ -250,6 +250,35 @@ const journeys = {
     return {};
   },
 
+  /** GraphiQL at /graphql: every file from this origin, no CSP violation, and a query runs. */
+  async graphiql() {
+    const foreign = [];
+    page.on("request", (r) => { if (!r.url().startsWith(`${base}/`) && !r.url().startsWith("data:")) foreign.push(r.url()); });
+    await page.addInitScript(() => {
+      window.cspViolations = [];
+      document.addEventListener("securitypolicyviolation", (e) =>
+        window.cspViolations.push(`${e.violatedDirective} blocked ${e.blockedURI} at ${e.sourceFile}:${e.lineNumber}`));
+    });
+    const response = await page.goto(`${base}/graphql`);
+    const csp = response.headers()["content-security-policy"];
+    const editor = ".graphiql-query-editor .CodeMirror";
+    await page.locator(editor).waitFor();
+    await page.evaluate(([sel, q]) => document.querySelector(sel).CodeMirror.setValue(q), [editor, params.query]);
+    await page.getByRole("button", { name: /execute query/i }).click();
+    const answer = ".graphiql-response .CodeMirror";
+    await page.waitForFunction((sel) => {
+      const r = document.querySelector(sel);
+      return r && r.CodeMirror.getValue().includes('"data"');
+    }, answer);
+    const result = JSON.parse(await page.evaluate((sel) => document.querySelector(sel).CodeMirror.getValue(), answer));
+    const violations = await page.evaluate(() => window.cspViolations);
+    await page.screenshot({ path: `${outDir}/graphiql.png` });
+    if (violations.length) throw new Error(`CSP violations: ${violations.join("\n")}`);
+    if (foreign.length) throw new Error(`requests to other origins: ${foreign.join("\n")}`);
+    if (problems.length) throw new Error(`browser errors: ${problems.join("\n")}`);
+    return { csp, result };
+  },
+
   /** An expired token: back to the login with a message, the half-filled bid kept. */
   async expiry() {
     await login(params.email, params.password);

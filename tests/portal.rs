@@ -365,3 +365,100 @@ async fn a_provider_bids_an_orderer_awards_the_provider_sees_its_rank_and_in_hou
     }))
     .await;
 }
+
+/// GraphiQL is served from the binary: its page names no other host, runs no inline script,
+/// and it and every file it loads carry the CSP, which differs from the portal's only by
+/// `font-src data:` (GraphiQL's fonts are `data:` URLs in its CSS).
+#[tokio::test]
+async fn graphiql_is_embedded_and_served_under_the_content_security_policy() {
+    let app = TestApp::new().await;
+    let (status, headers, body) = fetch(&app, "/graphql").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers[header::CONTENT_TYPE], "text/html; charset=utf-8");
+    let csp = headers[header::CONTENT_SECURITY_POLICY].to_str().unwrap();
+    assert_eq!(csp, api::graphiql::CSP);
+    assert_eq!(
+        csp.replace(" font-src data:;", ""),
+        api::portal::CSP,
+        "the portal's policy, plus fonts from data: URLs"
+    );
+    let html = String::from_utf8(body).unwrap();
+    assert!(html.to_lowercase().contains("graphiql"), "{html}");
+    assert!(
+        !html.contains("http://") && !html.contains("https://") && !html.contains("//unpkg"),
+        "GraphiQL's page names another host: {html}"
+    );
+    for tag in html.split("<script").skip(1) {
+        assert!(
+            tag.trim_start().starts_with("src=\"/graphiql/"),
+            "inline or foreign script: {tag}"
+        );
+    }
+    assert!(
+        !html.contains("<style") && !html.contains(" style="),
+        "inline style"
+    );
+
+    let mut on_disk = BTreeSet::new();
+    files_under(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("api/graphiql"),
+        "",
+        &mut on_disk,
+    );
+    on_disk.retain(|f| f != "README.md" && f != "LICENSE");
+    let embedded: BTreeSet<String> = api::graphiql::ASSETS
+        .iter()
+        .map(|a| a.path.to_owned())
+        .collect();
+    assert_eq!(
+        on_disk, embedded,
+        "api/graphiql and the embedded list differ"
+    );
+    for asset in api::graphiql::ASSETS {
+        let (status, headers, body) = fetch(&app, &format!("/graphiql/{}", asset.path)).await;
+        assert_eq!(status, StatusCode::OK, "{}", asset.path);
+        assert_eq!(headers[header::CONTENT_TYPE], asset.content_type);
+        assert_eq!(headers[header::CONTENT_SECURITY_POLICY], api::graphiql::CSP);
+        assert_eq!(body, asset.body);
+    }
+    for path in [
+        "/graphiql/README.md",
+        "/graphiql/LICENSE",
+        "/graphiql/../Cargo.toml",
+    ] {
+        assert_eq!(fetch(&app, path).await.0, StatusCode::NOT_FOUND, "{path}");
+    }
+}
+
+/// GraphiQL renders in a real browser with nothing from another origin and no CSP
+/// violation or console error, and runs a query against this server.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn graphiql_runs_a_query_in_a_real_browser_under_its_policy() {
+    let Some(root) = browser_ready() else { return };
+    let app = TestApp::new().await;
+    let admin = app.admin().await;
+    let product = app.product(&admin, "KH-1", "kotihoito").await;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let base = format!("http://{}", listener.local_addr().expect("addr"));
+    let server = axum::serve(
+        listener,
+        app.router
+            .clone()
+            .into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    );
+    tokio::spawn(async move { server.await });
+    let result = journey(
+        &root,
+        "graphiql",
+        &base,
+        json!({ "query": "{ products { id } }" }),
+    )
+    .await;
+    assert_eq!(result["csp"], api::graphiql::CSP);
+    assert_eq!(
+        result["result"],
+        json!({ "data": { "products": [{ "id": product }] } })
+    );
+}

@@ -64,17 +64,23 @@ async fn a_malformed_authorization_header_is_unauthenticated() {
     assert_eq!(resp["errors"][0]["extensions"]["code"], "UNAUTHENTICATED");
 }
 
+const METRICS_TOKEN: &str = "scraper-secret-0123456789";
+
+fn get_metrics(token: Option<&str>) -> axum::http::Request<axum::body::Body> {
+    let mut req = axum::http::Request::get("/metrics");
+    if let Some(t) = token {
+        req = req.header("authorization", format!("Bearer {t}"));
+    }
+    req.body(axum::body::Body::empty()).unwrap()
+}
+
+/// Metrics count requests by operation type and errors by code; every response carries its
+/// request id.
 #[tokio::test]
-async fn metrics_count_operations_and_errors_for_an_admin_and_requests_carry_an_id() {
-    use axum::body::Body;
-    use axum::http::Request;
-    let app = TestApp::new().await;
-    let admin = app.admin().await;
+async fn metrics_count_operation_types_and_errors_and_requests_carry_an_id() {
+    let app = TestApp::with_config(|c| c.metrics_token = Some(METRICS_TOKEN.into())).await;
     let body = json!({ "query": "query ProductsList { products { id } }", "operationName": "ProductsList" }).to_string();
-    let req = Request::post("/graphql")
-        .header("content-type", "application/json")
-        .body(Body::from(body))
-        .unwrap();
+    let req = post_graphql(Some("application/json"), &body);
     let resp = tower::ServiceExt::oneshot(app.router.clone(), req)
         .await
         .unwrap();
@@ -83,31 +89,82 @@ async fn metrics_count_operations_and_errors_for_an_admin_and_requests_carry_an_
         "every response carries its request id"
     );
     app.code(None, "query Broken { nope }", json!({})).await;
-    let (status, _) = app.get("/metrics").await;
-    assert_eq!(status, 403, "not for anonymous remote callers");
-    let req = Request::get("/metrics")
-        .header("authorization", format!("Bearer {admin}"))
-        .body(Body::empty())
-        .unwrap();
-    let (status, text) = app.send(req).await;
+    let (status, text) = app.send(get_metrics(Some(METRICS_TOKEN))).await;
     assert_eq!(status, 200);
+    for expected in [
+        "graphql_requests_total{operation=\"query\"}",
+        "graphql_request_duration_seconds_bucket{operation=\"query\"",
+        "graphql_errors_total{code=\"BAD_USER_INPUT\"}",
+        "outbox_notifications{status=\"pending\"}",
+        "db_pool_connections",
+    ] {
+        assert!(text.contains(expected), "{expected} in {text}");
+    }
+    assert!(!text.contains("ProductsList"), "{text}");
+}
+
+/// A bid is counted with every other mutation: no label carries the operation's name.
+#[tokio::test]
+async fn metrics_never_carry_an_operation_name() {
+    let app = TestApp::with_config(|c| c.metrics_token = Some(METRICS_TOKEN.into())).await;
+    let body = json!({ "query": "mutation SubmitBid { submitBid(input: {}) { id } }", "operationName": "SubmitBid" }).to_string();
+    let (status, _) = app
+        .send(post_graphql(Some("application/json"), &body))
+        .await;
+    assert_eq!(status, 200);
+    let body = json!({ "query": "mutation SubmitBid($i:SubmitBidInput!) { submitBid(input: $i) { id } }", "operationName": "SubmitBid", "variables": { "i": {} } }).to_string();
+    app.send(post_graphql(Some("application/json"), &body))
+        .await;
+    let (status, text) = app.send(get_metrics(Some(METRICS_TOKEN))).await;
+    assert_eq!(status, 200);
+    assert!(!text.contains("SubmitBid"), "{text}");
     assert!(
-        text.contains("graphql_requests_total{operation=\"ProductsList\"}"),
+        text.contains("graphql_requests_total{operation=\"mutation\"}"),
         "{text}"
     );
+    let labels: std::collections::BTreeSet<&str> = text
+        .lines()
+        .filter(|l| l.starts_with("graphql_requests_total{"))
+        .filter_map(|l| l.split('"').nth(1))
+        .collect();
     assert!(
-        text.contains("graphql_request_duration_seconds_bucket{operation=\"ProductsList\""),
-        "{text}"
+        labels
+            .iter()
+            .all(|l| ["query", "mutation", "subscription", "cached", "invalid"].contains(l)),
+        "{labels:?}"
     );
-    assert!(
-        text.contains("graphql_errors_total{code=\"BAD_USER_INPUT\"}"),
-        "{text}"
-    );
-    assert!(
-        text.contains("outbox_notifications{status=\"pending\"}"),
-        "{text}"
-    );
+}
+
+/// `/metrics` answers only the bearer of METRICS_TOKEN: not an anonymous caller, not a wrong
+/// token, not an admin's token, not loopback; and without a configured token it is not there.
+#[tokio::test]
+async fn metrics_need_the_metrics_token() {
+    use axum::extract::ConnectInfo;
+    let app = TestApp::with_config(|c| c.metrics_token = Some(METRICS_TOKEN.into())).await;
+    let admin = app.admin().await;
+    let (status, _) = app.send(get_metrics(None)).await;
+    assert_eq!(status, 401, "no token");
+    let (status, _) = app
+        .send(get_metrics(Some("scraper-secret-0123456788")))
+        .await;
+    assert_eq!(status, 401, "a wrong token");
+    let (status, _) = app.send(get_metrics(Some(&admin))).await;
+    assert_eq!(status, 401, "an admin's token is not the metrics token");
+    let mut local = get_metrics(None);
+    let loopback: std::net::SocketAddr = "127.0.0.1:40000".parse().unwrap();
+    local.extensions_mut().insert(ConnectInfo(loopback));
+    let (status, _) = app.send(local).await;
+    assert_eq!(status, 401, "loopback is no exemption");
+    let (status, text) = app.send(get_metrics(Some(METRICS_TOKEN))).await;
+    assert_eq!(status, 200);
     assert!(text.contains("db_pool_connections"), "{text}");
+
+    let off = TestApp::new().await;
+    let admin = off.admin().await;
+    for token in [None, Some(METRICS_TOKEN), Some(admin.as_str())] {
+        let (status, _) = off.send(get_metrics(token)).await;
+        assert_eq!(status, 404, "no METRICS_TOKEN, no metrics");
+    }
 }
 
 /// Anonymous answers are cached, but never served after a write or past a deadline.
@@ -153,4 +210,119 @@ async fn cached_public_answers_are_never_stale() {
     let input = json!({ "i": { "organizationName": "Uusi Oy", "businessId": "0201256-6", "email": "uusi@uusi.example.fi", "password": "uusi-password", "name": "U" } });
     app.ok(None, register, input.clone()).await;
     assert_eq!(app.code(None, register, input).await, "CONFLICT");
+}
+
+fn post_graphql(content_type: Option<&str>, body: &str) -> axum::http::Request<axum::body::Body> {
+    let mut req = axum::http::Request::post("/graphql");
+    if let Some(t) = content_type {
+        req = req.header("content-type", t);
+    }
+    req.body(axum::body::Body::from(body.to_owned())).unwrap()
+}
+
+/// A cross-site "simple" request (text/plain, a form, no type) cannot run a mutation: only
+/// JSON is accepted, and anything else is 415 before the body is looked at.
+#[tokio::test]
+async fn only_json_requests_are_executed() {
+    let app = TestApp::new().await;
+    let register = json!({
+        "query": "mutation($i:RegisterProviderInput!){ registerProvider(input:$i){ token } }",
+        "variables": { "i": { "organizationName": "Ristiin Oy", "businessId": "0201256-6", "email": "x@ristiin.example.fi", "password": "ristiin-password", "name": "R" } }
+    })
+    .to_string();
+    for refused in [
+        Some("text/plain"),
+        Some("text/plain;charset=UTF-8"),
+        Some("application/x-www-form-urlencoded"),
+        Some("multipart/form-data; boundary=x"),
+        Some("application/jsonx"),
+        None,
+    ] {
+        let (status, body) = app.send(post_graphql(refused, &register)).await;
+        assert_eq!(status, 415, "{refused:?}: {body}");
+        let body: serde_json::Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(
+            body["errors"][0]["extensions"]["code"], "BAD_USER_INPUT",
+            "{body}"
+        );
+        assert!(body["errors"][0]["message"].is_string(), "{body}");
+    }
+    let orgs = "{ organizations(kind: EXTERNAL_PROVIDER) { id } }";
+    let admin = app.admin().await;
+    assert_eq!(
+        app.ok(Some(&admin), orgs, json!({})).await["organizations"],
+        json!([]),
+        "no refused request registered a provider"
+    );
+    let query = json!({ "query": "{ products { id } }" }).to_string();
+    for accepted in [
+        "application/json",
+        "Application/JSON; charset=utf-8",
+        "application/graphql-response+json",
+    ] {
+        let (status, body) = app.send(post_graphql(Some(accepted), &query)).await;
+        assert_eq!(status, 200, "{accepted}: {body}");
+        assert!(body.contains("\"products\""), "{body}");
+    }
+}
+
+/// GraphQL over HTTP: a body that is not JSON, or JSON that is not a GraphQL request, is 400.
+#[tokio::test]
+async fn a_body_that_is_not_a_graphql_request_is_400() {
+    let app = TestApp::new().await;
+    for body in [
+        "{ products { id } }",
+        "{\"query\":",
+        "[]",
+        "{\"nope\":1}",
+        "{\"query\":5}",
+    ] {
+        let (status, text) = app.send(post_graphql(Some("application/json"), body)).await;
+        assert_eq!(status, 400, "{body}: {text}");
+        let text: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(
+            text["errors"][0]["extensions"]["code"], "BAD_USER_INPUT",
+            "{text}"
+        );
+    }
+}
+
+/// A body that never finishes is answered 408 once the body read timeout has passed.
+#[tokio::test]
+async fn a_body_sent_too_slowly_gets_408() {
+    use axum::body::{Body, Bytes, HttpBody};
+    use http_body::Frame;
+    use std::pin::Pin;
+    use std::task::{Context, Poll};
+    /// The start of a JSON request, then nothing, ever.
+    struct Stalled(bool);
+    impl HttpBody for Stalled {
+        type Data = Bytes;
+        type Error = std::io::Error;
+        fn poll_frame(
+            mut self: Pin<&mut Self>,
+            _: &mut Context<'_>,
+        ) -> Poll<Option<Result<Frame<Bytes>, std::io::Error>>> {
+            if std::mem::replace(&mut self.0, true) {
+                Poll::Pending
+            } else {
+                Poll::Ready(Some(Ok(Frame::data(Bytes::from_static(b"{\"query\":")))))
+            }
+        }
+    }
+    let limit = std::time::Duration::from_millis(300);
+    let app = TestApp::with_config(|c| c.body_read_timeout = limit).await;
+    let req = axum::http::Request::post("/graphql")
+        .header("content-type", "application/json")
+        .body(Body::new(Stalled(false)))
+        .unwrap();
+    let started = std::time::Instant::now();
+    let (status, body) = app.send(req).await;
+    assert_eq!(status, 408, "{body}");
+    assert!(started.elapsed() < limit * 10, "{:?}", started.elapsed());
+    let body: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(
+        body["errors"][0]["extensions"]["code"], "BAD_USER_INPUT",
+        "{body}"
+    );
 }

@@ -29,6 +29,14 @@ pub struct Config {
     pub ocds_prefix: String,
     /// `PUBLIC_URL`: where this server is reached, for the `uri` of published packages.
     pub public_url: String,
+    /// `METRICS_TOKEN`: the bearer token `/metrics` asks for; `None` turns `/metrics` off (404).
+    pub metrics_token: Option<String>,
+    /// `HEADER_READ_TIMEOUT_SECS`: how long a client may take to send a request's head; the
+    /// connection is closed after it.
+    pub header_read_timeout: Duration,
+    /// `BODY_READ_TIMEOUT_SECS`: how long a client may take to send a whole request body; the
+    /// request is answered 408 after it.
+    pub body_read_timeout: Duration,
 }
 
 #[derive(Clone, Debug)]
@@ -42,6 +50,10 @@ pub const DEFAULT_DATABASE_URL: &str = "sqlite://kilpailutus.db?mode=rwc";
 pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
 pub const DEFAULT_OCDS_PREFIX: &str = "ocds-kilpailutus-";
 pub const DEFAULT_MAIL_FROM: &str = "Kilpailutus <noreply@kilpailutus.invalid>";
+/// A request head (request line and headers) must arrive within this time.
+pub const DEFAULT_HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
+/// A request body must arrive whole within this time.
+pub const DEFAULT_BODY_READ_TIMEOUT: Duration = Duration::from_secs(15);
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
@@ -49,6 +61,8 @@ pub enum ConfigError {
     Bind(String),
     #[error("ADMIN_EMAIL and ADMIN_PASSWORD must be set together")]
     AdminPair,
+    #[error("{0} must be a whole number of seconds between 1 and 3600, got {1:?}")]
+    Seconds(&'static str, String),
 }
 
 impl Config {
@@ -68,6 +82,13 @@ impl Config {
             (None, None) => None,
             _ => return Err(ConfigError::AdminPair),
         };
+        let seconds = |key: &'static str, default: Duration| match get(key) {
+            None => Ok(default),
+            Some(text) => match text.trim().parse::<u64>() {
+                Ok(n @ 1..=3600) => Ok(Duration::from_secs(n)),
+                _ => Err(ConfigError::Seconds(key, text)),
+            },
+        };
         Ok(Config {
             database_url: get("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned()),
             bind,
@@ -82,6 +103,9 @@ impl Config {
                 .unwrap_or_else(|| format!("http://{bind}"))
                 .trim_end_matches('/')
                 .to_owned(),
+            metrics_token: get("METRICS_TOKEN"),
+            header_read_timeout: seconds("HEADER_READ_TIMEOUT_SECS", DEFAULT_HEADER_READ_TIMEOUT)?,
+            body_read_timeout: seconds("BODY_READ_TIMEOUT_SECS", DEFAULT_BODY_READ_TIMEOUT)?,
         })
     }
 }
@@ -111,6 +135,29 @@ mod tests {
         assert_eq!(c.bind.to_string(), DEFAULT_BIND);
         assert!(c.jwt_secret.is_none() && c.admin.is_none() && c.smtp_url.is_none());
         assert_eq!(c.mail_dir, PathBuf::from("./mail"));
+        assert!(
+            c.metrics_token.is_none(),
+            "metrics are off unless a token is set"
+        );
+        assert_eq!(c.header_read_timeout, DEFAULT_HEADER_READ_TIMEOUT);
+        assert_eq!(c.body_read_timeout, DEFAULT_BODY_READ_TIMEOUT);
+    }
+
+    #[test]
+    fn read_timeouts_are_whole_seconds() {
+        let c = Config::from_lookup(lookup(&[
+            ("HEADER_READ_TIMEOUT_SECS", "2"),
+            ("BODY_READ_TIMEOUT_SECS", "3"),
+        ]))
+        .unwrap();
+        assert_eq!(c.header_read_timeout, Duration::from_secs(2));
+        assert_eq!(c.body_read_timeout, Duration::from_secs(3));
+        for bad in ["0", "1.5", "soon", "99999"] {
+            assert!(matches!(
+                Config::from_lookup(lookup(&[("BODY_READ_TIMEOUT_SECS", bad)])),
+                Err(ConfigError::Seconds("BODY_READ_TIMEOUT_SECS", _))
+            ));
+        }
     }
 
     #[test]

@@ -1,16 +1,15 @@
-//! HTTP: `POST /graphql`, GraphiQL at `GET /graphql`, `GET /healthz`, `/metrics`, the OCDS
+//! HTTP: `POST /graphql`, GraphiQL at `GET /graphql` (see `graphiql.rs`), `GET /healthz`, `/metrics`, the OCDS
 //! files, and the web portal at `/` (see `portal.rs`).
 
 use crate::auth::Caller;
 use crate::error::{AppError, error_response, finish_response};
 use crate::graphql::{AppSchema, RequestTime, build_schema, loaders};
 use crate::state::AppState;
-use async_graphql::http::GraphiQLSource;
 use axum::Extension;
 use axum::Router;
 use axum::extract::{ConnectInfo, DefaultBodyLimit, Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
-use axum::response::{Html, IntoResponse};
+use axum::response::IntoResponse;
 use axum::routing::get;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
@@ -44,6 +43,7 @@ pub fn router(state: AppState) -> Router {
         .route("/ocds/calls/{id}/releases.json", get(ocds_releases))
         .route("/ocds/calls/{id}/record.json", get(ocds_record))
         .merge(crate::portal::routes())
+        .merge(crate::graphiql::routes())
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .layer(TimeoutLayer::with_status_code(
@@ -86,8 +86,25 @@ async fn graphql(
     State(http): State<Http>,
     connect: Option<Extension<ConnectInfo<std::net::SocketAddr>>>,
     headers: HeaderMap,
-    body: axum::body::Bytes,
+    request: axum::extract::Request,
 ) -> axum::response::Response {
+    // First, before the body is read or anything is looked up: only JSON is a GraphQL request
+    // here, so a cross-site "simple" request (text/plain, a form) never runs a mutation.
+    // (Multipart uploads, when they come, will be accepted only with an Authorization header.)
+    if !is_json_request(&headers) {
+        crate::metrics::graphql_request("invalid", 0.0, &[]);
+        return refused(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            AppError::bad_input(
+                "content-type",
+                "must be application/json or application/graphql-response+json",
+            ),
+        );
+    }
+    let body = match read_body(request, http.state.config.body_read_timeout).await {
+        Ok(body) => body,
+        Err(response) => return response,
+    };
     let caller = match caller_from_headers(&http.state, &headers) {
         Ok(c) => c,
         Err(e) => return json_response(&error_response(e)),
@@ -110,13 +127,14 @@ async fn graphql(
         },
         Caller::User(_) => None,
     };
-    let request: async_graphql::Request = match serde_json::from_slice(&body) {
+    let request = match parse_request(&body) {
         Ok(r) => r,
-        Err(e) => {
-            return json_response(&error_response(AppError::bad_input(
-                "body",
-                format!("is not a GraphQL request ({e})"),
-            )));
+        Err(why) => {
+            crate::metrics::graphql_request("invalid", 0.0, &[]);
+            return refused(
+                StatusCode::BAD_REQUEST,
+                AppError::bad_input("body", format!("is not a GraphQL request ({why})")),
+            );
         }
     };
     let cacheable = cache_seq.is_some() && only_queries(&request.query);
@@ -136,7 +154,7 @@ async fn graphql(
     let client = ClientAddr(connect.map(|Extension(ConnectInfo(addr))| addr.ip()));
     let request = request.data(caller).data(client).data(RequestTime(now));
     let request = loaders::attach(request, http.state.db.conn());
-    let operation = operation_label(request.operation_name.as_deref());
+    let operation = operation_kind(&request.query, request.operation_name.as_deref());
     let started = std::time::Instant::now();
     let response = finish_response(http.schema.execute(request).await);
     let codes: Vec<String> = response
@@ -149,7 +167,7 @@ async fn graphql(
                 .map(|c| c.to_string().trim_matches('"').to_owned())
         })
         .collect();
-    crate::metrics::graphql_request(&operation, started.elapsed().as_secs_f64(), &codes);
+    crate::metrics::graphql_request(operation, started.elapsed().as_secs_f64(), &codes);
     let bytes = serde_json::to_vec(&response).unwrap_or_default();
     if let (true, Some(seq)) = (cacheable && response.errors.is_empty(), cache_seq) {
         let cache = &http.state.public_cache;
@@ -167,6 +185,57 @@ async fn graphql(
         cache.put(seq, body.to_vec(), std::sync::Arc::new(bytes.clone()));
     }
     json_bytes(bytes)
+}
+
+/// A JSON object with a non-empty `query` string (serde alone would take `[]` or `{}`).
+fn parse_request(body: &[u8]) -> Result<async_graphql::Request, String> {
+    let request: async_graphql::Request =
+        serde_json::from_slice(body).map_err(|e| e.to_string())?;
+    if !body.trim_ascii_start().starts_with(b"{") || request.query.trim().is_empty() {
+        return Err("a JSON object with a `query` string is expected".to_owned());
+    }
+    Ok(request)
+}
+
+/// Whether the `Content-Type` names JSON: `application/json` or
+/// `application/graphql-response+json`, in any case, with or without parameters.
+fn is_json_request(headers: &HeaderMap) -> bool {
+    let Some(value) = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+    else {
+        return false;
+    };
+    let essence = value.split(';').next().unwrap_or_default().trim();
+    ["application/json", "application/graphql-response+json"]
+        .iter()
+        .any(|t| essence.eq_ignore_ascii_case(t))
+}
+
+/// Reads the whole body within `limit`: 408 after it, 413 past [`MAX_BODY_BYTES`], 400 when
+/// the body breaks off.
+async fn read_body(
+    request: axum::extract::Request,
+    limit: std::time::Duration,
+) -> Result<axum::body::Bytes, axum::response::Response> {
+    use axum::extract::FromRequest;
+    match tokio::time::timeout(limit, axum::body::Bytes::from_request(request, &())).await {
+        Ok(Ok(body)) => Ok(body),
+        Ok(Err(rejection)) => Err(rejection.into_response()),
+        Err(_) => {
+            tracing::info!(seconds = limit.as_secs(), "request body too slow");
+            Err(refused(
+                StatusCode::REQUEST_TIMEOUT,
+                AppError::bad_input("body", format!("was not received within {limit:?}")),
+            ))
+        }
+    }
+}
+
+/// A GraphQL-style error body `{"errors":[{"message","extensions":{"code"}}]}` with an HTTP
+/// status, for requests refused before they are parsed.
+fn refused(status: StatusCode, err: AppError) -> axum::response::Response {
+    (status, json_response(&error_response(err))).into_response()
 }
 
 /// Whether a document holds queries only (mutations are never cached).
@@ -189,27 +258,27 @@ fn json_response(response: &async_graphql::Response) -> axum::response::Response
     json_bytes(serde_json::to_vec(response).unwrap_or_default())
 }
 
-/// A bounded label for metrics: the first 100 well-formed operation names, then "other".
-fn operation_label(name: Option<&str>) -> String {
-    use std::collections::HashSet;
-    use std::sync::Mutex;
-    static SEEN: Mutex<Option<HashSet<String>>> = Mutex::new(None);
-    let Some(name) = name.filter(|n| {
-        !n.is_empty() && n.len() <= 64 && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-    }) else {
-        return if name.is_none() {
-            "anonymous".to_owned()
-        } else {
-            "other".to_owned()
-        };
+/// The metrics label of a request: the type of the operation it runs (`query`, `mutation`,
+/// `subscription`), or `invalid`. Never the client-chosen operation name, so a bid is counted
+/// with every other mutation.
+fn operation_kind(query: &str, name: Option<&str>) -> &'static str {
+    use async_graphql::parser::types::{DocumentOperations, OperationType};
+    let Ok(doc) = async_graphql::parser::parse_query(query) else {
+        return "invalid";
     };
-    let mut seen = SEEN.lock().unwrap_or_else(|p| p.into_inner());
-    let set = seen.get_or_insert_with(HashSet::new);
-    if set.contains(name) || set.len() < 100 {
-        set.insert(name.to_owned());
-        name.to_owned()
-    } else {
-        "other".to_owned()
+    let ty = match (&doc.operations, name) {
+        (DocumentOperations::Single(op), _) => Some(op.node.ty),
+        (DocumentOperations::Multiple(ops), Some(name)) => ops.get(name).map(|op| op.node.ty),
+        (DocumentOperations::Multiple(ops), None) if ops.len() == 1 => {
+            ops.values().next().map(|op| op.node.ty)
+        }
+        (DocumentOperations::Multiple(_), None) => None,
+    };
+    match ty {
+        Some(OperationType::Query) => "query",
+        Some(OperationType::Mutation) => "mutation",
+        Some(OperationType::Subscription) => "subscription",
+        None => "invalid",
     }
 }
 
@@ -219,21 +288,22 @@ async fn count_response(response: axum::response::Response) -> axum::response::R
 }
 
 /// Metrics are operational data (request counts could hint at activity on sealed calls):
-/// served to a scraper on the same host (loopback) or to an ADMIN token only.
-async fn metrics_text(
-    State(http): State<Http>,
-    connect: Option<Extension<ConnectInfo<std::net::SocketAddr>>>,
-    headers: HeaderMap,
-) -> axum::response::Response {
-    let local = connect.is_some_and(|Extension(ConnectInfo(a))| a.ip().is_loopback());
-    let admin = matches!(
-        caller_from_headers(&http.state, &headers),
-        Ok(Caller::User(ref a)) if a.role == entity::Role::Admin
-    );
-    if !local && !admin {
+/// served only to `Authorization: Bearer <METRICS_TOKEN>`, whatever the caller's address
+/// (behind a reverse proxy every caller is the proxy); without a configured token, 404.
+async fn metrics_text(State(http): State<Http>, headers: HeaderMap) -> axum::response::Response {
+    let Some(expected) = http.state.config.metrics_token.as_deref() else {
+        return (StatusCode::NOT_FOUND, "not found").into_response();
+    };
+    let given = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim);
+    if !given.is_some_and(|given| same_secret(given, expected)) {
         return (
-            StatusCode::FORBIDDEN,
-            "metrics are for the local scraper or an admin token",
+            StatusCode::UNAUTHORIZED,
+            [(header::WWW_AUTHENTICATE, "Bearer")],
+            "metrics need the bearer token METRICS_TOKEN",
         )
             .into_response();
     }
@@ -244,13 +314,19 @@ async fn metrics_text(
         .into_response()
 }
 
-async fn graphiql() -> Html<String> {
-    Html(
-        GraphiQLSource::build()
-            .endpoint("/graphql")
-            .title("Kilpailutus GraphQL")
-            .finish(),
-    )
+/// Compares two secrets in time that depends on neither: both are hashed to 32 bytes first,
+/// and every byte is compared.
+fn same_secret(given: &str, expected: &str) -> bool {
+    use sha2::{Digest, Sha256};
+    let (a, b) = (Sha256::digest(given), Sha256::digest(expected));
+    a.iter()
+        .zip(b.iter())
+        .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+        == 0
+}
+
+async fn graphiql() -> axum::response::Response {
+    crate::graphiql::page()
 }
 
 async fn healthz(State(http): State<Http>) -> impl IntoResponse {

@@ -1,8 +1,8 @@
 //! Kilpailutus: a GraphQL server for a Finnish municipality's purchaser-provider model.
 //!
 //! Layout: `domain` (plain rules), `service` (use cases and transactions), `graphql` (thin
-//! resolvers), `auth`, `config`, `clock`, `db`, `error`, `http`. `lib.rs` builds the app;
-//! `main.rs` only runs it, and the tests use the same builders.
+//! resolvers), `auth`, `config`, `clock`, `db`, `error`, `http`, `serve`. `lib.rs` builds the
+//! app; `main.rs` only runs it, and the tests use the same builders.
 
 pub mod auth;
 pub mod clock;
@@ -11,11 +11,13 @@ pub mod db;
 pub mod domain;
 pub mod email;
 pub mod error;
+pub mod graphiql;
 pub mod graphql;
 pub mod http;
 pub mod metrics;
 pub mod portal;
 pub mod public_cache;
+pub mod serve;
 pub mod service;
 pub mod state;
 

@@ -86,10 +86,14 @@ async fn serve() -> anyhow::Result<()> {
         "listening on http://{} (GraphiQL at /graphql)",
         listener.local_addr()?
     );
-    let app = api::build_app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
+    let header_read_timeout = state.config.header_read_timeout;
+    api::serve::serve(
+        listener,
+        api::build_app(state),
+        header_read_timeout,
+        shutdown_signal(),
+    )
+    .await;
     // Requests are done; let the mail worker finish the round it is in.
     let _ = stop_mailer.send(true);
     if let Err(e) = mailer.await {

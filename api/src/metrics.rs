@@ -1,6 +1,7 @@
 //! Prometheus metrics (`GET /metrics`), through the `metrics` facade and its Prometheus
-//! exporter: GraphQL requests and latency per operation, errors by code, HTTP responses by
-//! status, the outbox's pending and failed rows, and the database pool.
+//! exporter: GraphQL requests and latency per operation type (`query`, `mutation`, `cached`,
+//! `invalid`; never the client's operation name), errors by code, HTTP responses by status,
+//! the outbox's pending and failed rows, and the database pool.
 
 use crate::state::AppState;
 use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
@@ -29,7 +30,7 @@ pub fn handle() -> Option<&'static PrometheusHandle> {
         .as_ref()
 }
 
-/// Records one GraphQL request.
+/// Records one GraphQL request; `operation` is its type, a label from a fixed set.
 pub fn graphql_request(operation: &str, seconds: f64, error_codes: &[String]) {
     let op = operation.to_owned();
     metrics::counter!("graphql_requests_total", "operation" => op.clone()).increment(1);

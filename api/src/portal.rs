@@ -70,13 +70,18 @@ async fn file(Path(path): Path<String>) -> Response {
 }
 
 fn serve(path: &str) -> Response {
-    let Some(asset) = ASSETS.iter().find(|a| a.path == path) else {
+    serve_asset(ASSETS, path, CSP)
+}
+
+/// One of `assets` with its type and the security headers, or 404.
+pub fn serve_asset(assets: &[Asset], path: &str, csp: &'static str) -> Response {
+    let Some(asset) = assets.iter().find(|a| a.path == path) else {
         return (StatusCode::NOT_FOUND, "not found").into_response();
     };
     (
         [
             (header::CONTENT_TYPE, asset.content_type),
-            (header::CONTENT_SECURITY_POLICY, CSP),
+            (header::CONTENT_SECURITY_POLICY, csp),
             (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
             (header::REFERRER_POLICY, "no-referrer"),
             (header::CACHE_CONTROL, "no-cache"),

@@ -150,3 +150,92 @@ fn status_for_declared_length(addr: std::net::SocketAddr, length: usize) -> u16 
         .and_then(|c| c.parse().ok())
         .unwrap_or(0)
 }
+
+/// Slow clients cannot hold connections: 20 connections dripping a request head a byte at a
+/// time are closed once the header read timeout has passed, a body sent too slowly is
+/// answered 408, and ordinary requests are served meanwhile and afterwards.
+#[test]
+fn connections_that_drip_their_request_are_closed() {
+    use std::io::{ErrorKind, Read, Write};
+    use std::net::TcpStream;
+    use std::time::{Duration, Instant};
+    const TIMEOUT: Duration = Duration::from_secs(1);
+    let dir = temp_dir();
+    let server = Server::start_with(
+        &dir,
+        None,
+        &[
+            ("HEADER_READ_TIMEOUT_SECS", "1"),
+            ("BODY_READ_TIMEOUT_SECS", "1"),
+        ],
+    );
+    let started = Instant::now();
+    let mut open: Vec<TcpStream> = (0..20)
+        .map(|_| {
+            let mut s = TcpStream::connect(server.addr).unwrap();
+            write!(
+                s,
+                "POST /graphql HTTP/1.1\r\nHost: {}\r\nX-Drip: ",
+                server.addr
+            )
+            .unwrap();
+            s.set_nonblocking(true).unwrap();
+            s
+        })
+        .collect();
+    let mut closed_after = Vec::new();
+    while !open.is_empty() && started.elapsed() < TIMEOUT * 10 {
+        std::thread::sleep(Duration::from_millis(100));
+        open.retain_mut(|s| {
+            let mut buf = [0u8; 256];
+            let gone = s.write_all(b"a").is_err()
+                || match s.read(&mut buf) {
+                    Ok(_) => true,
+                    Err(e) => e.kind() != ErrorKind::WouldBlock,
+                };
+            if gone {
+                closed_after.push(started.elapsed());
+            }
+            !gone
+        });
+        if started.elapsed() > TIMEOUT / 2 && started.elapsed() < TIMEOUT * 3 / 4 {
+            let products = server.gql(None, "{ products { id } }", json!({}));
+            assert!(products["data"]["products"].is_array(), "{products}");
+        }
+    }
+    assert!(
+        open.is_empty(),
+        "{} dripping connections still open after {:?}",
+        open.len(),
+        started.elapsed()
+    );
+    let (first, last) = (closed_after[0], closed_after[closed_after.len() - 1]);
+    eprintln!("20 dripping connections closed after {first:?} to {last:?} (timeout {TIMEOUT:?})");
+    assert!(
+        first >= TIMEOUT - Duration::from_millis(100),
+        "closed by the timeout: {first:?}"
+    );
+    assert!(last < TIMEOUT * 3, "closed within the timeout: {last:?}");
+
+    // A prompt head with a body that stalls half-way is answered 408.
+    let mut s = TcpStream::connect(server.addr).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    write!(
+        s,
+        "POST /graphql HTTP/1.1\r\nHost: {}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{{\"query\":",
+        server.addr
+    )
+    .unwrap();
+    let sent = Instant::now();
+    let mut head = [0u8; 64];
+    let n = s.read(&mut head).unwrap_or(0);
+    let head = String::from_utf8_lossy(&head[..n]);
+    assert!(head.starts_with("HTTP/1.1 408"), "{head}");
+    eprintln!("a stalled body answered 408 after {:?}", sent.elapsed());
+    assert!(sent.elapsed() < TIMEOUT * 3, "{:?}", sent.elapsed());
+
+    let products = server.gql(None, "{ products { id } }", json!({}));
+    assert!(products["data"]["products"].is_array(), "{products}");
+    server.terminate();
+    let _ = std::fs::remove_dir_all(&dir);
+}
