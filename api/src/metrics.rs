@@ -51,6 +51,9 @@ pub async fn render(state: &AppState) -> String {
     for (status, name) in [(PENDING, "pending"), (FAILED, "failed")] {
         if let Ok(n) = notification::Entity::find()
             .filter(notification::Column::Status.eq(status))
+            // Sealed notices (bid receipts, notices to a sealed call's bidders) are left out:
+            // a pending receipt would count a bid before the opening.
+            .filter(notification::Column::SealedCallId.is_null())
             .count(state.db.conn())
             .await
         {

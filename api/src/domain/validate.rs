@@ -3,8 +3,33 @@
 use super::Invalid;
 use rust_decimal::Decimal;
 
+/// The longest string any input may hold, in characters; each field has its own, lower limit.
+pub const MAX_INPUT_CHARS: usize = 100_000;
+
+/// Text from a client: no NUL or other control characters (tab and newline aside; DESIGN,
+/// "Text"), so both databases store and answer the same, and at most `MAX_INPUT_CHARS`.
+pub fn clean_text(field: &str, value: &str) -> Result<(), Invalid> {
+    if let Some(c) = value.chars().find(|c| c.is_control() && !matches!(c, '\t' | '\n')) {
+        return Err(Invalid::new(
+            field,
+            format!(
+                "must not contain control characters (found U+{:04X}; tab and newline are allowed)",
+                u32::from(c)
+            ),
+        ));
+    }
+    if value.len() > MAX_INPUT_CHARS && value.chars().count() > MAX_INPUT_CHARS {
+        return Err(Invalid::new(
+            field,
+            format!("must be at most {MAX_INPUT_CHARS} characters"),
+        ));
+    }
+    Ok(())
+}
+
 /// Trims and requires at least one character, at most `max`.
 pub fn text(field: &str, value: &str, max: usize) -> Result<String, Invalid> {
+    clean_text(field, value)?;
     let t = value.trim();
     if t.is_empty() {
         return Err(Invalid::new(field, "must not be empty"));
@@ -112,6 +137,19 @@ pub fn fiscal_year(field: &str, year: i32) -> Result<i32, Invalid> {
 mod tests {
     use super::*;
     use rust_decimal::dec;
+
+    #[test]
+    fn control_characters_are_refused_but_tab_and_newline_pass() {
+        assert!(clean_text("title", "Kotihoito\n\trivi 2").is_ok());
+        for bad in ["a\0b", "a\u{1}", "a\r\nb", "\u{7f}", "\u{9b}"] {
+            let e = clean_text("title", bad).unwrap_err();
+            assert_eq!(e.field, "title");
+            assert!(e.rule.contains("control characters"), "{}", e.rule);
+        }
+        assert!(text("title", "x\0", 10).is_err());
+        assert!(clean_text("t", &"ä".repeat(MAX_INPUT_CHARS)).is_ok());
+        assert!(clean_text("t", &"a".repeat(MAX_INPUT_CHARS + 1)).is_err());
+    }
 
     #[test]
     fn text_is_trimmed_and_must_not_be_blank() {

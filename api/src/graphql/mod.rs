@@ -5,6 +5,7 @@ pub mod audit;
 pub mod calls;
 pub mod contracts;
 pub mod evaluation;
+pub mod input_guard;
 pub mod inputs;
 pub mod loaders;
 pub mod mutation;
@@ -32,6 +33,7 @@ pub fn schema_builder() -> SchemaBuilder<query::Query, mutation::Mutation, Empty
         .limit_complexity(MAX_COMPLEXITY)
         .limit_recursive_depth(MAX_DEPTH * 2)
         .limit_directives(20)
+        .extension(input_guard::InputGuard)
 }
 
 pub fn build_schema(state: AppState) -> AppSchema {
