@@ -303,6 +303,17 @@ const journeys = {
     await page.screenshot({ path: `${outDir}/expiry.png`, fullPage: true });
     return { kept };
   },
+
+  /** Signing out revokes the token on the server, not only in this tab. */
+  async signout() {
+    await login(params.email, params.password);
+    const token = await page.evaluate(() => JSON.parse(sessionStorage.getItem("kilpailutus.session")).token);
+    await page.getByRole("button", { name: fi["nav.logout"] }).click();
+    await heading(fi["account.loginTitle"]);
+    const left = await page.evaluate(() => sessionStorage.getItem("kilpailutus.session"));
+    if (left !== null) throw new Error("the session was kept after signing out");
+    return { token };
+  },
 };
 
 try {

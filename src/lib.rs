@@ -160,12 +160,30 @@ impl TestApp {
 
     /// Sends one GraphQL request; returns the whole response body as JSON.
     pub async fn gql(&self, token: Option<&str>, query: &str, variables: Value) -> Value {
+        self.gql_from(None, token, query, variables).await
+    }
+
+    /// Sends one GraphQL request as if from the client address `from` (what the server learns
+    /// from the connection); `None` is a request whose address is unknown.
+    pub async fn gql_from(
+        &self,
+        from: Option<std::net::IpAddr>,
+        token: Option<&str>,
+        query: &str,
+        variables: Value,
+    ) -> Value {
         let body = json!({ "query": query, "variables": variables }).to_string();
         let mut req = Request::post("/graphql").header("content-type", "application/json");
         if let Some(t) = token {
             req = req.header("authorization", format!("Bearer {t}"));
         }
-        let req = req.body(Body::from(body)).expect("request");
+        let mut req = req.body(Body::from(body)).expect("request");
+        if let Some(ip) = from {
+            req.extensions_mut()
+                .insert(axum::extract::ConnectInfo(std::net::SocketAddr::new(
+                    ip, 40000,
+                )));
+        }
         let (status, text) = self.send(req).await;
         assert_eq!(status, StatusCode::OK, "GraphQL answered {status}: {text}");
         serde_json::from_str(&text).unwrap_or_else(|e| panic!("not JSON ({e}): {text}"))

@@ -1,10 +1,13 @@
-//! Hardening: depth and complexity limits, the body limit, login throttling per account.
-//! (Throttling per client address needs a real connection: see `api/tests/binary.rs`.)
+//! Hardening: depth and complexity limits, the body limit, login throttling per account and
+//! client address (the address is set on the request as the server would from the connection;
+//! `api/tests/binary.rs` checks it over a real connection).
 
 use axum::body::Body;
 use axum::http::Request;
 use kilpailutus_tests::{ADMIN_EMAIL, ADMIN_PASSWORD, TestApp};
 use serde_json::json;
+use std::net::IpAddr;
+use std::sync::Arc;
 
 const LOGIN: &str = "mutation($e:String!,$p:String!){ login(email:$e,password:$p){ token } }";
 
@@ -88,4 +91,110 @@ async fn repeated_failed_logins_lock_the_account_for_a_while() {
     // When the window has passed, the right password works again.
     app.clock.advance(chrono::TimeDelta::seconds(retry));
     app.login(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+}
+
+fn ip(text: &str) -> Option<IpAddr> {
+    Some(text.parse().unwrap())
+}
+
+/// Each attempt is counted before its password is checked, atomically, so a burst of
+/// concurrent wrong logins gets no more checks than the limit: here 30 at once for one
+/// account from one address, half of them through a second replica on the same database.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_wrong_logins_get_at_most_ten_password_checks() {
+    let app = Arc::new(TestApp::new().await);
+    let replica = Arc::new(app.replica().await);
+    let mut tasks = tokio::task::JoinSet::new();
+    for i in 0..30 {
+        let target = if i % 2 == 0 {
+            app.clone()
+        } else {
+            replica.clone()
+        };
+        tasks.spawn(async move {
+            let resp = target
+                .gql_from(
+                    ip("198.51.100.7"),
+                    None,
+                    LOGIN,
+                    json!({ "e": ADMIN_EMAIL, "p": format!("wrong-password-{i}") }),
+                )
+                .await;
+            resp["errors"][0]["extensions"]["code"]
+                .as_str()
+                .unwrap_or("<none>")
+                .to_owned()
+        });
+    }
+    let mut codes = Vec::new();
+    while let Some(code) = tasks.join_next().await {
+        codes.push(code.unwrap());
+    }
+    let checked = codes.iter().filter(|c| *c == "UNAUTHENTICATED").count();
+    let refused = codes.iter().filter(|c| *c == "TOO_MANY_REQUESTS").count();
+    println!("concurrent wrong logins checked per account: {checked} of 30");
+    assert_eq!(checked + refused, 30, "{codes:?}");
+    assert!(checked <= 10, "{checked} password checks: {codes:?}");
+    assert_eq!(checked, 10, "the first ten are checked: {codes:?}");
+}
+
+/// Failures from one address lock that address out of the account, never the owner elsewhere.
+#[tokio::test]
+async fn failures_from_one_address_do_not_lock_the_owner_out_from_another() {
+    let app = TestApp::new().await;
+    let attacker = ip("203.0.113.66");
+    for _ in 0..12 {
+        app.gql_from(
+            attacker,
+            None,
+            LOGIN,
+            json!({ "e": ADMIN_EMAIL, "p": "wrong-password" }),
+        )
+        .await;
+    }
+    let from_attacker = app
+        .gql_from(
+            attacker,
+            None,
+            LOGIN,
+            json!({ "e": ADMIN_EMAIL, "p": ADMIN_PASSWORD }),
+        )
+        .await;
+    assert_eq!(
+        from_attacker["errors"][0]["extensions"]["code"], "TOO_MANY_REQUESTS",
+        "{from_attacker}"
+    );
+    let owner = app
+        .gql_from(
+            ip("192.0.2.10"),
+            None,
+            LOGIN,
+            json!({ "e": ADMIN_EMAIL, "p": ADMIN_PASSWORD }),
+        )
+        .await;
+    assert!(owner["errors"].is_null(), "{owner}");
+    assert!(owner["data"]["login"]["token"].is_string());
+}
+
+/// A successful login clears the count for that account and address.
+#[tokio::test]
+async fn a_successful_login_clears_the_count_for_its_account_and_address() {
+    let app = TestApp::new().await;
+    let home = ip("192.0.2.10");
+    let attempt =
+        |p: &'static str| app.gql_from(home, None, LOGIN, json!({ "e": ADMIN_EMAIL, "p": p }));
+    for _ in 0..9 {
+        assert_eq!(
+            attempt("wrong-password").await["errors"][0]["extensions"]["code"],
+            "UNAUTHENTICATED"
+        );
+    }
+    assert!(attempt(ADMIN_PASSWORD).await["errors"].is_null());
+    for _ in 0..9 {
+        assert_eq!(
+            attempt("wrong-password").await["errors"][0]["extensions"]["code"],
+            "UNAUTHENTICATED"
+        );
+    }
+    assert!(attempt(ADMIN_PASSWORD).await["errors"].is_null());
 }

@@ -444,3 +444,235 @@ async fn a_user_lists_the_colleagues_of_its_own_organisation_only() {
     assert_eq!(other["myColleagues"].as_array().unwrap().len(), 1);
     assert_eq!(app.code(None, q, json!({})).await, "UNAUTHENTICATED");
 }
+
+const LOGIN: &str = "mutation($e:String!,$p:String!){ login(email:$e,password:$p){ token } }";
+const LOGOUT: &str = "mutation{ logout }";
+const CHANGE_PASSWORD: &str = "mutation($c:String!,$n:String!){ changePassword(currentPassword:$c,newPassword:$n){ token user{ id email } } }";
+const SET_DISABLED: &str =
+    "mutation($u:ID!,$d:Boolean!){ setUserDisabled(userId:$u,disabled:$d){ id disabled } }";
+const ME_ID: &str = "{ me { id } }";
+
+/// An orderer user: (admin token, user id, email, user token).
+async fn orderer(app: &TestApp) -> (String, String, String, String) {
+    let admin = app.admin().await;
+    let org = app.create_org(&admin, "Lautakunta", "ORDERER").await;
+    let email = "tilaaja@kunta.example.fi".to_owned();
+    let (id, token) = app.create_user(&admin, &org, "ORDERER", &email).await;
+    (admin, id, email, token)
+}
+
+#[tokio::test]
+async fn after_logout_the_old_token_is_refused() {
+    let app = TestApp::new().await;
+    let (_, _, email, token) = orderer(&app).await;
+    let other_session = app.login(&email, PASSWORD).await;
+    app.ok(Some(&token), ME_ID, json!({})).await;
+    assert_eq!(
+        app.ok(Some(&token), LOGOUT, json!({})).await["logout"],
+        true
+    );
+    assert_eq!(
+        app.code(Some(&token), ME_ID, json!({})).await,
+        "UNAUTHENTICATED"
+    );
+    // Logout ends every session of the user.
+    assert_eq!(
+        app.code(Some(&other_session), ME_ID, json!({})).await,
+        "UNAUTHENTICATED"
+    );
+    // Logging in again gives a working token; the audit trail has the event.
+    let fresh = app.login(&email, PASSWORD).await;
+    app.ok(Some(&fresh), ME_ID, json!({})).await;
+    assert!(
+        app.audit_chain()
+            .await
+            .iter()
+            .any(|e| e.action == "user.logout")
+    );
+}
+
+#[tokio::test]
+async fn a_password_change_revokes_old_tokens_and_the_old_password() {
+    let app = TestApp::new().await;
+    let (_, _, email, token) = orderer(&app).await;
+    let new_password = "a-new-password-2";
+    let data = app
+        .ok(
+            Some(&token),
+            CHANGE_PASSWORD,
+            json!({ "c": PASSWORD, "n": new_password }),
+        )
+        .await;
+    let fresh = data["changePassword"]["token"].as_str().unwrap().to_owned();
+    assert_eq!(data["changePassword"]["user"]["email"], email.as_str());
+    assert_eq!(
+        app.code(Some(&token), ME_ID, json!({})).await,
+        "UNAUTHENTICATED"
+    );
+    app.ok(Some(&fresh), ME_ID, json!({})).await;
+    assert_eq!(
+        app.code(None, LOGIN, json!({ "e": email, "p": PASSWORD }))
+            .await,
+        "UNAUTHENTICATED"
+    );
+    app.login(&email, new_password).await;
+    let events = app.audit_chain().await;
+    let change = events
+        .iter()
+        .find(|e| e.action == "user.password_change")
+        .expect("audit event");
+    assert!(!change.summary.contains(new_password) && !change.summary.contains(PASSWORD));
+}
+
+#[tokio::test]
+async fn a_wrong_current_password_is_unauthenticated_and_counts_as_a_failed_login() {
+    let app = TestApp::new().await;
+    let (_, _, email, token) = orderer(&app).await;
+    for _ in 0..10 {
+        assert_eq!(
+            app.code(
+                Some(&token),
+                CHANGE_PASSWORD,
+                json!({ "c": "not-my-password", "n": "a-new-password-2" })
+            )
+            .await,
+            "UNAUTHENTICATED"
+        );
+    }
+    // Ten failures from this (unknown) address: the next login from it waits.
+    assert_eq!(
+        app.code(None, LOGIN, json!({ "e": email, "p": PASSWORD }))
+            .await,
+        "TOO_MANY_REQUESTS"
+    );
+    // The token was not revoked by the failures.
+    app.ok(Some(&token), ME_ID, json!({})).await;
+}
+
+#[tokio::test]
+async fn a_disabled_user_is_refused_until_enabled_again() {
+    let app = TestApp::new().await;
+    let (admin, id, email, token) = orderer(&app).await;
+    let data = app
+        .ok(Some(&admin), SET_DISABLED, json!({ "u": id, "d": true }))
+        .await;
+    assert_eq!(data["setUserDisabled"]["disabled"], true);
+    assert_eq!(
+        app.code(Some(&token), ME_ID, json!({})).await,
+        "UNAUTHENTICATED"
+    );
+    assert_eq!(
+        app.code(None, LOGIN, json!({ "e": email, "p": PASSWORD }))
+            .await,
+        "UNAUTHENTICATED"
+    );
+    let data = app
+        .ok(Some(&admin), SET_DISABLED, json!({ "u": id, "d": false }))
+        .await;
+    assert_eq!(data["setUserDisabled"]["disabled"], false);
+    // The tokens from before stay revoked; logging in works again.
+    assert_eq!(
+        app.code(Some(&token), ME_ID, json!({})).await,
+        "UNAUTHENTICATED"
+    );
+    let fresh = app.login(&email, PASSWORD).await;
+    app.ok(Some(&fresh), ME_ID, json!({})).await;
+    let actions: Vec<String> = app
+        .audit_chain()
+        .await
+        .into_iter()
+        .map(|e| e.action)
+        .collect();
+    assert!(actions.contains(&"user.disable".to_owned()), "{actions:?}");
+    assert!(actions.contains(&"user.enable".to_owned()), "{actions:?}");
+}
+
+#[tokio::test]
+async fn only_admins_disable_users_and_not_themselves() {
+    let app = TestApp::new().await;
+    let (admin, id, _, token) = orderer(&app).await;
+    let events_before = app.audit_chain().await.len();
+    assert_eq!(
+        app.code(Some(&token), SET_DISABLED, json!({ "u": id, "d": true }))
+            .await,
+        "FORBIDDEN"
+    );
+    assert_eq!(
+        app.code(None, SET_DISABLED, json!({ "u": id, "d": true }))
+            .await,
+        "UNAUTHENTICATED"
+    );
+    let admin_id = app.ok(Some(&admin), ME_ID, json!({})).await["me"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let err = app
+        .error(
+            Some(&admin),
+            SET_DISABLED,
+            json!({ "u": admin_id, "d": true }),
+        )
+        .await;
+    assert_eq!(err["extensions"]["code"], "BAD_USER_INPUT", "{err}");
+    assert_eq!(app.audit_chain().await.len(), events_before);
+    app.ok(Some(&token), ME_ID, json!({})).await;
+    app.ok(Some(&admin), ME_ID, json!({})).await;
+}
+
+/// Admins see every user's flag; members of an organisation see their colleagues' flags.
+#[tokio::test]
+async fn disabled_is_seen_by_admins_and_the_users_own_organisation() {
+    let app = TestApp::new().await;
+    let (admin, id, _, token) = orderer(&app).await;
+    let org = app
+        .ok(Some(&token), "{ me { organization { id } } }", json!({}))
+        .await["me"]["organization"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (_, colleague) = app
+        .create_user(&admin, &org, "ORDERER", "kollega@kunta.example.fi")
+        .await;
+    app.ok(Some(&admin), SET_DISABLED, json!({ "u": id, "d": true }))
+        .await;
+    let data = app
+        .ok(
+            Some(&colleague),
+            "{ me { disabled } myColleagues { id disabled } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(data["me"]["disabled"], false);
+    let listed = data["myColleagues"].as_array().unwrap();
+    let flag = |who: &str| listed.iter().find(|u| u["id"] == who).unwrap()["disabled"].clone();
+    assert_eq!(flag(&id), true);
+    let data = app
+        .ok(Some(&admin), SET_DISABLED, json!({ "u": id, "d": true }))
+        .await;
+    assert_eq!(data["setUserDisabled"]["disabled"], true);
+}
+
+/// A revocation on one replica is honoured by another within the status cache's age
+/// (2 seconds by the application clock), without the other replica being told.
+#[tokio::test]
+async fn a_revocation_on_one_replica_is_honoured_by_another_within_two_seconds() {
+    let app = TestApp::new().await;
+    let replica = app.replica().await;
+    let (_, _, _, token) = orderer(&app).await;
+    // The replica has seen the token recently.
+    replica.ok(Some(&token), ME_ID, json!({})).await;
+    app.ok(Some(&token), LOGOUT, json!({})).await;
+    assert_eq!(
+        app.code(Some(&token), ME_ID, json!({})).await,
+        "UNAUTHENTICATED"
+    );
+    // Within the cache's age the replica may still honour it...
+    app.clock.advance(chrono::TimeDelta::milliseconds(1500));
+    replica.ok(Some(&token), ME_ID, json!({})).await;
+    // ...and no longer once its entry is 2 seconds old.
+    app.clock.advance(chrono::TimeDelta::milliseconds(500));
+    assert_eq!(
+        replica.code(Some(&token), ME_ID, json!({})).await,
+        "UNAUTHENTICATED"
+    );
+}

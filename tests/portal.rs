@@ -364,6 +364,20 @@ async fn a_provider_bids_an_orderer_awards_the_provider_sees_its_rank_and_in_hou
         "email": email, "password": PASSWORD, "callId": other.id, "callTitle": "Kotihoito itäinen alue 2027", "draftPrice": "39,90",
     }))
     .await;
+
+    // Signing out calls `logout`: the token the tab held is refused afterwards.
+    let out = journey(
+        &root,
+        "signout",
+        &base,
+        json!({ "email": email, "password": PASSWORD }),
+    )
+    .await;
+    let token = out["token"].as_str().expect("the tab's token");
+    assert_eq!(
+        app.code(Some(token), "{ me { id } }", json!({})).await,
+        "UNAUTHENTICATED"
+    );
 }
 
 /// GraphiQL is served from the binary: its page names no other host, runs no inline script,

@@ -1,7 +1,7 @@
 // The portal: a client of the GraphQL API like any other. Pages are addressed by the URL's
 // fragment (#/calls/<id>), so every page has its own URL and the server serves one file.
 import { load, preferred, t, LANGUAGES, current } from "./i18n.js";
-import { session, clearSession } from "./api.js";
+import { session, clearSession, gql } from "./api.js";
 import { h } from "./dom.js";
 import * as pub from "./pages/public.js";
 import * as account from "./pages/account.js";
@@ -36,6 +36,14 @@ function parseHash() {
   return { path, params: new URLSearchParams(query) };
 }
 
+// Revokes the session's token on the server (all of the user's tokens) before forgetting it;
+// the token is forgotten even when the server cannot be reached.
+async function logout() {
+  await gql("mutation { logout }").catch(() => {});
+  clearSession();
+  go("/login");
+}
+
 function nav() {
   const s = session();
   const link = (href, key) => h("a", { href: `#${href}` }, t(key));
@@ -48,7 +56,7 @@ function nav() {
     if (s.user.role === "ORDERER") items.push(link("/orderer", "nav.ordererCalls"), link("/orderer/new", "nav.newCall"));
     items.push(link("/notifications", "nav.notifications"));
     items.push(h("span", { class: "muted-on-brand" }, `${s.user.name} · ${s.user.organization?.name ?? ""}`));
-    items.push(h("button", { class: "link", type: "button", onclick: () => { clearSession(); go("/login"); } }, t("nav.logout")));
+    items.push(h("button", { class: "link", type: "button", onclick: logout }, t("nav.logout")));
   }
   document.getElementById("nav").replaceChildren(...items);
   document.getElementById("brand").textContent = t("app.name");

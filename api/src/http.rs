@@ -65,8 +65,13 @@ pub fn router(state: AppState) -> Router {
 }
 
 /// The caller named by the `Authorization` header. No header is anonymous; a header that is
-/// not a valid, unexpired bearer token is an error, never silently anonymous.
-pub fn caller_from_headers(state: &AppState, headers: &HeaderMap) -> Result<Caller, AppError> {
+/// not a valid, unexpired, unrevoked bearer token is an error, never silently anonymous.
+/// Whether the token is revoked (an older token version, or a disabled user) is answered by
+/// the per-process status cache, or the database when the cache's entry is too old.
+pub async fn caller_from_headers(
+    state: &AppState,
+    headers: &HeaderMap,
+) -> Result<Caller, AppError> {
     let Some(value) = headers.get(header::AUTHORIZATION) else {
         return Ok(Caller::Anonymous);
     };
@@ -79,7 +84,10 @@ pub fn caller_from_headers(state: &AppState, headers: &HeaderMap) -> Result<Call
         .map(str::trim)
         .filter(|t| !t.is_empty())
         .ok_or_else(invalid)?;
-    Ok(Caller::User(state.keys.verify(token, state.now())?))
+    let now = state.now();
+    let (actor, version) = state.keys.verify(token, now)?;
+    crate::service::identity::ensure_token_current(state, &actor.user_id, version, now).await?;
+    Ok(Caller::User(actor))
 }
 
 async fn graphql(
@@ -105,7 +113,7 @@ async fn graphql(
         Ok(body) => body,
         Err(response) => return response,
     };
-    let caller = match caller_from_headers(&http.state, &headers) {
+    let caller = match caller_from_headers(&http.state, &headers).await {
         Ok(c) => c,
         Err(e) => return json_response(&error_response(e)),
     };

@@ -16,6 +16,8 @@ pub struct AppState {
     pub mail_wake: Arc<tokio::sync::Notify>,
     /// Anonymous answers, valid while nothing was written (see `public_cache`).
     pub public_cache: Arc<crate::public_cache::PublicCache>,
+    /// Users' token versions and disabled flags, as recently read or written by this process.
+    pub token_status: Arc<crate::auth::revocation::StatusCache>,
 }
 
 impl AppState {
@@ -28,6 +30,7 @@ impl AppState {
             config: Arc::new(config),
             mail_wake: Arc::new(tokio::sync::Notify::new()),
             public_cache: Arc::new(crate::public_cache::PublicCache::default()),
+            token_status: Arc::new(crate::auth::revocation::StatusCache::default()),
         }
     }
 

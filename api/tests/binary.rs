@@ -239,3 +239,72 @@ fn connections_that_drip_their_request_are_closed() {
     server.terminate();
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Two processes on one PostgreSQL share the login counts (30 concurrent wrong logins for one
+/// account from one address, split between them, get at most 10 password checks), and a
+/// logout on one is honoured by the other within the status cache's 2 seconds.
+#[test]
+fn two_processes_share_login_counts_and_revocations() {
+    let Some(base) = std::env::var("DATABASE_URL")
+        .ok()
+        .filter(|u| u.starts_with("postgres"))
+    else {
+        eprintln!(
+            "DATABASE_URL is not PostgreSQL: skipped here, run by the PostgreSQL pass of .ci/run"
+        );
+        return;
+    };
+    let name = format!("kt_bin_{}", uuid::Uuid::new_v4().simple());
+    let (server_url, _) = base.rsplit_once('/').expect("database url has a path");
+    let url = format!("{server_url}/{name}");
+    psql(&base, &format!("CREATE DATABASE {name}"));
+    let dir = temp_dir();
+    let a = Server::start(&dir, Some(&url));
+    let b = Server::start(&dir, Some(&url));
+
+    let token = a.login();
+    assert_eq!(
+        b.gql(Some(&token), "{ me { email } }", json!({}))["data"]["me"]["email"],
+        ADMIN_EMAIL
+    );
+    let out = a.gql(Some(&token), "mutation { logout }", json!({}));
+    assert_eq!(out["data"]["logout"], true, "{out}");
+    std::thread::sleep(std::time::Duration::from_millis(2100));
+    let refused = b.gql(Some(&token), "{ me { email } }", json!({}));
+    assert_eq!(
+        refused["errors"][0]["extensions"]["code"], "UNAUTHENTICATED",
+        "{refused}"
+    );
+
+    let q = "mutation($e:String!,$p:String!){ login(email:$e,password:$p){ token } }";
+    let codes: Vec<String> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..30)
+            .map(|i| {
+                let server = if i % 2 == 0 { &a } else { &b };
+                s.spawn(move || {
+                    let r = server.gql(
+                        None,
+                        q,
+                        json!({ "e": ADMIN_EMAIL, "p": format!("wrong-{i}") }),
+                    );
+                    r["errors"][0]["extensions"]["code"]
+                        .as_str()
+                        .unwrap_or("<none>")
+                        .to_owned()
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    let checked = codes.iter().filter(|c| *c == "UNAUTHENTICATED").count();
+    assert!(checked <= 10, "{checked} checked: {codes:?}");
+    assert_eq!(
+        codes.iter().filter(|c| *c == "TOO_MANY_REQUESTS").count(),
+        30 - checked,
+        "{codes:?}"
+    );
+    a.terminate();
+    b.terminate();
+    psql(&base, &format!("DROP DATABASE {name} WITH (FORCE)"));
+    let _ = std::fs::remove_dir_all(&dir);
+}

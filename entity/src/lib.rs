@@ -22,7 +22,7 @@ pub mod contract_line;
 pub mod cost_calculation;
 pub mod deviation_alert;
 pub mod grant;
-pub mod login_failure;
+pub mod login_attempt;
 pub mod notification;
 pub mod organization;
 pub mod performance_report;

@@ -14,6 +14,10 @@ pub struct Model {
     pub role: Role,
     pub organization_id: String,
     pub created_at: DateTimeUtc,
+    /// Tokens carry the version they were issued at; raising it revokes all earlier tokens.
+    pub token_version: i32,
+    /// A disabled user cannot log in and its tokens are refused.
+    pub disabled: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

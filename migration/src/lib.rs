@@ -14,6 +14,7 @@ mod m20261124_000008_audit_visibility;
 mod m20261124_000009_create_login_failure;
 mod m20261202_000010_index_published_calls;
 mod m20261202_000011_create_sealed_log;
+mod m20261202_000012_create_login_attempt;
 
 pub struct Migrator;
 
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000009_create_login_failure::Migration),
             Box::new(m20261202_000010_index_published_calls::Migration),
             Box::new(m20261202_000011_create_sealed_log::Migration),
+            Box::new(m20261202_000012_create_login_attempt::Migration),
         ]
     }
 }

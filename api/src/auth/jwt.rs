@@ -1,5 +1,6 @@
-//! HS256 tokens carrying the user id, role and organisation, with an expiry checked against
-//! the application clock (not the library's own), so tests can move time.
+//! HS256 tokens carrying the user id, role, organisation and the user's token version (`ver`,
+//! see `revocation`), with an expiry checked against the application clock (not the
+//! library's own), so tests can move time.
 
 use super::caller::Actor;
 use crate::error::{AppError, AppResult};
@@ -18,6 +19,10 @@ pub struct Claims {
     pub kind: OrganizationKind,
     pub iat: i64,
     pub exp: i64,
+    /// The user's token version when issued; tokens from before versions existed have none
+    /// and count as version 0.
+    #[serde(default)]
+    pub ver: i32,
 }
 
 #[derive(Clone)]
@@ -67,7 +72,8 @@ impl Keys {
         }
     }
 
-    pub fn issue(&self, actor: &Actor, now: DateTime<Utc>) -> AppResult<String> {
+    /// A token for `actor` at the user's current token `version`.
+    pub fn issue(&self, actor: &Actor, version: i32, now: DateTime<Utc>) -> AppResult<String> {
         let ttl = i64::try_from(self.ttl.as_secs()).unwrap_or(i64::MAX / 2);
         let claims = Claims {
             sub: actor.user_id.clone(),
@@ -76,12 +82,15 @@ impl Keys {
             kind: actor.organization_kind,
             iat: now.timestamp(),
             exp: now.timestamp().saturating_add(ttl),
+            ver: version,
         };
         encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
             .map_err(|e| AppError::Internal(anyhow::anyhow!("signing a token: {e}")))
     }
 
-    pub fn verify(&self, token: &str, now: DateTime<Utc>) -> AppResult<Actor> {
+    /// The actor a signed, unexpired token names, and the token version it carries (whether
+    /// that version is still current is for the caller to check).
+    pub fn verify(&self, token: &str, now: DateTime<Utc>) -> AppResult<(Actor, i32)> {
         let data = decode::<Claims>(token, &self.decoding, &self.validation)
             .map_err(|_| AppError::Unauthenticated("the token is invalid".into()))?;
         let c = data.claims;
@@ -90,12 +99,13 @@ impl Keys {
                 "the token has expired: log in again".into(),
             ));
         }
-        Ok(Actor {
+        let actor = Actor {
             user_id: c.sub,
             role: c.role,
             organization_id: c.org,
             organization_kind: c.kind,
-        })
+        };
+        Ok((actor, c.ver))
     }
 }
 
@@ -116,15 +126,15 @@ mod tests {
     fn a_token_round_trips() {
         let keys = Keys::new(b"secret", Duration::from_secs(60));
         let now = Utc::now();
-        let token = keys.issue(&actor(), now).unwrap();
-        assert_eq!(keys.verify(&token, now).unwrap(), actor());
+        let token = keys.issue(&actor(), 3, now).unwrap();
+        assert_eq!(keys.verify(&token, now).unwrap(), (actor(), 3));
     }
 
     #[test]
     fn an_expired_token_is_refused() {
         let keys = Keys::new(b"secret", Duration::from_secs(60));
         let now = Utc::now();
-        let token = keys.issue(&actor(), now).unwrap();
+        let token = keys.issue(&actor(), 0, now).unwrap();
         let later = now + chrono::TimeDelta::seconds(61);
         assert!(matches!(
             keys.verify(&token, later),
@@ -136,10 +146,40 @@ mod tests {
     fn a_token_signed_with_another_secret_is_refused() {
         let now = Utc::now();
         let token = Keys::new(b"other", Duration::from_secs(60))
-            .issue(&actor(), now)
+            .issue(&actor(), 0, now)
             .unwrap();
         let keys = Keys::new(b"secret", Duration::from_secs(60));
         assert!(keys.verify(&token, now).is_err());
         assert!(keys.verify("not.a.token", now).is_err());
+    }
+
+    #[test]
+    fn a_token_from_before_versions_is_version_zero() {
+        #[derive(Serialize)]
+        struct OldClaims {
+            sub: String,
+            role: Role,
+            org: String,
+            kind: OrganizationKind,
+            iat: i64,
+            exp: i64,
+        }
+        let now = Utc::now();
+        let old = OldClaims {
+            sub: "u1".into(),
+            role: Role::Orderer,
+            org: "o1".into(),
+            kind: OrganizationKind::Orderer,
+            iat: now.timestamp(),
+            exp: now.timestamp() + 60,
+        };
+        let token = encode(
+            &Header::new(Algorithm::HS256),
+            &old,
+            &EncodingKey::from_secret(b"secret"),
+        )
+        .unwrap();
+        let keys = Keys::new(b"secret", Duration::from_secs(60));
+        assert_eq!(keys.verify(&token, now).unwrap(), (actor(), 0));
     }
 }

@@ -4,6 +4,7 @@
 pub mod caller;
 pub mod jwt;
 pub mod password;
+pub mod revocation;
 
 pub use caller::{Actor, Caller};
 pub use jwt::Keys;

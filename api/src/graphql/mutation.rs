@@ -36,6 +36,47 @@ impl Mutation {
         Ok(AuthPayload { token, user })
     }
 
+    /// Ends the caller's sessions: every token issued to the caller's user so far stops
+    /// working (on all devices; on other server replicas within 2 seconds).
+    async fn logout(&self, ctx: &Context<'_>) -> Result<bool> {
+        identity::logout(state(ctx)?, caller(ctx)?).await?;
+        Ok(true)
+    }
+
+    /// Changes the caller's password. Every earlier token of the user stops working; the
+    /// answer carries a fresh one. A wrong current password is UNAUTHENTICATED and counts as
+    /// a failed login.
+    async fn change_password(
+        &self,
+        ctx: &Context<'_>,
+        current_password: String,
+        new_password: String,
+    ) -> Result<AuthPayload> {
+        let client = ctx.data_opt::<crate::http::ClientAddr>().and_then(|c| c.0);
+        let (token, user) = identity::change_password(
+            state(ctx)?,
+            caller(ctx)?,
+            &current_password,
+            &new_password,
+            client,
+        )
+        .await?;
+        Ok(AuthPayload { token, user })
+    }
+
+    /// ADMIN: disables a user (it cannot log in and its tokens stop working) or enables it
+    /// again. An administrator cannot disable their own account.
+    async fn set_user_disabled(
+        &self,
+        ctx: &Context<'_>,
+        user_id: ID,
+        disabled: bool,
+    ) -> Result<User> {
+        Ok(User(
+            identity::set_user_disabled(state(ctx)?, caller(ctx)?, &user_id, disabled).await?,
+        ))
+    }
+
     /// Self-registration of an external provider: its organisation and first user.
     async fn register_provider(
         &self,

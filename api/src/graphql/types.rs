@@ -132,6 +132,21 @@ impl User {
     async fn organization(&self, ctx: &Context<'_>) -> Result<Organization> {
         organization_by_id(ctx, &self.0.organization_id).await
     }
+    /// Whether the user is disabled (cannot log in, its tokens refused). Visible to admins
+    /// and to members of the user's own organisation; anyone else gets FORBIDDEN.
+    async fn disabled(&self, ctx: &Context<'_>) -> Result<bool> {
+        let caller = super::caller(ctx)?;
+        let sees = caller.actor().is_some_and(|a| {
+            a.role == entity::Role::Admin || a.organization_id == self.0.organization_id
+        });
+        if !sees {
+            return Err(AppError::forbidden(
+                "only admins and the user's own organisation see whether a user is disabled",
+            )
+            .into());
+        }
+        Ok(self.0.disabled)
+    }
     /// Organisations this user has declared a tie to; such a user cannot evaluate their bids.
     async fn declared_ties(&self, ctx: &Context<'_>) -> Result<Vec<Organization>> {
         let ties = ctx.data::<DataLoader<TiesByUser>>()?;

@@ -2,7 +2,9 @@
 //! declared ties, and the bootstrap administrator.
 
 use super::audit::{self, AuditEntry};
+use super::login_throttle;
 use super::{new_id, parse_id};
+use crate::auth::revocation::UserStatus;
 use crate::auth::{Actor, Caller, password};
 use crate::config::AdminBootstrap;
 use crate::domain::business_id::BusinessId;
@@ -74,48 +76,19 @@ async fn ensure_business_id_free<C: ConnectionTrait>(conn: &C, id: &BusinessId) 
     Ok(())
 }
 
-/// Checks a password and issues a token. Failed attempts are counted per account and per
-/// client address (in the database, so all replicas share them); past the limit the answer
-/// is TOO_MANY_REQUESTS with the seconds to wait, right or wrong password alike.
+/// Checks a password and issues a token. Each attempt is charged to the throttle's counters
+/// (per account and client address, and per address; in the database, so all replicas share
+/// them) *before* the password is checked; past a limit the answer is TOO_MANY_REQUESTS with
+/// the seconds to wait, right or wrong password alike. A disabled user cannot log in.
 pub async fn login(
     state: &AppState,
     email: &str,
     pass: &str,
     client: Option<std::net::IpAddr>,
 ) -> AppResult<(String, user::Model)> {
-    use crate::domain::throttle;
-    use entity::login_failure;
-    let refused = || AppError::Unauthenticated("wrong email or password".into());
     let email = email.trim().to_lowercase();
-    let account_key = format!("account:{email}");
-    let client_key = client.map(|c| format!("client:{c}"));
     let now = state.now();
-    let since = now - throttle::ACCOUNT.window.max(throttle::CLIENT.window);
-    let mut keys = vec![account_key.clone()];
-    keys.extend(client_key.clone());
-    let failures = login_failure::Entity::find()
-        .filter(login_failure::Column::Key.is_in(keys))
-        .filter(login_failure::Column::At.gt(since))
-        .all(state.db.conn())
-        .await?;
-    let times = |key: &str| {
-        failures
-            .iter()
-            .filter(|f| f.key == key)
-            .map(|f| f.at)
-            .collect::<Vec<_>>()
-    };
-    let mut wait = throttle::retry_after(throttle::ACCOUNT, &times(&account_key), now);
-    if let Some(k) = &client_key {
-        wait = wait.max(throttle::retry_after(throttle::CLIENT, &times(k), now));
-    }
-    if let Some(wait) = wait {
-        let secs = wait.num_seconds().max(1);
-        return Err(AppError::TooManyRequests {
-            message: format!("too many failed logins: try again in {secs} seconds"),
-            retry_after_secs: secs,
-        });
-    }
+    let attempt = login_throttle::reserve(state, &email, client, now).await?;
     let found = user::Entity::find()
         .filter(user::Column::Email.eq(email.as_str()))
         .one(state.db.conn())
@@ -128,37 +101,234 @@ pub async fn login(
     let u = match (ok, found) {
         (true, Some(u)) => u,
         _ => {
-            let txn = state.db.begin().await?;
-            let mut keys = vec![account_key.clone()];
-            keys.extend(client_key.clone());
-            for key in keys {
-                login_failure::Entity::delete_many()
-                    .filter(login_failure::Column::Key.eq(key.as_str()))
-                    .filter(login_failure::Column::At.lte(since))
-                    .exec(&*txn)
-                    .await?;
-                login_failure::ActiveModel {
-                    id: Set(new_id()),
-                    key: Set(key),
-                    at: Set(now),
-                }
-                .insert(&*txn)
-                .await?;
-            }
-            txn.commit().await?;
-            return Err(refused());
+            attempt.failed();
+            return Err(AppError::Unauthenticated("wrong email or password".into()));
         }
     };
-    login_failure::Entity::delete_many()
-        .filter(login_failure::Column::Key.eq(account_key.as_str()))
-        .exec(state.db.conn())
-        .await?;
+    if u.disabled {
+        attempt.failed();
+        return Err(AppError::Unauthenticated(
+            "this account is disabled: ask an administrator".into(),
+        ));
+    }
+    attempt.succeeded(state).await?;
+    let token = issue_token(state, &u, now).await?;
+    Ok((token, u))
+}
+
+/// A token for `u` at its current token version.
+async fn issue_token(
+    state: &AppState,
+    u: &user::Model,
+    now: chrono::DateTime<chrono::Utc>,
+) -> AppResult<String> {
     let org = organization::Entity::find_by_id(u.organization_id.clone())
         .one(state.db.conn())
         .await?
         .ok_or_else(|| AppError::Internal(anyhow::anyhow!("user {} has no organization", u.id)))?;
-    let token = state.keys.issue(&actor_of(&u, &org), state.now())?;
-    Ok((token, u))
+    state.keys.issue(&actor_of(u, &org), u.token_version, now)
+}
+
+fn status_of(u: &user::Model) -> UserStatus {
+    UserStatus {
+        token_version: u.token_version,
+        disabled: u.disabled,
+    }
+}
+
+/// UNAUTHENTICATED unless a token of `user_id` issued at `version` is still honoured: the
+/// user exists, is enabled and has not raised its token version since. Answered from this
+/// process's status cache when its entry is younger than `revocation::MAX_AGE`.
+pub async fn ensure_token_current(
+    state: &AppState,
+    user_id: &str,
+    version: i32,
+    now: chrono::DateTime<chrono::Utc>,
+) -> AppResult<()> {
+    let status = match state.token_status.fresh(user_id, now) {
+        Some(status) => Some(status),
+        None => {
+            let read = user::Entity::find_by_id(user_id.to_owned())
+                .one(state.db.conn())
+                .await?
+                .map(|u| status_of(&u));
+            if let Some(status) = read {
+                state.token_status.record(user_id, status, now);
+            }
+            read
+        }
+    };
+    match status {
+        Some(s) if s.accepts(version) => Ok(()),
+        Some(s) if s.disabled => Err(AppError::Unauthenticated(
+            "the token's user is disabled".into(),
+        )),
+        Some(_) => Err(AppError::Unauthenticated(
+            "the token has been revoked: log in again".into(),
+        )),
+        None => Err(AppError::Unauthenticated(
+            "the token's user no longer exists".into(),
+        )),
+    }
+}
+
+/// Raises the token version of `user_id` (revoking every token issued so far) and sets its
+/// disabled flag, inside `conn`'s transaction; returns the user as it is now.
+async fn revoke_tokens<C: ConnectionTrait>(
+    conn: &C,
+    user_id: &str,
+    disabled: bool,
+) -> AppResult<user::Model> {
+    use sea_orm::sea_query::{Expr, ExprTrait};
+    user::Entity::update_many()
+        .col_expr(
+            user::Column::TokenVersion,
+            Expr::col(user::Column::TokenVersion).add(1),
+        )
+        .col_expr(user::Column::Disabled, Expr::value(disabled))
+        .filter(user::Column::Id.eq(user_id))
+        .exec(conn)
+        .await?;
+    user::Entity::find_by_id(user_id.to_owned())
+        .one(conn)
+        .await?
+        .ok_or_else(|| AppError::not_found("no such user"))
+}
+
+/// Ends the caller's sessions: every token of the caller's user issued so far stops working,
+/// on this replica at once and on the others within `revocation::MAX_AGE`.
+pub async fn logout(state: &AppState, caller: &Caller) -> AppResult<()> {
+    let actor = caller.require()?;
+    let now = state.now();
+    let txn = state.db.begin().await?;
+    let me = user::Entity::find_by_id(actor.user_id.clone())
+        .one(&*txn)
+        .await?
+        .ok_or_else(|| AppError::Unauthenticated("the token's user no longer exists".into()))?;
+    let me = revoke_tokens(&*txn, &me.id, me.disabled).await?;
+    audit::record(
+        &*txn,
+        now,
+        AuditEntry {
+            actor: Some(&me.id),
+            action: "user.logout",
+            entity: "user",
+            entity_id: &me.id,
+            orderer: None,
+            sealed_until: None,
+            summary: json!({}),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    state.token_status.record(&me.id, status_of(&me), now);
+    Ok(())
+}
+
+/// The caller changes its password: the current one must be given (a wrong one counts as a
+/// failed login); every earlier token stops working and a fresh one is returned.
+pub async fn change_password(
+    state: &AppState,
+    caller: &Caller,
+    current: &str,
+    new: &str,
+    client: Option<std::net::IpAddr>,
+) -> AppResult<(String, user::Model)> {
+    let actor = caller.require()?;
+    validate::password("newPassword", new)?;
+    let now = state.now();
+    let me = user::Entity::find_by_id(actor.user_id.clone())
+        .one(state.db.conn())
+        .await?
+        .ok_or_else(|| AppError::Unauthenticated("the token's user no longer exists".into()))?;
+    let attempt = login_throttle::reserve(state, &me.email, client, now).await?;
+    if !password::verify(current.to_owned(), Some(me.password_hash.clone())).await? {
+        attempt.failed();
+        return Err(AppError::Unauthenticated(
+            "currentPassword: wrong password".into(),
+        ));
+    }
+    attempt.succeeded(state).await?;
+    let hash = password::hash(new.to_owned()).await?;
+    let txn = state.db.begin().await?;
+    user::Entity::update_many()
+        .col_expr(
+            user::Column::PasswordHash,
+            sea_orm::sea_query::Expr::value(hash),
+        )
+        .filter(user::Column::Id.eq(me.id.as_str()))
+        .exec(&*txn)
+        .await?;
+    let me = revoke_tokens(&*txn, &me.id, me.disabled).await?;
+    audit::record(
+        &*txn,
+        now,
+        AuditEntry {
+            actor: Some(&me.id),
+            action: "user.password_change",
+            entity: "user",
+            entity_id: &me.id,
+            orderer: None,
+            sealed_until: None,
+            summary: json!({}),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    state.token_status.record(&me.id, status_of(&me), now);
+    let token = issue_token(state, &me, now).await?;
+    Ok((token, me))
+}
+
+/// ADMIN: disables a user (it cannot log in and its tokens stop working) or enables it again.
+/// An administrator cannot disable itself. Setting the flag it already has changes nothing.
+pub async fn set_user_disabled(
+    state: &AppState,
+    caller: &Caller,
+    user_id: &str,
+    disabled: bool,
+) -> AppResult<user::Model> {
+    let admin = caller.require_role(Role::Admin, "disable or enable users")?;
+    let id = parse_id("userId", user_id)?;
+    if disabled && id == admin.user_id {
+        return Err(AppError::bad_input(
+            "userId",
+            "an administrator cannot disable their own account",
+        ));
+    }
+    let now = state.now();
+    let txn = state.db.begin().await?;
+    let target = user::Entity::find_by_id(id)
+        .one(&*txn)
+        .await?
+        .ok_or_else(|| AppError::not_found("userId: no such user"))?;
+    if target.disabled == disabled {
+        return Ok(target);
+    }
+    let target = revoke_tokens(&*txn, &target.id, disabled).await?;
+    audit::record(
+        &*txn,
+        now,
+        AuditEntry {
+            actor: Some(&admin.user_id),
+            action: if disabled {
+                "user.disable"
+            } else {
+                "user.enable"
+            },
+            entity: "user",
+            entity_id: &target.id,
+            orderer: None,
+            sealed_until: None,
+            summary: json!({ "email": target.email, "disabled": disabled }),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    state
+        .token_status
+        .record(&target.id, status_of(&target), now);
+    Ok(target)
 }
 
 pub struct NewProvider<'a> {
@@ -203,6 +373,8 @@ pub async fn register_provider(
         role: Set(Role::Producer),
         organization_id: Set(org.id.clone()),
         created_at: Set(now),
+        token_version: Set(0),
+        disabled: Set(false),
     }
     .insert(&*txn)
     .await?;
@@ -227,7 +399,9 @@ pub async fn register_provider(
     })
     .await?;
     txn.commit().await?;
-    let token = state.keys.issue(&actor_of(&u, &org), now)?;
+    let token = state
+        .keys
+        .issue(&actor_of(&u, &org), u.token_version, now)?;
     Ok((token, u))
 }
 
@@ -349,6 +523,8 @@ async fn insert_user<C: ConnectionTrait>(
         role: Set(role),
         organization_id: Set(organization_id.to_owned()),
         created_at: Set(now),
+        token_version: Set(0),
+        disabled: Set(false),
     }
     .insert(conn)
     .await?)

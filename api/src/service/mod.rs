@@ -10,6 +10,7 @@ pub mod contracts;
 pub mod costing;
 pub mod evaluation;
 pub mod identity;
+pub mod login_throttle;
 pub mod notifications;
 pub mod ocds;
 pub mod seal;
