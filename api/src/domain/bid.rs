@@ -127,10 +127,10 @@ pub fn validate_bid(terms: &BidTerms, input: BidInput) -> Result<ValidBid, Inval
     if input.annual_turnover < Decimal::ZERO {
         return Err(Invalid::new("annualTurnover", "must not be negative"));
     }
-    if input.equity_ratio > Decimal::ONE {
+    if input.equity_ratio < Decimal::ZERO || input.equity_ratio > Decimal::ONE {
         return Err(Invalid::new(
             "equityRatio",
-            "is a ratio: at most 1 (0.35 means 35 %)",
+            "is a ratio between 0 and 1 (0.35 means 35 %)",
         ));
     }
     let share = input.subcontracting_share.unwrap_or(Decimal::ZERO);

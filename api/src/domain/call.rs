@@ -157,6 +157,13 @@ fn ratio(field: &str, value: Option<Decimal>, max: Decimal, rule: &str) -> Resul
     }
 }
 
+/// The most lines a call may have.
+pub const MAX_LINES: usize = 500;
+/// The most quality criteria, and the most capability requirements, a call may have.
+pub const MAX_CRITERIA: usize = 50;
+/// The highest `maxPoints` of a quality criterion.
+pub const MAX_POINTS: i32 = 1000;
+
 /// Checks a new call; returns it with texts trimmed and the standstill defaulted.
 pub fn validate_new_call(mut c: NewCall) -> Result<NewCall, Invalid> {
     c.title = super::validate::text("title", &c.title, 300)?;
@@ -164,7 +171,15 @@ pub fn validate_new_call(mut c: NewCall) -> Result<NewCall, Invalid> {
     if c.lines.is_empty() {
         return Err(Invalid::new("lines", "a call needs at least one line"));
     }
+    super::validate::list_len("lines", c.lines.len(), MAX_LINES)?;
+    super::validate::list_len("qualityCriteria", c.quality_criteria.len(), MAX_CRITERIA)?;
+    super::validate::list_len(
+        "capabilityRequirements",
+        c.capability_requirements.len(),
+        MAX_CRITERIA,
+    )?;
     for (i, l) in c.lines.iter().enumerate() {
+        super::validate::quantity(&format!("lines[{i}].quantity"), l.quantity)?;
         if l.quantity <= Decimal::ZERO {
             return Err(Invalid::new(
                 format!("lines[{i}].quantity"),
@@ -190,10 +205,10 @@ pub fn validate_new_call(mut c: NewCall) -> Result<NewCall, Invalid> {
                 "must be between 0 and 100",
             ));
         }
-        if q.max_points <= 0 {
+        if !(1..=MAX_POINTS).contains(&q.max_points) {
             return Err(Invalid::new(
                 format!("qualityCriteria[{i}].maxPoints"),
-                "must be greater than 0",
+                format!("must be between 1 and {MAX_POINTS}"),
             ));
         }
         weights += q.weight;

@@ -67,10 +67,15 @@ pub fn contract_days(start: NaiveDate, end: NaiveDate) -> i64 {
     (end - start).num_days() + 1
 }
 
-/// A bid's annual value: its total price scaled to 365 days of the contract period.
+/// A bid's annual value: its total price scaled to 365 days of the contract period
+/// (multiplied before it is divided; divided first only if the product would not fit).
 pub fn annual_value(total_price: Decimal, start: NaiveDate, end: NaiveDate) -> Decimal {
     let days = Decimal::from(contract_days(start, end).max(1));
-    total_price * Decimal::from(365) / days
+    let year = Decimal::from(365);
+    match total_price.checked_mul(year) {
+        Some(p) => p / days,
+        None => (total_price / days).saturating_mul(year),
+    }
 }
 
 fn money(d: Decimal) -> String {
@@ -85,7 +90,7 @@ pub fn disqualification_reasons(rules: &Rules, bid: &BidFacts) -> Vec<String> {
     let mut reasons = Vec::new();
     if let Some(ratio) = rules.min_turnover_ratio {
         let value = annual_value(bid.total_price, rules.contract_start, rules.contract_end);
-        let required = ratio * value;
+        let required = ratio.saturating_mul(value);
         if bid.annual_turnover < required {
             reasons.push(format!(
                 "annual turnover {} is below the required {} ({} x the bid's annual value {})",
@@ -172,7 +177,30 @@ pub fn price_score(lowest: Decimal, total: Decimal, price_weight: i32) -> Decima
     if total.is_zero() {
         return weight;
     }
-    lowest * weight / total
+    match lowest.checked_mul(weight) {
+        Some(p) => p / total,
+        // lowest <= total, so the quotient is at most 1 and the weight multiplies safely.
+        None => (lowest / total).saturating_mul(weight),
+    }
+}
+
+/// The means of "every value but this one", for each value: the exact sum less the value,
+/// divided once, when the sum fits; otherwise from each value divided first (no input can
+/// overflow it).
+fn means_of_others(values: &[Decimal]) -> Vec<Decimal> {
+    let n = Decimal::from(values.len().saturating_sub(1).max(1));
+    match values
+        .iter()
+        .try_fold(Decimal::ZERO, |s, v| s.checked_add(*v))
+    {
+        Some(sum) => values.iter().map(|v| (sum - *v) / n).collect(),
+        None => {
+            let shares: Decimal = values
+                .iter()
+                .fold(Decimal::ZERO, |s, v| s.saturating_add(*v / n));
+            values.iter().map(|v| shares.saturating_sub(*v / n)).collect()
+        }
+    }
 }
 
 /// Evaluates every standing bid of a call. The result lists qualified bids by rank, then the
@@ -220,7 +248,8 @@ pub fn evaluate<'a>(rules: &Rules, bids: impl IntoIterator<Item = &'a BidFacts>)
             .then_with(|| a.bid.id.cmp(&b.bid.id))
     });
     let n = scored.len();
-    let sum: Decimal = scored.iter().map(|s| s.bid.total_price).sum();
+    let totals: Vec<Decimal> = scored.iter().map(|s| s.bid.total_price).collect();
+    let others_means = means_of_others(&totals);
     let threshold = Decimal::new(8, 1);
     let mut out: Vec<BidResult> = scored
         .iter()
@@ -228,8 +257,8 @@ pub fn evaluate<'a>(rules: &Rules, bids: impl IntoIterator<Item = &'a BidFacts>)
         .map(|(i, s)| {
             // Below 80 % of the mean of the *other* qualified bids.
             let abnormally_low = n > 1 && {
-                let others_mean = (sum - s.bid.total_price) / Decimal::from(n - 1);
-                s.bid.total_price < threshold * others_mean
+                let others_mean = others_means[i];
+                s.bid.total_price < threshold.saturating_mul(others_mean)
             };
             BidResult {
                 bid_id: s.bid.id.clone(),
@@ -331,6 +360,24 @@ mod tests {
     fn score(b: &mut BidFacts, criterion: &str, evaluator: &str, points: i32) {
         b.scores
             .insert((criterion.into(), evaluator.into()), points);
+    }
+
+    #[test]
+    fn extreme_totals_are_ranked_without_overflow() {
+        // Bids stored before the input bounds (or any arithmetic corner) must never panic.
+        let mut r = rules();
+        r.min_turnover_ratio = Some(dec!(1.5));
+        let huge = Decimal::MAX - dec!(1);
+        let mut bids = vec![bid("A", huge, 0), bid("B", huge, 1), bid("C", dec!(70000000000000000000000000000), 2)];
+        for b in &mut bids {
+            b.annual_turnover = Decimal::MAX;
+        }
+        let out = evaluate(&r, &bids);
+        assert_eq!(out.len(), 3);
+        assert_eq!(annual_value(huge, r.contract_start, r.contract_end) > Decimal::ZERO, true);
+        assert!(price_score(dec!(1), huge, 60) < dec!(0.0001));
+        assert_eq!(price_score(huge, huge, 60), dec!(60));
+        assert_eq!(means_of_others(&[huge, huge, dec!(3)]).len(), 3);
     }
 
     #[test]

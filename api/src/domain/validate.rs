@@ -116,6 +116,26 @@ pub fn positive_amount(field: &str, value: Decimal) -> Result<Decimal, Invalid> 
     Ok(v)
 }
 
+/// The largest quantity accepted (call, contract and report lines): below a billion units,
+/// so a quantity times a unit price (below 10^12) and their sums stay far inside a decimal.
+pub const MAX_QUANTITY: Decimal = Decimal::from_parts(1_000_000_000, 0, 0, false, 0);
+
+/// A quantity below `MAX_QUANTITY` (the sign and decimals are each caller's rule).
+pub fn quantity(field: &str, value: Decimal) -> Result<Decimal, Invalid> {
+    if value.abs() >= MAX_QUANTITY {
+        return Err(Invalid::new(field, "must be below 1 000 000 000"));
+    }
+    Ok(value)
+}
+
+/// A list of at most `max` items.
+pub fn list_len(field: &str, len: usize, max: usize) -> Result<(), Invalid> {
+    if len > max {
+        return Err(Invalid::new(field, format!("may have at most {max} items")));
+    }
+    Ok(())
+}
+
 pub const FISCAL_YEARS: std::ops::RangeInclusive<i32> = 2000..=2100;
 
 pub fn fiscal_year(field: &str, year: i32) -> Result<i32, Invalid> {

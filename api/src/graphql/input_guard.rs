@@ -1,7 +1,8 @@
 //! Every string a request carries, as a literal in the document or in its variables, is
 //! checked before anything runs (`domain::validate::clean_text`): a NUL byte or another
 //! control character is BAD_USER_INPUT naming the argument, on SQLite and PostgreSQL alike,
-//! and nothing is written. Per-field length limits follow in the services.
+//! and nothing is written. So is a list of more than `MAX_LIST_ITEMS` items. Per-field
+//! limits (characters, items) follow in the domain.
 
 use crate::domain::validate::clean_text;
 use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextParseQuery};
@@ -44,15 +45,20 @@ impl Extension for InputGuardExtension {
 
 type Refusal = (String, String);
 
+/// The most items any list in a request may have (a call has at most 500 lines).
+pub const MAX_LIST_ITEMS: usize = 1000;
+
 /// Checks the variables and every literal of the document's operations and fragments.
 pub fn check_document(doc: &ExecutableDocument, variables: &Variables) -> Result<(), Refusal> {
+    // Paths name fields as the services do: the keys of an input object (`title`,
+    // `lines[0].quantity`), or the variable or argument itself when it is not an object.
     for (name, value) in variables.iter() {
-        check_value(&format!("${name}"), value)?;
+        check_value(&root(name.as_str(), value), value)?;
     }
     for (_, op) in doc.operations.iter() {
         for v in &op.node.variable_definitions {
             if let Some(default) = &v.node.default_value {
-                check_value(&format!("${}", v.node.name.node), &default.node)?;
+                check_value(v.node.name.node.as_str(), &default.node)?;
             }
         }
         check_selection_set(&op.node.selection_set)?;
@@ -99,15 +105,30 @@ fn check_arguments(
             .clone()
             .into_const_with(|_| Ok::<_, std::convert::Infallible>(Value::Null))
             .unwrap_or(Value::Null);
-        check_value(name.node.as_str(), &literal)?;
+        let name = name.node.as_str();
+        check_value(if name == "input" { "" } else { name }, &literal)?;
     }
     Ok(())
+}
+
+/// A variable holding an input object contributes no name of its own to the path.
+fn root(name: &str, value: &Value) -> String {
+    match value {
+        Value::Object(_) => String::new(),
+        _ => name.to_owned(),
+    }
 }
 
 fn check_value(path: &str, value: &Value) -> Result<(), Refusal> {
     match value {
         Value::String(s) => clean_text(path, s).map_err(|i| (i.field, i.rule)),
         Value::List(items) => {
+            if items.len() > MAX_LIST_ITEMS {
+                return Err((
+                    path.to_owned(),
+                    format!("may have at most {MAX_LIST_ITEMS} items"),
+                ));
+            }
             for (i, v) in items.iter().enumerate() {
                 check_value(&format!("{path}[{i}]"), v)?;
             }
@@ -115,8 +136,13 @@ fn check_value(path: &str, value: &Value) -> Result<(), Refusal> {
         }
         Value::Object(fields) => {
             for (k, v) in fields {
-                clean_text(path, k.as_str()).map_err(|i| (i.field, i.rule))?;
-                check_value(&format!("{path}.{k}"), v)?;
+                let key = if path.is_empty() {
+                    k.to_string()
+                } else {
+                    format!("{path}.{k}")
+                };
+                clean_text(&key, k.as_str()).map_err(|i| (i.field, i.rule))?;
+                check_value(&key, v)?;
             }
             Ok(())
         }
@@ -138,7 +164,7 @@ mod tests {
     fn a_nul_in_a_variable_or_a_literal_is_refused_with_its_path() {
         let q = "mutation($i:CreateCallInput!){ createCall(input:$i){ id } }";
         let e = check(q, serde_json::json!({ "i": { "title": "a\u{0}b" } })).unwrap_err();
-        assert_eq!(e.0, "$i.title");
+        assert_eq!(e.0, "title");
         let e = check(
             r#"{ calls(filter:{search:"x\u0000"}){ totalCount } }"#,
             serde_json::json!({}),
@@ -152,7 +178,18 @@ mod tests {
         .unwrap_err();
         assert_eq!(e.0, "category");
         let e = check(q, serde_json::json!({ "i": { "lines": ["ok", "\u{1b}"] } })).unwrap_err();
-        assert_eq!(e.0, "$i.lines[1]");
+        assert_eq!(e.0, "lines[1]");
+    }
+
+    #[test]
+    fn a_list_past_the_limit_is_refused() {
+        let lines: Vec<serde_json::Value> = (0..30_000)
+            .map(|_| serde_json::json!({ "productId": "p", "quantity": "1" }))
+            .collect();
+        let q = "mutation($i:CreateCallInput!){ createCall(input:$i){ id } }";
+        let e = check(q, serde_json::json!({ "i": { "lines": lines } })).unwrap_err();
+        assert_eq!(e.0, "lines");
+        assert!(e.1.contains("at most 1000 items"));
     }
 
     #[test]

@@ -4,6 +4,13 @@
 use async_graphql::{InputValueError, InputValueResult, Scalar, ScalarType, Value};
 use rust_decimal::Decimal;
 
+/// The most integer digits a decimal input may have (amounts below a trillion euros).
+pub const MAX_INTEGER_DIGITS: u32 = 12;
+/// Inputs must be below this in magnitude: 10^12.
+const MAX_DECIMAL_MAGNITUDE: Decimal = Decimal::from_parts(3_567_587_328, 232, 0, false, 0);
+/// The most decimals a decimal input may have (each field may allow fewer).
+pub const MAX_DECIMAL_PLACES: u32 = 10;
+
 /// An exact decimal as a string, e.g. "1234.50".
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Dec(pub Decimal);
@@ -21,11 +28,24 @@ impl ScalarType for Dec {
         } else {
             Decimal::from_str_exact(&text)
         };
-        parsed.map(Dec).map_err(|_| {
+        let d = parsed.map_err(|_| {
             InputValueError::custom(format!(
                 "{text:?} is not a decimal number such as \"1234.50\""
             ))
-        })
+        })?;
+        // Every decimal a client sends is bounded here, so no product or sum of two of them
+        // can overflow (each field has its own, narrower rule in the domain).
+        if d.abs() >= MAX_DECIMAL_MAGNITUDE {
+            return Err(InputValueError::custom(format!(
+                "{text:?} is too large: a decimal has at most {MAX_INTEGER_DIGITS} integer digits"
+            )));
+        }
+        if d.normalize().scale() > MAX_DECIMAL_PLACES {
+            return Err(InputValueError::custom(format!(
+                "{text:?} has too many decimals: at most {MAX_DECIMAL_PLACES}"
+            )));
+        }
+        Ok(Dec(d))
     }
 
     fn to_value(&self) -> Value {
@@ -69,6 +89,22 @@ mod tests {
         );
         assert!(Dec::parse(Value::String("12,50".into())).is_err());
         assert!(Dec::parse(Value::Boolean(true)).is_err());
+    }
+
+    #[test]
+    fn decimals_are_bounded_at_the_input() {
+        assert_eq!(MAX_DECIMAL_MAGNITUDE, dec!(1_000_000_000_000));
+        assert!(Dec::parse(Value::String("999999999999.9999".into())).is_ok());
+        assert!(Dec::parse(Value::String("-999999999999".into())).is_ok());
+        for too_big in ["1000000000000", "70000000000000000000000000000", "-1e12", "7e28"] {
+            let e = Dec::parse(Value::String(too_big.into())).unwrap_err();
+            let e = e.into_server_error(Default::default()).message;
+            assert!(e.contains("at most 12 integer digits"), "{too_big}: {e}");
+        }
+        assert!(Dec::parse(Value::String("0.0000000001".into())).is_ok());
+        assert!(Dec::parse(Value::String("0.00000000001".into())).is_err());
+        // Trailing zeros are not decimals.
+        assert!(Dec::parse(Value::String("1.000000000000".into())).is_ok());
     }
 
     #[test]

@@ -24,6 +24,9 @@ use sea_orm::{
 };
 use serde_json::json;
 
+/// The longest free-text search accepted (SQLite refuses LIKE patterns past 50 000 bytes).
+pub const MAX_SEARCH_CHARS: usize = 200;
+
 /// The status a stored call has at `now`.
 pub fn status_at(c: &call_entity::Model, now: DateTime<Utc>) -> AppResult<CallStatus> {
     let stored = stored_status(c)?;
@@ -418,6 +421,12 @@ fn filtered(
         .map(str::trim)
         .filter(|t| !t.is_empty())
     {
+        if term.chars().count() > MAX_SEARCH_CHARS {
+            return Err(AppError::bad_input(
+                "filter.search",
+                format!("must be at most {MAX_SEARCH_CHARS} characters"),
+            ));
+        }
         let pattern = like_contains(&term.to_lowercase());
         q = q.filter(Expr::col(C::SearchText).like(LikeExpr::new(pattern).escape('\\')));
     }

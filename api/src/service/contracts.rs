@@ -155,6 +155,7 @@ async fn valid_lines<C: ConnectionTrait>(
             "a contract needs at least one line",
         ));
     }
+    validate::list_len("lines", lines.len(), crate::domain::call::MAX_LINES)?;
     let mut seen = HashSet::new();
     let mut out = Vec::with_capacity(lines.len());
     let mut total = Decimal::ZERO;
@@ -174,6 +175,7 @@ async fn valid_lines<C: ConnectionTrait>(
                 "must be greater than 0",
             ));
         }
+        validate::quantity(&format!("lines[{i}].quantity"), l.quantity)?;
         if l.unit_price < Decimal::ZERO || l.unit_price.normalize().scale() > 4 {
             return Err(AppError::bad_input(
                 format!("lines[{i}].unitPrice"),
@@ -183,7 +185,9 @@ async fn valid_lines<C: ConnectionTrait>(
         let line_total = l.quantity.checked_mul(l.unit_price).ok_or_else(|| {
             AppError::bad_input(format!("lines[{i}]"), "the line total is too large")
         })?;
-        total += line_total;
+        total = total.checked_add(line_total).ok_or_else(|| {
+            AppError::bad_input("lines", "the contract's total is too large")
+        })?;
         out.push((product.id, l.quantity, l.unit_price));
     }
     Ok((out, total))
@@ -745,6 +749,7 @@ pub async fn report(
                 "must not be negative",
             ));
         }
+        validate::quantity(&format!("lines[{i}].quantity"), *quantity)?;
         if *cost < Decimal::ZERO {
             return Err(AppError::bad_input(
                 format!("lines[{i}].cost"),
