@@ -83,17 +83,53 @@ pub fn call_published(
 /// One line of a published ranking: (rank, bidder name, total price, total score).
 pub type RankingLine = (i32, String, String, String);
 
+/// One bidder's own result in an award decision.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OwnResult {
+    /// This bidder's bid was awarded the contract (whatever its rank).
+    Awarded { rank: i32, total_score: String },
+    /// Qualified and ranked, not awarded.
+    Ranked {
+        rank: i32,
+        price_score: String,
+        quality_score: String,
+        total_score: String,
+    },
+    /// Did not qualify, for these reasons.
+    Disqualified { reasons: Vec<String> },
+}
+
+/// The award decision as served to one bidder: its own result, the ranking, the
+/// justification, the standstill end, and where and until when to seek a correction
+/// (hankintaoikaisu, to the orderer) or to appeal (valitus, to the Market Court).
 pub fn award_decision(
     call_title: &str,
-    own_rank: Option<i32>,
+    own: &OwnResult,
     ranking: &[RankingLine],
     justification: &str,
     standstill_ends_at: DateTime<Utc>,
+    remedies_until: DateTime<Utc>,
 ) -> Mail {
-    let own = match own_rank {
-        Some(1) => "Your bid was awarded the contract.".to_owned(),
-        Some(r) => format!("Your bid ranked {r}."),
-        None => "Your bid did not qualify and was not ranked.".to_owned(),
+    let own = match own {
+        OwnResult::Awarded { rank, total_score } => format!(
+            "Your bid was awarded the contract. It ranked {rank} with a total score of {total_score}."
+        ),
+        OwnResult::Ranked {
+            rank,
+            price_score,
+            quality_score,
+            total_score,
+        } => format!(
+            "Your bid qualified and ranked {rank}: price score {price_score}, quality score \
+             {quality_score}, total score {total_score}. The contract was awarded to another bid."
+        ),
+        OwnResult::Disqualified { reasons } => {
+            let list: String = reasons.iter().map(|r| format!("  - {r}\n")).collect();
+            format!(
+                "Your bid did not qualify and was not ranked, for these reasons:\n{list}\
+                 The contract was awarded to another bid."
+            )
+        }
     };
     let table: String = ranking
         .iter()
@@ -106,8 +142,11 @@ pub fn award_decision(
         subject: format!("Award decision: {call_title}"),
         body: format!(
             "The orderer decided the call for tenders \"{call_title}\".\n\n{own}\n\nRanking of the qualified bids:\n{table}\n\
-             Justification: {justification}\n\nThe standstill period ends at {}; no contract is made before it.\n",
-            at(standstill_ends_at)
+             Justification: {justification}\n\nThe standstill period ends at {}; no contract is made before it.\n\n\
+             Remedies: a bidder may ask the orderer to correct the decision (hankintaoikaisu) and may \
+             appeal to the Market Court (markkinaoikeus, valitus), each until {}.\n",
+            at(standstill_ends_at),
+            at(remedies_until),
         ),
         private: false,
         sealed_call: None,
@@ -208,16 +247,30 @@ mod tests {
             "100.00".to_owned(),
             "90.00".to_owned(),
         )];
-        let m = award_decision("Kotihoito", Some(2), &ranking, "Best value", d);
-        assert!(m.body.contains("Your bid ranked 2."));
+        let ranked = OwnResult::Ranked {
+            rank: 2,
+            price_score: "50.00".into(),
+            quality_score: "30.00".into(),
+            total_score: "80.00".into(),
+        };
+        let m = award_decision("Kotihoito", &ranked, &ranking, "Best value", d, d);
+        assert!(m.body.contains("ranked 2: price score 50.00"), "{}", m.body);
+        assert!(!m.body.contains("Your bid was awarded the contract."));
+        assert!(m.body.contains("Justification: Best value"));
+        assert!(m.body.contains("standstill period ends at 2026-12-08T12:00:00Z"));
         assert!(
             m.body
                 .contains("1. A Oy: total price 100.00 EUR, total score 90.00")
         );
-        assert!(
-            award_decision("K", None, &ranking, "x", d)
-                .body
-                .contains("did not qualify")
-        );
+        let out = OwnResult::Disqualified {
+            reasons: vec!["equity ratio 0.18 is below the required 0.2".into()],
+        };
+        let m = award_decision("K", &out, &ranking, "x", d, d);
+        assert!(m.body.contains("did not qualify") && m.body.contains("equity ratio 0.18"));
+        assert!(!m.body.contains("Your bid was awarded the contract."));
+        // The awarded bidder is told plainly, whatever its rank.
+        let won = OwnResult::Awarded { rank: 2, total_score: "80.00".into() };
+        let m = award_decision("K", &won, &ranking, "x", d, d);
+        assert!(m.body.contains("Your bid was awarded the contract."));
     }
 }

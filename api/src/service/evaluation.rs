@@ -10,6 +10,7 @@ use crate::auth::Caller;
 use crate::domain::call::{CallStatus, CreditRating, Viewer, manages_call};
 use crate::domain::evaluation::{self, BidFacts, BidResult, Criterion, Rules};
 use crate::domain::validate;
+use crate::email::compose::OwnResult;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use chrono::{DateTime, Datelike, TimeDelta, Utc};
@@ -603,33 +604,60 @@ pub async fn award_call(
         data.bids.values().map(|b| b.bidder_id.clone()).collect(),
     )
     .await?;
-    let mut ranks = HashMap::new();
+    let mut results = HashMap::new();
     let mut ranking_lines = Vec::new();
-    for r in data.results.iter().filter(|r| r.qualified) {
-        if let (Some(b), Some(rank)) = (data.bids.get(&r.bid_id), r.rank) {
-            ranks.insert(b.bidder_id.clone(), rank as i32);
-            ranking_lines.push((
-                rank as i32,
-                names.get(&b.bidder_id).cloned().unwrap_or_default(),
-                format!("{:.2}", b.total_price.0),
-                evaluation::display(r.total_score.unwrap_or_default()).to_string(),
-            ));
-        }
+    let shown = |d: Option<rust_decimal::Decimal>| evaluation::display(d.unwrap_or_default()).to_string();
+    for r in &data.results {
+        let Some(b) = data.bids.get(&r.bid_id) else {
+            continue;
+        };
+        // Each bidder's own result: the awarded bid (whatever its rank) is told it won.
+        let own = match r.rank {
+            Some(rank) if r.qualified => {
+                ranking_lines.push((
+                    rank as i32,
+                    names.get(&b.bidder_id).cloned().unwrap_or_default(),
+                    format!("{:.2}", b.total_price.0),
+                    shown(r.total_score),
+                ));
+                if b.id == bid_key {
+                    OwnResult::Awarded {
+                        rank: rank as i32,
+                        total_score: shown(r.total_score),
+                    }
+                } else {
+                    OwnResult::Ranked {
+                        rank: rank as i32,
+                        price_score: shown(r.price_score),
+                        quality_score: shown(r.quality_score),
+                        total_score: shown(r.total_score),
+                    }
+                }
+            }
+            _ => OwnResult::Disqualified {
+                reasons: r.reasons.clone(),
+            },
+        };
+        results.insert(b.bidder_id.clone(), own);
     }
     super::notifications::award_decided(
         &*txn,
         now,
         &c,
         &ranking_lines,
-        &ranks,
+        &results,
         &justification,
         standstill_ends_at,
+        now + chrono::TimeDelta::days(REMEDY_DAYS),
     )
     .await?;
     txn.commit().await?;
     state.wake_mailer();
     Ok(a)
 }
+
+/// Days after the decision within which a bidder may request a correction or appeal.
+pub const REMEDY_DAYS: i64 = 14;
 
 /// ORDERER of the call: ends a call in evaluation without an award.
 pub async fn declare_unsuccessful(

@@ -156,25 +156,32 @@ pub async fn bidders_told<C: ConnectionTrait>(
     Ok(())
 }
 
-/// Every bidder's users hear the award decision with their rank and the ranking.
-/// `ranks` maps bidder organisation to rank (absent: not qualified).
+/// Every bidder's users hear the award decision: their own result (awarded, their rank and
+/// scores, or why they did not qualify), the ranking, the justification, the standstill end
+/// and the remedies. `results` maps bidder organisation to its own result.
+#[allow(clippy::too_many_arguments)]
 pub async fn award_decided<C: ConnectionTrait>(
     conn: &C,
     now: DateTime<Utc>,
     c: &call::Model,
     ranking: &[RankingLine],
-    ranks: &std::collections::HashMap<String, i32>,
+    results: &std::collections::HashMap<String, compose::OwnResult>,
     justification: &str,
     standstill_ends_at: DateTime<Utc>,
+    remedies_until: DateTime<Utc>,
 ) -> AppResult<()> {
     for org in bidder_orgs(conn, &c.id).await? {
+        let Some(own) = results.get(&org) else {
+            continue;
+        };
         let users = outbox::users_of(conn, vec![org.clone()]).await?;
         let mail = compose::award_decision(
             &c.title,
-            ranks.get(&org).copied(),
+            own,
             ranking,
             justification,
             standstill_ends_at,
+            remedies_until,
         );
         outbox::enqueue(conn, now, &users, &mail).await?;
     }
