@@ -250,3 +250,66 @@ async fn a_cancelled_call_is_a_tender_cancellation() {
     let cancelled = stage(&app, &call.id, "5-cancelled", "tenderCancellation").await;
     assert_eq!(cancelled["releases"][0]["tender"]["status"], "cancelled");
 }
+
+/// LUMP_SUM pays by time: the realisation is the value's share of the days covered (100 %,
+/// forecast = value, whatever the quantities), and each reported month's OCDS transaction
+/// is the value x that month's contract days / contract days, in cents.
+#[tokio::test]
+async fn a_lump_sum_contract_is_paid_by_time_in_the_realisation_and_in_ocds() {
+    let app = TestApp::new().await;
+    let m = Market::new(&app).await;
+    let mut input = app.call_input(&m.product_refs());
+    input["pricingModel"] = json!("LUMP_SUM");
+    let call = app.make_call(&m.orderer, input, true).await;
+    let a = app
+        .ok(
+            Some(&m.a),
+            SUBMIT_BID,
+            json!({ "i": app.bid_input(&call, &["45.50", "8"]) }),
+        )
+        .await;
+    let a_bid = a["submitBid"]["id"].as_str().unwrap().to_owned();
+    app.clock.set(call.submission_deadline);
+    app.ok(Some(&m.orderer), "mutation($b:ID!,$j:[CapabilityJudgementInput!]!){ judgeCapability(bidId:$b,judgements:$j){ qualified } }", json!({ "b": a_bid, "j": [{ "requirementId": call.requirement_ids[0], "met": true }] })).await;
+    app.ok(Some(&m.orderer), "mutation($c:ID!,$b:ID!){ awardCall(callId:$c,bidId:$b,justification:\"Only bid\"){ decidedAt } }", json!({ "c": call.id, "b": a_bid })).await;
+    app.clock.advance(TimeDelta::days(15));
+    let k = app
+        .ok(
+            Some(&m.orderer),
+            "mutation($c:ID!){ createContractFromAward(callId:$c){ id pricingModel totalValue } }",
+            json!({ "c": call.id }),
+        )
+        .await;
+    // 1 000 h x 45.50 + 12.5 x 8 = 45 600.00 over 2027 (365 days).
+    assert_eq!(k["createContractFromAward"]["pricingModel"], "LUMP_SUM");
+    assert_eq!(k["createContractFromAward"]["totalValue"], "45600.00");
+    let kid = k["createContractFromAward"]["id"].as_str().unwrap().to_owned();
+    app.ok(Some(&m.admin), "mutation($o:ID!){ setAppropriation(ordererId:$o,fiscalYear:2027,amount:\"100000\"){ amount } }", json!({ "o": m.orderer_org })).await;
+    app.ok(Some(&m.orderer), "mutation($id:ID!){ activateContract(id:$id){ id } }", json!({ "id": kid })).await;
+    app.clock.set(Utc.with_ymd_and_hms(2027, 3, 3, 9, 0, 0).unwrap());
+    // Far fewer hours than contracted: a UNIT_PRICE contract would read UNDER.
+    for (period, hours) in [("2027-01", "10"), ("2027-02", "5")] {
+        app.ok(Some(&m.a), "mutation($i:PerformanceReportInput!){ reportPerformance(input:$i){ period } }", json!({ "i": {
+            "contractId": kid, "period": period, "lines": [{ "productId": m.products[0], "quantity": hours, "cost": "3000" }],
+            "feedbackCount": 3, "feedbackAverage": "4.5", "qualityMeasurements": [] } })).await;
+    }
+    let c = app
+        .ok(
+            Some(&m.orderer),
+            "query($id:ID!){ contract(id:$id){ realization{ contractedValue deliveredValue percent forecastValue status } reports{ period lines{ quantity } } } }",
+            json!({ "id": kid }),
+        )
+        .await;
+    let r = &c["contract"]["realization"];
+    // Days covered: 1 January – 28 February, 59 days: 45 600 x 59 / 365 = 7370.9589…
+    assert!(r["deliveredValue"].as_str().unwrap().starts_with("7370.95"), "{r}");
+    assert_eq!(r["percent"], "100.00");
+    assert_eq!(r["forecastValue"], "45600.00");
+    assert_eq!(r["status"], "ON_TRACK");
+    assert_eq!(c["contract"]["reports"][0]["lines"][0]["quantity"], "10", "quantities are still shown");
+    let implemented = stage(&app, &call.id, "lump-sum", "implementation").await;
+    let tx = &implemented["releases"][3]["contracts"][0]["implementation"]["transactions"];
+    // January: 45 600 x 31 / 365 = 3872.876… -> 3872.88; February: x 28 / 365 = 3498.08.
+    assert_eq!(tx[0]["value"], json!({ "amount": 3872.88, "currency": "EUR" }));
+    assert_eq!(tx[1]["value"], json!({ "amount": 3498.08, "currency": "EUR" }));
+}

@@ -285,6 +285,50 @@ pub fn realization(
     }
 }
 
+/// Realisation of a LUMP_SUM contract (DESIGN, Service contracts): the price is paid by time,
+/// whatever the quantities, so delivered = expected = contract value x days covered /
+/// contract days, percent is 100, the forecast is the value and the status ON_TRACK. No
+/// report yet: everything 0, as for UNIT_PRICE.
+pub fn lump_sum_realization(
+    contracted: Decimal,
+    start: NaiveDate,
+    end: NaiveDate,
+    latest: Option<Period>,
+) -> Realization {
+    let by_time = realization(contracted, start, end, Decimal::ZERO, latest, default_threshold());
+    if latest.is_none() {
+        return by_time;
+    }
+    Realization {
+        delivered: by_time.expected,
+        percent: if by_time.expected.is_zero() {
+            Decimal::ZERO
+        } else {
+            Decimal::ONE_HUNDRED
+        },
+        forecast: contracted,
+        status: RealizationStatus::OnTrack,
+        ..by_time
+    }
+}
+
+/// What a LUMP_SUM contract pays for one month: the value x the contract's days in that
+/// month / contract days, in cents (half away from zero). Months outside the contract pay 0.
+pub fn lump_sum_month_value(value: Decimal, start: NaiveDate, end: NaiveDate, month: Period) -> Decimal {
+    let contract_days = days_inclusive(start, end);
+    let from = month.first_day().max(start);
+    let to = month.last_day().min(end);
+    if contract_days <= 0 || to < from {
+        return Decimal::ZERO;
+    }
+    let days = Decimal::from(days_inclusive(from, to));
+    let share = match value.checked_mul(days) {
+        Some(v) => v / Decimal::from(contract_days),
+        None => value / Decimal::from(contract_days) * days,
+    };
+    share.round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
+}
+
 /// The median of a sorted list; the mean of the middle two for an even count. Never
 /// overflows: when the sum is too large for a decimal, half the difference is added instead.
 pub fn median(sorted: &[Decimal]) -> Option<Decimal> {
@@ -358,6 +402,32 @@ mod tests {
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn a_lump_sum_is_delivered_by_time_whatever_the_quantities() {
+        // 1 Jan – 31 Dec 2027 (365 days), 365 000: by the end of March (90 days) 90 000.
+        let march = Period::parse("p", "2027-03").unwrap();
+        let r = lump_sum_realization(dec!(365000), d(2027, 1, 1), d(2027, 12, 31), Some(march));
+        assert_eq!(r.delivered, dec!(90000));
+        assert_eq!(r.expected, dec!(90000));
+        assert_eq!(r.percent, dec!(100));
+        assert_eq!(r.forecast, dec!(365000));
+        assert_eq!(r.status, RealizationStatus::OnTrack);
+        let none = lump_sum_realization(dec!(365000), d(2027, 1, 1), d(2027, 12, 31), None);
+        assert_eq!((none.delivered, none.percent, none.forecast), (dec!(0), dec!(0), dec!(0)));
+    }
+
+    #[test]
+    fn a_lump_sum_month_pays_its_share_of_days_in_cents() {
+        let (s, e) = (d(2027, 1, 15), d(2027, 12, 31));
+        // 351 contract days; January has 17 of them: 100 000 x 17 / 351 = 4843.304… -> 4843.30.
+        let jan = Period::parse("p", "2027-01").unwrap();
+        assert_eq!(lump_sum_month_value(dec!(100000), s, e, jan), dec!(4843.30));
+        let feb = Period::parse("p", "2027-02").unwrap();
+        assert_eq!(lump_sum_month_value(dec!(100000), s, e, feb), dec!(7977.21));
+        let before = Period::parse("p", "2026-12").unwrap();
+        assert_eq!(lump_sum_month_value(dec!(100000), s, e, before), dec!(0));
     }
 
     #[test]

@@ -656,13 +656,16 @@ pub fn realization_of(
         .filter_map(|e| {
             prices
                 .get(e.subject.as_str())
-                .map(|price| e.amount.0 * *price)
+                .map(|price| e.amount.0.saturating_mul(*price))
         })
-        .sum();
+        .fold(Decimal::ZERO, Decimal::saturating_add);
     let latest = months
         .iter()
         .filter_map(|m| Period::parse("period", m).ok())
         .max();
+    if c.pricing_model == crate::domain::call::PricingModel::LumpSum.as_str() {
+        return dc::lump_sum_realization(c.total_value.0, c.start_date, c.end_date, latest);
+    }
     dc::realization(
         c.total_value.0,
         c.start_date,

@@ -172,15 +172,26 @@ async fn contract_of(state: &AppState, k: &sc::Model) -> AppResult<Contract> {
         .filter(report_entry::Column::Kind.eq("LINE"))
         .all(conn)
         .await?;
+    let lump_sum = k.pricing_model == crate::domain::call::PricingModel::LumpSum.as_str();
     let transactions = months
         .iter()
         .filter_map(|m| {
             let period = Period::parse("period", &m.period).ok()?;
-            let value: Decimal = entries
-                .iter()
-                .filter(|e| e.period == m.period)
-                .filter_map(|e| prices.get(&e.subject).map(|p| e.amount.0 * *p))
-                .sum();
+            // LUMP_SUM pays by time: the month's share of the value, whatever the quantities.
+            let value: Decimal = if lump_sum {
+                crate::domain::contract::lump_sum_month_value(
+                    k.total_value.0,
+                    k.start_date,
+                    k.end_date,
+                    period,
+                )
+            } else {
+                entries
+                    .iter()
+                    .filter(|e| e.period == m.period)
+                    .filter_map(|e| prices.get(&e.subject).map(|p| e.amount.0.saturating_mul(*p)))
+                    .fold(Decimal::ZERO, Decimal::saturating_add)
+            };
             let date = period.last_day().and_hms_opt(23, 59, 59)?.and_utc();
             Some(Transaction {
                 period: m.period.clone(),
