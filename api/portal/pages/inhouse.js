@@ -61,7 +61,10 @@ export async function benchmark({ params, go, render }) {
         [["bench.ownCost", money(b.inHouseUnitCost)], ["bench.ownBids", b.inHouseBidPrices.map(money).join(", ") || "–"],
           ["bench.marketCount", String(b.marketCount)], ["bench.min", money(b.marketMin)], ["bench.median", money(b.marketMedian)],
           ["bench.max", money(b.marketMax)], ["bench.index", number(b.inHouseIndex)]]
-          .map(([k, v]) => h("tr", {}, h("th", { scope: "row" }, t(k)), h("td", { class: "num" }, v))))));
+          .map(([k, v]) => h("tr", {}, h("th", { scope: "row" }, t(k)), h("td", { class: "num" }, v))))),
+      // Fewer than three distinct bidders: the figures would show one bidder's prices.
+      b.marketCount > 0 && b.marketMin == null ? h("p", {}, t("bench.tooFewBidders")) : null,
+      b.marketCount === 0 ? h("p", {}, t("bench.noMarket")) : null);
   }
   // Cost calculations: the list and a form to save one (a new year or product, or a correction).
   parts.push(h("h2", {}, t("bench.costs")),
