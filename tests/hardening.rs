@@ -1,4 +1,5 @@
-//! Hardening: depth and complexity limits, the body limit, login throttling per account.
+//! Hardening: depth, complexity and cost limits, the body limit, the response cap, login
+//! throttling per account.
 //! (Throttling per client address needs a real connection: see `api/tests/binary.rs`.)
 
 use axum::body::Body;
@@ -42,6 +43,87 @@ async fn an_oversized_query_is_refused_by_complexity() {
             .unwrap()
             .to_lowercase()
             .contains("complex"),
+        "{err}"
+    );
+}
+
+#[tokio::test]
+async fn a_fragment_bomb_is_refused_before_any_work() {
+    let app = TestApp::new().await;
+    let mut query = String::from("fragment F0 on Query{ products{id} } ");
+    for i in 1..=26 {
+        query.push_str(&format!(
+            "fragment F{i} on Query{{...F{p} ...F{p}}} ",
+            p = i - 1
+        ));
+    }
+    query.push_str("query { ...F26 }");
+    assert!(query.len() < 1000, "{}", query.len());
+    let started = std::time::Instant::now();
+    let err = app.error(None, &query, json!({})).await;
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(1),
+        "took {:?}",
+        started.elapsed()
+    );
+    assert_eq!(err["extensions"]["code"], "BAD_USER_INPUT");
+    assert!(
+        err["message"].as_str().unwrap().contains("too complex"),
+        "{err}"
+    );
+}
+
+#[tokio::test]
+async fn twenty_aliases_of_a_full_page_of_calls_are_refused() {
+    let app = TestApp::new().await;
+    let one = "calls(first:100){edges{node{id title description lines{id quantity}}}}";
+    let aliases: String = (0..20).map(|i| format!("c{i}:{one} ")).collect();
+    let query = format!("{{ {aliases}}}");
+    let err = app.error(None, &query, json!({})).await;
+    assert_eq!(err["extensions"]["code"], "BAD_USER_INPUT");
+    assert!(
+        err["message"].as_str().unwrap().contains("too complex"),
+        "{err}"
+    );
+    // The page size may come from a variable too.
+    let query = format!(
+        "query($n:Int){{ {} }}",
+        (0..20)
+            .map(|i| format!("c{i}:calls(first:$n){{edges{{node{{id title status}}}}}} "))
+            .collect::<String>()
+    );
+    assert_eq!(
+        app.code(None, &query, json!({ "n": 100 })).await,
+        "BAD_USER_INPUT"
+    );
+    app.ok(None, &query, json!({ "n": 5 })).await;
+}
+
+#[tokio::test]
+async fn an_answer_over_the_response_cap_is_replaced_by_an_error() {
+    let query = "{ __schema { types { name description fields { name description } } } }";
+    let app = TestApp::new().await;
+    let whole = app.gql(None, query, json!({})).await.to_string();
+    let app = TestApp::with_config(|c| c.max_response_bytes = whole.len() / 2).await;
+    let (status, body) = app
+        .send(
+            Request::post("/graphql")
+                .header("content-type", "application/json")
+                .body(Body::from(json!({ "query": query }).to_string()))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(status.as_u16(), 200);
+    assert!(body.len() < 1000, "a part was sent: {} bytes", body.len());
+    let answer: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert!(answer["data"].is_null(), "{answer}");
+    let err = &answer["errors"][0];
+    assert_eq!(err["extensions"]["code"], "BAD_USER_INPUT");
+    assert!(
+        err["message"]
+            .as_str()
+            .unwrap()
+            .contains("too large: ask for fewer items"),
         "{err}"
     );
 }

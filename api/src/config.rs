@@ -29,6 +29,9 @@ pub struct Config {
     pub ocds_prefix: String,
     /// `PUBLIC_URL`: where this server is reached, for the `uri` of published packages.
     pub public_url: String,
+    /// The largest GraphQL answer sent, in bytes ([`MAX_RESPONSE_BYTES`]; not read from the
+    /// environment). A larger one is replaced by a BAD_USER_INPUT error, never sent in part.
+    pub max_response_bytes: usize,
 }
 
 #[derive(Clone, Debug)]
@@ -41,6 +44,8 @@ pub struct AdminBootstrap {
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://kilpailutus.db?mode=rwc";
 pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
 pub const DEFAULT_OCDS_PREFIX: &str = "ocds-kilpailutus-";
+/// The largest GraphQL answer sent: 4 MiB.
+pub const MAX_RESPONSE_BYTES: usize = 4 * 1024 * 1024;
 pub const DEFAULT_MAIL_FROM: &str = "Kilpailutus <noreply@kilpailutus.invalid>";
 
 #[derive(Debug, thiserror::Error)]
@@ -82,6 +87,7 @@ impl Config {
                 .unwrap_or_else(|| format!("http://{bind}"))
                 .trim_end_matches('/')
                 .to_owned(),
+            max_response_bytes: MAX_RESPONSE_BYTES,
         })
     }
 }

@@ -3,6 +3,7 @@
 
 use crate::auth::Caller;
 use crate::error::{AppError, error_response, finish_response};
+use crate::graphql::cost::{self, Admitted};
 use crate::graphql::{AppSchema, RequestTime, build_schema, loaders};
 use crate::state::AppState;
 use async_graphql::http::GraphiQLSource;
@@ -25,6 +26,7 @@ pub struct ClientAddr(pub Option<std::net::IpAddr>);
 struct Http {
     state: AppState,
     schema: AppSchema,
+    cost: std::sync::Arc<crate::graphql::cost::CostModel>,
 }
 
 /// Largest request body accepted; a larger one gets 413.
@@ -37,6 +39,11 @@ const REQUEST_ID: axum::http::HeaderName = axum::http::HeaderName::from_static("
 pub fn router(state: AppState) -> Router {
     crate::metrics::handle();
     let schema = build_schema(state.clone());
+    let cost = crate::graphql::cost::CostModel::from_sdl(&schema.sdl()).unwrap_or_else(|e| {
+        // Unreachable (the SDL is async-graphql's own); prices every list at 1 if it were.
+        tracing::error!(error = %e, "cost model: cannot read the schema");
+        Default::default()
+    });
     Router::new()
         .route("/graphql", get(graphiql).post(graphql))
         .route("/healthz", get(healthz))
@@ -44,6 +51,7 @@ pub fn router(state: AppState) -> Router {
         .route("/ocds/calls/{id}/releases.json", get(ocds_releases))
         .route("/ocds/calls/{id}/record.json", get(ocds_record))
         .merge(crate::portal::routes())
+        .layer(tower_http::catch_panic::CatchPanicLayer::custom(panic_response))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .layer(TimeoutLayer::with_status_code(
@@ -61,7 +69,11 @@ pub fn router(state: AppState) -> Router {
         )
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
         .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
-        .with_state(Http { state, schema })
+        .with_state(Http {
+            state,
+            schema,
+            cost: std::sync::Arc::new(cost),
+        })
 }
 
 /// The caller named by the `Authorization` header. No header is anonymous; a header that is
@@ -119,7 +131,11 @@ async fn graphql(
             )));
         }
     };
-    let cacheable = cache_seq.is_some() && only_queries(&request.query);
+    let (request, admitted) = match admit(&http, request).await {
+        Ok(admitted) => admitted,
+        Err(e) => return json_response(&error_response(e)),
+    };
+    let cacheable = cache_seq.is_some() && admitted.is_some_and(|a| a.only_queries);
     // One computation per question at a time: concurrent misses on the same question (a
     // burst after a write, or at start) wait for the first and take its answer.
     let _flight = match (cacheable, cache_seq) {
@@ -138,7 +154,7 @@ async fn graphql(
     let request = loaders::attach(request, http.state.db.conn());
     let operation = operation_label(request.operation_name.as_deref());
     let started = std::time::Instant::now();
-    let response = finish_response(http.schema.execute(request).await);
+    let response = finish_response(execute_caught(http.schema.execute(request)).await);
     let codes: Vec<String> = response
         .errors
         .iter()
@@ -150,8 +166,17 @@ async fn graphql(
         })
         .collect();
     crate::metrics::graphql_request(&operation, started.elapsed().as_secs_f64(), &codes);
-    let bytes = serde_json::to_vec(&response).unwrap_or_default();
-    if let (true, Some(seq)) = (cacheable && response.errors.is_empty(), cache_seq) {
+    let limit = http.state.config.max_response_bytes;
+    let (bytes, fits) = match json_capped(&response, limit) {
+        Some(bytes) => (bytes, true),
+        None => {
+            tracing::info!(limit, "response too large: refused");
+            let rule = format!("too large: ask for fewer items (at most {limit} bytes)");
+            let refusal = error_response(AppError::bad_input("response", rule));
+            (serde_json::to_vec(&refusal).unwrap_or_default(), false)
+        }
+    };
+    if let (true, Some(seq)) = (cacheable && fits && response.errors.is_empty(), cache_seq) {
         let cache = &http.state.public_cache;
         if !cache.knows(seq, now) {
             let conn = http.state.db.conn();
@@ -169,16 +194,81 @@ async fn graphql(
     json_bytes(bytes)
 }
 
-/// Whether a document holds queries only (mutations are never cached).
-fn only_queries(query: &str) -> bool {
-    use async_graphql::parser::types::OperationType;
-    match async_graphql::parser::parse_query(query) {
-        Ok(doc) => doc
-            .operations
-            .iter()
-            .all(|(_, op)| op.node.ty == OperationType::Query),
-        Err(_) => false,
+/// Documents longer than this are parsed and priced on a blocking thread, off the workers.
+const PARSE_INLINE_BYTES: usize = 16 * 1024;
+
+/// Parses and prices the request before async-graphql sees it (see `graphql::cost`); `None`
+/// when it does not parse (async-graphql answers with the parse error).
+async fn admit(
+    http: &Http,
+    request: async_graphql::Request,
+) -> Result<(async_graphql::Request, Option<Admitted>), AppError> {
+    let model = http.cost.clone();
+    let price = move |request: async_graphql::Request| {
+        let checked = cost::check(&model, &request.query, &request.variables)?;
+        Ok((request, checked))
+    };
+    if request.query.len() <= PARSE_INLINE_BYTES {
+        return price(request);
     }
+    tokio::task::spawn_blocking(move || price(request))
+        .await
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("pricing the query: {e}")))?
+}
+
+/// Runs a schema execution; a panic in it becomes an internal error with an id (logged),
+/// never a dropped connection.
+async fn execute_caught(
+    execution: impl std::future::Future<Output = async_graphql::Response>,
+) -> async_graphql::Response {
+    use futures_util::FutureExt;
+    match std::panic::AssertUnwindSafe(execution).catch_unwind().await {
+        Ok(response) => response,
+        Err(panic) => error_response(AppError::Internal(anyhow::anyhow!(
+            "panic: {}",
+            panic_text(panic.as_ref())
+        ))),
+    }
+}
+
+fn panic_text(panic: &(dyn std::any::Any + Send)) -> &str {
+    panic
+        .downcast_ref::<&str>()
+        .copied()
+        .or_else(|| panic.downcast_ref::<String>().map(String::as_str))
+        .unwrap_or("(no message)")
+}
+
+/// A panic outside the GraphQL execution: logged with an id, answered 500 with the id only.
+fn panic_response(panic: Box<dyn std::any::Any + Send>) -> axum::response::Response {
+    let id = uuid::Uuid::new_v4();
+    tracing::error!(error_id = %id, panic = panic_text(panic.as_ref()), "handler panicked");
+    (
+        StatusCode::INTERNAL_SERVER_ERROR,
+        format!("internal error (id {id})"),
+    )
+        .into_response()
+}
+
+/// The response as JSON, or `None` when it would be longer than `limit` bytes (serialising
+/// stops there: no more than `limit` bytes are ever held).
+fn json_capped(response: &async_graphql::Response, limit: usize) -> Option<Vec<u8>> {
+    struct Capped(Vec<u8>, usize);
+    impl std::io::Write for Capped {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            if self.0.len() + buf.len() > self.1 {
+                return Err(std::io::Error::other("response too large"));
+            }
+            self.0.extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut out = Capped(Vec::new(), limit);
+    serde_json::to_writer(&mut out, response).ok()?;
+    Some(out.0)
 }
 
 fn json_bytes(bytes: Vec<u8>) -> axum::response::Response {
@@ -288,5 +378,73 @@ fn ocds_json(result: Result<serde_json::Value, AppError>) -> axum::response::Res
             )
                 .into_response()
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn code(error: &async_graphql::ServerError) -> Option<&async_graphql::Value> {
+        error.extensions.as_ref().and_then(|x| x.get("code"))
+    }
+
+    #[tokio::test]
+    async fn a_panicking_execution_becomes_an_internal_error_with_an_id() {
+        let execution = async {
+            if uuid::Uuid::new_v4().is_nil() {
+                return async_graphql::Response::new(async_graphql::Value::Null);
+            }
+            panic!("secret detail")
+        };
+        let response = execute_caught(execution).await;
+        let error = &response.errors[0];
+        assert_eq!(
+            code(error),
+            Some(&async_graphql::Value::String("INTERNAL".into()))
+        );
+        assert!(
+            error.message.starts_with("internal error (id "),
+            "{}",
+            error.message
+        );
+        assert!(!error.message.contains("secret"));
+    }
+
+    #[tokio::test]
+    async fn a_panicking_handler_is_answered_500_with_an_id() {
+        use tower::ServiceExt;
+        let app = Router::new()
+            .route(
+                "/boom",
+                get(|| async {
+                    if uuid::Uuid::new_v4().is_nil() {
+                        return "never";
+                    }
+                    panic!("secret detail")
+                }),
+            )
+            .layer(tower_http::catch_panic::CatchPanicLayer::custom(
+                panic_response,
+            ));
+        let request = axum::http::Request::get("/boom")
+            .body(axum::body::Body::empty())
+            .unwrap();
+        let response = app.oneshot(request).await.unwrap();
+        assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        let body = axum::body::to_bytes(response.into_body(), 1024)
+            .await
+            .unwrap();
+        let text = String::from_utf8_lossy(&body);
+        assert!(text.starts_with("internal error (id "), "{text}");
+        assert!(!text.contains("secret"));
+    }
+
+    #[test]
+    fn a_response_is_serialised_only_up_to_the_cap() {
+        let response = async_graphql::Response::new(async_graphql::Value::String("x".repeat(100)));
+        let whole = serde_json::to_vec(&response).unwrap();
+        assert_eq!(json_capped(&response, whole.len()), Some(whole.clone()));
+        assert_eq!(json_capped(&response, whole.len() - 1), None);
     }
 }
