@@ -109,11 +109,12 @@ async fn graphql(
     let cache_seq = match caller {
         Caller::Anonymous => match crate::service::audit::head_seq(http.state.db.conn()).await {
             Ok(seq) => {
-                if let Some(hit) = http.state.public_cache.get(seq, now, &body) {
+                let key = crate::public_cache::Key::of(&body);
+                if let Some(hit) = http.state.public_cache.get(seq, now, &key) {
                     crate::metrics::graphql_request("cached", 0.0, &[]);
                     return json_bytes(hit.as_ref().clone());
                 }
-                Some(seq)
+                Some((seq, key))
             }
             Err(e) => {
                 tracing::warn!(error = %e, "public cache: cannot read the chain head");
@@ -139,9 +140,9 @@ async fn graphql(
     // One computation per question at a time: concurrent misses on the same question (a
     // burst after a write, or at start) wait for the first and take its answer.
     let _flight = match (cacheable, cache_seq) {
-        (true, Some(seq)) => {
-            let guard = http.state.public_cache.flight(&body).lock_owned().await;
-            if let Some(hit) = http.state.public_cache.get(seq, now, &body) {
+        (true, Some((seq, key))) => {
+            let guard = http.state.public_cache.flight(&key).lock_owned().await;
+            if let Some(hit) = http.state.public_cache.get(seq, now, &key) {
                 crate::metrics::graphql_request("cached", 0.0, &[]);
                 return json_bytes(hit.as_ref().clone());
             }
@@ -176,7 +177,7 @@ async fn graphql(
             (serde_json::to_vec(&refusal).unwrap_or_default(), false)
         }
     };
-    if let (true, Some(seq)) = (cacheable && fits && response.errors.is_empty(), cache_seq) {
+    if let (true, Some((seq, key))) = (cacheable && fits && response.errors.is_empty(), cache_seq) {
         let cache = &http.state.public_cache;
         if !cache.knows(seq, now) {
             let conn = http.state.db.conn();
@@ -189,7 +190,7 @@ async fn graphql(
                 }
             }
         }
-        cache.put(seq, body.to_vec(), std::sync::Arc::new(bytes.clone()));
+        cache.put(seq, key, std::sync::Arc::new(bytes.clone()));
     }
     json_bytes(bytes)
 }
