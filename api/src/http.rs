@@ -134,9 +134,9 @@ async fn graphql(
     };
     let (request, admitted) = match admit(&http, request).await {
         Ok(admitted) => admitted,
-        Err(e) => return json_response(&error_response(e)),
+        Err(refusal) => return json_response(&refusal),
     };
-    let cacheable = cache_seq.is_some() && admitted.is_some_and(|a| a.only_queries);
+    let cacheable = cache_seq.is_some() && admitted.only_queries;
     // One computation per question at a time: concurrent misses on the same question (a
     // burst after a write, or at start) wait for the first and take its answer.
     let _flight = match (cacheable, cache_seq) {
@@ -198,23 +198,27 @@ async fn graphql(
 /// Documents longer than this are parsed and priced on a blocking thread, off the workers.
 const PARSE_INLINE_BYTES: usize = 16 * 1024;
 
-/// Parses and prices the request before async-graphql sees it (see `graphql::cost`); `None`
-/// when it does not parse (async-graphql answers with the parse error).
+/// Parses and prices the request before async-graphql sees it (see `graphql::cost`), off
+/// the async workers when it is long. The parsed document goes on with the request, so
+/// async-graphql does not parse it again; a refusal is the answer to send.
 async fn admit(
     http: &Http,
     request: async_graphql::Request,
-) -> Result<(async_graphql::Request, Option<Admitted>), AppError> {
+) -> Result<(async_graphql::Request, Admitted), async_graphql::Response> {
     let model = http.cost.clone();
-    let price = move |request: async_graphql::Request| {
-        let checked = cost::check(&model, &request.query, &request.variables)?;
-        Ok((request, checked))
+    let price = move |mut request: async_graphql::Request| {
+        let doc = async_graphql::parser::parse_query(&request.query)
+            .map_err(|e| finish_response(async_graphql::Response::from_errors(vec![e.into()])))?;
+        let admitted = cost::price(&model, &doc, &request.variables).map_err(error_response)?;
+        request.set_parsed_query(doc);
+        Ok((request, admitted))
     };
     if request.query.len() <= PARSE_INLINE_BYTES {
         return price(request);
     }
     tokio::task::spawn_blocking(move || price(request))
         .await
-        .map_err(|e| AppError::Internal(anyhow::anyhow!("pricing the query: {e}")))?
+        .map_err(|e| error_response(AppError::Internal(anyhow::anyhow!("pricing: {e}"))))?
 }
 
 /// Runs a schema execution; a panic in it becomes an internal error with an id (logged),

@@ -232,6 +232,17 @@ pub fn price(
         total.only_queries &= op.node.ty == OperationType::Query;
         over_budget(total.cost)?;
     }
+    // A fragment no operation spreads is still read and validated: each counts with what it
+    // spreads (the document is invalid anyway; this only bounds the work on it).
+    let unused: Vec<&str> = (doc.fragments.keys())
+        .map(|name| name.as_str())
+        .filter(|name| !walk.fragments.contains_key(name))
+        .collect();
+    for name in unused {
+        let (cost, _) = walk.fragment(name, 0)?;
+        total.cost = total.cost.saturating_add(cost);
+        over_budget(total.cost)?;
+    }
     Ok(total)
 }
 
@@ -492,6 +503,19 @@ mod tests {
         }
         q.push_str("{ ...F5000 }");
         assert!(refusal(&q).contains("fragments nested too deep"));
+    }
+
+    #[test]
+    fn a_fragment_no_operation_spreads_still_counts() {
+        let big: String = (0..800).map(|i| format!("a{i}: n ")).collect();
+        let q = format!("fragment Unused on Query {{ {big} }} {{ n }}");
+        assert_eq!(cost(&q, serde_json::json!({})).unwrap(), 801);
+        let q =
+            format!("fragment U1 on Query {{ {big} }} fragment U2 on Query {{ ...U1 }} {{ n }}");
+        assert_eq!(cost(&q, serde_json::json!({})).unwrap(), 1601);
+        let huge: String = (0..8000).map(|i| format!("a{i}: n ")).collect();
+        let q = format!("fragment Unused on Query {{ {huge} }} {{ n }}");
+        assert!(refusal(&q).contains("too complex"));
     }
 
     #[test]
