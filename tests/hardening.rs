@@ -129,6 +129,53 @@ async fn an_answer_over_the_response_cap_is_replaced_by_an_error() {
 }
 
 #[tokio::test]
+async fn a_long_document_is_answered_from_the_blocking_pool() {
+    let app = TestApp::new().await;
+    let admin = app.admin().await;
+    app.product(&admin, "KH-1", "home care").await;
+    let comment = format!("# {}\n", "x".repeat(40 * 1024));
+    let data = app
+        .ok(
+            None,
+            &format!("{comment}{{ products {{ code }} }}"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(data["products"][0]["code"], "KH-1");
+    let err = app
+        .error(None, &format!("{comment}{{ products {{ code }}"), json!({}))
+        .await;
+    assert_eq!(err["extensions"]["code"], "BAD_USER_INPUT");
+}
+
+/// On this test's single thread, an answer computed on the async worker would hold
+/// `/healthz` until it is done.
+#[tokio::test]
+async fn a_two_mebibyte_document_does_not_hold_the_async_worker() {
+    use tower::ServiceExt;
+    let app = TestApp::new().await;
+    let list = "1,".repeat(1024 * 1024 - 100);
+    let body = json!({ "query": format!("{{ __typename(a: [{list}1]) }}") }).to_string();
+    let heavy = Request::post("/graphql")
+        .header("content-type", "application/json")
+        .body(Body::from(body))
+        .unwrap();
+    let started = std::time::Instant::now();
+    let worker = tokio::spawn(app.router.clone().oneshot(heavy));
+    tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    let (status, _) = app.get("/healthz").await;
+    let waited = started.elapsed();
+    assert_eq!(status.as_u16(), 200);
+    assert!(
+        !worker.is_finished(),
+        "the heavy request should still be running"
+    );
+    assert!(waited < std::time::Duration::from_millis(500), "{waited:?}");
+    let (parts, _) = worker.await.unwrap().unwrap().into_parts();
+    assert_eq!(parts.status.as_u16(), 200);
+}
+
+#[tokio::test]
 async fn a_three_mebibyte_body_gets_413() {
     let app = TestApp::new().await;
     let filler = "x".repeat(3 * 1024 * 1024);

@@ -27,6 +27,8 @@ struct Http {
     state: AppState,
     schema: AppSchema,
     cost: std::sync::Arc<crate::graphql::cost::CostModel>,
+    /// Long documents being parsed or executed, at most [`LONG_AT_ONCE`].
+    long: std::sync::Arc<tokio::sync::Semaphore>,
 }
 
 /// Largest request body accepted; a larger one gets 413.
@@ -73,6 +75,7 @@ pub fn router(state: AppState) -> Router {
             state,
             schema,
             cost: std::sync::Arc::new(cost),
+            long: std::sync::Arc::new(tokio::sync::Semaphore::new(LONG_AT_ONCE)),
         })
 }
 
@@ -132,7 +135,13 @@ async fn graphql(
             )));
         }
     };
-    let (request, admitted) = match admit(&http, request).await {
+    // A long document is parsed, validated and executed on the blocking pool, a few at a time.
+    let long = request.query.len() > LONG_DOCUMENT_BYTES;
+    let _long_turn = match long {
+        true => http.long.clone().acquire_owned().await.ok(),
+        false => None,
+    };
+    let (request, admitted) = match admit(&http, request, long).await {
         Ok(admitted) => admitted,
         Err(refusal) => return json_response(&refusal),
     };
@@ -155,7 +164,7 @@ async fn graphql(
     let request = loaders::attach(request, http.state.db.conn());
     let operation = operation_label(request.operation_name.as_deref());
     let started = std::time::Instant::now();
-    let response = finish_response(execute_caught(http.schema.execute(request)).await);
+    let response = finish_response(execute(&http, request, long).await);
     let codes: Vec<String> = response
         .errors
         .iter()
@@ -195,8 +204,11 @@ async fn graphql(
     json_bytes(bytes)
 }
 
-/// Documents longer than this are parsed and priced on a blocking thread, off the workers.
-const PARSE_INLINE_BYTES: usize = 16 * 1024;
+/// Documents longer than this are parsed, priced, validated and executed on the blocking
+/// pool, off the async workers: parsing 2 MiB takes about a second in a debug build.
+const LONG_DOCUMENT_BYTES: usize = 16 * 1024;
+/// How many long documents are worked on at once; more wait their turn (within the timeout).
+const LONG_AT_ONCE: usize = 2;
 
 /// Parses and prices the request before async-graphql sees it (see `graphql::cost`), off
 /// the async workers when it is long. The parsed document goes on with the request, so
@@ -204,6 +216,7 @@ const PARSE_INLINE_BYTES: usize = 16 * 1024;
 async fn admit(
     http: &Http,
     request: async_graphql::Request,
+    long: bool,
 ) -> Result<(async_graphql::Request, Admitted), async_graphql::Response> {
     let model = http.cost.clone();
     let price = move |mut request: async_graphql::Request| {
@@ -213,12 +226,29 @@ async fn admit(
         request.set_parsed_query(doc);
         Ok((request, admitted))
     };
-    if request.query.len() <= PARSE_INLINE_BYTES {
+    if !long {
         return price(request);
     }
     tokio::task::spawn_blocking(move || price(request))
         .await
         .map_err(|e| error_response(AppError::Internal(anyhow::anyhow!("pricing: {e}"))))?
+}
+
+/// Executes an admitted request: a long document on the blocking pool (async-graphql
+/// validates it in one go, which can take long for a 2 MiB argument list).
+async fn execute(
+    http: &Http,
+    request: async_graphql::Request,
+    long: bool,
+) -> async_graphql::Response {
+    if !long {
+        return execute_caught(http.schema.execute(request)).await;
+    }
+    let schema = http.schema.clone();
+    let runtime = tokio::runtime::Handle::current();
+    tokio::task::spawn_blocking(move || runtime.block_on(execute_caught(schema.execute(request))))
+        .await
+        .unwrap_or_else(|e| error_response(AppError::Internal(anyhow::anyhow!("executing: {e}"))))
 }
 
 /// Runs a schema execution; a panic in it becomes an internal error with an id (logged),
