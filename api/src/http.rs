@@ -217,12 +217,14 @@ async fn admit(
     http: &Http,
     request: async_graphql::Request,
     long: bool,
-) -> Result<(async_graphql::Request, Admitted), async_graphql::Response> {
+) -> Result<(async_graphql::Request, Admitted), Box<async_graphql::Response>> {
     let model = http.cost.clone();
+    let refuse = |response| Box::new(finish_response(response));
     let price = move |mut request: async_graphql::Request| {
         let doc = async_graphql::parser::parse_query(&request.query)
-            .map_err(|e| finish_response(async_graphql::Response::from_errors(vec![e.into()])))?;
-        let admitted = cost::price(&model, &doc, &request.variables).map_err(error_response)?;
+            .map_err(|e| refuse(async_graphql::Response::from_errors(vec![e.into()])))?;
+        let admitted =
+            cost::price(&model, &doc, &request.variables).map_err(|e| refuse(error_response(e)))?;
         request.set_parsed_query(doc);
         Ok((request, admitted))
     };
@@ -231,7 +233,11 @@ async fn admit(
     }
     tokio::task::spawn_blocking(move || price(request))
         .await
-        .map_err(|e| error_response(AppError::Internal(anyhow::anyhow!("pricing: {e}"))))?
+        .map_err(|e| {
+            refuse(error_response(AppError::Internal(anyhow::anyhow!(
+                "pricing: {e}"
+            ))))
+        })?
 }
 
 /// Executes an admitted request: a long document on the blocking pool (async-graphql
