@@ -97,6 +97,17 @@ async fn twenty_aliases_of_a_full_page_of_calls_are_refused() {
         "BAD_USER_INPUT"
     );
     app.ok(None, &query, json!({ "n": 5 })).await;
+    // A call's description may be 20,000 characters: it counts for more than one field.
+    let descriptions: String = (0..4)
+        .map(|i| format!("d{i}:calls(first:100){{edges{{node{{description}}}}}} "))
+        .collect();
+    let err = app
+        .error(None, &format!("{{ {descriptions}}}"), json!({}))
+        .await;
+    assert!(
+        err["message"].as_str().unwrap().contains("too complex"),
+        "{err}"
+    );
 }
 
 #[tokio::test]

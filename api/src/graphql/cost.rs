@@ -13,7 +13,9 @@
 //!   or a variable), capped at the service's maximum, or the service's default when absent;
 //! * any other list field by [`ASSUMED_LIST_SIZE`];
 //! * the fields of a `…Connection` type count once: the page size was counted on the field
-//!   returning the connection.
+//!   returning the connection;
+//! * a text of up to 20,000 characters a public reader may list (a call's description, a
+//!   question's answer) counts [`LONG_TEXT_COST`].
 //!
 //! A document costing more than [`MAX_COST`] in all its operations, or nested deeper than
 //! [`super::MAX_DEPTH`] fields, is refused with BAD_USER_INPUT.
@@ -36,6 +38,10 @@ pub const MAX_COST: u64 = 7_500;
 /// How many items a list without a `first` argument (a call's lines, bids or questions) is
 /// assumed to hold.
 pub const ASSUMED_LIST_SIZE: u64 = 10;
+/// Texts a public reader may ask for in lists that may be 20,000 characters long (a call's
+/// description, the answer to a question) cost this much each, not 1.
+pub const LONG_TEXT_COST: u64 = 20;
+const LONG_TEXTS: &[(&str, &str)] = &[("CallForTenders", "description"), ("Question", "answer")];
 /// The deepest chain of fragments spreading fragments.
 pub const MAX_FRAGMENT_NESTING: usize = 32;
 
@@ -76,6 +82,8 @@ enum Shape {
 struct FieldInfo {
     /// `None` for a single value.
     shape: Option<Shape>,
+    /// What one value of it costs: 1, or [`LONG_TEXT_COST`].
+    weight: u64,
     /// The named type under any list and non-null wrappers.
     ty: String,
 }
@@ -143,27 +151,26 @@ impl CostModel {
                         *known = shape;
                     }
                 }
-                infos.insert(
-                    name,
-                    FieldInfo {
-                        shape,
-                        ty: named.to_string(),
-                    },
-                );
+                let weight = match LONG_TEXTS.contains(&(type_name.as_str(), name.as_str())) {
+                    true => LONG_TEXT_COST,
+                    false => 1,
+                };
+                let ty = named.to_string();
+                infos.insert(name, FieldInfo { shape, weight, ty });
             }
             model.types.insert(type_name, infos);
         }
         Ok(model)
     }
 
-    /// The shape of `parent.field` and the type it leads to.
-    fn field(&self, parent: Option<&str>, field: &str) -> (Option<Shape>, Option<&str>) {
+    /// The shape of `parent.field`, the type it leads to and the cost of one of its values.
+    fn field(&self, parent: Option<&str>, field: &str) -> (Option<Shape>, Option<&str>, u64) {
         match parent.and_then(|p| self.types.get(p)) {
             Some(fields) => match fields.get(field) {
-                Some(info) => (info.shape, Some(info.ty.as_str())),
-                None => (None, None),
+                Some(info) => (info.shape, Some(info.ty.as_str()), info.weight),
+                None => (None, None, 1),
             },
-            None => (self.by_name.get(field).copied(), None),
+            None => (self.by_name.get(field).copied(), None, 1),
         }
     }
 }
@@ -311,10 +318,10 @@ impl<'a> Walk<'a> {
                     if depth + 1 > super::MAX_DEPTH {
                         return Err(too_deep());
                     }
-                    let (shape, ty) = self.model.field(parent, field.name.node.as_str());
+                    let (shape, ty, weight) = self.model.field(parent, field.name.node.as_str());
                     let (sub, d) = self.selection_set(&field.selection_set.node, ty, depth + 1)?;
                     let items = self.items(shape, field);
-                    (items.saturating_mul(sub.saturating_add(1)), d + 1)
+                    (items.saturating_mul(sub.saturating_add(weight)), d + 1)
                 }
                 Selection::InlineFragment(inline) => {
                     let on = inline.node.type_condition.as_ref();
@@ -406,6 +413,7 @@ mod tests {
         type CallConnection { edges: [CallEdge!]! totalCount: Int! }
         type CallEdge { node: Call! }
         type Call { id: ID! title: String! lines: [Line!]! call: Call criteria: Criteria! }
+        type CallForTenders { id: ID! description: String! }
         type Criteria { id: ID! }
         type Line { id: ID! criteria: [Criteria!]! }
         type Product { id: ID! }
@@ -471,6 +479,14 @@ mod tests {
         // On a type the schema lacks, by name: a list anywhere counts as a list.
         let q = "fragment C on Nothing { criteria { id } } { ...C }";
         assert_eq!(cost(q, serde_json::json!({})).unwrap(), 20);
+    }
+
+    #[test]
+    fn a_long_text_costs_more_than_a_field() {
+        let m = model();
+        let q = "fragment D on CallForTenders { id description } { ...D }";
+        let a = check(&m, q, &Variables::default()).unwrap().unwrap();
+        assert_eq!(a.cost, 1 + LONG_TEXT_COST);
     }
 
     #[test]
