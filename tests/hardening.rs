@@ -1,6 +1,6 @@
-//! Hardening: depth and complexity limits, the body limit, login throttling per account and
-//! client address (the address is set on the request as the server would from the connection;
-//! `api/tests/binary.rs` checks it over a real connection).
+//! Hardening: depth, complexity and cost limits, the body limit, the response cap, login
+//! throttling per account and client address (the address is set on the request as the
+//! server would from the connection; `api/tests/binary.rs` checks it over a real connection).
 
 use axum::body::Body;
 use axum::http::Request;
@@ -47,6 +47,145 @@ async fn an_oversized_query_is_refused_by_complexity() {
             .contains("complex"),
         "{err}"
     );
+}
+
+#[tokio::test]
+async fn a_fragment_bomb_is_refused_before_any_work() {
+    let app = TestApp::new().await;
+    let mut query = String::from("fragment F0 on Query{ products{id} } ");
+    for i in 1..=26 {
+        query.push_str(&format!(
+            "fragment F{i} on Query{{...F{p} ...F{p}}} ",
+            p = i - 1
+        ));
+    }
+    query.push_str("query { ...F26 }");
+    assert!(query.len() < 1000, "{}", query.len());
+    let started = std::time::Instant::now();
+    let err = app.error(None, &query, json!({})).await;
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(1),
+        "took {:?}",
+        started.elapsed()
+    );
+    assert_eq!(err["extensions"]["code"], "BAD_USER_INPUT");
+    assert!(
+        err["message"].as_str().unwrap().contains("too complex"),
+        "{err}"
+    );
+}
+
+#[tokio::test]
+async fn twenty_aliases_of_a_full_page_of_calls_are_refused() {
+    let app = TestApp::new().await;
+    let one = "calls(first:100){edges{node{id title description lines{id quantity}}}}";
+    let aliases: String = (0..20).map(|i| format!("c{i}:{one} ")).collect();
+    let query = format!("{{ {aliases}}}");
+    let err = app.error(None, &query, json!({})).await;
+    assert_eq!(err["extensions"]["code"], "BAD_USER_INPUT");
+    assert!(
+        err["message"].as_str().unwrap().contains("too complex"),
+        "{err}"
+    );
+    // The page size may come from a variable too.
+    let query = format!(
+        "query($n:Int){{ {} }}",
+        (0..20)
+            .map(|i| format!("c{i}:calls(first:$n){{edges{{node{{id title status}}}}}} "))
+            .collect::<String>()
+    );
+    assert_eq!(
+        app.code(None, &query, json!({ "n": 100 })).await,
+        "BAD_USER_INPUT"
+    );
+    app.ok(None, &query, json!({ "n": 5 })).await;
+    // A call's description may be 20,000 characters: it counts for more than one field.
+    let descriptions: String = (0..4)
+        .map(|i| format!("d{i}:calls(first:100){{edges{{node{{description}}}}}} "))
+        .collect();
+    let err = app
+        .error(None, &format!("{{ {descriptions}}}"), json!({}))
+        .await;
+    assert!(
+        err["message"].as_str().unwrap().contains("too complex"),
+        "{err}"
+    );
+}
+
+#[tokio::test]
+async fn an_answer_over_the_response_cap_is_replaced_by_an_error() {
+    let query = "{ __schema { types { name description fields { name description } } } }";
+    let app = TestApp::new().await;
+    let whole = app.gql(None, query, json!({})).await.to_string();
+    let app = TestApp::with_config(|c| c.max_response_bytes = whole.len() / 2).await;
+    let (status, body) = app
+        .send(
+            Request::post("/graphql")
+                .header("content-type", "application/json")
+                .body(Body::from(json!({ "query": query }).to_string()))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(status.as_u16(), 200);
+    assert!(body.len() < 1000, "a part was sent: {} bytes", body.len());
+    let answer: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert!(answer["data"].is_null(), "{answer}");
+    let err = &answer["errors"][0];
+    assert_eq!(err["extensions"]["code"], "BAD_USER_INPUT");
+    assert!(
+        err["message"]
+            .as_str()
+            .unwrap()
+            .contains("too large: ask for fewer items"),
+        "{err}"
+    );
+}
+
+#[tokio::test]
+async fn a_long_document_is_answered_from_the_blocking_pool() {
+    let app = TestApp::new().await;
+    let admin = app.admin().await;
+    app.product(&admin, "KH-1", "home care").await;
+    let comment = format!("# {}\n", "x".repeat(40 * 1024));
+    let data = app
+        .ok(
+            None,
+            &format!("{comment}{{ products {{ code }} }}"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(data["products"][0]["code"], "KH-1");
+    let err = app
+        .error(None, &format!("{comment}{{ products {{ code }}"), json!({}))
+        .await;
+    assert_eq!(err["extensions"]["code"], "BAD_USER_INPUT");
+}
+
+/// On this test's single thread, an answer computed on the async worker would hold
+/// `/healthz` until it is done.
+#[tokio::test]
+async fn a_two_mebibyte_document_does_not_hold_the_async_worker() {
+    use tower::ServiceExt;
+    let app = TestApp::new().await;
+    let list = "1,".repeat(1024 * 1024 - 100);
+    let body = json!({ "query": format!("{{ __typename(a: [{list}1]) }}") }).to_string();
+    let heavy = Request::post("/graphql")
+        .header("content-type", "application/json")
+        .body(Body::from(body))
+        .unwrap();
+    let started = std::time::Instant::now();
+    let worker = tokio::spawn(app.router.clone().oneshot(heavy));
+    tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    let (status, _) = app.get("/healthz").await;
+    let waited = started.elapsed();
+    assert_eq!(status.as_u16(), 200);
+    assert!(
+        !worker.is_finished(),
+        "the heavy request should still be running"
+    );
+    assert!(waited < std::time::Duration::from_millis(500), "{waited:?}");
+    let (parts, _) = worker.await.unwrap().unwrap().into_parts();
+    assert_eq!(parts.status.as_u16(), 200);
 }
 
 #[tokio::test]

@@ -37,6 +37,9 @@ pub struct Config {
     /// `BODY_READ_TIMEOUT_SECS`: how long a client may take to send a whole request body; the
     /// request is answered 408 after it.
     pub body_read_timeout: Duration,
+    /// The largest GraphQL answer sent, in bytes ([`MAX_RESPONSE_BYTES`]; not read from the
+    /// environment). A larger one is replaced by a BAD_USER_INPUT error, never sent in part.
+    pub max_response_bytes: usize,
 }
 
 #[derive(Clone, Debug)]
@@ -49,6 +52,8 @@ pub struct AdminBootstrap {
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://kilpailutus.db?mode=rwc";
 pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
 pub const DEFAULT_OCDS_PREFIX: &str = "ocds-kilpailutus-";
+/// The largest GraphQL answer sent: 4 MiB.
+pub const MAX_RESPONSE_BYTES: usize = 4 * 1024 * 1024;
 pub const DEFAULT_MAIL_FROM: &str = "Kilpailutus <noreply@kilpailutus.invalid>";
 /// A request head (request line and headers) must arrive within this time.
 pub const DEFAULT_HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
@@ -106,6 +111,7 @@ impl Config {
             metrics_token: get("METRICS_TOKEN"),
             header_read_timeout: seconds("HEADER_READ_TIMEOUT_SECS", DEFAULT_HEADER_READ_TIMEOUT)?,
             body_read_timeout: seconds("BODY_READ_TIMEOUT_SECS", DEFAULT_BODY_READ_TIMEOUT)?,
+            max_response_bytes: MAX_RESPONSE_BYTES,
         })
     }
 }

@@ -141,12 +141,25 @@ fn map_error(error: &mut ServerError) {
     error.extensions = Some(ext);
 }
 
-/// A response holding one error, for requests refused before execution.
+/// A response holding one error, for requests refused before execution (or whose
+/// execution failed as a whole). An internal error is logged and shown by its id only.
 pub fn error_response(err: AppError) -> Response {
-    let message = err.to_string();
-    let mut server_error = ServerError::new(message, None);
     let mut ext = ErrorExtensionValues::default();
-    ext.set("code", Value::String(err.code().to_owned()));
+    let code = err.code();
+    let message = if code == "INTERNAL" {
+        let id = uuid::Uuid::new_v4().to_string();
+        tracing::error!(error_id = %id, error = %err, "internal error");
+        let message = format!("internal error (id {id})");
+        ext.set("errorId", Value::String(id));
+        message
+    } else {
+        err.to_string()
+    };
+    if let AppError::BadInput { field, .. } = &err {
+        ext.set("field", Value::String(field.clone()));
+    }
+    let mut server_error = ServerError::new(message, None);
+    ext.set("code", Value::String(code.to_owned()));
     server_error.extensions = Some(ext);
     Response::from_errors(vec![server_error])
 }
@@ -183,6 +196,17 @@ mod tests {
         map_error(&mut server);
         assert!(!server.message.contains("secret"));
         assert!(server.message.starts_with("internal error (id "));
+    }
+
+    #[test]
+    fn an_internal_error_refused_before_execution_shows_only_its_id() {
+        let response = error_response(AppError::Internal(anyhow::anyhow!("secret detail")));
+        let error = &response.errors[0];
+        assert!(!error.message.contains("secret"), "{}", error.message);
+        assert!(error.message.starts_with("internal error (id "));
+        let ext = error.extensions.as_ref().unwrap();
+        assert_eq!(ext.get("code"), Some(&Value::String("INTERNAL".into())));
+        assert!(ext.get("errorId").is_some());
     }
 
     #[test]

@@ -3,6 +3,7 @@
 
 use crate::auth::Caller;
 use crate::error::{AppError, error_response, finish_response};
+use crate::graphql::cost::{self, Admitted};
 use crate::graphql::{AppSchema, RequestTime, build_schema, loaders};
 use crate::state::AppState;
 use axum::Extension;
@@ -24,6 +25,9 @@ pub struct ClientAddr(pub Option<std::net::IpAddr>);
 struct Http {
     state: AppState,
     schema: AppSchema,
+    cost: std::sync::Arc<crate::graphql::cost::CostModel>,
+    /// Long documents being parsed or executed, at most [`LONG_AT_ONCE`].
+    long: std::sync::Arc<tokio::sync::Semaphore>,
 }
 
 /// Largest request body accepted; a larger one gets 413.
@@ -36,6 +40,11 @@ const REQUEST_ID: axum::http::HeaderName = axum::http::HeaderName::from_static("
 pub fn router(state: AppState) -> Router {
     crate::metrics::handle();
     let schema = build_schema(state.clone());
+    let cost = crate::graphql::cost::CostModel::from_sdl(&schema.sdl()).unwrap_or_else(|e| {
+        // Unreachable (the SDL is async-graphql's own); prices every list at 1 if it were.
+        tracing::error!(error = %e, "cost model: cannot read the schema");
+        Default::default()
+    });
     Router::new()
         .route("/graphql", get(graphiql).post(graphql))
         .route("/healthz", get(healthz))
@@ -44,6 +53,7 @@ pub fn router(state: AppState) -> Router {
         .route("/ocds/calls/{id}/record.json", get(ocds_record))
         .merge(crate::portal::routes())
         .merge(crate::graphiql::routes())
+        .layer(tower_http::catch_panic::CatchPanicLayer::custom(panic_response))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .layer(TimeoutLayer::with_status_code(
@@ -61,7 +71,12 @@ pub fn router(state: AppState) -> Router {
         )
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
         .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
-        .with_state(Http { state, schema })
+        .with_state(Http {
+            state,
+            schema,
+            cost: std::sync::Arc::new(cost),
+            long: std::sync::Arc::new(tokio::sync::Semaphore::new(LONG_AT_ONCE)),
+        })
 }
 
 /// The caller named by the `Authorization` header. No header is anonymous; a header that is
@@ -122,11 +137,12 @@ async fn graphql(
     let cache_seq = match caller {
         Caller::Anonymous => match crate::service::audit::head_seq(http.state.db.conn()).await {
             Ok(seq) => {
-                if let Some(hit) = http.state.public_cache.get(seq, now, &body) {
+                let key = crate::public_cache::Key::of(&body);
+                if let Some(hit) = http.state.public_cache.get(seq, now, &key) {
                     crate::metrics::graphql_request("cached", 0.0, &[]);
                     return json_bytes(hit.as_ref().clone());
                 }
-                Some(seq)
+                Some((seq, key))
             }
             Err(e) => {
                 tracing::warn!(error = %e, "public cache: cannot read the chain head");
@@ -145,13 +161,23 @@ async fn graphql(
             );
         }
     };
-    let cacheable = cache_seq.is_some() && only_queries(&request.query);
+    // A long document is parsed, validated and executed on the blocking pool, a few at a time.
+    let long = request.query.len() > LONG_DOCUMENT_BYTES;
+    let _long_turn = match long {
+        true => http.long.clone().acquire_owned().await.ok(),
+        false => None,
+    };
+    let (request, admitted) = match admit(&http, request, long).await {
+        Ok(admitted) => admitted,
+        Err(refusal) => return json_response(&refusal),
+    };
+    let cacheable = cache_seq.is_some() && admitted.only_queries;
     // One computation per question at a time: concurrent misses on the same question (a
     // burst after a write, or at start) wait for the first and take its answer.
     let _flight = match (cacheable, cache_seq) {
-        (true, Some(seq)) => {
-            let guard = http.state.public_cache.flight(&body).lock_owned().await;
-            if let Some(hit) = http.state.public_cache.get(seq, now, &body) {
+        (true, Some((seq, key))) => {
+            let guard = http.state.public_cache.flight(&key).lock_owned().await;
+            if let Some(hit) = http.state.public_cache.get(seq, now, &key) {
                 crate::metrics::graphql_request("cached", 0.0, &[]);
                 return json_bytes(hit.as_ref().clone());
             }
@@ -162,9 +188,11 @@ async fn graphql(
     let client = ClientAddr(connect.map(|Extension(ConnectInfo(addr))| addr.ip()));
     let request = request.data(caller).data(client).data(RequestTime(now));
     let request = loaders::attach(request, http.state.db.conn());
-    let operation = operation_kind(&request.query, request.operation_name.as_deref());
+    // Labelled by operation type only (the document was parsed once, in `admit`): a bid
+    // mutation is counted with every other mutation.
+    let operation = if admitted.only_queries { "query" } else { "mutation" };
     let started = std::time::Instant::now();
-    let response = finish_response(http.schema.execute(request).await);
+    let response = finish_response(execute(&http, request, long).await);
     let codes: Vec<String> = response
         .errors
         .iter()
@@ -176,8 +204,17 @@ async fn graphql(
         })
         .collect();
     crate::metrics::graphql_request(operation, started.elapsed().as_secs_f64(), &codes);
-    let bytes = serde_json::to_vec(&response).unwrap_or_default();
-    if let (true, Some(seq)) = (cacheable && response.errors.is_empty(), cache_seq) {
+    let limit = http.state.config.max_response_bytes;
+    let (bytes, fits) = match json_capped(&response, limit) {
+        Some(bytes) => (bytes, true),
+        None => {
+            tracing::info!(limit, "response too large: refused");
+            let rule = format!("too large: ask for fewer items (at most {limit} bytes)");
+            let refusal = error_response(AppError::bad_input("response", rule));
+            (serde_json::to_vec(&refusal).unwrap_or_default(), false)
+        }
+    };
+    if let (true, Some((seq, key))) = (cacheable && fits && response.errors.is_empty(), cache_seq) {
         let cache = &http.state.public_cache;
         if !cache.knows(seq, now) {
             let conn = http.state.db.conn();
@@ -190,7 +227,7 @@ async fn graphql(
                 }
             }
         }
-        cache.put(seq, body.to_vec(), std::sync::Arc::new(bytes.clone()));
+        cache.put(seq, key, std::sync::Arc::new(bytes.clone()));
     }
     json_bytes(bytes)
 }
@@ -246,16 +283,112 @@ fn refused(status: StatusCode, err: AppError) -> axum::response::Response {
     (status, json_response(&error_response(err))).into_response()
 }
 
-/// Whether a document holds queries only (mutations are never cached).
-fn only_queries(query: &str) -> bool {
-    use async_graphql::parser::types::OperationType;
-    match async_graphql::parser::parse_query(query) {
-        Ok(doc) => doc
-            .operations
-            .iter()
-            .all(|(_, op)| op.node.ty == OperationType::Query),
-        Err(_) => false,
+/// Documents longer than this are parsed, priced, validated and executed on the blocking
+/// pool, off the async workers: parsing 2 MiB takes about a second in a debug build.
+const LONG_DOCUMENT_BYTES: usize = 16 * 1024;
+/// How many long documents are worked on at once; more wait their turn (within the timeout).
+const LONG_AT_ONCE: usize = 2;
+
+/// Parses and prices the request before async-graphql sees it (see `graphql::cost`), off
+/// the async workers when it is long. The parsed document goes on with the request, so
+/// async-graphql does not parse it again; a refusal is the answer to send.
+async fn admit(
+    http: &Http,
+    request: async_graphql::Request,
+    long: bool,
+) -> Result<(async_graphql::Request, Admitted), Box<async_graphql::Response>> {
+    let model = http.cost.clone();
+    let refuse = |response| Box::new(finish_response(response));
+    let price = move |mut request: async_graphql::Request| {
+        let doc = async_graphql::parser::parse_query(&request.query)
+            .map_err(|e| refuse(async_graphql::Response::from_errors(vec![e.into()])))?;
+        let admitted =
+            cost::price(&model, &doc, &request.variables).map_err(|e| refuse(error_response(e)))?;
+        request.set_parsed_query(doc);
+        Ok((request, admitted))
+    };
+    if !long {
+        return price(request);
     }
+    tokio::task::spawn_blocking(move || price(request))
+        .await
+        .map_err(|e| {
+            refuse(error_response(AppError::Internal(anyhow::anyhow!(
+                "pricing: {e}"
+            ))))
+        })?
+}
+
+/// Executes an admitted request: a long document on the blocking pool (async-graphql
+/// validates it in one go, which can take long for a 2 MiB argument list).
+async fn execute(
+    http: &Http,
+    request: async_graphql::Request,
+    long: bool,
+) -> async_graphql::Response {
+    if !long {
+        return execute_caught(http.schema.execute(request)).await;
+    }
+    let schema = http.schema.clone();
+    let runtime = tokio::runtime::Handle::current();
+    tokio::task::spawn_blocking(move || runtime.block_on(execute_caught(schema.execute(request))))
+        .await
+        .unwrap_or_else(|e| error_response(AppError::Internal(anyhow::anyhow!("executing: {e}"))))
+}
+
+/// Runs a schema execution; a panic in it becomes an internal error with an id (logged),
+/// never a dropped connection.
+async fn execute_caught(
+    execution: impl std::future::Future<Output = async_graphql::Response>,
+) -> async_graphql::Response {
+    use futures_util::FutureExt;
+    match std::panic::AssertUnwindSafe(execution).catch_unwind().await {
+        Ok(response) => response,
+        Err(panic) => error_response(AppError::Internal(anyhow::anyhow!(
+            "panic: {}",
+            panic_text(panic.as_ref())
+        ))),
+    }
+}
+
+fn panic_text(panic: &(dyn std::any::Any + Send)) -> &str {
+    panic
+        .downcast_ref::<&str>()
+        .copied()
+        .or_else(|| panic.downcast_ref::<String>().map(String::as_str))
+        .unwrap_or("(no message)")
+}
+
+/// A panic outside the GraphQL execution: logged with an id, answered 500 with the id only.
+fn panic_response(panic: Box<dyn std::any::Any + Send>) -> axum::response::Response {
+    let id = uuid::Uuid::new_v4();
+    tracing::error!(error_id = %id, panic = panic_text(panic.as_ref()), "handler panicked");
+    (
+        StatusCode::INTERNAL_SERVER_ERROR,
+        format!("internal error (id {id})"),
+    )
+        .into_response()
+}
+
+/// The response as JSON, or `None` when it would be longer than `limit` bytes (serialising
+/// stops there: no more than `limit` bytes are ever held).
+fn json_capped(response: &async_graphql::Response, limit: usize) -> Option<Vec<u8>> {
+    struct Capped(Vec<u8>, usize);
+    impl std::io::Write for Capped {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            if self.0.len() + buf.len() > self.1 {
+                return Err(std::io::Error::other("response too large"));
+            }
+            self.0.extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut out = Capped(Vec::new(), limit);
+    serde_json::to_writer(&mut out, response).ok()?;
+    Some(out.0)
 }
 
 fn json_bytes(bytes: Vec<u8>) -> axum::response::Response {
@@ -264,30 +397,6 @@ fn json_bytes(bytes: Vec<u8>) -> axum::response::Response {
 
 fn json_response(response: &async_graphql::Response) -> axum::response::Response {
     json_bytes(serde_json::to_vec(response).unwrap_or_default())
-}
-
-/// The metrics label of a request: the type of the operation it runs (`query`, `mutation`,
-/// `subscription`), or `invalid`. Never the client-chosen operation name, so a bid is counted
-/// with every other mutation.
-fn operation_kind(query: &str, name: Option<&str>) -> &'static str {
-    use async_graphql::parser::types::{DocumentOperations, OperationType};
-    let Ok(doc) = async_graphql::parser::parse_query(query) else {
-        return "invalid";
-    };
-    let ty = match (&doc.operations, name) {
-        (DocumentOperations::Single(op), _) => Some(op.node.ty),
-        (DocumentOperations::Multiple(ops), Some(name)) => ops.get(name).map(|op| op.node.ty),
-        (DocumentOperations::Multiple(ops), None) if ops.len() == 1 => {
-            ops.values().next().map(|op| op.node.ty)
-        }
-        (DocumentOperations::Multiple(_), None) => None,
-    };
-    match ty {
-        Some(OperationType::Query) => "query",
-        Some(OperationType::Mutation) => "mutation",
-        Some(OperationType::Subscription) => "subscription",
-        None => "invalid",
-    }
 }
 
 async fn count_response(response: axum::response::Response) -> axum::response::Response {
@@ -372,5 +481,73 @@ fn ocds_json(result: Result<serde_json::Value, AppError>) -> axum::response::Res
             )
                 .into_response()
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn code(error: &async_graphql::ServerError) -> Option<&async_graphql::Value> {
+        error.extensions.as_ref().and_then(|x| x.get("code"))
+    }
+
+    #[tokio::test]
+    async fn a_panicking_execution_becomes_an_internal_error_with_an_id() {
+        let execution = async {
+            if uuid::Uuid::new_v4().is_nil() {
+                return async_graphql::Response::new(async_graphql::Value::Null);
+            }
+            panic!("secret detail")
+        };
+        let response = execute_caught(execution).await;
+        let error = &response.errors[0];
+        assert_eq!(
+            code(error),
+            Some(&async_graphql::Value::String("INTERNAL".into()))
+        );
+        assert!(
+            error.message.starts_with("internal error (id "),
+            "{}",
+            error.message
+        );
+        assert!(!error.message.contains("secret"));
+    }
+
+    #[tokio::test]
+    async fn a_panicking_handler_is_answered_500_with_an_id() {
+        use tower::ServiceExt;
+        let app = Router::new()
+            .route(
+                "/boom",
+                get(|| async {
+                    if uuid::Uuid::new_v4().is_nil() {
+                        return "never";
+                    }
+                    panic!("secret detail")
+                }),
+            )
+            .layer(tower_http::catch_panic::CatchPanicLayer::custom(
+                panic_response,
+            ));
+        let request = axum::http::Request::get("/boom")
+            .body(axum::body::Body::empty())
+            .unwrap();
+        let response = app.oneshot(request).await.unwrap();
+        assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        let body = axum::body::to_bytes(response.into_body(), 1024)
+            .await
+            .unwrap();
+        let text = String::from_utf8_lossy(&body);
+        assert!(text.starts_with("internal error (id "), "{text}");
+        assert!(!text.contains("secret"));
+    }
+
+    #[test]
+    fn a_response_is_serialised_only_up_to_the_cap() {
+        let response = async_graphql::Response::new(async_graphql::Value::String("x".repeat(100)));
+        let whole = serde_json::to_vec(&response).unwrap();
+        assert_eq!(json_capped(&response, whole.len()), Some(whole.clone()));
+        assert_eq!(json_capped(&response, whole.len() - 1), None);
     }
 }

@@ -8,24 +8,75 @@
 //! contract's end (its OCDS status). A cached answer costs one indexed read.
 
 use chrono::{DateTime, Utc};
-use std::collections::HashMap;
+use sha2::{Digest, Sha256};
+use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
 
-/// Most answers kept; beyond, the cache starts over.
-const MAX_ENTRIES: usize = 1024;
+/// The most bytes of answers kept; beyond, the least recently used answers go first.
+pub const MAX_BYTES: usize = 32 * 1024 * 1024;
+/// The largest answer kept; a larger one is computed again each time.
+pub const MAX_ENTRY_BYTES: usize = 1024 * 1024;
+/// What an entry costs beside its answer: its key, its place in the order, the map's slot.
+const ENTRY_OVERHEAD: usize = 128;
+/// Most questions with a lock of their own (see [`PublicCache::flight`]).
+const MAX_FLIGHTS: usize = 1024;
+
+/// A question, by the SHA-256 of its request body: 32 bytes whatever the body's size.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Key([u8; 32]);
+
+impl Key {
+    pub fn of(body: &[u8]) -> Self {
+        Key(Sha256::digest(body).into())
+    }
+}
+
+struct Entry {
+    body: Arc<Vec<u8>>,
+    /// When it was last put or read: its place in `Inner::order`.
+    used: u64,
+}
 
 #[derive(Default)]
 struct Inner {
     seq: i64,
     valid_until: Option<DateTime<Utc>>,
-    entries: HashMap<Vec<u8>, Arc<Vec<u8>>>,
+    entries: HashMap<Key, Entry>,
+    /// The entries by last use, least recent first.
+    order: BTreeMap<u64, Key>,
+    bytes: usize,
+    clock: u64,
+}
+
+impl Inner {
+    fn clear(&mut self) {
+        self.entries.clear();
+        self.order.clear();
+        self.bytes = 0;
+    }
+
+    fn touch(&mut self, key: Key) -> Option<Arc<Vec<u8>>> {
+        self.clock += 1;
+        let entry = self.entries.get_mut(&key)?;
+        self.order.remove(&entry.used);
+        entry.used = self.clock;
+        self.order.insert(self.clock, key);
+        Some(entry.body.clone())
+    }
+
+    fn remove(&mut self, key: &Key) {
+        if let Some(old) = self.entries.remove(key) {
+            self.order.remove(&old.used);
+            self.bytes -= old.body.len() + ENTRY_OVERHEAD;
+        }
+    }
 }
 
 #[derive(Default)]
 pub struct PublicCache {
     inner: Mutex<Inner>,
     /// One lock per question being answered, so concurrent misses compute it once.
-    flights: Mutex<HashMap<Vec<u8>, Arc<tokio::sync::Mutex<()>>>>,
+    flights: Mutex<HashMap<Key, Arc<tokio::sync::Mutex<()>>>>,
 }
 
 impl PublicCache {
@@ -34,21 +85,21 @@ impl PublicCache {
     }
 
     /// The cached answer to `key` if it is still current at (`seq`, `now`).
-    pub fn get(&self, seq: i64, now: DateTime<Utc>, key: &[u8]) -> Option<Arc<Vec<u8>>> {
-        let inner = self.lock();
+    pub fn get(&self, seq: i64, now: DateTime<Utc>, key: &Key) -> Option<Arc<Vec<u8>>> {
+        let mut inner = self.lock();
         if inner.seq != seq || inner.valid_until.is_some_and(|t| now >= t) {
             return None;
         }
-        inner.entries.get(key).cloned()
+        inner.touch(*key)
     }
 
-    /// The lock that answering `key` takes; forgotten with the rest at `MAX_ENTRIES` questions.
-    pub fn flight(&self, key: &[u8]) -> Arc<tokio::sync::Mutex<()>> {
+    /// The lock that answering `key` takes; forgotten with the rest at `MAX_FLIGHTS` questions.
+    pub fn flight(&self, key: &Key) -> Arc<tokio::sync::Mutex<()>> {
         let mut flights = self.flights.lock().unwrap_or_else(|p| p.into_inner());
-        if flights.len() >= MAX_ENTRIES && !flights.contains_key(key) {
+        if flights.len() >= MAX_FLIGHTS && !flights.contains_key(key) {
             flights.clear();
         }
-        flights.entry(key.to_vec()).or_default().clone()
+        flights.entry(*key).or_default().clone()
     }
 
     /// Whether answers for `seq` can be stored without first learning the next deadline.
@@ -62,18 +113,33 @@ impl PublicCache {
         let mut inner = self.lock();
         inner.seq = seq;
         inner.valid_until = valid_until;
-        inner.entries.clear();
+        inner.clear();
     }
 
-    pub fn put(&self, seq: i64, key: Vec<u8>, body: Arc<Vec<u8>>) {
+    /// Keeps `body` as the answer to `key` under `seq`, unless it is larger than
+    /// `MAX_ENTRY_BYTES`; the least recently used answers make room.
+    pub fn put(&self, seq: i64, key: Key, body: Arc<Vec<u8>>) {
         let mut inner = self.lock();
-        if inner.seq != seq {
+        if inner.seq != seq || body.len() > MAX_ENTRY_BYTES {
             return;
         }
-        if inner.entries.len() >= MAX_ENTRIES {
-            inner.entries.clear();
+        inner.remove(&key);
+        inner.bytes += body.len() + ENTRY_OVERHEAD;
+        inner.clock += 1;
+        let used = inner.clock;
+        inner.order.insert(used, key);
+        inner.entries.insert(key, Entry { body, used });
+        while inner.bytes > MAX_BYTES {
+            let Some((_, oldest)) = inner.order.pop_first() else {
+                break;
+            };
+            inner.remove(&oldest);
         }
-        inner.entries.insert(key, body);
+    }
+
+    /// The bytes the answers take, with their overhead.
+    pub fn bytes(&self) -> usize {
+        self.lock().bytes
     }
 }
 
@@ -87,20 +153,63 @@ mod tests {
         let c = PublicCache::default();
         let now = Utc::now();
         c.reset(7, Some(now + TimeDelta::seconds(10)));
-        c.put(7, b"q".to_vec(), Arc::new(b"a".to_vec()));
+        let (q, old) = (Key::of(b"q"), Key::of(b"old"));
+        c.put(7, q, Arc::new(b"a".to_vec()));
         assert_eq!(
-            c.get(7, now, b"q").as_deref().map(Vec::as_slice),
+            c.get(7, now, &q).as_deref().map(Vec::as_slice),
             Some(&b"a"[..])
         );
-        assert!(c.get(8, now, b"q").is_none(), "a write happened");
+        assert!(c.get(8, now, &q).is_none(), "a write happened");
         assert!(
-            c.get(7, now + TimeDelta::seconds(10), b"q").is_none(),
+            c.get(7, now + TimeDelta::seconds(10), &q).is_none(),
             "a deadline passed"
         );
-        c.put(6, b"old".to_vec(), Arc::new(b"x".to_vec()));
+        c.put(6, old, Arc::new(b"x".to_vec()));
         assert!(
-            c.get(7, now, b"old").is_none(),
+            c.get(7, now, &old).is_none(),
             "answers of an older sequence are dropped"
         );
+    }
+
+    #[test]
+    fn many_large_answers_never_exceed_the_byte_budget() {
+        let c = PublicCache::default();
+        c.reset(1, None);
+        let answer = Arc::new(vec![b'x'; MAX_ENTRY_BYTES]);
+        for i in 0u32..200 {
+            c.put(1, Key::of(&i.to_le_bytes()), answer.clone());
+            assert!(c.bytes() <= MAX_BYTES, "{} bytes after {i}", c.bytes());
+        }
+        let kept = (0u32..200)
+            .filter(|i| c.get(1, Utc::now(), &Key::of(&i.to_le_bytes())).is_some())
+            .count();
+        assert_eq!(kept, MAX_BYTES / (MAX_ENTRY_BYTES + ENTRY_OVERHEAD));
+        let too_big = Key::of(b"too big");
+        c.put(1, too_big, Arc::new(vec![0; MAX_ENTRY_BYTES + 1]));
+        assert!(c.get(1, Utc::now(), &too_big).is_none());
+    }
+
+    #[test]
+    fn the_least_recently_used_answer_goes_first() {
+        let c = PublicCache::default();
+        let now = Utc::now();
+        c.reset(1, None);
+        let fits = MAX_BYTES / (MAX_ENTRY_BYTES + ENTRY_OVERHEAD);
+        let key = |i: usize| Key::of(&i.to_le_bytes());
+        for i in 0..fits {
+            c.put(1, key(i), Arc::new(vec![0; MAX_ENTRY_BYTES]));
+        }
+        // Reading the oldest makes the second oldest the least recently used.
+        assert!(c.get(1, now, &key(0)).is_some());
+        c.put(1, key(fits), Arc::new(vec![0; MAX_ENTRY_BYTES]));
+        assert!(
+            c.get(1, now, &key(1)).is_none(),
+            "the least recently used went"
+        );
+        assert!(
+            c.get(1, now, &key(0)).is_some(),
+            "the one read recently stayed"
+        );
+        assert!(c.get(1, now, &key(fits)).is_some());
     }
 }
