@@ -374,7 +374,7 @@ mod tests {
         }
         let out = evaluate(&r, &bids);
         assert_eq!(out.len(), 3);
-        assert_eq!(annual_value(huge, r.contract_start, r.contract_end) > Decimal::ZERO, true);
+        assert!(annual_value(huge, r.contract_start, r.contract_end) > Decimal::ZERO);
         assert!(price_score(dec!(1), huge, 60) < dec!(0.0001));
         assert_eq!(price_score(huge, huge, 60), dec!(60));
         assert_eq!(means_of_others(&[huge, huge, dec!(3)]).len(), 3);

@@ -34,7 +34,7 @@ pub fn bids_open(
     cancelled_at: Option<DateTime<Utc>>,
     now: DateTime<Utc>,
 ) -> bool {
-    now >= submission_deadline && !cancelled_at.is_some_and(|t| t < submission_deadline)
+    now >= submission_deadline && cancelled_at.is_none_or(|t| t >= submission_deadline)
 }
 
 /// The summary of the anchor event. Keys are in sorted order, as every stored summary.
