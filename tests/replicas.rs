@@ -96,7 +96,7 @@ async fn two_replicas_share_a_rush_an_award_race_and_the_outbox_without_loss_or_
     let log = b
         .ok(
             Some(&m.orderer),
-            "query($c:ID!){ sealedLog(callId:$c, first: 5000){ action } }",
+            "query($c:ID!){ sealedLog(callId:$c, first: 1000){ action } }",
             json!({ "c": call.id }),
         )
         .await;

@@ -67,6 +67,11 @@ const PAGED: &[(&str, u64, u64)] = &[
         service::audit::DEFAULT_EVENTS,
         service::audit::MAX_EVENTS,
     ),
+    (
+        "sealedLog",
+        service::audit::DEFAULT_SEALED_EVENTS,
+        service::audit::MAX_SEALED_EVENTS,
+    ),
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq)]

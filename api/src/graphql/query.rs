@@ -86,6 +86,11 @@ impl Query {
             search: f.search,
             category: f.category,
         });
+        let look = ctx.look_ahead();
+        let wanted = calls::PageParts {
+            rows: look.field("edges").exists() || look.field("pageInfo").exists(),
+            count: look.field("totalCount").exists(),
+        };
         let page = calls::list_calls(
             state(ctx)?,
             caller(ctx)?,
@@ -93,6 +98,7 @@ impl Query {
             first,
             after.as_deref(),
             request_time(ctx)?,
+            wanted,
         )
         .await?;
         let end_cursor = page.calls.last().map(|c| c.id.clone());
@@ -268,7 +274,7 @@ impl Query {
     /// once the bids are opened: ADMIN, or ORDERER of the call. Empty before the opening and
     /// for a call cancelled before its deadline. Its last hash and its length are in the
     /// summary of the main chain's `call.bids_opened` event for the call.
-    /// Pages: up to `first` events (500 unless asked, at most 5000) after `afterSeq`.
+    /// Pages: up to `first` events (500 unless asked, at most 1000) after `afterSeq`.
     async fn sealed_log(
         &self,
         ctx: &Context<'_>,

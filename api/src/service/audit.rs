@@ -205,7 +205,7 @@ pub async fn sealed_log(
     after_seq: Option<i64>,
 ) -> AppResult<Vec<audit_event::Model>> {
     let actor = caller.require()?;
-    let limit = super::page_size(first, MAX_EVENTS, MAX_SEALED_EVENTS)?;
+    let limit = super::page_size(first, DEFAULT_SEALED_EVENTS, MAX_SEALED_EVENTS)?;
     let c = super::calls::visible_call(state.db.conn(), caller, "callId", call_id).await?;
     let allowed = match actor.role {
         Role::Admin => true,
@@ -247,7 +247,8 @@ pub async fn sealed_log(
 pub const DEFAULT_EVENTS: u64 = 50;
 pub const MAX_EVENTS: u64 = 500;
 /// A sealed log is read in pages of up to this many events (500 unless asked).
-pub const MAX_SEALED_EVENTS: u64 = 5000;
+pub const DEFAULT_SEALED_EVENTS: u64 = 500;
+pub const MAX_SEALED_EVENTS: u64 = 1000;
 
 /// Audit events, newest first: all for admins, the own organisation's for orderer users.
 /// Events of a sealed bid are hidden from everyone until the submission deadline.
