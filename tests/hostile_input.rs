@@ -23,6 +23,7 @@ async fn an_overflowing_unit_price_is_refused_and_the_evaluation_still_answers()
             )
             .await;
         assert_eq!(err["extensions"]["code"], "BAD_USER_INPUT", "{err}");
+        assert_eq!(err["extensions"]["field"], "lines[0].unitPrice", "{err}");
         assert!(
             err["message"].as_str().unwrap().contains("12 integer digits"),
             "{err}"
@@ -63,6 +64,36 @@ async fn an_overflowing_unit_price_is_refused_and_the_evaluation_still_answers()
         )
         .await;
     assert_eq!(bench["benchmark"]["marketCount"], 0);
+}
+
+#[tokio::test]
+async fn every_decimal_is_bounded_with_its_field_named_in_literals_and_variables() {
+    let app = TestApp::new().await;
+    let admin = app.admin().await;
+    let org = app.create_org(&admin, "Tilaaja", "ORDERER").await;
+    // A literal argument, a variable holding the value, and a variable inside a literal.
+    for (query, vars, field) in [
+        (
+            format!("mutation{{ setAppropriation(ordererId:\"{org}\",fiscalYear:2027,amount:\"1e13\"){{ amount }} }}"),
+            json!({}),
+            "amount",
+        ),
+        (
+            "mutation($o:ID!,$a:Decimal!){ setAppropriation(ordererId:$o,fiscalYear:2027,amount:$a){ amount } }".to_owned(),
+            json!({ "o": org, "a": "0.00000000001" }),
+            "amount",
+        ),
+        (
+            "mutation($o:ID!,$a:Decimal!){ recordGrant(ordererId:$o,recipientId:$o,fiscalYear:2027,amount:$a){ id } }".to_owned(),
+            json!({ "o": org, "a": 1e15 }),
+            "amount",
+        ),
+    ] {
+        let err = app.error(Some(&admin), &query, vars).await;
+        assert_eq!(err["extensions"]["code"], "BAD_USER_INPUT", "{err}");
+        assert_eq!(err["extensions"]["field"], field, "{err}");
+    }
+    assert_eq!(app.count("appropriation").await, 0);
 }
 
 #[tokio::test]

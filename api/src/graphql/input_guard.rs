@@ -6,7 +6,8 @@
 
 use crate::domain::validate::clean_text;
 use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextParseQuery};
-use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
+use async_graphql::parser::types::{ExecutableDocument, OperationType, Selection, SelectionSet};
+use async_graphql::registry::{MetaType, Registry};
 use async_graphql::{ErrorExtensionValues, Name, Positioned, ServerError, ServerResult, Value, Variables};
 use std::sync::Arc;
 
@@ -31,7 +32,9 @@ impl Extension for InputGuardExtension {
         next: NextParseQuery<'_>,
     ) -> ServerResult<ExecutableDocument> {
         let document = next.run(ctx, query, variables).await?;
-        check_document(&document, variables).map_err(|(field, rule)| {
+        check_document(&document, variables)
+            .and_then(|()| check_decimals(&ctx.schema_env.registry, &document, variables))
+            .map_err(|(field, rule)| {
             let mut e = ServerError::new(format!("{field}: {rule}"), None);
             let mut ext = ErrorExtensionValues::default();
             ext.set("code", "BAD_USER_INPUT");
@@ -44,6 +47,182 @@ impl Extension for InputGuardExtension {
 }
 
 type Refusal = (String, String);
+
+/// Every `Decimal` argument, in literals and variables, typed through the schema: at most
+/// 12 integer digits and 10 decimals (`graphql::scalars`), refused here with the path of the
+/// field (`lines[0].unitPrice`) before the scalar would refuse it without one.
+pub fn check_decimals(
+    registry: &Registry,
+    doc: &ExecutableDocument,
+    variables: &Variables,
+) -> Result<(), Refusal> {
+    let walk = TypedWalk {
+        registry,
+        variables,
+    };
+    for (_, op) in doc.operations.iter() {
+        let root = match op.node.ty {
+            OperationType::Query => Some(registry.query_type.as_str()),
+            OperationType::Mutation => registry.mutation_type.as_deref(),
+            OperationType::Subscription => registry.subscription_type.as_deref(),
+        };
+        if let Some(root) = root {
+            walk.selection_set(root, &op.node.selection_set)?;
+        }
+    }
+    for fragment in doc.fragments.values() {
+        walk.selection_set(
+            fragment.node.type_condition.node.on.node.as_str(),
+            &fragment.node.selection_set,
+        )?;
+    }
+    Ok(())
+}
+
+struct TypedWalk<'a> {
+    registry: &'a Registry,
+    variables: &'a Variables,
+}
+
+impl TypedWalk<'_> {
+    fn selection_set(&self, ty: &str, set: &Positioned<SelectionSet>) -> Result<(), Refusal> {
+        let Some(meta) = self.registry.types.get(ty) else {
+            return Ok(());
+        };
+        for item in &set.node.items {
+            match &item.node {
+                Selection::Field(f) => {
+                    let Some(field) = meta.field_by_name(f.node.name.node.as_str()) else {
+                        continue;
+                    };
+                    for (name, value) in &f.node.arguments {
+                        let Some(arg) = field.args.get(name.node.as_str()) else {
+                            continue;
+                        };
+                        let root = if name.node.as_str() == "input" {
+                            String::new()
+                        } else {
+                            name.node.to_string()
+                        };
+                        self.value(&root, &arg.ty, &value.node)?;
+                    }
+                    self.selection_set(named_type(&field.ty), &f.node.selection_set)?;
+                }
+                Selection::InlineFragment(f) => {
+                    let on = f
+                        .node
+                        .type_condition
+                        .as_ref()
+                        .map_or(ty, |c| c.node.on.node.as_str());
+                    self.selection_set(on, &f.node.selection_set)?;
+                }
+                // Named fragments are walked once each, from their own type condition.
+                Selection::FragmentSpread(_) => {}
+            }
+        }
+        Ok(())
+    }
+
+    /// A value of GraphQL type `ty` (e.g. `[BidLineInput!]!`) at `path`.
+    fn value(&self, path: &str, ty: &str, value: &async_graphql_value::Value) -> Result<(), Refusal> {
+        use async_graphql_value::Value as V;
+        let ty = ty.strip_suffix('!').unwrap_or(ty);
+        match value {
+            V::Variable(name) => {
+                if let Some(v) = self.variables.get(name) {
+                    let root = if path.is_empty() { "" } else { path };
+                    self.const_value(root, ty, v)?;
+                }
+                Ok(())
+            }
+            V::List(items) => {
+                let inner = list_item_type(ty);
+                for (i, v) in items.iter().enumerate() {
+                    self.value(&format!("{path}[{i}]"), inner.unwrap_or(ty), v)?;
+                }
+                Ok(())
+            }
+            V::Object(fields) => {
+                for (k, v) in fields {
+                    if let Some(fty) = self.input_field_type(ty, k.as_str()) {
+                        self.value(&join(path, k.as_str()), fty, v)?;
+                    }
+                }
+                Ok(())
+            }
+            V::String(s) if named_type(ty) == "Decimal" => decimal_text(path, s),
+            V::Number(n) if named_type(ty) == "Decimal" => decimal_text(path, &n.to_string()),
+            _ => Ok(()),
+        }
+    }
+
+    fn const_value(&self, path: &str, ty: &str, value: &Value) -> Result<(), Refusal> {
+        let ty = ty.strip_suffix('!').unwrap_or(ty);
+        match value {
+            Value::List(items) => {
+                let inner = list_item_type(ty);
+                for (i, v) in items.iter().enumerate() {
+                    self.const_value(&format!("{path}[{i}]"), inner.unwrap_or(ty), v)?;
+                }
+                Ok(())
+            }
+            Value::Object(fields) => {
+                for (k, v) in fields {
+                    if let Some(fty) = self.input_field_type(ty, k.as_str()) {
+                        self.const_value(&join(path, k.as_str()), fty, v)?;
+                    }
+                }
+                Ok(())
+            }
+            Value::String(s) if named_type(ty) == "Decimal" => decimal_text(path, s),
+            Value::Number(n) if named_type(ty) == "Decimal" => decimal_text(path, &n.to_string()),
+            _ => Ok(()),
+        }
+    }
+
+    fn input_field_type(&self, ty: &str, field: &str) -> Option<&str> {
+        match self.registry.types.get(named_type(ty))? {
+            MetaType::InputObject { input_fields, .. } => {
+                input_fields.get(field).map(|f| f.ty.as_str())
+            }
+            _ => None,
+        }
+    }
+}
+
+/// `[X!]!` -> `X!`; not a list -> None.
+fn list_item_type(ty: &str) -> Option<&str> {
+    let ty = ty.strip_suffix('!').unwrap_or(ty);
+    ty.strip_prefix('[').and_then(|t| t.strip_suffix(']'))
+}
+
+/// The named type inside list and non-null wrappers.
+fn named_type(ty: &str) -> &str {
+    ty.trim_matches(|c| c == '[' || c == ']' || c == '!')
+}
+
+fn join(path: &str, key: &str) -> String {
+    if path.is_empty() {
+        key.to_owned()
+    } else {
+        format!("{path}.{key}")
+    }
+}
+
+/// A decimal's text within the bounds of `graphql::scalars::Dec` (text that is not a
+/// decimal is left to the scalar, which names what it expected).
+fn decimal_text(path: &str, text: &str) -> Result<(), Refusal> {
+    use super::scalars::{MAX_DECIMAL_PLACES, MAX_INTEGER_DIGITS, within_bounds};
+    match within_bounds(text.trim()) {
+        Some(false) => Err((
+            if path.is_empty() { "value".to_owned() } else { path.to_owned() },
+            format!(
+                "{text:?} is out of range: a decimal has at most {MAX_INTEGER_DIGITS} integer digits and {MAX_DECIMAL_PLACES} decimals"
+            ),
+        )),
+        _ => Ok(()),
+    }
+}
 
 /// The most items any list in a request may have (a call has at most 500 lines).
 pub const MAX_LIST_ITEMS: usize = 1000;

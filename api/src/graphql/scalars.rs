@@ -11,6 +11,20 @@ const MAX_DECIMAL_MAGNITUDE: Decimal = Decimal::from_parts(3_567_587_328, 232, 0
 /// The most decimals a decimal input may have (each field may allow fewer).
 pub const MAX_DECIMAL_PLACES: u32 = 10;
 
+fn parse_decimal(text: &str) -> Result<Decimal, rust_decimal::Error> {
+    if text.contains(['e', 'E']) {
+        Decimal::from_scientific(text)
+    } else {
+        Decimal::from_str_exact(text)
+    }
+}
+
+/// Whether a decimal's text is within the input bounds; `None` when it is not a decimal.
+pub fn within_bounds(text: &str) -> Option<bool> {
+    let d = parse_decimal(text).ok()?;
+    Some(d.abs() < MAX_DECIMAL_MAGNITUDE && d.normalize().scale() <= MAX_DECIMAL_PLACES)
+}
+
 /// An exact decimal as a string, e.g. "1234.50".
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Dec(pub Decimal);
@@ -23,12 +37,7 @@ impl ScalarType for Dec {
             Value::Number(n) => n.to_string(),
             _ => return Err(InputValueError::expected_type(value)),
         };
-        let parsed = if text.contains(['e', 'E']) {
-            Decimal::from_scientific(&text)
-        } else {
-            Decimal::from_str_exact(&text)
-        };
-        let d = parsed.map_err(|_| {
+        let d = parse_decimal(&text).map_err(|_| {
             InputValueError::custom(format!(
                 "{text:?} is not a decimal number such as \"1234.50\""
             ))
