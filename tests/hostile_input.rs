@@ -119,6 +119,12 @@ async fn ratios_and_quantities_are_bounded_at_the_input() {
         .error(Some(&m.orderer), CREATE_CALL, json!({ "i": points }))
         .await;
     assert_eq!(err["extensions"]["field"], "qualityCriteria[0].maxPoints");
+    let mut forever = app.call_input(&m.product_refs());
+    forever["contractEnd"] = json!("9999-12-31");
+    let err = app
+        .error(Some(&m.orderer), CREATE_CALL, json!({ "i": forever }))
+        .await;
+    assert_eq!(err["extensions"]["field"], "contractEnd");
     assert_eq!(app.count("bid").await, 0);
     assert_eq!(app.count("call_for_tenders").await, 1);
 }

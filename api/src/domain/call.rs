@@ -228,6 +228,8 @@ pub fn validate_new_call(mut c: NewCall) -> Result<NewCall, Invalid> {
     if c.contract_end <= c.contract_start {
         return Err(Invalid::new("contractEnd", "must be after contractStart"));
     }
+    super::validate::contract_date("contractStart", c.contract_start)?;
+    super::validate::contract_date("contractEnd", c.contract_end)?;
     match c.standstill_days {
         Some(d) if !(0..=365).contains(&d) => {
             return Err(Invalid::new("standstillDays", "must be between 0 and 365"));

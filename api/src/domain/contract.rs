@@ -86,7 +86,7 @@ pub fn value_by_year(
             // The whole contract: the last year takes the remainder, so years add up exactly.
             value - allocated
         } else {
-            cents(value * Decimal::from(days) / Decimal::from(total_days))
+            cents(mul_div(value, Decimal::from(days), Decimal::from(total_days)))
         };
         allocated += share;
         out.insert(y, share);
@@ -259,18 +259,18 @@ pub fn realization(
         return Realization { delivered, ..none };
     }
     let (cd, cov) = (Decimal::from(contract_days), Decimal::from(covered));
-    let expected = contracted * cov / cd;
+    let expected = mul_div(contracted, cov, cd);
     let percent = if expected.is_zero() {
         Decimal::ZERO
     } else {
-        delivered * Decimal::ONE_HUNDRED / expected
+        mul_div(delivered, Decimal::ONE_HUNDRED, expected)
     };
-    let forecast = delivered * cd / cov;
+    let forecast = mul_div(delivered, cd, cov);
     let status = if contracted.is_zero() {
         RealizationStatus::OnTrack
-    } else if forecast > contracted * (Decimal::ONE + threshold) {
+    } else if forecast > contracted.saturating_mul(Decimal::ONE + threshold) {
         RealizationStatus::Over
-    } else if forecast < contracted * (Decimal::ONE - threshold) {
+    } else if forecast < contracted.saturating_mul(Decimal::ONE - threshold) {
         RealizationStatus::Under
     } else {
         RealizationStatus::OnTrack
@@ -327,6 +327,17 @@ pub fn lump_sum_month_value(value: Decimal, start: NaiveDate, end: NaiveDate, mo
         None => value / Decimal::from(contract_days) * days,
     };
     share.round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
+}
+
+/// a x b / c, multiplied first for exactness; when the product does not fit in a decimal,
+/// divided first, and at worst saturated: no input makes it panic. `c` must not be zero.
+pub fn mul_div(a: Decimal, b: Decimal, c: Decimal) -> Decimal {
+    match a.checked_mul(b) {
+        Some(p) => p.checked_div(c).unwrap_or(Decimal::ZERO),
+        None => a
+            .checked_div(c)
+            .map_or(Decimal::ZERO, |q| q.saturating_mul(b)),
+    }
 }
 
 /// The median of a sorted list; the mean of the middle two for an even count. Never
@@ -402,6 +413,19 @@ mod tests {
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn extreme_values_never_overflow_the_realisation() {
+        let big = Decimal::MAX / Decimal::TWO;
+        let jan = Period::parse("p", "2027-01").unwrap();
+        let r = realization(big, d(2000, 1, 1), d(2100, 12, 31), big, Some(jan), default_threshold());
+        assert!(r.forecast > Decimal::ZERO);
+        assert_eq!(mul_div(dec!(10), dec!(3), dec!(4)), dec!(7.5));
+        assert_eq!(mul_div(Decimal::MAX, dec!(2), dec!(4)), Decimal::MAX / dec!(2));
+        assert_eq!(mul_div(Decimal::MAX, Decimal::MAX, dec!(1)), Decimal::MAX);
+        let split = value_by_year(Decimal::MAX, d(2027, 1, 1), d(2028, 12, 31), None);
+        assert_eq!(split.len(), 2);
     }
 
     #[test]

@@ -138,6 +138,13 @@ pub fn list_len(field: &str, len: usize, max: usize) -> Result<(), Invalid> {
 
 pub const FISCAL_YEARS: std::ops::RangeInclusive<i32> = 2000..=2100;
 
+/// A contract date: within the fiscal years this system budgets (2000–2100), so every
+/// count of contract days stays small.
+pub fn contract_date(field: &str, date: chrono::NaiveDate) -> Result<chrono::NaiveDate, Invalid> {
+    use chrono::Datelike;
+    fiscal_year(field, date.year()).map(|_| date)
+}
+
 pub fn fiscal_year(field: &str, year: i32) -> Result<i32, Invalid> {
     if FISCAL_YEARS.contains(&year) {
         Ok(year)

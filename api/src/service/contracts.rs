@@ -331,7 +331,7 @@ pub async fn create_from_award(
         let price = prices.get(&l.id).copied().ok_or_else(|| {
             AppError::Internal(anyhow::anyhow!("winning bid lacks line {}", l.id))
         })?;
-        total += l.quantity.0 * price;
+        total = total.saturating_add(l.quantity.0.saturating_mul(price));
         lines.push((l.product_id.clone(), l.quantity.0, price));
     }
     let id = new_id();
@@ -383,6 +383,8 @@ pub async fn create_direct(
     let actor = caller
         .require_role(Role::Orderer, "make contracts")?
         .clone();
+    validate::contract_date("startDate", input.start_date)?;
+    validate::contract_date("endDate", input.end_date)?;
     if input.end_date <= input.start_date {
         return Err(AppError::bad_input("endDate", "must be after startDate"));
     }
