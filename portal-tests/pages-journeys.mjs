@@ -118,19 +118,43 @@ const journeys = {
     await page.getByRole("link", { name: params.callTitle }).first().click();
     await heading(params.callTitle);
     await check("call, anonymous");
+    await navigate("nav.register");
+    await check("register");
+    await navigate("nav.login");
+    await check("login");
 
     await login(params.providerEmail, params.password);
+    await page.goto(`${base}/#/calls/${params.callId}`);
+    await heading(params.callTitle);
+    await check("call with the provider's bid form");
     await navigate("nav.myBids");
     await page.getByRole("link", { name: params.callTitle }).waitFor();
     await check("my bids");
+    await navigate("nav.myContracts");
+    await check("my contracts, none");
+    await navigate("nav.notifications");
+    await check("notifications");
+    await navigate("nav.settings");
+    await check("settings");
+    await signOut();
+
+    await login(params.inHouseEmail, params.password);
+    await navigate("nav.benchmark");
+    await check("benchmark");
     await signOut();
 
     await login(params.ordererEmail, params.password);
+    await navigate("nav.newCall");
+    await check("new call");
     await navigate("nav.ordererCalls");
     await check("orderer's calls and contracts");
     await page.goto(`${base}/#/orderer/calls/${params.callId}`);
     await heading(params.callTitle);
     await check("orderer's call");
+    await page.goto(`${base}/#/orderer/calls/${params.closedId}`);
+    await heading(params.closedTitle);
+    await page.getByRole("table", { name: L["orderer.comparison"] }).waitFor();
+    await check("orderer's call in evaluation, with the comparison table");
     await page.goto(`${base}/#/contracts/${params.contractId}`);
     await page.getByRole("heading", { level: 1, name: tr("contract.heading", { producer: params.producer }) }).waitFor();
     await check("contract");

@@ -555,6 +555,20 @@ async fn the_work_pages_and_the_narrow_layout_work_in_a_real_browser() {
         )
         .await;
     }
+    // A call whose deadline has passed, for the orderer's evaluation page (the widest table).
+    app.clock.set(Utc::now() - TimeDelta::days(20));
+    let mut input = app.call_input(&m.product_refs());
+    input["title"] = json!("Kotihoito pohjoinen alue 2027");
+    let closed = app.make_call(&m.orderer, input, true).await;
+    for (token, prices) in [(&m.a, ["45.50", "8"]), (&m.b, ["50", "9"])] {
+        app.ok(
+            Some(token),
+            SUBMIT_BID,
+            json!({ "i": app.bid_input(&closed, &prices) }),
+        )
+        .await;
+    }
+    app.clock.set(Utc::now());
     let today = Utc::now().date_naive();
     let year = chrono::Datelike::year(&today);
     for y in [year - 1, year, year + 1] {
@@ -608,8 +622,8 @@ async fn the_work_pages_and_the_narrow_layout_work_in_a_real_browser() {
     let runs = [(1280, "fi"), (390, "en")];
     for (width, lang) in runs {
         pages_journey(&root, "layout", &base, width, lang, json!({
-            "callTitle": title, "callId": call.id, "contractId": contract, "producer": "Kotihoidon liikelaitos",
-            "providerEmail": provider, "ordererEmail": orderer, "password": PASSWORD,
+            "callTitle": title, "callId": call.id, "contractId": contract, "closedId": closed.id, "closedTitle": "Kotihoito pohjoinen alue 2027", "producer": "Kotihoidon liikelaitos",
+            "providerEmail": provider, "inHouseEmail": in_house, "ordererEmail": orderer, "password": PASSWORD,
         }))
         .await;
     }
