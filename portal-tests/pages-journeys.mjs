@@ -193,8 +193,9 @@ const journeys = {
     await settle(() => page.getByRole("button", { name: L["work.terminateSubmit"] }).click());
     await page.getByText(params.terminationReason).waitFor();
 
-    // The active contract is amended: first without a reason, then with one.
-    await page.goto(`${base}/#/contracts/${params.contractId}/amend`);
+    // The active contract is amended from its page: first without a reason, then with one.
+    await page.goto(`${base}/#/contracts/${params.contractId}`);
+    await page.getByRole("link", { name: L["work.amendLink"] }).click();
     await heading(tr("work.amendHeading", { producer: params.producer }));
     await page.getByLabel(tr("work.lineQuantity", { n: 1 })).fill(params.newQuantity);
     await page.getByRole("button", { name: L["work.amendSubmit"] }).click();

@@ -7,6 +7,7 @@ import { field, formError } from "../forms.js";
 import { table, signedIn, needLogin, run, isAdmin, isOrderer } from "./kit.js";
 
 const PAGE = 50;
+const MAX = 500; // the API serves at most 500 events at a time
 
 /** #/audit?entity=&entityId=&first= */
 export async function audit({ params, go }) {
@@ -14,7 +15,7 @@ export async function audit({ params, go }) {
   if (!s) return needLogin(t("nav.audit"), "/audit");
   const entity = params.get("entity") || "";
   const entityId = params.get("entityId") || "";
-  const first = Math.min(Math.max(Number.parseInt(params.get("first") || "", 10) || PAGE, 1), 1000);
+  const first = Math.min(Math.max(Number.parseInt(params.get("first") || "", 10) || PAGE, 1), MAX);
   const d = await gql(`query($e: String, $id: String, $n: Int) {
     auditEvents(entity: $e, entityId: $id, first: $n) { seq at actor action entity entityId summary hash } }`,
   { e: entity || null, id: entityId || null, n: first });
@@ -27,7 +28,7 @@ export async function audit({ params, go }) {
   };
   const e = field({ name: "entity", label: t("audit.entity"), hint: t("audit.entityHint"), value: entity });
   const id = field({ name: "entityId", label: t("audit.entityId"), value: entityId });
-  const n = field({ name: "first", label: t("audit.first"), type: "number", value: String(first), attrs: { min: "1", max: "1000" } });
+  const n = field({ name: "first", label: t("audit.first"), type: "number", value: String(first), attrs: { min: "1", max: String(MAX) } });
   const filters = h("form", { class: "row", onsubmit: (ev) => {
     ev.preventDefault();
     const q = new URLSearchParams();
@@ -60,5 +61,5 @@ export async function audit({ params, go }) {
       rows: events.map((x) => [String(x.seq), dateTime(x.at), x.action, x.entity, x.entityId, x.actor ?? t("audit.system"),
         h("code", { class: "wrap" }, JSON.stringify(x.summary))]),
     }) : h("p", {}, t("audit.none")),
-    events.length === first && first < 1000 ? h("p", { class: "pager" }, h("a", { href: `#${where(Math.min(first + PAGE, 1000))}` }, t("audit.more"))) : null);
+    events.length === first && first < MAX ? h("p", { class: "pager" }, h("a", { href: `#${where(Math.min(first + PAGE, MAX))}` }, t("audit.more"))) : null);
 }
