@@ -69,7 +69,7 @@ export async function amend({ args, render }) {
   ];
   if (last) {
     parts.push(h("p", { class: "panel", "data-amendment": String(last.version) },
-      t("work.lastAmendment", { version: last.version, delta: money(last.valueDelta), reason: last.reason })));
+      t("work.lastAmendment", { version: last.version, delta: `${last.valueDelta.startsWith("-") ? "" : "+"}${money(last.valueDelta)}`, reason: last.reason })));
   }
   if (k.terminatedOn) parts.push(h("p", { class: "panel" }, t("work.terminated", { date: date(k.terminatedOn), reason: k.terminationReason ?? "" })));
   if (!open) return h("section", {}, ...parts);
