@@ -476,3 +476,261 @@ async fn graphiql_runs_a_query_in_a_real_browser_under_its_policy() {
         json!({ "data": { "products": [{ "id": product }] } })
     );
 }
+
+/// Runs one journey of portal-tests/pages-journeys.mjs (the work pages and the narrow
+/// layout) at `width` px in `lang`; returns its RESULT.
+async fn pages_journey(
+    root: &Path,
+    name: &str,
+    base: &str,
+    width: u32,
+    lang: &str,
+    mut params: Value,
+) -> Value {
+    params["width"] = json!(width);
+    params["lang"] = json!(lang);
+    let out = root.join("target/portal-screenshots");
+    std::fs::create_dir_all(&out).expect("screenshot dir");
+    let (root, journey, base) = (root.to_owned(), name.to_owned(), base.to_owned());
+    let output = tokio::task::spawn_blocking(move || {
+        std::process::Command::new("node")
+            .arg(root.join("portal-tests/pages-journeys.mjs"))
+            .args([
+                &journey,
+                &base,
+                out.to_str().expect("utf-8 path"),
+                &params.to_string(),
+            ])
+            .output()
+            .expect("run node")
+    })
+    .await
+    .expect("journey task");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        output.status.success(),
+        "journey failed:\n{stdout}\n{stderr}"
+    );
+    let line = stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("RESULT "))
+        .unwrap_or_else(|| panic!("no RESULT line:\n{stdout}\n{stderr}"));
+    let result: Value = serde_json::from_str(line).expect("RESULT json");
+    let states = result["states"].as_array().expect("states");
+    assert!(!states.is_empty(), "no state was checked");
+    for s in states {
+        assert_eq!(s["violations"], 0, "{s}");
+        if width <= 390 {
+            assert!(
+                s["scrollWidth"].as_u64().expect("scrollWidth") <= u64::from(width),
+                "{s}"
+            );
+        }
+    }
+    eprintln!("pages journey {name} at {width} px in {lang}: {states:?}");
+    result
+}
+
+/// The work that was API-only has pages: an orderer amends and terminates contracts, makes a
+/// direct contract, reads its appropriations, portfolio and audit log and declares a tie; the
+/// administration sets appropriations and verifies the chain; a producer reports a month and
+/// follows categories. Every page works at 1280 px (Finnish) and at 390 px (English) without
+/// sideways scrolling, with a compact header whose menu opens from a button.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_work_pages_and_the_narrow_layout_work_in_a_real_browser() {
+    let Some(root) = browser_ready() else { return };
+    let app = TestApp::new().await;
+    app.clock.set(Utc::now());
+    let m = Market::new(&app).await;
+    let title = "Kotihoitopalveluidenjärjestämissopimus Eteläinen alue 2027";
+    let mut input = app.call_input(&m.product_refs());
+    input["title"] = json!(title);
+    let call = app.make_call(&m.orderer, input, true).await;
+    for (token, prices) in [(&m.a, ["45.50", "8"]), (&m.b, ["50", "9"])] {
+        app.ok(
+            Some(token),
+            SUBMIT_BID,
+            json!({ "i": app.bid_input(&call, &prices) }),
+        )
+        .await;
+    }
+    // A call whose deadline has passed, for the orderer's evaluation page (the widest table).
+    app.clock.set(Utc::now() - TimeDelta::days(20));
+    let mut input = app.call_input(&m.product_refs());
+    input["title"] = json!("Kotihoito pohjoinen alue 2027");
+    let closed = app.make_call(&m.orderer, input, true).await;
+    for (token, prices) in [(&m.a, ["45.50", "8"]), (&m.b, ["50", "9"])] {
+        app.ok(
+            Some(token),
+            SUBMIT_BID,
+            json!({ "i": app.bid_input(&closed, &prices) }),
+        )
+        .await;
+    }
+    app.clock.set(Utc::now());
+    let today = Utc::now().date_naive();
+    let year = chrono::Datelike::year(&today);
+    for y in [year - 1, year, year + 1] {
+        app.ok(
+            Some(&m.admin),
+            "mutation($o:ID!,$y:Int!){ setAppropriation(ordererId:$o,fiscalYear:$y,amount:\"10000000\"){ amount } }",
+            json!({ "o": m.orderer_org, "y": y }),
+        )
+        .await;
+    }
+    let (kh, kv) = (&m.products[0], &m.products[1]);
+    let made = app
+        .ok(
+            Some(&m.orderer),
+            "mutation($i:DirectContractInput!){ createDirectContract(input:$i){ id } }",
+            json!({ "i": { "producerId": m.in_house_org, "pricingModel": "UNIT_PRICE",
+                "startDate": (today - TimeDelta::days(70)).to_string(), "endDate": (today + TimeDelta::days(300)).to_string(),
+                "lines": [{ "productId": kh, "quantity": "100", "unitPrice": "40" }, { "productId": kv, "quantity": "10", "unitPrice": "8" }] } }),
+        )
+        .await;
+    let contract = made["createDirectContract"]["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    app.ok(
+        Some(&m.orderer),
+        "mutation($id:ID!){ activateContract(id:$id){ id } }",
+        json!({ "id": contract }),
+    )
+    .await;
+    let email_of = |token: String| {
+        let app = &app;
+        async move { app.ok(Some(&token), "{ me { email } }", json!({})).await["me"]["email"].clone() }
+    };
+    let orderer = email_of(m.orderer.clone()).await;
+    let in_house = email_of(m.in_house.clone()).await;
+    let provider = email_of(m.a.clone()).await;
+
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let base = format!("http://{}", listener.local_addr().expect("addr"));
+    let server = axum::serve(
+        listener,
+        app.router
+            .clone()
+            .into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    );
+    tokio::spawn(async move { server.await });
+
+    let runs = [(1280, "fi"), (390, "en")];
+    for (width, lang) in runs {
+        pages_journey(&root, "layout", &base, width, lang, json!({
+            "callTitle": title, "callId": call.id, "contractId": contract, "closedId": closed.id, "closedTitle": "Kotihoito pohjoinen alue 2027", "producer": "Kotihoidon liikelaitos",
+            "providerEmail": provider, "inHouseEmail": in_house, "ordererEmail": orderer, "password": PASSWORD,
+        }))
+        .await;
+    }
+
+    // The orderer: in-house share 100 %, a direct contract after an error beside its end
+    // date, that draft terminated, the active contract amended (+10 hours x 40 = +400).
+    let mut directs = Vec::new();
+    for ((width, lang), (quantity, delta, tie)) in runs.into_iter().zip([
+        ("110", "400,00 €", "Provider 1 Oy"),
+        ("120", "400.00 €", "Provider 2 Oy"),
+    ]) {
+        let r = pages_journey(&root, "orderer", &base, width, lang, json!({
+            "email": orderer, "password": PASSWORD, "producer": "Kotihoidon liikelaitos", "contractId": contract,
+            "directStart": (today + TimeDelta::days(30)).to_string(), "directBadEnd": (today + TimeDelta::days(20)).to_string(),
+            "directEnd": (today + TimeDelta::days(200)).to_string(), "terminationReason": format!("Palvelu siirtyy ({lang})"),
+            "newQuantity": quantity, "amendReason": format!("Lisää käyntejä ({lang})"), "expectedDelta": delta, "tieTo": tie,
+        }))
+        .await;
+        assert_eq!(r["share"], "100.00", "all of the year's value is in-house");
+        assert_eq!(r["endInvalid"], "true", "the end date's error is beside it");
+        assert_eq!(
+            r["reasonInvalid"], "true",
+            "the reason's error is beside it"
+        );
+        assert!(
+            r["more"].as_u64().expect("rows") > 3,
+            "the next page shows more events"
+        );
+        directs.push(r["direct"].as_str().expect("direct id").to_owned());
+    }
+    let k = app
+        .ok(Some(&m.orderer), "query($id:ID!){ contract(id:$id){ version totalValue amendments{ reason valueDelta } } }", json!({ "id": contract }))
+        .await;
+    assert_eq!(k["contract"]["version"], 3);
+    assert_eq!(
+        k["contract"]["amendments"][1]["reason"],
+        "Lisää käyntejä (en)"
+    );
+    assert_eq!(k["contract"]["amendments"][1]["valueDelta"], "400.00");
+    for id in &directs {
+        let d = app
+            .ok(
+                Some(&m.orderer),
+                "query($id:ID!){ contract(id:$id){ status procedure terminationReason } }",
+                json!({ "id": id }),
+            )
+            .await;
+        assert_eq!(d["contract"]["status"], "TERMINATED");
+        assert_eq!(d["contract"]["procedure"], "IN_HOUSE");
+    }
+    let ties = app
+        .ok(
+            Some(&m.orderer),
+            "{ me { declaredTies { name } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(ties["me"]["declaredTies"].as_array().map(Vec::len), Some(2));
+
+    // The administration: an appropriation (after an error beside the amount), the chain verified.
+    for ((width, lang), (y, shown)) in runs
+        .into_iter()
+        .zip([(year + 2, "250\u{a0}000,00 €"), (year + 3, "250,000.00 €")])
+    {
+        let r = pages_journey(&root, "admin", &base, width, lang, json!({
+            "email": kilpailutus_tests::ADMIN_EMAIL, "password": kilpailutus_tests::ADMIN_PASSWORD,
+            "orderer": "Hyvinvointilautakunta", "year": y, "amount": "250000", "expectedAmount": shown,
+        }))
+        .await;
+        assert_eq!(r["amountInvalid"], "true");
+        let a = app
+            .ok(
+                Some(&m.admin),
+                "query($y:Int!){ appropriations(fiscalYear:$y){ amount } }",
+                json!({ "y": y }),
+            )
+            .await;
+        assert_eq!(a["appropriations"][0]["amount"], "250000");
+    }
+
+    // The in-house producer reports last month (after an error beside the period) and follows
+    // a category; then stops following it.
+    let period = (today - TimeDelta::days(40)).format("%Y-%m").to_string();
+    for (width, lang) in runs {
+        let r = pages_journey(&root, "producer", &base, width, lang, json!({
+            "email": in_house, "password": PASSWORD, "orderer": "Hyvinvointilautakunta", "period": period,
+            "lines": [["KH-H", "80", "3300"], ["KH-V", "1", "8"]], "category": "home care",
+        }))
+        .await;
+        assert_eq!(r["periodInvalid"], "true");
+    }
+    let reports = app
+        .ok(
+            Some(&m.in_house),
+            "query($id:ID!){ contract(id:$id){ reports{ period feedbackCount lines{ cost } } } }",
+            json!({ "id": contract }),
+        )
+        .await;
+    assert_eq!(
+        reports["contract"]["reports"].as_array().map(Vec::len),
+        Some(1),
+        "the second report replaced the first"
+    );
+    assert_eq!(reports["contract"]["reports"][0]["period"], period.as_str());
+    assert_eq!(reports["contract"]["reports"][0]["feedbackCount"], 7);
+    let subs = app
+        .ok(Some(&m.in_house), "{ myCategorySubscriptions }", json!({}))
+        .await;
+    assert_eq!(subs["myCategorySubscriptions"], json!([]));
+}

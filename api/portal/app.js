@@ -9,6 +9,10 @@ import * as provider from "./pages/provider.js";
 import * as notifications from "./pages/notifications.js";
 import * as orderer from "./pages/orderer.js";
 import * as inhouse from "./pages/inhouse.js";
+import * as contracts from "./pages/contracts.js";
+import * as budget from "./pages/budget.js";
+import * as audit from "./pages/audit.js";
+import * as settings from "./pages/settings.js";
 
 const routes = [
   [/^\/?$/, pub.calls],
@@ -21,7 +25,14 @@ const routes = [
   [/^\/orderer$/, orderer.calls],
   [/^\/orderer\/new$/, orderer.newCall],
   [/^\/orderer\/calls\/([\w-]+)$/, orderer.manage],
+  [/^\/contracts\/direct$/, contracts.direct],
+  [/^\/contracts\/([\w-]+)\/amend$/, contracts.amend],
   [/^\/contracts\/([\w-]+)$/, orderer.contract],
+  [/^\/my-contracts$/, contracts.mine],
+  [/^\/my-contracts\/([\w-]+)\/report$/, contracts.report],
+  [/^\/budget$/, budget.budget],
+  [/^\/audit$/, audit.audit],
+  [/^\/settings$/, settings.settings],
   [/^\/notifications$/, notifications.list],
 ];
 
@@ -44,20 +55,54 @@ async function logout() {
   go("/login");
 }
 
+// The header: the brand, a menu button (shown on narrow screens only, by the style sheet)
+// and the menu with the navigation and the language switch, which it opens and closes.
+function header() {
+  const top = document.querySelector("header.top");
+  let menu = document.getElementById("menu");
+  if (!menu) {
+    menu = h("div", { id: "menu", class: "menu" });
+    const toggle = h("button", { type: "button", class: "menu-toggle", id: "menu-toggle", "aria-expanded": "false", "aria-controls": "menu",
+      onclick: () => setMenu(toggle.getAttribute("aria-expanded") !== "true") });
+    menu.append(document.getElementById("nav"), document.getElementById("lang"));
+    top.append(toggle, menu);
+    top.addEventListener("keydown", (e) => {
+      if (e.key === "Escape" && toggle.getAttribute("aria-expanded") === "true") {
+        setMenu(false);
+        toggle.focus();
+      }
+    });
+  }
+  document.getElementById("menu-toggle").textContent = t("nav.menu");
+}
+
+function setMenu(open) {
+  document.getElementById("menu-toggle").setAttribute("aria-expanded", String(open));
+  document.querySelector("header.top").classList.toggle("open", open);
+}
+
 function nav() {
+  header();
   const s = session();
   const link = (href, key) => h("a", { href: `#${href}` }, t(key));
   const items = [link("/calls", "nav.calls")];
   if (!s) {
     items.push(link("/login", "nav.login"), link("/register", "nav.register"));
   } else {
-    if (s.user.role === "PRODUCER") items.push(link("/my-bids", "nav.myBids"));
+    const role = s.user.role;
+    if (role === "PRODUCER") items.push(link("/my-bids", "nav.myBids"), link("/my-contracts", "nav.myContracts"));
     if (s.user.organization?.kind === "IN_HOUSE_PRODUCER") items.push(link("/benchmark", "nav.benchmark"));
-    if (s.user.role === "ORDERER") items.push(link("/orderer", "nav.ordererCalls"), link("/orderer/new", "nav.newCall"));
+    if (role === "ORDERER") {
+      items.push(link("/orderer", "nav.ordererCalls"), link("/orderer/new", "nav.newCall"), link("/contracts/direct", "nav.directContract"));
+    }
+    if (role === "ORDERER" || role === "ADMIN") items.push(link("/budget", "nav.budget"), link("/audit", "nav.audit"));
     items.push(link("/notifications", "nav.notifications"));
-    items.push(h("span", { class: "muted-on-brand" }, `${s.user.name} · ${s.user.organization?.name ?? ""}`));
+    if (role === "PRODUCER" || role === "ORDERER") items.push(link("/settings", "nav.settings"));
+    items.push(h("span", { class: "muted-on-brand who" }, `${s.user.name} · ${s.user.organization?.name ?? ""}`));
     items.push(h("button", { class: "link", type: "button", onclick: logout }, t("nav.logout")));
   }
+  const here = `#${parseHash().path}`;
+  for (const a of items) if (a.tagName === "A" && a.getAttribute("href") === here) a.setAttribute("aria-current", "page");
   document.getElementById("nav").replaceChildren(...items);
   document.getElementById("brand").textContent = t("app.name");
   document.querySelector(".skip").textContent = t("app.skip");
@@ -67,6 +112,29 @@ function nav() {
       onclick: async () => { await load(l); render(); },
     }, l.toUpperCase())),
   );
+}
+
+/**
+ * Every data cell names its column (data-label), so narrow screens can show rows as lists;
+ * the explicit roles keep the table a table for screen readers when the style sheet makes
+ * its parts blocks (browsers drop table semantics with `display: block`).
+ */
+function labelCells(root) {
+  const role = (el, r) => { if (!el.hasAttribute("role")) el.setAttribute("role", r); };
+  for (const table of root.querySelectorAll("table")) {
+    role(table, "table");
+    for (const group of table.querySelectorAll("thead, tbody, tfoot")) role(group, "rowgroup");
+    for (const row of table.querySelectorAll("tr")) role(row, "row");
+    for (const th of table.querySelectorAll("th")) role(th, th.getAttribute("scope") === "row" || th.closest("tbody") ? "rowheader" : "columnheader");
+    for (const td of table.querySelectorAll("td")) role(td, "cell");
+    const heads = [...table.querySelectorAll("thead tr:last-child th")].map((th) => th.textContent.trim());
+    if (!heads.length) continue;
+    for (const row of table.querySelectorAll("tbody tr")) {
+      [...row.children].forEach((cell, i) => {
+        if (!cell.hasAttribute("data-label") && heads[i]) cell.setAttribute("data-label", heads[i]);
+      });
+    }
+  }
 }
 
 let rendering = 0;
@@ -84,6 +152,7 @@ export async function render() {
   }
   if (ticket !== rendering) return; // a newer navigation won
   main.replaceChildren(content);
+  setMenu(false);
   // A counter of finished renders: scripts (and the browser tests) can tell a page is ready.
   document.body.dataset.rendered = String(Number(document.body.dataset.rendered || 0) + 1);
   const heading = main.querySelector("h1");
@@ -102,6 +171,9 @@ export function flash(text) {
 }
 
 window.addEventListener("hashchange", render);
+// Tables added later (a panel loaded after the page) get their labels too.
+new MutationObserver(() => labelCells(document.getElementById("main")))
+  .observe(document.getElementById("main"), { childList: true, subtree: true });
 window.addEventListener("session-expired", () => {
   const { path } = parseHash();
   if (path !== "/login") location.hash = `/login?expired=1&next=${encodeURIComponent(path)}`;

@@ -43,6 +43,11 @@ assets! {
     "pages/notifications.js" => "text/javascript; charset=utf-8",
     "pages/orderer.js" => "text/javascript; charset=utf-8",
     "pages/inhouse.js" => "text/javascript; charset=utf-8",
+    "pages/kit.js" => "text/javascript; charset=utf-8",
+    "pages/contracts.js" => "text/javascript; charset=utf-8",
+    "pages/budget.js" => "text/javascript; charset=utf-8",
+    "pages/audit.js" => "text/javascript; charset=utf-8",
+    "pages/settings.js" => "text/javascript; charset=utf-8",
 }
 
 /// Scripts and styles only from this origin, no inline code, requests only to this origin,

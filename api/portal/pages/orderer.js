@@ -341,6 +341,7 @@ export async function contract({ args, render }) {
     area,
     k.status === "DRAFT" && s.user.organization.id === k.orderer.id ? h("button", { class: "primary", type: "button",
       onclick: () => act(area, [], render, "mutation($id: ID!) { activateContract(id: $id) { id } }", { id: k.id }) }, t("contract.activate")) : null,
+    (k.status === "DRAFT" || k.status === "ACTIVE") && s.user.organization.id === k.orderer.id ? h("p", {}, h("a", { href: `#/contracts/${k.id}/amend` }, t("work.amendLink"))) : null,
     h("h2", {}, t("contract.lines")), lineTable(k.lines),
     h("p", {}, t("contract.totalValue"), " ", h("strong", {}, money(k.totalValue))),
     h("h2", {}, t("contract.versions")),

@@ -1,0 +1,53 @@
+// The user's own settings: a producer's followed product categories (told of new calls in
+// them), and an orderer user's declared ties (organisations whose bids they may not evaluate).
+import { gql } from "../api.js";
+import { h } from "../dom.js";
+import { t } from "../i18n.js";
+import { field, formError } from "../forms.js";
+import { signedIn, needLogin, run, isProducer, isOrderer } from "./kit.js";
+
+async function subscriptions(render) {
+  const d = await gql("{ myCategorySubscriptions products { category } }");
+  const mine = d.myCategorySubscriptions;
+  const categories = [...new Set(d.products.map((p) => p.category))].filter((c) => !mine.includes(c)).sort();
+  const category = field({ name: "category", label: t("settings.category"), type: "select", required: true,
+    options: [["", t("work.choose")], ...categories.map((c) => [c, c])] });
+  const area = formError();
+  return h("section", {}, h("h2", {}, t("settings.subscriptions")), h("p", { class: "hint" }, t("settings.subscriptionsHint")),
+    mine.length ? h("ul", { class: "cards", "aria-label": t("settings.subscriptions") }, mine.map((c) => h("li", { class: "row" }, h("span", {}, c),
+      h("button", { type: "button", class: "secondary", "aria-label": t("settings.unsubscribeFrom", { category: c }), onclick: async () => {
+        if (await run(area, [], "mutation($c: String!) { unsubscribeFromCategory(category: $c) }", { c })) await render();
+      } }, t("settings.unsubscribe")))))
+      : h("p", {}, t("settings.noSubscriptions")),
+    h("form", { class: "row", novalidate: true, onsubmit: async (e) => {
+      e.preventDefault();
+      if (await run(area, [category], "mutation($c: String!) { subscribeToCategory(category: $c) }", { c: category.input.value })) await render();
+    } }, category.wrap, h("button", { class: "primary", type: "submit" }, t("settings.subscribe"))), area);
+}
+
+async function ties(s, render) {
+  const d = await gql("{ me { declaredTies { id name } } organizations { id name kind } }");
+  const declared = d.me.declaredTies;
+  const choices = d.organizations.filter((o) => o.id !== s.user.organization.id && o.kind !== "ADMINISTRATION" && !declared.some((x) => x.id === o.id));
+  const org = field({ name: "organizationId", label: t("settings.organization"), type: "select", required: true,
+    options: [["", t("work.choose")], ...choices.map((o) => [o.id, o.name])] });
+  const area = formError();
+  return h("section", {}, h("h2", {}, t("settings.ties")), h("p", { class: "hint" }, t("settings.tiesHint")),
+    declared.length ? h("ul", { class: "cards", "aria-label": t("settings.ties") }, declared.map((o) => h("li", {}, o.name)))
+      : h("p", {}, t("settings.noTies")),
+    h("form", { class: "row", novalidate: true, onsubmit: async (e) => {
+      e.preventDefault();
+      if (await run(area, [org], "mutation($o: ID!) { declareTie(organizationId: $o) { id } }", { o: org.input.value })) await render();
+    } }, org.wrap, h("button", { class: "primary", type: "submit" }, t("settings.declare"))), area);
+}
+
+/** #/settings */
+export async function settings({ render }) {
+  const s = signedIn();
+  if (!s) return needLogin(t("nav.settings"), "/settings");
+  const parts = [];
+  if (isProducer(s)) parts.push(await subscriptions(render));
+  if (isOrderer(s)) parts.push(await ties(s, render));
+  if (!parts.length) parts.push(h("p", {}, t("settings.nothing")));
+  return h("section", {}, h("h1", {}, t("nav.settings")), ...parts);
+}
