@@ -271,9 +271,14 @@ const journeys = {
     await page.getByLabel(fill("newCall.criterionName", { n: 2 })).fill("Poistettava");
     await page.getByRole("button", { name: L["newCall.addLine"] }).click();
     await page.getByLabel(fill("newCall.lineQuantity", { n: 2 })).fill("7");
+    await page.getByRole("button", { name: L["newCall.addRequirement"] }).click();
+    await page.getByLabel(fill("newCall.requirement", { n: 1 })).fill("Poistettava vaatimus");
+    await page.getByRole("button", { name: L["newCall.addRequirement"] }).click();
+    await page.getByLabel(fill("newCall.requirement", { n: 2 })).fill("Jäävä vaatimus");
     await checkA11y("new call with two criteria and two lines");
     await page.getByRole("button", { name: fill("newCall.removeCriterion", { n: 2 }) }).click();
     await page.getByRole("button", { name: fill("newCall.removeLine", { n: 2 }) }).click();
+    await page.getByRole("button", { name: fill("newCall.removeRequirement", { n: 1 }) }).click();
     if (await page.getByLabel(fill("newCall.criterionName", { n: 2 })).count()) fail("the criterion was not removed");
     if (await page.getByLabel(fill("newCall.lineQuantity", { n: 2 })).count()) fail("the line was not removed");
     // Away and back: the form is as it was left.
@@ -285,8 +290,31 @@ const journeys = {
     const crit = await page.getByLabel(fill("newCall.criterionName", { n: 1 })).inputValue();
     if (title !== params.title || crit !== "Laatu") fail(`the draft was lost: ${title} / ${crit}`);
     if (await page.getByLabel(fill("newCall.criterionName", { n: 2 })).count()) fail("the removed criterion came back");
+    const requirement = await page.getByLabel(fill("newCall.requirement", { n: 1 })).inputValue();
+    if (requirement !== "Jäävä vaatimus") fail(`the wrong requirement was removed: ${requirement}`);
+    if (await page.getByLabel(fill("newCall.requirement", { n: 2 })).count()) fail("the removed requirement came back");
     await checkA11y("new call restored from the draft");
     await page.screenshot({ path: `${outDir}/${tag}.png`, fullPage: true });
+    // Created, the draft is forgotten.
+    const local = (days) => {
+      const d = new Date(Date.now() + days * 86_400_000);
+      const p = (n) => String(n).padStart(2, "0");
+      return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T12:00`;
+    };
+    await page.getByLabel(fill("newCall.lineQuantity", { n: 1 })).fill("100");
+    await page.getByLabel(L["newCall.contractStart"]).fill("2027-06-01");
+    await page.getByLabel(L["newCall.contractEnd"]).fill("2028-05-31");
+    await page.getByLabel(L["newCall.questionsDeadline"]).fill(local(10));
+    await page.getByLabel(L["newCall.submissionDeadline"]).fill(local(20));
+    await page.getByLabel(fill("newCall.criterionWeight", { n: 1 })).fill("40");
+    await page.getByLabel(fill("newCall.criterionMaxPoints", { n: 1 })).fill("10");
+    await page.getByRole("button", { name: L["newCall.create"] }).click();
+    await heading(params.title);
+    const left = await page.evaluate(() => sessionStorage.getItem("kilpailutus.newCallDraft"));
+    if (left !== null) fail(`the draft was kept after creating the call: ${left}`);
+    await page.goto(`${base}/#/orderer/new`);
+    await heading(L["nav.newCall"]);
+    if (await page.getByLabel(L["newCall.title"]).inputValue() !== "") fail("the created call's draft came back");
     return { title };
   },
 };

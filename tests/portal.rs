@@ -634,7 +634,7 @@ async fn the_evaluation_keeps_its_state_and_steps_with_legal_weight_are_confirme
         withdrawn["call"]["questions"][0]["text"],
         "Onko lisätyö sallittua?"
     );
-    // The new-call form keeps its draft and removes rows; nothing is created by leaving it.
+    // The new-call form keeps its draft and removes rows; the call is made once, as left.
     let calls_before = app.count("call_for_tenders").await;
     eval_journey(
         &root,
@@ -647,7 +647,20 @@ async fn the_evaluation_keeps_its_state_and_steps_with_legal_weight_are_confirme
         }),
     )
     .await;
-    assert_eq!(app.count("call_for_tenders").await, calls_before);
+    assert_eq!(app.count("call_for_tenders").await, calls_before + 1);
+    let drafted = app
+        .ok(
+            Some(&m.orderer),
+            "query{ calls(filter:{search:\"Luonnos\"}){ edges{ node{ status lines{ quantity } criteria{ qualityCriteria{ name } capabilityRequirements{ text } } } } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        drafted["calls"]["edges"][0]["node"],
+        json!({ "status": "DRAFT", "lines": [{ "quantity": "100" }],
+            "criteria": { "qualityCriteria": [{ "name": "Laatu" }], "capabilityRequirements": [{ "text": "Jäävä vaatimus" }] } }),
+        "what was removed from the form is not in the call"
+    );
 
     // After the deadline: the evaluation in Finnish at 1280 px and in English at 390 px.
     app.clock

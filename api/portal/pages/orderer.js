@@ -77,12 +77,26 @@ export async function newCall({ go }) {
   const minEquity = field({ name: "minEquityRatio", label: t("newCall.minEquityRatio"), hint: t("newCall.optional"), attrs: { inputmode: "decimal" } });
   const minRating = field({ name: "minCreditRating", label: t("newCall.minCreditRating"), type: "select", options: [["", t("newCall.none")], ...["AAA", "AA", "A", "B", "C"].map((r) => [r, r])] });
   const maxSub = field({ name: "maxSubcontractingShare", label: t("newCall.maxSubcontractingShare"), hint: t("newCall.optional"), attrs: { inputmode: "decimal" } });
-  const requirements = field({ name: "capabilityRequirements", label: t("newCall.requirements"), hint: t("newCall.onePerLine"), type: "textarea" });
   const lines = [];
   const criteria = [];
   const linesBox = h("div", { class: "stack" });
   const criteriaBox = h("div", { class: "stack" });
   // Rows are numbered by position: removing one rebuilds the rest from their values.
+  const requirements = [];
+  const requirementsBox = h("div", { class: "stack" });
+  const requirementValues = () => requirements.map((r) => r.input.value);
+  const drawRequirements = (values) => {
+    requirements.length = 0;
+    requirementsBox.replaceChildren();
+    values.forEach((v, i) => {
+      const r = field({ name: `capabilityRequirements[${i}]`, label: t("newCall.requirement", { n: i + 1 }), value: v ?? "" });
+      requirements.push(r);
+      requirementsBox.append(h("div", { class: "row" }, r.wrap, h("button", { type: "button", class: "secondary",
+        onclick: () => { const rest = requirementValues(); rest.splice(i, 1); drawRequirements(rest); saveDraft(); maxSub.input.focus(); } },
+      t("newCall.removeRequirement", { n: i + 1 }))));
+    });
+  };
+  const addRequirement = () => { drawRequirements([...requirementValues(), ""]); saveDraft(); requirements[requirements.length - 1]?.input.focus(); };
   const lineValues = () => lines.map(({ p, q }) => ({ p: p.input.value, q: q.input.value }));
   const criterionValues = () => criteria.map(({ n, w, m }) => ({ n: n.input.value, w: w.input.value, m: m.input.value }));
   const drawLines = (values) => {
@@ -113,19 +127,20 @@ export async function newCall({ go }) {
   const addLine = () => { drawLines([...lineValues(), {}]); saveDraft(); };
   const addCriterion = () => { drawCriteria([...criterionValues(), {}]); saveDraft(); };
   // The draft is kept in this tab until the call is created.
-  const plainFields = () => [title, description, pricing, start, end, qDeadline, sDeadline, standstill, priceWeight, minTurnover, minEquity, minRating, maxSub, requirements];
+  const plainFields = () => [title, description, pricing, start, end, qDeadline, sDeadline, standstill, priceWeight, minTurnover, minEquity, minRating, maxSub];
   const saveDraft = () => {
     const values = Object.fromEntries(plainFields().map((f) => [f.name, f.input.value]));
-    sessionStorage.setItem(DRAFT_KEY, JSON.stringify({ values, lines: lineValues(), criteria: criterionValues() }));
+    sessionStorage.setItem(DRAFT_KEY, JSON.stringify({ values, lines: lineValues(), criteria: criterionValues(), requirements: requirementValues() }));
   };
   let draft = null;
   try { draft = JSON.parse(sessionStorage.getItem(DRAFT_KEY) || "null"); } catch { draft = null; }
   if (draft) for (const f of plainFields()) if (typeof draft.values?.[f.name] === "string") f.input.value = draft.values[f.name];
   drawLines(draft?.lines?.length ? draft.lines : [{}]);
   drawCriteria(draft?.criteria ?? [{}]);
+  drawRequirements(Array.isArray(draft?.requirements) ? draft.requirements : []);
   const area = formError();
   const plain = plainFields;
-  const all = () => [...plain(), ...lines.flatMap((l) => [l.p, l.q]), ...criteria.flatMap((c) => [c.n, c.w, c.m])];
+  const all = () => [...plain(), ...lines.flatMap((l) => [l.p, l.q]), ...criteria.flatMap((c) => [c.n, c.w, c.m]), ...requirements];
   const dec = (f) => (f.input.value.trim() ? fromInput(f.input.value) ?? f.input.value.trim() : null);
   const form = h("form", { class: "stack", novalidate: true, oninput: () => saveDraft(), onchange: () => saveDraft(), onsubmit: async (e) => {
     e.preventDefault();
@@ -137,7 +152,7 @@ export async function newCall({ go }) {
       standstillDays: Number(standstill.input.value || 14), priceWeight: Number(priceWeight.input.value || 0),
       qualityCriteria: criteria.map(({ n, w, m }) => ({ name: n.input.value.trim(), weight: Number(w.input.value || 0), maxPoints: Number(m.input.value || 0) })),
       minTurnoverRatio: dec(minTurnover), minEquityRatio: dec(minEquity), minCreditRating: minRating.input.value || null,
-      capabilityRequirements: requirements.input.value.split("\n").map((x) => x.trim()).filter(Boolean),
+      capabilityRequirements: requirements.map((r) => r.input.value.trim()),
       maxSubcontractingShare: dec(maxSub),
     };
     clearErrors(all(), area);
@@ -154,7 +169,9 @@ export async function newCall({ go }) {
   h("fieldset", {}, h("legend", {}, t("newCall.dates")), start.wrap, end.wrap, qDeadline.wrap, sDeadline.wrap, standstill.wrap),
   h("fieldset", {}, h("legend", {}, t("newCall.criteria")), priceWeight.wrap, criteriaBox,
     h("button", { type: "button", class: "secondary", onclick: addCriterion }, t("newCall.addCriterion"))),
-  h("fieldset", {}, h("legend", {}, t("newCall.qualification")), minTurnover.wrap, minEquity.wrap, minRating.wrap, maxSub.wrap, requirements.wrap),
+  h("fieldset", {}, h("legend", {}, t("newCall.qualification")), minTurnover.wrap, minEquity.wrap, minRating.wrap, maxSub.wrap,
+    h("fieldset", {}, h("legend", {}, t("newCall.requirements")), requirementsBox,
+      h("button", { type: "button", class: "secondary", onclick: addRequirement }, t("newCall.addRequirement")))),
   area, h("button", { class: "primary", type: "submit" }, t("newCall.create")));
   return h("section", {}, h("h1", {}, t("nav.newCall")), form);
 }
