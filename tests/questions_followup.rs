@@ -183,3 +183,36 @@ async fn a_corrected_answer_is_shown_as_edited_with_its_time() {
         json!({ "id": qid, "answer": "Yes, nights are included.", "answerEditedAt": at })
     );
 }
+
+#[tokio::test]
+async fn the_orderers_list_counts_unanswered_questions_in_a_constant_number_of_statements() {
+    let app = TestApp::new().await;
+    let m = Market::new(&app).await;
+    let q = "query($f:CallFilter){ calls(filter:$f,first:50){ edges{ node{ id unansweredQuestions } } } }";
+    let filter = json!({ "f": { "ordererId": m.orderer_org } });
+    let mut counts = Vec::new();
+    for batch in [3, 27] {
+        for i in 0..batch {
+            let call = app
+                .make_call(&m.orderer, app.call_input(&m.product_refs()), true)
+                .await;
+            if i % 2 == 0 {
+                app.ok(Some(&m.a), ASK, json!({ "c": call.id, "t": "Any?" }))
+                    .await;
+            }
+        }
+        app.ok(Some(&m.orderer), "{ me { id } }", json!({})).await;
+        let before = app.state.db.statement_count();
+        let data = app.ok(Some(&m.orderer), q, filter.clone()).await;
+        counts.push(app.state.db.statement_count() - before);
+        let total: i64 = rows(&data["calls"], "edges")
+            .iter()
+            .map(|e| e["node"]["unansweredQuestions"].as_i64().unwrap_or(-100))
+            .sum();
+        assert_eq!(total, if counts.len() == 1 { 2 } else { 2 + 14 });
+    }
+    assert_eq!(
+        counts[0], counts[1],
+        "the statement count does not grow with the number of calls"
+    );
+}
