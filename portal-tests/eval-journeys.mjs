@@ -128,6 +128,10 @@ const journeys = {
     const firstReqs = panel(first).getByRole("group");
     await firstReqs.nth(0).getByRole("radio", { name: L["orderer.met"], exact: true }).check();
     await settle(() => panel(first).getByRole("button", { name: L["orderer.saveJudgement"] }).click());
+    // Back at the panel that was saved, not at the top of the page.
+    const back = await page.evaluate(() => document.activeElement?.closest("section[data-bid]")?.querySelector("h3")?.textContent);
+    if (back !== first) fail(`focus went to ${back}, not back to ${first}`);
+    await panel(first).getByText(L["orderer.saved"]).waitFor();
     let seen = await states(first);
     if (JSON.stringify(seen) !== JSON.stringify(["met", "unjudged"])) fail(`after the first save: ${seen}`);
     // Then the second: the first is not sent again and stays met.

@@ -279,6 +279,20 @@ export async function manage({ args, render }) {
   return h("article", {}, parts);
 }
 
+/** Re-renders after a save in a bid's panel, then brings the evaluator back to that panel's
+ *  button (not to the top of the page) and says it was saved. */
+function stayAt(render, bidId, which) {
+  return async () => {
+    await render();
+    const panel = document.querySelector(`section[data-bid="${bidId}"]`);
+    const button = panel?.querySelector(`button[data-save="${which}"]`);
+    if (!button) return;
+    button.focus();
+    const status = panel.querySelector(`[data-saved="${which}"]`);
+    if (status) status.textContent = t("orderer.saved");
+  };
+}
+
 /** met: true / false, or null when not judged yet. */
 function judgementState(row, requirementId) {
   const cell = row?.capability.find((x) => x.requirement.id === requirementId);
@@ -353,11 +367,12 @@ async function evaluationParts(c, me, render) {
       const changed = reqs.filter((x) => x.current() !== null && x.current() !== x.saved);
       done.textContent = "";
       if (!changed.length) { done.textContent = t("orderer.nothingChanged"); return; }
-      act(jArea, [], render, "mutation($b: ID!, $j: [CapabilityJudgementInput!]!) { judgeCapability(bidId: $b, judgements: $j) { qualified } }",
+      act(jArea, [], stayAt(render, b.id, "judgement"), "mutation($b: ID!, $j: [CapabilityJudgementInput!]!) { judgeCapability(bidId: $b, judgements: $j) { qualified } }",
         { b: b.id, j: changed.map((x) => ({ requirementId: x.req.id, met: x.current() })) });
     } },
     h("h4", {}, t("orderer.capabilityOf", { bidder: b.bidder.name })), reqs.map((x) => x.el),
-    jArea, done, h("button", { class: "secondary", type: "submit" }, t("orderer.saveJudgement")));
+    jArea, done, h("button", { class: "secondary", type: "submit", "data-save": "judgement" }, t("orderer.saveJudgement")),
+    h("p", { role: "status", "data-saved": "judgement" }));
     const section = h("section", { class: "panel", "data-bid": b.id }, h("h3", {}, b.bidder.name),
       h("p", {}, t("orderer.qualified"), " ", qualifiedCell(r)), judge);
     if (iEvaluate) {
@@ -368,10 +383,11 @@ async function evaluationParts(c, me, render) {
       const answers = c.criteria.qualityCriteria.map((q) => h("li", {}, `${q.name}: `, b.qualityResponses.find((x) => x.criterion.id === q.id)?.text ?? "–"));
       section.append(h("form", { class: "stack", novalidate: true, onsubmit: (e) => {
         e.preventDefault();
-        act(sArea, points.map((p) => p.f), render, "mutation($b: ID!, $s: [ScoreInput!]!) { scoreBid(bidId: $b, scores: $s) { totalScore } }",
+        act(sArea, points.map((p) => p.f), stayAt(render, b.id, "scores"), "mutation($b: ID!, $s: [ScoreInput!]!) { scoreBid(bidId: $b, scores: $s) { totalScore } }",
           { b: b.id, s: points.filter((p) => p.f.input.value !== "").map((p) => ({ criterionId: p.q.id, points: Number(p.f.input.value) })) });
       } }, h("ul", {}, answers), h("fieldset", {}, h("legend", {}, t("orderer.scoresFor", { bidder: b.bidder.name })), points.map((p) => p.f.wrap)),
-      sArea, h("button", { class: "secondary", type: "submit" }, t("orderer.saveScores"))));
+      sArea, h("button", { class: "secondary", type: "submit", "data-save": "scores" }, t("orderer.saveScores")),
+      h("p", { role: "status", "data-saved": "scores" })));
     }
     out.push(section);
   }
