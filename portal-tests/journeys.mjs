@@ -137,7 +137,7 @@ const journeys = {
     await settle(() => page.getByRole("button", { name: fi["orderer.assign"] }).click());
     for (const bidder of params.bidders) {
       const panel = page.locator("section.panel").filter({ has: page.getByRole("heading", { name: bidder, exact: true }) });
-      for (const box of await panel.getByRole("checkbox").all()) await box.check();
+      for (const box of await panel.getByRole("radio", { name: fi["orderer.met"], exact: true }).all()) await box.check();
       await settle(() => panel.getByRole("button", { name: fi["orderer.saveJudgement"] }).click());
       const again = page.locator("section.panel").filter({ has: page.getByRole("heading", { name: bidder, exact: true }) });
       for (const box of await again.getByRole("spinbutton").all()) await box.fill(String(params.points));
@@ -146,8 +146,10 @@ const journeys = {
     const table = page.getByRole("table", { name: fi["orderer.comparison"] });
     await table.getByRole("row", { name: new RegExp(`^1 ${params.winner}`) }).waitFor();
     await checkA11y("evaluation with the comparison table");
+    await page.getByLabel(fi["orderer.winner"]).selectOption({ label: `1. ${params.winner}` });
     await page.getByLabel(fi["orderer.justification"]).fill(params.justification);
-    await settle(() => page.getByRole("button", { name: fi["orderer.award"] }).click());
+    await page.getByRole("button", { name: fi["orderer.award"] }).click();
+    await settle(() => page.getByRole("dialog").getByRole("button", { name: fi["orderer.award"] }).click());
     await page.getByText(fi["orderer.awardedTo"].replace("{bidder}", params.winner)).waitFor();
     await checkA11y("awarded call");
     await page.screenshot({ path: `${outDir}/orderer-journey.png`, fullPage: true });
@@ -164,7 +166,8 @@ const journeys = {
     await settle(() => page.getByRole("button", { name: fi["orderer.makeContract"] }).click());
     await heading(fi["contract.heading"].replace("{producer}", params.producer));
     await checkA11y("contract, draft");
-    await settle(() => page.getByRole("button", { name: fi["contract.activate"] }).click());
+    await page.getByRole("button", { name: fi["contract.activate"] }).click();
+    await settle(() => page.getByRole("dialog").getByRole("button", { name: fi["contract.activate"] }).click());
     await page.getByText(fi["contractStatus.ACTIVE"], { exact: false }).first().waitFor();
     const url = page.url();
 
@@ -191,7 +194,8 @@ const journeys = {
     await page.getByRole("button", { name: fi["newCall.create"] }).click();
     await heading("Ateriapalvelu 2027");
     await page.getByText(fi["status.DRAFT"]).first().waitFor();
-    await settle(() => page.getByRole("button", { name: fi["orderer.publish"] }).click());
+    await page.getByRole("button", { name: fi["orderer.publish"] }).click();
+    await settle(() => page.getByRole("dialog").getByRole("button", { name: fi["orderer.publish"] }).click());
     await page.getByText(fi["status.PUBLISHED"]).first().waitFor();
     await checkA11y("the new call, published");
     return { contractUrl: url, quantityInvalid: invalid };

@@ -225,7 +225,11 @@ async fn every_event_tells_the_right_people() {
         report,
     )
     .await;
-    assert_eq!(events_of(&app, &m.orderer).await, ["contract.deviation"]);
+    // The orderer also heard of B's question (without who asked: tests/questions_followup.rs).
+    assert_eq!(
+        events_of(&app, &m.orderer).await,
+        ["contract.deviation", "question.asked"]
+    );
 }
 
 #[tokio::test]

@@ -734,3 +734,314 @@ async fn the_work_pages_and_the_narrow_layout_work_in_a_real_browser() {
         .await;
     assert_eq!(subs["myCategorySubscriptions"], json!([]));
 }
+
+/// Runs one journey of portal-tests/eval-journeys.mjs (issue 15) at a width and in a
+/// language; returns its RESULT. Every state it passes is checked with axe-core.
+async fn eval_journey(
+    root: &Path,
+    name: &str,
+    base: &str,
+    width: u32,
+    lang: &str,
+    mut params: Value,
+) -> Value {
+    params["width"] = json!(width);
+    params["lang"] = json!(lang);
+    let out = root.join("target/portal-screenshots");
+    std::fs::create_dir_all(&out).expect("screenshot dir");
+    let label = format!("{name} at {width} px in {lang}");
+    let (root, name, base) = (root.to_owned(), name.to_owned(), base.to_owned());
+    let output = tokio::task::spawn_blocking(move || {
+        std::process::Command::new("node")
+            .arg(root.join("portal-tests/eval-journeys.mjs"))
+            .args([
+                &name,
+                &base,
+                out.to_str().expect("utf-8 path"),
+                &params.to_string(),
+            ])
+            .output()
+            .expect("run node")
+    })
+    .await
+    .expect("journey task");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        output.status.success(),
+        "journey failed:\n{stdout}\n{stderr}"
+    );
+    let line = stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("RESULT "))
+        .unwrap_or_else(|| panic!("no RESULT line:\n{stdout}\n{stderr}"));
+    let result: Value = serde_json::from_str(line).expect("RESULT json");
+    let axe = result["axe"].as_array().cloned().unwrap_or_default();
+    assert!(!axe.is_empty(), "no state was checked");
+    assert!(
+        axe.iter().all(|a| a["violations"] == 0),
+        "{}",
+        result["axe"]
+    );
+    eprintln!("journey {label}: axe {}", result["axe"]);
+    result
+}
+
+/// Issue 15 in the browser, at 1280 and 390 px, in Finnish and English: the evaluation page
+/// keeps its judgements, scores and order; "not judged" is its own state and only changed
+/// requirements are sent; the award, activation, cancellation, unsuccessful call and
+/// withdrawal are confirmed in a dialog with a summary; a corrected answer is shown as
+/// edited; a question appears in the list at once and is counted for the orderer; the
+/// new-call form removes rows and keeps its draft.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_evaluation_keeps_its_state_and_steps_with_legal_weight_are_confirmed_in_a_real_browser()
+ {
+    let Some(root) = browser_ready() else { return };
+    let app = TestApp::new().await;
+    app.clock.set(Utc::now());
+    let m = Market::new(&app).await;
+    let (_, c) = app.provider(3).await;
+    let call_with = |title: &str| {
+        let mut input = app.call_input(&m.product_refs());
+        input["title"] = json!(title);
+        input["capabilityRequirements"] =
+            json!(["Sairaanhoitajat joka vuorossa", "Oma kotihoidon toiminimi"]);
+        input
+    };
+    let eval_fi = app
+        .make_call(&m.orderer, call_with("Arviointi Pohjoinen 2027"), true)
+        .await;
+    let eval_en = app
+        .make_call(&m.orderer, call_with("Arviointi Läntinen 2027"), true)
+        .await;
+    let to_cancel = app
+        .make_call(&m.orderer, call_with("Keskeytettävä 2027"), true)
+        .await;
+    let to_fail = app
+        .make_call(&m.orderer, call_with("Tuloksetonta 2027"), true)
+        .await;
+    let to_withdraw = app
+        .make_call(&m.orderer, call_with("Peruttava tarjous 2027"), true)
+        .await;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let base = format!("http://{}", listener.local_addr().expect("addr"));
+    let server = axum::serve(
+        listener,
+        app.router
+            .clone()
+            .into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    );
+    tokio::spawn(async move { server.await });
+    let question = "Sisältyvätkö yökäynnit tuntihintaan?";
+    for call in [&eval_fi, &eval_en] {
+        app.ok(
+            Some(&m.a),
+            "mutation($c:ID!,$t:String!){ askQuestion(callId:$c,text:$t){ id } }",
+            json!({ "c": call.id, "t": question }),
+        )
+        .await;
+        for (token, prices) in [
+            (&m.a, ["45.50", "8"]),
+            (&m.b, ["50", "9"]),
+            (&c, ["40", "8"]),
+        ] {
+            app.ok(
+                Some(token),
+                SUBMIT_BID,
+                json!({ "i": app.bid_input(call, &prices) }),
+            )
+            .await;
+        }
+    }
+    for call in [&to_fail, &to_withdraw] {
+        app.ok(
+            Some(&m.a),
+            SUBMIT_BID,
+            json!({ "i": app.bid_input(call, &["45.50", "8"]) }),
+        )
+        .await;
+    }
+    let me = |token: String| {
+        let app = &app;
+        async move {
+            app.ok(Some(&token), "{ me { email name } }", json!({}))
+                .await["me"]
+                .clone()
+        }
+    };
+    let orderer = me(m.orderer.clone()).await;
+    let provider = me(m.a.clone()).await;
+
+    // Before the deadline: the provider asks (the list shows it at once) and withdraws its bid.
+    eval_journey(&root, "provider", &base, 390, "fi", json!({
+        "email": provider["email"], "password": PASSWORD, "callId": to_withdraw.id, "callTitle": "Peruttava tarjous 2027",
+        "question": "Onko lisätyö sallittua?", "total": "45\u{a0}600,00 €",
+    }))
+    .await;
+    let withdrawn = app
+        .ok(
+            Some(&m.a),
+            "query($id:ID!){ call(id:$id){ myBid{ status } questions{ text } } }",
+            json!({ "id": to_withdraw.id }),
+        )
+        .await;
+    assert_eq!(withdrawn["call"]["myBid"]["status"], "WITHDRAWN");
+    assert_eq!(
+        withdrawn["call"]["questions"][0]["text"],
+        "Onko lisätyö sallittua?"
+    );
+    // The new-call form keeps its draft and removes rows; the call is made once, as left.
+    let calls_before = app.count("call_for_tenders").await;
+    eval_journey(
+        &root,
+        "draft",
+        &base,
+        390,
+        "en",
+        json!({
+            "email": orderer["email"], "password": PASSWORD, "title": "Luonnos säilyy 2027",
+        }),
+    )
+    .await;
+    assert_eq!(app.count("call_for_tenders").await, calls_before + 1);
+    let drafted = app
+        .ok(
+            Some(&m.orderer),
+            "query{ calls(filter:{search:\"Luonnos\"}){ edges{ node{ status lines{ quantity } criteria{ qualityCriteria{ name } capabilityRequirements{ text } } } } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        drafted["calls"]["edges"][0]["node"],
+        json!({ "status": "DRAFT", "lines": [{ "quantity": "100" }],
+            "criteria": { "qualityCriteria": [{ "name": "Laatu" }], "capabilityRequirements": [{ "text": "Jäävä vaatimus" }] } }),
+        "what was removed from the form is not in the call"
+    );
+
+    // After the deadline: the evaluation in Finnish at 1280 px and in English at 390 px.
+    app.clock
+        .set(eval_fi.submission_deadline + TimeDelta::minutes(1));
+    for (call, title, width, lang, total) in [
+        (
+            &eval_fi,
+            "Arviointi Pohjoinen 2027",
+            1280,
+            "fi",
+            "45\u{a0}600,00 €",
+        ),
+        (
+            &eval_en,
+            "Arviointi Läntinen 2027",
+            390,
+            "en",
+            "45,600.00 €",
+        ),
+    ] {
+        let judged_before = app.count("capability_judgement").await;
+        eval_journey(&root, "evaluation", &base, width, lang, json!({
+            "email": orderer["email"], "password": PASSWORD, "evaluatorName": orderer["name"],
+            "callId": call.id, "callTitle": title, "question": question,
+            "answer": "Eivät sisälly.", "correctedAnswer": "Sisältyvät, korjattu vastaus.",
+            "bidders": ["Provider 1 Oy", "Provider 2 Oy", "Provider 3 Oy"], "points": [4, 4, 4],
+            "winner": "Provider 1 Oy", "winnerTotal": total, "justification": "Halvin soveltuva tarjous",
+        }))
+        .await;
+        // Three bids x two requirements, each judged once as the page showed them.
+        assert_eq!(app.count("capability_judgement").await, judged_before + 6);
+        let after = app
+            .ok(
+                Some(&m.orderer),
+                "query($id:ID!){ call(id:$id){ status award{ bid{ bidder{ name } } justification }
+                  questions{ answer answerEditedAt }
+                  evaluation{ report{ rows{ bidder{ name } capability{ met } } } } } }",
+                json!({ "id": call.id }),
+            )
+            .await;
+        let call_now = &after["call"];
+        assert_eq!(call_now["status"], "AWARDED");
+        assert_eq!(call_now["award"]["bid"]["bidder"]["name"], "Provider 1 Oy");
+        assert_eq!(
+            call_now["questions"][0]["answer"],
+            "Sisältyvät, korjattu vastaus."
+        );
+        assert!(call_now["questions"][0]["answerEditedAt"].is_string());
+        let mut met: Vec<(String, Value)> = call_now["evaluation"]["report"]["rows"]
+            .as_array()
+            .expect("rows")
+            .iter()
+            .map(|r| {
+                (
+                    r["bidder"]["name"].as_str().unwrap_or_default().to_owned(),
+                    r["capability"].clone(),
+                )
+            })
+            .collect();
+        met.sort_by(|a, b| a.0.cmp(&b.0));
+        assert_eq!(
+            met.iter().map(|(_, c)| c.clone()).collect::<Vec<_>>(),
+            [
+                json!([{ "met": true }, { "met": true }]),
+                json!([{ "met": true }, { "met": true }]),
+                json!([{ "met": true }, { "met": false }]),
+            ],
+            "the first requirement was not overwritten by the second save"
+        );
+    }
+
+    // Cancelling one call and declaring another unsuccessful, each confirmed with its reason.
+    eval_journey(
+        &root,
+        "ending",
+        &base,
+        1280,
+        "en",
+        json!({
+            "email": orderer["email"], "password": PASSWORD,
+            "cancelId": to_cancel.id, "cancelReason": "Tarve muuttui",
+            "unsuccessfulId": to_fail.id, "unsuccessfulReason": "Ainoa tarjous ylitti budjetin",
+        }),
+    )
+    .await;
+    for (id, status) in [(&to_cancel.id, "CANCELLED"), (&to_fail.id, "UNSUCCESSFUL")] {
+        let s = app
+            .ok(
+                None,
+                "query($id:ID!){ call(id:$id){ status } }",
+                json!({ "id": id }),
+            )
+            .await;
+        assert_eq!(s["call"]["status"], status);
+    }
+
+    // After the standstill: the contract's activation shows the appropriation still free.
+    app.ok(
+        Some(&m.admin),
+        "mutation($o:ID!){ setAppropriation(ordererId:$o,fiscalYear:2027,amount:\"1000000\"){ amount } }",
+        json!({ "o": m.orderer_org }),
+    )
+    .await;
+    app.clock.advance(TimeDelta::days(15));
+    let made = app
+        .ok(
+            Some(&m.orderer),
+            "mutation($c:ID!){ createContractFromAward(callId:$c){ id } }",
+            json!({ "c": eval_fi.id }),
+        )
+        .await;
+    let contract_id = made["createContractFromAward"]["id"].clone();
+    eval_journey(&root, "activation", &base, 390, "fi", json!({
+        "email": orderer["email"], "password": PASSWORD, "contractId": contract_id, "producer": "Provider 1 Oy",
+        "expected": ["2027", "45\u{a0}600,00 €", "1\u{a0}000\u{a0}000,00 €"],
+    }))
+    .await;
+    let budget = app
+        .ok(
+            Some(&m.orderer),
+            "{ appropriations(fiscalYear: 2027) { available } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(budget["appropriations"][0]["available"], "954400.00");
+}

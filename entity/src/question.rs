@@ -17,6 +17,8 @@ pub struct Model {
     pub answered_by: Option<String>,
     /// Random; the audit event carries SHA-256(asker user id ":" nonce), not the asker.
     pub asker_nonce: Option<String>,
+    /// When a published answer was replaced by another (null unless it was).
+    pub answer_edited_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -15,6 +15,7 @@ mod m20261124_000009_create_login_failure;
 mod m20261202_000010_index_published_calls;
 mod m20261202_000011_create_sealed_log;
 mod m20261202_000012_create_login_attempt;
+mod m20261202_000013_question_answer_edited_at;
 
 pub struct Migrator;
 
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000010_index_published_calls::Migration),
             Box::new(m20261202_000011_create_sealed_log::Migration),
             Box::new(m20261202_000012_create_login_attempt::Migration),
+            Box::new(m20261202_000013_question_answer_edited_at::Migration),
         ]
     }
 }

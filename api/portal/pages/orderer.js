@@ -4,9 +4,9 @@
 import { gql, session } from "../api.js";
 import { h, svg } from "../dom.js";
 import { t, money, number, dateTime, date } from "../i18n.js";
-import { field, formError, showErrors, clearErrors } from "../forms.js";
+import { field, formError, showErrors, clearErrors, setFieldError } from "../forms.js";
 import { parse, mul, add, round, toPlain, fromInput } from "../decimal.js";
-import { statusBadge } from "./public.js";
+import { statusBadge, confirmDialog } from "./public.js";
 
 function signedInOrderer() {
   const s = session();
@@ -35,14 +35,15 @@ export async function calls() {
   if (!s) return needOrderer(t("nav.ordererCalls"));
   const org = s.user.organization.id;
   const d = await gql(`query($f: CallFilter, $o: ID) {
-    calls(filter: $f, first: 100) { edges { node { id title status submissionDeadline } } }
+    calls(filter: $f, first: 100) { edges { node { id title status submissionDeadline unansweredQuestions } } }
     contracts(ordererId: $o) { id status producer { name } startDate endDate totalValue call { title } }
   }`, { f: { ordererId: org }, o: org });
   return h("section", {}, h("h1", {}, t("nav.ordererCalls")),
     h("p", {}, h("a", { href: "#/orderer/new" }, t("nav.newCall"))),
-    h("table", {}, h("thead", {}, h("tr", {}, ...["calls.call", "calls.status", "calls.deadline"].map((k) => h("th", { scope: "col" }, t(k))))),
+    h("table", {}, h("thead", {}, h("tr", {}, ...["calls.call", "calls.status", "calls.deadline", "orderer.unanswered"].map((k) => h("th", { scope: "col", class: k === "orderer.unanswered" ? "num" : null }, t(k))))),
       h("tbody", {}, d.calls.edges.map(({ node: c }) => h("tr", {},
-        h("td", {}, h("a", { href: `#/orderer/calls/${c.id}` }, c.title)), h("td", {}, statusBadge(c.status)), h("td", {}, dateTime(c.submissionDeadline)))))),
+        h("td", {}, h("a", { href: `#/orderer/calls/${c.id}` }, c.title)), h("td", {}, statusBadge(c.status)), h("td", {}, dateTime(c.submissionDeadline)),
+        h("td", { class: "num" }, c.unansweredQuestions ? h("span", { class: "badge warn" }, t("orderer.unansweredCount", { count: c.unansweredQuestions })) : "0"))))),
     h("h2", {}, t("orderer.contracts")),
     d.contracts.length ? h("table", {}, h("thead", {}, h("tr", {}, ...["contract.producer", "contract.call", "contract.status", "contract.period", "contract.totalValue"]
       .map((k) => h("th", { scope: "col", class: k === "contract.totalValue" ? "num" : null }, t(k))))),
@@ -56,6 +57,8 @@ export async function calls() {
 function localToIso(value) {
   return value ? new Date(value).toISOString() : "";
 }
+
+const DRAFT_KEY = "kilpailutus.newCallDraft";
 
 export async function newCall({ go }) {
   if (!signedInOrderer()) return needOrderer(t("nav.newCall"));
@@ -74,33 +77,72 @@ export async function newCall({ go }) {
   const minEquity = field({ name: "minEquityRatio", label: t("newCall.minEquityRatio"), hint: t("newCall.optional"), attrs: { inputmode: "decimal" } });
   const minRating = field({ name: "minCreditRating", label: t("newCall.minCreditRating"), type: "select", options: [["", t("newCall.none")], ...["AAA", "AA", "A", "B", "C"].map((r) => [r, r])] });
   const maxSub = field({ name: "maxSubcontractingShare", label: t("newCall.maxSubcontractingShare"), hint: t("newCall.optional"), attrs: { inputmode: "decimal" } });
-  const requirements = field({ name: "capabilityRequirements", label: t("newCall.requirements"), hint: t("newCall.onePerLine"), type: "textarea" });
   const lines = [];
   const criteria = [];
   const linesBox = h("div", { class: "stack" });
   const criteriaBox = h("div", { class: "stack" });
-  const addLine = () => {
-    const i = lines.length;
-    const p = field({ name: `lines[${i}].productId`, label: t("newCall.lineProduct", { n: i + 1 }), type: "select", options: productOptions });
-    const q = field({ name: `lines[${i}].quantity`, label: t("newCall.lineQuantity", { n: i + 1 }), required: true, attrs: { inputmode: "decimal" } });
-    lines.push({ p, q });
-    linesBox.append(h("div", { class: "row" }, p.wrap, q.wrap));
+  // Rows are numbered by position: removing one rebuilds the rest from their values.
+  const requirements = [];
+  const requirementsBox = h("div", { class: "stack" });
+  const requirementValues = () => requirements.map((r) => r.input.value);
+  const drawRequirements = (values) => {
+    requirements.length = 0;
+    requirementsBox.replaceChildren();
+    values.forEach((v, i) => {
+      const r = field({ name: `capabilityRequirements[${i}]`, label: t("newCall.requirement", { n: i + 1 }), value: v ?? "" });
+      requirements.push(r);
+      requirementsBox.append(h("div", { class: "row" }, r.wrap, h("button", { type: "button", class: "secondary",
+        onclick: () => { const rest = requirementValues(); rest.splice(i, 1); drawRequirements(rest); saveDraft(); maxSub.input.focus(); } },
+      t("newCall.removeRequirement", { n: i + 1 }))));
+    });
   };
-  const addCriterion = () => {
-    const i = criteria.length;
-    const n = field({ name: `qualityCriteria[${i}].name`, label: t("newCall.criterionName", { n: i + 1 }), required: true });
-    const w = field({ name: `qualityCriteria[${i}].weight`, label: t("newCall.criterionWeight", { n: i + 1 }), type: "number", required: true, attrs: { min: "0", max: "100" } });
-    const m = field({ name: `qualityCriteria[${i}].maxPoints`, label: t("newCall.criterionMaxPoints", { n: i + 1 }), type: "number", required: true, attrs: { min: "1" } });
-    criteria.push({ n, w, m });
-    criteriaBox.append(h("div", { class: "row" }, n.wrap, w.wrap, m.wrap));
+  const addRequirement = () => { drawRequirements([...requirementValues(), ""]); saveDraft(); requirements[requirements.length - 1]?.input.focus(); };
+  const lineValues = () => lines.map(({ p, q }) => ({ p: p.input.value, q: q.input.value }));
+  const criterionValues = () => criteria.map(({ n, w, m }) => ({ n: n.input.value, w: w.input.value, m: m.input.value }));
+  const drawLines = (values) => {
+    lines.length = 0;
+    linesBox.replaceChildren();
+    values.forEach((v, i) => {
+      const p = field({ name: `lines[${i}].productId`, label: t("newCall.lineProduct", { n: i + 1 }), type: "select", options: productOptions, value: v.p ?? "" });
+      const q = field({ name: `lines[${i}].quantity`, label: t("newCall.lineQuantity", { n: i + 1 }), required: true, value: v.q ?? "", attrs: { inputmode: "decimal" } });
+      lines.push({ p, q });
+      linesBox.append(h("div", { class: "row" }, p.wrap, q.wrap, values.length > 1 ? h("button", { type: "button", class: "secondary",
+        onclick: () => { const rest = lineValues(); rest.splice(i, 1); drawLines(rest); saveDraft(); linesBox.querySelector("select")?.focus(); } },
+      t("newCall.removeLine", { n: i + 1 })) : null));
+    });
   };
-  addLine();
-  addCriterion();
+  const drawCriteria = (values) => {
+    criteria.length = 0;
+    criteriaBox.replaceChildren();
+    values.forEach((v, i) => {
+      const n = field({ name: `qualityCriteria[${i}].name`, label: t("newCall.criterionName", { n: i + 1 }), required: true, value: v.n ?? "" });
+      const w = field({ name: `qualityCriteria[${i}].weight`, label: t("newCall.criterionWeight", { n: i + 1 }), type: "number", required: true, value: v.w ?? "", attrs: { min: "0", max: "100" } });
+      const m = field({ name: `qualityCriteria[${i}].maxPoints`, label: t("newCall.criterionMaxPoints", { n: i + 1 }), type: "number", required: true, value: v.m ?? "", attrs: { min: "1" } });
+      criteria.push({ n, w, m });
+      criteriaBox.append(h("div", { class: "row" }, n.wrap, w.wrap, m.wrap, h("button", { type: "button", class: "secondary",
+        onclick: () => { const rest = criterionValues(); rest.splice(i, 1); drawCriteria(rest); saveDraft(); priceWeight.input.focus(); } },
+      t("newCall.removeCriterion", { n: i + 1 }))));
+    });
+  };
+  const addLine = () => { drawLines([...lineValues(), {}]); saveDraft(); };
+  const addCriterion = () => { drawCriteria([...criterionValues(), {}]); saveDraft(); };
+  // The draft is kept in this tab until the call is created.
+  const plainFields = () => [title, description, pricing, start, end, qDeadline, sDeadline, standstill, priceWeight, minTurnover, minEquity, minRating, maxSub];
+  const saveDraft = () => {
+    const values = Object.fromEntries(plainFields().map((f) => [f.name, f.input.value]));
+    sessionStorage.setItem(DRAFT_KEY, JSON.stringify({ values, lines: lineValues(), criteria: criterionValues(), requirements: requirementValues() }));
+  };
+  let draft = null;
+  try { draft = JSON.parse(sessionStorage.getItem(DRAFT_KEY) || "null"); } catch { draft = null; }
+  if (draft) for (const f of plainFields()) if (typeof draft.values?.[f.name] === "string") f.input.value = draft.values[f.name];
+  drawLines(draft?.lines?.length ? draft.lines : [{}]);
+  drawCriteria(draft?.criteria ?? [{}]);
+  drawRequirements(Array.isArray(draft?.requirements) ? draft.requirements : []);
   const area = formError();
-  const plain = () => [title, description, pricing, start, end, qDeadline, sDeadline, standstill, priceWeight, minTurnover, minEquity, minRating, maxSub, requirements];
-  const all = () => [...plain(), ...lines.flatMap((l) => [l.p, l.q]), ...criteria.flatMap((c) => [c.n, c.w, c.m])];
+  const plain = plainFields;
+  const all = () => [...plain(), ...lines.flatMap((l) => [l.p, l.q]), ...criteria.flatMap((c) => [c.n, c.w, c.m]), ...requirements];
   const dec = (f) => (f.input.value.trim() ? fromInput(f.input.value) ?? f.input.value.trim() : null);
-  const form = h("form", { class: "stack", novalidate: true, onsubmit: async (e) => {
+  const form = h("form", { class: "stack", novalidate: true, oninput: () => saveDraft(), onchange: () => saveDraft(), onsubmit: async (e) => {
     e.preventDefault();
     const input = {
       title: title.input.value.trim(), description: description.input.value.trim(), pricingModel: pricing.input.value,
@@ -110,12 +152,13 @@ export async function newCall({ go }) {
       standstillDays: Number(standstill.input.value || 14), priceWeight: Number(priceWeight.input.value || 0),
       qualityCriteria: criteria.map(({ n, w, m }) => ({ name: n.input.value.trim(), weight: Number(w.input.value || 0), maxPoints: Number(m.input.value || 0) })),
       minTurnoverRatio: dec(minTurnover), minEquityRatio: dec(minEquity), minCreditRating: minRating.input.value || null,
-      capabilityRequirements: requirements.input.value.split("\n").map((x) => x.trim()).filter(Boolean),
+      capabilityRequirements: requirements.map((r) => r.input.value.trim()),
       maxSubcontractingShare: dec(maxSub),
     };
     clearErrors(all(), area);
     try {
       const d = await gql("mutation($i: CreateCallInput!) { createCall(input: $i) { id } }", { i: input });
+      sessionStorage.removeItem(DRAFT_KEY);
       go(`/orderer/calls/${d.createCall.id}`);
     } catch (err) {
       showErrors(err, all(), area);
@@ -126,7 +169,9 @@ export async function newCall({ go }) {
   h("fieldset", {}, h("legend", {}, t("newCall.dates")), start.wrap, end.wrap, qDeadline.wrap, sDeadline.wrap, standstill.wrap),
   h("fieldset", {}, h("legend", {}, t("newCall.criteria")), priceWeight.wrap, criteriaBox,
     h("button", { type: "button", class: "secondary", onclick: addCriterion }, t("newCall.addCriterion"))),
-  h("fieldset", {}, h("legend", {}, t("newCall.qualification")), minTurnover.wrap, minEquity.wrap, minRating.wrap, maxSub.wrap, requirements.wrap),
+  h("fieldset", {}, h("legend", {}, t("newCall.qualification")), minTurnover.wrap, minEquity.wrap, minRating.wrap, maxSub.wrap,
+    h("fieldset", {}, h("legend", {}, t("newCall.requirements")), requirementsBox,
+      h("button", { type: "button", class: "secondary", onclick: addRequirement }, t("newCall.addRequirement")))),
   area, h("button", { class: "primary", type: "submit" }, t("newCall.create")));
   return h("section", {}, h("h1", {}, t("nav.newCall")), form);
 }
@@ -135,16 +180,33 @@ const MANAGE = `query($id: ID!) {
   me { id organization { id } }
   call(id: $id) {
     id title status submissionDeadline questionsDeadline standstillDays orderer { id name }
+    lines { quantity product { code name unit } }
     criteria { priceWeight qualityCriteria { id name weight maxPoints } capabilityRequirements { id text } }
-    questions { id text answer askedAt }
+    questions { id text answer askedAt answerEditedAt }
     bidCount
     evaluation { evaluators { id name }
-      results { bid { id bidder { name } inHouse totalPrice capabilityResponses { requirement { id } evidence } qualityResponses { criterion { id } text } }
-        qualified disqualificationReasons priceScore qualityScore totalScore rank abnormallyLow } }
+      results { bid { id submittedAt bidder { name } inHouse totalPrice capabilityResponses { requirement { id } evidence } qualityResponses { criterion { id } text } }
+        qualified disqualificationReasons priceScore qualityScore totalScore rank abnormallyLow }
+      report { rows { evaluation { bid { id } } capability { requirement { id } met }
+        criteria { criterion { id } scores { evaluator { id } points } } } } }
     award { bid { id bidder { name } } justification decidedAt standstillEndsAt }
   }
   contracts { id status call { id } }
 }`;
+
+/** The reason the API gives for a bid whose capability nobody has judged yet. */
+const NOT_YET_JUDGED = "capability not yet judged";
+
+/** A form with a reason and a button that asks for confirmation first. */
+function reasonForm({ legend, label, button, danger, dialogTitle, summary, send }) {
+  const reason = field({ name: "reason", label, type: "textarea", required: true });
+  const area = formError();
+  return h("form", { class: "stack panel", novalidate: true, onsubmit: async (e) => {
+    e.preventDefault();
+    const sure = await confirmDialog({ title: dialogTitle, confirm: button, summary: [...summary, [label, reason.input.value.trim() || "–"]] });
+    if (sure) await send(reason, area);
+  } }, h("h3", {}, legend), reason.wrap, area, h("button", { class: danger ? "danger" : "secondary", type: "submit" }, button));
+}
 
 export async function manage({ args, render }) {
   if (!signedInOrderer()) return needOrderer(t("nav.ordererCalls"));
@@ -155,22 +217,37 @@ export async function manage({ args, render }) {
   const area = formError();
   parts.push(area);
   if (c.status === "DRAFT") {
-    parts.push(h("button", { class: "primary", type: "button", onclick: () => act(area, [], render, "mutation($id: ID!) { publishCall(id: $id) { id } }", { id: c.id }) }, t("orderer.publish")));
+    parts.push(h("button", { class: "primary", type: "button", onclick: async () => {
+      const sure = await confirmDialog({ title: t("orderer.confirmPublish"), confirm: t("orderer.publish"), summary: [
+        [t("newCall.title"), c.title],
+        [t("call.questionsDeadline"), dateTime(c.questionsDeadline)],
+        [t("call.submissionDeadline"), dateTime(c.submissionDeadline)],
+        [t("call.lines"), h("ul", {}, c.lines.map((l) => h("li", {}, `${l.product.code} ${l.product.name}: ${number(l.quantity)} ${l.product.unit}`)))],
+        [t("call.criteria"), h("ul", {}, h("li", {}, `${t("call.price")} ${c.criteria.priceWeight} %`),
+          c.criteria.qualityCriteria.map((q) => h("li", {}, `${q.name} ${q.weight} % (${t("call.maxPoints")} ${q.maxPoints})`)))],
+      ] });
+      if (sure) await act(area, [], render, "mutation($id: ID!) { publishCall(id: $id) { id } }", { id: c.id });
+    } }, t("orderer.publish")));
   }
-  // Questions: each unanswered one with its answer form.
+  // Questions: each unanswered one with its answer form; answered ones can be corrected.
   parts.push(h("h2", {}, t("call.questions")));
   if (!c.questions.length) parts.push(h("p", {}, t("call.noQuestions")));
   for (const q of c.questions) {
-    if (q.answer) {
-      parts.push(h("div", { class: "panel" }, h("p", {}, h("strong", {}, t("call.question")), " ", q.text), h("p", {}, h("strong", {}, t("call.answer")), " ", q.answer)));
-      continue;
-    }
-    const answer = field({ name: "answer", label: t("orderer.answerTo", { question: q.text }), type: "textarea", required: true });
+    const answer = field({ name: "answer", label: q.answer ? t("orderer.editAnswerTo", { question: q.text }) : t("orderer.answerTo", { question: q.text }),
+      type: "textarea", required: true, value: q.answer ?? "" });
     const qArea = formError();
-    parts.push(h("form", { class: "stack panel", novalidate: true, onsubmit: (e) => {
+    const form = h("form", { class: "stack", novalidate: true, onsubmit: (e) => {
       e.preventDefault();
       act(qArea, [answer], render, "mutation($q: ID!, $a: String!) { answerQuestion(questionId: $q, answer: $a) { id } }", { q: q.id, a: answer.input.value });
-    } }, answer.wrap, qArea, h("button", { class: "secondary", type: "submit" }, t("orderer.answer"))));
+    } }, answer.wrap, qArea, h("button", { class: "secondary", type: "submit" }, q.answer ? t("orderer.saveEditedAnswer") : t("orderer.answer")));
+    if (q.answer) {
+      parts.push(h("div", { class: "panel" }, h("p", {}, h("strong", {}, t("call.question")), " ", q.text), h("p", {}, h("strong", {}, t("call.answer")), " ", q.answer),
+        q.answerEditedAt ? h("p", { class: "hint" }, t("call.answerEdited", { at: dateTime(q.answerEditedAt) })) : null,
+        h("details", {}, h("summary", {}, t("orderer.editAnswer")), h("p", { class: "hint" }, t("orderer.editAnswerHint")), form)));
+    } else {
+      form.classList.add("panel");
+      parts.push(form);
+    }
   }
   if (c.evaluation) parts.push(...(await evaluationParts(c, d.me, render)));
   if (c.award) {
@@ -188,12 +265,45 @@ export async function manage({ args, render }) {
       } }, t("orderer.makeContract")));
     }
   }
+  // Ending the call without a contract: cancel it (before an award) or declare it unsuccessful.
+  const summary = [[t("newCall.title"), c.title], [t("calls.status"), t(`status.${c.status}`)]];
+  if (["DRAFT", "PUBLISHED", "EVALUATION"].includes(c.status) && !c.award) {
+    parts.push(h("h2", {}, t("orderer.endCall")));
+    parts.push(reasonForm({ legend: t("orderer.cancelCall"), label: t("orderer.cancelReason"), button: t("orderer.cancelCall"), danger: true, dialogTitle: t("orderer.confirmCancel"), summary,
+      send: (reason, a) => act(a, [reason], render, "mutation($id: ID!, $r: String!) { cancelCall(id: $id, reason: $r) { id } }", { id: c.id, r: reason.input.value }) }));
+    if (c.status === "EVALUATION") {
+      parts.push(reasonForm({ legend: t("orderer.declareUnsuccessful"), label: t("orderer.unsuccessfulReason"), button: t("orderer.declareUnsuccessful"), danger: true, dialogTitle: t("orderer.confirmUnsuccessful"), summary,
+        send: (reason, a) => act(a, [reason], render, "mutation($c: ID!, $r: String!) { declareUnsuccessful(callId: $c, reason: $r) { id } }", { c: c.id, r: reason.input.value }) }));
+    }
+  }
   return h("article", {}, parts);
+}
+
+/** Re-renders after a save in a bid's panel, then brings the evaluator back to that panel's
+ *  button (not to the top of the page) and says it was saved. */
+function stayAt(render, bidId, which) {
+  return async () => {
+    await render();
+    const panel = document.querySelector(`section[data-bid="${bidId}"]`);
+    const button = panel?.querySelector(`button[data-save="${which}"]`);
+    if (!button) return;
+    button.focus();
+    const status = panel.querySelector(`[data-saved="${which}"]`);
+    if (status) status.textContent = t("orderer.saved");
+  };
+}
+
+/** met: true / false, or null when not judged yet. */
+function judgementState(row, requirementId) {
+  const cell = row?.capability.find((x) => x.requirement.id === requirementId);
+  return cell ? cell.met : null;
 }
 
 async function evaluationParts(c, me, render) {
   const ev = c.evaluation;
   const out = [h("h2", {}, t("orderer.evaluation"))];
+  const rowOf = new Map(ev.report.rows.map((r) => [r.evaluation.bid.id, r]));
+  const unjudged = (r) => c.criteria.capabilityRequirements.some((req) => judgementState(rowOf.get(r.bid.id), req.id) === null);
   // Evaluators.
   const { users } = await gql("query { users: myColleagues { id name } }").catch(() => ({ users: [] }));
   const assigned = new Set(ev.evaluators.map((u) => u.id));
@@ -207,7 +317,13 @@ async function evaluationParts(c, me, render) {
       act(evArea, [pick], render, "mutation($c: ID!, $u: ID!) { assignEvaluator(callId: $c, userId: $u) { evaluators { id } } }", { c: c.id, u: pick.input.value });
     } }, pick.wrap, h("button", { class: "secondary", type: "submit" }, t("orderer.assign"))), evArea);
   }
-  // The comparison table.
+  const qualifiedCell = (r) => {
+    if (r.qualified) return t("orderer.yes");
+    const reasons = r.disqualificationReasons.filter((x) => x !== NOT_YET_JUDGED);
+    if (unjudged(r) && !reasons.length) return h("span", { class: "badge" }, t("orderer.notJudgedYet"));
+    return h("span", {}, t("orderer.no"), unjudged(r) ? ` (${t("orderer.notJudgedYet")})` : null, h("ul", {}, reasons.map((x) => h("li", {}, x))));
+  };
+  // The comparison table, by rank.
   out.push(h("table", {},
     h("caption", {}, t("orderer.comparison")),
     h("thead", {}, h("tr", {}, ...["call.rank", "call.bidder", "call.totalPrice", "orderer.priceScore", "orderer.qualityScore", "call.totalScore", "orderer.qualified"]
@@ -217,47 +333,84 @@ async function evaluationParts(c, me, render) {
       h("td", {}, r.bid.bidder.name, r.bid.inHouse ? ` (${t("orderer.inHouse")})` : ""),
       h("td", { class: "num" }, money(r.bid.totalPrice), r.abnormallyLow ? h("span", { class: "badge warn" }, ` ${t("orderer.abnormallyLow")}`) : null),
       h("td", { class: "num" }, number(r.priceScore)), h("td", { class: "num" }, number(r.qualityScore)), h("td", { class: "num" }, number(r.totalScore)),
-      h("td", {}, r.qualified ? t("orderer.yes") : h("span", {}, t("orderer.no"), h("ul", {}, r.disqualificationReasons.map((x) => h("li", {}, x))))))))));
+      h("td", {}, qualifiedCell(r)))))));
   if (c.award) return out;
-  // Per bid: capability judgement and (for an assigned evaluator) scores.
+  // Per bid, in a stable order (bidder name, then submission) whatever the ranking does:
+  // capability judgement and (for an assigned evaluator) scores, read back from the API.
   const iEvaluate = assigned.has(me.id);
-  for (const r of ev.results) {
+  const stable = [...ev.results].sort((a, b) => a.bid.bidder.name.localeCompare(b.bid.bidder.name) || a.bid.submittedAt.localeCompare(b.bid.submittedAt));
+  out.push(h("p", { class: "hint" }, t("orderer.stableOrder")));
+  for (const r of stable) {
     const b = r.bid;
+    const row = rowOf.get(b.id);
     const jArea = formError();
-    const checks = c.criteria.capabilityRequirements.map((req) => {
-      const id = `met-${b.id}-${req.id}`;
+    const done = h("p", { role: "status" });
+    const reqs = c.criteria.capabilityRequirements.map((req) => {
+      const saved = judgementState(row, req.id);
       const evidence = b.capabilityResponses.find((x) => x.requirement.id === req.id)?.evidence ?? "–";
-      return { req, input: h("input", { type: "checkbox", id }), evidence, id };
+      const name = `met-${b.id}-${req.id}`;
+      const options = [["met", true, t("orderer.met")], ["notMet", false, t("orderer.notMet")]];
+      // "Not judged" can be the saved state but cannot be chosen back once judged.
+      if (saved === null) options.push(["unjudged", null, t("orderer.notJudged")]);
+      const radios = options.map(([key, value, label]) => {
+        const id = `${name}-${key}`;
+        const input = h("input", { type: "radio", name, id, value: key, checked: saved === value });
+        return { input, value, el: h("div", {}, input, " ", h("label", { for: id, class: "inline" }, label)) };
+      });
+      const current = () => radios.find((x) => x.input.checked)?.value ?? null;
+      return { req, saved, current, el: h("fieldset", { class: "judgement" }, h("legend", {}, req.text),
+        h("p", { class: "hint" }, t("orderer.evidence"), " ", evidence), radios.map((x) => x.el)) };
     });
     const judge = h("form", { class: "stack", novalidate: true, onsubmit: (e) => {
       e.preventDefault();
-      act(jArea, [], render, "mutation($b: ID!, $j: [CapabilityJudgementInput!]!) { judgeCapability(bidId: $b, judgements: $j) { qualified } }",
-        { b: b.id, j: checks.map((x) => ({ requirementId: x.req.id, met: x.input.checked })) });
+      // Only what was changed is sent; the other requirements keep their judgement.
+      const changed = reqs.filter((x) => x.current() !== null && x.current() !== x.saved);
+      done.textContent = "";
+      if (!changed.length) { done.textContent = t("orderer.nothingChanged"); return; }
+      act(jArea, [], stayAt(render, b.id, "judgement"), "mutation($b: ID!, $j: [CapabilityJudgementInput!]!) { judgeCapability(bidId: $b, judgements: $j) { qualified } }",
+        { b: b.id, j: changed.map((x) => ({ requirementId: x.req.id, met: x.current() })) });
     } },
-    h("fieldset", {}, h("legend", {}, t("orderer.capabilityOf", { bidder: b.bidder.name })),
-      checks.map((x) => h("div", {}, x.input, " ", h("label", { for: x.id, class: "inline" }, `${x.req.text} — ${x.evidence}`)))),
-    jArea, h("button", { class: "secondary", type: "submit" }, t("orderer.saveJudgement")));
-    const section = h("section", { class: "panel" }, h("h3", {}, b.bidder.name), judge);
+    h("h4", {}, t("orderer.capabilityOf", { bidder: b.bidder.name })), reqs.map((x) => x.el),
+    jArea, done, h("button", { class: "secondary", type: "submit", "data-save": "judgement" }, t("orderer.saveJudgement")),
+    h("p", { role: "status", "data-saved": "judgement" }));
+    const section = h("section", { class: "panel", "data-bid": b.id }, h("h3", {}, b.bidder.name),
+      h("p", {}, t("orderer.qualified"), " ", qualifiedCell(r)), judge);
     if (iEvaluate) {
       const sArea = formError();
-      const points = c.criteria.qualityCriteria.map((q, i) => ({ q, f: field({ name: `scores[${i}].points`, label: t("orderer.points", { criterion: q.name, max: q.maxPoints }), type: "number", attrs: { min: "0", max: String(q.maxPoints) } }) }));
+      const mine = (q) => row?.criteria.find((x) => x.criterion.id === q.id)?.scores.find((x) => x.evaluator.id === me.id)?.points;
+      const points = c.criteria.qualityCriteria.map((q, i) => ({ q, f: field({ name: `scores[${i}].points`, label: t("orderer.points", { criterion: q.name, max: q.maxPoints }),
+        type: "number", value: mine(q) === null || mine(q) === undefined ? "" : String(mine(q)), attrs: { min: "0", max: String(q.maxPoints) } }) }));
       const answers = c.criteria.qualityCriteria.map((q) => h("li", {}, `${q.name}: `, b.qualityResponses.find((x) => x.criterion.id === q.id)?.text ?? "–"));
       section.append(h("form", { class: "stack", novalidate: true, onsubmit: (e) => {
         e.preventDefault();
-        act(sArea, points.map((p) => p.f), render, "mutation($b: ID!, $s: [ScoreInput!]!) { scoreBid(bidId: $b, scores: $s) { totalScore } }",
+        act(sArea, points.map((p) => p.f), stayAt(render, b.id, "scores"), "mutation($b: ID!, $s: [ScoreInput!]!) { scoreBid(bidId: $b, scores: $s) { totalScore } }",
           { b: b.id, s: points.filter((p) => p.f.input.value !== "").map((p) => ({ criterionId: p.q.id, points: Number(p.f.input.value) })) });
       } }, h("ul", {}, answers), h("fieldset", {}, h("legend", {}, t("orderer.scoresFor", { bidder: b.bidder.name })), points.map((p) => p.f.wrap)),
-      sArea, h("button", { class: "secondary", type: "submit" }, t("orderer.saveScores"))));
+      sArea, h("button", { class: "secondary", type: "submit", "data-save": "scores" }, t("orderer.saveScores")),
+      h("p", { role: "status", "data-saved": "scores" })));
     }
     out.push(section);
   }
-  // The award, or an unsuccessful call.
+  // The award: only when a bid is qualified, the winner chosen by the officer.
   const qualified = ev.results.filter((r) => r.qualified);
+  out.push(h("h2", {}, t("orderer.decision")));
+  if (!qualified.length) {
+    out.push(h("p", {}, t("orderer.noQualified")));
+    return out;
+  }
   const aArea = formError();
-  const winner = field({ name: "bidId", label: t("orderer.winner"), type: "select", options: qualified.map((r) => [r.bid.id, `${r.rank ?? "–"}. ${r.bid.bidder.name}`]) });
+  const winner = field({ name: "bidId", label: t("orderer.winner"), type: "select", required: true,
+    options: [["", t("orderer.chooseWinner")], ...qualified.map((r) => [r.bid.id, `${r.rank ?? "–"}. ${r.bid.bidder.name}`])] });
   const justification = field({ name: "justification", label: t("orderer.justification"), type: "textarea", required: true });
-  out.push(h("h2", {}, t("orderer.decision")), h("form", { class: "stack", novalidate: true, onsubmit: (e) => {
+  out.push(h("form", { class: "stack", novalidate: true, onsubmit: async (e) => {
     e.preventDefault();
+    clearErrors([winner, justification], aArea);
+    const chosen = qualified.find((r) => r.bid.id === winner.input.value);
+    if (!chosen) { setFieldError(winner, t("orderer.chooseWinnerFirst")); winner.input.focus(); return; }
+    const sure = await confirmDialog({ title: t("orderer.confirmAward"), confirm: t("orderer.award"), summary: [
+      [t("orderer.winner"), chosen.bid.bidder.name], [t("call.totalScore"), number(chosen.totalScore)], [t("call.rank"), String(chosen.rank ?? "–")],
+      [t("call.totalPrice"), money(chosen.bid.totalPrice)], [t("orderer.justification"), justification.input.value.trim() || "–"]] });
+    if (!sure) return;
     act(aArea, [winner, justification], render, "mutation($c: ID!, $b: ID!, $j: String!) { awardCall(callId: $c, bidId: $b, justification: $j) { decidedAt } }",
       { c: c.id, b: winner.input.value, j: justification.input.value });
   } }, winner.wrap, justification.wrap, aArea, h("button", { class: "primary", type: "submit" }, t("orderer.award"))));
@@ -274,6 +427,49 @@ const CONTRACT = `query($id: ID!) {
     realization { contractedValue deliveredValue percent forecastValue status }
   }
 }`;
+
+const DAY = 86_400_000;
+const days = (from, to) => Math.max(0, Math.round((Date.parse(to) - Date.parse(from)) / DAY) + 1);
+
+/** The contract's value falling in each year, in exact cents: value x (days in the year /
+ *  days), rounded half up, the last year taking the remainder (as the API commits it). */
+export function valueByYear(totalValue, startIso, endIso) {
+  const cents = round(parse(totalValue), 2).units;
+  const total = BigInt(days(startIso, endIso));
+  const out = [];
+  if (total === 0n) return out;
+  const [sy, ey] = [Number(startIso.slice(0, 4)), Number(endIso.slice(0, 4))];
+  let allocated = 0n;
+  for (let y = sy; y <= ey; y += 1) {
+    const from = y === sy ? startIso : `${y}-01-01`;
+    const to = y === ey ? endIso : `${y}-12-31`;
+    const n = BigInt(days(from, to));
+    const sign = cents < 0n ? -1n : 1n;
+    const share = y === ey ? cents - allocated : sign * ((sign * cents * n * 2n + total) / (2n * total));
+    allocated += share;
+    out.push({ year: y, value: toPlain({ units: share, scale: 2 }) });
+  }
+  return out;
+}
+
+/** The activation button with the value per year beside the appropriation still free in
+ *  that year, and the confirmation that repeats them. */
+async function activation(k, area, render) {
+  const years = valueByYear(k.totalValue, k.startDate, k.endDate);
+  const free = await Promise.all(years.map(({ year }) => gql("query($y: Int!) { appropriations(fiscalYear: $y) { orderer { id } available } }", { y: year })
+    .then((d) => d.appropriations.find((a) => a.orderer.id === k.orderer.id)?.available ?? null).catch(() => null)));
+  const rows = years.map((y, i) => ({ ...y, available: free[i] }));
+  const table = h("table", {}, h("caption", {}, t("contract.byYear")),
+    h("thead", {}, h("tr", {}, ...["contract.year", "contract.yearValue", "contract.available"].map((x) => h("th", { scope: "col", class: x === "contract.year" ? null : "num" }, t(x))))),
+    h("tbody", {}, rows.map((r) => h("tr", {}, h("td", {}, String(r.year)), h("td", { class: "num" }, money(r.value)),
+      h("td", { class: "num" }, r.available === null ? t("contract.noAppropriation") : money(r.available))))));
+  const summaryText = (r) => `${money(r.value)} · ${t("contract.available")} ${r.available === null ? t("contract.noAppropriation") : money(r.available)}`;
+  return h("div", { class: "stack" }, table, h("button", { class: "primary", type: "button", onclick: async () => {
+    const sure = await confirmDialog({ title: t("contract.confirmActivate"), confirm: t("contract.activate"),
+      summary: [[t("contract.producer"), k.producer.name], [t("contract.totalValue"), money(k.totalValue)], ...rows.map((r) => [String(r.year), summaryText(r)])] });
+    if (sure) await act(area, [], render, "mutation($id: ID!) { activateContract(id: $id) { id } }", { id: k.id });
+  } }, t("contract.activate")));
+}
 
 function monthsBetween(startIso, endIso) {
   const [sy, sm] = startIso.split("-").map(Number);
@@ -339,8 +535,7 @@ export async function contract({ args, render }) {
     h("p", {}, t(`contractStatus.${k.status}`), " · ", t("contract.version", { version: k.version }), " · ", `${date(k.startDate)} – ${date(k.endDate)}`,
       k.call ? h("span", {}, " · ", h("a", { href: `#/calls/${k.call.id}` }, k.call.title)) : null),
     area,
-    k.status === "DRAFT" && s.user.organization.id === k.orderer.id ? h("button", { class: "primary", type: "button",
-      onclick: () => act(area, [], render, "mutation($id: ID!) { activateContract(id: $id) { id } }", { id: k.id }) }, t("contract.activate")) : null,
+    k.status === "DRAFT" && s.user.organization.id === k.orderer.id ? await activation(k, area, render) : null,
     (k.status === "DRAFT" || k.status === "ACTIVE") && s.user.organization.id === k.orderer.id ? h("p", {}, h("a", { href: `#/contracts/${k.id}/amend` }, t("work.amendLink"))) : null,
     h("h2", {}, t("contract.lines")), lineTable(k.lines),
     h("p", {}, t("contract.totalValue"), " ", h("strong", {}, money(k.totalValue))),

@@ -5,18 +5,22 @@ import { h } from "../dom.js";
 import { t, money, number, dateTime } from "../i18n.js";
 import { field, formError, showErrors, clearErrors, setFieldError } from "../forms.js";
 import { parse, mul, add, round, toPlain, fromInput } from "../decimal.js";
+import { confirmDialog } from "./public.js";
 
 export function askForm(c, render) {
   const text = field({ name: "text", label: t("question.text"), type: "textarea", required: true });
   const area = formError();
-  const done = h("p", { role: "status" });
+  const done = h("p", { role: "status", "data-question-sent": "" });
   return h("form", { class: "stack panel", novalidate: true, onsubmit: async (e) => {
     e.preventDefault();
     clearErrors([text], area);
     try {
       await gql("mutation($c: ID!, $t: String!) { askQuestion(callId: $c, text: $t) { id } }", { c: c.id, t: text.input.value });
       text.input.value = "";
-      done.textContent = t("question.sent");
+      // The list above shows the new question at once; the message is kept after it.
+      await render();
+      const status = document.querySelector("[data-question-sent]");
+      if (status) status.textContent = t("question.sent");
     } catch (err) {
       showErrors(err, [text], area);
     }
@@ -157,7 +161,9 @@ export async function bidPanel(c, render) {
   h("div", { class: "row" },
     h("button", { class: "primary", type: "submit" }, mine?.status === "SUBMITTED" ? t("bid.replace") : t("bid.submit")),
     mine?.status === "SUBMITTED" ? h("button", { class: "danger", type: "button", onclick: async () => {
-      if (!confirm(t("bid.withdrawConfirm"))) return;
+      const sure = await confirmDialog({ title: t("bid.withdraw"), intro: t("bid.withdrawConfirm"), confirm: t("bid.withdraw"),
+        summary: [[t("calls.call"), c.title], [t("bid.total"), money(mine.totalPrice)], [t("bid.version"), String(mine.version)]] });
+      if (!sure) return;
       try {
         await gql("mutation($c: ID!) { withdrawBid(callId: $c) { id } }", { c: c.id });
         await render();

@@ -77,7 +77,7 @@ export const CALL = `query($id: ID!) {
     lines { id quantity product { code name unit category } }
     criteria { priceWeight minTurnoverRatio minEquityRatio minCreditRating maxSubcontractingShare
       qualityCriteria { id name weight maxPoints } capabilityRequirements { id text } }
-    questions { id text answer askedAt answeredAt }
+    questions { id text answer askedAt answeredAt answerEditedAt }
     bidCount
     award { decidedAt standstillEndsAt justification ranking { rank bidder { id name } totalPrice totalScore } }
   }
@@ -121,7 +121,8 @@ export async function call({ args, go, render }) {
     h("h2", {}, t("call.questions")),
     c.questions.length ? h("ul", { class: "cards" }, c.questions.map((q) => h("li", {},
       h("p", {}, h("strong", {}, t("call.question")), " ", q.text),
-      q.answer ? h("p", {}, h("strong", {}, t("call.answer")), " ", q.answer) : h("p", { class: "muted" }, t("call.unanswered"))))) : h("p", {}, t("call.noQuestions")),
+      q.answer ? h("p", {}, h("strong", {}, t("call.answer")), " ", q.answer) : h("p", { class: "muted" }, t("call.unanswered")),
+      q.answerEditedAt ? h("p", { class: "hint" }, t("call.answerEdited", { at: dateTime(q.answerEditedAt) })) : null))) : h("p", {}, t("call.noQuestions")),
   ];
   if (s?.user.role === "PRODUCER" && c.status === "PUBLISHED") {
     parts.push(provider.askForm(c, render));
@@ -141,6 +142,35 @@ export async function call({ args, go, render }) {
   if (s?.user.role === "PRODUCER") parts.push(await provider.bidPanel(c, render));
   if (s?.user.role === "ORDERER") parts.push(h("p", {}, h("a", { href: `#/orderer/calls/${c.id}` }, t("call.manage"))));
   return h("article", {}, parts);
+}
+
+/** A modal confirmation for a step with legal weight: a <dialog> with a heading, the
+ *  summary as a definition list (pairs of [term, value]) and Confirm / Cancel. Focus moves
+ *  into the dialog and back to the button that opened it; Escape cancels. Resolves true
+ *  only when confirmed. */
+export function confirmDialog({ title, summary = [], confirm, intro }) {
+  return new Promise((resolve) => {
+    const opener = document.activeElement;
+    const heading = h("h2", { id: "confirm-title", tabindex: "-1" }, title);
+    const cancel = h("button", { type: "button", class: "secondary" }, t("confirm.cancel"));
+    const ok = h("button", { type: "button", class: "primary" }, confirm ?? t("confirm.ok"));
+    const dialog = h("dialog", { class: "confirm", "aria-labelledby": "confirm-title", "aria-modal": "true" },
+      heading, intro ? h("p", {}, intro) : null,
+      h("dl", { class: "summary" }, summary.flatMap(([k, v]) => [h("dt", {}, k), h("dd", {}, v)])),
+      h("div", { class: "row" }, ok, cancel));
+    let answer = false;
+    const close = (value) => { answer = value; dialog.close(); };
+    ok.addEventListener("click", () => close(true));
+    cancel.addEventListener("click", () => close(false));
+    dialog.addEventListener("close", () => {
+      dialog.remove();
+      if (opener && opener.isConnected) opener.focus();
+      resolve(answer);
+    });
+    document.body.append(dialog);
+    dialog.showModal();
+    heading.focus();
+  });
 }
 
 export function notFound() {

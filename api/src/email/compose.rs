@@ -48,6 +48,20 @@ pub fn bid_receipt(
     }
 }
 
+/// To the call's orderer: a new question, without who asked it.
+pub fn question_asked(call_title: &str, question: &str) -> Mail {
+    Mail {
+        event: "question.asked",
+        subject: format!("New question: {call_title}"),
+        body: format!(
+            "A question was asked on your call for tenders \"{call_title}\". \
+             Its answer will be public.\n\nQuestion: {question}\n"
+        ),
+        private: false,
+        sealed_call: None,
+    }
+}
+
 pub fn answer_published(call_title: &str, question: &str, answer: &str) -> Mail {
     Mail {
         event: "question.answered",

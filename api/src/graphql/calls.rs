@@ -209,6 +209,24 @@ impl CallForTenders {
             .map(Question)
             .collect())
     }
+    /// How many of the call's questions have no answer yet: for the call's orderer only
+    /// (null for everyone else).
+    async fn unanswered_questions(&self, ctx: &Context<'_>) -> Result<Option<i32>> {
+        match caller(ctx)?.viewer() {
+            Viewer::Orderer(org) if org == self.0.orderer_id => {}
+            _ => return Ok(None),
+        }
+        let all = ctx
+            .data::<DataLoader<QuestionsByCall>>()?
+            .load_one(self.0.id.clone())
+            .await?;
+        let n = all
+            .unwrap_or_default()
+            .iter()
+            .filter(|q| q.answer.is_none())
+            .count();
+        Ok(Some(i32::try_from(n).unwrap_or(i32::MAX)))
+    }
     /// Null before the submission deadline, for everybody.
     async fn bid_count(&self, ctx: &Context<'_>) -> Result<Option<i32>> {
         if !crate::domain::bid::bid_count_visible(self.bids_open(ctx)?) {
@@ -392,6 +410,10 @@ impl Question {
     }
     async fn answered_at(&self) -> Option<Ts> {
         self.0.answered_at.map(Ts)
+    }
+    /// When the published answer was last replaced; null unless it was edited.
+    async fn answer_edited_at(&self) -> Option<Ts> {
+        self.0.answer_edited_at.map(Ts)
     }
 }
 

@@ -527,6 +527,7 @@ pub async fn ask_question(
         answered_at: Set(None),
         answered_by: Set(None),
         asker_nonce: Set(Some(nonce.clone())),
+        answer_edited_at: Set(None),
     }
     .insert(&*txn)
     .await?;
@@ -550,7 +551,10 @@ pub async fn ask_question(
         },
     )
     .await?;
+    // The call's orderer hears of it: the call and the question, never who asked.
+    super::notifications::question_asked(&*txn, now, &q, &c).await?;
     txn.commit().await?;
+    state.wake_mailer();
     Ok(q)
 }
 
@@ -598,7 +602,12 @@ pub async fn answer_question(
             status.as_str()
         )));
     }
+    // Replacing a published answer is shown publicly with its time.
+    let edited = q.answer.is_some();
     let mut am: question::ActiveModel = q.into();
+    if edited {
+        am.answer_edited_at = Set(Some(now));
+    }
     am.answer = Set(Some(answer));
     am.answered_at = Set(Some(now));
     am.answered_by = Set(Some(actor.user_id.clone()));

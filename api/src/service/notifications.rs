@@ -101,6 +101,29 @@ pub async fn bid_receipt<C: ConnectionTrait>(
     Ok(())
 }
 
+/// The call's orderer users hear of a new question: the call's title and the question's
+/// text only; the asker (organisation or user) is not named.
+pub async fn question_asked<C: ConnectionTrait>(
+    conn: &C,
+    now: DateTime<Utc>,
+    q: &question::Model,
+    c: &call::Model,
+) -> AppResult<()> {
+    let users: Vec<user::Model> = outbox::users_of(conn, vec![c.orderer_id.clone()])
+        .await?
+        .into_iter()
+        .filter(|u| u.role == Role::Orderer)
+        .collect();
+    outbox::enqueue(
+        conn,
+        now,
+        &users,
+        &compose::question_asked(&c.title, &q.text),
+    )
+    .await?;
+    Ok(())
+}
+
 /// The asker hears that the answer is published.
 pub async fn answer_published<C: ConnectionTrait>(
     conn: &C,
