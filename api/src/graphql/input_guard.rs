@@ -7,7 +7,9 @@
 use crate::domain::validate::clean_text;
 use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextParseQuery};
 use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
-use async_graphql::{ErrorExtensionValues, Name, Positioned, ServerError, ServerResult, Value, Variables};
+use async_graphql::{
+    ErrorExtensionValues, Name, Positioned, ServerError, ServerResult, Value, Variables,
+};
 use std::sync::Arc;
 
 /// The schema extension that applies the check.
@@ -194,10 +196,12 @@ mod tests {
 
     #[test]
     fn tabs_newlines_and_other_text_pass() {
-        assert!(check(
-            "{ products(category:\"koti\\thoito\\n\") { id } }",
-            serde_json::json!({ "x": "Åbo – €\n" })
-        )
-        .is_ok());
+        assert!(
+            check(
+                "{ products(category:\"koti\\thoito\\n\") { id } }",
+                serde_json::json!({ "x": "Åbo – €\n" })
+            )
+            .is_ok()
+        );
     }
 }
