@@ -3,7 +3,7 @@
 // contract), and a contract's page with its versions, monthly reports and realisation chart.
 import { gql, session } from "../api.js";
 import { h, svg } from "../dom.js";
-import { t, money, number, dateTime, date } from "../i18n.js";
+import { t, money, number, dateTime, date, reasonText } from "../i18n.js";
 import { field, formError, showErrors, clearErrors } from "../forms.js";
 import { parse, mul, add, round, toPlain, fromInput } from "../decimal.js";
 import { statusBadge } from "./public.js";
@@ -140,7 +140,7 @@ const MANAGE = `query($id: ID!) {
     bidCount
     evaluation { evaluators { id name }
       results { bid { id bidder { name } inHouse totalPrice capabilityResponses { requirement { id } evidence } qualityResponses { criterion { id } text } }
-        qualified disqualificationReasons priceScore qualityScore totalScore rank abnormallyLow } }
+        qualified disqualificationReasons reasonCodes { code actual required year } priceScore qualityScore totalScore rank abnormallyLow } }
     award { bid { id bidder { name } } justification decidedAt standstillEndsAt }
   }
   contracts { id status call { id } }
@@ -217,7 +217,7 @@ async function evaluationParts(c, me, render) {
       h("td", {}, r.bid.bidder.name, r.bid.inHouse ? ` (${t("orderer.inHouse")})` : ""),
       h("td", { class: "num" }, money(r.bid.totalPrice), r.abnormallyLow ? h("span", { class: "badge warn" }, ` ${t("orderer.abnormallyLow")}`) : null),
       h("td", { class: "num" }, number(r.priceScore)), h("td", { class: "num" }, number(r.qualityScore)), h("td", { class: "num" }, number(r.totalScore)),
-      h("td", {}, r.qualified ? t("orderer.yes") : h("span", {}, t("orderer.no"), h("ul", {}, r.disqualificationReasons.map((x) => h("li", {}, x))))))))));
+      h("td", {}, r.qualified ? t("orderer.yes") : h("span", {}, t("orderer.no"), h("ul", {}, r.reasonCodes.map((x) => h("li", {}, reasonText(x)))))))))));
   if (c.award) return out;
   // Per bid: capability judgement and (for an assigned evaluator) scores.
   const iEvaluate = assigned.has(me.id);
