@@ -3,8 +3,8 @@
 // contract), and a contract's page with its versions, monthly reports and realisation chart.
 import { gql, session } from "../api.js";
 import { h, svg } from "../dom.js";
-import { t, money, number, dateTime, date, reasonText } from "../i18n.js";
-import { field, formError, showErrors, clearErrors } from "../forms.js";
+import { t, money, number, dateTime, date, reasonText, helsinkiToIso } from "../i18n.js";
+import { field, formError, showErrors, clearErrors, check } from "../forms.js";
 import { parse, mul, add, round, toPlain, fromInput } from "../decimal.js";
 import { statusBadge } from "./public.js";
 
@@ -52,9 +52,9 @@ export async function calls() {
       : h("p", {}, t("orderer.noContracts")));
 }
 
-/** datetime-local value (local time) to RFC 3339 with the browser's offset. */
+/** datetime-local value, read as Finnish time (Europe/Helsinki, summer time included), to RFC 3339. */
 function localToIso(value) {
-  return value ? new Date(value).toISOString() : "";
+  return value ? helsinkiToIso(value) ?? "" : "";
 }
 
 export async function newCall({ go }) {
@@ -102,6 +102,7 @@ export async function newCall({ go }) {
   const dec = (f) => (f.input.value.trim() ? fromInput(f.input.value) ?? f.input.value.trim() : null);
   const form = h("form", { class: "stack", novalidate: true, onsubmit: async (e) => {
     e.preventDefault();
+    if (!check(all(), area)) return; // every missing field at once, beside each
     const input = {
       title: title.input.value.trim(), description: description.input.value.trim(), pricingModel: pricing.input.value,
       lines: lines.map(({ p, q }) => ({ productId: p.input.value, quantity: dec(q) ?? "" })),

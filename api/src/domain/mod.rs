@@ -149,10 +149,11 @@ pub fn rule_code(rule: &str) -> RuleCode {
             vec![("max", num(rest.trim_end_matches(" items")))],
         );
     }
-    if r.contains("between ") && (r.starts_with("must be") || r.starts_with("is a ratio")) {
-        if let Some((min, max)) = between(r) {
-            return code("OUT_OF_RANGE", vec![("min", min), ("max", max)]);
-        }
+    if r.contains("between ")
+        && (r.starts_with("must be") || r.starts_with("is a ratio"))
+        && let Some((min, max)) = between(r)
+    {
+        return code("OUT_OF_RANGE", vec![("min", min), ("max", max)]);
     }
     if let Some(rest) = r.strip_prefix("must be at most ") {
         let max = rest.split([' ', ';']).next().unwrap_or(rest);
@@ -257,7 +258,8 @@ mod tests {
     #[test]
     fn every_rule_has_a_code_and_its_parameters() {
         use Param::{Int, Text};
-        let cases: Vec<(&str, &str, Vec<(&str, Param)>)> = vec![
+        type Case = (&'static str, &'static str, Vec<(&'static str, Param)>);
+        let cases: Vec<Case> = vec![
             ("must not be empty", "REQUIRED", vec![]),
             (
                 "must be at most 200 characters",
