@@ -23,7 +23,7 @@ const TEXTS = {
 };
 const VARIANTS = [[1280, "fi"], [390, "fi"], [1280, "en"], [390, "en"]];
 // Words of the API's English messages that must never reach the page.
-const ENGLISH_API = [/should be \d/, /must (not )?be/, /equity ratio 0\.\d/, /annual turnover \d/, /credit rating [A-C]+ is/,
+const ENGLISH_API = [/check digit of business ID/, /must (not )?be/, /equity ratio 0\.\d/, /annual turnover \d/, /credit rating [A-C]+ is/,
   /capability not yet judged/, /may have at most/, /BAD_USER_INPUT/, /\(businessId:/];
 
 const browser = await chromium.launch({
@@ -259,6 +259,67 @@ const journeys = {
       await checkA11y("benchmark with the saved calculation");
       await page.screenshot({ path: `${outDir}/errors-benchmark-${width}-${lang}.png`, fullPage: true });
       return { width, lang, chart };
+    });
+  },
+
+  /** Registering: every problem at once, the check digit's right value named, in the user's
+   *  language (the old page showed "(businessId: the check digit … should be 1)"). */
+  async register() {
+    return eachVariant(async ({ width, lang }) => {
+      await page.goto(`${base}/#/register`);
+      await heading(L["account.registerTitle"]);
+      await page.getByLabel(L["account.organizationName"]).fill("Virhe Oy");
+      await page.getByLabel(L["account.businessId"]).fill(params.badBusinessId);
+      await page.getByLabel(L["account.name"]).fill("Ville Virhe");
+      await page.getByLabel(L["account.email"]).fill("ville.virhe.example.fi");
+      await page.getByLabel(L["account.password"]).fill("short");
+      await page.getByRole("button", { name: L["account.register"] }).click();
+      await page.getByText(fill(L["form.problems"], { count: 3 })).waitFor();
+      const invalid = await invalidNames();
+      if (JSON.stringify(invalid) !== JSON.stringify(["businessId", "email", "password"])) fail(`fields in error: ${JSON.stringify(invalid)}`);
+      if ((await focusedName()) !== "businessId") fail(`focus is on ${await focusedName()}`);
+      await page.getByText(fill(L["rule.CHECK_DIGIT"], { expected: params.expectedDigit })).waitFor();
+      await page.getByText(fill(L["rule.TOO_SHORT"], { min: 8 })).waitFor();
+      await noEnglishApiText();
+      await checkA11y("register, every error beside its field");
+      return { width, lang };
+    });
+  },
+
+  /** The new-call form: every missing field at once; the server's refusal beside its field in
+   *  the user's language; deadlines typed in Finnish time (winter and summer). */
+  async newCall() {
+    return eachVariant(async ({ width, lang }) => {
+      await login(params.email, params.password);
+      await page.goto(`${base}/#/orderer/new`);
+      await heading(L["nav.newCall"]);
+      await page.getByRole("button", { name: L["newCall.create"] }).click();
+      await page.getByText(fill(L["form.problems"], { count: 10 })).waitFor();
+      const invalid = await invalidNames();
+      if (invalid.length !== 10 || invalid[0] !== "title") fail(`fields in error: ${JSON.stringify(invalid)}`);
+      if ((await focusedName()) !== "title") fail(`focus is on ${await focusedName()}`);
+      await checkA11y("new call, every missing field beside itself");
+      const title = `Ateriapalvelu ${lang} ${width}`;
+      await page.getByLabel(L["newCall.title"]).first().fill(title);
+      await page.getByLabel(L["newCall.description"]).fill("Kotiin kuljetettavat ateriat");
+      const quantity = page.getByLabel(fill(L["newCall.lineQuantity"], { n: 1 }));
+      await quantity.fill("-5");
+      await page.getByLabel(L["newCall.contractStart"]).fill("2027-06-01");
+      await page.getByLabel(L["newCall.contractEnd"]).fill("2028-05-31");
+      await page.getByLabel(L["newCall.questionsDeadline"]).fill(params.questionsDeadline);
+      await page.getByLabel(L["newCall.submissionDeadline"]).fill(params.submissionDeadline);
+      await page.getByLabel(fill(L["newCall.criterionName"], { n: 1 })).fill("Laatu");
+      await page.getByLabel(fill(L["newCall.criterionWeight"], { n: 1 })).fill("40");
+      await page.getByLabel(fill(L["newCall.criterionMaxPoints"], { n: 1 })).fill("10");
+      await page.getByRole("button", { name: L["newCall.create"] }).click();
+      await page.getByText(L["rule.NOT_POSITIVE"]).waitFor();
+      if ((await focusedName()) !== "lines[0].quantity") fail(`focus after the server's error is on ${await focusedName()}`);
+      await noEnglishApiText();
+      await checkA11y("new call, the server's error beside its field");
+      await quantity.fill("100");
+      await page.getByRole("button", { name: L["newCall.create"] }).click();
+      await heading(title);
+      return { width, lang, callId: page.url().split("/").pop() };
     });
   },
 

@@ -7,7 +7,7 @@
 //! axe-core on every state. Same harness as `tests/portal.rs`.
 
 use chrono::{TimeDelta, Utc};
-use kilpailutus_tests::{Market, PASSWORD, SUBMIT_BID, TestApp};
+use kilpailutus_tests::{Market, PASSWORD, SUBMIT_BID, TestApp, business_id};
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
 
@@ -177,6 +177,57 @@ async fn errors_beside_their_fields_formats_benchmark_and_receipt_in_a_real_brow
         json!({ "email": provider, "password": PASSWORD, "callTitle": "Kotihoito Läntinen alue 2027" }),
     )
     .await;
+
+    // Registering with three mistakes; the new-call form with every field missing, then a
+    // quantity the server refuses, then deadlines typed in Finnish time, winter and summer.
+    let good = business_id(515_151);
+    let (body, check) = good.split_at(8);
+    let bad = format!("{body}{}", (check.parse::<u32>().expect("digit") + 1) % 10);
+    let organizations = app.count("organization").await;
+    journey(
+        &root,
+        "register",
+        &base_of(&app).await,
+        json!({ "badBusinessId": bad, "expectedDigit": check }),
+    )
+    .await;
+    assert_eq!(
+        app.count("organization").await,
+        organizations,
+        "nothing was sent: the browser found every mistake"
+    );
+    let orderer = me(m.orderer.clone()).await;
+    let made = journey(
+        &root,
+        "newCall",
+        &base_of(&app).await,
+        json!({ "email": orderer, "password": PASSWORD, "questionsDeadline": "2027-03-27T12:00", "submissionDeadline": "2027-06-15T12:00" }),
+    )
+    .await;
+    for variant in made["variants"].as_array().expect("variants") {
+        let c = app
+            .ok(
+                Some(&m.orderer),
+                "query($id:ID!){ call(id:$id){ questionsDeadline submissionDeadline } }",
+                json!({ "id": variant["callId"] }),
+            )
+            .await;
+        let at = |k: &str| {
+            c["call"][k]
+                .as_str()
+                .and_then(|s| s.parse::<chrono::DateTime<Utc>>().ok())
+                .map(|d| d.to_rfc3339())
+        };
+        // 12.00 EET is 10.00 UTC; 12.00 EEST (summer time) is 09.00 UTC.
+        assert_eq!(
+            at("questionsDeadline").as_deref(),
+            Some("2027-03-27T10:00:00+00:00")
+        );
+        assert_eq!(
+            at("submissionDeadline").as_deref(),
+            Some("2027-06-15T09:00:00+00:00")
+        );
+    }
 
     // After the deadline the orderer reads the reasons, worded from their codes.
     app.clock
