@@ -51,8 +51,11 @@ export function errorText(err) {
  */
 export function ruleText(rule, params = {}, as = null) {
   const p = { ...params };
-  if (as === "percent") for (const k of ["min", "max"]) if (p[k] != null) p[k] = percent(String(p[k]));
-  else if (as === "money") for (const k of ["min", "max"]) if (p[k] != null && isDecimal(String(p[k]))) p[k] = moneyRounded(String(p[k]));
+  for (const k of ["min", "max"]) {
+    if (p[k] == null || !isDecimal(String(p[k]))) continue;
+    if (as === "percent") p[k] = percent(String(p[k]));
+    else if (as === "money") p[k] = moneyRounded(String(p[k]));
+  }
   for (const k of ["min", "max", "actual", "expected"]) if (typeof p[k] === "number") p[k] = formatPlain(String(p[k]), lang);
   if (p.other != null && t(`fieldName.${p.other}`) !== `fieldName.${p.other}`) p.other = t(`fieldName.${p.other}`);
   const key = `rule.${rule}`;
