@@ -95,7 +95,8 @@ const journeys = {
     for (const [i, price] of params.prices.entries()) await prices.nth(i).fill(price);
     await page.locator("#bid-total").getByText(params.expectedTotal).waitFor();
     await page.getByLabel(fi["bid.annualTurnover"]).fill("2 000 000");
-    await page.getByLabel(fi["bid.equityRatio"]).fill("0,35");
+    await page.getByLabel(fi["bid.equityRatio"]).fill("35 %");
+    await page.getByLabel(fi["bid.creditRating"]).selectOption("AA");
     for (const box of await page.getByRole("group", { name: fi["bid.capability"] }).getByRole("textbox").all()) await box.fill("40 laillistettua sairaanhoitajaa");
     await checkA11y("bid form, filled in");
     await page.getByRole("button", { name: fi["bid.submit"] }).click();
@@ -225,7 +226,7 @@ const journeys = {
     await form.getByLabel(fi["bench.year"]).fill(String(params.year));
     await form.getByLabel(fi["bench.volume"]).fill("1000");
     await form.getByLabel(fi["bench.directCosts"]).fill("38 000");
-    await form.getByLabel(fi["bench.overheadRate"]).fill("0,1");
+    await form.getByLabel(fi["bench.overheadRate"]).fill("10 %");
     await form.getByRole("button", { name: fi["bench.save"] }).click();
     await page.getByRole("cell", { name: params.expectedUnitCost }).first().waitFor();
     const show = page.locator("form.row");
@@ -290,6 +291,12 @@ const journeys = {
     await heading(params.callTitle);
     const prices = page.getByRole("group", { name: fi["bid.prices"] }).getByRole("textbox");
     await prices.nth(0).fill(params.draftPrice);
+    // The rest of the bid, so that the browser's checks pass and the bid is sent.
+    await prices.nth(1).fill("8");
+    await page.getByLabel(fi["bid.annualTurnover"]).fill("2 000 000");
+    await page.getByLabel(fi["bid.equityRatio"]).fill("35 %");
+    await page.getByLabel(fi["bid.creditRating"]).selectOption("AA");
+    for (const box of await page.getByRole("group", { name: fi["bid.capability"] }).getByRole("textbox").all()) await box.fill("40 laillistettua sairaanhoitajaa");
     await page.evaluate(() => {
       const s = JSON.parse(sessionStorage.getItem("kilpailutus.session"));
       s.token = "expired.or.revoked";

@@ -211,9 +211,16 @@ async fn audit_events_are_for_admins_and_the_orderer_and_hide_sealed_bids() {
     // events are read from the sealed log.
     app.clock.set(call.submission_deadline);
     let by_call = app
-        .ok(Some(&m.orderer), EVENTS, json!({ "e": "call", "i": call.id }))
+        .ok(
+            Some(&m.orderer),
+            EVENTS,
+            json!({ "e": "call", "i": call.id }),
+        )
         .await;
-    assert_eq!(actions(&by_call), ["call.bids_opened", "call.publish", "call.create"]);
+    assert_eq!(
+        actions(&by_call),
+        ["call.bids_opened", "call.publish", "call.create"]
+    );
     let log = app
         .ok(
             Some(&m.orderer),

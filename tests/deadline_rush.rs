@@ -92,7 +92,11 @@ async fn concurrent_submissions_are_neither_lost_nor_duplicated() {
     assert_eq!(log.len(), 120);
     assert!(log.iter().all(|e| e["action"] == "bid.submit"));
     let verified = app
-        .ok(Some(&m.admin), "{ verifyAuditChain { valid sealedEvents } }", json!({}))
+        .ok(
+            Some(&m.admin),
+            "{ verifyAuditChain { valid sealedEvents } }",
+            json!({}),
+        )
         .await;
     assert_eq!(
         verified["verifyAuditChain"],

@@ -25,7 +25,10 @@ async fn an_overflowing_unit_price_is_refused_and_the_evaluation_still_answers()
         assert_eq!(err["extensions"]["code"], "BAD_USER_INPUT", "{err}");
         assert_eq!(err["extensions"]["field"], "lines[0].unitPrice", "{err}");
         assert!(
-            err["message"].as_str().unwrap().contains("12 integer digits"),
+            err["message"]
+                .as_str()
+                .unwrap()
+                .contains("12 integer digits"),
             "{err}"
         );
     }
@@ -110,7 +113,9 @@ async fn ratios_and_quantities_are_bounded_at_the_input() {
     assert_eq!(err["extensions"]["field"], "equityRatio");
     let mut huge = app.call_input(&m.product_refs());
     huge["lines"][0]["quantity"] = json!("1000000000");
-    let err = app.error(Some(&m.orderer), CREATE_CALL, json!({ "i": huge })).await;
+    let err = app
+        .error(Some(&m.orderer), CREATE_CALL, json!({ "i": huge }))
+        .await;
     assert_eq!(err["extensions"]["code"], "BAD_USER_INPUT");
     assert_eq!(err["extensions"]["field"], "lines[0].quantity");
     let mut points = app.call_input(&m.product_refs());
@@ -140,6 +145,7 @@ async fn text_with_a_nul_or_control_character_is_refused_alike_on_both_databases
         .await;
     assert_eq!(err["extensions"]["code"], "BAD_USER_INPUT", "{err}");
     assert_eq!(err["extensions"]["field"], "title");
+    assert_eq!(err["extensions"]["rule"], "CONTROL_CHARACTERS", "{err}");
     assert_eq!(app.count("call_for_tenders").await, 0);
     // An anonymous search, as a literal and as a variable.
     let err = app
@@ -171,7 +177,8 @@ async fn text_with_a_nul_or_control_character_is_refused_alike_on_both_databases
     // Tab and newline are text.
     let mut ok = app.call_input(&m.product_refs());
     ok["description"] = json!("Rivi 1\n\tRivi 2");
-    app.ok(Some(&m.orderer), CREATE_CALL, json!({ "i": ok })).await;
+    app.ok(Some(&m.orderer), CREATE_CALL, json!({ "i": ok }))
+        .await;
 }
 
 #[tokio::test]
@@ -202,7 +209,10 @@ async fn a_call_with_thirty_thousand_lines_is_refused_clearly() {
         .error(Some(&m.orderer), CREATE_CALL, json!({ "i": input }))
         .await;
     assert_eq!(err["extensions"]["code"], "BAD_USER_INPUT", "{err}");
-    assert!(err["message"].as_str().unwrap().contains("at most"), "{err}");
+    assert!(
+        err["message"].as_str().unwrap().contains("at most"),
+        "{err}"
+    );
     // 501 lines: the call's own limit, with its field.
     let mut input = app.call_input(&m.product_refs());
     input["lines"] = json!(

@@ -538,19 +538,30 @@ async fn the_award_mail_tells_the_awarded_bidder_it_won_even_below_rank_one() {
     let mut bid_of = std::collections::HashMap::new();
     for (token, price) in [(&m.a, "40"), (&m.b, "48")] {
         let b = app
-            .ok(Some(token), SUBMIT_BID, json!({ "i": app.bid_input(&call, &[price, "8"]) }))
+            .ok(
+                Some(token),
+                SUBMIT_BID,
+                json!({ "i": app.bid_input(&call, &[price, "8"]) }),
+            )
             .await;
-        bid_of.insert(token.clone(), b["submitBid"]["id"].as_str().unwrap().to_owned());
+        bid_of.insert(
+            token.clone(),
+            b["submitBid"]["id"].as_str().unwrap().to_owned(),
+        );
     }
     let mut weak = app.bid_input(&call, &["30", "8"]);
     weak["equityRatio"] = json!("0.1");
-    app.ok(Some(&m.in_house), SUBMIT_BID, json!({ "i": weak })).await;
+    app.ok(Some(&m.in_house), SUBMIT_BID, json!({ "i": weak }))
+        .await;
     app.clock.set(call.submission_deadline);
     for token in [&m.a, &m.b] {
         app.ok(Some(&m.orderer), "mutation($b:ID!,$j:[CapabilityJudgementInput!]!){ judgeCapability(bidId:$b,judgements:$j){ qualified } }", json!({ "b": bid_of[token], "j": [{ "requirementId": call.requirement_ids[0], "met": true }] })).await;
     }
     let award = app.ok(Some(&m.orderer), "mutation($c:ID!,$b:ID!){ awardCall(callId:$c,bidId:$b,justification:\"Better continuity of care\"){ standstillEndsAt ranking{ rank bidder{ id } } } }", json!({ "c": call.id, "b": bid_of[&m.b] })).await;
-    assert_eq!(award["awardCall"]["ranking"][1]["bidder"]["id"], m.b_org.as_str());
+    assert_eq!(
+        award["awardCall"]["ranking"][1]["bidder"]["id"],
+        m.b_org.as_str()
+    );
     let mail_of = |token: &String| {
         let (app, token) = (&app, token.clone());
         async move {
@@ -568,13 +579,25 @@ async fn the_award_mail_tells_the_awarded_bidder_it_won_even_below_rank_one() {
     assert!(won.contains("Your bid was awarded the contract."), "{won}");
     assert!(won.contains("It ranked 2"), "{won}");
     let first = mail_of(&m.a).await;
-    assert!(!first.contains("Your bid was awarded the contract."), "{first}");
-    assert!(first.contains("ranked 1") && first.contains("awarded to another bid"), "{first}");
+    assert!(
+        !first.contains("Your bid was awarded the contract."),
+        "{first}"
+    );
+    assert!(
+        first.contains("ranked 1") && first.contains("awarded to another bid"),
+        "{first}"
+    );
     let out = mail_of(&m.in_house).await;
     assert!(!out.contains("Your bid was awarded the contract."), "{out}");
-    assert!(out.contains("did not qualify") && out.contains("equity ratio"), "{out}");
+    assert!(
+        out.contains("did not qualify") && out.contains("equity ratio"),
+        "{out}"
+    );
     for body in [&won, &first, &out] {
-        assert!(body.contains("Justification: Better continuity of care"), "{body}");
+        assert!(
+            body.contains("Justification: Better continuity of care"),
+            "{body}"
+        );
         assert!(body.contains("The standstill period ends at"), "{body}");
         assert!(body.contains("Market Court"), "{body}");
     }

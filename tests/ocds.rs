@@ -283,10 +283,19 @@ async fn a_lump_sum_contract_is_paid_by_time_in_the_realisation_and_in_ocds() {
     // 1 000 h x 45.50 + 12.5 x 8 = 45 600.00 over 2027 (365 days).
     assert_eq!(k["createContractFromAward"]["pricingModel"], "LUMP_SUM");
     assert_eq!(k["createContractFromAward"]["totalValue"], "45600.00");
-    let kid = k["createContractFromAward"]["id"].as_str().unwrap().to_owned();
+    let kid = k["createContractFromAward"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     app.ok(Some(&m.admin), "mutation($o:ID!){ setAppropriation(ordererId:$o,fiscalYear:2027,amount:\"100000\"){ amount } }", json!({ "o": m.orderer_org })).await;
-    app.ok(Some(&m.orderer), "mutation($id:ID!){ activateContract(id:$id){ id } }", json!({ "id": kid })).await;
-    app.clock.set(Utc.with_ymd_and_hms(2027, 3, 3, 9, 0, 0).unwrap());
+    app.ok(
+        Some(&m.orderer),
+        "mutation($id:ID!){ activateContract(id:$id){ id } }",
+        json!({ "id": kid }),
+    )
+    .await;
+    app.clock
+        .set(Utc.with_ymd_and_hms(2027, 3, 3, 9, 0, 0).unwrap());
     // Far fewer hours than contracted: a UNIT_PRICE contract would read UNDER.
     for (period, hours) in [("2027-01", "10"), ("2027-02", "5")] {
         app.ok(Some(&m.a), "mutation($i:PerformanceReportInput!){ reportPerformance(input:$i){ period } }", json!({ "i": {
@@ -302,14 +311,26 @@ async fn a_lump_sum_contract_is_paid_by_time_in_the_realisation_and_in_ocds() {
         .await;
     let r = &c["contract"]["realization"];
     // Days covered: 1 January – 28 February, 59 days: 45 600 x 59 / 365 = 7370.9589…
-    assert!(r["deliveredValue"].as_str().unwrap().starts_with("7370.95"), "{r}");
+    assert!(
+        r["deliveredValue"].as_str().unwrap().starts_with("7370.95"),
+        "{r}"
+    );
     assert_eq!(r["percent"], "100.00");
     assert_eq!(r["forecastValue"], "45600.00");
     assert_eq!(r["status"], "ON_TRACK");
-    assert_eq!(c["contract"]["reports"][0]["lines"][0]["quantity"], "10", "quantities are still shown");
+    assert_eq!(
+        c["contract"]["reports"][0]["lines"][0]["quantity"], "10",
+        "quantities are still shown"
+    );
     let implemented = stage(&app, &call.id, "lump-sum", "implementation").await;
     let tx = &implemented["releases"][3]["contracts"][0]["implementation"]["transactions"];
     // January: 45 600 x 31 / 365 = 3872.876… -> 3872.88; February: x 28 / 365 = 3498.08.
-    assert_eq!(tx[0]["value"], json!({ "amount": 3872.88, "currency": "EUR" }));
-    assert_eq!(tx[1]["value"], json!({ "amount": 3498.08, "currency": "EUR" }));
+    assert_eq!(
+        tx[0]["value"],
+        json!({ "amount": 3872.88, "currency": "EUR" })
+    );
+    assert_eq!(
+        tx[1]["value"],
+        json!({ "amount": 3498.08, "currency": "EUR" })
+    );
 }

@@ -44,7 +44,11 @@ async fn bids_leave_no_trace_in_the_main_chain_until_the_opening() {
     let before = events(&app, &m.admin).await;
     let verified_before = app.ok(Some(&m.admin), VERIFY, json!({})).await;
     // Submit, replace, withdraw, submit again; the receipts are mailed.
-    for (token, prices) in [(&m.a, ["45", "8"]), (&m.a, ["44", "8"]), (&m.b, ["47", "9"])] {
+    for (token, prices) in [
+        (&m.a, ["45", "8"]),
+        (&m.a, ["44", "8"]),
+        (&m.b, ["47", "9"]),
+    ] {
         app.ok(
             Some(token),
             SUBMIT_BID,
@@ -61,30 +65,38 @@ async fn bids_leave_no_trace_in_the_main_chain_until_the_opening() {
     assert_eq!(app.mail_worker().deliver_due().await.unwrap(), 4);
     // The admin and the orderer see exactly the same trail and count: no gap, no new event.
     assert_eq!(events(&app, &m.admin).await, before);
-    assert_eq!(app.ok(Some(&m.admin), VERIFY, json!({})).await, verified_before);
+    assert_eq!(
+        app.ok(Some(&m.admin), VERIFY, json!({})).await,
+        verified_before
+    );
     let seqs: Vec<i64> = before.iter().map(|e| e["seq"].as_i64().unwrap()).collect();
     let expected: Vec<i64> = (1..=seqs.len() as i64).rev().collect();
     assert_eq!(seqs, expected, "no gaps in the admin's sequence numbers");
     // Before the opening the sealed log reads empty to the orderer and the admin alike.
     for token in [&m.orderer, &m.admin] {
         assert_eq!(
-            app.ok(Some(token), SEALED_LOG, json!({ "c": call.id })).await["sealedLog"],
+            app.ok(Some(token), SEALED_LOG, json!({ "c": call.id }))
+                .await["sealedLog"],
             json!([])
         );
     }
     assert_eq!(
-        app.code(Some(&m.a), SEALED_LOG, json!({ "c": call.id })).await,
+        app.code(Some(&m.a), SEALED_LOG, json!({ "c": call.id }))
+            .await,
         "FORBIDDEN"
     );
     // After the deadline: one anchor event, with no actor, at the deadline.
-    app.clock.set(call.submission_deadline + TimeDelta::hours(1));
+    app.clock
+        .set(call.submission_deadline + TimeDelta::hours(1));
     let after = events(&app, &m.admin).await;
     assert_eq!(after.len(), before.len() + 1);
     let anchor = &after[0];
     assert_eq!(anchor["action"], "call.bids_opened");
     assert_eq!(anchor["entityId"], call.id.as_str());
     assert!(anchor["actor"].is_null());
-    let log = app.ok(Some(&m.orderer), SEALED_LOG, json!({ "c": call.id })).await;
+    let log = app
+        .ok(Some(&m.orderer), SEALED_LOG, json!({ "c": call.id }))
+        .await;
     let log = log["sealedLog"].as_array().unwrap();
     let actions: Vec<&str> = log.iter().map(|e| e["action"].as_str().unwrap()).collect();
     assert_eq!(
@@ -115,7 +127,10 @@ async fn bids_leave_no_trace_in_the_main_chain_until_the_opening() {
             json!({ "c": call.id }),
         )
         .await;
-    assert_eq!(page["sealedLog"], json!([{ "seq": 3 }, { "seq": 4 }, { "seq": 5 }]));
+    assert_eq!(
+        page["sealedLog"],
+        json!([{ "seq": 3 }, { "seq": 4 }, { "seq": 5 }])
+    );
 }
 
 #[tokio::test]
@@ -136,7 +151,8 @@ async fn the_anchor_is_the_same_whichever_path_opens_the_bids() {
         )
         .await;
     }
-    app.clock.set(by_read.submission_deadline + TimeDelta::minutes(5));
+    app.clock
+        .set(by_read.submission_deadline + TimeDelta::minutes(5));
     // A read opens one; the background tick the other.
     let read = app
         .ok(
@@ -157,7 +173,10 @@ async fn the_anchor_is_the_same_whichever_path_opens_the_bids() {
     assert_eq!(anchors.len(), 2);
     for (a, call) in anchors.iter().zip([&by_read, &by_tick]) {
         assert_eq!(a.entity_id, call.id);
-        assert_eq!(a.at, call.submission_deadline, "the anchor is dated at the deadline");
+        assert_eq!(
+            a.at, call.submission_deadline,
+            "the anchor is dated at the deadline"
+        );
         assert_eq!(a.actor, None);
         let s: Value = serde_json::from_str(&a.summary).unwrap();
         assert_eq!(s["count"], 1);
@@ -233,7 +252,10 @@ async fn a_tampered_sealed_log_fails_verification_at_its_anchor() {
     let db = app.state.db.conn();
     db.execute_raw(Statement::from_string(
         db.get_database_backend(),
-        format!("UPDATE sealed_event SET summary = '{{}}' WHERE call_id = '{}'", call.id),
+        format!(
+            "UPDATE sealed_event SET summary = '{{}}' WHERE call_id = '{}'",
+            call.id
+        ),
     ))
     .await
     .unwrap();
@@ -259,7 +281,8 @@ async fn reminders_go_to_every_subscriber_whether_it_bid_or_not() {
         json!({ "i": app.bid_input(&call, &["45", "8"]) }),
     )
     .await;
-    app.clock.set(call.submission_deadline - TimeDelta::hours(23));
+    app.clock
+        .set(call.submission_deadline - TimeDelta::hours(23));
     assert_eq!(
         api::service::notifications::write_deadline_reminders(&app.state)
             .await
@@ -321,12 +344,14 @@ async fn a_call_cancelled_before_its_deadline_keeps_its_bidders_sealed_for_good(
     );
     assert_eq!(events(&app, &m.admin).await, trail, "deliveries are sealed");
     // Long after the deadline nothing opens.
-    app.clock.set(call.submission_deadline + TimeDelta::days(30));
+    app.clock
+        .set(call.submission_deadline + TimeDelta::days(30));
     assert_eq!(api::service::seal::open_due(&app.state).await.unwrap(), 0);
     assert_eq!(events(&app, &m.admin).await, trail);
     for token in [&m.admin, &m.orderer] {
         assert_eq!(
-            app.ok(Some(token), SEALED_LOG, json!({ "c": call.id })).await["sealedLog"],
+            app.ok(Some(token), SEALED_LOG, json!({ "c": call.id }))
+                .await["sealedLog"],
             json!([])
         );
         let c = app
@@ -373,17 +398,26 @@ async fn askers_are_visible_to_their_own_organisation_only() {
     );
     for token in [&m.orderer, &m.admin] {
         let trail = events(&app, token).await;
-        let asked = trail.iter().find(|e| e["action"] == "question.ask").unwrap();
+        let asked = trail
+            .iter()
+            .find(|e| e["action"] == "question.ask")
+            .unwrap();
         assert!(asked["actor"].is_null(), "{asked}");
         // From the question on (the admin's trail also holds the users' creation).
         let since: Vec<&Value> = trail
             .iter()
             .filter(|e| e["seq"].as_i64() >= asked["seq"].as_i64())
             .collect();
-        assert!(since.len() >= 2, "ask and answer (and, for the admin, the delivery): {since:?}");
+        assert!(
+            since.len() >= 2,
+            "ask and answer (and, for the admin, the delivery): {since:?}"
+        );
         let text = serde_json::to_string(&since).unwrap();
         assert!(!text.contains(&b_id), "the asker's id is in the trail");
-        assert!(!text.contains(&b_email), "the asker's address is in the trail");
+        assert!(
+            !text.contains(&b_email),
+            "the asker's address is in the trail"
+        );
     }
     // The answer notice is the asker's alone.
     assert!(

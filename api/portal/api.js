@@ -23,7 +23,8 @@ export function clearSession() {
   sessionStorage.removeItem(KEY);
 }
 
-/** One GraphQL error: its code (extensions.code), the input field it names, its message. */
+/** One GraphQL error: its code (extensions.code), the input field it names, the rule it broke
+ *  with its parameters (extensions.rule, extensions.params), its (English) message. */
 export class ApiError extends Error {
   constructor(errors) {
     super(errors.map((e) => e.message).join("; "));
@@ -31,6 +32,8 @@ export class ApiError extends Error {
       code: e.extensions?.code || "INTERNAL",
       field: e.extensions?.field || null,
       retryAfter: e.extensions?.retryAfter ?? null,
+      rule: e.extensions?.rule ?? null,
+      params: e.extensions?.params ?? {},
       message: e.message,
     }));
   }

@@ -126,6 +126,13 @@ fn map_error(error: &mut ServerError) {
     if let Some(field) = field {
         ext.set("field", Value::String(field));
     }
+    if code == "BAD_USER_INPUT" {
+        let rule = match app {
+            Some(AppError::BadInput { rule, .. }) => Some(rule.as_str()),
+            _ => None,
+        };
+        set_rule(&mut ext, rule);
+    }
     if let Some(detail) = hidden {
         if code == "CONFLICT" {
             tracing::info!(error = %detail, "unique constraint refused a write");
@@ -139,6 +146,26 @@ fn map_error(error: &mut ServerError) {
     }
     ext.set("code", Value::String(code.to_owned()));
     error.extensions = Some(ext);
+}
+
+/// `extensions.rule` and `extensions.params` of a BAD_USER_INPUT error: the rule's code and
+/// its parameters, read from the rule's words in one place (`domain::rule_code`). An error
+/// async-graphql raised itself (syntax, validation, a value of the wrong type) is `INVALID`.
+pub(crate) fn set_rule(ext: &mut ErrorExtensionValues, rule: Option<&str>) {
+    let code = rule.map(crate::domain::rule_code);
+    let mut params = async_graphql::indexmap::IndexMap::new();
+    if let Some(code) = &code {
+        for (name, value) in &code.params {
+            let v = match value {
+                crate::domain::Param::Int(n) => Value::Number((*n).into()),
+                crate::domain::Param::Text(t) => Value::String(t.clone()),
+            };
+            params.insert(async_graphql::Name::new(name), v);
+        }
+    }
+    let name = code.as_ref().map_or("INVALID", |c| c.code);
+    ext.set("rule", Value::String(name.to_owned()));
+    ext.set("params", Value::Object(params));
 }
 
 /// A response holding one error, for requests refused before execution (or whose
@@ -155,8 +182,9 @@ pub fn error_response(err: AppError) -> Response {
     } else {
         err.to_string()
     };
-    if let AppError::BadInput { field, .. } = &err {
+    if let AppError::BadInput { field, rule } = &err {
         ext.set("field", Value::String(field.clone()));
+        set_rule(&mut ext, Some(rule));
     }
     let mut server_error = ServerError::new(message, None);
     ext.set("code", Value::String(code.to_owned()));
@@ -221,5 +249,26 @@ mod tests {
             Some(&Value::String("BAD_USER_INPUT".into()))
         );
         assert_eq!(ext.get("field"), Some(&Value::String("email".into())));
+        assert_eq!(ext.get("rule"), Some(&Value::String("REQUIRED".into())));
+    }
+
+    #[test]
+    fn bad_input_carries_its_rule_and_parameters() {
+        let gql: async_graphql::Error =
+            AppError::bad_input("lines[0].unitPrice", "may have at most 4 decimals").into();
+        let mut server = gql.into_server_error(async_graphql::Pos::default());
+        map_error(&mut server);
+        let ext = server.extensions.unwrap();
+        assert_eq!(
+            ext.get("rule"),
+            Some(&Value::String("TOO_MANY_DECIMALS".into()))
+        );
+        let mut params = async_graphql::indexmap::IndexMap::new();
+        params.insert(async_graphql::Name::new("max"), Value::Number(4.into()));
+        assert_eq!(ext.get("params"), Some(&Value::Object(params)));
+        assert_eq!(
+            server.message,
+            "lines[0].unitPrice: may have at most 4 decimals"
+        );
     }
 }

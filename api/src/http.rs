@@ -190,7 +190,11 @@ async fn graphql(
     let request = loaders::attach(request, http.state.db.conn());
     // Labelled by operation type only (the document was parsed once, in `admit`): a bid
     // mutation is counted with every other mutation.
-    let operation = if admitted.only_queries { "query" } else { "mutation" };
+    let operation = if admitted.only_queries {
+        "query"
+    } else {
+        "mutation"
+    };
     let started = std::time::Instant::now();
     let response = finish_response(execute(&http, request, long).await);
     let codes: Vec<String> = response

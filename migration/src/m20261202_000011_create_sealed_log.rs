@@ -44,7 +44,9 @@ impl MigrationTrait for Migration {
             .await?;
         // One column per statement: SQLite adds one column at a time.
         for column in [
-            big_integer(CallForTenders::SealedSeq).default(0i64).to_owned(),
+            big_integer(CallForTenders::SealedSeq)
+                .default(0i64)
+                .to_owned(),
             string(CallForTenders::SealedHash)
                 .default(GENESIS_HASH)
                 .to_owned(),

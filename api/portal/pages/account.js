@@ -2,7 +2,7 @@
 import { gql, saveSession } from "../api.js";
 import { h } from "../dom.js";
 import { t } from "../i18n.js";
-import { field, formError, showErrors, setFieldError, clearErrors } from "../forms.js";
+import { field, formError, showErrors, setFieldError, check } from "../forms.js";
 
 const USER = "token user { id name email role organization { id name kind } }";
 
@@ -18,6 +18,19 @@ export function businessIdProblem(text) {
   return check === Number(s[8]) ? null : "checksum";
 }
 
+/** The business ID's problem as the API's rule code: FORMAT, or CHECK_DIGIT with the right digit. */
+export function businessIdRule(text) {
+  const s = text.trim();
+  const problem = businessIdProblem(s);
+  if (problem === "format") return { rule: "FORMAT", params: { example: "1234567-8" } };
+  if (problem !== "checksum") return null;
+  const weights = [7, 9, 10, 5, 8, 4, 2];
+  const r = weights.reduce((acc, w, i) => acc + w * Number(s[i]), 0) % 11;
+  return r === 1 ? { rule: "CHECK_DIGIT_IMPOSSIBLE", params: {} } : { rule: "CHECK_DIGIT", params: { expected: String(r === 0 ? 0 : 11 - r) } };
+}
+
+const emailRule = (v) => (/^[^@\s]+@[^@\s.][^@\s]*$/.test(v.trim()) ? null : { rule: "EMAIL", params: {} });
+
 function afterLogin(params, go) {
   const next = params.get("next");
   go(next && next.startsWith("/") && !next.startsWith("/login") ? next : "/calls");
@@ -30,7 +43,7 @@ export async function login({ params, go }) {
   const fields = [email, password];
   const form = h("form", { class: "stack", novalidate: true, onsubmit: async (e) => {
     e.preventDefault();
-    clearErrors(fields, area);
+    if (!check(fields, area)) return;
     try {
       const d = await gql(`mutation($e: String!, $p: String!) { login(email: $e, password: $p) { ${USER} } }`,
         { e: email.input.value.trim(), p: password.input.value });
@@ -48,11 +61,12 @@ export async function login({ params, go }) {
 }
 
 export async function register({ params, go }) {
-  const org = field({ name: "organizationName", label: t("account.organizationName"), required: true, attrs: { autocomplete: "organization" } });
-  const bid = field({ name: "businessId", label: t("account.businessId"), hint: t("account.businessIdHint"), required: true, attrs: { inputmode: "numeric" } });
-  const name = field({ name: "name", label: t("account.name"), required: true, attrs: { autocomplete: "name" } });
-  const email = field({ name: "email", label: t("account.email"), type: "email", required: true, attrs: { autocomplete: "email" } });
-  const password = field({ name: "password", label: t("account.password"), type: "password", hint: t("account.passwordHint"), required: true, attrs: { autocomplete: "new-password" } });
+  const org = field({ name: "organizationName", label: t("account.organizationName"), required: true, maxLength: 200, attrs: { autocomplete: "organization" } });
+  const bid = field({ name: "businessId", label: t("account.businessId"), hint: t("account.businessIdHint"), required: true, validate: businessIdRule, attrs: { inputmode: "numeric" } });
+  const name = field({ name: "name", label: t("account.name"), required: true, maxLength: 200, attrs: { autocomplete: "name" } });
+  const email = field({ name: "email", label: t("account.email"), type: "email", required: true, validate: emailRule, attrs: { autocomplete: "email" } });
+  const password = field({ name: "password", label: t("account.password"), type: "password", hint: t("account.passwordHint"), required: true,
+    validate: (v) => (v.length < 8 ? { rule: "TOO_SHORT", params: { min: 8 } } : null), attrs: { autocomplete: "new-password" } });
   const fields = [org, bid, name, email, password];
   const area = formError();
   bid.input.addEventListener("input", () => {
@@ -62,7 +76,7 @@ export async function register({ params, go }) {
   });
   const form = h("form", { class: "stack", novalidate: true, onsubmit: async (e) => {
     e.preventDefault();
-    clearErrors(fields, area);
+    if (!check(fields, area)) return;
     try {
       const d = await gql(`mutation($i: RegisterProviderInput!) { registerProvider(input: $i) { ${USER} } }`, { i: {
         organizationName: org.input.value.trim(), businessId: bid.input.value.trim(), name: name.input.value.trim(),

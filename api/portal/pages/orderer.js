@@ -3,8 +3,8 @@
 // contract), and a contract's page with its versions, monthly reports and realisation chart.
 import { gql, session } from "../api.js";
 import { h, svg } from "../dom.js";
-import { t, money, number, dateTime, date } from "../i18n.js";
-import { field, formError, showErrors, clearErrors, setFieldError } from "../forms.js";
+import { t, money, number, dateTime, date, reasonText, helsinkiToIso } from "../i18n.js";
+import { field, formError, showErrors, clearErrors, setFieldError, check } from "../forms.js";
 import { parse, mul, add, round, toPlain, fromInput } from "../decimal.js";
 import { statusBadge, confirmDialog } from "./public.js";
 
@@ -53,9 +53,9 @@ export async function calls() {
       : h("p", {}, t("orderer.noContracts")));
 }
 
-/** datetime-local value (local time) to RFC 3339 with the browser's offset. */
+/** datetime-local value, read as Finnish time (Europe/Helsinki, summer time included), to RFC 3339. */
 function localToIso(value) {
-  return value ? new Date(value).toISOString() : "";
+  return value ? helsinkiToIso(value) ?? "" : "";
 }
 
 const DRAFT_KEY = "kilpailutus.newCallDraft";
@@ -144,6 +144,7 @@ export async function newCall({ go }) {
   const dec = (f) => (f.input.value.trim() ? fromInput(f.input.value) ?? f.input.value.trim() : null);
   const form = h("form", { class: "stack", novalidate: true, oninput: () => saveDraft(), onchange: () => saveDraft(), onsubmit: async (e) => {
     e.preventDefault();
+    if (!check(all(), area)) return; // every missing field at once, beside each
     const input = {
       title: title.input.value.trim(), description: description.input.value.trim(), pricingModel: pricing.input.value,
       lines: lines.map(({ p, q }) => ({ productId: p.input.value, quantity: dec(q) ?? "" })),
@@ -186,7 +187,7 @@ const MANAGE = `query($id: ID!) {
     bidCount
     evaluation { evaluators { id name }
       results { bid { id submittedAt bidder { name } inHouse totalPrice capabilityResponses { requirement { id } evidence } qualityResponses { criterion { id } text } }
-        qualified disqualificationReasons priceScore qualityScore totalScore rank abnormallyLow }
+        qualified disqualificationReasons reasonCodes { code actual required year requirementId message } priceScore qualityScore totalScore rank abnormallyLow }
       report { rows { evaluation { bid { id } } capability { requirement { id } met }
         criteria { criterion { id } scores { evaluator { id } points } } } } }
     award { bid { id bidder { name } } justification decidedAt standstillEndsAt }
@@ -195,7 +196,6 @@ const MANAGE = `query($id: ID!) {
 }`;
 
 /** The reason the API gives for a bid whose capability nobody has judged yet. */
-const NOT_YET_JUDGED = "capability not yet judged";
 
 /** A form with a reason and a button that asks for confirmation first. */
 function reasonForm({ legend, label, button, danger, dialogTitle, summary, send }) {
@@ -319,9 +319,10 @@ async function evaluationParts(c, me, render) {
   }
   const qualifiedCell = (r) => {
     if (r.qualified) return t("orderer.yes");
-    const reasons = r.disqualificationReasons.filter((x) => x !== NOT_YET_JUDGED);
+    // Reasons worded in the user's language from their codes; "not judged yet" is its own state.
+    const reasons = r.reasonCodes.filter((x) => x.code !== "CAPABILITY_NOT_JUDGED");
     if (unjudged(r) && !reasons.length) return h("span", { class: "badge" }, t("orderer.notJudgedYet"));
-    return h("span", {}, t("orderer.no"), unjudged(r) ? ` (${t("orderer.notJudgedYet")})` : null, h("ul", {}, reasons.map((x) => h("li", {}, x))));
+    return h("span", {}, t("orderer.no"), unjudged(r) ? ` (${t("orderer.notJudgedYet")})` : null, h("ul", {}, reasons.map((x) => h("li", {}, reasonText(x)))));
   };
   // The comparison table, by rank.
   out.push(h("table", {},

@@ -2,18 +2,18 @@
 // computed as you type, the receipt with its recomputation, and "my bids".
 import { gql, session } from "../api.js";
 import { h } from "../dom.js";
-import { t, money, number, dateTime } from "../i18n.js";
-import { field, formError, showErrors, clearErrors, setFieldError } from "../forms.js";
+import { t, money, moneyNode, number, numberInput, ratioToPercent, dateTime, readNumber, ruleText } from "../i18n.js";
+import { field, formError, showErrors, clearErrors, setFieldError, check, problemOf, valueOf } from "../forms.js";
 import { parse, mul, add, round, toPlain, fromInput } from "../decimal.js";
 import { confirmDialog } from "./public.js";
 
 export function askForm(c, render) {
-  const text = field({ name: "text", label: t("question.text"), type: "textarea", required: true });
+  const text = field({ name: "text", label: t("question.text"), type: "textarea", required: true, maxLength: 2000 });
   const area = formError();
   const done = h("p", { role: "status", "data-question-sent": "" });
   return h("form", { class: "stack panel", novalidate: true, onsubmit: async (e) => {
     e.preventDefault();
-    clearErrors([text], area);
+    if (!check([text], area)) return;
     try {
       await gql("mutation($c: ID!, $t: String!) { askQuestion(callId: $c, text: $t) { id } }", { c: c.id, t: text.input.value });
       text.input.value = "";
@@ -52,16 +52,37 @@ async function sha256(text) {
   return [...new Uint8Array(digest)].map((x) => x.toString(16).padStart(2, "0")).join("");
 }
 
+/** The receipt as a file: the bid's figures, the receipt and the exact text it is the hash of. */
+function receiptFile(b, text) {
+  return JSON.stringify({ callId: b.call.id, version: b.version, submittedAt: b.submittedAt, totalPrice: b.totalPrice,
+    receipt: b.receipt, algorithm: "SHA-256 of the UTF-8 bytes of canonical", canonical: text }, null, 2);
+}
+
+// The bid just accepted in this tab: the page after it says so and brings its receipt to view.
+let justSaved = null;
+
 async function receiptPanel(b) {
   const text = canonical(b);
   const recomputed = globalThis.crypto?.subtle ? await sha256(text) : null;
-  return h("section", { class: "panel", "aria-labelledby": "receipt-title" },
+  const saved = justSaved && justSaved.callId === b.call.id && justSaved.version === b.version;
+  if (saved) justSaved = null;
+  const fileName = `${t("bid.receiptFile")}-${b.call.id}-v${b.version}.json`;
+  const url = URL.createObjectURL(new Blob([receiptFile(b, text)], { type: "application/json" }));
+  const download = h("a", { class: "button-link", download: fileName, href: url }, t("bid.download"));
+  const print = h("button", { class: "secondary", type: "button", onclick: () => {
+    document.body.classList.add("print-receipt");
+    window.addEventListener("afterprint", () => document.body.classList.remove("print-receipt"), { once: true });
+    window.print();
+  } }, t("bid.print"));
+  return h("section", { id: "receipt", class: "panel receipt-panel", tabindex: "-1", "aria-labelledby": "receipt-title" },
+    saved ? h("p", { class: "ok", role: "status" }, t("bid.saved", { version: b.version })) : null,
     h("h3", { id: "receipt-title" }, t("bid.receiptTitle", { version: b.version })),
     h("p", {}, t("bid.receivedAt", { at: dateTime(b.submittedAt) })),
-    h("p", {}, t("bid.total"), " ", h("strong", {}, money(b.totalPrice))),
+    h("p", {}, t("bid.total"), " ", h("strong", {}, moneyNode(b.totalPrice))),
     h("p", {}, t("bid.receipt"), " ", h("code", { class: "receipt", "data-receipt": b.receipt }, b.receipt)),
     recomputed ? h("p", { class: recomputed === b.receipt ? "ok" : "error" },
       recomputed === b.receipt ? t("bid.receiptVerified") : t("bid.receiptMismatch")) : null,
+    h("div", { class: "row no-print" }, print, download),
     h("details", {}, h("summary", {}, t("bid.howToRecompute")),
       h("p", {}, t("bid.recomputeText")),
       h("pre", { class: "receipt" }, text)));
@@ -86,38 +107,48 @@ export async function bidPanel(c, render) {
   }
   const saved = JSON.parse(sessionStorage.getItem(draftKey(c.id)) || "null");
   const prev = (key, fallback) => saved?.[key] ?? fallback;
-  const priceOf = (lineId) => mine?.lines.find((l) => l.callLine.id === lineId)?.unitPrice ?? "";
+  // Figures from the API come back in the user's format ("1200000" -> "1 200 000"; ratios as "35").
+  const shownNumber = (v) => (v == null ? "" : numberInput(v));
+  const shownPercent = (v) => (v == null ? "" : numberInput(ratioToPercent(v)));
+  const priceOf = (lineId) => shownNumber(mine?.lines.find((l) => l.callLine.id === lineId)?.unitPrice);
   const lineFields = c.lines.map((l, i) => ({
     line: l,
     f: field({ name: `lines[${i}].unitPrice`, label: t("bid.unitPrice", { product: `${l.product.code} ${l.product.name}`, quantity: number(l.quantity), unit: l.product.unit }),
-      value: prev(`line.${l.id}`, priceOf(l.id)), required: true, attrs: { inputmode: "decimal", autocomplete: "off" } }),
+      value: prev(`line.${l.id}`, priceOf(l.id)), required: true, as: "decimal", min: "0", maxDecimals: 4, attrs: { inputmode: "decimal", autocomplete: "off" } }),
     out: h("output", { "aria-live": "off" }),
   }));
-  const turnover = field({ name: "annualTurnover", label: t("bid.annualTurnover"), value: prev("annualTurnover", mine?.annualTurnover ?? ""), required: true, attrs: { inputmode: "decimal" } });
-  const equity = field({ name: "equityRatio", label: t("bid.equityRatio"), hint: t("bid.ratioHint"), value: prev("equityRatio", mine?.equityRatio ?? ""), required: true, attrs: { inputmode: "decimal" } });
-  const rating = field({ name: "creditRating", label: t("bid.creditRating"), type: "select", value: prev("creditRating", mine?.creditRating ?? "AA"),
-    options: ["AAA", "AA", "A", "B", "C"].map((r) => [r, r]) });
-  const sub = field({ name: "subcontractingShare", label: t("bid.subcontractingShare"), hint: t("bid.ratioHint"), value: prev("subcontractingShare", mine?.subcontractingShare ?? "0"), attrs: { inputmode: "decimal" } });
+  const turnover = field({ name: "annualTurnover", label: t("bid.annualTurnover"), value: prev("annualTurnover", shownNumber(mine?.annualTurnover)), required: true,
+    as: "money", min: "0", attrs: { inputmode: "decimal" } });
+  const equity = field({ name: "equityRatio", label: t("bid.equityRatioPercent"), hint: t("bid.percentHint"), value: prev("equityRatio", shownPercent(mine?.equityRatio)), required: true,
+    as: "percent", min: "0", max: "1", attrs: { inputmode: "decimal" } });
+  // No rating is chosen for the bidder: it is an explicit choice.
+  const rating = field({ name: "creditRating", label: t("bid.creditRating"), type: "select", value: prev("creditRating", mine?.creditRating ?? ""), required: true,
+    options: [["", t("bid.chooseRating")], ...["AAA", "AA", "A", "B", "C"].map((r) => [r, r])] });
+  const cap = c.criteria?.maxSubcontractingShare;
+  const sub = field({ name: "subcontractingShare", label: t("bid.subcontractingSharePercent"), hint: t("bid.percentHint"), value: prev("subcontractingShare", shownPercent(mine?.subcontractingShare ?? "0")),
+    as: "percent", min: "0", max: cap ?? "1", attrs: { inputmode: "decimal" } });
   const caps = c.criteria.capabilityRequirements.map((r, i) => ({ id: r.id, f: field({ name: `capabilityResponses[${i}].evidence`, label: t("bid.evidence", { requirement: r.text }), type: "textarea",
-    value: prev(`cap.${r.id}`, mine?.capabilityResponses.find((x) => x.requirement.id === r.id)?.evidence ?? ""), required: true }) }));
+    value: prev(`cap.${r.id}`, mine?.capabilityResponses.find((x) => x.requirement.id === r.id)?.evidence ?? ""), required: true, maxLength: 20000 }) }));
   const quals = c.criteria.qualityCriteria.map((q, i) => ({ id: q.id, f: field({ name: `qualityResponses[${i}].text`, label: t("bid.qualityText", { criterion: q.name }), type: "textarea",
-    value: prev(`qual.${q.id}`, mine?.qualityResponses.find((x) => x.criterion.id === q.id)?.text ?? "") }) }));
+    value: prev(`qual.${q.id}`, mine?.qualityResponses.find((x) => x.criterion.id === q.id)?.text ?? ""), maxLength: 20000 }) }));
   const total = h("output", { id: "bid-total", "aria-live": "polite" });
   const fields = [...lineFields.map((x) => x.f), turnover, equity, rating, sub, ...caps.map((x) => x.f), ...quals.map((x) => x.f)];
   const area = formError();
 
+  // The total as prices are typed; a price the API would refuse (negative, more than four
+  // decimals, not a number) is marked at once and leaves the total open.
   const recompute = () => {
     let sum = parse("0");
     let complete = true;
     for (const { line, f, out } of lineFields) {
-      const price = fromInput(f.input.value);
+      const problem = f.input.value.trim() ? problemOf(f) : null;
+      const price = problem ? null : readNumber(f.input.value);
+      setFieldError(f, problem ? ruleText(problem.rule, problem.params) : null);
       if (price === null) {
         complete = false;
         out.textContent = "";
-        setFieldError(f, f.input.value.trim() ? t("bid.notANumber") : null);
         continue;
       }
-      setFieldError(f, null);
       const lineTotal = round(mul(parse(line.quantity), parse(price)), 2);
       out.textContent = t("bid.lineTotal", { total: money(toPlain(lineTotal)) });
       sum = add(sum, lineTotal);
@@ -131,23 +162,30 @@ export async function bidPanel(c, render) {
     for (const { id, f } of quals) draft[`qual.${id}`] = f.input.value;
     sessionStorage.setItem(draftKey(c.id), JSON.stringify(draft));
   };
-  const num = (f) => fromInput(f.input.value) ?? f.input.value.trim();
   const form = h("form", { class: "stack", novalidate: true, oninput: () => { recompute(); saveDraft(); }, onsubmit: async (e) => {
     e.preventDefault();
-    clearErrors(fields, area);
     saveDraft();
+    // Every problem the browser can see is shown at once, beside its field; nothing is sent.
+    if (!check(fields, area)) return;
     const input = {
       callId: c.id,
-      lines: lineFields.map(({ line, f }) => ({ callLineId: line.id, unitPrice: num(f) })),
-      annualTurnover: num(turnover), equityRatio: num(equity), creditRating: rating.input.value,
-      subcontractingShare: num(sub) || "0",
+      lines: lineFields.map(({ line, f }) => ({ callLineId: line.id, unitPrice: valueOf(f) })),
+      annualTurnover: valueOf(turnover), equityRatio: valueOf(equity), creditRating: rating.input.value,
+      subcontractingShare: valueOf(sub) || "0",
       capabilityResponses: caps.map(({ id, f }) => ({ requirementId: id, evidence: f.input.value })),
       qualityResponses: quals.filter(({ f }) => f.input.value.trim()).map(({ id, f }) => ({ criterionId: id, text: f.input.value })),
     };
     try {
-      await gql(`mutation($i: SubmitBidInput!) { submitBid(input: $i) { id } }`, { i: input });
+      const d = await gql(`mutation($i: SubmitBidInput!) { submitBid(input: $i) { id version } }`, { i: input });
       sessionStorage.removeItem(draftKey(c.id));
+      justSaved = { callId: c.id, version: d.submitBid.version };
       await render();
+      // The page is drawn again: the receipt, with its message, is brought into view.
+      const receipt = document.getElementById("receipt");
+      if (receipt) {
+        receipt.scrollIntoView({ block: "start" });
+        receipt.focus({ preventScroll: true });
+      }
     } catch (err) {
       showErrors(err, fields, area); // the draft stays: nothing typed is lost
     }
@@ -186,7 +224,7 @@ export async function myBids() {
       h("td", {}, h("a", { href: `#/calls/${b.call.id}` }, b.call.title)),
       h("td", {}, t(`status.${b.call.status}`)),
       h("td", {}, t(`bidStatus.${b.status}`), ` (v${b.version})`),
-      h("td", { class: "num" }, money(b.totalPrice)),
+      h("td", { class: "num" }, moneyNode(b.totalPrice)),
       h("td", {}, dateTime(b.submittedAt)),
       h("td", { class: "num" }, entry ? String(entry.rank) : "–"),
       h("td", { class: "num" }, entry ? number(entry.totalScore) : "–"));

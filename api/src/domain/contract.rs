@@ -295,7 +295,14 @@ pub fn lump_sum_realization(
     end: NaiveDate,
     latest: Option<Period>,
 ) -> Realization {
-    let by_time = realization(contracted, start, end, Decimal::ZERO, latest, default_threshold());
+    let by_time = realization(
+        contracted,
+        start,
+        end,
+        Decimal::ZERO,
+        latest,
+        default_threshold(),
+    );
     if latest.is_none() {
         return by_time;
     }
@@ -314,7 +321,12 @@ pub fn lump_sum_realization(
 
 /// What a LUMP_SUM contract pays for one month: the value x the contract's days in that
 /// month / contract days, in cents (half away from zero). Months outside the contract pay 0.
-pub fn lump_sum_month_value(value: Decimal, start: NaiveDate, end: NaiveDate, month: Period) -> Decimal {
+pub fn lump_sum_month_value(
+    value: Decimal,
+    start: NaiveDate,
+    end: NaiveDate,
+    month: Period,
+) -> Decimal {
     let contract_days = days_inclusive(start, end);
     let from = month.first_day().max(start);
     let to = month.last_day().min(end);
@@ -439,7 +451,10 @@ mod tests {
         assert_eq!(r.forecast, dec!(365000));
         assert_eq!(r.status, RealizationStatus::OnTrack);
         let none = lump_sum_realization(dec!(365000), d(2027, 1, 1), d(2027, 12, 31), None);
-        assert_eq!((none.delivered, none.percent, none.forecast), (dec!(0), dec!(0), dec!(0)));
+        assert_eq!(
+            (none.delivered, none.percent, none.forecast),
+            (dec!(0), dec!(0), dec!(0))
+        );
     }
 
     #[test]
@@ -458,11 +473,24 @@ mod tests {
     fn market_figures_need_three_distinct_bidders() {
         // One bidder's exact price must not be readable from min = median = max.
         let one = market_figures(&[("a", dec!(52.70))]);
-        assert_eq!(one, MarketFigures { count: 1, min: None, median: None, max: None });
+        assert_eq!(
+            one,
+            MarketFigures {
+                count: 1,
+                min: None,
+                median: None,
+                max: None
+            }
+        );
         // Two bidders, several lines: still hidden.
         let two = market_figures(&[("a", dec!(50)), ("a", dec!(51)), ("b", dec!(60))]);
         assert_eq!((two.count, two.min, two.median), (3, None, None));
-        let three = market_figures(&[("a", dec!(50)), ("b", dec!(70)), ("c", dec!(60)), ("c", dec!(80))]);
+        let three = market_figures(&[
+            ("a", dec!(50)),
+            ("b", dec!(70)),
+            ("c", dec!(60)),
+            ("c", dec!(80)),
+        ]);
         assert_eq!(
             three,
             MarketFigures {
@@ -480,7 +508,10 @@ mod tests {
         assert_eq!(median(&[big, big]), Some(big));
         assert_eq!(median(&[big - dec!(2), big]), Some(big - dec!(1)));
         assert_eq!(in_house_index(Some(big), Some(dec!(0.0001))), None);
-        assert_eq!(in_house_index(Some(dec!(50)), Some(dec!(40))), Some(dec!(125)));
+        assert_eq!(
+            in_house_index(Some(dec!(50)), Some(dec!(40))),
+            Some(dec!(125))
+        );
     }
 
     #[test]

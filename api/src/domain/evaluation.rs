@@ -53,6 +53,8 @@ pub struct BidResult {
     pub bid_id: String,
     pub qualified: bool,
     pub reasons: Vec<String>,
+    /// The same reasons with their codes and figures.
+    pub reason_codes: Vec<Reason>,
     pub price_score: Option<Decimal>,
     pub quality_score: Option<Decimal>,
     pub total_score: Option<Decimal>,
@@ -85,54 +87,130 @@ fn money(d: Decimal) -> String {
     )
 }
 
+/// One failed qualification rule, machine-readable: a code and its figures (DESIGN,
+/// "Qualification"), with the sentence [`disqualification_reasons`] shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reason {
+    /// TURNOVER_BELOW, EQUITY_RATIO_BELOW, CREDIT_RATING_BELOW, CAPABILITY_NOT_MET,
+    /// CAPABILITY_NOT_JUDGED or GRANT_HOLDER.
+    pub code: &'static str,
+    /// The bid's figure (turnover, equity ratio, credit rating), as a plain string.
+    pub actual: Option<String>,
+    /// The figure the call requires.
+    pub required: Option<String>,
+    /// The capability requirement not met (its id).
+    pub requirement_id: Option<String>,
+    /// The fiscal year of a grant.
+    pub year: Option<i32>,
+    pub text: String,
+}
+
+impl Reason {
+    fn new(code: &'static str, text: String) -> Self {
+        Reason {
+            code,
+            actual: None,
+            required: None,
+            requirement_id: None,
+            year: None,
+            text,
+        }
+    }
+}
+
 /// The reasons a bid fails qualification; empty when it qualifies.
 pub fn disqualification_reasons(rules: &Rules, bid: &BidFacts) -> Vec<String> {
+    disqualifications(rules, bid)
+        .into_iter()
+        .map(|r| r.text)
+        .collect()
+}
+
+/// The reasons a bid fails qualification, with their codes and figures.
+pub fn disqualifications(rules: &Rules, bid: &BidFacts) -> Vec<Reason> {
     let mut reasons = Vec::new();
     if let Some(ratio) = rules.min_turnover_ratio {
         let value = annual_value(bid.total_price, rules.contract_start, rules.contract_end);
         let required = ratio.saturating_mul(value);
         if bid.annual_turnover < required {
-            reasons.push(format!(
-                "annual turnover {} is below the required {} ({} x the bid's annual value {})",
-                money(bid.annual_turnover),
-                money(required),
-                ratio.normalize(),
-                money(value)
-            ));
+            reasons.push(Reason {
+                actual: Some(money(bid.annual_turnover)),
+                required: Some(money(required)),
+                ..Reason::new(
+                    "TURNOVER_BELOW",
+                    format!(
+                        "annual turnover {} is below the required {} ({} x the bid's annual value {})",
+                        money(bid.annual_turnover),
+                        money(required),
+                        ratio.normalize(),
+                        money(value)
+                    ),
+                )
+            });
         }
     }
     if let Some(min) = rules.min_equity_ratio
         && bid.equity_ratio < min
     {
-        reasons.push(format!(
-            "equity ratio {} is below the required {}",
-            bid.equity_ratio.normalize(),
-            min.normalize()
-        ));
+        reasons.push(Reason {
+            actual: Some(bid.equity_ratio.normalize().to_string()),
+            required: Some(min.normalize().to_string()),
+            ..Reason::new(
+                "EQUITY_RATIO_BELOW",
+                format!(
+                    "equity ratio {} is below the required {}",
+                    bid.equity_ratio.normalize(),
+                    min.normalize()
+                ),
+            )
+        });
     }
     if let Some(min) = rules.min_credit_rating
         && bid.credit_rating < min
     {
-        reasons.push(format!(
-            "credit rating {} is below the required {}",
-            bid.credit_rating.as_str(),
-            min.as_str()
-        ));
+        reasons.push(Reason {
+            actual: Some(bid.credit_rating.as_str().to_owned()),
+            required: Some(min.as_str().to_owned()),
+            ..Reason::new(
+                "CREDIT_RATING_BELOW",
+                format!(
+                    "credit rating {} is below the required {}",
+                    bid.credit_rating.as_str(),
+                    min.as_str()
+                ),
+            )
+        });
     }
     let mut unjudged = false;
     for (id, text) in &rules.requirements {
         match bid.judgements.get(id) {
             None => unjudged = true,
-            Some(false) => reasons.push(format!("capability requirement not met: {text}")),
+            Some(false) => reasons.push(Reason {
+                requirement_id: Some(id.clone()),
+                required: Some(text.clone()),
+                ..Reason::new(
+                    "CAPABILITY_NOT_MET",
+                    format!("capability requirement not met: {text}"),
+                )
+            }),
             Some(true) => {}
         }
     }
     if unjudged {
-        reasons.push(NOT_YET_JUDGED.to_owned());
+        reasons.push(Reason::new(
+            "CAPABILITY_NOT_JUDGED",
+            NOT_YET_JUDGED.to_owned(),
+        ));
     }
     for year in rules.contract_start.year()..=rules.contract_end.year() {
         if bid.grant_years.contains(&year) {
-            reasons.push(format!("holds a grant from this orderer for {year}"));
+            reasons.push(Reason {
+                year: Some(year),
+                ..Reason::new(
+                    "GRANT_HOLDER",
+                    format!("holds a grant from this orderer for {year}"),
+                )
+            });
         }
     }
     reasons
@@ -198,7 +276,10 @@ fn means_of_others(values: &[Decimal]) -> Vec<Decimal> {
             let shares: Decimal = values
                 .iter()
                 .fold(Decimal::ZERO, |s, v| s.saturating_add(*v / n));
-            values.iter().map(|v| shares.saturating_sub(*v / n)).collect()
+            values
+                .iter()
+                .map(|v| shares.saturating_sub(*v / n))
+                .collect()
         }
     }
 }
@@ -215,7 +296,7 @@ pub fn evaluate<'a>(rules: &Rules, bids: impl IntoIterator<Item = &'a BidFacts>)
     let mut qualified = Vec::new();
     let mut disqualified = Vec::new();
     for b in bids {
-        let reasons = disqualification_reasons(rules, b);
+        let reasons = disqualifications(rules, b);
         if reasons.is_empty() {
             qualified.push(b);
         } else {
@@ -264,6 +345,7 @@ pub fn evaluate<'a>(rules: &Rules, bids: impl IntoIterator<Item = &'a BidFacts>)
                 bid_id: s.bid.id.clone(),
                 qualified: true,
                 reasons: Vec::new(),
+                reason_codes: Vec::new(),
                 price_score: Some(s.price),
                 quality_score: Some(s.quality),
                 total_score: Some(s.total),
@@ -282,7 +364,8 @@ pub fn evaluate<'a>(rules: &Rules, bids: impl IntoIterator<Item = &'a BidFacts>)
     out.extend(disqualified.into_iter().map(|(b, reasons)| BidResult {
         bid_id: b.id.clone(),
         qualified: false,
-        reasons,
+        reasons: reasons.iter().map(|r| r.text.clone()).collect(),
+        reason_codes: reasons,
         price_score: None,
         quality_score: Some(quality_score(rules, b)),
         total_score: None,
@@ -368,7 +451,11 @@ mod tests {
         let mut r = rules();
         r.min_turnover_ratio = Some(dec!(1.5));
         let huge = Decimal::MAX - dec!(1);
-        let mut bids = vec![bid("A", huge, 0), bid("B", huge, 1), bid("C", dec!(70000000000000000000000000000), 2)];
+        let mut bids = vec![
+            bid("A", huge, 0),
+            bid("B", huge, 1),
+            bid("C", dec!(70000000000000000000000000000), 2),
+        ];
         for b in &mut bids {
             b.annual_turnover = Decimal::MAX;
         }

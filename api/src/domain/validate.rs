@@ -9,7 +9,10 @@ pub const MAX_INPUT_CHARS: usize = 100_000;
 /// Text from a client: no NUL or other control characters (tab and newline aside; DESIGN,
 /// "Text"), so both databases store and answer the same, and at most `MAX_INPUT_CHARS`.
 pub fn clean_text(field: &str, value: &str) -> Result<(), Invalid> {
-    if let Some(c) = value.chars().find(|c| c.is_control() && !matches!(c, '\t' | '\n')) {
+    if let Some(c) = value
+        .chars()
+        .find(|c| c.is_control() && !matches!(c, '\t' | '\n'))
+    {
         return Err(Invalid::new(
             field,
             format!(

@@ -271,7 +271,10 @@ mod tests {
         assert!(m.body.contains("ranked 2: price score 50.00"), "{}", m.body);
         assert!(!m.body.contains("Your bid was awarded the contract."));
         assert!(m.body.contains("Justification: Best value"));
-        assert!(m.body.contains("standstill period ends at 2026-12-08T12:00:00Z"));
+        assert!(
+            m.body
+                .contains("standstill period ends at 2026-12-08T12:00:00Z")
+        );
         assert!(
             m.body
                 .contains("1. A Oy: total price 100.00 EUR, total score 90.00")
@@ -283,7 +286,10 @@ mod tests {
         assert!(m.body.contains("did not qualify") && m.body.contains("equity ratio 0.18"));
         assert!(!m.body.contains("Your bid was awarded the contract."));
         // The awarded bidder is told plainly, whatever its rank.
-        let won = OwnResult::Awarded { rank: 2, total_score: "80.00".into() };
+        let won = OwnResult::Awarded {
+            rank: 2,
+            total_score: "80.00".into(),
+        };
         let m = award_decision("K", &won, &ranking, "x", d, d);
         assert!(m.body.contains("Your bid was awarded the contract."));
     }

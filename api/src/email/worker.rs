@@ -200,7 +200,11 @@ impl Worker {
             }
             let saved = am.update(&*txn).await?;
             if saved.status != PENDING {
-                let action = if saved.status == SENT { "notification.sent" } else { "notification.failed" };
+                let action = if saved.status == SENT {
+                    "notification.sent"
+                } else {
+                    "notification.failed"
+                };
                 // A private notice's recipient is not written where others read it.
                 let summary = if saved.private {
                     serde_json::json!({ "event": saved.event, "attempts": saved.attempts, "messageId": saved.message_id })
@@ -213,13 +217,17 @@ impl Worker {
                     .and_then(|id| logs.get_mut(id))
                     .filter(|log| log.is_sealed())
                 {
-                    log.append(&*txn, now, crate::service::seal::SealedEntry {
-                        actor: None,
-                        action,
-                        entity: "notification",
-                        entity_id: &saved.id,
-                        summary,
-                    })
+                    log.append(
+                        &*txn,
+                        now,
+                        crate::service::seal::SealedEntry {
+                            actor: None,
+                            action,
+                            entity: "notification",
+                            entity_id: &saved.id,
+                            summary,
+                        },
+                    )
                     .await?;
                     continue;
                 }
@@ -228,15 +236,19 @@ impl Worker {
                     chain = Some(crate::service::audit::lock(&*txn).await?);
                 }
                 let Some(lock) = chain.as_mut() else { continue };
-                lock.append(&*txn, now, crate::service::audit::AuditEntry {
-                    actor: None,
-                    action,
-                    entity: "notification",
-                    entity_id: &saved.id,
-                    orderer: None,
-                    sealed_until: saved.sealed_until,
-                    summary,
-                })
+                lock.append(
+                    &*txn,
+                    now,
+                    crate::service::audit::AuditEntry {
+                        actor: None,
+                        action,
+                        entity: "notification",
+                        entity_id: &saved.id,
+                        orderer: None,
+                        sealed_until: saved.sealed_until,
+                        summary,
+                    },
+                )
                 .await?;
             }
         }

@@ -546,11 +546,8 @@ impl Benchmark {
     }
     /// inHouse unit cost / market median x 100, rounded half-up to 2 decimals; null without both.
     async fn in_house_index(&self) -> Option<Dec> {
-        dc::in_house_index(
-            self.figures.in_house_unit_cost,
-            self.figures.market.median,
-        )
-        .map(|i| Dec(display(i)))
+        dc::in_house_index(self.figures.in_house_unit_cost, self.figures.market.median)
+            .map(|i| Dec(display(i)))
     }
 }
 

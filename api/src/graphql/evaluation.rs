@@ -99,6 +99,17 @@ impl BidEvaluation {
     async fn disqualification_reasons(&self) -> Result<Vec<String>> {
         Ok(self.result()?.reasons.clone())
     }
+    /// The same reasons, machine-readable: a code and its figures, for a client to word in
+    /// its user's language.
+    async fn reason_codes(&self) -> Result<Vec<DisqualificationReason>> {
+        Ok(self
+            .result()?
+            .reason_codes
+            .iter()
+            .cloned()
+            .map(DisqualificationReason)
+            .collect())
+    }
     async fn price_score(&self) -> Result<Option<Dec>> {
         Ok(shown(self.result()?.price_score))
     }
@@ -114,6 +125,38 @@ impl BidEvaluation {
     /// Below 80 % of the mean of the other qualified bids: ask for an explanation.
     async fn abnormally_low(&self) -> Result<bool> {
         Ok(self.result()?.abnormally_low)
+    }
+}
+
+/// One failed qualification rule: `code` is TURNOVER_BELOW, EQUITY_RATIO_BELOW,
+/// CREDIT_RATING_BELOW, CAPABILITY_NOT_MET, CAPABILITY_NOT_JUDGED or GRANT_HOLDER (more may be
+/// added: a client words an unknown code generically).
+pub struct DisqualificationReason(deval::Reason);
+
+#[Object]
+impl DisqualificationReason {
+    async fn code(&self) -> &str {
+        self.0.code
+    }
+    /// The bid's figure: turnover in euros, equity ratio (0.18 = 18 %), credit rating.
+    async fn actual(&self) -> Option<&str> {
+        self.0.actual.as_deref()
+    }
+    /// The figure the call requires (for CAPABILITY_NOT_MET, the requirement's text).
+    async fn required(&self) -> Option<&str> {
+        self.0.required.as_deref()
+    }
+    /// The capability requirement not met.
+    async fn requirement_id(&self) -> Option<ID> {
+        self.0.requirement_id.clone().map(ID)
+    }
+    /// The fiscal year of the orderer's grant (GRANT_HOLDER).
+    async fn year(&self) -> Option<i32> {
+        self.0.year
+    }
+    /// The English sentence, as in `disqualificationReasons`.
+    async fn message(&self) -> &str {
+        &self.0.text
     }
 }
 

@@ -39,6 +39,7 @@ impl Extension for InputGuardExtension {
             let mut ext = ErrorExtensionValues::default();
             ext.set("code", "BAD_USER_INPUT");
             ext.set("field", field);
+            crate::error::set_rule(&mut ext, Some(&rule));
             e.extensions = Some(ext);
             e
         })?;
@@ -373,10 +374,12 @@ mod tests {
 
     #[test]
     fn tabs_newlines_and_other_text_pass() {
-        assert!(check(
-            "{ products(category:\"koti\\thoito\\n\") { id } }",
-            serde_json::json!({ "x": "Åbo – €\n" })
-        )
-        .is_ok());
+        assert!(
+            check(
+                "{ products(category:\"koti\\thoito\\n\") { id } }",
+                serde_json::json!({ "x": "Åbo – €\n" })
+            )
+            .is_ok()
+        );
     }
 }

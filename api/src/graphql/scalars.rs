@@ -105,7 +105,12 @@ mod tests {
         assert_eq!(MAX_DECIMAL_MAGNITUDE, dec!(1_000_000_000_000));
         assert!(Dec::parse(Value::String("999999999999.9999".into())).is_ok());
         assert!(Dec::parse(Value::String("-999999999999".into())).is_ok());
-        for too_big in ["1000000000000", "70000000000000000000000000000", "-1e12", "7e28"] {
+        for too_big in [
+            "1000000000000",
+            "70000000000000000000000000000",
+            "-1e12",
+            "7e28",
+        ] {
             let e = Dec::parse(Value::String(too_big.into())).unwrap_err();
             let e = e.into_server_error(Default::default()).message;
             assert!(e.contains("at most 12 integer digits"), "{too_big}: {e}");

@@ -225,23 +225,25 @@ pub async fn sealed_log(
     if !opened {
         return Ok(Vec::new());
     }
-    Ok(super::seal::load_log(state.db.conn(), &c.id, after_seq.unwrap_or(0), limit)
-        .await?
-        .into_iter()
-        .map(|e| audit_event::Model {
-            seq: e.seq,
-            at: e.at,
-            actor_user_id: e.actor,
-            action: e.action,
-            entity: e.entity,
-            entity_id: e.entity_id,
-            summary: e.summary,
-            prev_hash: e.prev_hash,
-            hash: e.hash,
-            orderer_id: Some(c.orderer_id.clone()),
-            sealed_until: None,
-        })
-        .collect())
+    Ok(
+        super::seal::load_log(state.db.conn(), &c.id, after_seq.unwrap_or(0), limit)
+            .await?
+            .into_iter()
+            .map(|e| audit_event::Model {
+                seq: e.seq,
+                at: e.at,
+                actor_user_id: e.actor,
+                action: e.action,
+                entity: e.entity,
+                entity_id: e.entity_id,
+                summary: e.summary,
+                prev_hash: e.prev_hash,
+                hash: e.hash,
+                orderer_id: Some(c.orderer_id.clone()),
+                sealed_until: None,
+            })
+            .collect(),
+    )
 }
 
 pub const DEFAULT_EVENTS: u64 = 50;

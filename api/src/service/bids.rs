@@ -1,8 +1,8 @@
 //! Sealed bids: submission (which replaces an earlier bid), withdrawal, and reading under
 //! the seal of `domain::bid`.
 
-use super::seal::{self, SealedEntry};
 use super::calls::{find_call_for_producer, stored_status};
+use super::seal::{self, SealedEntry};
 use super::{new_id, parse_id};
 use crate::auth::Caller;
 use crate::domain::bid::{self, BidInput, BidTerms, BiddingClosed, ValidBid};
@@ -106,7 +106,10 @@ pub async fn submit_bid(
     let now = state.now();
     open(&log.call, now)?;
     if !log.is_sealed() {
-        return Err(closed(BiddingClosed::DeadlinePassed, log.call.submission_deadline));
+        return Err(closed(
+            BiddingClosed::DeadlinePassed,
+            log.call.submission_deadline,
+        ));
     }
     let c = log.call.clone();
     let existing = bid_entity::Entity::find()
@@ -263,13 +266,17 @@ pub async fn withdraw_bid(
     am.status = Set(WITHDRAWN.to_owned());
     am.withdrawn_at = Set(Some(now));
     let b = am.update(&*txn).await?;
-    log.append(&*txn, now, SealedEntry {
-        actor: Some(&actor.user_id),
-        action: "bid.withdraw",
-        entity: "bid",
-        entity_id: &b.id,
-        summary: json!({ "callId": c.id, "bidderId": bidder.id, "version": b.version }),
-    })
+    log.append(
+        &*txn,
+        now,
+        SealedEntry {
+            actor: Some(&actor.user_id),
+            action: "bid.withdraw",
+            entity: "bid",
+            entity_id: &b.id,
+            summary: json!({ "callId": c.id, "bidderId": bidder.id, "version": b.version }),
+        },
+    )
     .await?;
     super::notifications::bid_receipt(&*txn, now, &actor.user_id, &c, &b, BidAction::Withdrawn)
         .await?;

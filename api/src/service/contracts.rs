@@ -185,9 +185,9 @@ async fn valid_lines<C: ConnectionTrait>(
         let line_total = l.quantity.checked_mul(l.unit_price).ok_or_else(|| {
             AppError::bad_input(format!("lines[{i}]"), "the line total is too large")
         })?;
-        total = total.checked_add(line_total).ok_or_else(|| {
-            AppError::bad_input("lines", "the contract's total is too large")
-        })?;
+        total = total
+            .checked_add(line_total)
+            .ok_or_else(|| AppError::bad_input("lines", "the contract's total is too large"))?;
         out.push((product.id, l.quantity, l.unit_price));
     }
     Ok((out, total))

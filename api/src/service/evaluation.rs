@@ -606,7 +606,8 @@ pub async fn award_call(
     .await?;
     let mut results = HashMap::new();
     let mut ranking_lines = Vec::new();
-    let shown = |d: Option<rust_decimal::Decimal>| evaluation::display(d.unwrap_or_default()).to_string();
+    let shown =
+        |d: Option<rust_decimal::Decimal>| evaluation::display(d.unwrap_or_default()).to_string();
     for r in &data.results {
         let Some(b) = data.bids.get(&r.bid_id) else {
             continue;

@@ -189,7 +189,11 @@ async fn contract_of(state: &AppState, k: &sc::Model) -> AppResult<Contract> {
                 entries
                     .iter()
                     .filter(|e| e.period == m.period)
-                    .filter_map(|e| prices.get(&e.subject).map(|p| e.amount.0.saturating_mul(*p)))
+                    .filter_map(|e| {
+                        prices
+                            .get(&e.subject)
+                            .map(|p| e.amount.0.saturating_mul(*p))
+                    })
                     .fold(Decimal::ZERO, Decimal::saturating_add)
             };
             let date = period.last_day().and_hms_opt(23, 59, 59)?.and_utc();

@@ -207,7 +207,9 @@ pub async fn load_logs<C: ConnectionTrait>(
         .all(conn)
         .await?
     {
-        logs.entry(e.call_id.clone()).or_default().push(chain_event(e));
+        logs.entry(e.call_id.clone())
+            .or_default()
+            .push(chain_event(e));
     }
     Ok(logs)
 }
