@@ -85,6 +85,9 @@ const journeys = {
     await page.getByText(fi["calls.count"].replace("{count}", "1")).waitFor();
     await page.getByRole("link", { name: params.callTitle }).click();
     await heading(params.callTitle);
+    // Ratios read as percentages, not "0,2".
+    await page.getByText(fi["call.minEquityRatio"].replace("{value}", "20 %")).waitFor();
+    await page.getByText(fi["call.maxSubcontractingShare"].replace("{value}", "30 %")).waitFor();
     await checkA11y("call, signed in as a provider");
 
     await page.getByLabel(fi["question.text"]).fill(params.question);

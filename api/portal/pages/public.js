@@ -2,7 +2,7 @@
 // criteria, deadlines, questions and answers, and the award ranking once awarded.
 import { gql, session } from "../api.js";
 import { h } from "../dom.js";
-import { t, errorText, money, number, dateTime, date, timeLeft } from "../i18n.js";
+import { t, errorText, money, number, percent, dateTime, date, timeLeft } from "../i18n.js";
 import { field } from "../forms.js";
 import * as provider from "./provider.js";
 
@@ -115,9 +115,9 @@ export async function call({ args, go, render }) {
     h("ul", {},
       crit.capabilityRequirements.map((r) => h("li", {}, r.text)),
       crit.minTurnoverRatio ? h("li", {}, t("call.minTurnoverRatio", { value: number(crit.minTurnoverRatio) })) : null,
-      crit.minEquityRatio ? h("li", {}, t("call.minEquityRatio", { value: number(crit.minEquityRatio) })) : null,
+      crit.minEquityRatio ? h("li", {}, t("call.minEquityRatio", { value: percent(crit.minEquityRatio) })) : null,
       crit.minCreditRating ? h("li", {}, t("call.minCreditRating", { value: crit.minCreditRating })) : null,
-      crit.maxSubcontractingShare ? h("li", {}, t("call.maxSubcontractingShare", { value: number(crit.maxSubcontractingShare) })) : null),
+      crit.maxSubcontractingShare ? h("li", {}, t("call.maxSubcontractingShare", { value: percent(crit.maxSubcontractingShare) })) : null),
     h("h2", {}, t("call.questions")),
     c.questions.length ? h("ul", { class: "cards" }, c.questions.map((q) => h("li", {},
       h("p", {}, h("strong", {}, t("call.question")), " ", q.text),
