@@ -210,7 +210,10 @@ const journeys = {
     await login(params.email, params.password);
     await page.goto(`${base}/#/contracts/${params.contractId}`);
     await heading(fi["contract.heading"].replace("{producer}", params.producer));
-    await page.getByRole("table", { name: fi["contract.byMonth"] }).getByRole("row", { name: new RegExp(params.reportedMonth) }).waitFor();
+    // Months read in words ("tammikuu 2027"), as the portal's month() writes them.
+    const [y, m] = params.reportedMonth.split("-").map(Number);
+    const monthText = new Intl.DateTimeFormat("fi-FI", { month: "long", year: "numeric", timeZone: "UTC" }).format(Date.UTC(y, m - 1, 1));
+    await page.getByRole("table", { name: fi["contract.byMonth"] }).getByRole("row", { name: new RegExp(monthText) }).waitFor();
     await page.locator("svg.chart polyline").nth(1).waitFor();
     await checkA11y("contract with reports and the realisation chart");
     await page.screenshot({ path: `${outDir}/contract-realisation.png`, fullPage: true });

@@ -3,7 +3,7 @@
 // contract), and a contract's page with its versions, monthly reports and realisation chart.
 import { gql, session } from "../api.js";
 import { h, svg } from "../dom.js";
-import { t, money, number, dateTime, date, reasonText, helsinkiToIso } from "../i18n.js";
+import { t, money, moneyNode, number, dateTime, date, month, reasonText, helsinkiToIso } from "../i18n.js";
 import { field, formError, showErrors, clearErrors, setFieldError, check } from "../forms.js";
 import { parse, mul, add, round, toPlain, fromInput } from "../decimal.js";
 import { statusBadge, confirmDialog } from "./public.js";
@@ -332,7 +332,7 @@ async function evaluationParts(c, me, render) {
     h("tbody", {}, ev.results.map((r) => h("tr", {},
       h("td", { class: "num" }, r.rank ?? "–"),
       h("td", {}, r.bid.bidder.name, r.bid.inHouse ? ` (${t("orderer.inHouse")})` : ""),
-      h("td", { class: "num" }, money(r.bid.totalPrice), r.abnormallyLow ? h("span", { class: "badge warn" }, ` ${t("orderer.abnormallyLow")}`) : null),
+      h("td", { class: "num" }, moneyNode(r.bid.totalPrice), r.abnormallyLow ? h("span", { class: "badge warn" }, ` ${t("orderer.abnormallyLow")}`) : null),
       h("td", { class: "num" }, number(r.priceScore)), h("td", { class: "num" }, number(r.qualityScore)), h("td", { class: "num" }, number(r.totalScore)),
       h("td", {}, qualifiedCell(r)))))));
   if (c.award) return out;
@@ -550,10 +550,10 @@ export async function contract({ args, render }) {
     chart(series),
     h("table", {}, h("caption", {}, t("contract.byMonth")),
       h("thead", {}, h("tr", {}, ...["contract.month", "contract.delivered", "contract.expected"].map((x) => h("th", { scope: "col", class: x === "contract.month" ? null : "num" }, t(x))))),
-      h("tbody", {}, series.map((p) => h("tr", {}, h("td", {}, p.period), h("td", { class: "num" }, p.reported ? money(p.delivered) : "–"), h("td", { class: "num" }, money(p.expected)))))),
+      h("tbody", {}, series.map((p) => h("tr", {}, h("td", {}, month(p.period)), h("td", { class: "num" }, p.reported ? money(p.delivered) : "–"), h("td", { class: "num" }, money(p.expected)))))),
     h("h2", {}, t("contract.reports")),
     k.reports.length ? h("table", {}, h("thead", {}, h("tr", {}, ...["contract.month", "contract.cost", "contract.feedback"].map((x) => h("th", { scope: "col" }, t(x))))),
-      h("tbody", {}, k.reports.map((r) => h("tr", {}, h("td", {}, r.period),
+      h("tbody", {}, k.reports.map((r) => h("tr", {}, h("td", {}, month(r.period)),
         h("td", {}, money(toPlain(r.lines.reduce((acc, l) => add(acc, parse(l.cost)), parse("0"))))),
         h("td", {}, r.feedbackAverage ? `${number(r.feedbackAverage)} (${r.feedbackCount})` : "–")))))
       : h("p", {}, t("contract.noReports")));

@@ -2,7 +2,7 @@
 // criteria, deadlines, questions and answers, and the award ranking once awarded.
 import { gql, session } from "../api.js";
 import { h } from "../dom.js";
-import { t, errorText, money, number, percent, dateTime, date, timeLeft } from "../i18n.js";
+import { t, errorText, money, moneyNode, number, percent, dateTime, date, timeLeft } from "../i18n.js";
 import { field } from "../forms.js";
 import * as provider from "./provider.js";
 
@@ -137,7 +137,7 @@ export async function call({ args, go, render }) {
         h("thead", {}, h("tr", {}, h("th", { scope: "col", class: "num" }, t("call.rank")), h("th", { scope: "col" }, t("call.bidder")),
           h("th", { scope: "col", class: "num" }, t("call.totalPrice")), h("th", { scope: "col", class: "num" }, t("call.totalScore")))),
         h("tbody", {}, c.award.ranking.map((r) => h("tr", {}, h("td", { class: "num" }, String(r.rank)), h("td", {}, r.bidder.name),
-          h("td", { class: "num" }, money(r.totalPrice)), h("td", { class: "num" }, number(r.totalScore)))))));
+          h("td", { class: "num" }, moneyNode(r.totalPrice)), h("td", { class: "num" }, number(r.totalScore)))))));
   }
   if (s?.user.role === "PRODUCER") parts.push(await provider.bidPanel(c, render));
   if (s?.user.role === "ORDERER") parts.push(h("p", {}, h("a", { href: `#/orderer/calls/${c.id}` }, t("call.manage"))));
