@@ -52,8 +52,11 @@ async function checkA11y(name) {
     const r = await window.axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } });
     return r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n) => n.target.join(" ")) }));
   });
-  axe.push({ page: `${tag} ${name}`, violations: result.length });
+  const width = page.viewportSize().width;
+  const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
+  axe.push({ page: `${tag} ${name}`, violations: result.length, width, scrollWidth });
   if (result.length) fail(`axe violations on ${name}: ${JSON.stringify(result, null, 1)}`);
+  if (width <= 390 && scrollWidth > width) fail(`${name} scrolls sideways at ${width} px: scrollWidth ${scrollWidth}`);
 }
 
 async function noEnglishApiText() {

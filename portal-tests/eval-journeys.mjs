@@ -2,7 +2,8 @@
 // evaluation page keeps its state, confirmation dialogs before steps with legal weight,
 // corrected answers, the question list and counts, ending a call, the new-call draft.
 // Run by tests/portal.rs like journeys.mjs, with the viewport width and the language as
-// parameters; every state is checked with axe-core (WCAG 2.1 A and AA rules).
+// parameters (1280 and 390 px, Finnish and English); every state is checked with axe-core
+// (WCAG 2.1 A and AA rules) and, at 390 px, that the page does not scroll sideways.
 //
 //   node eval-journeys.mjs <journey> <base url> <screenshot dir> '<params as JSON>'
 //
@@ -43,8 +44,10 @@ async function checkA11y(name) {
     const r = await window.axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } });
     return r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n) => n.target.join(" ")) }));
   });
-  axe.push({ page: `${name} (${width} px, ${lang})`, violations: result.length });
+  const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
+  axe.push({ page: `${name} (${width} px, ${lang})`, violations: result.length, width, scrollWidth });
   if (result.length) throw new Error(`axe violations on ${name}: ${JSON.stringify(result, null, 1)}`);
+  if (width <= 390 && scrollWidth > width) throw new Error(`${name} scrolls sideways at ${width} px: scrollWidth ${scrollWidth}`);
 }
 
 async function heading(text) {

@@ -535,14 +535,18 @@ async fn pages_journey(
 /// The work that was API-only has pages: an orderer amends and terminates contracts, makes a
 /// direct contract, reads its appropriations, portfolio and audit log and declares a tie; the
 /// administration sets appropriations and verifies the chain; a producer reports a month and
-/// follows categories. Every page works at 1280 px (Finnish) and at 390 px (English) without
-/// sideways scrolling, with a compact header whose menu opens from a button.
+/// follows categories. Every page works at 1280 px and at 390 px, in Finnish and in English
+/// (each combination with its own data), at 390 px without sideways scrolling, with a compact header whose menu opens from a button.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_work_pages_and_the_narrow_layout_work_in_a_real_browser() {
     let Some(root) = browser_ready() else { return };
     let app = TestApp::new().await;
     app.clock.set(Utc::now());
     let m = Market::new(&app).await;
+    // Providers 3 and 4 exist too: each combination declares a tie to another provider.
+    for n in [3, 4] {
+        app.provider(n).await;
+    }
     let title = "Kotihoitopalveluidenjärjestämissopimus Eteläinen alue 2027";
     let mut input = app.call_input(&m.product_refs());
     input["title"] = json!(title);
@@ -619,7 +623,7 @@ async fn the_work_pages_and_the_narrow_layout_work_in_a_real_browser() {
     );
     tokio::spawn(async move { server.await });
 
-    let runs = [(1280, "fi"), (390, "en")];
+    let runs = RUNS;
     for (width, lang) in runs {
         pages_journey(&root, "layout", &base, width, lang, json!({
             "callTitle": title, "callId": call.id, "contractId": contract, "closedId": closed.id, "closedTitle": "Kotihoito pohjoinen alue 2027", "producer": "Kotihoidon liikelaitos",
@@ -631,10 +635,13 @@ async fn the_work_pages_and_the_narrow_layout_work_in_a_real_browser() {
     // The orderer: in-house share 100 %, a direct contract after an error beside its end
     // date, that draft terminated, the active contract amended (+10 hours x 40 = +400).
     let mut directs = Vec::new();
-    for ((width, lang), (quantity, delta, tie)) in runs.into_iter().zip([
-        ("110", "400,00 €", "Provider 1 Oy"),
-        ("120", "400.00 €", "Provider 2 Oy"),
+    for ((width, lang), (quantity, tie)) in runs.into_iter().zip([
+        ("110", "Provider 1 Oy"),
+        ("120", "Provider 2 Oy"),
+        ("130", "Provider 3 Oy"),
+        ("140", "Provider 4 Oy"),
     ]) {
+        let delta = money(lang, "400,00 €", "400.00 €");
         let r = pages_journey(&root, "orderer", &base, width, lang, json!({
             "email": orderer, "password": PASSWORD, "producer": "Kotihoidon liikelaitos", "contractId": contract,
             "directStart": (today + TimeDelta::days(30)).to_string(), "directBadEnd": (today + TimeDelta::days(20)).to_string(),
@@ -657,7 +664,7 @@ async fn the_work_pages_and_the_narrow_layout_work_in_a_real_browser() {
     let k = app
         .ok(Some(&m.orderer), "query($id:ID!){ contract(id:$id){ version totalValue amendments{ reason valueDelta } } }", json!({ "id": contract }))
         .await;
-    assert_eq!(k["contract"]["version"], 3);
+    assert_eq!(k["contract"]["version"], 5);
     assert_eq!(
         k["contract"]["amendments"][1]["reason"],
         "Lisää käyntejä (en)"
@@ -681,13 +688,14 @@ async fn the_work_pages_and_the_narrow_layout_work_in_a_real_browser() {
             json!({}),
         )
         .await;
-    assert_eq!(ties["me"]["declaredTies"].as_array().map(Vec::len), Some(2));
+    assert_eq!(ties["me"]["declaredTies"].as_array().map(Vec::len), Some(4));
 
     // The administration: an appropriation (after an error beside the amount), the chain verified.
-    for ((width, lang), (y, shown)) in runs
+    for ((width, lang), y) in runs
         .into_iter()
-        .zip([(year + 2, "250\u{a0}000,00 €"), (year + 3, "250,000.00 €")])
+        .zip([year + 2, year + 3, year + 4, year + 5])
     {
+        let shown = money(lang, "250\u{a0}000,00 €", "250,000.00 €");
         let r = pages_journey(&root, "admin", &base, width, lang, json!({
             "email": kilpailutus_tests::ADMIN_EMAIL, "password": kilpailutus_tests::ADMIN_PASSWORD,
             "orderer": "Hyvinvointilautakunta", "year": y, "amount": "250000", "expectedAmount": shown,
@@ -787,7 +795,8 @@ async fn eval_journey(
     result
 }
 
-/// Issue 15 in the browser, at 1280 and 390 px, in Finnish and English: the evaluation page
+/// Issue 15 in the browser: every journey at 1280 and 390 px, in Finnish and English (each
+/// combination with its own calls; at 390 px no sideways scrolling): the evaluation page
 /// keeps its judgements, scores and order; "not judged" is its own state and only changed
 /// requirements are sent; the award, activation, cancellation, unsuccessful call and
 /// withdrawal are confirmed in a dialog with a summary; a corrected answer is shown as
@@ -808,21 +817,34 @@ async fn the_evaluation_keeps_its_state_and_steps_with_legal_weight_are_confirme
             json!(["Sairaanhoitajat joka vuorossa", "Oma kotihoidon toiminimi"]);
         input
     };
-    let eval_fi = app
-        .make_call(&m.orderer, call_with("Arviointi Pohjoinen 2027"), true)
-        .await;
-    let eval_en = app
-        .make_call(&m.orderer, call_with("Arviointi Läntinen 2027"), true)
-        .await;
-    let to_cancel = app
-        .make_call(&m.orderer, call_with("Keskeytettävä 2027"), true)
-        .await;
-    let to_fail = app
-        .make_call(&m.orderer, call_with("Tuloksetonta 2027"), true)
-        .await;
-    let to_withdraw = app
-        .make_call(&m.orderer, call_with("Peruttava tarjous 2027"), true)
-        .await;
+    // Each journey runs in all four combinations, each with its own calls.
+    let mut sets = Vec::new();
+    for (i, (width, lang)) in RUNS.into_iter().enumerate() {
+        let place = PLACES[i];
+        let mut made = Vec::new();
+        for title in [
+            format!("Arviointi {place} 2027"),
+            format!("Keskeytettävä {place} 2027"),
+            format!("Tuloksetonta {place} 2027"),
+            format!("Peruttava tarjous {place} 2027"),
+        ] {
+            made.push((
+                app.make_call(&m.orderer, call_with(&title), true).await,
+                title,
+            ));
+        }
+        let mut made = made.into_iter();
+        let mut next = || made.next().expect("call");
+        sets.push(EvalSet {
+            width,
+            lang,
+            place,
+            eval: next(),
+            cancel: next(),
+            fail: next(),
+            withdraw: next(),
+        });
+    }
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");
@@ -835,7 +857,7 @@ async fn the_evaluation_keeps_its_state_and_steps_with_legal_weight_are_confirme
     );
     tokio::spawn(async move { server.await });
     let question = "Sisältyvätkö yökäynnit tuntihintaan?";
-    for call in [&eval_fi, &eval_en] {
+    for call in sets.iter().map(|s| &s.eval.0) {
         app.ok(
             Some(&m.a),
             "mutation($c:ID!,$t:String!){ askQuestion(callId:$c,text:$t){ id } }",
@@ -855,7 +877,7 @@ async fn the_evaluation_keeps_its_state_and_steps_with_legal_weight_are_confirme
             .await;
         }
     }
-    for call in [&to_fail, &to_withdraw] {
+    for call in sets.iter().flat_map(|s| [&s.fail.0, &s.withdraw.0]) {
         app.ok(
             Some(&m.a),
             SUBMIT_BID,
@@ -875,70 +897,67 @@ async fn the_evaluation_keeps_its_state_and_steps_with_legal_weight_are_confirme
     let provider = me(m.a.clone()).await;
 
     // Before the deadline: the provider asks (the list shows it at once) and withdraws its bid.
-    eval_journey(&root, "provider", &base, 390, "fi", json!({
-        "email": provider["email"], "password": PASSWORD, "callId": to_withdraw.id, "callTitle": "Peruttava tarjous 2027",
-        "question": "Onko lisätyö sallittua?", "total": "45\u{a0}600,00 €",
-    }))
-    .await;
-    let withdrawn = app
-        .ok(
-            Some(&m.a),
-            "query($id:ID!){ call(id:$id){ myBid{ status } questions{ text } } }",
-            json!({ "id": to_withdraw.id }),
-        )
+    for set in &sets {
+        let (call, title) = &set.withdraw;
+        eval_journey(&root, "provider", &base, set.width, set.lang, json!({
+            "email": provider["email"], "password": PASSWORD, "callId": call.id, "callTitle": title,
+            "question": "Onko lisätyö sallittua?", "total": money(set.lang, "45\u{a0}600,00 €", "45,600.00 €"),
+        }))
         .await;
-    assert_eq!(withdrawn["call"]["myBid"]["status"], "WITHDRAWN");
-    assert_eq!(
-        withdrawn["call"]["questions"][0]["text"],
-        "Onko lisätyö sallittua?"
-    );
+        let withdrawn = app
+            .ok(
+                Some(&m.a),
+                "query($id:ID!){ call(id:$id){ myBid{ status } questions{ text } } }",
+                json!({ "id": call.id }),
+            )
+            .await;
+        assert_eq!(withdrawn["call"]["myBid"]["status"], "WITHDRAWN");
+        assert_eq!(
+            withdrawn["call"]["questions"][0]["text"],
+            "Onko lisätyö sallittua?"
+        );
+    }
     // The new-call form keeps its draft and removes rows; the call is made once, as left.
-    let calls_before = app.count("call_for_tenders").await;
-    eval_journey(
-        &root,
-        "draft",
-        &base,
-        390,
-        "en",
-        json!({
-            "email": orderer["email"], "password": PASSWORD, "title": "Luonnos säilyy 2027",
-        }),
-    )
-    .await;
-    assert_eq!(app.count("call_for_tenders").await, calls_before + 1);
-    let drafted = app
-        .ok(
-            Some(&m.orderer),
-            "query{ calls(filter:{search:\"Luonnos\"}){ edges{ node{ status lines{ quantity } criteria{ qualityCriteria{ name } capabilityRequirements{ text } } } } } }",
-            json!({}),
+    for set in &sets {
+        let title = format!("Luonnos säilyy {} 2027", set.place);
+        let calls_before = app.count("call_for_tenders").await;
+        eval_journey(
+            &root,
+            "draft",
+            &base,
+            set.width,
+            set.lang,
+            json!({
+                "email": orderer["email"], "password": PASSWORD, "title": title,
+            }),
         )
         .await;
-    assert_eq!(
-        drafted["calls"]["edges"][0]["node"],
-        json!({ "status": "DRAFT", "lines": [{ "quantity": "100" }],
-            "criteria": { "qualityCriteria": [{ "name": "Laatu" }], "capabilityRequirements": [{ "text": "Jäävä vaatimus" }] } }),
-        "what was removed from the form is not in the call"
-    );
+        assert_eq!(app.count("call_for_tenders").await, calls_before + 1);
+        let drafted = app
+            .ok(
+                Some(&m.orderer),
+                "query($s:String!){ calls(filter:{search:$s}){ edges{ node{ status lines{ quantity } criteria{ qualityCriteria{ name } capabilityRequirements{ text } } } } } }",
+                json!({ "s": title }),
+            )
+            .await;
+        assert_eq!(
+            drafted["calls"]["edges"][0]["node"],
+            json!({ "status": "DRAFT", "lines": [{ "quantity": "100" }],
+                "criteria": { "qualityCriteria": [{ "name": "Laatu" }], "capabilityRequirements": [{ "text": "Jäävä vaatimus" }] } }),
+            "what was removed from the form is not in the call"
+        );
+    }
 
-    // After the deadline: the evaluation in Finnish at 1280 px and in English at 390 px.
-    app.clock
-        .set(eval_fi.submission_deadline + TimeDelta::minutes(1));
-    for (call, title, width, lang, total) in [
-        (
-            &eval_fi,
-            "Arviointi Pohjoinen 2027",
-            1280,
-            "fi",
-            "45\u{a0}600,00 €",
-        ),
-        (
-            &eval_en,
-            "Arviointi Läntinen 2027",
-            390,
-            "en",
-            "45,600.00 €",
-        ),
-    ] {
+    // After the deadline: the evaluation.
+    let last_deadline = sets
+        .iter()
+        .map(|s| s.withdraw.0.submission_deadline)
+        .max()
+        .expect("sets");
+    app.clock.set(last_deadline + TimeDelta::minutes(1));
+    for set in &sets {
+        let ((call, title), width, lang) = (&set.eval, set.width, set.lang);
+        let total = money(lang, "45\u{a0}600,00 €", "45,600.00 €");
         let judged_before = app.count("capability_judgement").await;
         eval_journey(&root, "evaluation", &base, width, lang, json!({
             "email": orderer["email"], "password": PASSWORD, "evaluatorName": orderer["name"],
@@ -991,51 +1010,58 @@ async fn the_evaluation_keeps_its_state_and_steps_with_legal_weight_are_confirme
     }
 
     // Cancelling one call and declaring another unsuccessful, each confirmed with its reason.
-    eval_journey(
-        &root,
-        "ending",
-        &base,
-        1280,
-        "en",
-        json!({
-            "email": orderer["email"], "password": PASSWORD,
-            "cancelId": to_cancel.id, "cancelReason": "Tarve muuttui",
-            "unsuccessfulId": to_fail.id, "unsuccessfulReason": "Ainoa tarjous ylitti budjetin",
-        }),
-    )
-    .await;
-    for (id, status) in [(&to_cancel.id, "CANCELLED"), (&to_fail.id, "UNSUCCESSFUL")] {
-        let s = app
-            .ok(
-                None,
-                "query($id:ID!){ call(id:$id){ status } }",
-                json!({ "id": id }),
-            )
-            .await;
-        assert_eq!(s["call"]["status"], status);
-    }
-
-    // After the standstill: the contract's activation shows the appropriation still free.
-    app.ok(
-        Some(&m.admin),
-        "mutation($o:ID!){ setAppropriation(ordererId:$o,fiscalYear:2027,amount:\"1000000\"){ amount } }",
-        json!({ "o": m.orderer_org }),
-    )
-    .await;
-    app.clock.advance(TimeDelta::days(15));
-    let made = app
-        .ok(
-            Some(&m.orderer),
-            "mutation($c:ID!){ createContractFromAward(callId:$c){ id } }",
-            json!({ "c": eval_fi.id }),
+    for set in &sets {
+        let (to_cancel, to_fail) = (&set.cancel.0, &set.fail.0);
+        eval_journey(
+            &root,
+            "ending",
+            &base,
+            set.width,
+            set.lang,
+            json!({
+                "email": orderer["email"], "password": PASSWORD,
+                "cancelId": to_cancel.id, "cancelReason": "Tarve muuttui",
+                "unsuccessfulId": to_fail.id, "unsuccessfulReason": "Ainoa tarjous ylitti budjetin",
+            }),
         )
         .await;
-    let contract_id = made["createContractFromAward"]["id"].clone();
-    eval_journey(&root, "activation", &base, 390, "fi", json!({
-        "email": orderer["email"], "password": PASSWORD, "contractId": contract_id, "producer": "Provider 1 Oy",
-        "expected": ["2027", "45\u{a0}600,00 €", "1\u{a0}000\u{a0}000,00 €"],
-    }))
-    .await;
+        for (id, status) in [(&to_cancel.id, "CANCELLED"), (&to_fail.id, "UNSUCCESSFUL")] {
+            let s = app
+                .ok(
+                    None,
+                    "query($id:ID!){ call(id:$id){ status } }",
+                    json!({ "id": id }),
+                )
+                .await;
+            assert_eq!(s["call"]["status"], status);
+        }
+    }
+
+    // After the standstill: the contract's activation shows the appropriation still free
+    // (topped up before each activation so that 1 000 000 is free each time).
+    app.clock.advance(TimeDelta::days(15));
+    for (i, set) in sets.iter().enumerate() {
+        let amount = 1_000_000 + 45_600 * i;
+        app.ok(
+            Some(&m.admin),
+            "mutation($o:ID!,$a:Decimal!){ setAppropriation(ordererId:$o,fiscalYear:2027,amount:$a){ amount } }",
+            json!({ "o": m.orderer_org, "a": amount.to_string() }),
+        )
+        .await;
+        let made = app
+            .ok(
+                Some(&m.orderer),
+                "mutation($c:ID!){ createContractFromAward(callId:$c){ id } }",
+                json!({ "c": set.eval.0.id }),
+            )
+            .await;
+        let contract_id = made["createContractFromAward"]["id"].clone();
+        eval_journey(&root, "activation", &base, set.width, set.lang, json!({
+            "email": orderer["email"], "password": PASSWORD, "contractId": contract_id, "producer": "Provider 1 Oy",
+            "expected": ["2027", money(set.lang, "45\u{a0}600,00 €", "45,600.00 €"), money(set.lang, "1\u{a0}000\u{a0}000,00 €", "1,000,000.00 €")],
+        }))
+        .await;
+    }
     let budget = app
         .ok(
             Some(&m.orderer),
@@ -1044,4 +1070,25 @@ async fn the_evaluation_keeps_its_state_and_steps_with_legal_weight_are_confirme
         )
         .await;
     assert_eq!(budget["appropriations"][0]["available"], "954400.00");
+}
+
+/// The four combinations every issue-15 journey runs in: width in px and language.
+const RUNS: [(u32, &str); 4] = [(1280, "fi"), (1280, "en"), (390, "fi"), (390, "en")];
+/// A distinct place name per combination, for the titles of its own calls.
+const PLACES: [&str; 4] = ["Pohjoinen", "Läntinen", "Itäinen", "Eteläinen"];
+
+/// `fi` or `en` as the portal formats it in `lang`.
+fn money<'a>(lang: &str, fi: &'a str, en: &'a str) -> &'a str {
+    if lang == "en" { en } else { fi }
+}
+
+/// One combination's own calls (each with its title) for the evaluation journeys.
+struct EvalSet {
+    width: u32,
+    lang: &'static str,
+    place: &'static str,
+    eval: (kilpailutus_tests::CallFixture, String),
+    cancel: (kilpailutus_tests::CallFixture, String),
+    fail: (kilpailutus_tests::CallFixture, String),
+    withdraw: (kilpailutus_tests::CallFixture, String),
 }
