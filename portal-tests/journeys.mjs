@@ -1,6 +1,8 @@
 // Browser journeys through the portal in Debian's headless Chromium, driven by playwright-core,
-// each page checked with axe-core (WCAG 2.1 A and AA rules). Run by tests/portal.rs, which
-// prepares the data, moves the server's clock between journeys and checks the database.
+// each page checked with axe-core (WCAG 2.1 A and AA rules) and, at 390 px, that it does not
+// scroll sideways. Run by tests/portal.rs, which prepares the data, moves the server's clock
+// between journeys and checks the database, with `width` and `lang` in the params (the
+// story's journeys at 1280 and 390 px, in Finnish and English; GraphiQL at 1280 px in Finnish).
 //
 //   node journeys.mjs <journey> <base url> <screenshot dir> '<params as JSON>'
 //
@@ -16,12 +18,19 @@ const axeSource = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
 const fi = JSON.parse(readFileSync(new URL("../api/portal/i18n/fi.json", import.meta.url), "utf8"));
 const en = JSON.parse(readFileSync(new URL("../api/portal/i18n/en.json", import.meta.url), "utf8"));
 
+const texts = { fi, en };
+const lang = params.lang === "en" ? "en" : "fi";
+const L = texts[lang];
+const width = Number(params.width || 1280);
+
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
   args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run",
     "--disable-component-update", "--disable-sync", "--disable-quic"],
 });
-const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: "fi-FI" });
+const context = await browser.newContext({ viewport: { width, height: 900 }, locale: lang === "en" ? "en-GB" : "fi-FI" });
+if (params.lang) await context.addInitScript((l) => localStorage.setItem("kilpailutus.lang", l), lang);
+const page = await context.newPage();
 const problems = [];
 page.on("console", (m) => { if (m.type() === "error") problems.push(`console: ${m.text()}`); });
 page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
@@ -34,8 +43,17 @@ async function checkA11y(name) {
     const r = await window.axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } });
     return r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n) => n.target.join(" ")) }));
   });
-  axe.push({ page: name, violations: result.length });
+  const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
+  axe.push({ page: `${name} (${width} px, ${lang})`, violations: result.length, width, scrollWidth });
   if (result.length) throw new Error(`axe violations on ${name}: ${JSON.stringify(result, null, 1)}`);
+  if (width <= 390 && scrollWidth > width) throw new Error(`${name} scrolls sideways at ${width} px: scrollWidth ${scrollWidth}`);
+}
+
+/** Follows a link of the main navigation, opening the compact header's menu first. */
+async function nav(key) {
+  const toggle = page.locator("header.top").getByRole("button", { name: L["nav.menu"] });
+  if (await toggle.isVisible() && (await toggle.getAttribute("aria-expanded")) !== "true") await toggle.click();
+  await page.locator("header.top").getByRole("link", { name: L[key], exact: true }).click();
 }
 
 async function heading(text) {
@@ -51,76 +69,82 @@ async function settle(click) {
 
 async function login(email, password) {
   await page.goto(`${base}/#/login`);
-  await heading(fi["account.loginTitle"]);
-  await page.getByLabel(fi["account.email"]).fill(email);
-  await page.getByLabel(fi["account.password"]).fill(password);
+  await heading(L["account.loginTitle"]);
+  await page.getByLabel(L["account.email"]).fill(email);
+  await page.getByLabel(L["account.password"]).fill(password);
   await checkA11y("login");
-  await page.getByRole("button", { name: fi["account.login"] }).click();
-  await heading(fi["calls.title"]);
+  await page.getByRole("button", { name: L["account.login"] }).click();
+  await heading(L["calls.title"]);
 }
 
 const journeys = {
   /** A provider registers, finds a call, asks a question, bids, replaces the bid. */
   async provider() {
     await page.goto(`${base}/`);
-    await heading(fi["calls.title"]);
+    await heading(L["calls.title"]);
     await checkA11y("calls");
-    await page.getByRole("link", { name: fi["nav.register"] }).click();
-    await heading(fi["account.registerTitle"]);
-    await page.getByLabel(fi["account.organizationName"]).fill(params.company);
-    const businessId = page.getByLabel(fi["account.businessId"]);
+    await nav("nav.register");
+    await heading(L["account.registerTitle"]);
+    await page.getByLabel(L["account.organizationName"]).fill(params.company);
+    const businessId = page.getByLabel(L["account.businessId"]);
     await businessId.fill(params.badBusinessId);
-    await page.getByText(fi["account.businessId.checksum"]).waitFor();
+    await page.getByText(L["account.businessId.checksum"]).waitFor();
     await checkA11y("register, with an error on the business ID");
     await businessId.fill(params.businessId);
-    await page.getByText(fi["account.businessId.checksum"]).waitFor({ state: "hidden" });
-    await page.getByLabel(fi["account.name"]).fill("Maija Myyjä");
-    await page.getByLabel(fi["account.email"]).fill(params.email);
-    await page.getByLabel(fi["account.password"]).fill(params.password);
-    await page.getByRole("button", { name: fi["account.register"] }).click();
-    await heading(fi["calls.title"]);
+    await page.getByText(L["account.businessId.checksum"]).waitFor({ state: "hidden" });
+    await page.getByLabel(L["account.name"]).fill("Maija Myyjä");
+    await page.getByLabel(L["account.email"]).fill(params.email);
+    await page.getByLabel(L["account.password"]).fill(params.password);
+    await page.getByRole("button", { name: L["account.register"] }).click();
+    await heading(L["calls.title"]);
 
-    await page.getByRole("searchbox", { name: fi["calls.search"] }).fill(params.search);
-    await page.getByRole("button", { name: fi["calls.filter"] }).click();
-    await page.getByText(fi["calls.count"].replace("{count}", "1")).waitFor();
+    await page.getByRole("searchbox", { name: L["calls.search"] }).fill(params.search);
+    await page.getByRole("button", { name: L["calls.filter"] }).click();
+    await page.getByText(L["calls.count"].replace("{count}", "1")).waitFor();
     await page.getByRole("link", { name: params.callTitle }).click();
     await heading(params.callTitle);
     // Ratios read as percentages, not "0,2".
-    await page.getByText(fi["call.minEquityRatio"].replace("{value}", "20 %")).waitFor();
-    await page.getByText(fi["call.maxSubcontractingShare"].replace("{value}", "30 %")).waitFor();
+    await page.getByText(L["call.minEquityRatio"].replace("{value}", lang === "fi" ? "20 %" : "20%")).waitFor();
+    await page.getByText(L["call.maxSubcontractingShare"].replace("{value}", lang === "fi" ? "30 %" : "30%")).waitFor();
     await checkA11y("call, signed in as a provider");
 
-    await page.getByLabel(fi["question.text"]).fill(params.question);
-    await page.getByRole("button", { name: fi["question.send"] }).click();
-    await page.getByText(fi["question.sent"]).waitFor();
+    await page.getByLabel(L["question.text"]).fill(params.question);
+    await page.getByRole("button", { name: L["question.send"] }).click();
+    await page.getByText(L["question.sent"]).waitFor();
 
-    const prices = page.getByRole("group", { name: fi["bid.prices"] }).getByRole("textbox");
+    const prices = page.getByRole("group", { name: L["bid.prices"] }).getByRole("textbox");
     for (const [i, price] of params.prices.entries()) await prices.nth(i).fill(price);
     await page.locator("#bid-total").getByText(params.expectedTotal).waitFor();
-    await page.getByLabel(fi["bid.annualTurnover"]).fill("2 000 000");
-    await page.getByLabel(fi["bid.equityRatio"]).fill("35 %");
-    await page.getByLabel(fi["bid.creditRating"]).selectOption("AA");
-    for (const box of await page.getByRole("group", { name: fi["bid.capability"] }).getByRole("textbox").all()) await box.fill("40 laillistettua sairaanhoitajaa");
+    await page.getByLabel(L["bid.annualTurnover"]).fill(lang === "fi" ? "2 000 000" : "2000000");
+    await page.getByLabel(L["bid.equityRatio"]).fill(lang === "fi" ? "35 %" : "35%");
+    await page.getByLabel(L["bid.creditRating"]).selectOption("AA");
+    for (const box of await page.getByRole("group", { name: L["bid.capability"] }).getByRole("textbox").all()) await box.fill("40 laillistettua sairaanhoitajaa");
     await checkA11y("bid form, filled in");
-    await page.getByRole("button", { name: fi["bid.submit"] }).click();
-    await page.getByRole("heading", { name: fi["bid.receiptTitle"].replace("{version}", "1") }).waitFor();
-    await page.getByText(fi["bid.receiptVerified"]).waitFor();
+    await page.getByRole("button", { name: L["bid.submit"] }).click();
+    await page.getByRole("heading", { name: L["bid.receiptTitle"].replace("{version}", "1") }).waitFor();
+    await page.getByText(L["bid.receiptVerified"]).waitFor();
     const first = await page.locator("[data-receipt]").getAttribute("data-receipt");
 
     await prices.nth(0).fill(params.replacementPrice);
     await page.locator("#bid-total").getByText(params.expectedReplacementTotal).waitFor();
-    await page.getByRole("button", { name: fi["bid.replace"] }).click();
-    await page.getByRole("heading", { name: fi["bid.receiptTitle"].replace("{version}", "2") }).waitFor();
-    await page.getByText(fi["bid.receiptVerified"]).waitFor();
+    await page.getByRole("button", { name: L["bid.replace"] }).click();
+    await page.getByRole("heading", { name: L["bid.receiptTitle"].replace("{version}", "2") }).waitFor();
+    await page.getByText(L["bid.receiptVerified"]).waitFor();
     const second = await page.locator("[data-receipt]").getAttribute("data-receipt");
     await checkA11y("call with the receipt of the replaced bid");
-    await page.screenshot({ path: `${outDir}/provider-journey.png`, fullPage: true });
+    await page.screenshot({ path: `${outDir}/${journey}-${width}-${lang}-provider-journey.png`, fullPage: true });
 
-    // The same page in English, money in the English format.
-    await page.getByRole("button", { name: "EN" }).click();
-    await page.getByRole("heading", { name: en["bid.receiptTitle"].replace("{version}", "2") }).waitFor();
-    await page.getByText(params.expectedReplacementTotalEn).first().waitFor();
-    await checkA11y("call in English");
+    // The same page in the other language, money in its format.
+    const other = lang === "fi" ? "en" : "fi";
+    const switcher = page.getByRole("button", { name: other.toUpperCase(), exact: true });
+    if (!(await switcher.isVisible())) {
+      const toggle = page.locator("header.top").getByRole("button", { name: L["nav.menu"] });
+      if (await toggle.isVisible() && (await toggle.getAttribute("aria-expanded")) !== "true") await toggle.click();
+    }
+    await switcher.click();
+    await page.getByRole("heading", { name: texts[other]["bid.receiptTitle"].replace("{version}", "2") }).waitFor();
+    await page.getByText(params.expectedReplacementTotalOther).first().waitFor();
+    await checkA11y(`call in ${other}`);
     return { receipts: [first, second] };
   },
 
@@ -128,33 +152,33 @@ const journeys = {
    *  every bid, reads the comparison table and awards the call to the first-ranked bid. */
   async orderer() {
     await login(params.email, params.password);
-    await page.getByRole("link", { name: fi["nav.ordererCalls"] }).click();
-    await heading(fi["nav.ordererCalls"]);
+    await nav("nav.ordererCalls");
+    await heading(L["nav.ordererCalls"]);
     await checkA11y("orderer's calls");
     await page.getByRole("link", { name: params.callTitle }).click();
     await heading(params.callTitle);
-    await page.getByRole("table", { name: fi["orderer.comparison"] }).waitFor();
-    await page.getByLabel(fi["orderer.answerTo"].replace("{question}", params.question)).fill(params.answer);
-    await settle(() => page.getByRole("button", { name: fi["orderer.answer"] }).click());
+    await page.getByRole("table", { name: L["orderer.comparison"] }).waitFor();
+    await page.getByLabel(L["orderer.answerTo"].replace("{question}", params.question)).fill(params.answer);
+    await settle(() => page.getByRole("button", { name: L["orderer.answer"] }).click());
     await page.getByText(params.answer).waitFor();
-    await page.getByLabel(fi["orderer.evaluator"]).selectOption({ label: params.evaluatorName });
-    await settle(() => page.getByRole("button", { name: fi["orderer.assign"] }).click());
+    await page.getByLabel(L["orderer.evaluator"]).selectOption({ label: params.evaluatorName });
+    await settle(() => page.getByRole("button", { name: L["orderer.assign"] }).click());
     for (const bidder of params.bidders) {
       const panel = page.locator("section.panel").filter({ has: page.getByRole("heading", { name: bidder, exact: true }) });
-      for (const box of await panel.getByRole("radio", { name: fi["orderer.met"], exact: true }).all()) await box.check();
-      await settle(() => panel.getByRole("button", { name: fi["orderer.saveJudgement"] }).click());
+      for (const box of await panel.getByRole("radio", { name: L["orderer.met"], exact: true }).all()) await box.check();
+      await settle(() => panel.getByRole("button", { name: L["orderer.saveJudgement"] }).click());
       const again = page.locator("section.panel").filter({ has: page.getByRole("heading", { name: bidder, exact: true }) });
       for (const box of await again.getByRole("spinbutton").all()) await box.fill(String(params.points));
-      await settle(() => again.getByRole("button", { name: fi["orderer.saveScores"] }).click());
+      await settle(() => again.getByRole("button", { name: L["orderer.saveScores"] }).click());
     }
-    const table = page.getByRole("table", { name: fi["orderer.comparison"] });
+    const table = page.getByRole("table", { name: L["orderer.comparison"] });
     await table.getByRole("row", { name: new RegExp(`^1 ${params.winner}`) }).waitFor();
     await checkA11y("evaluation with the comparison table");
-    await page.getByLabel(fi["orderer.winner"]).selectOption({ label: `1. ${params.winner}` });
-    await page.getByLabel(fi["orderer.justification"]).fill(params.justification);
-    await page.getByRole("button", { name: fi["orderer.award"] }).click();
-    await settle(() => page.getByRole("dialog").getByRole("button", { name: fi["orderer.award"] }).click());
-    await page.getByText(fi["orderer.awardedTo"].replace("{bidder}", params.winner)).waitFor();
+    await page.getByLabel(L["orderer.winner"]).selectOption({ label: `1. ${params.winner}` });
+    await page.getByLabel(L["orderer.justification"]).fill(params.justification);
+    await page.getByRole("button", { name: L["orderer.award"] }).click();
+    await settle(() => page.getByRole("dialog").getByRole("button", { name: L["orderer.award"] }).click());
+    await page.getByText(L["orderer.awardedTo"].replace("{bidder}", params.winner)).waitFor();
     await checkA11y("awarded call");
     await page.screenshot({ path: `${outDir}/orderer-journey.png`, fullPage: true });
     return {};
@@ -164,43 +188,43 @@ const journeys = {
    *  then tries the new-call form with a mistake and sees the error beside its field. */
   async contract() {
     await login(params.email, params.password);
-    await page.getByRole("link", { name: fi["nav.ordererCalls"] }).click();
+    await nav("nav.ordererCalls");
     await page.getByRole("link", { name: params.callTitle }).click();
     await heading(params.callTitle);
-    await settle(() => page.getByRole("button", { name: fi["orderer.makeContract"] }).click());
-    await heading(fi["contract.heading"].replace("{producer}", params.producer));
+    await settle(() => page.getByRole("button", { name: L["orderer.makeContract"] }).click());
+    await heading(L["contract.heading"].replace("{producer}", params.producer));
     await checkA11y("contract, draft");
-    await page.getByRole("button", { name: fi["contract.activate"] }).click();
-    await settle(() => page.getByRole("dialog").getByRole("button", { name: fi["contract.activate"] }).click());
-    await page.getByText(fi["contractStatus.ACTIVE"], { exact: false }).first().waitFor();
+    await page.getByRole("button", { name: L["contract.activate"] }).click();
+    await settle(() => page.getByRole("dialog").getByRole("button", { name: L["contract.activate"] }).click());
+    await page.getByText(L["contractStatus.ACTIVE"], { exact: false }).first().waitFor();
     const url = page.url();
 
-    await page.getByRole("link", { name: fi["nav.newCall"] }).click();
-    await heading(fi["nav.newCall"]);
-    await page.getByLabel(fi["newCall.title"]).fill("Ateriapalvelu 2027");
-    await page.getByLabel(fi["newCall.description"]).fill("Kotiin kuljetettavat ateriat");
-    await page.getByLabel(fi["newCall.lineQuantity"].replace("{n}", "1")).fill("-5");
-    await page.getByLabel(fi["newCall.contractStart"]).fill("2027-06-01");
-    await page.getByLabel(fi["newCall.contractEnd"]).fill("2028-05-31");
-    await page.getByLabel(fi["newCall.questionsDeadline"]).fill(params.questionsDeadline);
-    await page.getByLabel(fi["newCall.submissionDeadline"]).fill(params.submissionDeadline);
-    await page.getByLabel(fi["newCall.criterionName"].replace("{n}", "1")).fill("Laatu");
-    await page.getByLabel(fi["newCall.criterionWeight"].replace("{n}", "1")).fill("40");
-    await page.getByLabel(fi["newCall.criterionMaxPoints"].replace("{n}", "1")).fill("10");
-    await page.getByRole("button", { name: fi["newCall.create"] }).click();
-    const quantity = page.getByLabel(fi["newCall.lineQuantity"].replace("{n}", "1"));
+    await nav("nav.newCall");
+    await heading(L["nav.newCall"]);
+    await page.getByLabel(L["newCall.title"]).fill("Ateriapalvelu 2027");
+    await page.getByLabel(L["newCall.description"]).fill("Kotiin kuljetettavat ateriat");
+    await page.getByLabel(L["newCall.lineQuantity"].replace("{n}", "1")).fill("-5");
+    await page.getByLabel(L["newCall.contractStart"]).fill("2027-06-01");
+    await page.getByLabel(L["newCall.contractEnd"]).fill("2028-05-31");
+    await page.getByLabel(L["newCall.questionsDeadline"]).fill(params.questionsDeadline);
+    await page.getByLabel(L["newCall.submissionDeadline"]).fill(params.submissionDeadline);
+    await page.getByLabel(L["newCall.criterionName"].replace("{n}", "1")).fill("Laatu");
+    await page.getByLabel(L["newCall.criterionWeight"].replace("{n}", "1")).fill("40");
+    await page.getByLabel(L["newCall.criterionMaxPoints"].replace("{n}", "1")).fill("10");
+    await page.getByRole("button", { name: L["newCall.create"] }).click();
+    const quantity = page.getByLabel(L["newCall.lineQuantity"].replace("{n}", "1"));
     await page.locator("[aria-invalid=true]").first().waitFor();
     await checkA11y("new call, with errors beside the fields");
     await page.screenshot({ path: `${outDir}/orderer-new-call-errors.png`, fullPage: true });
     const invalid = await quantity.getAttribute("aria-invalid");
     // Corrected, the draft is created and published.
     await quantity.fill("100");
-    await page.getByRole("button", { name: fi["newCall.create"] }).click();
+    await page.getByRole("button", { name: L["newCall.create"] }).click();
     await heading("Ateriapalvelu 2027");
-    await page.getByText(fi["status.DRAFT"]).first().waitFor();
-    await page.getByRole("button", { name: fi["orderer.publish"] }).click();
-    await settle(() => page.getByRole("dialog").getByRole("button", { name: fi["orderer.publish"] }).click());
-    await page.getByText(fi["status.PUBLISHED"]).first().waitFor();
+    await page.getByText(L["status.DRAFT"]).first().waitFor();
+    await page.getByRole("button", { name: L["orderer.publish"] }).click();
+    await settle(() => page.getByRole("dialog").getByRole("button", { name: L["orderer.publish"] }).click());
+    await page.getByText(L["status.PUBLISHED"]).first().waitFor();
     await checkA11y("the new call, published");
     return { contractUrl: url, quantityInvalid: invalid };
   },
@@ -209,16 +233,16 @@ const journeys = {
   async realisation() {
     await login(params.email, params.password);
     await page.goto(`${base}/#/contracts/${params.contractId}`);
-    await heading(fi["contract.heading"].replace("{producer}", params.producer));
+    await heading(L["contract.heading"].replace("{producer}", params.producer));
     // Months read in words ("tammikuu 2027"), as the portal's month() writes them.
     const [y, m] = params.reportedMonth.split("-").map(Number);
-    const monthText = new Intl.DateTimeFormat("fi-FI", { month: "long", year: "numeric", timeZone: "UTC" }).format(Date.UTC(y, m - 1, 1));
-    await page.getByRole("table", { name: fi["contract.byMonth"] }).getByRole("row", { name: new RegExp(monthText) }).waitFor();
+    const monthText = new Intl.DateTimeFormat(lang === "en" ? "en-GB" : "fi-FI", { month: "long", year: "numeric", timeZone: "UTC" }).format(Date.UTC(y, m - 1, 1));
+    await page.getByRole("table", { name: L["contract.byMonth"] }).getByRole("row", { name: new RegExp(monthText) }).waitFor();
     await page.locator("svg.chart polyline").nth(1).waitFor();
     await checkA11y("contract with reports and the realisation chart");
     await page.screenshot({ path: `${outDir}/contract-realisation.png`, fullPage: true });
-    await page.getByRole("link", { name: fi["nav.notifications"] }).click();
-    await heading(fi["nav.notifications"]);
+    await nav("nav.notifications");
+    await heading(L["nav.notifications"]);
     await checkA11y("notifications");
     return {};
   },
@@ -226,20 +250,20 @@ const journeys = {
   /** An in-house producer saves a cost calculation and opens the benchmark. */
   async inhouse() {
     await login(params.email, params.password);
-    await page.getByRole("link", { name: fi["nav.benchmark"] }).click();
-    await heading(fi["nav.benchmark"]);
-    const form = page.locator("form").filter({ has: page.getByRole("heading", { name: fi["bench.saveTitle"] }) });
-    await form.getByLabel(fi["bench.year"]).fill(String(params.year));
-    await form.getByLabel(fi["bench.volume"]).fill("1000");
-    await form.getByLabel(fi["bench.directCosts"]).fill("38 000");
-    await form.getByLabel(fi["bench.overheadRate"]).fill("10 %");
-    await form.getByRole("button", { name: fi["bench.save"] }).click();
+    await nav("nav.benchmark");
+    await heading(L["nav.benchmark"]);
+    const form = page.locator("form").filter({ has: page.getByRole("heading", { name: L["bench.saveTitle"] }) });
+    await form.getByLabel(L["bench.year"]).fill(String(params.year));
+    await form.getByLabel(L["bench.volume"]).fill("1000");
+    await form.getByLabel(L["bench.directCosts"]).fill(lang === "fi" ? "38 000" : "38000");
+    await form.getByLabel(L["bench.overheadRate"]).fill(lang === "fi" ? "10 %" : "10%");
+    await form.getByRole("button", { name: L["bench.save"] }).click();
     await page.getByRole("cell", { name: params.expectedUnitCost }).first().waitFor();
     const show = page.locator("form.row");
-    await show.getByLabel(fi["bench.year"]).fill(String(params.year));
-    await show.getByRole("button", { name: fi["bench.show"] }).click();
-    const figures = page.getByRole("table", { name: fi["bench.figures"] });
-    await figures.getByRole("row", { name: new RegExp(fi["bench.median"]) }).getByRole("cell", { name: params.expectedMedian }).waitFor();
+    await show.getByLabel(L["bench.year"]).fill(String(params.year));
+    await show.getByRole("button", { name: L["bench.show"] }).click();
+    const figures = page.getByRole("table", { name: L["bench.figures"] });
+    await figures.getByRole("row", { name: new RegExp(L["bench.median"]) }).getByRole("cell", { name: params.expectedMedian }).waitFor();
     await page.locator("svg.chart").waitFor();
     await checkA11y("benchmark with its chart");
     await page.screenshot({ path: `${outDir}/inhouse-benchmark.png`, fullPage: true });
@@ -249,13 +273,13 @@ const journeys = {
   /** After the award: the provider sees its rank and score under "my bids". */
   async rank() {
     await login(params.email, params.password);
-    await page.getByRole("link", { name: fi["nav.myBids"] }).click();
-    await heading(fi["nav.myBids"]);
+    await nav("nav.myBids");
+    await heading(L["nav.myBids"]);
     const row = page.getByRole("row", { name: new RegExp(params.callTitle) });
     await row.getByRole("cell", { name: String(params.rank), exact: true }).waitFor();
     await checkA11y("my bids, after the award");
     await page.getByRole("link", { name: params.callTitle }).click();
-    await page.getByRole("heading", { name: fi["call.award"] }).waitFor();
+    await page.getByRole("heading", { name: L["call.award"] }).waitFor();
     await checkA11y("call with its award ranking");
     await page.screenshot({ path: `${outDir}/provider-rank.png`, fullPage: true });
     return {};
@@ -295,27 +319,27 @@ const journeys = {
     await login(params.email, params.password);
     await page.goto(`${base}/#/calls/${params.callId}`);
     await heading(params.callTitle);
-    const prices = page.getByRole("group", { name: fi["bid.prices"] }).getByRole("textbox");
+    const prices = page.getByRole("group", { name: L["bid.prices"] }).getByRole("textbox");
     await prices.nth(0).fill(params.draftPrice);
     // The rest of the bid, so that the browser's checks pass and the bid is sent.
     await prices.nth(1).fill("8");
-    await page.getByLabel(fi["bid.annualTurnover"]).fill("2 000 000");
-    await page.getByLabel(fi["bid.equityRatio"]).fill("35 %");
-    await page.getByLabel(fi["bid.creditRating"]).selectOption("AA");
-    for (const box of await page.getByRole("group", { name: fi["bid.capability"] }).getByRole("textbox").all()) await box.fill("40 laillistettua sairaanhoitajaa");
+    await page.getByLabel(L["bid.annualTurnover"]).fill(lang === "fi" ? "2 000 000" : "2000000");
+    await page.getByLabel(L["bid.equityRatio"]).fill(lang === "fi" ? "35 %" : "35%");
+    await page.getByLabel(L["bid.creditRating"]).selectOption("AA");
+    for (const box of await page.getByRole("group", { name: L["bid.capability"] }).getByRole("textbox").all()) await box.fill("40 laillistettua sairaanhoitajaa");
     await page.evaluate(() => {
       const s = JSON.parse(sessionStorage.getItem("kilpailutus.session"));
       s.token = "expired.or.revoked";
       sessionStorage.setItem("kilpailutus.session", JSON.stringify(s));
     });
-    await page.getByRole("button", { name: fi["bid.submit"] }).click();
-    await page.getByText(fi["account.expired"]).waitFor();
+    await page.getByRole("button", { name: L["bid.submit"] }).click();
+    await page.getByText(L["account.expired"]).waitFor();
     await checkA11y("login after expiry");
-    await page.getByLabel(fi["account.email"]).fill(params.email);
-    await page.getByLabel(fi["account.password"]).fill(params.password);
-    await page.getByRole("button", { name: fi["account.login"] }).click();
+    await page.getByLabel(L["account.email"]).fill(params.email);
+    await page.getByLabel(L["account.password"]).fill(params.password);
+    await page.getByRole("button", { name: L["account.login"] }).click();
     await heading(params.callTitle);
-    const kept = await page.getByRole("group", { name: fi["bid.prices"] }).getByRole("textbox").nth(0).inputValue();
+    const kept = await page.getByRole("group", { name: L["bid.prices"] }).getByRole("textbox").nth(0).inputValue();
     if (kept !== params.draftPrice) throw new Error(`the draft was lost: ${kept}`);
     await page.screenshot({ path: `${outDir}/expiry.png`, fullPage: true });
     return { kept };
@@ -325,8 +349,10 @@ const journeys = {
   async signout() {
     await login(params.email, params.password);
     const token = await page.evaluate(() => JSON.parse(sessionStorage.getItem("kilpailutus.session")).token);
-    await page.getByRole("button", { name: fi["nav.logout"] }).click();
-    await heading(fi["account.loginTitle"]);
+    const toggle = page.locator("header.top").getByRole("button", { name: L["nav.menu"] });
+    if (await toggle.isVisible() && (await toggle.getAttribute("aria-expanded")) !== "true") await toggle.click();
+    await page.getByRole("button", { name: L["nav.logout"] }).click();
+    await heading(L["account.loginTitle"]);
     const left = await page.evaluate(() => sessionStorage.getItem("kilpailutus.session"));
     if (left !== null) throw new Error("the session was kept after signing out");
     return { token };

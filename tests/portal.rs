@@ -170,6 +170,24 @@ async fn journey(root: &Path, name: &str, base: &str, params: Value) -> Value {
 async fn a_provider_bids_an_orderer_awards_the_provider_sees_its_rank_and_in_house_benchmarks_in_a_real_browser()
  {
     let Some(root) = browser_ready() else { return };
+    // Each combination of width and language on its own server with its own data.
+    for (width, lang) in RUNS {
+        provider_story(&root, width, lang).await;
+    }
+}
+
+/// The story of the test above at `width` px in `lang`, on a fresh server.
+async fn provider_story(root: &Path, width: u32, lang: &str) {
+    let root = root.to_owned();
+    let journey = |root: &Path, name: &str, base: &str, mut params: Value| {
+        params["width"] = json!(width);
+        params["lang"] = json!(lang);
+        let (root, name, base) = (root.to_owned(), name.to_owned(), base.to_owned());
+        async move {
+            eprintln!("journey {name} at {width} px in {lang}");
+            journey(&root, &name, &base, params).await
+        }
+    };
     let app = TestApp::new().await;
     // The browser runs on real time; so does the server's clock until the test moves it.
     app.clock.set(Utc::now());
@@ -200,10 +218,10 @@ async fn a_provider_bids_an_orderer_awards_the_provider_sees_its_rank_and_in_hou
         "company": "Myyjä Hoiva Oy", "businessId": good, "badBusinessId": bad, "email": email, "password": PASSWORD,
         "search": "Eteläinen", "callTitle": "Kotihoito Eteläinen alue 2027",
         "question": "Sisältyvätkö yökäynnit tuntihintaan?",
-        // 1000 x 45,50 + 12,5 x 8 and then 1000 x 41,25 + 12,5 x 8, in Finnish and English.
-        "prices": ["45,50", "8"], "expectedTotal": "45\u{a0}600,00 €",
-        "replacementPrice": "41,25", "expectedReplacementTotal": "41\u{a0}350,00 €",
-        "expectedReplacementTotalEn": "41,350.00 €",
+        // 1000 x 45,50 + 12,5 x 8 and then 1000 x 41,25 + 12,5 x 8, in this language and the other.
+        "prices": [money(lang, "45,50", "45.50"), "8"], "expectedTotal": money(lang, "45\u{a0}600,00 €", "45,600.00 €"),
+        "replacementPrice": money(lang, "41,25", "41.25"), "expectedReplacementTotal": money(lang, "41\u{a0}350,00 €", "41,350.00 €"),
+        "expectedReplacementTotalOther": money(lang, "41,350.00 €", "41\u{a0}350,00 €"),
     })).await;
 
     // What the browser showed is what the server stored.
@@ -289,7 +307,7 @@ async fn a_provider_bids_an_orderer_awards_the_provider_sees_its_rank_and_in_hou
         &base,
         json!({
             "email": in_house["email"], "password": PASSWORD, "year": 2027,
-            "expectedUnitCost": "41,80 €", "expectedMedian": "45,50 €",
+            "expectedUnitCost": money(lang, "41,80 €", "41.80 €"), "expectedMedian": money(lang, "45,50 €", "45.50 €"),
         }),
     )
     .await;
@@ -361,7 +379,7 @@ async fn a_provider_bids_an_orderer_awards_the_provider_sees_its_rank_and_in_hou
     // An expired session keeps the half-filled bid (on a call still open on the server's clock).
     app.clock.set(Utc::now());
     journey(&root, "expiry", &base, json!({
-        "email": email, "password": PASSWORD, "callId": other.id, "callTitle": "Kotihoito itäinen alue 2027", "draftPrice": "39,90",
+        "email": email, "password": PASSWORD, "callId": other.id, "callTitle": "Kotihoito itäinen alue 2027", "draftPrice": money(lang, "39,90", "39.90"),
     }))
     .await;
 
