@@ -128,6 +128,15 @@ const journeys = {
     if (!unitPrice.includes(params.unitPriceShown)) throw new Error(`the unit price ${params.unitPriceShown} is not shown exactly`);
     await page.getByRole("table", { name: L["contract.byMonth"] }).getByRole("row", { name: new RegExp(monthText(params.period)) }).first().waitFor();
     await check("contract with amounts of many decimals");
+    // The orderer's list of contracts and the budget page: totals rounded, exact on demand.
+    await page.goto(`${base}/#/orderer`);
+    await heading(L["nav.ordererCalls"]);
+    await page.locator(`.money-rounded[data-exact="${params.exactTotal}"]`).first().waitFor();
+    await check("the orderer's calls and contracts, totals rounded");
+    await page.goto(`${base}/#/budget`);
+    await heading(L["nav.budget"]);
+    await page.locator(".money-rounded").first().waitFor();
+    await check("budget, portfolio rounded to cents");
 
     // The new-call form: a weights error and a quantity error together, nothing sent.
     let sent = 0;

@@ -1142,6 +1142,17 @@ async fn amounts_rounded_new_call_checks_one_line_header_and_months_in_words_in_
         .expect("lineTotal")
         .to_owned();
     assert_eq!(exact, "4.1145885", "the line total keeps every digit");
+    let total = app
+        .ok(
+            Some(&m.orderer),
+            "query($id:ID!){ contract(id:$id){ totalValue } }",
+            json!({ "id": contract }),
+        )
+        .await["contract"]["totalValue"]
+        .as_str()
+        .expect("totalValue")
+        .to_owned();
+    assert_eq!(total, "84.1145885", "the total keeps every digit");
     app.ok(
         Some(&m.orderer),
         "mutation($id:ID!){ activateContract(id:$id){ id } }",
@@ -1183,7 +1194,7 @@ async fn amounts_rounded_new_call_checks_one_line_header_and_months_in_words_in_
         };
         let r = leftovers_journey(&root, "orderer", &base, width, lang, json!({
             "email": orderer, "password": PASSWORD, "producer": "Kotihoidon liikelaitos", "contractId": contract,
-            "exactLineTotal": exact, "unitPriceShown": format!("1{point}2345 €"), "period": period, "badQuantity": bad,
+            "exactLineTotal": exact, "exactTotal": total, "unitPriceShown": format!("1{point}2345 €"), "period": period, "badQuantity": bad,
         }))
         .await;
         assert_eq!(r["shownLine"], format!("4{point}11 €"), "{r}");
