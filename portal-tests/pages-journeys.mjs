@@ -276,7 +276,10 @@ const journeys = {
     await check("report, error beside the period");
     await period.fill(params.period);
     await settle(() => page.getByRole("button", { name: L["work.sendReport"] }).click());
-    await page.getByRole("cell", { name: params.period, exact: true }).waitFor();
+    // The month in words, as the portal's month() writes it ("joulukuu 2026").
+    const [py, pm] = params.period.split("-").map(Number);
+    const inWords = new Intl.DateTimeFormat(lang === "fi" ? "fi-FI" : "en-GB", { month: "long", year: "numeric", timeZone: "UTC" }).format(Date.UTC(py, pm - 1, 1));
+    await page.getByRole("cell", { name: inWords, exact: true }).waitFor();
     await check("report sent");
 
     await navigate("nav.settings");

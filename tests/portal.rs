@@ -1110,3 +1110,192 @@ struct EvalSet {
     fail: (kilpailutus_tests::CallFixture, String),
     withdraw: (kilpailutus_tests::CallFixture, String),
 }
+
+/// Runs one journey of portal-tests/leftovers-journeys.mjs (the leftovers of issue 15) at
+/// `width` px in `lang`; returns its RESULT.
+async fn leftovers_journey(
+    root: &Path,
+    name: &str,
+    base: &str,
+    width: u32,
+    lang: &str,
+    mut params: Value,
+) -> Value {
+    params["width"] = json!(width);
+    params["lang"] = json!(lang);
+    let out = root.join("target/portal-screenshots");
+    std::fs::create_dir_all(&out).expect("screenshot dir");
+    let (root, journey, base) = (root.to_owned(), name.to_owned(), base.to_owned());
+    let output = tokio::task::spawn_blocking(move || {
+        std::process::Command::new("node")
+            .arg(root.join("portal-tests/leftovers-journeys.mjs"))
+            .args([
+                &journey,
+                &base,
+                out.to_str().expect("utf-8 path"),
+                &params.to_string(),
+            ])
+            .output()
+            .expect("run node")
+    })
+    .await
+    .expect("journey task");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        output.status.success(),
+        "journey failed:\n{stdout}\n{stderr}"
+    );
+    let line = stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("RESULT "))
+        .unwrap_or_else(|| panic!("no RESULT line:\n{stdout}\n{stderr}"));
+    let result: Value = serde_json::from_str(line).expect("RESULT json");
+    let states = result["states"].as_array().expect("states");
+    assert!(!states.is_empty(), "no state was checked");
+    for s in states {
+        assert_eq!(s["violations"], 0, "{s}");
+        if width <= 390 {
+            assert!(
+                s["scrollWidth"].as_u64().expect("scrollWidth") <= u64::from(width),
+                "{s}"
+            );
+        }
+    }
+    eprintln!("leftovers journey {name} at {width} px in {lang}: {states:?}");
+    result
+}
+
+/// The leftovers of issue 15: a contract's amounts of many decimals show rounded to cents
+/// with the exact value on demand (unit prices exact); the new-call form finds format and
+/// range errors (a quantity's decimals, weights not summing to 100, max points, a ratio as a
+/// percentage, deadlines and dates in the wrong order) all at once without sending; the
+/// orderer's header is one line at 1280 px with every link shown; report months in words.
+/// At 1280 and 390 px, in Finnish and English.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn amounts_rounded_new_call_checks_one_line_header_and_months_in_words_in_a_real_browser() {
+    let Some(root) = browser_ready() else { return };
+    let app = TestApp::new().await;
+    app.clock.set(Utc::now());
+    let m = Market::new(&app).await;
+    let today = Utc::now().date_naive();
+    let year = chrono::Datelike::year(&today);
+    for y in [year - 1, year, year + 1] {
+        app.ok(
+            Some(&m.admin),
+            "mutation($o:ID!,$y:Int!){ setAppropriation(ordererId:$o,fiscalYear:$y,amount:\"10000000\"){ amount } }",
+            json!({ "o": m.orderer_org, "y": y }),
+        )
+        .await;
+    }
+    let (kh, kv) = (&m.products[0], &m.products[1]);
+    let made = app
+        .ok(
+            Some(&m.orderer),
+            "mutation($i:DirectContractInput!){ createDirectContract(input:$i){ id lines { lineTotal } } }",
+            json!({ "i": { "producerId": m.in_house_org, "pricingModel": "UNIT_PRICE",
+                "startDate": (today - TimeDelta::days(70)).to_string(), "endDate": (today + TimeDelta::days(300)).to_string(),
+                "lines": [{ "productId": kh, "quantity": "3.333", "unitPrice": "1.2345" }, { "productId": kv, "quantity": "10", "unitPrice": "8" }] } }),
+        )
+        .await;
+    let contract = made["createDirectContract"]["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    let exact = made["createDirectContract"]["lines"][0]["lineTotal"]
+        .as_str()
+        .expect("lineTotal")
+        .to_owned();
+    assert_eq!(exact, "4.1145885", "the line total keeps every digit");
+    let total = app
+        .ok(
+            Some(&m.orderer),
+            "query($id:ID!){ contract(id:$id){ totalValue } }",
+            json!({ "id": contract }),
+        )
+        .await["contract"]["totalValue"]
+        .as_str()
+        .expect("totalValue")
+        .to_owned();
+    assert_eq!(total, "84.1145885", "the total keeps every digit");
+    app.ok(
+        Some(&m.orderer),
+        "mutation($id:ID!){ activateContract(id:$id){ id } }",
+        json!({ "id": contract }),
+    )
+    .await;
+    let period = (today - TimeDelta::days(40)).format("%Y-%m").to_string();
+    app.ok(
+        Some(&m.in_house),
+        "mutation($i:PerformanceReportInput!){ reportPerformance(input:$i){ period } }",
+        json!({ "i": { "contractId": contract, "period": period,
+            "lines": [{ "productId": kh, "quantity": "1", "cost": "1.2345" }], "feedbackCount": 0, "qualityMeasurements": [] } }),
+    )
+    .await;
+    let email_of = |token: String| {
+        let app = &app;
+        async move { app.ok(Some(&token), "{ me { email } }", json!({})).await["me"]["email"].clone() }
+    };
+    let orderer = email_of(m.orderer.clone()).await;
+    let in_house = email_of(m.in_house.clone()).await;
+
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let base = format!("http://{}", listener.local_addr().expect("addr"));
+    let server = axum::serve(
+        listener,
+        app.router
+            .clone()
+            .into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    );
+    tokio::spawn(async move { server.await });
+
+    for (width, lang) in [(1280, "fi"), (390, "en"), (1280, "en"), (390, "fi")] {
+        let (point, bad) = if lang == "fi" {
+            (",", "1,23456")
+        } else {
+            (".", "1.23456")
+        };
+        let r = leftovers_journey(&root, "orderer", &base, width, lang, json!({
+            "email": orderer, "password": PASSWORD, "producer": "Kotihoidon liikelaitos", "contractId": contract,
+            "exactLineTotal": exact, "exactTotal": total, "unitPriceShown": format!("1{point}2345 €"), "period": period, "badQuantity": bad,
+        }))
+        .await;
+        assert_eq!(r["shownLine"], format!("4{point}11 €"), "{r}");
+        assert!(
+            r["exactTitle"]
+                .as_str()
+                .expect("title")
+                .contains(&format!("4{point}1145885")),
+            "{r}"
+        );
+        if width == 1280 {
+            assert!(r["headerHeight"].as_f64().expect("height") < 60.0, "{r}");
+        }
+        let invalid: BTreeSet<String> = r["invalid"]
+            .as_array()
+            .expect("invalid")
+            .iter()
+            .map(|v| v.as_str().expect("name").to_owned())
+            .collect();
+        for name in [
+            "lines[0].quantity",
+            "priceWeight",
+            "qualityCriteria[0].maxPoints",
+            "minEquityRatio",
+            "questionsDeadline",
+            "contractEnd",
+        ] {
+            assert!(invalid.contains(name), "{name} not in error: {r}");
+        }
+        assert_eq!(r["focused"], "lines[0].quantity", "{r}");
+        assert_eq!(r["sent"], 0, "{r}");
+    }
+    for (width, lang) in [(1280, "fi"), (390, "en")] {
+        leftovers_journey(&root, "producer", &base, width, lang, json!({
+            "email": in_house, "password": PASSWORD, "orderer": "Hyvinvointilautakunta", "contractId": contract, "period": period,
+        }))
+        .await;
+    }
+}

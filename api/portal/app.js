@@ -84,7 +84,16 @@ function setMenu(open) {
 function nav() {
   header();
   const s = session();
-  const link = (href, key) => h("a", { href: `#${href}` }, t(key));
+  // A link whose label has a short form (nav.short.*, whole words of the label, each language
+  // listing every link's short form) shows it on wide screens, where the
+  // orderer's many links must fit on one line; its name stays the full label (aria-label,
+  // and a tooltip), and the open menu of narrow screens shows the full label.
+  const link = (href, key) => {
+    const short = t(`nav.short.${key.slice(4)}`);
+    if (short === `nav.short.${key.slice(4)}` || short === t(key)) return h("a", { href: `#${href}` }, t(key));
+    return h("a", { href: `#${href}`, "aria-label": t(key), title: t(key) },
+      h("span", { class: "nav-short" }, short), h("span", { class: "nav-full" }, t(key)));
+  };
   const items = [link("/calls", "nav.calls")];
   if (!s) {
     items.push(link("/login", "nav.login"), link("/register", "nav.register"));
@@ -98,7 +107,9 @@ function nav() {
     if (role === "ORDERER" || role === "ADMIN") items.push(link("/budget", "nav.budget"), link("/audit", "nav.audit"));
     items.push(link("/notifications", "nav.notifications"));
     if (role === "PRODUCER" || role === "ORDERER") items.push(link("/settings", "nav.settings"));
-    items.push(h("span", { class: "muted-on-brand who" }, `${s.user.name} · ${s.user.organization?.name ?? ""}`));
+    // Who is signed in: the name above the organisation, in small type, to keep one line.
+    items.push(h("span", { class: "muted-on-brand who" }, h("span", {}, s.user.name),
+      h("span", {}, h("span", { class: "visually-hidden" }, " · "), s.user.organization?.name ?? "")));
     items.push(h("button", { class: "link", type: "button", onclick: logout }, t("nav.logout")));
   }
   const here = `#${parseHash().path}`;

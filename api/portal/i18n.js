@@ -97,6 +97,30 @@ export function moneyNode(text) {
     shown, h("span", { class: "visually-hidden" }, ` (${t("format.exact", { value: exact })})`));
 }
 
+/**
+ * The text for `key` as nodes: placeholders filled from `params`, which may be nodes (e.g.
+ * moneyNode), so a sentence can carry amounts with their exact value on demand.
+ */
+export function tNodes(key, params = {}) {
+  const template = texts[key] ?? fallback[key] ?? key;
+  const out = [];
+  let last = 0;
+  template.replace(/\{(\w+)\}/g, (m, k, at) => {
+    out.push(template.slice(last, at));
+    const v = params[k];
+    out.push(v == null ? m : v instanceof Node ? v : String(v));
+    last = at + m.length;
+    return m;
+  });
+  out.push(template.slice(last));
+  return h("span", {}, ...out.filter((x) => x !== ""));
+}
+
+/** A signed amount as a node ("+12,35 €" / "-3,00 €"), rounded to cents, exact on demand. */
+export function moneyDeltaNode(text) {
+  return text != null && !String(text).startsWith("-") ? h("span", {}, "+", moneyNode(text)) : moneyNode(text);
+}
+
 export function number(text) {
   return text == null ? "–" : formatPlain(text, lang);
 }

@@ -2,7 +2,7 @@
 // the year, the in-house share), and the administration setting appropriations.
 import { gql } from "../api.js";
 import { h } from "../dom.js";
-import { t, money, number, date } from "../i18n.js";
+import { t, moneyNode, number, date } from "../i18n.js";
 import { field, formError } from "../forms.js";
 import { table, signedIn, needLogin, run, dec, isAdmin, isOrderer } from "./kit.js";
 
@@ -15,7 +15,7 @@ function yearForm(year, go) {
 const appropriationTable = (list) => table({
   caption: t("budget.appropriations"),
   columns: [[t("work.orderer")], [t("budget.amount"), { num: true }], [t("budget.committed"), { num: true }], [t("budget.available"), { num: true }]],
-  rows: list.map((a) => [a.orderer.name, money(a.amount), money(a.committed), money(a.available)]),
+  rows: list.map((a) => [a.orderer.name, moneyNode(a.amount), moneyNode(a.committed), moneyNode(a.available)]),
 });
 
 /** #/budget?year=YYYY */
@@ -49,14 +49,14 @@ export async function budget({ params, go, render }) {
     d.appropriations.length ? appropriationTable(d.appropriations) : h("p", {}, t("budget.none", { year })),
     h("h2", {}, t("budget.portfolio", { year })),
     h("dl", { class: "figures" },
-      h("dt", {}, t("budget.total")), h("dd", {}, money(p.totalValue)),
-      h("dt", {}, t("budget.inHouse")), h("dd", {}, money(p.inHouseValue)),
-      h("dt", {}, t("budget.external")), h("dd", {}, money(p.externalValue)),
+      h("dt", {}, t("budget.total")), h("dd", {}, moneyNode(p.totalValue)),
+      h("dt", {}, t("budget.inHouse")), h("dd", {}, moneyNode(p.inHouseValue)),
+      h("dt", {}, t("budget.external")), h("dd", {}, moneyNode(p.externalValue)),
       h("dt", {}, t("budget.inHouseShare")), h("dd", { "data-share": p.inHouseShare }, `${number(p.inHouseShare)} %`)),
     p.contracts.length ? table({
       caption: t("budget.contracts"),
       columns: [[t("contract.producer")], [t("budget.procedure")], [t("contract.status")], [t("contract.period")], [t("contract.totalValue"), { num: true }]],
       rows: p.contracts.map((c) => [h("a", { href: `#/contracts/${c.id}` }, c.producer.name), t(`budget.procedure.${c.procedure}`),
-        t(`contractStatus.${c.status}`), `${date(c.startDate)} – ${date(c.endDate)}`, money(c.totalValue)]),
+        t(`contractStatus.${c.status}`), `${date(c.startDate)} – ${date(c.endDate)}`, moneyNode(c.totalValue)]),
     }) : h("p", {}, t("orderer.noContracts")));
 }

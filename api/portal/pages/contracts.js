@@ -3,7 +3,7 @@
 // producer; a producer (external or in-house) sees its contracts and reports a month.
 import { gql } from "../api.js";
 import { h } from "../dom.js";
-import { t, money, number, date } from "../i18n.js";
+import { t, tNodes, money, moneyNode, moneyDeltaNode, number, date, month } from "../i18n.js";
 import { field, formError } from "../forms.js";
 import { table, signedIn, needLogin, run, dec, isOrderer, isProducer } from "./kit.js";
 
@@ -44,7 +44,7 @@ function lineEditor({ products, initial = [], second, legend, fixedProducts = fa
 const linesTable = (lines, caption) => table({
   caption,
   columns: [[t("call.product")], [t("call.quantity"), { num: true }], [t("contract.unitPrice"), { num: true }], [t("contract.lineTotal"), { num: true }]],
-  rows: lines.map((l) => [`${l.product.code} ${l.product.name}`, number(l.quantity), money(l.unitPrice), money(l.lineTotal)]),
+  rows: lines.map((l) => [`${l.product.code} ${l.product.name}`, number(l.quantity), money(l.unitPrice), moneyNode(l.lineTotal)]),
 });
 
 /** #/contracts/<id>/amend: amend (new lines, reason) or terminate (reason). */
@@ -65,11 +65,11 @@ export async function amend({ args, render }) {
     h("p", {}, t(`contractStatus.${k.status}`), " · ", t("contract.version", { version: k.version }), " · ",
       `${date(k.startDate)} – ${date(k.endDate)}`, " · ", h("a", { href: `#/contracts/${k.id}` }, t("work.contractPage"))),
     linesTable(k.lines, t("work.currentLines")),
-    h("p", {}, t("contract.totalValue"), " ", h("strong", {}, money(k.totalValue))),
+    h("p", {}, t("contract.totalValue"), " ", h("strong", {}, moneyNode(k.totalValue))),
   ];
   if (last) {
     parts.push(h("p", { class: "panel", "data-amendment": String(last.version) },
-      t("work.lastAmendment", { version: last.version, delta: `${last.valueDelta.startsWith("-") ? "" : "+"}${money(last.valueDelta)}`, reason: last.reason })));
+      tNodes("work.lastAmendment", { version: last.version, delta: moneyDeltaNode(last.valueDelta), reason: last.reason })));
   }
   if (k.terminatedOn) parts.push(h("p", { class: "panel" }, t("work.terminated", { date: date(k.terminatedOn), reason: k.terminationReason ?? "" })));
   if (!open) return h("section", {}, ...parts);
@@ -134,7 +134,7 @@ export async function mine() {
     d.contracts.length ? table({
       columns: [[t("work.orderer")], [t("contract.call")], [t("contract.status")], [t("contract.period")], [t("contract.totalValue"), { num: true }], [t("work.report")]],
       rows: d.contracts.map((c) => [h("a", { href: `#/contracts/${c.id}` }, c.orderer.name), c.call?.title ?? t("contract.direct"),
-        t(`contractStatus.${c.status}`), `${date(c.startDate)} – ${date(c.endDate)}`, money(c.totalValue),
+        t(`contractStatus.${c.status}`), `${date(c.startDate)} – ${date(c.endDate)}`, moneyNode(c.totalValue),
         c.status === "ACTIVE" || c.status === "COMPLETED"
           ? h("a", { href: `#/my-contracts/${c.id}/report`, "aria-label": t("work.reportFor", { orderer: c.orderer.name }) }, t("work.report")) : "–"]),
     }) : h("p", {}, t("orderer.noContracts")));
@@ -176,7 +176,7 @@ export async function report({ args, render }) {
       "mutation($i: PerformanceReportInput!) { reportPerformance(input: $i) { period } }", { i: input });
     if (r) {
       await render();
-      document.querySelector("[data-report-saved]")?.replaceChildren(t("work.reportSaved", { period: r.reportPerformance.period }));
+      document.querySelector("[data-report-saved]")?.replaceChildren(t("work.reportSaved", { period: month(r.reportPerformance.period) }));
     }
   } }, period.wrap, editor.node,
   h("fieldset", {}, h("legend", {}, t("work.feedback")), h("div", { class: "row" }, count.wrap, average.wrap)),
@@ -191,7 +191,7 @@ export async function report({ args, render }) {
     h("h2", {}, t("contract.reports")),
     k.reports.length ? table({
       columns: [[t("contract.month")], [t("work.reportedLines")], [t("contract.feedback")]],
-      rows: k.reports.map((r) => [r.period, r.lines.map((l) => `${l.product.code}: ${number(l.quantity)} / ${money(l.cost)}`).join("; "),
+      rows: k.reports.map((r) => [h("span", { "data-period": r.period }, month(r.period)), h("span", {}, ...r.lines.flatMap((l, i) => [i ? "; " : "", `${l.product.code}: ${number(l.quantity)} / `, moneyNode(l.cost)])),
         r.feedbackAverage ? `${number(r.feedbackAverage)} (${r.feedbackCount})` : String(r.feedbackCount)]),
     }) : h("p", {}, t("contract.noReports")));
 }

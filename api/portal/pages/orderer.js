@@ -3,8 +3,8 @@
 // contract), and a contract's page with its versions, monthly reports and realisation chart.
 import { gql, session } from "../api.js";
 import { h, svg } from "../dom.js";
-import { t, money, moneyNode, number, dateTime, date, month, reasonText, helsinkiToIso } from "../i18n.js";
-import { field, formError, showErrors, clearErrors, setFieldError, check } from "../forms.js";
+import { t, ruleText, readNumber, tNodes, money, moneyNode, moneyDeltaNode, number, dateTime, date, month, reasonText, helsinkiToIso } from "../i18n.js";
+import { field, formError, showErrors, clearErrors, setFieldError, check, valueOf } from "../forms.js";
 import { parse, mul, add, round, toPlain, fromInput } from "../decimal.js";
 import { statusBadge, confirmDialog } from "./public.js";
 
@@ -49,7 +49,7 @@ export async function calls() {
       .map((k) => h("th", { scope: "col", class: k === "contract.totalValue" ? "num" : null }, t(k))))),
     h("tbody", {}, d.contracts.map((c) => h("tr", {},
       h("td", {}, h("a", { href: `#/contracts/${c.id}` }, c.producer.name)), h("td", {}, c.call?.title ?? t("contract.direct")),
-      h("td", {}, t(`contractStatus.${c.status}`)), h("td", {}, `${date(c.startDate)} – ${date(c.endDate)}`), h("td", { class: "num" }, money(c.totalValue))))))
+      h("td", {}, t(`contractStatus.${c.status}`)), h("td", {}, `${date(c.startDate)} – ${date(c.endDate)}`), h("td", { class: "num" }, moneyNode(c.totalValue))))))
       : h("p", {}, t("orderer.noContracts")));
 }
 
@@ -59,6 +59,12 @@ function localToIso(value) {
 }
 
 const DRAFT_KEY = "kilpailutus.newCallDraft";
+
+/** A quantity's own check: greater than zero (the format is checked by the field). */
+function positive(raw) {
+  const v = readNumber(raw);
+  return v !== null && (v.startsWith("-") || /^[0.]*$/.test(v)) ? { rule: "NOT_POSITIVE", params: {} } : null;
+}
 
 export async function newCall({ go }) {
   if (!signedInOrderer()) return needOrderer(t("nav.newCall"));
@@ -71,12 +77,13 @@ export async function newCall({ go }) {
   const end = field({ name: "contractEnd", label: t("newCall.contractEnd"), type: "date", required: true });
   const qDeadline = field({ name: "questionsDeadline", label: t("newCall.questionsDeadline"), type: "datetime-local", required: true });
   const sDeadline = field({ name: "submissionDeadline", label: t("newCall.submissionDeadline"), type: "datetime-local", required: true });
-  const standstill = field({ name: "standstillDays", label: t("newCall.standstillDays"), type: "number", value: "14", attrs: { min: "0" } });
-  const priceWeight = field({ name: "priceWeight", label: t("newCall.priceWeight"), type: "number", value: "60", required: true, attrs: { min: "0", max: "100" } });
-  const minTurnover = field({ name: "minTurnoverRatio", label: t("newCall.minTurnoverRatio"), hint: t("newCall.optional"), attrs: { inputmode: "decimal" } });
-  const minEquity = field({ name: "minEquityRatio", label: t("newCall.minEquityRatio"), hint: t("newCall.optional"), attrs: { inputmode: "decimal" } });
+  const standstill = field({ name: "standstillDays", label: t("newCall.standstillDays"), type: "number", value: "14", attrs: { min: "0" }, as: "int", min: "0" });
+  const priceWeight = field({ name: "priceWeight", label: t("newCall.priceWeight"), type: "number", value: "60", required: true, attrs: { min: "0", max: "100" }, as: "int", min: "0", max: "100" });
+  const minTurnover = field({ name: "minTurnoverRatio", label: t("newCall.minTurnoverRatio"), hint: t("newCall.optional"), attrs: { inputmode: "decimal" }, as: "decimal", min: "0" });
+  // Ratios are typed as percentages (0-100 %) and sent as ratios (0-1).
+  const minEquity = field({ name: "minEquityRatio", label: t("newCall.minEquityRatio"), hint: t("newCall.optionalPercent"), attrs: { inputmode: "decimal" }, as: "percent", min: "0", max: "1" });
   const minRating = field({ name: "minCreditRating", label: t("newCall.minCreditRating"), type: "select", options: [["", t("newCall.none")], ...["AAA", "AA", "A", "B", "C"].map((r) => [r, r])] });
-  const maxSub = field({ name: "maxSubcontractingShare", label: t("newCall.maxSubcontractingShare"), hint: t("newCall.optional"), attrs: { inputmode: "decimal" } });
+  const maxSub = field({ name: "maxSubcontractingShare", label: t("newCall.maxSubcontractingShare"), hint: t("newCall.optionalPercent"), attrs: { inputmode: "decimal" }, as: "percent", min: "0", max: "1" });
   const lines = [];
   const criteria = [];
   const linesBox = h("div", { class: "stack" });
@@ -104,7 +111,8 @@ export async function newCall({ go }) {
     linesBox.replaceChildren();
     values.forEach((v, i) => {
       const p = field({ name: `lines[${i}].productId`, label: t("newCall.lineProduct", { n: i + 1 }), type: "select", options: productOptions, value: v.p ?? "" });
-      const q = field({ name: `lines[${i}].quantity`, label: t("newCall.lineQuantity", { n: i + 1 }), required: true, value: v.q ?? "", attrs: { inputmode: "decimal" } });
+      const q = field({ name: `lines[${i}].quantity`, label: t("newCall.lineQuantity", { n: i + 1 }), required: true, value: v.q ?? "", attrs: { inputmode: "decimal" },
+        as: "decimal", maxDecimals: 4, validate: positive });
       lines.push({ p, q });
       linesBox.append(h("div", { class: "row" }, p.wrap, q.wrap, values.length > 1 ? h("button", { type: "button", class: "secondary",
         onclick: () => { const rest = lineValues(); rest.splice(i, 1); drawLines(rest); saveDraft(); linesBox.querySelector("select")?.focus(); } },
@@ -116,8 +124,8 @@ export async function newCall({ go }) {
     criteriaBox.replaceChildren();
     values.forEach((v, i) => {
       const n = field({ name: `qualityCriteria[${i}].name`, label: t("newCall.criterionName", { n: i + 1 }), required: true, value: v.n ?? "" });
-      const w = field({ name: `qualityCriteria[${i}].weight`, label: t("newCall.criterionWeight", { n: i + 1 }), type: "number", required: true, value: v.w ?? "", attrs: { min: "0", max: "100" } });
-      const m = field({ name: `qualityCriteria[${i}].maxPoints`, label: t("newCall.criterionMaxPoints", { n: i + 1 }), type: "number", required: true, value: v.m ?? "", attrs: { min: "1" } });
+      const w = field({ name: `qualityCriteria[${i}].weight`, label: t("newCall.criterionWeight", { n: i + 1 }), type: "number", required: true, value: v.w ?? "", attrs: { min: "0", max: "100" }, as: "int", min: "0", max: "100" });
+      const m = field({ name: `qualityCriteria[${i}].maxPoints`, label: t("newCall.criterionMaxPoints", { n: i + 1 }), type: "number", required: true, value: v.m ?? "", attrs: { min: "1", max: "1000" }, as: "int", min: "1", max: "1000" });
       criteria.push({ n, w, m });
       criteriaBox.append(h("div", { class: "row" }, n.wrap, w.wrap, m.wrap, h("button", { type: "button", class: "secondary",
         onclick: () => { const rest = criterionValues(); rest.splice(i, 1); drawCriteria(rest); saveDraft(); priceWeight.input.focus(); } },
@@ -142,9 +150,35 @@ export async function newCall({ go }) {
   const plain = plainFields;
   const all = () => [...plain(), ...lines.flatMap((l) => [l.p, l.q]), ...criteria.flatMap((c) => [c.n, c.w, c.m]), ...requirements];
   const dec = (f) => (f.input.value.trim() ? fromInput(f.input.value) ?? f.input.value.trim() : null);
+  const ratio = (f) => (f.input.value.trim() ? valueOf(f) : null);
+  // The rules between fields: weights with the price weight sum to 100, the questions deadline
+  // not after the submission deadline, the contract's end after its start.
+  const crossProblems = () => {
+    const out = [];
+    const ints = [priceWeight, ...criteria.map((c) => c.w)].map((f) => f.input.value.trim());
+    if (ints.every((v) => /^\d+$/.test(v))) {
+      const sum = ints.reduce((a, v) => a + Number(v), 0);
+      if (sum !== 100) out.push([priceWeight, { rule: "WEIGHTS_SUM", params: { expected: 100, actual: sum } }]);
+    }
+    const [q, sd] = [localToIso(qDeadline.input.value), localToIso(sDeadline.input.value)];
+    if (q && sd && Date.parse(q) > Date.parse(sd)) out.push([qDeadline, { rule: "AFTER_OTHER", params: { other: "submissionDeadline" } }]);
+    if (start.input.value && end.input.value && end.input.value <= start.input.value) out.push([end, { rule: "NOT_AFTER_OTHER", params: { other: "contractStart" } }]);
+    return out;
+  };
   const form = h("form", { class: "stack", novalidate: true, oninput: () => saveDraft(), onchange: () => saveDraft(), onsubmit: async (e) => {
     e.preventDefault();
-    if (!check(all(), area)) return; // every missing field at once, beside each
+    // Every missing or malformed field at once, beside each, then the rules that join fields.
+    const fine = check(all(), area);
+    const joined = crossProblems();
+    if (!fine || joined.length) {
+      for (const [f, p] of joined) if (!f.input.hasAttribute("aria-invalid")) setFieldError(f, ruleText(p.rule, p.params));
+      // In the order the form shows them, so the first one in view gets the focus.
+      const wrong = all().filter((f) => f.input.getAttribute("aria-invalid") === "true")
+        .sort((x, y) => (x.input.compareDocumentPosition(y.input) & Node.DOCUMENT_POSITION_FOLLOWING ? -1 : 1));
+      area.replaceChildren(h("p", {}, t("form.problems", { count: wrong.length })));
+      wrong[0]?.input.focus();
+      return;
+    }
     const input = {
       title: title.input.value.trim(), description: description.input.value.trim(), pricingModel: pricing.input.value,
       lines: lines.map(({ p, q }) => ({ productId: p.input.value, quantity: dec(q) ?? "" })),
@@ -152,9 +186,9 @@ export async function newCall({ go }) {
       questionsDeadline: localToIso(qDeadline.input.value), submissionDeadline: localToIso(sDeadline.input.value),
       standstillDays: Number(standstill.input.value || 14), priceWeight: Number(priceWeight.input.value || 0),
       qualityCriteria: criteria.map(({ n, w, m }) => ({ name: n.input.value.trim(), weight: Number(w.input.value || 0), maxPoints: Number(m.input.value || 0) })),
-      minTurnoverRatio: dec(minTurnover), minEquityRatio: dec(minEquity), minCreditRating: minRating.input.value || null,
+      minTurnoverRatio: dec(minTurnover), minEquityRatio: ratio(minEquity), minCreditRating: minRating.input.value || null,
       capabilityRequirements: requirements.map((r) => r.input.value.trim()),
-      maxSubcontractingShare: dec(maxSub),
+      maxSubcontractingShare: ratio(maxSub),
     };
     clearErrors(all(), area);
     try {
@@ -462,8 +496,8 @@ async function activation(k, area, render) {
   const rows = years.map((y, i) => ({ ...y, available: free[i] }));
   const table = h("table", {}, h("caption", {}, t("contract.byYear")),
     h("thead", {}, h("tr", {}, ...["contract.year", "contract.yearValue", "contract.available"].map((x) => h("th", { scope: "col", class: x === "contract.year" ? null : "num" }, t(x))))),
-    h("tbody", {}, rows.map((r) => h("tr", {}, h("td", {}, String(r.year)), h("td", { class: "num" }, money(r.value)),
-      h("td", { class: "num" }, r.available === null ? t("contract.noAppropriation") : money(r.available))))));
+    h("tbody", {}, rows.map((r) => h("tr", {}, h("td", {}, String(r.year)), h("td", { class: "num" }, moneyNode(r.value)),
+      h("td", { class: "num" }, r.available === null ? t("contract.noAppropriation") : moneyNode(r.available))))));
   const summaryText = (r) => `${money(r.value)} · ${t("contract.available")} ${r.available === null ? t("contract.noAppropriation") : money(r.available)}`;
   return h("div", { class: "stack" }, table, h("button", { class: "primary", type: "button", onclick: async () => {
     const sure = await confirmDialog({ title: t("contract.confirmActivate"), confirm: t("contract.activate"),
@@ -530,7 +564,7 @@ export async function contract({ args, render }) {
   const lineTable = (lines) => h("table", {}, h("thead", {}, h("tr", {}, ...["call.product", "call.quantity", "contract.unitPrice", "contract.lineTotal"]
     .map((x) => h("th", { scope: "col", class: x === "call.product" ? null : "num" }, t(x))))),
   h("tbody", {}, lines.map((l) => h("tr", {}, h("td", {}, `${l.product.code} ${l.product.name}`), h("td", { class: "num" }, number(l.quantity)),
-    h("td", { class: "num" }, money(l.unitPrice)), h("td", { class: "num" }, money(l.lineTotal))))));
+    h("td", { class: "num" }, money(l.unitPrice)), h("td", { class: "num" }, moneyNode(l.lineTotal))))));
   return h("article", {},
     h("h1", {}, t("contract.heading", { producer: k.producer.name })),
     h("p", {}, t(`contractStatus.${k.status}`), " · ", t("contract.version", { version: k.version }), " · ", `${date(k.startDate)} – ${date(k.endDate)}`,
@@ -539,22 +573,22 @@ export async function contract({ args, render }) {
     k.status === "DRAFT" && s.user.organization.id === k.orderer.id ? await activation(k, area, render) : null,
     (k.status === "DRAFT" || k.status === "ACTIVE") && s.user.organization.id === k.orderer.id ? h("p", {}, h("a", { href: `#/contracts/${k.id}/amend` }, t("work.amendLink"))) : null,
     h("h2", {}, t("contract.lines")), lineTable(k.lines),
-    h("p", {}, t("contract.totalValue"), " ", h("strong", {}, money(k.totalValue))),
+    h("p", {}, t("contract.totalValue"), " ", h("strong", {}, moneyNode(k.totalValue))),
     h("h2", {}, t("contract.versions")),
     k.amendments.length ? h("ul", { class: "cards" }, k.amendments.map((a) => h("li", {},
-      h("p", {}, h("strong", {}, t("contract.version", { version: a.version })), ` · ${dateTime(a.createdAt)} · ${t("contract.valueDelta")} ${money(a.valueDelta)}`),
+      h("p", {}, h("strong", {}, t("contract.version", { version: a.version })), ` · ${dateTime(a.createdAt)} · ${t("contract.valueDelta")} `, moneyDeltaNode(a.valueDelta)),
       h("p", {}, a.reason), lineTable(a.lines)))) : h("p", {}, t("contract.noAmendments")),
     h("h2", {}, t("contract.realization")),
-    h("p", {}, t("contract.realizationText", { delivered: money(k.realization.deliveredValue), percent: number(k.realization.percent),
-      forecast: money(k.realization.forecastValue), status: t(`realization.${k.realization.status}`) })),
+    h("p", { "data-realization": "" }, tNodes("contract.realizationText", { delivered: moneyNode(k.realization.deliveredValue), percent: number(k.realization.percent),
+      forecast: moneyNode(k.realization.forecastValue), status: t(`realization.${k.realization.status}`) })),
     chart(series),
     h("table", {}, h("caption", {}, t("contract.byMonth")),
       h("thead", {}, h("tr", {}, ...["contract.month", "contract.delivered", "contract.expected"].map((x) => h("th", { scope: "col", class: x === "contract.month" ? null : "num" }, t(x))))),
-      h("tbody", {}, series.map((p) => h("tr", {}, h("td", {}, month(p.period)), h("td", { class: "num" }, p.reported ? money(p.delivered) : "–"), h("td", { class: "num" }, money(p.expected)))))),
+      h("tbody", {}, series.map((p) => h("tr", {}, h("td", {}, month(p.period)), h("td", { class: "num" }, p.reported ? moneyNode(p.delivered) : "–"), h("td", { class: "num" }, moneyNode(p.expected)))))),
     h("h2", {}, t("contract.reports")),
     k.reports.length ? h("table", {}, h("thead", {}, h("tr", {}, ...["contract.month", "contract.cost", "contract.feedback"].map((x) => h("th", { scope: "col" }, t(x))))),
       h("tbody", {}, k.reports.map((r) => h("tr", {}, h("td", {}, month(r.period)),
-        h("td", {}, money(toPlain(r.lines.reduce((acc, l) => add(acc, parse(l.cost)), parse("0"))))),
+        h("td", {}, moneyNode(toPlain(r.lines.reduce((acc, l) => add(acc, parse(l.cost)), parse("0"))))),
         h("td", {}, r.feedbackAverage ? `${number(r.feedbackAverage)} (${r.feedbackCount})` : "–")))))
       : h("p", {}, t("contract.noReports")));
 }
