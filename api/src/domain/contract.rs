@@ -86,7 +86,11 @@ pub fn value_by_year(
             // The whole contract: the last year takes the remainder, so years add up exactly.
             value - allocated
         } else {
-            cents(mul_div(value, Decimal::from(days), Decimal::from(total_days)))
+            cents(mul_div(
+                value,
+                Decimal::from(days),
+                Decimal::from(total_days),
+            ))
         };
         allocated += share;
         out.insert(y, share);
@@ -431,10 +435,20 @@ mod tests {
     fn extreme_values_never_overflow_the_realisation() {
         let big = Decimal::MAX / Decimal::TWO;
         let jan = Period::parse("p", "2027-01").unwrap();
-        let r = realization(big, d(2000, 1, 1), d(2100, 12, 31), big, Some(jan), default_threshold());
+        let r = realization(
+            big,
+            d(2000, 1, 1),
+            d(2100, 12, 31),
+            big,
+            Some(jan),
+            default_threshold(),
+        );
         assert!(r.forecast > Decimal::ZERO);
         assert_eq!(mul_div(dec!(10), dec!(3), dec!(4)), dec!(7.5));
-        assert_eq!(mul_div(Decimal::MAX, dec!(2), dec!(4)), Decimal::MAX / dec!(2));
+        assert_eq!(
+            mul_div(Decimal::MAX, dec!(2), dec!(4)),
+            Decimal::MAX / dec!(2)
+        );
         assert_eq!(mul_div(Decimal::MAX, Decimal::MAX, dec!(1)), Decimal::MAX);
         let split = value_by_year(Decimal::MAX, d(2027, 1, 1), d(2028, 12, 31), None);
         assert_eq!(split.len(), 2);

@@ -8,7 +8,9 @@ use crate::domain::validate::clean_text;
 use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextParseQuery};
 use async_graphql::parser::types::{ExecutableDocument, OperationType, Selection, SelectionSet};
 use async_graphql::registry::{MetaType, Registry};
-use async_graphql::{ErrorExtensionValues, Name, Positioned, ServerError, ServerResult, Value, Variables};
+use async_graphql::{
+    ErrorExtensionValues, Name, Positioned, ServerError, ServerResult, Value, Variables,
+};
 use std::sync::Arc;
 
 /// The schema extension that applies the check.
@@ -35,14 +37,14 @@ impl Extension for InputGuardExtension {
         check_document(&document, variables)
             .and_then(|()| check_decimals(&ctx.schema_env.registry, &document, variables))
             .map_err(|(field, rule)| {
-            let mut e = ServerError::new(format!("{field}: {rule}"), None);
-            let mut ext = ErrorExtensionValues::default();
-            ext.set("code", "BAD_USER_INPUT");
-            ext.set("field", field);
-            crate::error::set_rule(&mut ext, Some(&rule));
-            e.extensions = Some(ext);
-            e
-        })?;
+                let mut e = ServerError::new(format!("{field}: {rule}"), None);
+                let mut ext = ErrorExtensionValues::default();
+                ext.set("code", "BAD_USER_INPUT");
+                ext.set("field", field);
+                crate::error::set_rule(&mut ext, Some(&rule));
+                e.extensions = Some(ext);
+                e
+            })?;
         Ok(document)
     }
 }
@@ -125,7 +127,12 @@ impl TypedWalk<'_> {
     }
 
     /// A value of GraphQL type `ty` (e.g. `[BidLineInput!]!`) at `path`.
-    fn value(&self, path: &str, ty: &str, value: &async_graphql_value::Value) -> Result<(), Refusal> {
+    fn value(
+        &self,
+        path: &str,
+        ty: &str,
+        value: &async_graphql_value::Value,
+    ) -> Result<(), Refusal> {
         use async_graphql_value::Value as V;
         let ty = ty.strip_suffix('!').unwrap_or(ty);
         match value {
@@ -216,7 +223,11 @@ fn decimal_text(path: &str, text: &str) -> Result<(), Refusal> {
     use super::scalars::{MAX_DECIMAL_PLACES, MAX_INTEGER_DIGITS, within_bounds};
     match within_bounds(text.trim()) {
         Some(false) => Err((
-            if path.is_empty() { "value".to_owned() } else { path.to_owned() },
+            if path.is_empty() {
+                "value".to_owned()
+            } else {
+                path.to_owned()
+            },
             format!(
                 "{text:?} is out of range: a decimal has at most {MAX_INTEGER_DIGITS} integer digits and {MAX_DECIMAL_PLACES} decimals"
             ),
