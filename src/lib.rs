@@ -531,3 +531,44 @@ impl Market {
         self.products.iter().map(String::as_str).collect()
     }
 }
+
+/// Runs one browser journey: `node portal-tests/<script> <name> <base> <screenshot dir>
+/// <params JSON>` (the portal tests' scripts, driving Chromium with playwright-core), fails
+/// the test when it fails, and returns the JSON of its `RESULT` line.
+pub async fn run_node_journey(
+    root: &std::path::Path,
+    script: &str,
+    name: &str,
+    base: &str,
+    params: &Value,
+) -> Value {
+    let out = root.join("target/portal-screenshots");
+    std::fs::create_dir_all(&out).expect("screenshot dir");
+    let script = root.join("portal-tests").join(script);
+    let args = [
+        name.to_owned(),
+        base.to_owned(),
+        out.to_str().expect("utf-8 path").to_owned(),
+        params.to_string(),
+    ];
+    let output = tokio::task::spawn_blocking(move || {
+        std::process::Command::new("node")
+            .arg(script)
+            .args(args)
+            .output()
+            .expect("run node")
+    })
+    .await
+    .expect("journey task");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        output.status.success(),
+        "journey failed:\n{stdout}\n{stderr}"
+    );
+    let line = stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("RESULT "))
+        .unwrap_or_else(|| panic!("no RESULT line:\n{stdout}\n{stderr}"));
+    serde_json::from_str(line).expect("RESULT json")
+}

@@ -130,34 +130,8 @@ fn browser_ready() -> Option<PathBuf> {
 
 /// Runs one journey of portal-tests/journeys.mjs against `base`; returns its RESULT.
 async fn journey(root: &Path, name: &str, base: &str, params: Value) -> Value {
-    let out = root.join("target/portal-screenshots");
-    std::fs::create_dir_all(&out).expect("screenshot dir");
-    let (root, name, base) = (root.to_owned(), name.to_owned(), base.to_owned());
-    let output = tokio::task::spawn_blocking(move || {
-        std::process::Command::new("node")
-            .arg(root.join("portal-tests/journeys.mjs"))
-            .args([
-                &name,
-                &base,
-                out.to_str().expect("utf-8 path"),
-                &params.to_string(),
-            ])
-            .output()
-            .expect("run node")
-    })
-    .await
-    .expect("journey task");
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(
-        output.status.success(),
-        "journey failed:\n{stdout}\n{stderr}"
-    );
-    let line = stdout
-        .lines()
-        .find_map(|l| l.strip_prefix("RESULT "))
-        .unwrap_or_else(|| panic!("no RESULT line:\n{stdout}\n{stderr}"));
-    let result: Value = serde_json::from_str(line).expect("RESULT json");
+    let result =
+        kilpailutus_tests::run_node_journey(root, "journeys.mjs", name, base, &params).await;
     eprintln!(
         "journey {}: axe {}",
         result["axe"].as_array().map_or(0, Vec::len),
@@ -507,34 +481,8 @@ async fn pages_journey(
 ) -> Value {
     params["width"] = json!(width);
     params["lang"] = json!(lang);
-    let out = root.join("target/portal-screenshots");
-    std::fs::create_dir_all(&out).expect("screenshot dir");
-    let (root, journey, base) = (root.to_owned(), name.to_owned(), base.to_owned());
-    let output = tokio::task::spawn_blocking(move || {
-        std::process::Command::new("node")
-            .arg(root.join("portal-tests/pages-journeys.mjs"))
-            .args([
-                &journey,
-                &base,
-                out.to_str().expect("utf-8 path"),
-                &params.to_string(),
-            ])
-            .output()
-            .expect("run node")
-    })
-    .await
-    .expect("journey task");
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(
-        output.status.success(),
-        "journey failed:\n{stdout}\n{stderr}"
-    );
-    let line = stdout
-        .lines()
-        .find_map(|l| l.strip_prefix("RESULT "))
-        .unwrap_or_else(|| panic!("no RESULT line:\n{stdout}\n{stderr}"));
-    let result: Value = serde_json::from_str(line).expect("RESULT json");
+    let result =
+        kilpailutus_tests::run_node_journey(root, "pages-journeys.mjs", name, base, &params).await;
     let states = result["states"].as_array().expect("states");
     assert!(!states.is_empty(), "no state was checked");
     for s in states {
@@ -773,35 +721,8 @@ async fn eval_journey(
 ) -> Value {
     params["width"] = json!(width);
     params["lang"] = json!(lang);
-    let out = root.join("target/portal-screenshots");
-    std::fs::create_dir_all(&out).expect("screenshot dir");
-    let label = format!("{name} at {width} px in {lang}");
-    let (root, name, base) = (root.to_owned(), name.to_owned(), base.to_owned());
-    let output = tokio::task::spawn_blocking(move || {
-        std::process::Command::new("node")
-            .arg(root.join("portal-tests/eval-journeys.mjs"))
-            .args([
-                &name,
-                &base,
-                out.to_str().expect("utf-8 path"),
-                &params.to_string(),
-            ])
-            .output()
-            .expect("run node")
-    })
-    .await
-    .expect("journey task");
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(
-        output.status.success(),
-        "journey failed:\n{stdout}\n{stderr}"
-    );
-    let line = stdout
-        .lines()
-        .find_map(|l| l.strip_prefix("RESULT "))
-        .unwrap_or_else(|| panic!("no RESULT line:\n{stdout}\n{stderr}"));
-    let result: Value = serde_json::from_str(line).expect("RESULT json");
+    let result =
+        kilpailutus_tests::run_node_journey(root, "eval-journeys.mjs", name, base, &params).await;
     let axe = result["axe"].as_array().cloned().unwrap_or_default();
     assert!(!axe.is_empty(), "no state was checked");
     assert!(
@@ -809,7 +730,10 @@ async fn eval_journey(
         "{}",
         result["axe"]
     );
-    eprintln!("journey {label}: axe {}", result["axe"]);
+    eprintln!(
+        "journey {name} at {width} px in {lang}: axe {}",
+        result["axe"]
+    );
     result
 }
 
@@ -1123,34 +1047,9 @@ async fn leftovers_journey(
 ) -> Value {
     params["width"] = json!(width);
     params["lang"] = json!(lang);
-    let out = root.join("target/portal-screenshots");
-    std::fs::create_dir_all(&out).expect("screenshot dir");
-    let (root, journey, base) = (root.to_owned(), name.to_owned(), base.to_owned());
-    let output = tokio::task::spawn_blocking(move || {
-        std::process::Command::new("node")
-            .arg(root.join("portal-tests/leftovers-journeys.mjs"))
-            .args([
-                &journey,
-                &base,
-                out.to_str().expect("utf-8 path"),
-                &params.to_string(),
-            ])
-            .output()
-            .expect("run node")
-    })
-    .await
-    .expect("journey task");
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(
-        output.status.success(),
-        "journey failed:\n{stdout}\n{stderr}"
-    );
-    let line = stdout
-        .lines()
-        .find_map(|l| l.strip_prefix("RESULT "))
-        .unwrap_or_else(|| panic!("no RESULT line:\n{stdout}\n{stderr}"));
-    let result: Value = serde_json::from_str(line).expect("RESULT json");
+    let result =
+        kilpailutus_tests::run_node_journey(root, "leftovers-journeys.mjs", name, base, &params)
+            .await;
     let states = result["states"].as_array().expect("states");
     assert!(!states.is_empty(), "no state was checked");
     for s in states {

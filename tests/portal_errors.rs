@@ -35,35 +35,8 @@ fn browser_ready() -> Option<PathBuf> {
 
 /// Runs one journey of portal-tests/errors-journeys.mjs against `base`; returns its RESULT.
 async fn journey(root: &Path, name: &str, base: &str, params: Value) -> Value {
-    let out = root.join("target/portal-screenshots");
-    std::fs::create_dir_all(&out).expect("screenshot dir");
-    let label = name.to_owned();
-    let (root, name, base) = (root.to_owned(), name.to_owned(), base.to_owned());
-    let output = tokio::task::spawn_blocking(move || {
-        std::process::Command::new("node")
-            .arg(root.join("portal-tests/errors-journeys.mjs"))
-            .args([
-                &name,
-                &base,
-                out.to_str().expect("utf-8 path"),
-                &params.to_string(),
-            ])
-            .output()
-            .expect("run node")
-    })
-    .await
-    .expect("journey task");
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(
-        output.status.success(),
-        "journey failed:\n{stdout}\n{stderr}"
-    );
-    let line = stdout
-        .lines()
-        .find_map(|l| l.strip_prefix("RESULT "))
-        .unwrap_or_else(|| panic!("no RESULT line:\n{stdout}\n{stderr}"));
-    let result: Value = serde_json::from_str(line).expect("RESULT json");
+    let result =
+        kilpailutus_tests::run_node_journey(root, "errors-journeys.mjs", name, base, &params).await;
     let axe = result["axe"].as_array().cloned().unwrap_or_default();
     assert!(
         axe.iter().all(|a| a["violations"] == 0),
@@ -74,7 +47,7 @@ async fn journey(root: &Path, name: &str, base: &str, params: Value) -> Value {
         4,
         "1280 px and 390 px, Finnish and English"
     );
-    eprintln!("journey {label}: {} axe checks", axe.len());
+    eprintln!("journey {name}: {} axe checks", axe.len());
     result
 }
 
