@@ -239,6 +239,20 @@ const journeys = {
     const monthText = new Intl.DateTimeFormat(lang === "en" ? "en-GB" : "fi-FI", { month: "long", year: "numeric", timeZone: "UTC" }).format(Date.UTC(y, m - 1, 1));
     await page.getByRole("table", { name: L["contract.byMonth"] }).getByRole("row", { name: new RegExp(monthText) }).waitFor();
     await page.locator("svg.chart polyline").nth(1).waitFor();
+    // The chart's axis: months in words (the reported month's short name is there), no
+    // label a bare month number, none cut off or overlapping its neighbour.
+    const shortName = new Intl.DateTimeFormat(lang === "en" ? "en-GB" : "fi-FI", { month: "short", timeZone: "UTC" }).format(Date.UTC(y, m - 1, 1));
+    const axis = await page.locator("svg.chart").evaluate((svg) => {
+      const width = svg.viewBox.baseVal.width;
+      const texts = [...svg.querySelectorAll("text")].map((t) => { const b = t.getBBox(); return { text: t.textContent, x0: b.x, x1: b.x + b.width, y: b.y }; });
+      return { width, texts };
+    });
+    if (!axis.texts.some((x) => x.text === shortName)) throw new Error(`the chart has no label ${shortName}: ${JSON.stringify(axis.texts)}`);
+    if (axis.texts.some((x) => /^\d{1,2}$/.test(x.text))) throw new Error(`a month labelled by number: ${JSON.stringify(axis.texts)}`);
+    const cut = axis.texts.filter((x) => x.x0 < 0 || x.x1 > axis.width);
+    if (cut.length) throw new Error(`chart labels cut off: ${JSON.stringify(cut)}`);
+    const row = [...axis.texts].filter((x) => Math.abs(x.y - axis.texts[1].y) < 1).sort((a, b) => a.x0 - b.x0);
+    for (let i = 1; i < row.length; i++) if (row[i].x0 < row[i - 1].x1) throw new Error(`chart labels overlap: ${JSON.stringify(row)}`);
     await checkA11y("contract with reports and the realisation chart");
     await page.screenshot({ path: `${outDir}/contract-realisation.png`, fullPage: true });
     await nav("nav.notifications");

@@ -239,6 +239,13 @@ export function month(ym) {
   return new Intl.DateTimeFormat(LOCALES[lang], { month: "long", year: "numeric", timeZone: "UTC" }).format(Date.UTC(Number(m[1]), Number(m[2]) - 1, 1));
 }
 
+/** A month for a chart's axis: its short name ("tammi", "Jan"). */
+export function monthShort(ym) {
+  const m = /^(\d{4})-(\d{2})$/.exec(String(ym || ""));
+  if (!m) return ym ? String(ym) : "–";
+  return new Intl.DateTimeFormat(LOCALES[lang], { month: "short", timeZone: "UTC" }).format(Date.UTC(Number(m[1]), Number(m[2]) - 1, 1));
+}
+
 /** "3 days 4 hours left" / "closed", from now to `iso`. */
 export function timeLeft(iso, now = Date.now()) {
   const ms = new Date(iso).getTime() - now;

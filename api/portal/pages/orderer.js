@@ -3,7 +3,7 @@
 // contract), and a contract's page with its versions, monthly reports and realisation chart.
 import { gql, session } from "../api.js";
 import { h, svg } from "../dom.js";
-import { t, ruleText, readNumber, tNodes, money, moneyNode, moneyDeltaNode, number, dateTime, date, month, reasonText, helsinkiToIso } from "../i18n.js";
+import { t, ruleText, readNumber, tNodes, money, moneyNode, moneyDeltaNode, number, dateTime, date, month, monthShort, reasonText, helsinkiToIso } from "../i18n.js";
 import { field, formError, showErrors, clearErrors, setFieldError, check, valueOf } from "../forms.js";
 import { parse, mul, add, round, toPlain, fromInput } from "../decimal.js";
 import { statusBadge, confirmDialog } from "./public.js";
@@ -534,12 +534,12 @@ export function realizationSeries(contract) {
 }
 
 function chart(series) {
-  const W = 640, H = 260, L = 70, B = 40, T = 20;
+  const W = 640, H = 280, L = 70, B = 56, T = 20;
   // Floats only place the points; the axis label is the largest amount's exact string.
   const amounts = series.flatMap((p) => [p.delivered, p.expected]);
   const top = amounts.reduce((a, b) => (Number(b) > Number(a) ? b : a), "0");
   const max = Math.max(1, Number(top));
-  const x = (i) => L + (i * (W - L - 10)) / Math.max(1, series.length - 1);
+  const x = (i) => L + (i * (W - L - 30)) / Math.max(1, series.length - 1);
   const y = (v) => H - B - (Number(v) / max) * (H - B - T);
   const line = (key) => series.filter((p) => key === "expected" || p.reported).map((p) => `${x(series.indexOf(p))},${y(p[key])}`).join(" ");
   return svg("svg", { class: "chart", viewBox: `0 0 ${W} ${H}`, role: "img", "aria-labelledby": "chart-title" },
@@ -549,7 +549,14 @@ function chart(series) {
     svg("text", { x: 4, y: T + 4 }, money(top)),
     svg("polyline", { points: line("expected"), fill: "none", stroke: "#4a5360", "stroke-dasharray": "6 4", "stroke-width": 2 }),
     svg("polyline", { points: line("delivered"), fill: "none", stroke: "#0b4f8a", "stroke-width": 3 }),
-    ...series.map((p, i) => svg("text", { x: x(i) - 14, y: H - B + 16 }, p.period.slice(5))),
+    // Months in words, the year beneath the first month and every January; when the
+    // months are many, every n-th, so the labels never overlap.
+    ...series.flatMap((p, i) => {
+      if (i % Math.ceil(series.length / 12) !== 0) return [];
+      const label = svg("text", { x: x(i), y: H - B + 16, "text-anchor": "middle" }, monthShort(p.period));
+      const year = i === 0 || p.period.endsWith("-01") ? [svg("text", { x: x(i), y: H - B + 31, "text-anchor": "middle" }, p.period.slice(0, 4))] : [];
+      return [label, ...year];
+    }),
     svg("text", { x: L, y: H - 4 }, `— ${t("contract.delivered")}   - - ${t("contract.expected")}`));
 }
 
