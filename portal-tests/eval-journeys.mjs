@@ -89,6 +89,8 @@ async function dialogWith(expected, name) {
 /** The bidders' panels in the order they are shown. */
 const panelOrder = () => page.locator("section.panel[data-bid] h3").allTextContents();
 const panel = (bidder) => page.locator("section.panel[data-bid]").filter({ has: page.getByRole("heading", { level: 3, name: bidder, exact: true }) });
+/** A bidder's requirements, one fieldset each (not every group: the panel's unit prices are a <details>). */
+const requirementGroups = (bidder) => panel(bidder).locator("fieldset.judgement");
 /** The checked state of each requirement of a bidder: met / notMet / unjudged. */
 const states = (bidder) => panel(bidder).locator("input[type=radio]:checked").evaluateAll((xs) => xs.map((x) => x.value));
 
@@ -131,7 +133,7 @@ const journeys = {
 
     // Judge the first bidder's first requirement only: the second stays "not judged".
     const [first, ...others] = params.bidders;
-    const firstReqs = panel(first).getByRole("group");
+    const firstReqs = requirementGroups(first);
     await firstReqs.nth(0).getByRole("radio", { name: L["orderer.met"], exact: true }).check();
     await settle(() => panel(first).getByRole("button", { name: L["orderer.saveJudgement"] }).click());
     // Back at the panel that was saved, not at the top of the page.
@@ -141,14 +143,14 @@ const journeys = {
     let seen = await states(first);
     if (JSON.stringify(seen) !== JSON.stringify(["met", "unjudged"])) fail(`after the first save: ${seen}`);
     // Then the second: the first is not sent again and stays met.
-    await panel(first).getByRole("group").nth(1).getByRole("radio", { name: L["orderer.met"], exact: true }).check();
+    await requirementGroups(first).nth(1).getByRole("radio", { name: L["orderer.met"], exact: true }).check();
     await settle(() => panel(first).getByRole("button", { name: L["orderer.saveJudgement"] }).click());
     seen = await states(first);
     if (JSON.stringify(seen) !== JSON.stringify(["met", "met"])) fail(`after the second save: ${seen}`);
     await checkA11y("evaluation with one bidder judged");
     // The others: all met, the last one's second requirement not met.
     for (const [i, bidder] of others.entries()) {
-      const groups = panel(bidder).getByRole("group");
+      const groups = requirementGroups(bidder);
       const n = await groups.count();
       for (let g = 0; g < n; g += 1) {
         const notMet = i === others.length - 1 && g === n - 1;

@@ -1198,3 +1198,583 @@ async fn amounts_rounded_new_call_checks_one_line_header_and_months_in_words_in_
         .await;
     }
 }
+
+/// Runs one journey of portal-tests/report-journeys.mjs (the evaluation report) at `width`
+/// px in `lang`; returns its RESULT after checking that every state it passed had no axe
+/// violations and, at 390 px, no sideways scrolling.
+async fn report_journey(
+    root: &Path,
+    name: &str,
+    base: &str,
+    width: u32,
+    lang: &str,
+    mut params: Value,
+) -> Value {
+    params["width"] = json!(width);
+    params["lang"] = json!(lang);
+    let result =
+        kilpailutus_tests::run_node_journey(root, "report-journeys.mjs", name, base, &params).await;
+    let states = result["states"].as_array().expect("states");
+    assert!(!states.is_empty(), "no state was checked");
+    for s in states {
+        assert_eq!(s["violations"], 0, "{s}");
+        if width <= 390 {
+            assert!(
+                s["scrollWidth"].as_u64().expect("scrollWidth") <= u64::from(width),
+                "{s}"
+            );
+        }
+    }
+    eprintln!("report journey {name} at {width} px in {lang}: {states:?}");
+    result
+}
+
+/// A number or amount written in Finnish ("45 500,00 €", "12,5 hour") as the portal writes
+/// it in `lang` (English: "45,500.00 €", "12.5 hour").
+fn in_lang(lang: &str, fi: &str) -> String {
+    if lang == "en" {
+        fi.replace(',', ".").replace('\u{a0}', ",")
+    } else {
+        fi.to_owned()
+    }
+}
+
+/// The text of one cell of a journey's table: an amount rounded to cents gives what it shows.
+fn cell_text(cell: &Value) -> String {
+    match cell {
+        Value::String(s) => s.clone(),
+        other => other["shown"]
+            .as_str()
+            .or(other["text"].as_str())
+            .unwrap_or_default()
+            .to_owned(),
+    }
+}
+
+fn rows_text(table: &Value) -> Vec<Vec<String>> {
+    table
+        .as_array()
+        .unwrap_or_else(|| panic!("not a table: {table}"))
+        .iter()
+        .map(|r| r.as_array().expect("row").iter().map(cell_text).collect())
+        .collect()
+}
+
+/// Issue 15, the evaluation report for the minutes: a call with four bids (an in-house one;
+/// distinct unit prices, one of four decimals; capability met, not met and one requirement
+/// left unjudged; points from two evaluators, some missing; an abnormally low bid), and the
+/// same call awarded. At 1280 and 390 px in Finnish and English the call page folds each
+/// bid's unit prices in a <details>, and the report shows the call, every bid's lines
+/// (unit prices exact), judgements, each evaluator's points, scores, rank and the decision;
+/// Print calls window.print and the print style hides the header, navigation and buttons.
+/// Before the deadline neither the API nor the report shows any bid or unit price.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_evaluation_report_shows_every_bids_unit_prices_and_points_and_prints_in_a_real_browser()
+ {
+    let Some(root) = browser_ready() else { return };
+    let app = TestApp::new().await;
+    app.clock.set(Utc::now());
+    let m = Market::new(&app).await;
+    let (_, c) = app.provider(3).await;
+    let mut evaluators = Vec::new();
+    for (name, email) in [
+        ("Eeva Arvioija", "eeva.arvioija@kunta.example.fi"),
+        ("Olli Arvioija", "olli.arvioija@kunta.example.fi"),
+    ] {
+        let made = app
+            .ok(
+                Some(&m.admin),
+                "mutation($i:CreateUserInput!){ createUser(input:$i){ id } }",
+                json!({ "i": { "email": email, "password": PASSWORD, "name": name, "role": "ORDERER", "organizationId": m.orderer_org } }),
+            )
+            .await;
+        let id = made["createUser"]["id"].as_str().expect("id").to_owned();
+        evaluators.push((id, app.login(email, PASSWORD).await));
+    }
+    let requirements = ["Sairaanhoitajat joka vuorossa", "Oma kotihoidon toiminimi"];
+    let now = app.clock_now();
+    let call_with = |title: &str, days: i64| {
+        let mut input = app.call_input(&m.product_refs());
+        input["title"] = json!(title);
+        input["capabilityRequirements"] = json!(requirements);
+        input["submissionDeadline"] = json!((now + TimeDelta::days(days)).to_rfc3339());
+        input
+    };
+    let (open_title, awarded_title, sealed_title) = (
+        "Arviointiraportti kotihoito 2027",
+        "Ratkaistu kotihoito 2027",
+        "Suljettu kotihoito 2027",
+    );
+    let open = app
+        .make_call(&m.orderer, call_with(open_title, 14), true)
+        .await;
+    let awarded = app
+        .make_call(&m.orderer, call_with(awarded_title, 14), true)
+        .await;
+    let sealed = app
+        .make_call(&m.orderer, call_with(sealed_title, 30), true)
+        .await;
+    // Provider 1, the in-house producer, provider 2 (a unit price of four decimals) and
+    // provider 3 (the lowest, abnormally low); the lines are 1000 and 12.5 hours.
+    let bidders = [
+        (&m.a, ["45.50", "8"]),
+        (&m.in_house, ["41", "7"]),
+        (&m.b, ["50.125", "8.1234"]),
+        (&c, ["30", "5"]),
+    ];
+    let mut bids: Vec<Vec<String>> = Vec::new();
+    for call in [&open, &awarded, &sealed] {
+        let mut ids = Vec::new();
+        for (token, prices) in &bidders {
+            let d = app
+                .ok(
+                    Some(token),
+                    SUBMIT_BID,
+                    json!({ "i": app.bid_input(call, prices) }),
+                )
+                .await;
+            ids.push(d["submitBid"]["id"].as_str().expect("bid").to_owned());
+        }
+        bids.push(ids);
+    }
+
+    // Before the deadline the API shows the orderer no bid and no line; a bidder its own only.
+    let sealed_now = app
+        .ok(
+            Some(&m.orderer),
+            "query($id:ID!){ call(id:$id){ bidCount bids{ id lines{ unitPrice } } evaluation{ results{ bid{ id } } } } }",
+            json!({ "id": sealed.id }),
+        )
+        .await;
+    assert_eq!(
+        sealed_now["call"],
+        json!({ "bidCount": null, "bids": [], "evaluation": null })
+    );
+    let own = app
+        .ok(
+            Some(&m.a),
+            "query($id:ID!){ call(id:$id){ bids{ lines{ unitPrice } } } }",
+            json!({ "id": sealed.id }),
+        )
+        .await;
+    assert_eq!(
+        own["call"]["bids"],
+        json!([{ "lines": [{ "unitPrice": "45.50" }, { "unitPrice": "8" }] }])
+    );
+    for token in [&m.orderer, &m.a] {
+        let other = app
+            .ok(
+                Some(token),
+                "query($id:ID!){ bid(id:$id){ lines{ unitPrice } } }",
+                json!({ "id": bids[2][2] }),
+            )
+            .await;
+        assert!(
+            other["bid"].is_null(),
+            "a sealed bid's lines leaked: {other}"
+        );
+    }
+
+    // After the deadline of the two evaluated calls (the third stays sealed): evaluators,
+    // judgements (provider 2: the first requirement not met, the second left unjudged) and
+    // points (provider 2 scored by one evaluator on one criterion only).
+    app.clock
+        .set(open.submission_deadline + TimeDelta::minutes(1));
+    let points: [[(Option<i32>, Option<i32>); 2]; 4] = [
+        [(Some(8), Some(4)), (Some(6), Some(5))],
+        [(Some(10), Some(5)), (Some(9), Some(5))],
+        [(Some(9), None), (None, None)],
+        [(Some(5), Some(2)), (Some(7), Some(3))],
+    ];
+    for (call, ids) in [(&open, &bids[0]), (&awarded, &bids[1])] {
+        for (user, _) in &evaluators {
+            app.ok(
+                Some(&m.orderer),
+                "mutation($c:ID!,$u:ID!){ assignEvaluator(callId:$c,userId:$u){ evaluators{ id } } }",
+                json!({ "c": call.id, "u": user }),
+            )
+            .await;
+        }
+        for (i, bid) in ids.iter().enumerate() {
+            let judgements = if i == 2 {
+                json!([{ "requirementId": call.requirement_ids[0], "met": false }])
+            } else {
+                json!(
+                    call.requirement_ids
+                        .iter()
+                        .map(|r| json!({ "requirementId": r, "met": true }))
+                        .collect::<Vec<_>>()
+                )
+            };
+            app.ok(
+                Some(&m.orderer),
+                "mutation($b:ID!,$j:[CapabilityJudgementInput!]!){ judgeCapability(bidId:$b,judgements:$j){ qualified } }",
+                json!({ "b": bid, "j": judgements }),
+            )
+            .await;
+            for ((_, token), (staff, plan)) in evaluators.iter().zip(points[i]) {
+                let scores: Vec<Value> = [staff, plan]
+                    .iter()
+                    .zip(&call.criterion_ids)
+                    .filter_map(|(p, c)| p.map(|p| json!({ "criterionId": c, "points": p })))
+                    .collect();
+                if scores.is_empty() {
+                    continue;
+                }
+                app.ok(
+                    Some(token),
+                    "mutation($b:ID!,$s:[ScoreInput!]!){ scoreBid(bidId:$b,scores:$s){ totalScore } }",
+                    json!({ "b": bid, "s": scores }),
+                )
+                .await;
+            }
+        }
+    }
+    let justification = "Kokonaistaloudellisesti edullisin; alhainen hinta selvitetty";
+    app.ok(
+        Some(&m.orderer),
+        "mutation($c:ID!,$b:ID!,$j:String!){ awardCall(callId:$c,bidId:$b,justification:$j){ decidedAt } }",
+        json!({ "c": awarded.id, "b": bids[1][3], "j": justification }),
+    )
+    .await;
+    let evaluated = app
+        .ok(
+            Some(&m.orderer),
+            "query($id:ID!){ call(id:$id){ status bids{ id lines{ unitPrice lineTotal } }
+              evaluation{ results{ bid{ bidder{ name } } rank priceScore qualityScore totalScore qualified abnormallyLow } } } }",
+            json!({ "id": open.id }),
+        )
+        .await;
+    let results = evaluated["call"]["evaluation"]["results"]
+        .as_array()
+        .expect("results")
+        .clone();
+    let order: Vec<&str> = results
+        .iter()
+        .map(|r| r["bid"]["bidder"]["name"].as_str().expect("name"))
+        .collect();
+    assert_eq!(
+        order,
+        [
+            "Provider 3 Oy",
+            "Kotihoidon liikelaitos",
+            "Provider 1 Oy",
+            "Provider 2 Oy"
+        ]
+    );
+    let b_lines = evaluated["call"]["bids"]
+        .as_array()
+        .expect("bids")
+        .iter()
+        .find(|b| b["id"] == bids[0][2].as_str())
+        .expect("provider 2's bid")["lines"]
+        .clone();
+    assert_eq!(
+        b_lines[1],
+        json!({ "unitPrice": "8.1234", "lineTotal": "101.54250" })
+    );
+    let email = |token: String| {
+        let app = &app;
+        async move {
+            app.ok(Some(&token), "{ me { email } }", json!({})).await["me"]["email"]
+                .as_str()
+                .expect("email")
+                .to_owned()
+        }
+    };
+    let orderer = email(m.orderer.clone()).await;
+    let other = email(m.other_orderer.clone()).await;
+
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let base = format!("http://{}", listener.local_addr().expect("addr"));
+    let server = axum::serve(
+        listener,
+        app.router
+            .clone()
+            .into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    );
+    tokio::spawn(async move { server.await });
+
+    // The unit prices (exact) and line totals (rounded to cents) per bidder, in Finnish.
+    let lines_fi: [(&str, [[&str; 4]; 2]); 4] = [
+        (
+            "Provider 3 Oy",
+            [
+                [
+                    "KH-H Product KH-H",
+                    "1\u{a0}000 hour",
+                    "30,00 €",
+                    "30\u{a0}000,00 €",
+                ],
+                ["KH-V Product KH-V", "12,5 hour", "5,00 €", "62,50 €"],
+            ],
+        ),
+        (
+            "Kotihoidon liikelaitos",
+            [
+                [
+                    "KH-H Product KH-H",
+                    "1\u{a0}000 hour",
+                    "41,00 €",
+                    "41\u{a0}000,00 €",
+                ],
+                ["KH-V Product KH-V", "12,5 hour", "7,00 €", "87,50 €"],
+            ],
+        ),
+        (
+            "Provider 1 Oy",
+            [
+                [
+                    "KH-H Product KH-H",
+                    "1\u{a0}000 hour",
+                    "45,50 €",
+                    "45\u{a0}500,00 €",
+                ],
+                ["KH-V Product KH-V", "12,5 hour", "8,00 €", "100,00 €"],
+            ],
+        ),
+        (
+            "Provider 2 Oy",
+            [
+                [
+                    "KH-H Product KH-H",
+                    "1\u{a0}000 hour",
+                    "50,125 €",
+                    "50\u{a0}125,00 €",
+                ],
+                ["KH-V Product KH-V", "12,5 hour", "8,1234 €", "101,54 €"],
+            ],
+        ),
+    ];
+    // Each evaluator's points per criterion, the mean and the weighted score, in Finnish.
+    let points_fi: [[[&str; 5]; 2]; 4] = [
+        [
+            ["Staff competence (0–10)", "5", "7", "6,00", "18,00"],
+            ["Quality plan (0–5)", "2", "3", "2,50", "5,00"],
+        ],
+        [
+            ["Staff competence (0–10)", "10", "9", "9,50", "28,50"],
+            ["Quality plan (0–5)", "5", "5", "5,00", "10,00"],
+        ],
+        [
+            ["Staff competence (0–10)", "8", "6", "7,00", "21,00"],
+            ["Quality plan (0–5)", "4", "5", "4,50", "9,00"],
+        ],
+        [
+            ["Staff competence (0–10)", "9", "–", "9,00", "27,00"],
+            ["Quality plan (0–5)", "–", "–", "–", "0,00"],
+        ],
+    ];
+    for (width, lang) in RUNS {
+        let texts: Value = serde_json::from_str(
+            &std::fs::read_to_string(root.join(format!("api/portal/i18n/{lang}.json")))
+                .expect("texts"),
+        )
+        .expect("json");
+        let tx = |key: &str| texts[key].as_str().expect(key).to_owned();
+        let r = report_journey(&root, "report", &base, width, lang, json!({
+            "email": orderer, "otherEmail": other, "password": PASSWORD,
+            "sealedId": sealed.id, "sealedTitle": sealed_title, "openId": open.id, "openTitle": open_title,
+            "awardedId": awarded.id, "awardedTitle": awarded_title, "manageBidder": "Provider 2 Oy",
+        }))
+        .await;
+        assert_eq!(r["states"].as_array().map(Vec::len), Some(7), "{r}");
+        // Other users, and the sealed call.
+        assert_eq!(r["otherOrdererBids"], 0);
+        let sealed_text = r["sealedText"].as_str().expect("sealed");
+        let sealed_start = tx("report.sealed");
+        let sealed_start = sealed_start.split('{').next().expect("text");
+        assert!(sealed_text.starts_with(sealed_start), "{sealed_text}");
+        assert_eq!(r["sealedBids"], 0);
+        assert_eq!(r["sealedTables"], json!([tx("call.criteria")]), "{r}");
+        assert_eq!(r["sealedManage"], json!({ "reportLinks": 0, "details": 0 }));
+        // The call page's unit prices, one <details> per bid, by bidder name.
+        let summaries: Vec<String> = [
+            "Kotihoidon liikelaitos",
+            "Provider 1 Oy",
+            "Provider 2 Oy",
+            "Provider 3 Oy",
+        ]
+        .iter()
+        .map(|b| tx("orderer.unitPrices").replace("{bidder}", b))
+        .collect();
+        assert_eq!(r["manageDetails"], json!(summaries));
+        let expect_lines = |fi: &[[&str; 4]; 2]| -> Vec<Vec<String>> {
+            fi.iter()
+                .map(|row| row.iter().map(|c| in_lang(lang, c)).collect())
+                .collect()
+        };
+        assert_eq!(rows_text(&r["manageLines"]), expect_lines(&lines_fi[3].1));
+        assert_eq!(r["manageLines"][1][3]["exact"], "101.54250", "{r}");
+
+        // The report: the call, the ranking in the API's order, every bid's block.
+        let open_r = &r["open"];
+        assert_eq!(open_r["call"][tx("calls.orderer")], "Hyvinvointilautakunta");
+        assert_eq!(open_r["call"][tx("report.reference")], open.id.as_str());
+        assert!(
+            !r["openPrintedAt"].as_str().unwrap_or_default().is_empty(),
+            "{r}"
+        );
+        assert_eq!(open_r["requirements"], json!(requirements));
+        assert_eq!(
+            rows_text(&open_r["criteria"]),
+            [
+                vec![tx("call.price"), "60 %".into(), "–".into()],
+                vec!["Staff competence".into(), "30 %".into(), "10".into()],
+                vec!["Quality plan".into(), "10 %".into(), "5".into()],
+            ]
+        );
+        let mut names: Vec<String> = open_r["evaluators"]
+            .as_array()
+            .expect("evaluators")
+            .iter()
+            .map(|v| v.as_str().expect("name").to_owned())
+            .collect();
+        names.sort();
+        assert_eq!(names, ["Eeva Arvioija", "Olli Arvioija"]);
+        let ranking = rows_text(&open_r["ranking"]);
+        let score = |v: &Value| {
+            in_lang(
+                lang,
+                &v.as_str().map_or("–".into(), |s| s.replace('.', ",")),
+            )
+        };
+        for (row, api) in ranking.iter().zip(&results) {
+            let rank = api["rank"].as_i64().map_or("–".into(), |n| n.to_string());
+            assert_eq!(row[0], rank, "{row:?}");
+            assert!(row[1].starts_with(api["bid"]["bidder"]["name"].as_str().expect("name")));
+            assert_eq!(row[3], score(&api["priceScore"]), "{row:?}");
+            assert_eq!(row[4], score(&api["qualityScore"]), "{row:?}");
+            assert_eq!(row[5], score(&api["totalScore"]), "{row:?}");
+        }
+        assert_eq!(ranking.len(), 4);
+        assert_eq!(
+            ranking.iter().map(|r| r[0].as_str()).collect::<Vec<_>>(),
+            ["1", "2", "3", "–"]
+        );
+        assert!(ranking[1][1].ends_with(&format!("({})", tx("orderer.inHouse"))));
+        assert!(
+            ranking[0][2].contains(&tx("orderer.abnormallyLow")),
+            "{ranking:?}"
+        );
+        assert!(ranking[3][6].contains(&tx("orderer.notJudgedYet")));
+        let open_bids = open_r["bids"].as_array().expect("bids");
+        assert_eq!(open_bids.len(), 4);
+        for (i, bid) in open_bids.iter().enumerate() {
+            let (name, lines) = &lines_fi[i];
+            let heading = if i < 3 {
+                format!("{}. {name}", i + 1)
+            } else {
+                (*name).to_owned()
+            };
+            assert_eq!(bid["heading"], heading.as_str());
+            assert_eq!(rows_text(&bid["lines"]), expect_lines(lines), "{name}");
+            assert_eq!(
+                rows_text(&bid["points"]),
+                points_fi[i]
+                    .iter()
+                    .map(|row| row.iter().map(|c| in_lang(lang, c)).collect::<Vec<_>>())
+                    .collect::<Vec<_>>(),
+                "{name}"
+            );
+            let columns = bid["pointsColumns"].as_array().expect("columns");
+            assert_eq!(columns.len(), 5);
+            let evaluator_columns: BTreeSet<&str> =
+                columns[1..3].iter().filter_map(Value::as_str).collect();
+            assert_eq!(
+                evaluator_columns,
+                BTreeSet::from(["Eeva Arvioija", "Olli Arvioija"])
+            );
+            let judged: Vec<(String, String)> = bid["capability"]
+                .as_array()
+                .expect("capability")
+                .iter()
+                .map(|row| {
+                    (
+                        cell_text(&row[0]),
+                        row[1]["met"].as_str().expect("met").to_owned(),
+                    )
+                })
+                .collect();
+            let met: [&str; 2] = if i == 3 {
+                ["false", "null"]
+            } else {
+                ["true", "true"]
+            };
+            assert_eq!(
+                judged,
+                requirements
+                    .iter()
+                    .zip(met)
+                    .map(|(q, m)| ((*q).to_owned(), m.to_owned()))
+                    .collect::<Vec<_>>(),
+                "{name}"
+            );
+            let facts = &bid["facts"];
+            assert_eq!(
+                facts[tx("report.inHouse")],
+                tx(if i == 1 { "orderer.yes" } else { "orderer.no" })
+            );
+            assert_eq!(
+                facts.get(tx("report.abnormallyLow")).is_some(),
+                i == 0,
+                "{facts}"
+            );
+        }
+        // Provider 2: the states of its capability in words, its reason in the user's language.
+        let b_rows = rows_text(&open_bids[3]["capability"]);
+        assert_eq!(b_rows[0][1], tx("orderer.notMet"));
+        assert_eq!(b_rows[1][1], tx("orderer.notJudged"));
+        let qualified = open_bids[3]["facts"][tx("orderer.qualified")]
+            .as_str()
+            .expect("qualified");
+        assert!(
+            qualified.contains(&tx("orderer.notJudgedYet")),
+            "{qualified}"
+        );
+        assert!(
+            qualified
+                .contains(&tx("reason.CAPABILITY_NOT_MET").replace("{required}", requirements[0])),
+            "{qualified}"
+        );
+        assert_eq!(open_r["decision"], tx("report.noAward"));
+        // Printing.
+        assert_eq!(r["printed"], true, "{r}");
+        let print = &r["print"];
+        assert_eq!(print["header"], false, "{print}");
+        assert_eq!(print["nav"], false, "{print}");
+        assert_eq!(print["buttons"], 0, "{print}");
+        assert_eq!(print["backLink"], false, "{print}");
+        assert_eq!(print["main"], true, "{print}");
+        assert_eq!(print["bids"], 4, "{print}");
+        assert_eq!(print["bidBreak"], "avoid", "{print}");
+        assert_eq!(print["color"], "rgb(0, 0, 0)", "{print}");
+        assert_eq!(print["background"], "rgb(255, 255, 255)", "{print}");
+        assert_eq!(print["thBackground"], "rgb(255, 255, 255)", "{print}");
+        assert_eq!(print["exactShown"], true, "{print}");
+        assert!(
+            print["exactText"]
+                .as_str()
+                .expect("exact")
+                .contains(&in_lang(lang, "50\u{a0}226,5425")),
+            "{print}"
+        );
+        // The awarded call: the decision with its justification and times.
+        let decision = &r["awarded"]["decision"];
+        assert_eq!(
+            decision[tx("orderer.winner")],
+            "Provider 3 Oy",
+            "{decision}"
+        );
+        assert_eq!(decision[tx("orderer.justification")], justification);
+        for key in ["report.decidedAt", "report.standstillEnds"] {
+            let at = decision[tx(key)].as_str().expect("time");
+            assert!(
+                at.contains("20") && (at.contains("EET") || at.contains("EEST")),
+                "{at}"
+            );
+        }
+    }
+}

@@ -8,6 +8,7 @@ import * as account from "./pages/account.js";
 import * as provider from "./pages/provider.js";
 import * as notifications from "./pages/notifications.js";
 import * as orderer from "./pages/orderer.js";
+import * as report from "./pages/report.js";
 import * as inhouse from "./pages/inhouse.js";
 import * as contracts from "./pages/contracts.js";
 import * as budget from "./pages/budget.js";
@@ -25,6 +26,7 @@ const routes = [
   [/^\/orderer$/, orderer.calls],
   [/^\/orderer\/new$/, orderer.newCall],
   [/^\/orderer\/calls\/([\w-]+)$/, orderer.manage],
+  [/^\/orderer\/calls\/([\w-]+)\/report$/, report.report],
   [/^\/contracts\/direct$/, contracts.direct],
   [/^\/contracts\/([\w-]+)\/amend$/, contracts.amend],
   [/^\/contracts\/([\w-]+)$/, orderer.contract],

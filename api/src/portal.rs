@@ -42,6 +42,7 @@ assets! {
     "pages/provider.js" => "text/javascript; charset=utf-8",
     "pages/notifications.js" => "text/javascript; charset=utf-8",
     "pages/orderer.js" => "text/javascript; charset=utf-8",
+    "pages/report.js" => "text/javascript; charset=utf-8",
     "pages/inhouse.js" => "text/javascript; charset=utf-8",
     "pages/kit.js" => "text/javascript; charset=utf-8",
     "pages/contracts.js" => "text/javascript; charset=utf-8",

@@ -21,10 +21,10 @@ export function signedIn(ok = () => true) {
   return s && ok(s) ? s : null;
 }
 
-/** A page telling the user to sign in (as the right kind of user). */
-export function needLogin(title, next) {
+/** A page telling the user to sign in (as the right kind of user, or as `text` says). */
+export function needLogin(title, next, text = t("work.needLogin")) {
   return h("section", {}, h("h1", {}, title),
-    h("p", {}, h("a", { href: `#/login?next=${encodeURIComponent(next)}` }, t("work.needLogin"))));
+    h("p", {}, h("a", { href: `#/login?next=${encodeURIComponent(next)}` }, text)));
 }
 
 /** Runs a mutation, showing its errors beside `fields` or in `area`; resolves to data or null. */

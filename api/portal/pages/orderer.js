@@ -3,10 +3,11 @@
 // contract), and a contract's page with its versions, monthly reports and realisation chart.
 import { gql, session } from "../api.js";
 import { h, svg } from "../dom.js";
-import { t, ruleText, readNumber, tNodes, money, moneyNode, moneyDeltaNode, number, dateTime, date, month, monthShort, reasonText, helsinkiToIso } from "../i18n.js";
+import { t, ruleText, readNumber, tNodes, money, moneyNode, moneyDeltaNode, number, dateTime, date, month, monthShort, helsinkiToIso } from "../i18n.js";
 import { field, formError, showErrors, clearErrors, setFieldError, check, valueOf } from "../forms.js";
 import { parse, mul, add, round, toPlain, fromInput } from "../decimal.js";
 import { statusBadge, confirmDialog } from "./public.js";
+import { bidLines, linesDetails, judgementState, anyUnjudged, qualification } from "./report.js";
 
 function signedInOrderer() {
   const s = session();
@@ -327,19 +328,14 @@ function stayAt(render, bidId, which) {
   };
 }
 
-/** met: true / false, or null when not judged yet. */
-function judgementState(row, requirementId) {
-  const cell = row?.capability.find((x) => x.requirement.id === requirementId);
-  return cell ? cell.met : null;
-}
-
 async function evaluationParts(c, me, render) {
   const ev = c.evaluation;
-  const out = [h("h2", {}, t("orderer.evaluation"))];
+  const out = [h("h2", {}, t("orderer.evaluation")),
+    h("p", {}, h("a", { href: `#/orderer/calls/${c.id}/report`, "data-report-link": "" }, t("orderer.reportLink")))];
   const rowOf = new Map(ev.report.rows.map((r) => [r.evaluation.bid.id, r]));
-  const unjudged = (r) => c.criteria.capabilityRequirements.some((req) => judgementState(rowOf.get(r.bid.id), req.id) === null);
-  // Evaluators.
-  const { users } = await gql("query { users: myColleagues { id name } }").catch(() => ({ users: [] }));
+  // Evaluators, and the bids' unit prices (opened with the bids; null if they could not be read).
+  const [{ users }, lines] = await Promise.all([gql("query { users: myColleagues { id name } }").catch(() => ({ users: [] })), bidLines(c.id)]);
+  const linesOf = (b) => linesDetails(b.bidder.name, lines === null ? null : (lines.get(b.id) ?? []));
   const assigned = new Set(ev.evaluators.map((u) => u.id));
   const evArea = formError();
   const pick = field({ name: "userId", label: t("orderer.evaluator"), type: "select",
@@ -351,13 +347,8 @@ async function evaluationParts(c, me, render) {
       act(evArea, [pick], render, "mutation($c: ID!, $u: ID!) { assignEvaluator(callId: $c, userId: $u) { evaluators { id } } }", { c: c.id, u: pick.input.value });
     } }, pick.wrap, h("button", { class: "secondary", type: "submit" }, t("orderer.assign"))), evArea);
   }
-  const qualifiedCell = (r) => {
-    if (r.qualified) return t("orderer.yes");
-    // Reasons worded in the user's language from their codes; "not judged yet" is its own state.
-    const reasons = r.reasonCodes.filter((x) => x.code !== "CAPABILITY_NOT_JUDGED");
-    if (unjudged(r) && !reasons.length) return h("span", { class: "badge" }, t("orderer.notJudgedYet"));
-    return h("span", {}, t("orderer.no"), unjudged(r) ? ` (${t("orderer.notJudgedYet")})` : null, h("ul", {}, reasons.map((x) => h("li", {}, reasonText(x)))));
-  };
+  // Reasons worded in the user's language from their codes; "not judged yet" is its own state.
+  const qualifiedCell = (r) => qualification(r, anyUnjudged(c.criteria.capabilityRequirements, rowOf.get(r.bid.id)));
   // The comparison table, by rank.
   out.push(h("table", {},
     h("caption", {}, t("orderer.comparison")),
@@ -369,11 +360,15 @@ async function evaluationParts(c, me, render) {
       h("td", { class: "num" }, moneyNode(r.bid.totalPrice), r.abnormallyLow ? h("span", { class: "badge warn" }, ` ${t("orderer.abnormallyLow")}`) : null),
       h("td", { class: "num" }, number(r.priceScore)), h("td", { class: "num" }, number(r.qualityScore)), h("td", { class: "num" }, number(r.totalScore)),
       h("td", {}, qualifiedCell(r)))))));
-  if (c.award) return out;
   // Per bid, in a stable order (bidder name, then submission) whatever the ranking does:
-  // capability judgement and (for an assigned evaluator) scores, read back from the API.
-  const iEvaluate = assigned.has(me.id);
+  // its unit prices, capability judgement and (for an assigned evaluator) scores, read back
+  // from the API. Once awarded, only the unit prices.
   const stable = [...ev.results].sort((a, b) => a.bid.bidder.name.localeCompare(b.bid.bidder.name) || a.bid.submittedAt.localeCompare(b.bid.submittedAt));
+  if (c.award) {
+    if (stable.length) out.push(h("h3", {}, t("orderer.unitPricesHeading")), stable.map((r) => linesOf(r.bid)));
+    return out;
+  }
+  const iEvaluate = assigned.has(me.id);
   out.push(h("p", { class: "hint" }, t("orderer.stableOrder")));
   for (const r of stable) {
     const b = r.bid;
@@ -409,7 +404,7 @@ async function evaluationParts(c, me, render) {
     jArea, done, h("button", { class: "secondary", type: "submit", "data-save": "judgement" }, t("orderer.saveJudgement")),
     h("p", { role: "status", "data-saved": "judgement" }));
     const section = h("section", { class: "panel", "data-bid": b.id }, h("h3", {}, b.bidder.name),
-      h("p", {}, t("orderer.qualified"), " ", qualifiedCell(r)), judge);
+      h("p", {}, t("orderer.qualified"), " ", qualifiedCell(r)), linesOf(b), judge);
     if (iEvaluate) {
       const sArea = formError();
       const mine = (q) => row?.criteria.find((x) => x.criterion.id === q.id)?.scores.find((x) => x.evaluator.id === me.id)?.points;
