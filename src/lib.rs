@@ -128,13 +128,13 @@ impl TestApp {
 
     /// A mail worker for this app, with the transport its configuration names (SMTP when
     /// `smtp_url` is set, `.eml` files in `mail_dir` otherwise), to drive delivery by hand.
-    pub fn mail_worker(&self) -> api::email::worker::Worker {
+    pub fn mail_worker(&self) -> api::jobs::Worker {
         let transport = api::email::transport::Transport::from_config(
             self.state.config.smtp_url.as_deref(),
             &self.state.config.mail_dir,
         )
         .expect("mail transport");
-        api::email::worker::Worker::new(self.state.clone(), transport)
+        api::jobs::Worker::new(self.state.clone(), transport)
     }
 
     /// A second replica of this app: its own connection pool, router, caches and mail
