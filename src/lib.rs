@@ -106,6 +106,9 @@ impl TestApp {
         config.jwt_secret = Some(format!("test-secret-{id}"));
         // Tests move the clock by months; tokens outlive that unless a test says otherwise.
         config.token_ttl = TOKEN_TTL;
+        // Fixtures make hundreds of users: hashes at the cheapest argon2 cost (the server's
+        // is OWASP's; a test that needs it sets it back).
+        config.password_cost = api::auth::password::Cost::TESTS_ONLY;
         config.admin = Some(api::config::AdminBootstrap {
             email: ADMIN_EMAIL.into(),
             password: ADMIN_PASSWORD.into(),

@@ -94,6 +94,7 @@ pub async fn login(
         .one(state.db.conn())
         .await?;
     let ok = password::verify(
+        state.config.password_cost,
         pass.to_owned(),
         found.as_ref().map(|u| u.password_hash.clone()),
     )
@@ -230,14 +231,20 @@ pub async fn change_password(
         .await?
         .ok_or_else(|| AppError::Unauthenticated("the token's user no longer exists".into()))?;
     let attempt = login_throttle::reserve(state, &me.email, client, now).await?;
-    if !password::verify(current.to_owned(), Some(me.password_hash.clone())).await? {
+    if !password::verify(
+        state.config.password_cost,
+        current.to_owned(),
+        Some(me.password_hash.clone()),
+    )
+    .await?
+    {
         attempt.failed();
         return Err(AppError::Unauthenticated(
             "currentPassword: wrong password".into(),
         ));
     }
     attempt.succeeded(state).await?;
-    let hash = password::hash(new.to_owned()).await?;
+    let hash = password::hash(state.config.password_cost, new.to_owned()).await?;
     let me = work!(state, |w| {
         user::Entity::update_many()
             .col_expr(
@@ -326,7 +333,7 @@ pub async fn register_provider(
     let email = validate::email("email", input.email)?;
     validate::password("password", input.password)?;
     let name = validate::text("name", input.name, 200)?;
-    let hash = password::hash(input.password.to_owned()).await?;
+    let hash = password::hash(state.config.password_cost, input.password.to_owned()).await?;
 
     let now = state.now();
     work!(state, |w| {
@@ -468,7 +475,7 @@ pub async fn create_user(
             ),
         ));
     }
-    let hash = password::hash(input.password.to_owned()).await?;
+    let hash = password::hash(state.config.password_cost, input.password.to_owned()).await?;
     let now = state.now();
     work!(state, |w| {
         ensure_email_free(w.conn(), &email).await?;
@@ -603,7 +610,7 @@ pub async fn bootstrap_admin(state: &AppState, admin: &AdminBootstrap) -> AppRes
     if exists {
         return Ok(false);
     }
-    let hash = password::hash(admin.password.clone()).await?;
+    let hash = password::hash(state.config.password_cost, admin.password.clone()).await?;
     let now = state.now();
     work!(state, |w| {
         // Checked again inside the transaction: another process may have just created it.
