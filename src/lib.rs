@@ -106,6 +106,9 @@ impl TestApp {
         config.jwt_secret = Some(format!("test-secret-{id}"));
         // Tests move the clock by months; tokens outlive that unless a test says otherwise.
         config.token_ttl = TOKEN_TTL;
+        // Fixtures make hundreds of users: hashes at the cheapest argon2 cost (the server's
+        // is OWASP's; a test that needs it sets it back).
+        config.password_cost = api::auth::password::Cost::TESTS_ONLY;
         config.admin = Some(api::config::AdminBootstrap {
             email: ADMIN_EMAIL.into(),
             password: ADMIN_PASSWORD.into(),
@@ -128,13 +131,13 @@ impl TestApp {
 
     /// A mail worker for this app, with the transport its configuration names (SMTP when
     /// `smtp_url` is set, `.eml` files in `mail_dir` otherwise), to drive delivery by hand.
-    pub fn mail_worker(&self) -> api::email::worker::Worker {
+    pub fn mail_worker(&self) -> api::jobs::Worker {
         let transport = api::email::transport::Transport::from_config(
             self.state.config.smtp_url.as_deref(),
             &self.state.config.mail_dir,
         )
         .expect("mail transport");
-        api::email::worker::Worker::new(self.state.clone(), transport)
+        api::jobs::Worker::new(self.state.clone(), transport)
     }
 
     /// A second replica of this app: its own connection pool, router, caches and mail

@@ -441,7 +441,7 @@ async fn delivery_gives_up_after_the_limit_with_the_error_kept() {
     )
     .await;
     let w = app.mail_worker();
-    for _ in 0..api::email::worker::MAX_ATTEMPTS {
+    for _ in 0..api::service::delivery::MAX_ATTEMPTS {
         assert_eq!(w.deliver_due().await.unwrap(), 1);
         app.clock.advance(TimeDelta::minutes(11));
     }
@@ -453,7 +453,7 @@ async fn delivery_gives_up_after_the_limit_with_the_error_kept() {
         .await
         .unwrap()
         .remove(0);
-    assert_eq!(row.attempts, api::email::worker::MAX_ATTEMPTS);
+    assert_eq!(row.attempts, api::service::delivery::MAX_ATTEMPTS);
     assert!(row.last_error.is_some());
 }
 

@@ -40,6 +40,9 @@ pub struct Config {
     /// The largest GraphQL answer sent, in bytes ([`MAX_RESPONSE_BYTES`]; not read from the
     /// environment). A larger one is replaced by a BAD_USER_INPUT error, never sent in part.
     pub max_response_bytes: usize,
+    /// The argon2id cost of new password hashes: OWASP's (not read from the environment;
+    /// the test harness lowers it, since its fixtures make hundreds of users).
+    pub password_cost: crate::auth::password::Cost,
 }
 
 #[derive(Clone, Debug)]
@@ -112,6 +115,7 @@ impl Config {
             header_read_timeout: seconds("HEADER_READ_TIMEOUT_SECS", DEFAULT_HEADER_READ_TIMEOUT)?,
             body_read_timeout: seconds("BODY_READ_TIMEOUT_SECS", DEFAULT_BODY_READ_TIMEOUT)?,
             max_response_bytes: MAX_RESPONSE_BYTES,
+            password_cost: crate::auth::password::Cost::OWASP,
         })
     }
 }

@@ -56,6 +56,11 @@ impl AppError {
         AppError::Forbidden(why.into())
     }
 
+    /// A database write refused by a unique constraint (two writers raced to the same row).
+    pub fn is_unique_violation(&self) -> bool {
+        matches!(self, AppError::Db(e) if is_unique_violation(e))
+    }
+
     /// The contract's error code.
     pub fn code(&self) -> &'static str {
         match self {

@@ -1,7 +1,7 @@
 //! HTTP: `POST /graphql`, GraphiQL at `GET /graphql` (see `graphiql.rs`), `GET /healthz`, `/metrics`, the OCDS
 //! files, and the web portal at `/` (see `portal.rs`).
 
-use crate::auth::Caller;
+use crate::auth::{Caller, ClientAddr};
 use crate::error::{AppError, error_response, finish_response};
 use crate::graphql::cost::{self, Admitted};
 use crate::graphql::{AppSchema, RequestTime, build_schema, loaders};
@@ -16,10 +16,6 @@ use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
-
-/// The client's address, when the server knows it (behind a proxy: the proxy's).
-#[derive(Debug, Clone, Copy)]
-pub struct ClientAddr(pub Option<std::net::IpAddr>);
 
 #[derive(Clone)]
 struct Http {

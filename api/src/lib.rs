@@ -14,6 +14,7 @@ pub mod error;
 pub mod graphiql;
 pub mod graphql;
 pub mod http;
+pub mod jobs;
 pub mod metrics;
 pub mod portal;
 pub mod public_cache;
@@ -85,6 +86,6 @@ pub fn start_mail_worker(
         &state.config.mail_dir,
     )?;
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
-    let worker = email::worker::Worker::new(state.clone(), transport);
+    let worker = jobs::Worker::new(state.clone(), transport);
     Ok((tokio::spawn(worker.run(stop_rx)), stop_tx))
 }

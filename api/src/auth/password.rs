@@ -5,8 +5,8 @@
 //! the server at 1.6 GB; two dedicated hashing threads bound that to two arenas.
 
 use crate::error::{AppError, AppResult};
-use argon2::Argon2;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier, phc::PasswordHash};
+use argon2::{Algorithm, Argon2, Params, Version};
 use std::sync::mpsc::{Sender, channel};
 use std::sync::{Arc, Mutex, OnceLock};
 
@@ -61,9 +61,38 @@ async fn on_hashing_thread<T: Send + 'static>(
         .map_err(|_| AppError::Internal(anyhow::anyhow!("password hashing job dropped")))
 }
 
-pub async fn hash(password: String) -> AppResult<String> {
+/// The cost of a new password hash (argon2id). A stored hash carries its own parameters,
+/// so changing the cost only affects hashes made afterwards.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Cost {
+    /// Working memory, KiB.
+    pub memory_kib: u32,
+    /// Passes over the memory.
+    pub iterations: u32,
+}
+
+impl Cost {
+    /// OWASP's recommendation for argon2id (19 MiB, 2 passes, 1 lane): the server's cost.
+    pub const OWASP: Cost = Cost {
+        memory_kib: 19_456,
+        iterations: 2,
+    };
+    /// The cheapest argon2 allows (8 KiB, 1 pass): for tests, which make hundreds of users.
+    pub const TESTS_ONLY: Cost = Cost {
+        memory_kib: 8,
+        iterations: 1,
+    };
+
+    fn hasher(self) -> AppResult<Argon2<'static>> {
+        let params = Params::new(self.memory_kib, self.iterations, 1, None)
+            .map_err(|e| AppError::Internal(anyhow::anyhow!("argon2 parameters: {e}")))?;
+        Ok(Argon2::new(Algorithm::Argon2id, Version::V0x13, params))
+    }
+}
+
+pub async fn hash(cost: Cost, password: String) -> AppResult<String> {
     on_hashing_thread(move || {
-        Argon2::default()
+        cost.hasher()?
             .hash_password(password.as_bytes())
             .map(|h| h.to_string())
             .map_err(|e| AppError::Internal(anyhow::anyhow!("hashing a password: {e}")))
@@ -71,11 +100,14 @@ pub async fn hash(password: String) -> AppResult<String> {
     .await?
 }
 
-/// True when `password` matches the PHC string `hash`. With no stored hash, a dummy one is
-/// checked so an unknown email costs as much time as a wrong password.
-pub async fn verify(password: String, hash: Option<String>) -> AppResult<bool> {
+/// True when `password` matches the PHC string `hash`. With no stored hash, a dummy one made
+/// at `cost` is checked, so an unknown email costs as much time as a wrong password.
+pub async fn verify(cost: Cost, password: String, hash: Option<String>) -> AppResult<bool> {
+    let stored = match hash {
+        Some(h) => h,
+        None => dummy_hash(cost).await?,
+    };
     on_hashing_thread(move || {
-        let stored = hash.unwrap_or_else(|| DUMMY_HASH.to_owned());
         let parsed = PasswordHash::new(&stored)
             .map_err(|e| AppError::Internal(anyhow::anyhow!("stored password hash: {e}")))?;
         Ok(Argon2::default()
@@ -86,8 +118,27 @@ pub async fn verify(password: String, hash: Option<String>) -> AppResult<bool> {
     .map_err(|e| AppError::Internal(anyhow::anyhow!("password check task: {e}")))?
 }
 
-/// An argon2id hash of a random string nobody knows, used for unknown accounts.
-const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$0FOpV0g9pbAbXrMrYqkU5LRV6tuhYt1p2Ba0Bq8yxUA";
+/// A hash at `cost` of a random string nobody knows, for unknown accounts; made once per
+/// cost and process.
+async fn dummy_hash(cost: Cost) -> AppResult<String> {
+    static DUMMIES: OnceLock<Mutex<Vec<(Cost, String)>>> = OnceLock::new();
+    let dummies = DUMMIES.get_or_init(|| Mutex::new(Vec::new()));
+    let known = dummies
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .iter()
+        .find(|(c, _)| *c == cost)
+        .map(|(_, h)| h.clone());
+    if let Some(h) = known {
+        return Ok(h);
+    }
+    let made = hash(cost, uuid::Uuid::new_v4().to_string()).await?;
+    dummies
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .push((cost, made.clone()));
+    Ok(made)
+}
 
 #[cfg(test)]
 mod tests {
@@ -95,18 +146,35 @@ mod tests {
 
     #[tokio::test]
     async fn a_hash_verifies_its_password_only() {
-        let h = hash("correct horse".into()).await.unwrap();
+        let h = hash(Cost::OWASP, "correct horse".into()).await.unwrap();
+        assert!(h.contains("m=19456,t=2,p=1"), "{h}");
         assert!(h.starts_with("$argon2id$"));
         assert!(
-            verify("correct horse".into(), Some(h.clone()))
+            verify(Cost::OWASP, "correct horse".into(), Some(h.clone()))
                 .await
                 .unwrap()
         );
-        assert!(!verify("wrong horse".into(), Some(h)).await.unwrap());
+        assert!(
+            !verify(Cost::OWASP, "wrong horse".into(), Some(h))
+                .await
+                .unwrap()
+        );
     }
 
     #[tokio::test]
     async fn an_unknown_account_never_verifies() {
-        assert!(!verify("anything".into(), None).await.unwrap());
+        assert!(!verify(Cost::OWASP, "anything".into(), None).await.unwrap());
+        assert!(
+            !verify(Cost::TESTS_ONLY, "anything".into(), None)
+                .await
+                .unwrap()
+        );
+    }
+
+    #[tokio::test]
+    async fn a_cheap_hash_still_verifies_and_says_its_cost() {
+        let h = hash(Cost::TESTS_ONLY, "pw".into()).await.unwrap();
+        assert!(h.contains("m=8,t=1,p=1"), "{h}");
+        assert!(verify(Cost::OWASP, "pw".into(), Some(h)).await.unwrap());
     }
 }

@@ -1,7 +1,7 @@
 //! E-mail: the durable outbox (rows written in the transaction of the change that causes
-//! them), the transports (SMTP or `.eml` files), the delivery worker, and the texts.
+//! them), the transports (SMTP or `.eml` files), and the texts. Delivery is a background job
+//! (`crate::jobs`).
 
 pub mod compose;
 pub mod outbox;
 pub mod transport;
-pub mod worker;

@@ -31,7 +31,7 @@ impl Mutation {
         email: String,
         password: String,
     ) -> Result<AuthPayload> {
-        let client = ctx.data_opt::<crate::http::ClientAddr>().and_then(|c| c.0);
+        let client = ctx.data_opt::<crate::auth::ClientAddr>().and_then(|c| c.0);
         let (token, user) = identity::login(state(ctx)?, &email, &password, client).await?;
         Ok(AuthPayload { token, user })
     }
@@ -52,7 +52,7 @@ impl Mutation {
         current_password: String,
         new_password: String,
     ) -> Result<AuthPayload> {
-        let client = ctx.data_opt::<crate::http::ClientAddr>().and_then(|c| c.0);
+        let client = ctx.data_opt::<crate::auth::ClientAddr>().and_then(|c| c.0);
         let (token, user) = identity::change_password(
             state(ctx)?,
             caller(ctx)?,

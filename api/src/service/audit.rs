@@ -30,6 +30,50 @@ pub struct AuditEntry<'a> {
     pub summary: serde_json::Value,
 }
 
+impl<'a> AuditEntry<'a> {
+    /// An event done by a user.
+    pub fn by(actor: &'a str, action: &'a str, entity: &'a str, entity_id: &'a str) -> Self {
+        AuditEntry {
+            actor: Some(actor),
+            ..Self::system(action, entity, entity_id)
+        }
+    }
+
+    /// An event with no user behind it (a deadline passing, a background job).
+    pub fn system(action: &'a str, entity: &'a str, entity_id: &'a str) -> Self {
+        AuditEntry {
+            actor: None,
+            action,
+            entity,
+            entity_id,
+            orderer: None,
+            sealed_until: None,
+            summary: serde_json::json!({}),
+        }
+    }
+
+    /// The orderer organisation whose users may read the event.
+    pub fn orderer(self, orderer: &'a str) -> Self {
+        AuditEntry {
+            orderer: Some(orderer),
+            ..self
+        }
+    }
+
+    /// What changed: a JSON object (keys are serialised in sorted order).
+    pub fn summary(self, summary: serde_json::Value) -> Self {
+        AuditEntry { summary, ..self }
+    }
+
+    /// Hidden from every reader until `until` (it reveals a sealed bid).
+    pub fn sealed_until(self, until: Option<DateTime<Utc>>) -> Self {
+        AuditEntry {
+            sealed_until: until,
+            ..self
+        }
+    }
+}
+
 /// The chain's head, locked for the rest of the transaction. Holding it serialises every
 /// writer that appends; take it late, just before the writes, to hold it briefly.
 pub struct ChainLock {
@@ -98,15 +142,6 @@ impl ChainLock {
         self.hash = hash;
         Ok(())
     }
-}
-
-/// Appends one event. Call it inside the mutation's own transaction, after its writes.
-pub async fn record<C: ConnectionTrait>(
-    conn: &C,
-    at: DateTime<Utc>,
-    entry: AuditEntry<'_>,
-) -> AppResult<()> {
-    lock(conn).await?.append(conn, at, entry).await
 }
 
 /// The chain as stored, in sequence order, with each event's seal.

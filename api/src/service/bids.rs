@@ -95,118 +95,130 @@ pub async fn submit_bid(
     let before = find_call_for_producer(state.db.conn(), "callId", call_id).await?;
     open(&before, state.now())?;
     let valid: ValidBid = bid::validate_bid(&terms(state.db.conn(), &before).await?, input)?;
-    let txn = state.db.begin().await?;
-    let bidder = lock_bidder(&*txn, &actor.organization_id).await?;
-    // The call row holds the head of its sealed log: locking it serialises this call's
-    // bidders (and nobody else's). The time of receipt is read again once it is locked: a
-    // bid queued behind others in the last second is judged by when it is actually taken
-    // in, receipt times follow the order of the sealed log, and none is taken in after the
-    // log was opened.
-    let mut log = seal::lock(&*txn, "callId", call_id).await?;
-    let now = state.now();
-    open(&log.call, now)?;
-    if !log.is_sealed() {
-        return Err(closed(
-            BiddingClosed::DeadlinePassed,
-            log.call.submission_deadline,
-        ));
-    }
-    let c = log.call.clone();
-    let existing = bid_entity::Entity::find()
-        .filter(bid_entity::Column::CallId.eq(c.id.as_str()))
-        .filter(bid_entity::Column::BidderId.eq(bidder.id.as_str()))
-        .one(&*txn)
-        .await?;
-    let version = existing.as_ref().map_or(1, |b| b.version + 1);
-    let canonical = bid::canonical_bid(&c.id, &bidder.id, version, &valid, now);
-    let receipt = bid::receipt(&canonical);
-    let in_house = bidder.kind == OrganizationKind::InHouseProducer;
-    let replaced = existing.is_some();
-    let saved = match existing {
-        Some(old) => {
-            bid_line::Entity::delete_many()
-                .filter(bid_line::Column::BidId.eq(old.id.as_str()))
-                .exec(&*txn)
-                .await?;
-            bid_response::Entity::delete_many()
-                .filter(bid_response::Column::BidId.eq(old.id.as_str()))
-                .exec(&*txn)
-                .await?;
-            let mut am: bid_entity::ActiveModel = old.into();
-            fill(
-                &mut am,
-                &valid,
-                &actor.user_id,
-                in_house,
-                version,
-                now,
-                &receipt,
-            );
-            am.update(&*txn).await?
+    work!(state, |w| {
+        let bidder = lock_bidder(w.conn(), &actor.organization_id).await?;
+        // The call row holds the head of its sealed log: locking it serialises this call's
+        // bidders (and nobody else's). The time of receipt is read again once it is locked: a
+        // bid queued behind others in the last second is judged by when it is actually taken
+        // in, receipt times follow the order of the sealed log, and none is taken in after the
+        // log was opened.
+        let mut log = seal::lock(w.conn(), "callId", call_id).await?;
+        let now = state.now();
+        open(&log.call, now)?;
+        if !log.is_sealed() {
+            return Err(closed(
+                BiddingClosed::DeadlinePassed,
+                log.call.submission_deadline,
+            ));
         }
-        None => {
-            let mut am = bid_entity::ActiveModel {
-                id: Set(new_id()),
-                call_id: Set(c.id.clone()),
-                bidder_id: Set(bidder.id.clone()),
-                ..Default::default()
-            };
-            fill(
-                &mut am,
-                &valid,
-                &actor.user_id,
-                in_house,
-                version,
-                now,
-                &receipt,
-            );
-            am.insert(&*txn).await?
-        }
-    };
-    let lines: Vec<bid_line::ActiveModel> = valid
-        .lines
-        .iter()
-        .map(|(line, price)| bid_line::ActiveModel {
-            bid_id: Set(saved.id.clone()),
-            call_line_id: Set(line.clone()),
-            unit_price: Set(Money(*price)),
-        })
-        .collect();
-    bid_line::Entity::insert_many(lines).exec(&*txn).await?;
-    let responses: Vec<bid_response::ActiveModel> = valid
-        .capability_responses
-        .iter()
-        .map(|r| (r, "CAPABILITY"))
-        .chain(valid.quality_responses.iter().map(|r| (r, "QUALITY")))
-        .map(|((target, text), kind)| bid_response::ActiveModel {
-            bid_id: Set(saved.id.clone()),
-            target_id: Set(target.clone()),
-            kind: Set(kind.to_owned()),
-            text: Set(text.clone()),
-        })
-        .collect();
-    if !responses.is_empty() {
-        bid_response::Entity::insert_many(responses)
-            .exec(&*txn)
+        let c = log.call.clone();
+        let existing = bid_entity::Entity::find()
+            .filter(bid_entity::Column::CallId.eq(c.id.as_str()))
+            .filter(bid_entity::Column::BidderId.eq(bidder.id.as_str()))
+            .one(w.conn())
             .await?;
-    }
-    log.append(&*txn, now, SealedEntry {
-        actor: Some(&actor.user_id),
-        action: if replaced { "bid.replace" } else { "bid.submit" },
-        entity: "bid",
-        entity_id: &saved.id,
-        summary: json!({ "callId": c.id, "bidderId": bidder.id, "version": version, "receipt": receipt }),
+        let version = existing.as_ref().map_or(1, |b| b.version + 1);
+        let canonical = bid::canonical_bid(&c.id, &bidder.id, version, &valid, now);
+        let receipt = bid::receipt(&canonical);
+        let in_house = bidder.kind == OrganizationKind::InHouseProducer;
+        let replaced = existing.is_some();
+        let saved = match existing {
+            Some(old) => {
+                bid_line::Entity::delete_many()
+                    .filter(bid_line::Column::BidId.eq(old.id.as_str()))
+                    .exec(w.conn())
+                    .await?;
+                bid_response::Entity::delete_many()
+                    .filter(bid_response::Column::BidId.eq(old.id.as_str()))
+                    .exec(w.conn())
+                    .await?;
+                let mut am: bid_entity::ActiveModel = old.into();
+                fill(
+                    &mut am,
+                    &valid,
+                    &actor.user_id,
+                    in_house,
+                    version,
+                    now,
+                    &receipt,
+                );
+                am.update(w.conn()).await?
+            }
+            None => {
+                let mut am = bid_entity::ActiveModel {
+                    id: Set(new_id()),
+                    call_id: Set(c.id.clone()),
+                    bidder_id: Set(bidder.id.clone()),
+                    ..Default::default()
+                };
+                fill(
+                    &mut am,
+                    &valid,
+                    &actor.user_id,
+                    in_house,
+                    version,
+                    now,
+                    &receipt,
+                );
+                am.insert(w.conn()).await?
+            }
+        };
+        let lines: Vec<bid_line::ActiveModel> = valid
+            .lines
+            .iter()
+            .map(|(line, price)| bid_line::ActiveModel {
+                bid_id: Set(saved.id.clone()),
+                call_line_id: Set(line.clone()),
+                unit_price: Set(Money(*price)),
+            })
+            .collect();
+        bid_line::Entity::insert_many(lines).exec(w.conn()).await?;
+        let responses: Vec<bid_response::ActiveModel> = valid
+            .capability_responses
+            .iter()
+            .map(|r| (r, "CAPABILITY"))
+            .chain(valid.quality_responses.iter().map(|r| (r, "QUALITY")))
+            .map(|((target, text), kind)| bid_response::ActiveModel {
+                bid_id: Set(saved.id.clone()),
+                target_id: Set(target.clone()),
+                kind: Set(kind.to_owned()),
+                text: Set(text.clone()),
+            })
+            .collect();
+        if !responses.is_empty() {
+            bid_response::Entity::insert_many(responses)
+                .exec(w.conn())
+                .await?;
+        }
+        w.seal(
+            &mut log,
+            now,
+            SealedEntry {
+                actor: Some(&actor.user_id),
+                action: if replaced {
+                    "bid.replace"
+                } else {
+                    "bid.submit"
+                },
+                entity: "bid",
+                entity_id: &saved.id,
+                summary: json!({
+                    "callId": c.id,
+                    "bidderId": bidder.id,
+                    "version": version,
+                    "receipt": receipt,
+                }),
+            },
+        )
+        .await?;
+        let action = if replaced {
+            BidAction::Replaced
+        } else {
+            BidAction::Submitted
+        };
+        super::notifications::bid_receipt(w, now, &actor.user_id, &c, &saved, action).await?;
+        Ok(saved)
     })
-    .await?;
-    let action = if replaced {
-        BidAction::Replaced
-    } else {
-        BidAction::Submitted
-    };
-    super::notifications::bid_receipt(&*txn, now, &actor.user_id, &c, &saved, action).await?;
-    txn.commit().await?;
-    state.wake_mailer();
-    Ok(saved)
 }
 
 fn fill(
@@ -241,48 +253,49 @@ pub async fn withdraw_bid(
     let actor = caller
         .require_role(Role::Producer, "withdraw bids")?
         .clone();
-    let txn = state.db.begin().await?;
-    let bidder = lock_bidder(&*txn, &actor.organization_id).await?;
-    let mut log = seal::lock(&*txn, "callId", call_id).await?;
-    let now = state.now();
-    let c = log.call.clone();
-    bid::check_bidding_open(stored_status(&c)?, c.submission_deadline, now)
-        .map_err(|e| closed(e, c.submission_deadline))?;
-    if !log.is_sealed() {
-        return Err(closed(BiddingClosed::DeadlinePassed, c.submission_deadline));
-    }
-    let b = bid_entity::Entity::find()
-        .filter(bid_entity::Column::CallId.eq(c.id.as_str()))
-        .filter(bid_entity::Column::BidderId.eq(bidder.id.as_str()))
-        .one(&*txn)
-        .await?
-        .ok_or_else(|| AppError::not_found("callId: your organization has no bid on this call"))?;
-    if b.status == WITHDRAWN {
-        return Err(AppError::InvalidState(
-            "the bid is already withdrawn".into(),
-        ));
-    }
-    let mut am: bid_entity::ActiveModel = b.into();
-    am.status = Set(WITHDRAWN.to_owned());
-    am.withdrawn_at = Set(Some(now));
-    let b = am.update(&*txn).await?;
-    log.append(
-        &*txn,
-        now,
-        SealedEntry {
-            actor: Some(&actor.user_id),
-            action: "bid.withdraw",
-            entity: "bid",
-            entity_id: &b.id,
-            summary: json!({ "callId": c.id, "bidderId": bidder.id, "version": b.version }),
-        },
-    )
-    .await?;
-    super::notifications::bid_receipt(&*txn, now, &actor.user_id, &c, &b, BidAction::Withdrawn)
+    work!(state, |w| {
+        let bidder = lock_bidder(w.conn(), &actor.organization_id).await?;
+        let mut log = seal::lock(w.conn(), "callId", call_id).await?;
+        let now = state.now();
+        let c = log.call.clone();
+        bid::check_bidding_open(stored_status(&c)?, c.submission_deadline, now)
+            .map_err(|e| closed(e, c.submission_deadline))?;
+        if !log.is_sealed() {
+            return Err(closed(BiddingClosed::DeadlinePassed, c.submission_deadline));
+        }
+        let b = bid_entity::Entity::find()
+            .filter(bid_entity::Column::CallId.eq(c.id.as_str()))
+            .filter(bid_entity::Column::BidderId.eq(bidder.id.as_str()))
+            .one(w.conn())
+            .await?
+            .ok_or_else(|| {
+                AppError::not_found("callId: your organization has no bid on this call")
+            })?;
+        if b.status == WITHDRAWN {
+            return Err(AppError::InvalidState(
+                "the bid is already withdrawn".into(),
+            ));
+        }
+        let mut am: bid_entity::ActiveModel = b.into();
+        am.status = Set(WITHDRAWN.to_owned());
+        am.withdrawn_at = Set(Some(now));
+        let b = am.update(w.conn()).await?;
+        w.seal(
+            &mut log,
+            now,
+            SealedEntry {
+                actor: Some(&actor.user_id),
+                action: "bid.withdraw",
+                entity: "bid",
+                entity_id: &b.id,
+                summary: json!({ "callId": c.id, "bidderId": bidder.id, "version": b.version }),
+            },
+        )
         .await?;
-    txn.commit().await?;
-    state.wake_mailer();
-    Ok(b)
+        super::notifications::bid_receipt(w, now, &actor.user_id, &c, &b, BidAction::Withdrawn)
+            .await?;
+        Ok(b)
+    })
 }
 
 /// Whether the viewer may see this bid of this call at `now` (the seal).

@@ -1,7 +1,7 @@
 //! Budget administration: appropriations (määräraha) per orderer and year, and grants
 //! (avustus), which later disqualify the grantee from the same orderer's calls.
 
-use super::audit::{self, AuditEntry};
+use super::audit::AuditEntry;
 use super::identity::find_organization;
 use super::new_id;
 use crate::auth::Caller;
@@ -91,50 +91,56 @@ pub async fn set_appropriation(
     let fiscal_year = validate::fiscal_year("fiscalYear", fiscal_year)?;
     let amount = validate::amount("amount", amount)?;
     let now = state.now();
-    let txn = state.db.begin().await?;
-    let orderer = find_organization(&*txn, "ordererId", orderer_id).await?;
-    require_orderer(&orderer, "ordererId")?;
-    let already = committed_in(&*txn, &orderer.id, fiscal_year).await?;
-    if amount < already {
-        return Err(AppError::BudgetExceeded(format!(
-            "contracts already commit {already} of {fiscal_year}; the appropriation cannot be lower"
-        )));
-    }
-    let existing = appropriation::Entity::find_by_id((orderer.id.clone(), fiscal_year))
-        .one(&*txn)
-        .await?;
-    let previous = existing.as_ref().map(|a| a.amount.0);
-    let saved = match existing {
-        Some(a) => {
-            let mut am: appropriation::ActiveModel = a.into();
-            am.amount = Set(Money(amount));
-            am.updated_at = Set(now);
-            am.update(&*txn).await?
+    work!(state, |w| {
+        let orderer = find_organization(w.conn(), "ordererId", orderer_id).await?;
+        require_orderer(&orderer, "ordererId")?;
+        let already = committed_in(w.conn(), &orderer.id, fiscal_year).await?;
+        if amount < already {
+            return Err(AppError::BudgetExceeded(format!(
+                "contracts already commit {already} of {fiscal_year}; the appropriation cannot be lower"
+            )));
         }
-        None => {
-            appropriation::ActiveModel {
-                orderer_id: Set(orderer.id.clone()),
-                fiscal_year: Set(fiscal_year),
-                amount: Set(Money(amount)),
-                updated_at: Set(now),
+        let existing = appropriation::Entity::find_by_id((orderer.id.clone(), fiscal_year))
+            .one(w.conn())
+            .await?;
+        let previous = existing.as_ref().map(|a| a.amount.0);
+        let saved = match existing {
+            Some(a) => {
+                let mut am: appropriation::ActiveModel = a.into();
+                am.amount = Set(Money(amount));
+                am.updated_at = Set(now);
+                am.update(w.conn()).await?
             }
-            .insert(&*txn)
-            .await?
-        }
-    };
-    let entity_id = format!("{}:{}", orderer.id, fiscal_year);
-    audit::record(&*txn, now, AuditEntry {
-        actor: Some(&admin.user_id),
-        action: "appropriation.set",
-        entity: "appropriation",
-        entity_id: &entity_id,
-        orderer: Some(&orderer.id),
-        sealed_until: None,
-        summary: json!({ "ordererId": orderer.id, "fiscalYear": fiscal_year, "amount": amount.to_string(), "previous": previous.map(|p| p.to_string()) }),
+            None => {
+                appropriation::ActiveModel {
+                    orderer_id: Set(orderer.id.clone()),
+                    fiscal_year: Set(fiscal_year),
+                    amount: Set(Money(amount)),
+                    updated_at: Set(now),
+                }
+                .insert(w.conn())
+                .await?
+            }
+        };
+        let entity_id = format!("{}:{}", orderer.id, fiscal_year);
+        w.audit(
+            now,
+            AuditEntry::by(
+                &admin.user_id,
+                "appropriation.set",
+                "appropriation",
+                &entity_id,
+            )
+            .orderer(&orderer.id)
+            .summary(json!({
+                "ordererId": orderer.id,
+                "fiscalYear": fiscal_year,
+                "amount": amount.to_string(),
+                "previous": previous.map(|p| p.to_string()),
+            })),
+        )?;
+        Ok(view(saved, already))
     })
-    .await?;
-    txn.commit().await?;
-    Ok(view(saved, already))
 }
 
 /// ADMIN sees every orderer's appropriations; an ORDERER sees its own organisation's.
@@ -186,39 +192,40 @@ pub async fn record_grant(
     let fiscal_year = validate::fiscal_year("fiscalYear", fiscal_year)?;
     let amount = validate::positive_amount("amount", amount)?;
     let now = state.now();
-    let txn = state.db.begin().await?;
-    let orderer = find_organization(&*txn, "ordererId", orderer_id).await?;
-    require_orderer(&orderer, "ordererId")?;
-    let recipient = find_organization(&*txn, "recipientId", recipient_id).await?;
-    if !matches!(
-        recipient.kind,
-        OrganizationKind::ExternalProvider | OrganizationKind::InHouseProducer
-    ) {
-        return Err(AppError::bad_input(
-            "recipientId",
-            "must be a producer organization (IN_HOUSE_PRODUCER or EXTERNAL_PROVIDER)",
-        ));
-    }
-    let g = grant::ActiveModel {
-        id: Set(new_id()),
-        orderer_id: Set(orderer.id.clone()),
-        recipient_id: Set(recipient.id.clone()),
-        fiscal_year: Set(fiscal_year),
-        amount: Set(Money(amount)),
-        created_at: Set(now),
-    }
-    .insert(&*txn)
-    .await?;
-    audit::record(&*txn, now, AuditEntry {
-        actor: Some(&admin.user_id),
-        action: "grant.record",
-        entity: "grant",
-        entity_id: &g.id,
-        orderer: Some(&orderer.id),
-        sealed_until: None,
-        summary: json!({ "ordererId": orderer.id, "recipientId": recipient.id, "fiscalYear": fiscal_year, "amount": amount.to_string() }),
+    work!(state, |w| {
+        let orderer = find_organization(w.conn(), "ordererId", orderer_id).await?;
+        require_orderer(&orderer, "ordererId")?;
+        let recipient = find_organization(w.conn(), "recipientId", recipient_id).await?;
+        if !matches!(
+            recipient.kind,
+            OrganizationKind::ExternalProvider | OrganizationKind::InHouseProducer
+        ) {
+            return Err(AppError::bad_input(
+                "recipientId",
+                "must be a producer organization (IN_HOUSE_PRODUCER or EXTERNAL_PROVIDER)",
+            ));
+        }
+        let g = grant::ActiveModel {
+            id: Set(new_id()),
+            orderer_id: Set(orderer.id.clone()),
+            recipient_id: Set(recipient.id.clone()),
+            fiscal_year: Set(fiscal_year),
+            amount: Set(Money(amount)),
+            created_at: Set(now),
+        }
+        .insert(w.conn())
+        .await?;
+        w.audit(
+            now,
+            AuditEntry::by(&admin.user_id, "grant.record", "grant", &g.id)
+                .orderer(&orderer.id)
+                .summary(json!({
+                    "ordererId": orderer.id,
+                    "recipientId": recipient.id,
+                    "fiscalYear": fiscal_year,
+                    "amount": amount.to_string(),
+                })),
+        )?;
+        Ok(g)
     })
-    .await?;
-    txn.commit().await?;
-    Ok(g)
 }

@@ -1,8 +1,9 @@
 //! Calls for tenders: drafting, publishing, cancelling, reading and listing, and the public
 //! questions and answers. Visibility follows `domain::call`; status follows the clock.
 
-use super::audit::{self, AuditEntry};
+use super::audit::AuditEntry;
 use super::catalogue::find_product;
+use super::work::Work;
 use super::{new_id, parse_id};
 use crate::auth::Caller;
 use crate::domain::bid::{BiddingClosed, check_questions_open};
@@ -66,8 +67,8 @@ pub async fn visible_call<C: ConnectionTrait>(
 /// Loads a call for a change by its orderer: NOT_FOUND when invisible, FORBIDDEN when the
 /// caller does not manage it. On PostgreSQL the row stays locked until the change commits.
 /// A change after the submission deadline first opens the call's sealed log.
-pub(crate) async fn managed_call<C: ConnectionTrait>(
-    conn: &C,
+pub(crate) async fn managed_call(
+    w: &Work<'_>,
     caller: &Caller,
     field: &str,
     id: &str,
@@ -77,7 +78,7 @@ pub(crate) async fn managed_call<C: ConnectionTrait>(
     let id = parse_id(field, id)?;
     let c = call_entity::Entity::find_by_id(id)
         .lock_exclusive()
-        .one(conn)
+        .one(w.conn())
         .await?
         .ok_or_else(not_found)?;
     let viewer = caller.viewer();
@@ -89,7 +90,7 @@ pub(crate) async fn managed_call<C: ConnectionTrait>(
             "only ORDERER users of the call's own organization manage it",
         ));
     }
-    super::seal::open_locked(conn, c, now).await
+    super::seal::open_locked(w, c, now).await
 }
 
 /// ORDERER: drafts a call for the caller's own organisation.
@@ -101,106 +102,106 @@ pub async fn create_call(
     let actor = caller.require_role(Role::Orderer, "create calls for tenders")?;
     let c = call::validate_new_call(input)?;
     let now = state.now();
-    let txn = state.db.begin().await?;
-    let mut product_ids = Vec::with_capacity(c.lines.len());
-    for (i, l) in c.lines.iter().enumerate() {
-        product_ids.push(
-            find_product(&*txn, &format!("lines[{i}].productId"), &l.product_id)
-                .await?
-                .id,
-        );
-    }
-    let id = new_id();
-    let search_text = format!("{}\n{}", c.title, c.description).to_lowercase();
-    let model = call_entity::ActiveModel {
-        id: Set(id.clone()),
-        orderer_id: Set(actor.organization_id.clone()),
-        title: Set(c.title.clone()),
-        description: Set(c.description.clone()),
-        search_text: Set(search_text),
-        status: Set(CallStatus::Draft.as_str().to_owned()),
-        pricing_model: Set(c.pricing_model.as_str().to_owned()),
-        contract_start: Set(c.contract_start),
-        contract_end: Set(c.contract_end),
-        questions_deadline: Set(crate::clock::to_micros(c.questions_deadline)),
-        submission_deadline: Set(crate::clock::to_micros(c.submission_deadline)),
-        standstill_days: Set(c.standstill_days.unwrap_or(call::DEFAULT_STANDSTILL_DAYS)),
-        price_weight: Set(c.price_weight),
-        min_turnover_ratio: Set(c.min_turnover_ratio.map(Money)),
-        min_equity_ratio: Set(c.min_equity_ratio.map(Money)),
-        min_credit_rating: Set(c.min_credit_rating.map(|r| r.as_str().to_owned())),
-        max_subcontracting_share: Set(c.max_subcontracting_share.map(Money)),
-        created_at: Set(now),
-        published_at: Set(None),
-        cancelled_at: Set(None),
-        cancel_reason: Set(None),
-        unsuccessful_reason: Set(None),
-        sealed_seq: Set(0),
-        sealed_hash: Set(crate::domain::audit::GENESIS_HASH.to_owned()),
-        bids_opened_at: Set(None),
-    }
-    .insert(&*txn)
-    .await?;
-    let lines: Vec<call_line::ActiveModel> = c
-        .lines
-        .iter()
-        .enumerate()
-        .zip(product_ids)
-        .map(|((i, l), product_id)| call_line::ActiveModel {
-            id: Set(new_id()),
-            call_id: Set(id.clone()),
-            position: Set(i as i32),
-            product_id: Set(product_id),
-            quantity: Set(Money(l.quantity)),
-        })
-        .collect();
-    call_line::Entity::insert_many(lines).exec(&*txn).await?;
-    if !c.quality_criteria.is_empty() {
-        let criteria: Vec<quality_criterion::ActiveModel> = c
-            .quality_criteria
+    work!(state, |w| {
+        let mut product_ids = Vec::with_capacity(c.lines.len());
+        for (i, l) in c.lines.iter().enumerate() {
+            product_ids.push(
+                find_product(w.conn(), &format!("lines[{i}].productId"), &l.product_id)
+                    .await?
+                    .id,
+            );
+        }
+        let id = new_id();
+        let search_text = format!("{}\n{}", c.title, c.description).to_lowercase();
+        let model = call_entity::ActiveModel {
+            id: Set(id.clone()),
+            orderer_id: Set(actor.organization_id.clone()),
+            title: Set(c.title.clone()),
+            description: Set(c.description.clone()),
+            search_text: Set(search_text),
+            status: Set(CallStatus::Draft.as_str().to_owned()),
+            pricing_model: Set(c.pricing_model.as_str().to_owned()),
+            contract_start: Set(c.contract_start),
+            contract_end: Set(c.contract_end),
+            questions_deadline: Set(crate::clock::to_micros(c.questions_deadline)),
+            submission_deadline: Set(crate::clock::to_micros(c.submission_deadline)),
+            standstill_days: Set(c.standstill_days.unwrap_or(call::DEFAULT_STANDSTILL_DAYS)),
+            price_weight: Set(c.price_weight),
+            min_turnover_ratio: Set(c.min_turnover_ratio.map(Money)),
+            min_equity_ratio: Set(c.min_equity_ratio.map(Money)),
+            min_credit_rating: Set(c.min_credit_rating.map(|r| r.as_str().to_owned())),
+            max_subcontracting_share: Set(c.max_subcontracting_share.map(Money)),
+            created_at: Set(now),
+            published_at: Set(None),
+            cancelled_at: Set(None),
+            cancel_reason: Set(None),
+            unsuccessful_reason: Set(None),
+            sealed_seq: Set(0),
+            sealed_hash: Set(crate::domain::audit::GENESIS_HASH.to_owned()),
+            bids_opened_at: Set(None),
+        }
+        .insert(w.conn())
+        .await?;
+        let lines: Vec<call_line::ActiveModel> = c
+            .lines
             .iter()
             .enumerate()
-            .map(|(i, q)| quality_criterion::ActiveModel {
+            .zip(product_ids)
+            .map(|((i, l), product_id)| call_line::ActiveModel {
                 id: Set(new_id()),
                 call_id: Set(id.clone()),
                 position: Set(i as i32),
-                name: Set(q.name.clone()),
-                weight: Set(q.weight),
-                max_points: Set(q.max_points),
+                product_id: Set(product_id),
+                quantity: Set(Money(l.quantity)),
             })
             .collect();
-        quality_criterion::Entity::insert_many(criteria)
-            .exec(&*txn)
-            .await?;
-    }
-    if !c.capability_requirements.is_empty() {
-        let reqs: Vec<capability_requirement::ActiveModel> = c
-            .capability_requirements
-            .iter()
-            .enumerate()
-            .map(|(i, t)| capability_requirement::ActiveModel {
-                id: Set(new_id()),
-                call_id: Set(id.clone()),
-                position: Set(i as i32),
-                text: Set(t.clone()),
-            })
-            .collect();
-        capability_requirement::Entity::insert_many(reqs)
-            .exec(&*txn)
-            .await?;
-    }
-    audit::record(&*txn, now, AuditEntry {
-        actor: Some(&actor.user_id),
-        action: "call.create",
-        entity: "call",
-        entity_id: &id,
-        orderer: Some(&actor.organization_id),
-        sealed_until: None,
-        summary: json!({ "title": model.title, "lines": c.lines.len(), "submissionDeadline": model.submission_deadline.to_rfc3339() }),
+        call_line::Entity::insert_many(lines).exec(w.conn()).await?;
+        if !c.quality_criteria.is_empty() {
+            let criteria: Vec<quality_criterion::ActiveModel> = c
+                .quality_criteria
+                .iter()
+                .enumerate()
+                .map(|(i, q)| quality_criterion::ActiveModel {
+                    id: Set(new_id()),
+                    call_id: Set(id.clone()),
+                    position: Set(i as i32),
+                    name: Set(q.name.clone()),
+                    weight: Set(q.weight),
+                    max_points: Set(q.max_points),
+                })
+                .collect();
+            quality_criterion::Entity::insert_many(criteria)
+                .exec(w.conn())
+                .await?;
+        }
+        if !c.capability_requirements.is_empty() {
+            let reqs: Vec<capability_requirement::ActiveModel> = c
+                .capability_requirements
+                .iter()
+                .enumerate()
+                .map(|(i, t)| capability_requirement::ActiveModel {
+                    id: Set(new_id()),
+                    call_id: Set(id.clone()),
+                    position: Set(i as i32),
+                    text: Set(t.clone()),
+                })
+                .collect();
+            capability_requirement::Entity::insert_many(reqs)
+                .exec(w.conn())
+                .await?;
+        }
+        w.audit(
+            now,
+            AuditEntry::by(&actor.user_id, "call.create", "call", &id)
+                .orderer(&actor.organization_id)
+                .summary(json!({
+                    "title": model.title,
+                    "lines": c.lines.len(),
+                    "submissionDeadline": model.submission_deadline.to_rfc3339(),
+                })),
+        )?;
+        Ok(model)
     })
-    .await?;
-    txn.commit().await?;
-    Ok(model)
 }
 
 /// ORDERER of the call: publishes a draft whose deadlines are still ahead.
@@ -210,51 +211,42 @@ pub async fn publish_call(
     id: &str,
 ) -> AppResult<call_entity::Model> {
     let actor = caller.require()?.clone();
-    let txn = state.db.begin().await?;
-    let now = state.now();
-    let c = managed_call(&*txn, caller, "id", id, now).await?;
-    match call::check_publishable(
-        stored_status(&c)?,
-        c.questions_deadline,
-        c.submission_deadline,
-        now,
-    ) {
-        Ok(()) => {}
-        Err(PublishError::NotDraft(s)) => {
-            return Err(AppError::InvalidState(format!(
-                "only a DRAFT can be published; this call is {}",
-                s.as_str()
-            )));
+    work!(state, |w| {
+        let now = state.now();
+        let c = managed_call(w, caller, "id", id, now).await?;
+        match call::check_publishable(
+            stored_status(&c)?,
+            c.questions_deadline,
+            c.submission_deadline,
+            now,
+        ) {
+            Ok(()) => {}
+            Err(PublishError::NotDraft(s)) => {
+                return Err(AppError::InvalidState(format!(
+                    "only a DRAFT can be published; this call is {}",
+                    s.as_str()
+                )));
+            }
+            Err(PublishError::Past(field)) => {
+                return Err(AppError::bad_input(
+                    field,
+                    "must be in the future when the call is published",
+                ));
+            }
         }
-        Err(PublishError::Past(field)) => {
-            return Err(AppError::bad_input(
-                field,
-                "must be in the future when the call is published",
-            ));
-        }
-    }
-    let mut am: call_entity::ActiveModel = c.into();
-    am.status = Set(CallStatus::Published.as_str().to_owned());
-    am.published_at = Set(Some(now));
-    let c = am.update(&*txn).await?;
-    audit::record(
-        &*txn,
-        now,
-        AuditEntry {
-            actor: Some(&actor.user_id),
-            action: "call.publish",
-            entity: "call",
-            entity_id: &c.id,
-            orderer: Some(&c.orderer_id),
-            sealed_until: None,
-            summary: json!({ "title": c.title }),
-        },
-    )
-    .await?;
-    super::notifications::call_published(&*txn, now, &c).await?;
-    txn.commit().await?;
-    state.wake_mailer();
-    Ok(c)
+        let mut am: call_entity::ActiveModel = c.into();
+        am.status = Set(CallStatus::Published.as_str().to_owned());
+        am.published_at = Set(Some(now));
+        let c = am.update(w.conn()).await?;
+        w.audit(
+            now,
+            AuditEntry::by(&actor.user_id, "call.publish", "call", &c.id)
+                .orderer(&c.orderer_id)
+                .summary(json!({ "title": c.title })),
+        )?;
+        super::notifications::call_published(w, now, &c).await?;
+        Ok(c)
+    })
 }
 
 /// ORDERER of the call: cancels it, with a reason, until it is awarded.
@@ -266,45 +258,36 @@ pub async fn cancel_call(
 ) -> AppResult<call_entity::Model> {
     let actor = caller.require()?.clone();
     let reason = validate::text("reason", reason, 4000)?;
-    let txn = state.db.begin().await?;
-    let now = state.now();
-    let c = managed_call(&*txn, caller, "id", id, now).await?;
-    let status = status_at(&c, now)?;
-    if !call::can_cancel(status) {
-        return Err(AppError::InvalidState(format!(
-            "a call that is {} cannot be cancelled",
-            status.as_str()
-        )));
-    }
-    let mut am: call_entity::ActiveModel = c.into();
-    am.status = Set(CallStatus::Cancelled.as_str().to_owned());
-    am.cancelled_at = Set(Some(now));
-    am.cancel_reason = Set(Some(reason.clone()));
-    let c = am.update(&*txn).await?;
-    audit::record(
-        &*txn,
-        now,
-        AuditEntry {
-            actor: Some(&actor.user_id),
-            action: "call.cancel",
-            entity: "call",
-            entity_id: &c.id,
-            orderer: Some(&c.orderer_id),
-            sealed_until: None,
-            summary: json!({ "reason": reason, "statusBefore": status.as_str() }),
-        },
-    )
-    .await?;
-    super::notifications::bidders_told(
-        &*txn,
-        now,
-        &c,
-        &crate::email::compose::call_cancelled(&c.title, &reason),
-    )
-    .await?;
-    txn.commit().await?;
-    state.wake_mailer();
-    Ok(c)
+    work!(state, |w| {
+        let now = state.now();
+        let c = managed_call(w, caller, "id", id, now).await?;
+        let status = status_at(&c, now)?;
+        if !call::can_cancel(status) {
+            return Err(AppError::InvalidState(format!(
+                "a call that is {} cannot be cancelled",
+                status.as_str()
+            )));
+        }
+        let mut am: call_entity::ActiveModel = c.into();
+        am.status = Set(CallStatus::Cancelled.as_str().to_owned());
+        am.cancelled_at = Set(Some(now));
+        am.cancel_reason = Set(Some(reason.clone()));
+        let c = am.update(w.conn()).await?;
+        w.audit(
+            now,
+            AuditEntry::by(&actor.user_id, "call.cancel", "call", &c.id)
+                .orderer(&c.orderer_id)
+                .summary(json!({ "reason": reason, "statusBefore": status.as_str() })),
+        )?;
+        super::notifications::bidders_told(
+            w,
+            now,
+            &c,
+            &crate::email::compose::call_cancelled(&c.title, &reason),
+        )
+        .await?;
+        Ok(c)
+    })
 }
 
 /// The call, or nothing when it does not exist or the caller may not see it.
@@ -492,70 +475,64 @@ pub async fn ask_question(
         .require_role(Role::Producer, "ask questions")?
         .clone();
     let text = validate::text("text", text, 5000)?;
-    let txn = state.db.begin().await?;
-    let c = find_call_for_producer(&*txn, "callId", call_id).await?;
-    let now = state.now();
-    match check_questions_open(stored_status(&c)?, c.questions_deadline, now) {
-        Ok(()) => {}
-        Err(BiddingClosed::DeadlinePassed) => {
-            return Err(AppError::DeadlinePassed(format!(
-                "the questions deadline {} has passed",
-                c.questions_deadline.to_rfc3339()
-            )));
+    work!(state, |w| {
+        let c = find_call_for_producer(w.conn(), "callId", call_id).await?;
+        let now = state.now();
+        match check_questions_open(stored_status(&c)?, c.questions_deadline, now) {
+            Ok(()) => {}
+            Err(BiddingClosed::DeadlinePassed) => {
+                return Err(AppError::DeadlinePassed(format!(
+                    "the questions deadline {} has passed",
+                    c.questions_deadline.to_rfc3339()
+                )));
+            }
+            Err(BiddingClosed::NotOpen(s)) => {
+                return Err(AppError::InvalidState(format!(
+                    "questions are not taken on a call that is {}",
+                    s.as_str()
+                )));
+            }
         }
-        Err(BiddingClosed::NotOpen(s)) => {
-            return Err(AppError::InvalidState(format!(
-                "questions are not taken on a call that is {}",
-                s.as_str()
-            )));
+        let nonce = {
+            use rand::RngCore;
+            let mut bytes = [0u8; 32];
+            rand::rng().fill_bytes(&mut bytes);
+            hex::encode(bytes)
+        };
+        let q = question::ActiveModel {
+            id: Set(new_id()),
+            call_id: Set(c.id.clone()),
+            asker_organization_id: Set(actor.organization_id.clone()),
+            asker_user_id: Set(actor.user_id.clone()),
+            text: Set(text),
+            answer: Set(None),
+            asked_at: Set(now),
+            answered_at: Set(None),
+            answered_by: Set(None),
+            asker_nonce: Set(Some(nonce.clone())),
+            answer_edited_at: Set(None),
         }
-    }
-    let nonce = {
-        use rand::RngCore;
-        let mut bytes = [0u8; 32];
-        rand::rng().fill_bytes(&mut bytes);
-        hex::encode(bytes)
-    };
-    let q = question::ActiveModel {
-        id: Set(new_id()),
-        call_id: Set(c.id.clone()),
-        asker_organization_id: Set(actor.organization_id.clone()),
-        asker_user_id: Set(actor.user_id.clone()),
-        text: Set(text),
-        answer: Set(None),
-        asked_at: Set(now),
-        answered_at: Set(None),
-        answered_by: Set(None),
-        asker_nonce: Set(Some(nonce.clone())),
-        answer_edited_at: Set(None),
-    }
-    .insert(&*txn)
-    .await?;
-    // Askers are visible to their own organisation only (DESIGN, the seal's side paths):
-    // the event has no actor, and names the asker by a commitment that the record (the
-    // question row's nonce) can later prove, but the orderer or an admin cannot reverse.
-    audit::record(
-        &*txn,
-        now,
-        AuditEntry {
-            actor: None,
-            action: "question.ask",
-            entity: "question",
-            entity_id: &q.id,
-            orderer: Some(&c.orderer_id),
-            sealed_until: None,
-            summary: json!({
-                "askerCommitment": crate::domain::audit::sha256_hex(&format!("{}:{nonce}", actor.user_id)),
-                "callId": c.id,
-            }),
-        },
-    )
-    .await?;
-    // The call's orderer hears of it: the call and the question, never who asked.
-    super::notifications::question_asked(&*txn, now, &q, &c).await?;
-    txn.commit().await?;
-    state.wake_mailer();
-    Ok(q)
+        .insert(w.conn())
+        .await?;
+        // Askers are visible to their own organisation only (DESIGN, the seal's side paths):
+        // the event has no actor, and names the asker by a commitment that the record (the
+        // question row's nonce) can later prove, but the orderer or an admin cannot reverse.
+        w.audit(
+            now,
+            AuditEntry::system("question.ask", "question", &q.id)
+                .orderer(&c.orderer_id)
+                .summary(json!({
+                    "askerCommitment": crate::domain::audit::sha256_hex(&format!(
+                        "{}:{nonce}",
+                        actor.user_id
+                    )),
+                    "callId": c.id,
+                })),
+        )?;
+        // The call's orderer hears of it: the call and the question, never who asked.
+        super::notifications::question_asked(w, now, &q, &c).await?;
+        Ok(q)
+    })
 }
 
 /// A call a producer acts on: any existing call (a draft or cancelled call is then refused
@@ -582,54 +559,45 @@ pub async fn answer_question(
 ) -> AppResult<question::Model> {
     let actor = caller.require()?.clone();
     let answer = validate::text("answer", answer, 20_000)?;
-    let txn = state.db.begin().await?;
-    let qid = parse_id("questionId", question_id)?;
-    let q = question::Entity::find_by_id(qid)
-        .one(&*txn)
-        .await?
-        .ok_or_else(|| AppError::not_found("questionId: no such question"))?;
-    let now = state.now();
-    let c = managed_call(&*txn, caller, "id", &q.call_id, now)
-        .await
-        .map_err(|e| match e {
-            AppError::NotFound(_) => AppError::not_found("questionId: no such question"),
-            other => other,
-        })?;
-    let status = status_at(&c, now)?;
-    if matches!(status, CallStatus::Draft | CallStatus::Cancelled) {
-        return Err(AppError::InvalidState(format!(
-            "questions cannot be answered on a call that is {}",
-            status.as_str()
-        )));
-    }
-    // Replacing a published answer is shown publicly with its time.
-    let edited = q.answer.is_some();
-    let mut am: question::ActiveModel = q.into();
-    if edited {
-        am.answer_edited_at = Set(Some(now));
-    }
-    am.answer = Set(Some(answer));
-    am.answered_at = Set(Some(now));
-    am.answered_by = Set(Some(actor.user_id.clone()));
-    let q = am.update(&*txn).await?;
-    audit::record(
-        &*txn,
-        now,
-        AuditEntry {
-            actor: Some(&actor.user_id),
-            action: "question.answer",
-            entity: "question",
-            entity_id: &q.id,
-            orderer: Some(&c.orderer_id),
-            sealed_until: None,
-            summary: json!({ "callId": c.id }),
-        },
-    )
-    .await?;
-    super::notifications::answer_published(&*txn, now, &q, &c).await?;
-    txn.commit().await?;
-    state.wake_mailer();
-    Ok(q)
+    work!(state, |w| {
+        let qid = parse_id("questionId", question_id)?;
+        let q = question::Entity::find_by_id(qid)
+            .one(w.conn())
+            .await?
+            .ok_or_else(|| AppError::not_found("questionId: no such question"))?;
+        let now = state.now();
+        let c = managed_call(w, caller, "id", &q.call_id, now)
+            .await
+            .map_err(|e| match e {
+                AppError::NotFound(_) => AppError::not_found("questionId: no such question"),
+                other => other,
+            })?;
+        let status = status_at(&c, now)?;
+        if matches!(status, CallStatus::Draft | CallStatus::Cancelled) {
+            return Err(AppError::InvalidState(format!(
+                "questions cannot be answered on a call that is {}",
+                status.as_str()
+            )));
+        }
+        // Replacing a published answer is shown publicly with its time.
+        let edited = q.answer.is_some();
+        let mut am: question::ActiveModel = q.into();
+        if edited {
+            am.answer_edited_at = Set(Some(now));
+        }
+        am.answer = Set(Some(answer));
+        am.answered_at = Set(Some(now));
+        am.answered_by = Set(Some(actor.user_id.clone()));
+        let q = am.update(w.conn()).await?;
+        w.audit(
+            now,
+            AuditEntry::by(&actor.user_id, "question.answer", "question", &q.id)
+                .orderer(&c.orderer_id)
+                .summary(json!({ "callId": c.id })),
+        )?;
+        super::notifications::answer_published(w, now, &q, &c).await?;
+        Ok(q)
+    })
 }
 
 /// Which of a call's questions the viewer sees: the orderer's users and admins all of them;

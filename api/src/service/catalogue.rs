@@ -1,6 +1,6 @@
 //! The product catalogue (tuotteistus): productized services the orderers buy.
 
-use super::audit::{self, AuditEntry};
+use super::audit::AuditEntry;
 use super::{new_id, parse_id};
 use crate::auth::Caller;
 use crate::domain::validate;
@@ -34,40 +34,39 @@ pub async fn create_product(
     let category = validate::text("category", input.category, 100)?;
     let description = validate::optional_text("description", input.description, 4000)?;
     let now = state.now();
-    let txn = state.db.begin().await?;
-    let taken = product::Entity::find()
-        .filter(product::Column::Code.eq(code.as_str()))
-        .count(&*txn)
-        .await?
-        > 0;
-    if taken {
-        return Err(AppError::Conflict(format!(
-            "product code {code} is already in use"
-        )));
-    }
-    let p = product::ActiveModel {
-        id: Set(new_id()),
-        code: Set(code),
-        name: Set(name),
-        unit: Set(unit),
-        category: Set(category),
-        description: Set(description),
-        created_at: Set(now),
-    }
-    .insert(&*txn)
-    .await?;
-    audit::record(&*txn, now, AuditEntry {
-        actor: Some(&admin.user_id),
-        action: "product.create",
-        entity: "product",
-        entity_id: &p.id,
-        orderer: None,
-        sealed_until: None,
-        summary: json!({ "code": p.code, "name": p.name, "unit": p.unit, "category": p.category }),
+    work!(state, |w| {
+        let taken = product::Entity::find()
+            .filter(product::Column::Code.eq(code.as_str()))
+            .count(w.conn())
+            .await?
+            > 0;
+        if taken {
+            return Err(AppError::Conflict(format!(
+                "product code {code} is already in use"
+            )));
+        }
+        let p = product::ActiveModel {
+            id: Set(new_id()),
+            code: Set(code),
+            name: Set(name),
+            unit: Set(unit),
+            category: Set(category),
+            description: Set(description),
+            created_at: Set(now),
+        }
+        .insert(w.conn())
+        .await?;
+        w.audit(
+            now,
+            AuditEntry::by(&admin.user_id, "product.create", "product", &p.id).summary(json!({
+                "code": p.code,
+                "name": p.name,
+                "unit": p.unit,
+                "category": p.category,
+            })),
+        )?;
+        Ok(p)
     })
-    .await?;
-    txn.commit().await?;
-    Ok(p)
 }
 
 /// Public: the catalogue, optionally one category, by code.

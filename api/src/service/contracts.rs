@@ -2,7 +2,7 @@
 //! producer, activated against the orderer's appropriations, amended instead of the budget,
 //! terminated, and monitored month by month. Also the portfolio and the benchmark.
 
-use super::audit::{self, AuditEntry};
+use super::audit::AuditEntry;
 use super::calls::stored_status as call_stored_status;
 use super::{new_id, parse_id};
 use crate::auth::Caller;
@@ -279,90 +279,93 @@ pub async fn create_from_award(
     call_id: &str,
 ) -> AppResult<sc::Model> {
     let actor = caller.require()?.clone();
-    let txn = state.db.begin().await?;
-    let c = super::calls::managed_call(&*txn, caller, "callId", call_id, state.now()).await?;
-    let status = call_stored_status(&c)?;
-    if status != CallStatus::Awarded {
-        return Err(AppError::InvalidState(format!(
-            "a contract is made from an AWARDED call; this one is {}",
-            status.as_str()
-        )));
-    }
-    let a = award::Entity::find_by_id(c.id.clone())
-        .one(&*txn)
-        .await?
-        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("awarded call {} has no award", c.id)))?;
-    let now = state.now();
-    if now < a.standstill_ends_at {
-        return Err(AppError::InvalidState(format!(
-            "the standstill period runs until {}; the contract can be made after it",
-            a.standstill_ends_at.to_rfc3339()
-        )));
-    }
-    if sc::Entity::find()
-        .filter(sc::Column::CallId.eq(c.id.as_str()))
-        .one(&*txn)
-        .await?
-        .is_some()
-    {
-        return Err(AppError::InvalidState(
-            "this call already has its contract".into(),
-        ));
-    }
-    let winner = bid::Entity::find_by_id(a.bid_id.clone())
-        .one(&*txn)
-        .await?
-        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("awarded bid missing")))?;
-    let call_lines = call_line::Entity::find()
-        .filter(call_line::Column::CallId.eq(c.id.as_str()))
-        .order_by_asc(call_line::Column::Position)
-        .all(&*txn)
+    work!(state, |w| {
+        let c = super::calls::managed_call(w, caller, "callId", call_id, state.now()).await?;
+        let status = call_stored_status(&c)?;
+        if status != CallStatus::Awarded {
+            return Err(AppError::InvalidState(format!(
+                "a contract is made from an AWARDED call; this one is {}",
+                status.as_str()
+            )));
+        }
+        let a = award::Entity::find_by_id(c.id.clone())
+            .one(w.conn())
+            .await?
+            .ok_or_else(|| {
+                AppError::Internal(anyhow::anyhow!("awarded call {} has no award", c.id))
+            })?;
+        let now = state.now();
+        if now < a.standstill_ends_at {
+            return Err(AppError::InvalidState(format!(
+                "the standstill period runs until {}; the contract can be made after it",
+                a.standstill_ends_at.to_rfc3339()
+            )));
+        }
+        if sc::Entity::find()
+            .filter(sc::Column::CallId.eq(c.id.as_str()))
+            .one(w.conn())
+            .await?
+            .is_some()
+        {
+            return Err(AppError::InvalidState(
+                "this call already has its contract".into(),
+            ));
+        }
+        let winner = bid::Entity::find_by_id(a.bid_id.clone())
+            .one(w.conn())
+            .await?
+            .ok_or_else(|| AppError::Internal(anyhow::anyhow!("awarded bid missing")))?;
+        let call_lines = call_line::Entity::find()
+            .filter(call_line::Column::CallId.eq(c.id.as_str()))
+            .order_by_asc(call_line::Column::Position)
+            .all(w.conn())
+            .await?;
+        let prices: HashMap<String, Decimal> = bid_line::Entity::find()
+            .filter(bid_line::Column::BidId.eq(winner.id.as_str()))
+            .all(w.conn())
+            .await?
+            .into_iter()
+            .map(|l| (l.call_line_id, l.unit_price.0))
+            .collect();
+        let mut lines = Vec::with_capacity(call_lines.len());
+        let mut total = Decimal::ZERO;
+        for l in &call_lines {
+            let price = prices.get(&l.id).copied().ok_or_else(|| {
+                AppError::Internal(anyhow::anyhow!("winning bid lacks line {}", l.id))
+            })?;
+            total = total.saturating_add(l.quantity.0.saturating_mul(price));
+            lines.push((l.product_id.clone(), l.quantity.0, price));
+        }
+        let id = new_id();
+        let contract = new_contract(
+            &id,
+            &c.orderer_id,
+            &winner.bidder_id,
+            Some(c.id.clone()),
+            "OPEN",
+            &c.pricing_model,
+            c.contract_start,
+            c.contract_end,
+            total,
+            c.max_subcontracting_share.map(|m| m.0),
+            now,
+        )
+        .insert(w.conn())
         .await?;
-    let prices: HashMap<String, Decimal> = bid_line::Entity::find()
-        .filter(bid_line::Column::BidId.eq(winner.id.as_str()))
-        .all(&*txn)
-        .await?
-        .into_iter()
-        .map(|l| (l.call_line_id, l.unit_price.0))
-        .collect();
-    let mut lines = Vec::with_capacity(call_lines.len());
-    let mut total = Decimal::ZERO;
-    for l in &call_lines {
-        let price = prices.get(&l.id).copied().ok_or_else(|| {
-            AppError::Internal(anyhow::anyhow!("winning bid lacks line {}", l.id))
-        })?;
-        total = total.saturating_add(l.quantity.0.saturating_mul(price));
-        lines.push((l.product_id.clone(), l.quantity.0, price));
-    }
-    let id = new_id();
-    let contract = new_contract(
-        &id,
-        &c.orderer_id,
-        &winner.bidder_id,
-        Some(c.id.clone()),
-        "OPEN",
-        &c.pricing_model,
-        c.contract_start,
-        c.contract_end,
-        total,
-        c.max_subcontracting_share.map(|m| m.0),
-        now,
-    )
-    .insert(&*txn)
-    .await?;
-    insert_lines(&*txn, &id, 1, &lines).await?;
-    audit::record(&*txn, now, AuditEntry {
-        actor: Some(&actor.user_id),
-        action: "contract.create",
-        entity: "contract",
-        entity_id: &id,
-        orderer: Some(&c.orderer_id),
-        sealed_until: None,
-        summary: json!({ "callId": c.id, "procedure": "OPEN", "producerId": winner.bidder_id, "totalValue": total.to_string() }),
+        insert_lines(w.conn(), &id, 1, &lines).await?;
+        w.audit(
+            now,
+            AuditEntry::by(&actor.user_id, "contract.create", "contract", &id)
+                .orderer(&c.orderer_id)
+                .summary(json!({
+                    "callId": c.id,
+                    "procedure": "OPEN",
+                    "producerId": winner.bidder_id,
+                    "totalValue": total.to_string(),
+                })),
+        )?;
+        Ok(contract)
     })
-    .await?;
-    txn.commit().await?;
-    Ok(contract)
 }
 
 pub struct DirectInput {
@@ -396,91 +399,90 @@ pub async fn create_direct(
             "must be between 0 and 1",
         ));
     }
-    let txn = state.db.begin().await?;
-    let producer =
-        super::identity::find_organization(&*txn, "producerId", &input.producer_id).await?;
-    if producer.kind != OrganizationKind::InHouseProducer {
-        return Err(AppError::bad_input(
-            "producerId",
-            "a direct (IN_HOUSE) contract is made with an IN_HOUSE_PRODUCER only",
-        ));
-    }
-    let (lines, total) = valid_lines(&*txn, input.lines).await?;
-    let now = state.now();
-    let id = new_id();
-    let contract = new_contract(
-        &id,
-        &actor.organization_id,
-        &producer.id,
-        None,
-        "IN_HOUSE",
-        input.pricing_model,
-        input.start_date,
-        input.end_date,
-        total,
-        input.max_subcontracting_share,
-        now,
-    )
-    .insert(&*txn)
-    .await?;
-    insert_lines(&*txn, &id, 1, &lines).await?;
-    audit::record(&*txn, now, AuditEntry {
-        actor: Some(&actor.user_id),
-        action: "contract.create",
-        entity: "contract",
-        entity_id: &id,
-        orderer: Some(&actor.organization_id),
-        sealed_until: None,
-        summary: json!({ "procedure": "IN_HOUSE", "producerId": producer.id, "totalValue": total.to_string() }),
+    work!(state, |w| {
+        let producer =
+            super::identity::find_organization(w.conn(), "producerId", &input.producer_id).await?;
+        if producer.kind != OrganizationKind::InHouseProducer {
+            return Err(AppError::bad_input(
+                "producerId",
+                "a direct (IN_HOUSE) contract is made with an IN_HOUSE_PRODUCER only",
+            ));
+        }
+        let (lines, total) = valid_lines(w.conn(), input.lines).await?;
+        let now = state.now();
+        let id = new_id();
+        let contract = new_contract(
+            &id,
+            &actor.organization_id,
+            &producer.id,
+            None,
+            "IN_HOUSE",
+            input.pricing_model,
+            input.start_date,
+            input.end_date,
+            total,
+            input.max_subcontracting_share,
+            now,
+        )
+        .insert(w.conn())
+        .await?;
+        insert_lines(w.conn(), &id, 1, &lines).await?;
+        w.audit(
+            now,
+            AuditEntry::by(&actor.user_id, "contract.create", "contract", &id)
+                .orderer(&actor.organization_id)
+                .summary(json!({
+                    "procedure": "IN_HOUSE",
+                    "producerId": producer.id,
+                    "totalValue": total.to_string(),
+                })),
+        )?;
+        Ok(contract)
     })
-    .await?;
-    txn.commit().await?;
-    Ok(contract)
 }
 
 /// ORDERER: activates a draft, committing its value per fiscal year against the
 /// appropriations; BUDGET_EXCEEDED (and nothing changes) when a year lacks room.
 pub async fn activate(state: &AppState, caller: &Caller, id: &str) -> AppResult<sc::Model> {
     let actor = caller.require()?.clone();
-    let txn = state.db.begin().await?;
-    let c = managed(&*txn, caller, id).await?;
-    let status = stored_status(&c)?;
-    if status != ContractStatus::Draft {
-        return Err(AppError::InvalidState(format!(
-            "only a DRAFT contract is activated; this one is {}",
-            status.as_str()
-        )));
-    }
-    let split = dc::value_by_year(c.total_value.0, c.start_date, c.end_date, None);
-    check_budget(&*txn, &c.orderer_id, &split).await?;
-    let now = state.now();
-    let call_id = c.call_id.clone();
-    let mut am: sc::ActiveModel = c.into();
-    am.status = Set(ContractStatus::Active.as_str().to_owned());
-    am.activated_at = Set(Some(now));
-    let c = am.update(&*txn).await?;
-    if let Some(call_id) = &call_id {
-        let mut call_am = call::ActiveModel {
-            id: Set(call_id.clone()),
-            ..Default::default()
-        };
-        call_am.status = Set(CallStatus::Contracted.as_str().to_owned());
-        call_am.update(&*txn).await?;
-    }
-    audit::record(&*txn, now, AuditEntry {
-        actor: Some(&actor.user_id),
-        action: "contract.activate",
-        entity: "contract",
-        entity_id: &c.id,
-        orderer: Some(&c.orderer_id),
-        sealed_until: None,
-        summary: json!({ "committed": split.iter().map(|(y, v)| (y.to_string(), v.to_string())).collect::<BTreeMap<_, _>>() }),
+    work!(state, |w| {
+        let c = managed(w.conn(), caller, id).await?;
+        let status = stored_status(&c)?;
+        if status != ContractStatus::Draft {
+            return Err(AppError::InvalidState(format!(
+                "only a DRAFT contract is activated; this one is {}",
+                status.as_str()
+            )));
+        }
+        let split = dc::value_by_year(c.total_value.0, c.start_date, c.end_date, None);
+        check_budget(w.conn(), &c.orderer_id, &split).await?;
+        let now = state.now();
+        let call_id = c.call_id.clone();
+        let mut am: sc::ActiveModel = c.into();
+        am.status = Set(ContractStatus::Active.as_str().to_owned());
+        am.activated_at = Set(Some(now));
+        let c = am.update(w.conn()).await?;
+        if let Some(call_id) = &call_id {
+            let mut call_am = call::ActiveModel {
+                id: Set(call_id.clone()),
+                ..Default::default()
+            };
+            call_am.status = Set(CallStatus::Contracted.as_str().to_owned());
+            call_am.update(w.conn()).await?;
+        }
+        let committed: BTreeMap<String, String> = split
+            .iter()
+            .map(|(y, v)| (y.to_string(), v.to_string()))
+            .collect();
+        w.audit(
+            now,
+            AuditEntry::by(&actor.user_id, "contract.activate", "contract", &c.id)
+                .orderer(&c.orderer_id)
+                .summary(json!({ "committed": committed })),
+        )?;
+        super::notifications::contract_activated(w, now, &c).await?;
+        Ok(c)
     })
-    .await?;
-    super::notifications::contract_activated(&*txn, now, &c).await?;
-    txn.commit().await?;
-    state.wake_mailer();
-    Ok(c)
 }
 
 /// ORDERER: a new version with the full new line set; an active contract's value change is
@@ -494,51 +496,51 @@ pub async fn amend(
 ) -> AppResult<sc::Model> {
     let actor = caller.require()?.clone();
     let reason = validate::text("reason", reason, 20_000)?;
-    let txn = state.db.begin().await?;
-    let c = managed(&*txn, caller, id).await?;
-    let now = state.now();
-    let status = status_at(&c, now.date_naive())?;
-    if !matches!(status, ContractStatus::Draft | ContractStatus::Active) {
-        return Err(AppError::InvalidState(format!(
-            "a contract that is {} cannot be amended",
-            status.as_str()
-        )));
-    }
-    let (lines, total) = valid_lines(&*txn, lines).await?;
-    if status == ContractStatus::Active {
-        let old = dc::value_by_year(c.total_value.0, c.start_date, c.end_date, None);
-        let new = dc::value_by_year(total, c.start_date, c.end_date, None);
-        check_budget(&*txn, &c.orderer_id, &dc::delta_by_year(&old, &new)).await?;
-    }
-    let version = c.version + 1;
-    let delta = total - c.total_value.0;
-    insert_lines(&*txn, &c.id, version, &lines).await?;
-    contract_amendment::ActiveModel {
-        contract_id: Set(c.id.clone()),
-        version: Set(version),
-        reason: Set(reason.clone()),
-        value_delta: Set(Money(delta)),
-        created_by: Set(actor.user_id.clone()),
-        created_at: Set(now),
-    }
-    .insert(&*txn)
-    .await?;
-    let mut am: sc::ActiveModel = c.into();
-    am.version = Set(version);
-    am.total_value = Set(Money(total));
-    let c = am.update(&*txn).await?;
-    audit::record(&*txn, now, AuditEntry {
-        actor: Some(&actor.user_id),
-        action: "contract.amend",
-        entity: "contract",
-        entity_id: &c.id,
-        orderer: Some(&c.orderer_id),
-        sealed_until: None,
-        summary: json!({ "version": version, "reason": reason, "valueDelta": delta.to_string() }),
+    work!(state, |w| {
+        let c = managed(w.conn(), caller, id).await?;
+        let now = state.now();
+        let status = status_at(&c, now.date_naive())?;
+        if !matches!(status, ContractStatus::Draft | ContractStatus::Active) {
+            return Err(AppError::InvalidState(format!(
+                "a contract that is {} cannot be amended",
+                status.as_str()
+            )));
+        }
+        let (lines, total) = valid_lines(w.conn(), lines).await?;
+        if status == ContractStatus::Active {
+            let old = dc::value_by_year(c.total_value.0, c.start_date, c.end_date, None);
+            let new = dc::value_by_year(total, c.start_date, c.end_date, None);
+            check_budget(w.conn(), &c.orderer_id, &dc::delta_by_year(&old, &new)).await?;
+        }
+        let version = c.version + 1;
+        let delta = total - c.total_value.0;
+        insert_lines(w.conn(), &c.id, version, &lines).await?;
+        contract_amendment::ActiveModel {
+            contract_id: Set(c.id.clone()),
+            version: Set(version),
+            reason: Set(reason.clone()),
+            value_delta: Set(Money(delta)),
+            created_by: Set(actor.user_id.clone()),
+            created_at: Set(now),
+        }
+        .insert(w.conn())
+        .await?;
+        let mut am: sc::ActiveModel = c.into();
+        am.version = Set(version);
+        am.total_value = Set(Money(total));
+        let c = am.update(w.conn()).await?;
+        w.audit(
+            now,
+            AuditEntry::by(&actor.user_id, "contract.amend", "contract", &c.id)
+                .orderer(&c.orderer_id)
+                .summary(json!({
+                    "version": version,
+                    "reason": reason,
+                    "valueDelta": delta.to_string(),
+                })),
+        )?;
+        Ok(c)
     })
-    .await?;
-    txn.commit().await?;
-    Ok(c)
 }
 
 /// ORDERER: ends a draft or active contract today; an active one keeps the commitment of the
@@ -551,37 +553,29 @@ pub async fn terminate(
 ) -> AppResult<sc::Model> {
     let actor = caller.require()?.clone();
     let reason = validate::text("reason", reason, 20_000)?;
-    let txn = state.db.begin().await?;
-    let c = managed(&*txn, caller, id).await?;
-    let now = state.now();
-    let status = status_at(&c, now.date_naive())?;
-    if !matches!(status, ContractStatus::Draft | ContractStatus::Active) {
-        return Err(AppError::InvalidState(format!(
-            "a contract that is {} cannot be terminated",
-            status.as_str()
-        )));
-    }
-    let mut am: sc::ActiveModel = c.into();
-    am.status = Set(ContractStatus::Terminated.as_str().to_owned());
-    am.terminated_on = Set(Some(now.date_naive()));
-    am.termination_reason = Set(Some(reason.clone()));
-    let c = am.update(&*txn).await?;
-    audit::record(
-        &*txn,
-        now,
-        AuditEntry {
-            actor: Some(&actor.user_id),
-            action: "contract.terminate",
-            entity: "contract",
-            entity_id: &c.id,
-            orderer: Some(&c.orderer_id),
-            sealed_until: None,
-            summary: json!({ "reason": reason, "statusBefore": status.as_str() }),
-        },
-    )
-    .await?;
-    txn.commit().await?;
-    Ok(c)
+    work!(state, |w| {
+        let c = managed(w.conn(), caller, id).await?;
+        let now = state.now();
+        let status = status_at(&c, now.date_naive())?;
+        if !matches!(status, ContractStatus::Draft | ContractStatus::Active) {
+            return Err(AppError::InvalidState(format!(
+                "a contract that is {} cannot be terminated",
+                status.as_str()
+            )));
+        }
+        let mut am: sc::ActiveModel = c.into();
+        am.status = Set(ContractStatus::Terminated.as_str().to_owned());
+        am.terminated_on = Set(Some(now.date_naive()));
+        am.termination_reason = Set(Some(reason.clone()));
+        let c = am.update(w.conn()).await?;
+        w.audit(
+            now,
+            AuditEntry::by(&actor.user_id, "contract.terminate", "contract", &c.id)
+                .orderer(&c.orderer_id)
+                .summary(json!({ "reason": reason, "statusBefore": status.as_str() })),
+        )?;
+        Ok(c)
+    })
 }
 
 pub async fn get(state: &AppState, caller: &Caller, id: &str) -> AppResult<Option<sc::Model>> {
@@ -697,183 +691,182 @@ pub async fn report(
     input: ReportInput,
 ) -> AppResult<performance_report::Model> {
     let actor = caller.require()?.clone();
-    let txn = state.db.begin().await?;
-    let not_found = || AppError::not_found("contractId: no such contract");
-    let c = sc::Entity::find_by_id(parse_id("contractId", &input.contract_id)?)
-        .lock_exclusive()
-        .one(&*txn)
-        .await?
-        .ok_or_else(not_found)?;
-    let viewer = caller.viewer();
-    if !may_see(viewer, &c) {
-        return Err(not_found());
-    }
-    if !matches!(viewer, Viewer::Producer(org) if org == c.producer_id) {
-        return Err(AppError::forbidden(
-            "only the contract's producer reports on it",
-        ));
-    }
-    let now = state.now();
-    let today = now.date_naive();
-    let status = status_at(&c, today)?;
-    if !matches!(status, ContractStatus::Active | ContractStatus::Completed) {
-        return Err(AppError::InvalidState(format!(
-            "reports are made on ACTIVE contracts; this one is {}",
-            status.as_str()
-        )));
-    }
-    let period = Period::parse("period", &input.period)?;
-    dc::check_period(period, c.start_date, c.end_date, today)?;
-    let lines = current_lines(&*txn, &c).await?;
-    let products: HashSet<&str> = lines.iter().map(|l| l.product_id.as_str()).collect();
-    let mut seen = HashSet::new();
-    let mut report_lines = Vec::with_capacity(input.lines.len());
-    for (i, (product, quantity, cost)) in input.lines.iter().enumerate() {
-        let p = parse_id(&format!("lines[{i}].productId"), product).map_err(|_| {
-            AppError::bad_input(
-                format!("lines[{i}].productId"),
-                "is not a product of this contract",
-            )
-        })?;
-        if !products.contains(p.as_str()) {
-            return Err(AppError::bad_input(
-                format!("lines[{i}].productId"),
-                "is not a product of this contract",
+    work!(state, |w| {
+        let not_found = || AppError::not_found("contractId: no such contract");
+        let c = sc::Entity::find_by_id(parse_id("contractId", &input.contract_id)?)
+            .lock_exclusive()
+            .one(w.conn())
+            .await?
+            .ok_or_else(not_found)?;
+        let viewer = caller.viewer();
+        if !may_see(viewer, &c) {
+            return Err(not_found());
+        }
+        if !matches!(viewer, Viewer::Producer(org) if org == c.producer_id) {
+            return Err(AppError::forbidden(
+                "only the contract's producer reports on it",
             ));
         }
-        report_lines.push((p.clone(), *quantity, *cost));
-        if !seen.insert(p) {
+        let now = state.now();
+        let today = now.date_naive();
+        let status = status_at(&c, today)?;
+        if !matches!(status, ContractStatus::Active | ContractStatus::Completed) {
+            return Err(AppError::InvalidState(format!(
+                "reports are made on ACTIVE contracts; this one is {}",
+                status.as_str()
+            )));
+        }
+        let period = Period::parse("period", &input.period)?;
+        dc::check_period(period, c.start_date, c.end_date, today)?;
+        let lines = current_lines(w.conn(), &c).await?;
+        let products: HashSet<&str> = lines.iter().map(|l| l.product_id.as_str()).collect();
+        let mut seen = HashSet::new();
+        let mut report_lines = Vec::with_capacity(input.lines.len());
+        for (i, (product, quantity, cost)) in input.lines.iter().enumerate() {
+            let p = parse_id(&format!("lines[{i}].productId"), product).map_err(|_| {
+                AppError::bad_input(
+                    format!("lines[{i}].productId"),
+                    "is not a product of this contract",
+                )
+            })?;
+            if !products.contains(p.as_str()) {
+                return Err(AppError::bad_input(
+                    format!("lines[{i}].productId"),
+                    "is not a product of this contract",
+                ));
+            }
+            report_lines.push((p.clone(), *quantity, *cost));
+            if !seen.insert(p) {
+                return Err(AppError::bad_input(
+                    format!("lines[{i}].productId"),
+                    "is reported twice",
+                ));
+            }
+            if *quantity < Decimal::ZERO {
+                return Err(AppError::bad_input(
+                    format!("lines[{i}].quantity"),
+                    "must not be negative",
+                ));
+            }
+            validate::quantity(&format!("lines[{i}].quantity"), *quantity)?;
+            if *cost < Decimal::ZERO {
+                return Err(AppError::bad_input(
+                    format!("lines[{i}].cost"),
+                    "must not be negative",
+                ));
+            }
+        }
+        if input.feedback_count < 0 {
+            return Err(AppError::bad_input("feedbackCount", "must not be negative"));
+        }
+        if let Some(avg) = input.feedback_average
+            && (avg < Decimal::ONE || avg > Decimal::from(5))
+        {
             return Err(AppError::bad_input(
-                format!("lines[{i}].productId"),
-                "is reported twice",
+                "feedbackAverage",
+                "must be between 1 and 5",
             ));
         }
-        if *quantity < Decimal::ZERO {
-            return Err(AppError::bad_input(
-                format!("lines[{i}].quantity"),
-                "must not be negative",
-            ));
+        for (i, (metric, _)) in input.quality.iter().enumerate() {
+            validate::text(&format!("qualityMeasurements[{i}].metric"), metric, 200)
+                .map_err(|e: Invalid| AppError::from(e))?;
         }
-        validate::quantity(&format!("lines[{i}].quantity"), *quantity)?;
-        if *cost < Decimal::ZERO {
-            return Err(AppError::bad_input(
-                format!("lines[{i}].cost"),
-                "must not be negative",
-            ));
-        }
-    }
-    if input.feedback_count < 0 {
-        return Err(AppError::bad_input("feedbackCount", "must not be negative"));
-    }
-    if let Some(avg) = input.feedback_average
-        && (avg < Decimal::ONE || avg > Decimal::from(5))
-    {
-        return Err(AppError::bad_input(
-            "feedbackAverage",
-            "must be between 1 and 5",
-        ));
-    }
-    for (i, (metric, _)) in input.quality.iter().enumerate() {
-        validate::text(&format!("qualityMeasurements[{i}].metric"), metric, 200)
-            .map_err(|e: Invalid| AppError::from(e))?;
-    }
-    let label = period.label();
-    performance_report::Entity::delete_many()
-        .filter(performance_report::Column::ContractId.eq(c.id.as_str()))
-        .filter(performance_report::Column::Period.eq(label.as_str()))
-        .exec(&*txn)
-        .await?;
-    report_entry::Entity::delete_many()
-        .filter(report_entry::Column::ContractId.eq(c.id.as_str()))
-        .filter(report_entry::Column::Period.eq(label.as_str()))
-        .exec(&*txn)
-        .await?;
-    let saved = performance_report::ActiveModel {
-        contract_id: Set(c.id.clone()),
-        period: Set(label.clone()),
-        feedback_count: Set(input.feedback_count),
-        feedback_average: Set(input.feedback_average.map(Money)),
-        reported_by: Set(actor.user_id.clone()),
-        reported_at: Set(now),
-    }
-    .insert(&*txn)
-    .await?;
-    let entries: Vec<report_entry::ActiveModel> = report_lines
-        .iter()
-        .map(|(p, q, cost)| ("LINE", p.clone(), *q, Some(*cost)))
-        .chain(
-            input
-                .quality
-                .iter()
-                .map(|(m, v)| ("QUALITY", m.trim().to_owned(), *v, None)),
-        )
-        .enumerate()
-        .map(
-            |(i, (kind, subject, amount, cost))| report_entry::ActiveModel {
-                contract_id: Set(c.id.clone()),
-                period: Set(label.clone()),
-                position: Set(i as i32),
-                kind: Set(kind.to_owned()),
-                subject: Set(subject),
-                amount: Set(Money(amount)),
-                cost: Set(cost.map(Money)),
-            },
-        )
-        .collect();
-    if !entries.is_empty() {
-        report_entry::Entity::insert_many(entries)
-            .exec(&*txn)
+        let label = period.label();
+        performance_report::Entity::delete_many()
+            .filter(performance_report::Column::ContractId.eq(c.id.as_str()))
+            .filter(performance_report::Column::Period.eq(label.as_str()))
+            .exec(w.conn())
             .await?;
-    }
-    let entries = report_entry::Entity::find()
-        .filter(report_entry::Column::ContractId.eq(c.id.as_str()))
-        .all(&*txn)
-        .await?;
-    let months: Vec<String> = performance_report::Entity::find()
-        .filter(performance_report::Column::ContractId.eq(c.id.as_str()))
-        .all(&*txn)
-        .await?
-        .into_iter()
-        .map(|m| m.period)
-        .collect();
-    let r = realization_of(&c, &lines, &months, &entries);
-    let previous =
-        RealizationStatus::parse(&c.realization_status).unwrap_or(RealizationStatus::OnTrack);
-    if r.status != previous && r.status != RealizationStatus::OnTrack {
-        deviation_alert::ActiveModel {
-            id: Set(new_id()),
+        report_entry::Entity::delete_many()
+            .filter(report_entry::Column::ContractId.eq(c.id.as_str()))
+            .filter(report_entry::Column::Period.eq(label.as_str()))
+            .exec(w.conn())
+            .await?;
+        let saved = performance_report::ActiveModel {
             contract_id: Set(c.id.clone()),
-            status: Set(r.status.as_str().to_owned()),
-            previous_status: Set(previous.as_str().to_owned()),
             period: Set(label.clone()),
-            forecast: Set(Money(r.forecast)),
-            contracted: Set(Money(r.contracted)),
-            created_at: Set(now),
+            feedback_count: Set(input.feedback_count),
+            feedback_average: Set(input.feedback_average.map(Money)),
+            reported_by: Set(actor.user_id.clone()),
+            reported_at: Set(now),
         }
-        .insert(&*txn)
+        .insert(w.conn())
         .await?;
-        let forecast = crate::domain::evaluation::display(r.forecast).to_string();
-        super::notifications::deviation(&*txn, now, &c, r.status.as_str(), &label, &forecast)
+        let entries: Vec<report_entry::ActiveModel> = report_lines
+            .iter()
+            .map(|(p, q, cost)| ("LINE", p.clone(), *q, Some(*cost)))
+            .chain(
+                input
+                    .quality
+                    .iter()
+                    .map(|(m, v)| ("QUALITY", m.trim().to_owned(), *v, None)),
+            )
+            .enumerate()
+            .map(
+                |(i, (kind, subject, amount, cost))| report_entry::ActiveModel {
+                    contract_id: Set(c.id.clone()),
+                    period: Set(label.clone()),
+                    position: Set(i as i32),
+                    kind: Set(kind.to_owned()),
+                    subject: Set(subject),
+                    amount: Set(Money(amount)),
+                    cost: Set(cost.map(Money)),
+                },
+            )
+            .collect();
+        if !entries.is_empty() {
+            report_entry::Entity::insert_many(entries)
+                .exec(w.conn())
+                .await?;
+        }
+        let entries = report_entry::Entity::find()
+            .filter(report_entry::Column::ContractId.eq(c.id.as_str()))
+            .all(w.conn())
             .await?;
-    }
-    if r.status != previous {
-        let mut am: sc::ActiveModel = c.clone().into();
-        am.realization_status = Set(r.status.as_str().to_owned());
-        am.update(&*txn).await?;
-    }
-    audit::record(&*txn, now, AuditEntry {
-        actor: Some(&actor.user_id),
-        action: "contract.report",
-        entity: "contract",
-        entity_id: &c.id,
-        orderer: Some(&c.orderer_id),
-        sealed_until: None,
-        summary: json!({ "period": label, "lines": input.lines.len(), "realization": r.status.as_str() }),
+        let months: Vec<String> = performance_report::Entity::find()
+            .filter(performance_report::Column::ContractId.eq(c.id.as_str()))
+            .all(w.conn())
+            .await?
+            .into_iter()
+            .map(|m| m.period)
+            .collect();
+        let r = realization_of(&c, &lines, &months, &entries);
+        let previous =
+            RealizationStatus::parse(&c.realization_status).unwrap_or(RealizationStatus::OnTrack);
+        if r.status != previous && r.status != RealizationStatus::OnTrack {
+            deviation_alert::ActiveModel {
+                id: Set(new_id()),
+                contract_id: Set(c.id.clone()),
+                status: Set(r.status.as_str().to_owned()),
+                previous_status: Set(previous.as_str().to_owned()),
+                period: Set(label.clone()),
+                forecast: Set(Money(r.forecast)),
+                contracted: Set(Money(r.contracted)),
+                created_at: Set(now),
+            }
+            .insert(w.conn())
+            .await?;
+            let forecast = crate::domain::evaluation::display(r.forecast).to_string();
+            super::notifications::deviation(w, now, &c, r.status.as_str(), &label, &forecast)
+                .await?;
+        }
+        if r.status != previous {
+            let mut am: sc::ActiveModel = c.clone().into();
+            am.realization_status = Set(r.status.as_str().to_owned());
+            am.update(w.conn()).await?;
+        }
+        w.audit(
+            now,
+            AuditEntry::by(&actor.user_id, "contract.report", "contract", &c.id)
+                .orderer(&c.orderer_id)
+                .summary(json!({
+                    "period": label,
+                    "lines": input.lines.len(),
+                    "realization": r.status.as_str(),
+                })),
+        )?;
+        Ok(saved)
     })
-    .await?;
-    txn.commit().await?;
-    state.wake_mailer();
-    Ok(saved)
 }
 
 /// Portfolio rows: each active or completed contract of the orderer touching the year, with

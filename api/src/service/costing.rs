@@ -1,6 +1,6 @@
 //! Cost calculations of in-house producers: one per producer, product and fiscal year.
 
-use super::audit::{self, AuditEntry};
+use super::audit::AuditEntry;
 use super::catalogue::find_product;
 use super::{new_id, parse_id};
 use crate::auth::Caller;
@@ -39,55 +39,59 @@ pub async fn save(
     let inputs = CostInputs::new(input.volume, input.direct_costs, input.overhead_rate)?;
     validate::amount("directCosts", inputs.direct_costs)?;
     let now = state.now();
-    let txn = state.db.begin().await?;
-    let product = find_product(&*txn, "productId", input.product_id).await?;
-    let existing = cost_calculation::Entity::find()
-        .filter(cost_calculation::Column::ProducerId.eq(actor.organization_id.as_str()))
-        .filter(cost_calculation::Column::ProductId.eq(product.id.as_str()))
-        .filter(cost_calculation::Column::FiscalYear.eq(fiscal_year))
-        .one(&*txn)
-        .await?;
-    let replaced = existing.is_some();
-    let saved = match existing {
-        Some(c) => {
-            let mut am: cost_calculation::ActiveModel = c.into();
-            am.volume = Set(Money(inputs.volume));
-            am.direct_costs = Set(Money(inputs.direct_costs));
-            am.overhead_rate = Set(Money(inputs.overhead_rate));
-            am.updated_at = Set(now);
-            am.update(&*txn).await?
-        }
-        None => {
-            cost_calculation::ActiveModel {
-                id: Set(new_id()),
-                producer_id: Set(actor.organization_id.clone()),
-                product_id: Set(product.id.clone()),
-                fiscal_year: Set(fiscal_year),
-                volume: Set(Money(inputs.volume)),
-                direct_costs: Set(Money(inputs.direct_costs)),
-                overhead_rate: Set(Money(inputs.overhead_rate)),
-                updated_at: Set(now),
+    work!(state, |w| {
+        let product = find_product(w.conn(), "productId", input.product_id).await?;
+        let existing = cost_calculation::Entity::find()
+            .filter(cost_calculation::Column::ProducerId.eq(actor.organization_id.as_str()))
+            .filter(cost_calculation::Column::ProductId.eq(product.id.as_str()))
+            .filter(cost_calculation::Column::FiscalYear.eq(fiscal_year))
+            .one(w.conn())
+            .await?;
+        let replaced = existing.is_some();
+        let saved = match existing {
+            Some(c) => {
+                let mut am: cost_calculation::ActiveModel = c.into();
+                am.volume = Set(Money(inputs.volume));
+                am.direct_costs = Set(Money(inputs.direct_costs));
+                am.overhead_rate = Set(Money(inputs.overhead_rate));
+                am.updated_at = Set(now);
+                am.update(w.conn()).await?
             }
-            .insert(&*txn)
-            .await?
-        }
-    };
-    audit::record(&*txn, now, AuditEntry {
-        actor: Some(&actor.user_id),
-        action: "cost_calculation.save",
-        entity: "cost_calculation",
-        entity_id: &saved.id,
-        orderer: None,
-        sealed_until: None,
-        summary: json!({
-            "producerId": saved.producer_id, "productId": saved.product_id, "fiscalYear": fiscal_year,
-            "volume": inputs.volume.to_string(), "directCosts": inputs.direct_costs.to_string(),
-            "overheadRate": inputs.overhead_rate.to_string(), "replaced": replaced,
-        }),
+            None => {
+                cost_calculation::ActiveModel {
+                    id: Set(new_id()),
+                    producer_id: Set(actor.organization_id.clone()),
+                    product_id: Set(product.id.clone()),
+                    fiscal_year: Set(fiscal_year),
+                    volume: Set(Money(inputs.volume)),
+                    direct_costs: Set(Money(inputs.direct_costs)),
+                    overhead_rate: Set(Money(inputs.overhead_rate)),
+                    updated_at: Set(now),
+                }
+                .insert(w.conn())
+                .await?
+            }
+        };
+        w.audit(
+            now,
+            AuditEntry::by(
+                &actor.user_id,
+                "cost_calculation.save",
+                "cost_calculation",
+                &saved.id,
+            )
+            .summary(json!({
+                "producerId": saved.producer_id,
+                "productId": saved.product_id,
+                "fiscalYear": fiscal_year,
+                "volume": inputs.volume.to_string(),
+                "directCosts": inputs.direct_costs.to_string(),
+                "overheadRate": inputs.overhead_rate.to_string(),
+                "replaced": replaced,
+            })),
+        )?;
+        Ok(saved)
     })
-    .await?;
-    txn.commit().await?;
-    Ok(saved)
 }
 
 /// Administrators and orderers read every in-house calculation; an in-house producer reads its

@@ -2,10 +2,11 @@
 //! (`domain::evaluation`), the award with its standstill and public ranking, and declaring a
 //! call unsuccessful. Everything here opens only after the submission deadline.
 
-use super::audit::{self, AuditEntry};
+use super::audit::AuditEntry;
 use super::bids::{SUBMITTED, may_see};
 use super::calls::{status_at, stored_status};
 use super::parse_id;
+use super::work::Work;
 use crate::auth::Caller;
 use crate::domain::call::{CallStatus, CreditRating, Viewer, manages_call};
 use crate::domain::evaluation::{self, BidFacts, BidResult, Criterion, Rules};
@@ -213,14 +214,14 @@ pub async fn evaluation_of(
 }
 
 /// The call, locked, for a change by its orderer (see `calls::managed_call`).
-async fn call_for_update<C: ConnectionTrait>(
-    conn: &C,
+async fn call_for_update(
+    w: &Work<'_>,
     caller: &Caller,
     field: &str,
     id: &str,
     now: DateTime<Utc>,
 ) -> AppResult<call::Model> {
-    super::calls::managed_call(conn, caller, field, id, now).await
+    super::calls::managed_call(w, caller, field, id, now).await
 }
 
 fn require_evaluation_status(c: &call::Model, now: DateTime<Utc>, doing: &str) -> AppResult<()> {
@@ -279,89 +280,83 @@ pub async fn assign_evaluator(
     user_id: &str,
 ) -> AppResult<call::Model> {
     let actor = caller.require()?.clone();
-    let txn = state.db.begin().await?;
-    let c = call_for_update(&*txn, caller, "callId", call_id, state.now()).await?;
-    let now = state.now();
-    let status = status_at(&c, now)?;
-    if !matches!(
-        status,
-        CallStatus::Draft | CallStatus::Published | CallStatus::Evaluation
-    ) {
-        return Err(AppError::InvalidState(format!(
-            "evaluators cannot be assigned to a call that is {}",
-            status.as_str()
-        )));
-    }
-    let u = user::Entity::find_by_id(parse_id("userId", user_id)?)
-        .one(&*txn)
-        .await?
-        .ok_or_else(|| AppError::not_found("userId: no such user"))?;
-    if u.role != Role::Orderer || u.organization_id != c.orderer_id {
-        return Err(AppError::bad_input(
-            "userId",
-            "an evaluator must be an ORDERER user of the call's organization",
-        ));
-    }
-    if super::seal::bids_open(&c, now) {
-        let tied = tied_bidders(&*txn, &u.id, &c.id).await?;
-        if !tied.is_empty() {
-            return Err(conflict(&tied));
+    work!(state, |w| {
+        let c = call_for_update(w, caller, "callId", call_id, state.now()).await?;
+        let now = state.now();
+        let status = status_at(&c, now)?;
+        if !matches!(
+            status,
+            CallStatus::Draft | CallStatus::Published | CallStatus::Evaluation
+        ) {
+            return Err(AppError::InvalidState(format!(
+                "evaluators cannot be assigned to a call that is {}",
+                status.as_str()
+            )));
         }
-    }
-    let exists = call_evaluator::Entity::find_by_id((c.id.clone(), u.id.clone()))
-        .one(&*txn)
-        .await?
-        .is_some();
-    if !exists {
-        call_evaluator::ActiveModel {
-            call_id: Set(c.id.clone()),
-            user_id: Set(u.id.clone()),
-            assigned_by: Set(actor.user_id.clone()),
-            assigned_at: Set(now),
+        let u = user::Entity::find_by_id(parse_id("userId", user_id)?)
+            .one(w.conn())
+            .await?
+            .ok_or_else(|| AppError::not_found("userId: no such user"))?;
+        if u.role != Role::Orderer || u.organization_id != c.orderer_id {
+            return Err(AppError::bad_input(
+                "userId",
+                "an evaluator must be an ORDERER user of the call's organization",
+            ));
         }
-        .insert(&*txn)
-        .await?;
-        audit::record(
-            &*txn,
-            now,
-            AuditEntry {
-                actor: Some(&actor.user_id),
-                action: "call.assign_evaluator",
-                entity: "call",
-                entity_id: &c.id,
-                orderer: Some(&c.orderer_id),
-                sealed_until: None,
-                summary: json!({ "userId": u.id }),
-            },
-        )
-        .await?;
-    }
-    txn.commit().await?;
-    Ok(c)
+        if super::seal::bids_open(&c, now) {
+            let tied = tied_bidders(w.conn(), &u.id, &c.id).await?;
+            if !tied.is_empty() {
+                return Err(conflict(&tied));
+            }
+        }
+        let exists = call_evaluator::Entity::find_by_id((c.id.clone(), u.id.clone()))
+            .one(w.conn())
+            .await?
+            .is_some();
+        if exists {
+            w.unchanged();
+        } else {
+            call_evaluator::ActiveModel {
+                call_id: Set(c.id.clone()),
+                user_id: Set(u.id.clone()),
+                assigned_by: Set(actor.user_id.clone()),
+                assigned_at: Set(now),
+            }
+            .insert(w.conn())
+            .await?;
+            w.audit(
+                now,
+                AuditEntry::by(&actor.user_id, "call.assign_evaluator", "call", &c.id)
+                    .orderer(&c.orderer_id)
+                    .summary(json!({ "userId": u.id })),
+            )?;
+        }
+        Ok(c)
+    })
 }
 
 /// A standing bid and its call, for an orderer acting on it after the deadline.
-async fn bid_for_evaluation<C: ConnectionTrait>(
-    conn: &C,
+async fn bid_for_evaluation(
+    w: &Work<'_>,
     caller: &Caller,
     bid_id: &str,
     now: DateTime<Utc>,
 ) -> AppResult<(bid::Model, call::Model)> {
     let not_found = || AppError::not_found("bidId: no such bid");
     let b = bid::Entity::find_by_id(parse_id("bidId", bid_id)?)
-        .one(conn)
+        .one(w.conn())
         .await?
         .ok_or_else(not_found)?;
     // Locked for the change, which after the deadline first opens the call's sealed log.
     let c = call::Entity::find_by_id(b.call_id.clone())
         .lock_exclusive()
-        .one(conn)
+        .one(w.conn())
         .await?
         .ok_or_else(not_found)?;
     if !may_see(caller.viewer(), &b, &c, now) {
         return Err(not_found());
     }
-    let c = super::seal::open_locked(conn, c, now).await?;
+    let c = super::seal::open_locked(w, c, now).await?;
     Ok((b, c))
 }
 
@@ -376,69 +371,71 @@ pub async fn judge_capability(
     let actor = caller
         .require_role(Role::Orderer, "judge capability")?
         .clone();
-    let txn = state.db.begin().await?;
-    let now = state.now();
-    let (b, c) = bid_for_evaluation(&*txn, caller, bid_id, now).await?;
-    require_evaluation_status(&c, now, "judging capability")?;
-    if judgements.is_empty() {
-        return Err(AppError::bad_input(
-            "judgements",
-            "must judge at least one requirement",
-        ));
-    }
-    let known: HashSet<String> = capability_requirement::Entity::find()
-        .filter(capability_requirement::Column::CallId.eq(c.id.as_str()))
-        .all(&*txn)
-        .await?
-        .into_iter()
-        .map(|r| r.id)
-        .collect();
-    let mut seen = HashSet::new();
-    for (i, (req, _)) in judgements.iter().enumerate() {
-        if !known.contains(req) {
+    work!(state, |w| {
+        let now = state.now();
+        let (b, c) = bid_for_evaluation(w, caller, bid_id, now).await?;
+        require_evaluation_status(&c, now, "judging capability")?;
+        if judgements.is_empty() {
             return Err(AppError::bad_input(
-                format!("judgements[{i}].requirementId"),
-                "is not a capability requirement of this call",
+                "judgements",
+                "must judge at least one requirement",
             ));
         }
-        if !seen.insert(req.clone()) {
-            return Err(AppError::bad_input(
-                format!("judgements[{i}].requirementId"),
-                "is judged twice",
-            ));
+        let known: HashSet<String> = capability_requirement::Entity::find()
+            .filter(capability_requirement::Column::CallId.eq(c.id.as_str()))
+            .all(w.conn())
+            .await?
+            .into_iter()
+            .map(|r| r.id)
+            .collect();
+        let mut seen = HashSet::new();
+        for (i, (req, _)) in judgements.iter().enumerate() {
+            if !known.contains(req) {
+                return Err(AppError::bad_input(
+                    format!("judgements[{i}].requirementId"),
+                    "is not a capability requirement of this call",
+                ));
+            }
+            if !seen.insert(req.clone()) {
+                return Err(AppError::bad_input(
+                    format!("judgements[{i}].requirementId"),
+                    "is judged twice",
+                ));
+            }
         }
-    }
-    capability_judgement::Entity::delete_many()
-        .filter(capability_judgement::Column::BidId.eq(b.id.as_str()))
-        .filter(capability_judgement::Column::RequirementId.is_in(seen.iter().cloned()))
-        .exec(&*txn)
-        .await?;
-    let rows: Vec<capability_judgement::ActiveModel> = judgements
-        .iter()
-        .map(|(req, met)| capability_judgement::ActiveModel {
-            bid_id: Set(b.id.clone()),
-            requirement_id: Set(req.clone()),
-            met: Set(*met),
-            judged_by: Set(actor.user_id.clone()),
-            judged_at: Set(now),
-        })
-        .collect();
-    capability_judgement::Entity::insert_many(rows)
-        .exec(&*txn)
-        .await?;
-    audit::record(&*txn, now, AuditEntry {
-        actor: Some(&actor.user_id),
-        action: "bid.judge_capability",
-        entity: "bid",
-        entity_id: &b.id,
-        orderer: Some(&c.orderer_id),
-        sealed_until: None,
-        summary: json!({ "callId": c.id, "judgements": judgements.iter().map(|(r, m)| json!({ "requirementId": r, "met": m })).collect::<Vec<_>>() }),
+        capability_judgement::Entity::delete_many()
+            .filter(capability_judgement::Column::BidId.eq(b.id.as_str()))
+            .filter(capability_judgement::Column::RequirementId.is_in(seen.iter().cloned()))
+            .exec(w.conn())
+            .await?;
+        let rows: Vec<capability_judgement::ActiveModel> = judgements
+            .iter()
+            .map(|(req, met)| capability_judgement::ActiveModel {
+                bid_id: Set(b.id.clone()),
+                requirement_id: Set(req.clone()),
+                met: Set(*met),
+                judged_by: Set(actor.user_id.clone()),
+                judged_at: Set(now),
+            })
+            .collect();
+        capability_judgement::Entity::insert_many(rows)
+            .exec(w.conn())
+            .await?;
+        w.audit(
+            now,
+            AuditEntry::by(&actor.user_id, "bid.judge_capability", "bid", &b.id)
+                .orderer(&c.orderer_id)
+                .summary(json!({
+                    "callId": c.id,
+                    "judgements": judgements
+                        .iter()
+                        .map(|(r, m)| json!({ "requirementId": r, "met": m }))
+                        .collect::<Vec<_>>(),
+                })),
+        )?;
+        let data = compute(w.conn(), &c).await?;
+        Ok((data, b.id))
     })
-    .await?;
-    let data = compute(&*txn, &c).await?;
-    txn.commit().await?;
-    Ok((data, b.id))
 }
 
 /// An assigned evaluator scores a bid: 0..maxPoints per criterion. Scoring again replaces
@@ -450,82 +447,84 @@ pub async fn score_bid(
     scores: Vec<(String, i32)>,
 ) -> AppResult<(EvaluationData, String)> {
     let actor = caller.require_role(Role::Orderer, "score bids")?.clone();
-    let txn = state.db.begin().await?;
-    let now = state.now();
-    let (b, c) = bid_for_evaluation(&*txn, caller, bid_id, now).await?;
-    let assigned = call_evaluator::Entity::find_by_id((c.id.clone(), actor.user_id.clone()))
-        .one(&*txn)
-        .await?
-        .is_some();
-    if !assigned {
-        return Err(AppError::forbidden(
-            "only evaluators assigned to this call may score its bids",
-        ));
-    }
-    require_evaluation_status(&c, now, "scoring")?;
-    let tied = tied_bidders(&*txn, &actor.user_id, &c.id).await?;
-    if !tied.is_empty() {
-        return Err(conflict(&tied));
-    }
-    let criteria: HashMap<String, i32> = quality_criterion::Entity::find()
-        .filter(quality_criterion::Column::CallId.eq(c.id.as_str()))
-        .all(&*txn)
-        .await?
-        .into_iter()
-        .map(|q| (q.id, q.max_points))
-        .collect();
-    let mut seen = HashSet::new();
-    for (i, (criterion, points)) in scores.iter().enumerate() {
-        let Some(max) = criteria.get(criterion) else {
-            return Err(AppError::bad_input(
-                format!("scores[{i}].criterionId"),
-                "is not a quality criterion of this call",
-            ));
-        };
-        if !(0..=*max).contains(points) {
-            return Err(AppError::bad_input(
-                format!("scores[{i}].points"),
-                format!("must be between 0 and {max}"),
+    work!(state, |w| {
+        let now = state.now();
+        let (b, c) = bid_for_evaluation(w, caller, bid_id, now).await?;
+        let assigned = call_evaluator::Entity::find_by_id((c.id.clone(), actor.user_id.clone()))
+            .one(w.conn())
+            .await?
+            .is_some();
+        if !assigned {
+            return Err(AppError::forbidden(
+                "only evaluators assigned to this call may score its bids",
             ));
         }
-        if !seen.insert(criterion.clone()) {
-            return Err(AppError::bad_input(
-                format!("scores[{i}].criterionId"),
-                "is scored twice",
-            ));
+        require_evaluation_status(&c, now, "scoring")?;
+        let tied = tied_bidders(w.conn(), &actor.user_id, &c.id).await?;
+        if !tied.is_empty() {
+            return Err(conflict(&tied));
         }
-    }
-    bid_score::Entity::delete_many()
-        .filter(bid_score::Column::BidId.eq(b.id.as_str()))
-        .filter(bid_score::Column::EvaluatorId.eq(actor.user_id.as_str()))
-        .exec(&*txn)
-        .await?;
-    if !scores.is_empty() {
-        let rows: Vec<bid_score::ActiveModel> = scores
-            .iter()
-            .map(|(criterion, points)| bid_score::ActiveModel {
-                bid_id: Set(b.id.clone()),
-                criterion_id: Set(criterion.clone()),
-                evaluator_id: Set(actor.user_id.clone()),
-                points: Set(*points),
-                scored_at: Set(now),
-            })
+        let criteria: HashMap<String, i32> = quality_criterion::Entity::find()
+            .filter(quality_criterion::Column::CallId.eq(c.id.as_str()))
+            .all(w.conn())
+            .await?
+            .into_iter()
+            .map(|q| (q.id, q.max_points))
             .collect();
-        bid_score::Entity::insert_many(rows).exec(&*txn).await?;
-    }
-    audit::record(&*txn, now, AuditEntry {
-        actor: Some(&actor.user_id),
-        action: "bid.score",
-        entity: "bid",
-        entity_id: &b.id,
-        orderer: Some(&c.orderer_id),
-        sealed_until: None,
-        summary: json!({ "callId": c.id, "scores": scores.iter().map(|(k, p)| json!({ "criterionId": k, "points": p })).collect::<Vec<_>>() }),
+        let mut seen = HashSet::new();
+        for (i, (criterion, points)) in scores.iter().enumerate() {
+            let Some(max) = criteria.get(criterion) else {
+                return Err(AppError::bad_input(
+                    format!("scores[{i}].criterionId"),
+                    "is not a quality criterion of this call",
+                ));
+            };
+            if !(0..=*max).contains(points) {
+                return Err(AppError::bad_input(
+                    format!("scores[{i}].points"),
+                    format!("must be between 0 and {max}"),
+                ));
+            }
+            if !seen.insert(criterion.clone()) {
+                return Err(AppError::bad_input(
+                    format!("scores[{i}].criterionId"),
+                    "is scored twice",
+                ));
+            }
+        }
+        bid_score::Entity::delete_many()
+            .filter(bid_score::Column::BidId.eq(b.id.as_str()))
+            .filter(bid_score::Column::EvaluatorId.eq(actor.user_id.as_str()))
+            .exec(w.conn())
+            .await?;
+        if !scores.is_empty() {
+            let rows: Vec<bid_score::ActiveModel> = scores
+                .iter()
+                .map(|(criterion, points)| bid_score::ActiveModel {
+                    bid_id: Set(b.id.clone()),
+                    criterion_id: Set(criterion.clone()),
+                    evaluator_id: Set(actor.user_id.clone()),
+                    points: Set(*points),
+                    scored_at: Set(now),
+                })
+                .collect();
+            bid_score::Entity::insert_many(rows).exec(w.conn()).await?;
+        }
+        w.audit(
+            now,
+            AuditEntry::by(&actor.user_id, "bid.score", "bid", &b.id)
+                .orderer(&c.orderer_id)
+                .summary(json!({
+                    "callId": c.id,
+                    "scores": scores
+                        .iter()
+                        .map(|(k, p)| json!({ "criterionId": k, "points": p }))
+                        .collect::<Vec<_>>(),
+                })),
+        )?;
+        let data = compute(w.conn(), &c).await?;
+        Ok((data, b.id))
     })
-    .await?;
-    let data = compute(&*txn, &c).await?;
-    txn.commit().await?;
-    Ok((data, b.id))
 }
 
 /// ORDERER of the call: awards a qualified bid with a justification; the ranking of the
@@ -539,122 +538,122 @@ pub async fn award_call(
 ) -> AppResult<award::Model> {
     let actor = caller.require()?.clone();
     let justification = validate::text("justification", justification, 20_000)?;
-    let txn = state.db.begin().await?;
-    let c = call_for_update(&*txn, caller, "callId", call_id, state.now()).await?;
-    let now = state.now();
-    require_evaluation_status(&c, now, "awarding")?;
-    let data = compute(&*txn, &c).await?;
-    let bid_key = parse_id("bidId", bid_id)?;
-    let result = data
-        .result_for(&bid_key)
-        .ok_or_else(|| AppError::not_found("bidId: no such bid on this call"))?;
-    if !result.qualified {
-        return Err(AppError::InvalidState(format!(
-            "the bid is not qualified: {}",
-            result.reasons.join("; ")
-        )));
-    }
-    let standstill_ends_at = now + TimeDelta::days(i64::from(c.standstill_days));
-    let a = award::ActiveModel {
-        call_id: Set(c.id.clone()),
-        bid_id: Set(bid_key.clone()),
-        justification: Set(justification.clone()),
-        decided_by: Set(actor.user_id.clone()),
-        decided_at: Set(now),
-        standstill_ends_at: Set(standstill_ends_at),
-    }
-    .insert(&*txn)
-    .await?;
-    let ranking: Vec<award_ranking::ActiveModel> = data
-        .results
-        .iter()
-        .filter(|r| r.qualified)
-        .filter_map(|r| {
-            let b = data.bids.get(&r.bid_id)?;
-            Some(award_ranking::ActiveModel {
-                call_id: Set(c.id.clone()),
-                rank: Set(r.rank.map_or(0, |x| x as i32)),
-                bid_id: Set(b.id.clone()),
-                bidder_id: Set(b.bidder_id.clone()),
-                total_price: Set(b.total_price),
-                total_score: Set(Money(r.total_score.unwrap_or_default())),
+    work!(state, |w| {
+        let c = call_for_update(w, caller, "callId", call_id, state.now()).await?;
+        let now = state.now();
+        require_evaluation_status(&c, now, "awarding")?;
+        let data = compute(w.conn(), &c).await?;
+        let bid_key = parse_id("bidId", bid_id)?;
+        let result = data
+            .result_for(&bid_key)
+            .ok_or_else(|| AppError::not_found("bidId: no such bid on this call"))?;
+        if !result.qualified {
+            return Err(AppError::InvalidState(format!(
+                "the bid is not qualified: {}",
+                result.reasons.join("; ")
+            )));
+        }
+        let standstill_ends_at = now + TimeDelta::days(i64::from(c.standstill_days));
+        let a = award::ActiveModel {
+            call_id: Set(c.id.clone()),
+            bid_id: Set(bid_key.clone()),
+            justification: Set(justification.clone()),
+            decided_by: Set(actor.user_id.clone()),
+            decided_at: Set(now),
+            standstill_ends_at: Set(standstill_ends_at),
+        }
+        .insert(w.conn())
+        .await?;
+        let ranking: Vec<award_ranking::ActiveModel> = data
+            .results
+            .iter()
+            .filter(|r| r.qualified)
+            .filter_map(|r| {
+                let b = data.bids.get(&r.bid_id)?;
+                Some(award_ranking::ActiveModel {
+                    call_id: Set(c.id.clone()),
+                    rank: Set(r.rank.map_or(0, |x| x as i32)),
+                    bid_id: Set(b.id.clone()),
+                    bidder_id: Set(b.bidder_id.clone()),
+                    total_price: Set(b.total_price),
+                    total_score: Set(Money(r.total_score.unwrap_or_default())),
+                })
             })
-        })
-        .collect();
-    if !ranking.is_empty() {
-        award_ranking::Entity::insert_many(ranking)
-            .exec(&*txn)
-            .await?;
-    }
-    let mut am: call::ActiveModel = c.clone().into();
-    am.status = Set(CallStatus::Awarded.as_str().to_owned());
-    am.update(&*txn).await?;
-    audit::record(&*txn, now, AuditEntry {
-        actor: Some(&actor.user_id),
-        action: "call.award",
-        entity: "call",
-        entity_id: &c.id,
-        orderer: Some(&c.orderer_id),
-        sealed_until: None,
-        summary: json!({ "bidId": bid_key, "justification": justification, "standstillEndsAt": standstill_ends_at.to_rfc3339() }),
-    })
-    .await?;
-    let names = crate::email::outbox::organization_names(
-        &*txn,
-        data.bids.values().map(|b| b.bidder_id.clone()).collect(),
-    )
-    .await?;
-    let mut results = HashMap::new();
-    let mut ranking_lines = Vec::new();
-    let shown =
-        |d: Option<rust_decimal::Decimal>| evaluation::display(d.unwrap_or_default()).to_string();
-    for r in &data.results {
-        let Some(b) = data.bids.get(&r.bid_id) else {
-            continue;
+            .collect();
+        if !ranking.is_empty() {
+            award_ranking::Entity::insert_many(ranking)
+                .exec(w.conn())
+                .await?;
+        }
+        let mut am: call::ActiveModel = c.clone().into();
+        am.status = Set(CallStatus::Awarded.as_str().to_owned());
+        am.update(w.conn()).await?;
+        w.audit(
+            now,
+            AuditEntry::by(&actor.user_id, "call.award", "call", &c.id)
+                .orderer(&c.orderer_id)
+                .summary(json!({
+                    "bidId": bid_key,
+                    "justification": justification,
+                    "standstillEndsAt": standstill_ends_at.to_rfc3339(),
+                })),
+        )?;
+        let names = crate::email::outbox::organization_names(
+            w.conn(),
+            data.bids.values().map(|b| b.bidder_id.clone()).collect(),
+        )
+        .await?;
+        let mut results = HashMap::new();
+        let mut ranking_lines = Vec::new();
+        let shown = |d: Option<rust_decimal::Decimal>| {
+            evaluation::display(d.unwrap_or_default()).to_string()
         };
-        // Each bidder's own result: the awarded bid (whatever its rank) is told it won.
-        let own = match r.rank {
-            Some(rank) if r.qualified => {
-                ranking_lines.push((
-                    rank as i32,
-                    names.get(&b.bidder_id).cloned().unwrap_or_default(),
-                    format!("{:.2}", b.total_price.0),
-                    shown(r.total_score),
-                ));
-                if b.id == bid_key {
-                    OwnResult::Awarded {
-                        rank: rank as i32,
-                        total_score: shown(r.total_score),
-                    }
-                } else {
-                    OwnResult::Ranked {
-                        rank: rank as i32,
-                        price_score: shown(r.price_score),
-                        quality_score: shown(r.quality_score),
-                        total_score: shown(r.total_score),
+        for r in &data.results {
+            let Some(b) = data.bids.get(&r.bid_id) else {
+                continue;
+            };
+            // Each bidder's own result: the awarded bid (whatever its rank) is told it won.
+            let own = match r.rank {
+                Some(rank) if r.qualified => {
+                    ranking_lines.push((
+                        rank as i32,
+                        names.get(&b.bidder_id).cloned().unwrap_or_default(),
+                        format!("{:.2}", b.total_price.0),
+                        shown(r.total_score),
+                    ));
+                    if b.id == bid_key {
+                        OwnResult::Awarded {
+                            rank: rank as i32,
+                            total_score: shown(r.total_score),
+                        }
+                    } else {
+                        OwnResult::Ranked {
+                            rank: rank as i32,
+                            price_score: shown(r.price_score),
+                            quality_score: shown(r.quality_score),
+                            total_score: shown(r.total_score),
+                        }
                     }
                 }
-            }
-            _ => OwnResult::Disqualified {
-                reasons: r.reasons.clone(),
-            },
-        };
-        results.insert(b.bidder_id.clone(), own);
-    }
-    super::notifications::award_decided(
-        &*txn,
-        now,
-        &c,
-        &ranking_lines,
-        &results,
-        &justification,
-        standstill_ends_at,
-        now + chrono::TimeDelta::days(REMEDY_DAYS),
-    )
-    .await?;
-    txn.commit().await?;
-    state.wake_mailer();
-    Ok(a)
+                _ => OwnResult::Disqualified {
+                    reasons: r.reasons.clone(),
+                },
+            };
+            results.insert(b.bidder_id.clone(), own);
+        }
+        super::notifications::award_decided(
+            w,
+            now,
+            &c,
+            &ranking_lines,
+            &results,
+            &justification,
+            standstill_ends_at,
+            now + chrono::TimeDelta::days(REMEDY_DAYS),
+        )
+        .await?;
+        Ok(a)
+    })
 }
 
 /// Days after the decision within which a bidder may request a correction or appeal.
@@ -669,38 +668,29 @@ pub async fn declare_unsuccessful(
 ) -> AppResult<call::Model> {
     let actor = caller.require()?.clone();
     let reason = validate::text("reason", reason, 20_000)?;
-    let txn = state.db.begin().await?;
-    let c = call_for_update(&*txn, caller, "callId", call_id, state.now()).await?;
-    let now = state.now();
-    require_evaluation_status(&c, now, "declaring the call unsuccessful")?;
-    let mut am: call::ActiveModel = c.into();
-    am.status = Set(CallStatus::Unsuccessful.as_str().to_owned());
-    am.unsuccessful_reason = Set(Some(reason.clone()));
-    let c = am.update(&*txn).await?;
-    audit::record(
-        &*txn,
-        now,
-        AuditEntry {
-            actor: Some(&actor.user_id),
-            action: "call.declare_unsuccessful",
-            entity: "call",
-            entity_id: &c.id,
-            orderer: Some(&c.orderer_id),
-            sealed_until: None,
-            summary: json!({ "reason": reason }),
-        },
-    )
-    .await?;
-    super::notifications::bidders_told(
-        &*txn,
-        now,
-        &c,
-        &crate::email::compose::call_unsuccessful(&c.title, &reason),
-    )
-    .await?;
-    txn.commit().await?;
-    state.wake_mailer();
-    Ok(c)
+    work!(state, |w| {
+        let c = call_for_update(w, caller, "callId", call_id, state.now()).await?;
+        let now = state.now();
+        require_evaluation_status(&c, now, "declaring the call unsuccessful")?;
+        let mut am: call::ActiveModel = c.into();
+        am.status = Set(CallStatus::Unsuccessful.as_str().to_owned());
+        am.unsuccessful_reason = Set(Some(reason.clone()));
+        let c = am.update(w.conn()).await?;
+        w.audit(
+            now,
+            AuditEntry::by(&actor.user_id, "call.declare_unsuccessful", "call", &c.id)
+                .orderer(&c.orderer_id)
+                .summary(json!({ "reason": reason })),
+        )?;
+        super::notifications::bidders_told(
+            w,
+            now,
+            &c,
+            &crate::email::compose::call_unsuccessful(&c.title, &reason),
+        )
+        .await?;
+        Ok(c)
+    })
 }
 
 /// The award of a call and its ranking; public once the call is awarded.

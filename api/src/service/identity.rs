@@ -1,7 +1,7 @@
 //! Identity and access: organisations, users, login, self-registration of providers,
 //! declared ties, and the bootstrap administrator.
 
-use super::audit::{self, AuditEntry};
+use super::audit::AuditEntry;
 use super::login_throttle;
 use super::{new_id, parse_id};
 use crate::auth::revocation::UserStatus;
@@ -94,6 +94,7 @@ pub async fn login(
         .one(state.db.conn())
         .await?;
     let ok = password::verify(
+        state.config.password_cost,
         pass.to_owned(),
         found.as_ref().map(|u| u.password_hash.clone()),
     )
@@ -200,27 +201,15 @@ async fn revoke_tokens<C: ConnectionTrait>(
 pub async fn logout(state: &AppState, caller: &Caller) -> AppResult<()> {
     let actor = caller.require()?;
     let now = state.now();
-    let txn = state.db.begin().await?;
-    let me = user::Entity::find_by_id(actor.user_id.clone())
-        .one(&*txn)
-        .await?
-        .ok_or_else(|| AppError::Unauthenticated("the token's user no longer exists".into()))?;
-    let me = revoke_tokens(&*txn, &me.id, me.disabled).await?;
-    audit::record(
-        &*txn,
-        now,
-        AuditEntry {
-            actor: Some(&me.id),
-            action: "user.logout",
-            entity: "user",
-            entity_id: &me.id,
-            orderer: None,
-            sealed_until: None,
-            summary: json!({}),
-        },
-    )
-    .await?;
-    txn.commit().await?;
+    let me = work!(state, |w| {
+        let me = user::Entity::find_by_id(actor.user_id.clone())
+            .one(w.conn())
+            .await?
+            .ok_or_else(|| AppError::Unauthenticated("the token's user no longer exists".into()))?;
+        let me = revoke_tokens(w.conn(), &me.id, me.disabled).await?;
+        w.audit(now, AuditEntry::by(&me.id, "user.logout", "user", &me.id))?;
+        Ok(me)
+    })?;
     state.token_status.record(&me.id, status_of(&me), now);
     Ok(())
 }
@@ -242,39 +231,36 @@ pub async fn change_password(
         .await?
         .ok_or_else(|| AppError::Unauthenticated("the token's user no longer exists".into()))?;
     let attempt = login_throttle::reserve(state, &me.email, client, now).await?;
-    if !password::verify(current.to_owned(), Some(me.password_hash.clone())).await? {
+    if !password::verify(
+        state.config.password_cost,
+        current.to_owned(),
+        Some(me.password_hash.clone()),
+    )
+    .await?
+    {
         attempt.failed();
         return Err(AppError::Unauthenticated(
             "currentPassword: wrong password".into(),
         ));
     }
     attempt.succeeded(state).await?;
-    let hash = password::hash(new.to_owned()).await?;
-    let txn = state.db.begin().await?;
-    user::Entity::update_many()
-        .col_expr(
-            user::Column::PasswordHash,
-            sea_orm::sea_query::Expr::value(hash),
-        )
-        .filter(user::Column::Id.eq(me.id.as_str()))
-        .exec(&*txn)
-        .await?;
-    let me = revoke_tokens(&*txn, &me.id, me.disabled).await?;
-    audit::record(
-        &*txn,
-        now,
-        AuditEntry {
-            actor: Some(&me.id),
-            action: "user.password_change",
-            entity: "user",
-            entity_id: &me.id,
-            orderer: None,
-            sealed_until: None,
-            summary: json!({}),
-        },
-    )
-    .await?;
-    txn.commit().await?;
+    let hash = password::hash(state.config.password_cost, new.to_owned()).await?;
+    let me = work!(state, |w| {
+        user::Entity::update_many()
+            .col_expr(
+                user::Column::PasswordHash,
+                sea_orm::sea_query::Expr::value(hash),
+            )
+            .filter(user::Column::Id.eq(me.id.as_str()))
+            .exec(w.conn())
+            .await?;
+        let me = revoke_tokens(w.conn(), &me.id, me.disabled).await?;
+        w.audit(
+            now,
+            AuditEntry::by(&me.id, "user.password_change", "user", &me.id),
+        )?;
+        Ok(me)
+    })?;
     state.token_status.record(&me.id, status_of(&me), now);
     let token = issue_token(state, &me, now).await?;
     Ok((token, me))
@@ -297,34 +283,32 @@ pub async fn set_user_disabled(
         ));
     }
     let now = state.now();
-    let txn = state.db.begin().await?;
-    let target = user::Entity::find_by_id(id)
-        .one(&*txn)
-        .await?
-        .ok_or_else(|| AppError::not_found("userId: no such user"))?;
-    if target.disabled == disabled {
-        return Ok(target);
-    }
-    let target = revoke_tokens(&*txn, &target.id, disabled).await?;
-    audit::record(
-        &*txn,
-        now,
-        AuditEntry {
-            actor: Some(&admin.user_id),
-            action: if disabled {
-                "user.disable"
-            } else {
-                "user.enable"
-            },
-            entity: "user",
-            entity_id: &target.id,
-            orderer: None,
-            sealed_until: None,
-            summary: json!({ "email": target.email, "disabled": disabled }),
-        },
-    )
-    .await?;
-    txn.commit().await?;
+    let target = work!(state, |w| {
+        let target = user::Entity::find_by_id(id)
+            .one(w.conn())
+            .await?
+            .ok_or_else(|| AppError::not_found("userId: no such user"))?;
+        if target.disabled == disabled {
+            w.unchanged();
+            return Ok(target);
+        }
+        let target = revoke_tokens(w.conn(), &target.id, disabled).await?;
+        w.audit(
+            now,
+            AuditEntry::by(
+                &admin.user_id,
+                if disabled {
+                    "user.disable"
+                } else {
+                    "user.enable"
+                },
+                "user",
+                &target.id,
+            )
+            .summary(json!({ "email": target.email, "disabled": disabled })),
+        )?;
+        Ok(target)
+    })?;
     state
         .token_status
         .record(&target.id, status_of(&target), now);
@@ -349,60 +333,59 @@ pub async fn register_provider(
     let email = validate::email("email", input.email)?;
     validate::password("password", input.password)?;
     let name = validate::text("name", input.name, 200)?;
-    let hash = password::hash(input.password.to_owned()).await?;
+    let hash = password::hash(state.config.password_cost, input.password.to_owned()).await?;
 
     let now = state.now();
-    let txn = state.db.begin().await?;
-    ensure_business_id_free(&*txn, &business_id).await?;
-    ensure_email_free(&*txn, &email).await?;
-    let org = organization::ActiveModel {
-        id: Set(new_id()),
-        name: Set(org_name),
-        kind: Set(OrganizationKind::ExternalProvider),
-        business_id: Set(Some(business_id.to_string())),
-        email: Set(Some(email.clone())),
-        created_at: Set(now),
-    }
-    .insert(&*txn)
-    .await?;
-    let u = user::ActiveModel {
-        id: Set(new_id()),
-        email: Set(email),
-        password_hash: Set(hash),
-        name: Set(name),
-        role: Set(Role::Producer),
-        organization_id: Set(org.id.clone()),
-        created_at: Set(now),
-        token_version: Set(0),
-        disabled: Set(false),
-    }
-    .insert(&*txn)
-    .await?;
-    audit::record(&*txn, now, AuditEntry {
-        actor: Some(&u.id),
-        action: "organization.register",
-        entity: "organization",
-        entity_id: &org.id,
-        orderer: None,
-        sealed_until: None,
-        summary: json!({ "name": org.name, "kind": "EXTERNAL_PROVIDER", "businessId": org.business_id }),
+    work!(state, |w| {
+        ensure_business_id_free(w.conn(), &business_id).await?;
+        ensure_email_free(w.conn(), &email).await?;
+        let org = organization::ActiveModel {
+            id: Set(new_id()),
+            name: Set(org_name),
+            kind: Set(OrganizationKind::ExternalProvider),
+            business_id: Set(Some(business_id.to_string())),
+            email: Set(Some(email.clone())),
+            created_at: Set(now),
+        }
+        .insert(w.conn())
+        .await?;
+        let u = user::ActiveModel {
+            id: Set(new_id()),
+            email: Set(email),
+            password_hash: Set(hash),
+            name: Set(name),
+            role: Set(Role::Producer),
+            organization_id: Set(org.id.clone()),
+            created_at: Set(now),
+            token_version: Set(0),
+            disabled: Set(false),
+        }
+        .insert(w.conn())
+        .await?;
+        w.audit(
+            now,
+            AuditEntry::by(&u.id, "organization.register", "organization", &org.id).summary(
+                json!({
+                    "name": org.name,
+                    "kind": "EXTERNAL_PROVIDER",
+                    "businessId": org.business_id,
+                }),
+            ),
+        )?;
+        w.audit(
+            now,
+            AuditEntry::by(&u.id, "user.create", "user", &u.id).summary(json!({
+                "email": u.email,
+                "name": u.name,
+                "role": "PRODUCER",
+                "organizationId": org.id,
+            })),
+        )?;
+        let token = state
+            .keys
+            .issue(&actor_of(&u, &org), u.token_version, now)?;
+        Ok((token, u))
     })
-    .await?;
-    audit::record(&*txn, now, AuditEntry {
-        actor: Some(&u.id),
-        action: "user.create",
-        entity: "user",
-        entity_id: &u.id,
-        orderer: None,
-        sealed_until: None,
-        summary: json!({ "email": u.email, "name": u.name, "role": "PRODUCER", "organizationId": org.id }),
-    })
-    .await?;
-    txn.commit().await?;
-    let token = state
-        .keys
-        .issue(&actor_of(&u, &org), u.token_version, now)?;
-    Ok((token, u))
 }
 
 pub struct NewOrganization<'a> {
@@ -429,32 +412,37 @@ pub async fn create_organization(
         None => None,
     };
     let now = state.now();
-    let txn = state.db.begin().await?;
-    if let Some(b) = &business_id {
-        ensure_business_id_free(&*txn, b).await?;
-    }
-    let org = organization::ActiveModel {
-        id: Set(new_id()),
-        name: Set(name),
-        kind: Set(input.kind),
-        business_id: Set(business_id.map(|b| b.to_string())),
-        email: Set(email),
-        created_at: Set(now),
-    }
-    .insert(&*txn)
-    .await?;
-    audit::record(&*txn, now, AuditEntry {
-        actor: Some(&admin.user_id),
-        action: "organization.create",
-        entity: "organization",
-        entity_id: &org.id,
-        orderer: None,
-        sealed_until: None,
-        summary: json!({ "name": org.name, "kind": kind_name(org.kind), "businessId": org.business_id, "email": org.email }),
+    work!(state, |w| {
+        if let Some(b) = &business_id {
+            ensure_business_id_free(w.conn(), b).await?;
+        }
+        let org = organization::ActiveModel {
+            id: Set(new_id()),
+            name: Set(name),
+            kind: Set(input.kind),
+            business_id: Set(business_id.map(|b| b.to_string())),
+            email: Set(email),
+            created_at: Set(now),
+        }
+        .insert(w.conn())
+        .await?;
+        w.audit(
+            now,
+            AuditEntry::by(
+                &admin.user_id,
+                "organization.create",
+                "organization",
+                &org.id,
+            )
+            .summary(json!({
+                "name": org.name,
+                "kind": kind_name(org.kind),
+                "businessId": org.business_id,
+                "email": org.email,
+            })),
+        )?;
+        Ok(org)
     })
-    .await?;
-    txn.commit().await?;
-    Ok(org)
 }
 
 pub struct NewUser<'a> {
@@ -487,23 +475,22 @@ pub async fn create_user(
             ),
         ));
     }
-    let hash = password::hash(input.password.to_owned()).await?;
+    let hash = password::hash(state.config.password_cost, input.password.to_owned()).await?;
     let now = state.now();
-    let txn = state.db.begin().await?;
-    ensure_email_free(&*txn, &email).await?;
-    let u = insert_user(&*txn, &email, hash, &name, input.role, &org.id, now).await?;
-    audit::record(&*txn, now, AuditEntry {
-        actor: Some(&admin.user_id),
-        action: "user.create",
-        entity: "user",
-        entity_id: &u.id,
-        orderer: None,
-        sealed_until: None,
-        summary: json!({ "email": u.email, "name": u.name, "role": crate::auth::caller::role_name(u.role), "organizationId": org.id }),
+    work!(state, |w| {
+        ensure_email_free(w.conn(), &email).await?;
+        let u = insert_user(w.conn(), &email, hash, &name, input.role, &org.id, now).await?;
+        w.audit(
+            now,
+            AuditEntry::by(&admin.user_id, "user.create", "user", &u.id).summary(json!({
+                "email": u.email,
+                "name": u.name,
+                "role": crate::auth::caller::role_name(u.role),
+                "organizationId": org.id,
+            })),
+        )?;
+        Ok(u)
     })
-    .await?;
-    txn.commit().await?;
-    Ok(u)
 }
 
 async fn insert_user<C: ConnectionTrait>(
@@ -539,40 +526,33 @@ pub async fn declare_tie(
 ) -> AppResult<user::Model> {
     let actor = caller.require()?;
     let now = state.now();
-    let txn = state.db.begin().await?;
-    let org = find_organization(&*txn, "organizationId", organization_id).await?;
-    let me = user::Entity::find_by_id(actor.user_id.clone())
-        .one(&*txn)
-        .await?
-        .ok_or_else(|| AppError::Unauthenticated("the token's user no longer exists".into()))?;
-    let existing = user_tie::Entity::find_by_id((me.id.clone(), org.id.clone()))
-        .one(&*txn)
-        .await?;
-    if existing.is_none() {
-        user_tie::ActiveModel {
-            user_id: Set(me.id.clone()),
-            organization_id: Set(org.id.clone()),
-            declared_at: Set(now),
+    work!(state, |w| {
+        let org = find_organization(w.conn(), "organizationId", organization_id).await?;
+        let me = user::Entity::find_by_id(actor.user_id.clone())
+            .one(w.conn())
+            .await?
+            .ok_or_else(|| AppError::Unauthenticated("the token's user no longer exists".into()))?;
+        let existing = user_tie::Entity::find_by_id((me.id.clone(), org.id.clone()))
+            .one(w.conn())
+            .await?;
+        if existing.is_some() {
+            w.unchanged();
+        } else {
+            user_tie::ActiveModel {
+                user_id: Set(me.id.clone()),
+                organization_id: Set(org.id.clone()),
+                declared_at: Set(now),
+            }
+            .insert(w.conn())
+            .await?;
+            w.audit(
+                now,
+                AuditEntry::by(&me.id, "user.declare_tie", "user", &me.id)
+                    .summary(json!({ "organizationId": org.id, "organizationName": org.name })),
+            )?;
         }
-        .insert(&*txn)
-        .await?;
-        audit::record(
-            &*txn,
-            now,
-            AuditEntry {
-                actor: Some(&me.id),
-                action: "user.declare_tie",
-                entity: "user",
-                entity_id: &me.id,
-                orderer: None,
-                sealed_until: None,
-                summary: json!({ "organizationId": org.id, "organizationName": org.name }),
-            },
-        )
-        .await?;
-    }
-    txn.commit().await?;
-    Ok(me)
+        Ok(me)
+    })
 }
 
 /// The caller's own user, or nothing when anonymous.
@@ -630,73 +610,73 @@ pub async fn bootstrap_admin(state: &AppState, admin: &AdminBootstrap) -> AppRes
     if exists {
         return Ok(false);
     }
-    let hash = password::hash(admin.password.clone()).await?;
+    let hash = password::hash(state.config.password_cost, admin.password.clone()).await?;
     let now = state.now();
-    let txn = state.db.begin().await?;
-    // Checked again inside the transaction: another process may have just created it.
-    if user::Entity::find()
-        .filter(user::Column::Role.eq(Role::Admin))
-        .count(&*txn)
-        .await?
-        > 0
-    {
-        return Ok(false);
-    }
-    ensure_email_free(&*txn, &email).await?;
-    let org = match organization::Entity::find()
-        .filter(organization::Column::Kind.eq(OrganizationKind::Administration))
-        .order_by_asc(organization::Column::CreatedAt)
-        .one(&*txn)
-        .await?
-    {
-        Some(org) => org,
-        None => {
-            let org = organization::ActiveModel {
-                id: Set(new_id()),
-                name: Set("Administration".to_owned()),
-                kind: Set(OrganizationKind::Administration),
-                business_id: Set(None),
-                email: Set(None),
-                created_at: Set(now),
-            }
-            .insert(&*txn)
-            .await?;
-            audit::record(&*txn, now, AuditEntry {
-                actor: None,
-                action: "organization.create",
-                entity: "organization",
-                entity_id: &org.id,
-                orderer: None,
-                sealed_until: None,
-                summary: json!({ "name": org.name, "kind": "ADMINISTRATION", "bootstrap": true }),
-            })
-            .await?;
-            org
+    work!(state, |w| {
+        // Checked again inside the transaction: another process may have just created it.
+        if user::Entity::find()
+            .filter(user::Column::Role.eq(Role::Admin))
+            .count(w.conn())
+            .await?
+            > 0
+        {
+            w.unchanged();
+            return Ok(false);
         }
-    };
-    let u = insert_user(
-        &*txn,
-        &email,
-        hash,
-        "Administrator",
-        Role::Admin,
-        &org.id,
-        now,
-    )
-    .await?;
-    audit::record(&*txn, now, AuditEntry {
-        actor: None,
-        action: "user.create",
-        entity: "user",
-        entity_id: &u.id,
-        orderer: None,
-        sealed_until: None,
-        summary: json!({ "email": u.email, "role": "ADMIN", "organizationId": org.id, "bootstrap": true }),
+        ensure_email_free(w.conn(), &email).await?;
+        let org = match organization::Entity::find()
+            .filter(organization::Column::Kind.eq(OrganizationKind::Administration))
+            .order_by_asc(organization::Column::CreatedAt)
+            .one(w.conn())
+            .await?
+        {
+            Some(org) => org,
+            None => {
+                let org = organization::ActiveModel {
+                    id: Set(new_id()),
+                    name: Set("Administration".to_owned()),
+                    kind: Set(OrganizationKind::Administration),
+                    business_id: Set(None),
+                    email: Set(None),
+                    created_at: Set(now),
+                }
+                .insert(w.conn())
+                .await?;
+                w.audit(
+                    now,
+                    AuditEntry::system("organization.create", "organization", &org.id).summary(
+                        json!({
+                            "name": org.name,
+                            "kind": "ADMINISTRATION",
+                            "bootstrap": true,
+                        }),
+                    ),
+                )?;
+                org
+            }
+        };
+        let u = insert_user(
+            w.conn(),
+            &email,
+            hash,
+            "Administrator",
+            Role::Admin,
+            &org.id,
+            now,
+        )
+        .await?;
+        w.audit(
+            now,
+            AuditEntry::system("user.create", "user", &u.id).summary(json!({
+                "email": u.email,
+                "role": "ADMIN",
+                "organizationId": org.id,
+                "bootstrap": true,
+            })),
+        )?;
+        tracing::info!(email = %u.email, "bootstrap administrator created");
+        Ok(true)
     })
-    .await?;
-    txn.commit().await?;
-    tracing::info!(email = %u.email, "bootstrap administrator created");
-    Ok(true)
 }
 
 pub fn kind_name(kind: OrganizationKind) -> &'static str {

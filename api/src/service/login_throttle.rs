@@ -27,20 +27,22 @@ pub async fn reserve(
     client: Option<IpAddr>,
     now: DateTime<Utc>,
 ) -> AppResult<Attempt> {
-    let mut charged = Vec::new();
-    let mut wait = None;
-    let mut new_window = false;
-    let txn = state.db.begin().await?;
-    // Always in the same order (the pair, then the address), so that on PostgreSQL two
-    // attempts never wait for each other's rows in opposite orders.
-    for counter in throttle::counters(email, client) {
-        let start = throttle::window_start(counter.limit, now);
-        let attempts = increment(&*txn, &counter.subject, start).await?;
-        new_window |= attempts == 1;
-        wait = wait.max(throttle::retry_after(counter.limit, attempts, start, now));
-        charged.push((counter, start));
-    }
-    txn.commit().await?;
+    let (charged, wait, new_window) = work!(state, |w| {
+        w.bookkeeping();
+        let mut charged = Vec::new();
+        let mut wait = None;
+        let mut new_window = false;
+        // Always in the same order (the pair, then the address), so that on PostgreSQL
+        // two attempts never wait for each other's rows in opposite orders.
+        for counter in throttle::counters(email, client) {
+            let start = throttle::window_start(counter.limit, now);
+            let attempts = increment(w.conn(), &counter.subject, start).await?;
+            new_window |= attempts == 1;
+            wait = wait.max(throttle::retry_after(counter.limit, attempts, start, now));
+            charged.push((counter, start));
+        }
+        Ok((charged, wait, new_window))
+    })?;
     if new_window {
         sweep(state, now).await;
     }
@@ -61,25 +63,27 @@ impl Attempt {
     /// is not charged for this attempt.
     pub async fn succeeded(self, state: &AppState) -> AppResult<()> {
         use sea_orm::sea_query::ExprTrait;
-        let txn = state.db.begin().await?;
-        for (counter, start) in &self.charged {
-            if counter.reset_on_success {
-                login_attempt::Entity::delete_many()
-                    .filter(Column::Subject.eq(counter.subject.as_str()))
-                    .exec(&*txn)
-                    .await?;
-            } else {
-                login_attempt::Entity::update_many()
-                    .col_expr(Column::Attempts, Expr::col(Column::Attempts).sub(1))
-                    .filter(Column::Subject.eq(counter.subject.as_str()))
-                    .filter(Column::WindowStart.eq(*start))
-                    .filter(Column::Attempts.gt(0))
-                    .exec(&*txn)
-                    .await?;
+        let charged = &self.charged;
+        work!(state, |w| {
+            w.bookkeeping();
+            for (counter, start) in charged {
+                if counter.reset_on_success {
+                    login_attempt::Entity::delete_many()
+                        .filter(Column::Subject.eq(counter.subject.as_str()))
+                        .exec(w.conn())
+                        .await?;
+                } else {
+                    login_attempt::Entity::update_many()
+                        .col_expr(Column::Attempts, Expr::col(Column::Attempts).sub(1))
+                        .filter(Column::Subject.eq(counter.subject.as_str()))
+                        .filter(Column::WindowStart.eq(*start))
+                        .filter(Column::Attempts.gt(0))
+                        .exec(w.conn())
+                        .await?;
+                }
             }
-        }
-        txn.commit().await?;
-        Ok(())
+            Ok(())
+        })
     }
 
     /// The password was wrong: the attempt stays counted.
@@ -114,16 +118,14 @@ async fn increment<C: ConnectionTrait>(conn: &C, subject: &str, start: i64) -> A
 /// Deletes counters of windows that have ended. Run when a window opens; a failure only
 /// leaves rows for the next sweep, so it is logged and not the login's failure.
 async fn sweep(state: &AppState, now: DateTime<Utc>) {
-    let result = async {
-        let txn = state.db.begin().await?;
+    let result = work!(state, |w| {
+        w.bookkeeping();
         login_attempt::Entity::delete_many()
             .filter(Column::WindowStart.lt(throttle::expired_before(now)))
-            .exec(&*txn)
+            .exec(w.conn())
             .await?;
-        txn.commit().await?;
-        Ok::<_, AppError>(())
-    }
-    .await;
+        Ok(())
+    });
     if let Err(e) = result {
         tracing::warn!(error = %e, "login throttle: sweeping ended windows");
     }

@@ -1,6 +1,17 @@
 //! Use cases. Each mutation opens one unit of work, checks who may act, calls the domain,
 //! saves, records its audit event and commits; a failure anywhere writes nothing.
 
+/// Runs a use case's work as one unit of work (`work::run`): one transaction, its audit
+/// events, its mail. `work!(state, |w| { … Ok(value) })` is
+/// `work::run(state, |w| Box::pin(async move { … })).await`: the work is an `async move`
+/// block that borrows the unit `w` and anything of the caller's. (An `async` closure would
+/// read better but its future cannot yet be proven `Send` for every lifetime of `w`.)
+macro_rules! work {
+    ($state:expr, |$w:ident| $body:block) => {
+        $crate::service::work::run($state, |$w| Box::pin(async move $body)).await
+    };
+}
+
 pub mod audit;
 pub mod bids;
 pub mod budget;
@@ -8,12 +19,14 @@ pub mod calls;
 pub mod catalogue;
 pub mod contracts;
 pub mod costing;
+pub mod delivery;
 pub mod evaluation;
 pub mod identity;
 pub mod login_throttle;
 pub mod notifications;
 pub mod ocds;
 pub mod seal;
+pub mod work;
 
 use crate::domain::Invalid;
 use crate::error::AppError;

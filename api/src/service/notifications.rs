@@ -1,7 +1,9 @@
 //! Who is told what: the events that queue e-mail (each inside the transaction of its
 //! change), category subscriptions, the deadline reminders, and the `notifications` query.
 
+use super::audit::AuditEntry;
 use super::bids::SUBMITTED;
+use super::work::Work;
 use crate::auth::Caller;
 use crate::domain::validate;
 use crate::email::compose::{self, BidAction, RankingLine};
@@ -76,15 +78,15 @@ async fn subscribers<C: ConnectionTrait>(
 }
 
 /// The submitting user gets the receipt of a submission, replacement or withdrawal.
-pub async fn bid_receipt<C: ConnectionTrait>(
-    conn: &C,
+pub async fn bid_receipt(
+    w: &Work<'_>,
     now: DateTime<Utc>,
     user_id: &str,
     c: &call::Model,
     b: &bid::Model,
     action: BidAction,
 ) -> AppResult<()> {
-    let Some(u) = outbox::user(conn, user_id).await? else {
+    let Some(u) = outbox::user(w.conn(), user_id).await? else {
         return Ok(());
     };
     let mut mail = compose::bid_receipt(
@@ -97,61 +99,51 @@ pub async fn bid_receipt<C: ConnectionTrait>(
     );
     // Its delivery is recorded in the call's sealed log, and only the bidder sees it.
     mail.sealed_call = Some(c.id.clone());
-    outbox::enqueue(conn, now, &[u], &mail).await?;
+    w.mail(now, &[u], &mail).await?;
     Ok(())
 }
 
 /// The call's orderer users hear of a new question: the call's title and the question's
 /// text only; the asker (organisation or user) is not named.
-pub async fn question_asked<C: ConnectionTrait>(
-    conn: &C,
+pub async fn question_asked(
+    w: &Work<'_>,
     now: DateTime<Utc>,
     q: &question::Model,
     c: &call::Model,
 ) -> AppResult<()> {
-    let users: Vec<user::Model> = outbox::users_of(conn, vec![c.orderer_id.clone()])
+    let users: Vec<user::Model> = outbox::users_of(w.conn(), vec![c.orderer_id.clone()])
         .await?
         .into_iter()
         .filter(|u| u.role == Role::Orderer)
         .collect();
-    outbox::enqueue(
-        conn,
-        now,
-        &users,
-        &compose::question_asked(&c.title, &q.text),
-    )
-    .await?;
+    w.mail(now, &users, &compose::question_asked(&c.title, &q.text))
+        .await?;
     Ok(())
 }
 
 /// The asker hears that the answer is published.
-pub async fn answer_published<C: ConnectionTrait>(
-    conn: &C,
+pub async fn answer_published(
+    w: &Work<'_>,
     now: DateTime<Utc>,
     q: &question::Model,
     c: &call::Model,
 ) -> AppResult<()> {
-    let Some(u) = outbox::user(conn, &q.asker_user_id).await? else {
+    let Some(u) = outbox::user(w.conn(), &q.asker_user_id).await? else {
         return Ok(());
     };
     let mut mail =
         compose::answer_published(&c.title, &q.text, q.answer.as_deref().unwrap_or_default());
     // Who asked is for the asker's own organisation only.
     mail.private = true;
-    outbox::enqueue(conn, now, &[u], &mail).await?;
+    w.mail(now, &[u], &mail).await?;
     Ok(())
 }
 
 /// Providers subscribed to one of the call's categories hear of its publication.
-pub async fn call_published<C: ConnectionTrait>(
-    conn: &C,
-    now: DateTime<Utc>,
-    c: &call::Model,
-) -> AppResult<()> {
-    let cats = categories_of(conn, &c.id).await?;
-    let users = subscribers(conn, &cats).await?;
-    outbox::enqueue(
-        conn,
+pub async fn call_published(w: &Work<'_>, now: DateTime<Utc>, c: &call::Model) -> AppResult<()> {
+    let cats = categories_of(w.conn(), &c.id).await?;
+    let users = subscribers(w.conn(), &cats).await?;
+    w.mail(
         now,
         &users,
         &compose::call_published(&c.title, &cats, c.submission_deadline),
@@ -164,18 +156,18 @@ pub async fn call_published<C: ConnectionTrait>(
 /// bids are sealed (a cancellation before the deadline) the notices are private to their
 /// recipients and their delivery is recorded in the call's sealed log, so the bidders of a
 /// call cancelled before its deadline stay sealed for good.
-pub async fn bidders_told<C: ConnectionTrait>(
-    conn: &C,
+pub async fn bidders_told(
+    w: &Work<'_>,
     now: DateTime<Utc>,
     c: &call::Model,
     mail: &Mail,
 ) -> AppResult<()> {
-    let users = outbox::users_of(conn, bidder_orgs(conn, &c.id).await?).await?;
+    let users = outbox::users_of(w.conn(), bidder_orgs(w.conn(), &c.id).await?).await?;
     let mut mail = mail.clone();
     if c.bids_opened_at.is_none() && now < c.submission_deadline {
         mail.sealed_call = Some(c.id.clone());
     }
-    outbox::enqueue(conn, now, &users, &mail).await?;
+    w.mail(now, &users, &mail).await?;
     Ok(())
 }
 
@@ -183,8 +175,8 @@ pub async fn bidders_told<C: ConnectionTrait>(
 /// scores, or why they did not qualify), the ranking, the justification, the standstill end
 /// and the remedies. `results` maps bidder organisation to its own result.
 #[allow(clippy::too_many_arguments)]
-pub async fn award_decided<C: ConnectionTrait>(
-    conn: &C,
+pub async fn award_decided(
+    w: &Work<'_>,
     now: DateTime<Utc>,
     c: &call::Model,
     ranking: &[RankingLine],
@@ -193,11 +185,11 @@ pub async fn award_decided<C: ConnectionTrait>(
     standstill_ends_at: DateTime<Utc>,
     remedies_until: DateTime<Utc>,
 ) -> AppResult<()> {
-    for org in bidder_orgs(conn, &c.id).await? {
+    for org in bidder_orgs(w.conn(), &c.id).await? {
         let Some(own) = results.get(&org) else {
             continue;
         };
-        let users = outbox::users_of(conn, vec![org.clone()]).await?;
+        let users = outbox::users_of(w.conn(), vec![org.clone()]).await?;
         let mail = compose::award_decision(
             &c.title,
             own,
@@ -206,7 +198,7 @@ pub async fn award_decided<C: ConnectionTrait>(
             standstill_ends_at,
             remedies_until,
         );
-        outbox::enqueue(conn, now, &users, &mail).await?;
+        w.mail(now, &users, &mail).await?;
     }
     Ok(())
 }
@@ -228,34 +220,30 @@ async fn contract_title<C: ConnectionTrait>(conn: &C, c: &sc::Model) -> AppResul
 }
 
 /// The producer's users hear that their contract is active.
-pub async fn contract_activated<C: ConnectionTrait>(
-    conn: &C,
-    now: DateTime<Utc>,
-    c: &sc::Model,
-) -> AppResult<()> {
-    let title = contract_title(conn, c).await?;
-    let users = outbox::users_of(conn, vec![c.producer_id.clone()]).await?;
+pub async fn contract_activated(w: &Work<'_>, now: DateTime<Utc>, c: &sc::Model) -> AppResult<()> {
+    let title = contract_title(w.conn(), c).await?;
+    let users = outbox::users_of(w.conn(), vec![c.producer_id.clone()]).await?;
     let mail = compose::contract_activated(
         &title,
         &c.total_value.0.to_string(),
         &c.start_date.to_string(),
         &c.end_date.to_string(),
     );
-    outbox::enqueue(conn, now, &users, &mail).await?;
+    w.mail(now, &users, &mail).await?;
     Ok(())
 }
 
 /// The orderer's users hear of a realisation turning OVER or UNDER.
-pub async fn deviation<C: ConnectionTrait>(
-    conn: &C,
+pub async fn deviation(
+    w: &Work<'_>,
     now: DateTime<Utc>,
     c: &sc::Model,
     status: &str,
     period: &str,
     forecast: &str,
 ) -> AppResult<()> {
-    let title = contract_title(conn, c).await?;
-    let users = outbox::users_of(conn, vec![c.orderer_id.clone()]).await?;
+    let title = contract_title(w.conn(), c).await?;
+    let users = outbox::users_of(w.conn(), vec![c.orderer_id.clone()]).await?;
     let mail = compose::deviation(
         &title,
         status,
@@ -263,7 +251,7 @@ pub async fn deviation<C: ConnectionTrait>(
         forecast,
         &c.total_value.0.to_string(),
     );
-    outbox::enqueue(conn, now, &users, &mail).await?;
+    w.mail(now, &users, &mail).await?;
     Ok(())
 }
 
@@ -289,57 +277,31 @@ pub async fn write_deadline_reminders(state: &AppState) -> AppResult<usize> {
         .await?;
     let mut written = 0;
     for c in soon {
-        let txn = state.db.begin().await?;
-        if call_reminder::Entity::find_by_id(c.id.clone())
-            .one(&*txn)
-            .await?
-            .is_some()
-        {
-            continue;
-        }
-        call_reminder::ActiveModel {
-            call_id: Set(c.id.clone()),
-            sent_at: Set(now),
-        }
-        .insert(&*txn)
-        .await?;
-        let cats = categories_of(&*txn, &c.id).await?;
-        let users: Vec<user::Model> = subscribers(&*txn, &cats).await?;
-        let n = outbox::enqueue(
-            &*txn,
-            now,
-            &users,
-            &compose::deadline_reminder(&c.title, c.submission_deadline),
-        )
-        .await?;
-        written += n;
-        super::audit::record(
-            &*txn,
-            now,
-            super::audit::AuditEntry {
-                actor: None,
-                action: "call.deadline_reminder",
-                entity: "call",
-                entity_id: &c.id,
-                orderer: Some(&c.orderer_id),
-                sealed_until: None,
-                summary: serde_json::json!({ "recipients": n }),
-            },
-        )
-        .await?;
-        match txn.commit().await {
-            Ok(()) => {}
+        let queued = work!(state, |w| {
+            call_reminder::ActiveModel {
+                call_id: Set(c.id.clone()),
+                sent_at: Set(now),
+            }
+            .insert(w.conn())
+            .await?;
+            let cats = categories_of(w.conn(), &c.id).await?;
+            let users: Vec<user::Model> = subscribers(w.conn(), &cats).await?;
+            let mail = compose::deadline_reminder(&c.title, c.submission_deadline);
+            let n = w.mail(now, &users, &mail).await?;
+            w.audit(
+                now,
+                AuditEntry::system("call.deadline_reminder", "call", &c.id)
+                    .orderer(&c.orderer_id)
+                    .summary(serde_json::json!({ "recipients": n })),
+            )?;
+            Ok(n)
+        });
+        match queued {
+            Ok(n) => written += n,
             // Another process wrote this call's reminder at the same moment.
-            Err(e)
-                if matches!(
-                    e.sql_err(),
-                    Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
-                ) => {}
-            Err(e) => return Err(e.into()),
+            Err(e) if e.is_unique_violation() => {}
+            Err(e) => return Err(e),
         }
-    }
-    if written > 0 {
-        state.mail_wake.notify_one();
     }
     Ok(written)
 }
@@ -356,49 +318,47 @@ pub async fn subscribe(
         .clone();
     let category = validate::text("category", category, 100)?;
     let now = state.now();
-    let txn = state.db.begin().await?;
-    let existing =
-        category_subscription::Entity::find_by_id((actor.user_id.clone(), category.clone()))
-            .one(&*txn)
-            .await?;
-    match (on, existing) {
-        (true, None) => {
-            category_subscription::ActiveModel {
-                user_id: Set(actor.user_id.clone()),
-                category: Set(category.clone()),
-                created_at: Set(now),
-            }
-            .insert(&*txn)
-            .await?;
-        }
-        (false, Some(s)) => {
-            category_subscription::Entity::delete_by_id((s.user_id, s.category))
-                .exec(&*txn)
+    work!(state, |w| {
+        let existing =
+            category_subscription::Entity::find_by_id((actor.user_id.clone(), category.clone()))
+                .one(w.conn())
                 .await?;
+        match (on, existing) {
+            (true, None) => {
+                category_subscription::ActiveModel {
+                    user_id: Set(actor.user_id.clone()),
+                    category: Set(category.clone()),
+                    created_at: Set(now),
+                }
+                .insert(w.conn())
+                .await?;
+            }
+            (false, Some(s)) => {
+                category_subscription::Entity::delete_by_id((s.user_id, s.category))
+                    .exec(w.conn())
+                    .await?;
+            }
+            _ => {}
         }
-        _ => {}
-    }
-    let list = subscriptions_of(&*txn, &actor.user_id).await?;
-    super::audit::record(
-        &*txn,
-        now,
-        super::audit::AuditEntry {
-            actor: Some(&actor.user_id),
-            action: if on {
-                "user.subscribe"
-            } else {
-                "user.unsubscribe"
+        let list = subscriptions_of(w.conn(), &actor.user_id).await?;
+        w.audit(
+            now,
+            super::audit::AuditEntry {
+                actor: Some(&actor.user_id),
+                action: if on {
+                    "user.subscribe"
+                } else {
+                    "user.unsubscribe"
+                },
+                entity: "user",
+                entity_id: &actor.user_id,
+                orderer: None,
+                sealed_until: None,
+                summary: serde_json::json!({ "category": category }),
             },
-            entity: "user",
-            entity_id: &actor.user_id,
-            orderer: None,
-            sealed_until: None,
-            summary: serde_json::json!({ "category": category }),
-        },
-    )
-    .await?;
-    txn.commit().await?;
-    Ok(list)
+        )?;
+        Ok(list)
+    })
 }
 
 pub async fn subscriptions_of<C: ConnectionTrait>(

@@ -5,8 +5,9 @@
 //! Lock order, so concurrent writers never deadlock on PostgreSQL: the bidder organisation,
 //! then the call row, then the main chain's head.
 
-use super::audit::{self, AuditEntry};
+use super::audit::AuditEntry;
 use super::calls::stored_status;
+use super::work::Work;
 use crate::domain::audit::{ChainEvent, canonical_content, sha256_hex};
 use crate::domain::seal;
 use crate::error::{AppError, AppResult};
@@ -52,8 +53,9 @@ impl SealedLog {
         self.call.bids_opened_at.is_none()
     }
 
-    /// Appends one event after the log's head and moves the head (on the call row).
-    pub async fn append<C: ConnectionTrait>(
+    /// Appends one event after the log's head and moves the head (on the call row). Use
+    /// cases append through their unit of work (`Work::seal`).
+    pub(super) async fn append<C: ConnectionTrait>(
         &mut self,
         conn: &C,
         at: DateTime<Utc>,
@@ -113,8 +115,8 @@ pub fn bids_open(c: &call::Model, now: DateTime<Utc>) -> bool {
 /// Opens the call's sealed log if it is due, inside the caller's transaction, which must
 /// hold the call row locked (`lock`, or `calls::managed_call`). Returns the call as it is
 /// afterwards.
-pub async fn open_locked<C: ConnectionTrait>(
-    conn: &C,
+pub async fn open_locked(
+    w: &Work<'_>,
     c: call::Model,
     now: DateTime<Utc>,
 ) -> AppResult<call::Model> {
@@ -126,23 +128,15 @@ pub async fn open_locked<C: ConnectionTrait>(
     ) {
         return Ok(c);
     }
-    audit::record(
-        conn,
+    w.audit(
         c.submission_deadline,
-        AuditEntry {
-            actor: None,
-            action: seal::OPENED,
-            entity: "call",
-            entity_id: &c.id,
-            orderer: Some(&c.orderer_id),
-            sealed_until: None,
-            summary: seal::anchor_summary(&c.id, c.sealed_seq, &c.sealed_hash),
-        },
-    )
-    .await?;
+        AuditEntry::system(seal::OPENED, "call", &c.id)
+            .orderer(&c.orderer_id)
+            .summary(seal::anchor_summary(&c.id, c.sealed_seq, &c.sealed_hash)),
+    )?;
     let mut am: call::ActiveModel = c.into();
     am.bids_opened_at = Set(Some(now));
-    Ok(am.update(conn).await?)
+    Ok(am.update(w.conn()).await?)
 }
 
 /// Opens the call's sealed log in a transaction of its own when it is due (a read after
@@ -161,14 +155,25 @@ pub async fn ensure_open(state: &AppState, c: &call::Model) -> AppResult<()> {
 }
 
 async fn open_by_id(state: &AppState, id: &str) -> AppResult<()> {
-    let txn = state.db.begin().await?;
-    let locked = lock(&*txn, "callId", id).await?;
-    // Read the clock under the lock: a submission queued before us was judged by its own
-    // reading, and none after us can be taken in (its reading is later still).
-    let now = state.now();
-    open_locked(&*txn, locked.call, now).await?;
-    txn.commit().await?;
-    Ok(())
+    work!(state, |w| {
+        let locked = lock(w.conn(), "callId", id).await?;
+        // Read the clock under the lock: a submission queued before us was judged by its
+        // own reading, and none after us can be taken in (its reading is later still).
+        let now = w.now();
+        if !seal::is_due(
+            stored_status(&locked.call)?,
+            locked.call.bids_opened_at.is_some(),
+            locked.call.submission_deadline,
+            now,
+        ) {
+            // Another writer opened it first: nothing to do, nothing written.
+            w.unchanged();
+            return Ok(false);
+        }
+        open_locked(w, locked.call, now).await?;
+        Ok(true)
+    })
+    .map(|_| ())
 }
 
 /// How many due logs one tick opens at most (the rest wait for the next tick).
