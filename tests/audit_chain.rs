@@ -395,3 +395,127 @@ async fn verify_audit_chain_finds_a_changed_a_deleted_and_a_reordered_row() {
         2
     );
 }
+
+/// The unit of work every mutation runs in: work that records no audit event is refused and
+/// rolled back; work that says it changed nothing is rolled back without error; recorded
+/// events are appended in order, after the work's own writes, and move the chain's head;
+/// queued mail wakes the mail worker only once the unit has committed.
+#[tokio::test]
+async fn the_unit_of_work_refuses_work_without_an_audit_event_and_appends_what_it_recorded() {
+    use api::service::audit::AuditEntry;
+    use api::service::work;
+    use sea_orm::{ConnectionTrait, Statement};
+    let app = TestApp::new().await;
+    let state = &app.state;
+    let insert = |id: &'static str| {
+        Statement::from_string(
+            state.db.backend(),
+            format!(
+                "INSERT INTO category_subscription (user_id, category, created_at) SELECT id, '{id}', created_at FROM app_user LIMIT 1"
+            ),
+        )
+    };
+    let events = app.count("audit_event").await;
+    let subscriptions = app.count("category_subscription").await;
+
+    // A write with no audit event: INTERNAL, and the write is gone.
+    let refused = work::run(state, |w| {
+        Box::pin(async move {
+            w.conn().execute_raw(insert("unaudited")).await?;
+            Ok(())
+        })
+    })
+    .await;
+    let err = refused.expect_err("work without an audit event must be refused");
+    assert_eq!(err.code(), "INTERNAL", "{err}");
+    assert_eq!(app.count("category_subscription").await, subscriptions);
+    assert_eq!(app.count("audit_event").await, events);
+
+    // Nothing to do: rolled back, no error, no event.
+    let unchanged = work::run(state, |w| {
+        Box::pin(async move {
+            w.conn().execute_raw(insert("rolled-back")).await?;
+            w.unchanged();
+            Ok(7)
+        })
+    })
+    .await
+    .expect("unchanged work is not an error");
+    assert_eq!(unchanged, 7);
+    assert_eq!(app.count("category_subscription").await, subscriptions);
+    assert_eq!(app.count("audit_event").await, events);
+
+    // Two events, in the order recorded, after the work's write; the head moves by two.
+    let head_before = api::service::audit::head_seq(state.db.conn())
+        .await
+        .expect("head");
+    let now = state.now();
+    work::run(state, |w| {
+        Box::pin(async move {
+            w.conn().execute_raw(insert("audited")).await?;
+            w.audit(now, AuditEntry::system("test.first", "test", "a"))?;
+            w.audit(
+                now,
+                AuditEntry::system("test.second", "test", "b").summary(json!({ "n": 2 })),
+            )?;
+            Ok(())
+        })
+    })
+    .await
+    .expect("audited work commits");
+    assert_eq!(app.count("category_subscription").await, subscriptions + 1);
+    let head_after = api::service::audit::head_seq(state.db.conn())
+        .await
+        .expect("head");
+    assert_eq!(head_after, head_before + 2);
+    let chain = app.audit_chain().await;
+    let last: Vec<&str> = chain
+        .iter()
+        .rev()
+        .take(2)
+        .map(|e| e.action.as_str())
+        .collect();
+    assert_eq!(last, ["test.second", "test.first"]);
+    assert!(verify_chain(&chain).first_broken_seq.is_none());
+
+    // Mail wakes the worker after the commit, not when the work fails.
+    use sea_orm::EntityTrait;
+    let admin = entity::user::Entity::find()
+        .one(state.db.conn())
+        .await
+        .expect("users")
+        .expect("the bootstrap admin");
+    let mail = api::email::outbox::Mail {
+        event: "test.mail",
+        subject: "s".into(),
+        body: "b".into(),
+        private: true,
+        sealed_call: None,
+    };
+    let notifications = app.count("notification").await;
+    for fail in [true, false] {
+        let notified = state.mail_wake.notified();
+        tokio::pin!(notified);
+        notified.as_mut().enable();
+        let (admin, mail) = (&admin, &mail);
+        let result = work::run(state, |w| {
+            Box::pin(async move {
+                w.mail(now, std::slice::from_ref(admin), mail).await?;
+                if fail {
+                    return Err(api::error::AppError::InvalidState(
+                        "fails after queuing".into(),
+                    ));
+                }
+                w.audit(now, AuditEntry::system("test.mail", "test", "c"))?;
+                Ok(())
+            })
+        })
+        .await;
+        assert_eq!(result.is_err(), fail);
+        let woke = tokio::time::timeout(std::time::Duration::from_millis(50), notified.as_mut())
+            .await
+            .is_ok();
+        assert_eq!(woke, !fail, "woken after a unit that failed: {fail}");
+    }
+    assert_eq!(app.count("notification").await, notifications + 1);
+}

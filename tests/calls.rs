@@ -538,5 +538,8 @@ async fn the_call_list_filters_by_the_category_of_the_calls_products() {
         0
     );
     let combined = json!({ "f": { "category": "meals on wheels", "search": "itäinen" } });
-    assert_eq!(ids(&app.ok(None, LIST, combined).await), std::slice::from_ref(&mixed.id));
+    assert_eq!(
+        ids(&app.ok(None, LIST, combined).await),
+        std::slice::from_ref(&mixed.id)
+    );
 }
