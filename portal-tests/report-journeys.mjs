@@ -171,6 +171,47 @@ const journeys = {
     await page.waitForTimeout(200);
     return out;
   },
+
+  /** The opened sealed log from the orderer's call page and from the audit log's anchor,
+   *  and the call's open data (OCDS) from its public page, signed out. */
+  async opendata() {
+    const out = {};
+    await login(params.email, params.password);
+    await visit(`/orderer/calls/${params.openId}`);
+    await heading(params.openTitle);
+    await page.getByRole("link", { name: L["orderer.sealedLogLink"] }).click();
+    await heading(tr("audit.sealedLogOf", { title: params.openTitle }));
+    const events = page.getByRole("table", { name: L["audit.sealedEvents"] });
+    await events.waitFor();
+    out.sealedRows = await tableData(events);
+    await check("the opened sealed log of a call");
+    // The anchor in the audit log leads to the same log.
+    await visit(`/audit?entity=call&entityId=${params.openId}`);
+    await heading(L["nav.audit"]);
+    await page.getByRole("link", { name: L["audit.openSealedLog"] }).first().click();
+    await heading(tr("audit.sealedLogOf", { title: params.openTitle }));
+    out.fromAnchor = (await tableData(page.getByRole("table", { name: L["audit.sealedEvents"] }))).length;
+    // A call still sealed: its log is empty for its orderer too.
+    await visit(`/audit?sealedCall=${params.sealedId}`);
+    await heading(tr("audit.sealedLogOf", { title: params.sealedTitle }));
+    out.sealedEmpty = await page.getByRole("table", { name: L["audit.sealedEvents"] }).count();
+    await check("the log of a call still sealed");
+
+    // Signed out: the public call page links its OCDS files, and they are JSON.
+    await page.evaluate(() => sessionStorage.clear());
+    await visit(`/calls/${params.openId}`);
+    await heading(params.openTitle);
+    await page.getByRole("heading", { level: 2, name: L["call.openData"] }).waitFor();
+    out.ocds = {};
+    for (const key of ["call.ocdsReleases", "call.ocdsRecord"]) {
+      const href = await page.getByRole("link", { name: L[key] }).getAttribute("href");
+      const body = await page.evaluate(async (u) => { const r = await fetch(u); return { status: r.status, type: r.headers.get("content-type"), json: await r.json() }; }, href);
+      out.ocds[key] = { href, status: body.status, type: body.type, keys: Object.keys(body.json).sort() };
+    }
+    await check("public call page with its open data");
+    return out;
+  },
+
 };
 
 /** What the report shows, read from the page. */

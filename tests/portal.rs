@@ -1777,4 +1777,67 @@ async fn the_evaluation_report_shows_every_bids_unit_prices_and_points_and_print
             );
         }
     }
+    // The opened sealed log (from the call page and from its anchor in the audit log) and
+    // the call's open data, at both widths in both languages' pair.
+    let api_log = app
+        .ok(
+            Some(&m.orderer),
+            "query($c:ID!){ sealedLog(callId:$c){ seq action } }",
+            json!({ "c": open.id }),
+        )
+        .await;
+    let api_events = api_log["sealedLog"].as_array().expect("log").len();
+    assert!(api_events >= 4, "{api_log}");
+    for (width, lang) in [(1280, "fi"), (390, "en")] {
+        let r = report_journey(
+            &root,
+            "opendata",
+            &base,
+            width,
+            lang,
+            json!({
+                "email": orderer, "password": PASSWORD, "openId": open.id, "openTitle": open_title,
+                "sealedId": sealed.id, "sealedTitle": sealed_title,
+            }),
+        )
+        .await;
+        let rows = r["sealedRows"].as_array().expect("rows");
+        assert_eq!(rows.len(), api_events, "{r}");
+        let actions: Vec<&str> = rows
+            .iter()
+            .map(|row| row[2].as_str().expect("action"))
+            .collect();
+        assert_eq!(
+            actions.iter().filter(|a| **a == "bid.submit").count(),
+            4,
+            "{actions:?}"
+        );
+        assert_eq!(r["fromAnchor"], json!(api_events), "{r}");
+        assert_eq!(r["sealedEmpty"], 0, "{r}");
+        for key in ["call.ocdsReleases", "call.ocdsRecord"] {
+            let o = &r["ocds"][key];
+            assert_eq!(o["status"], 200, "{o}");
+            assert!(
+                o["type"]
+                    .as_str()
+                    .expect("type")
+                    .starts_with("application/json"),
+                "{o}"
+            );
+        }
+        assert!(
+            r["ocds"]["call.ocdsReleases"]["keys"]
+                .as_array()
+                .expect("keys")
+                .contains(&json!("releases")),
+            "{r}"
+        );
+        assert!(
+            r["ocds"]["call.ocdsRecord"]["keys"]
+                .as_array()
+                .expect("keys")
+                .contains(&json!("records")),
+            "{r}"
+        );
+    }
 }

@@ -284,6 +284,10 @@ export async function manage({ args, render }) {
       parts.push(form);
     }
   }
+  // Once the bids are opened (bidCount is shown from then on), their sealed log can be read.
+  if (c.bidCount !== null && c.bidCount !== undefined) {
+    parts.push(h("p", {}, h("a", { href: `#/audit?sealedCall=${encodeURIComponent(c.id)}` }, t("orderer.sealedLogLink"))));
+  }
   if (c.evaluation) parts.push(...(await evaluationParts(c, d.me, render)));
   if (c.award) {
     parts.push(h("h2", {}, t("call.award")),

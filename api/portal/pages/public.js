@@ -139,6 +139,12 @@ export async function call({ args, go, render }) {
         h("tbody", {}, c.award.ranking.map((r) => h("tr", {}, h("td", { class: "num" }, String(r.rank)), h("td", {}, r.bidder.name),
           h("td", { class: "num" }, moneyNode(r.totalPrice)), h("td", { class: "num" }, number(r.totalScore)))))));
   }
+  // Open data: the call's OCDS release package and record, as published (no sign-in).
+  if (c.status !== "DRAFT") {
+    const ocds = (file, key) => h("li", {}, h("a", { href: `/ocds/calls/${encodeURIComponent(c.id)}/${file}`, download: `${c.id}-${file}`, type: "application/json" }, t(key)));
+    parts.push(h("h2", {}, t("call.openData")), h("p", { class: "hint" }, t("call.openDataHint")),
+      h("ul", {}, ocds("releases.json", "call.ocdsReleases"), ocds("record.json", "call.ocdsRecord")));
+  }
   if (s?.user.role === "PRODUCER") parts.push(await provider.bidPanel(c, render));
   if (s?.user.role === "ORDERER") parts.push(h("p", {}, h("a", { href: `#/orderer/calls/${c.id}` }, t("call.manage"))));
   return h("article", {}, parts);
