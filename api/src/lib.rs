@@ -39,12 +39,15 @@ pub fn build_app(state: AppState) -> Router {
 }
 
 /// Runs the migrations. On PostgreSQL they run in one transaction under an advisory lock, so
-/// several api processes starting together migrate once.
+/// several api processes starting together migrate once. The lock is the schema's: processes
+/// serving other schemas of the same database (the tests' schemas) do not wait for it.
 pub async fn migrate(db: &Db) -> Result<(), sea_orm::DbErr> {
     if db.backend() == DatabaseBackend::Postgres {
         let txn = db.conn().begin().await?;
-        txn.execute_unprepared("SELECT pg_advisory_xact_lock(7291853406)")
-            .await?;
+        txn.execute_unprepared(
+            "SELECT pg_advisory_xact_lock(729185340, hashtext(current_schema()))",
+        )
+        .await?;
         Migrator::up(&txn, None).await?;
         txn.commit().await
     } else {
