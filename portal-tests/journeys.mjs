@@ -189,6 +189,8 @@ const journeys = {
   async contract() {
     await login(params.email, params.password);
     await nav("nav.ordererCalls");
+    // The orderer's list, not the public one still on screen: its link opens the call's management.
+    await heading(L["nav.ordererCalls"]);
     await page.getByRole("link", { name: params.callTitle }).click();
     await heading(params.callTitle);
     await settle(() => page.getByRole("button", { name: L["orderer.makeContract"] }).click());

@@ -278,6 +278,67 @@ async fn grants_are_recorded_by_admins_from_orderers_to_producers() {
     assert_eq!(app.count("municipal_grant").await, 1);
 }
 
+const GRANTS: &str = "query($y:Int!,$n:Int){ grants(fiscalYear:$y,first:$n){ id fiscalYear amount orderer{ id } recipient{ id name } } }";
+
+/// `grants(fiscalYear)`: every grant of the year for an admin, newest first; an orderer the
+/// grants it gave; a producer FORBIDDEN and anonymous UNAUTHENTICATED.
+#[tokio::test]
+async fn grants_are_listed_to_admins_and_to_the_orderer_that_gave_them() {
+    let app = TestApp::new().await;
+    let admin = app.admin().await;
+    let (orderer_org, _, orderer) = app.member(&admin, "ORDERER", "Tilaaja").await;
+    let (other_org, _, other) = app.member(&admin, "ORDERER", "Toinen").await;
+    let (ngo, _, ngo_token) = app.member(&admin, "EXTERNAL_PROVIDER", "Yhdistys ry").await;
+    for (o, y, a) in [
+        (&orderer_org, 2027, "1000.00"),
+        (&other_org, 2027, "2500.50"),
+        (&orderer_org, 2028, "7"),
+    ] {
+        app.ok(
+            Some(&admin),
+            RECORD_GRANT,
+            json!({ "o": o, "r": ngo, "y": y, "a": a }),
+        )
+        .await;
+    }
+    let all = app.ok(Some(&admin), GRANTS, json!({ "y": 2027 })).await;
+    let amounts: Vec<&str> = all["grants"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["amount"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        amounts,
+        ["2500.50", "1000.00"],
+        "newest first, the year's only"
+    );
+    assert_eq!(all["grants"][0]["recipient"]["name"], "Yhdistys ry");
+    let one = app
+        .ok(Some(&admin), GRANTS, json!({ "y": 2027, "n": 1 }))
+        .await;
+    assert_eq!(one["grants"].as_array().unwrap().len(), 1);
+    let own = app.ok(Some(&orderer), GRANTS, json!({ "y": 2027 })).await;
+    assert_eq!(own["grants"].as_array().unwrap().len(), 1);
+    assert_eq!(own["grants"][0]["orderer"]["id"], orderer_org.as_str());
+    let theirs = app.ok(Some(&other), GRANTS, json!({ "y": 2028 })).await;
+    assert_eq!(theirs["grants"], json!([]));
+    assert_eq!(
+        app.code(Some(&ngo_token), GRANTS, json!({ "y": 2027 }))
+            .await,
+        "FORBIDDEN"
+    );
+    assert_eq!(
+        app.code(None, GRANTS, json!({ "y": 2027 })).await,
+        "UNAUTHENTICATED"
+    );
+    assert_eq!(
+        app.code(Some(&admin), GRANTS, json!({ "y": 2027, "n": -1 }))
+            .await,
+        "BAD_USER_INPUT"
+    );
+}
+
 fn cost(product: &str, year: i32, volume: &str, direct: &str, overhead: &str) -> serde_json::Value {
     json!({ "i": { "productId": product, "fiscalYear": year, "volume": volume, "directCosts": direct, "overheadRate": overhead } })
 }

@@ -614,6 +614,7 @@ async fn only_admins_disable_users_and_not_themselves() {
         )
         .await;
     assert_eq!(err["extensions"]["code"], "BAD_USER_INPUT", "{err}");
+    assert_eq!(err["extensions"]["rule"], "OWN_ACCOUNT", "{err}");
     assert_eq!(app.audit_chain().await.len(), events_before);
     app.ok(Some(&token), ME_ID, json!({})).await;
     app.ok(Some(&admin), ME_ID, json!({})).await;
@@ -675,4 +676,160 @@ async fn a_revocation_on_one_replica_is_honoured_by_another_within_two_seconds()
         replica.code(Some(&token), ME_ID, json!({})).await,
         "UNAUTHENTICATED"
     );
+}
+
+const USERS: &str = "query($o:ID!,$n:Int,$a:String){ users(organizationId:$o,first:$n,after:$a){ totalCount pageInfo{ hasNextPage endCursor } edges{ cursor node{ id name email role disabled organization{ id } } } } }";
+
+/// `users(organizationId)` is the administration's: anonymous is UNAUTHENTICATED, an orderer
+/// or a producer FORBIDDEN (even for its own organisation), nothing listed.
+#[tokio::test]
+async fn only_an_admin_lists_an_organisations_users() {
+    let app = TestApp::new().await;
+    let admin = app.admin().await;
+    let (org, _, orderer) = app.member(&admin, "ORDERER", "Tilaajalautakunta").await;
+    let (producer_org, _, producer) = app.member(&admin, "EXTERNAL_PROVIDER", "Palvelu Oy").await;
+    let vars = json!({ "o": org });
+    assert_eq!(app.code(None, USERS, vars.clone()).await, "UNAUTHENTICATED");
+    for (token, o) in [
+        (&orderer, &org),
+        (&producer, &producer_org),
+        (&producer, &org),
+    ] {
+        let resp = app.gql(Some(token), USERS, json!({ "o": o })).await;
+        assert_eq!(
+            resp["errors"][0]["extensions"]["code"], "FORBIDDEN",
+            "{resp}"
+        );
+        assert!(resp["data"].is_null(), "{resp}");
+    }
+    let d = app.ok(Some(&admin), USERS, vars).await;
+    assert_eq!(d["users"]["totalCount"], 1);
+    assert_eq!(d["users"]["edges"][0]["node"]["role"], "ORDERER");
+    assert_eq!(d["users"]["edges"][0]["node"]["disabled"], false);
+    // An organisation that does not exist is NOT_FOUND.
+    assert_eq!(
+        app.code(
+            Some(&admin),
+            USERS,
+            json!({ "o": "0190f000-0000-7000-8000-000000000000" })
+        )
+        .await,
+        "NOT_FOUND"
+    );
+}
+
+/// The users of one organisation only, by name, a page at a time; the cursor goes on from
+/// the last name even when names repeat, and a cursor of another organisation is refused.
+#[tokio::test]
+async fn an_organisations_users_come_by_name_a_page_at_a_time() {
+    let app = TestApp::new().await;
+    let admin = app.admin().await;
+    let org = app.create_org(&admin, "Lautakunta", "ORDERER").await;
+    let other = app.create_org(&admin, "Toinen", "ORDERER").await;
+    for (name, email) in [
+        ("Cecilia", "c@kunta.example.fi"),
+        ("Aino", "a1@kunta.example.fi"),
+        ("Bertta", "b@kunta.example.fi"),
+        ("Aino", "a2@kunta.example.fi"),
+        ("Eero", "e@kunta.example.fi"),
+    ] {
+        app.ok(Some(&admin), CREATE_USER, json!({ "i": { "email": email, "password": PASSWORD, "name": name, "role": "ORDERER", "organizationId": org } }))
+            .await;
+    }
+    let (outsider, _) = app
+        .create_user(&admin, &other, "ORDERER", "x@toinen.example.fi")
+        .await;
+    let mut names = Vec::new();
+    let mut after: Option<String> = None;
+    let mut pages = 0;
+    loop {
+        let d = app
+            .ok(Some(&admin), USERS, json!({ "o": org, "n": 2, "a": after }))
+            .await;
+        let page = &d["users"];
+        assert_eq!(page["totalCount"], 5);
+        for e in page["edges"].as_array().unwrap() {
+            assert_eq!(e["node"]["organization"]["id"], org.as_str());
+            assert_eq!(e["cursor"], e["node"]["id"]);
+            names.push(e["node"]["name"].as_str().unwrap().to_owned());
+        }
+        pages += 1;
+        if page["pageInfo"]["hasNextPage"] != true {
+            break;
+        }
+        after = page["pageInfo"]["endCursor"].as_str().map(str::to_owned);
+    }
+    assert_eq!(pages, 3);
+    assert_eq!(names, ["Aino", "Aino", "Bertta", "Cecilia", "Eero"]);
+    let err = app
+        .error(Some(&admin), USERS, json!({ "o": org, "a": outsider }))
+        .await;
+    assert_eq!(err["extensions"]["code"], "BAD_USER_INPUT", "{err}");
+    assert_eq!(err["extensions"]["field"], "after", "{err}");
+    assert_eq!(
+        app.code(Some(&admin), USERS, json!({ "o": org, "n": -1 }))
+            .await,
+        "BAD_USER_INPUT"
+    );
+    // `first` is capped at 200, not refused.
+    let d = app
+        .ok(Some(&admin), USERS, json!({ "o": org, "n": 100000 }))
+        .await;
+    assert_eq!(d["users"]["edges"].as_array().unwrap().len(), 5);
+}
+
+/// A taken email, business ID or product code is CONFLICT naming its input field, and a
+/// wrong current password UNAUTHENTICATED naming `currentPassword`, so that a client shows
+/// each beside its field; nothing is written.
+#[tokio::test]
+async fn a_taken_value_and_a_wrong_current_password_name_their_field() {
+    let app = TestApp::new().await;
+    let (admin, _, email, token) = orderer(&app).await;
+    let org = app.create_org(&admin, "Toinen", "ORDERER").await;
+    app.ok(
+        Some(&admin),
+        CREATE_ORG,
+        json!({ "i": { "name": "Oy", "kind": "EXTERNAL_PROVIDER", "businessId": "0112038-9" } }),
+    )
+    .await;
+    app.product(&admin, "KH-1", "home care").await;
+    let users = app.count("app_user").await;
+    let orgs = app.count("organization").await;
+    let products = app.count("product").await;
+    let chain = app.audit_chain().await.len();
+    for (query, vars, field) in [
+        (
+            CREATE_USER,
+            json!({ "i": { "email": email.to_uppercase(), "password": PASSWORD, "name": "Toinen", "role": "ORDERER", "organizationId": org } }),
+            "email",
+        ),
+        (
+            CREATE_ORG,
+            json!({ "i": { "name": "Toinen Oy", "kind": "EXTERNAL_PROVIDER", "businessId": "0112038-9" } }),
+            "businessId",
+        ),
+        (
+            "mutation($i:ProductInput!){ createProduct(input:$i){ id } }",
+            json!({ "i": { "code": "KH-1", "name": "Again", "unit": "h", "category": "c" } }),
+            "code",
+        ),
+    ] {
+        let err = app.error(Some(&admin), query, vars).await;
+        assert_eq!(err["extensions"]["code"], "CONFLICT", "{err}");
+        assert_eq!(err["extensions"]["field"], field, "{err}");
+    }
+    let err = app
+        .error(
+            Some(&token),
+            CHANGE_PASSWORD,
+            json!({ "c": "not-my-password", "n": "a-new-password-2" }),
+        )
+        .await;
+    assert_eq!(err["extensions"]["code"], "UNAUTHENTICATED", "{err}");
+    assert_eq!(err["extensions"]["field"], "currentPassword", "{err}");
+    assert_eq!(app.count("app_user").await, users);
+    assert_eq!(app.count("organization").await, orgs);
+    assert_eq!(app.count("product").await, products);
+    assert_eq!(app.audit_chain().await.len(), chain);
+    app.ok(Some(&token), ME_ID, json!({})).await;
 }

@@ -60,7 +60,9 @@ export async function gql(query, variables = {}) {
   }
   if (body.errors?.length) {
     const err = new ApiError(body.errors);
-    if (err.code === "UNAUTHENTICATED" && s) {
+    // An UNAUTHENTICATED error naming an input field (a wrong current password) is about
+    // the input, not the token: the session goes on.
+    if (err.code === "UNAUTHENTICATED" && s && !err.errors[0]?.field) {
       // The token expired or was revoked: back to the login, keeping where the user was.
       clearSession();
       window.dispatchEvent(new CustomEvent("session-expired"));

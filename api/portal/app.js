@@ -14,6 +14,7 @@ import * as contracts from "./pages/contracts.js";
 import * as budget from "./pages/budget.js";
 import * as audit from "./pages/audit.js";
 import * as settings from "./pages/settings.js";
+import * as admin from "./pages/admin.js";
 
 const routes = [
   [/^\/?$/, pub.calls],
@@ -21,6 +22,7 @@ const routes = [
   [/^\/calls\/([\w-]+)$/, pub.call],
   [/^\/login$/, account.login],
   [/^\/register$/, account.register],
+  [/^\/account\/password$/, account.changePassword],
   [/^\/my-bids$/, provider.myBids],
   [/^\/benchmark$/, inhouse.benchmark],
   [/^\/orderer$/, orderer.calls],
@@ -35,6 +37,9 @@ const routes = [
   [/^\/budget$/, budget.budget],
   [/^\/audit$/, audit.audit],
   [/^\/settings$/, settings.settings],
+  [/^\/admin\/organizations$/, admin.organizations],
+  [/^\/admin\/organizations\/([\w-]+)$/, admin.organization],
+  [/^\/admin\/products$/, admin.products],
   [/^\/notifications$/, notifications.list],
 ];
 
@@ -106,9 +111,11 @@ function nav() {
     if (role === "ORDERER") {
       items.push(link("/orderer", "nav.ordererCalls"), link("/orderer/new", "nav.newCall"), link("/contracts/direct", "nav.directContract"));
     }
+    if (role === "ADMIN") items.push(link("/admin/organizations", "nav.organizations"), link("/admin/products", "nav.products"));
     if (role === "ORDERER" || role === "ADMIN") items.push(link("/budget", "nav.budget"), link("/audit", "nav.audit"));
     items.push(link("/notifications", "nav.notifications"));
-    if (role === "PRODUCER" || role === "ORDERER") items.push(link("/settings", "nav.settings"));
+    // Settings (the password among them) for every signed-in user.
+    items.push(link("/settings", "nav.settings"));
     // Who is signed in: the name above the organisation, in small type, to keep one line.
     items.push(h("span", { class: "muted-on-brand who" }, h("span", {}, s.user.name),
       h("span", {}, h("span", { class: "visually-hidden" }, " · "), s.user.organization?.name ?? "")));

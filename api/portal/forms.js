@@ -144,7 +144,7 @@ export function showErrors(err, fields, area) {
   const marked = [];
   for (const e of list) {
     const target = e.field && fields.find((f) => f.name === e.field || e.field.endsWith(`.${f.name}`) || f.name.endsWith(e.field));
-    const text = e.code === "BAD_USER_INPUT" ? wordProblem(target, { rule: e.rule || "INVALID", params: e.params || {} }) : errorText(e);
+    const text = e.code === "BAD_USER_INPUT" ? wordProblem(target, { rule: e.rule || "INVALID", params: e.params || {} }) : fieldCodeText(e);
     if (target) {
       setFieldError(target, text);
       marked.push(target);
@@ -155,6 +155,16 @@ export function showErrors(err, fields, area) {
   const first = fields.find((f) => marked.includes(f));
   if (first) first.input.focus();
   else area.focus?.();
+}
+
+/**
+ * The text of an error other than BAD_USER_INPUT: one naming a field has its own wording when
+ * the language has one (error.CONFLICT.email: the e-mail address is taken), else its code's.
+ */
+function fieldCodeText(e) {
+  const last = e.field ? e.field.split(".").pop() : null;
+  const key = `error.${e.code}.${last}`;
+  return last && t(key) !== key ? t(key) : errorText(e);
 }
 
 export function clearErrors(fields, area) {

@@ -58,6 +58,10 @@ export function ruleText(rule, params = {}, as = null) {
   }
   for (const k of ["min", "max", "actual", "expected"]) if (typeof p[k] === "number") p[k] = formatPlain(String(p[k]), lang);
   if (p.other != null && t(`fieldName.${p.other}`) !== `fieldName.${p.other}`) p.other = t(`fieldName.${p.other}`);
+  // An organisation's kind and a role are the API's names (ORDERER): worded here.
+  for (const [k, prefix] of [["kind", "kind"], ["role", "role"]]) {
+    if (p[k] != null && t(`${prefix}.${p[k]}`) !== `${prefix}.${p[k]}`) p[k] = t(`${prefix}.${p[k]}`);
+  }
   const key = `rule.${rule}`;
   return t(key) === key ? t("rule.INVALID") : t(key, p);
 }

@@ -97,8 +97,9 @@ impl Db {
         self.conn.get_database_backend()
     }
 
-    /// Starts the one transaction a mutation runs in. Dropping it without `commit` rolls back.
-    pub async fn begin(&self) -> Result<UnitOfWork, DbErr> {
+    /// Starts the one transaction a mutation runs in: only the unit of work
+    /// (`service::work::run`) opens it. Dropping it without `commit` rolls back.
+    pub(crate) async fn begin(&self) -> Result<UnitOfWork, DbErr> {
         let gate = match &self.write_gate {
             Some(gate) => Some(gate.clone().lock_owned().await),
             None => None,

@@ -11,6 +11,11 @@ use sea_orm::{DbErr, SqlErr};
 pub enum AppError {
     #[error("{0}")]
     Unauthenticated(String),
+    /// A wrong password given in an input field (`changePassword`'s `currentPassword`):
+    /// UNAUTHENTICATED like a failed login, and naming the field, so that a client can tell
+    /// it from an expired or revoked token.
+    #[error("{field}: wrong password")]
+    WrongPassword { field: String },
     #[error("{0}")]
     Forbidden(String),
     #[error("{0}")]
@@ -25,8 +30,12 @@ pub enum AppError {
     BudgetExceeded(String),
     #[error("{0}")]
     ConflictOfInterest(String),
-    #[error("{0}")]
-    Conflict(String),
+    /// A duplicate; `field` names the input field holding the taken value, when one does.
+    #[error("{message}")]
+    Conflict {
+        field: Option<String>,
+        message: String,
+    },
     #[error("{message}")]
     TooManyRequests {
         message: String,
@@ -61,10 +70,27 @@ impl AppError {
         matches!(self, AppError::Db(e) if is_unique_violation(e))
     }
 
+    /// CONFLICT: the value of input field `field` is already taken.
+    pub fn taken(field: impl Into<String>, message: impl Into<String>) -> Self {
+        AppError::Conflict {
+            field: Some(field.into()),
+            message: message.into(),
+        }
+    }
+
+    /// The input field the error is about (`extensions.field`), if it names one.
+    pub fn field(&self) -> Option<&str> {
+        match self {
+            AppError::BadInput { field, .. } | AppError::WrongPassword { field } => Some(field),
+            AppError::Conflict { field, .. } => field.as_deref(),
+            _ => None,
+        }
+    }
+
     /// The contract's error code.
     pub fn code(&self) -> &'static str {
         match self {
-            AppError::Unauthenticated(_) => "UNAUTHENTICATED",
+            AppError::Unauthenticated(_) | AppError::WrongPassword { .. } => "UNAUTHENTICATED",
             AppError::Forbidden(_) => "FORBIDDEN",
             AppError::NotFound(_) => "NOT_FOUND",
             AppError::BadInput { .. } => "BAD_USER_INPUT",
@@ -72,7 +98,7 @@ impl AppError {
             AppError::DeadlinePassed(_) => "DEADLINE_PASSED",
             AppError::BudgetExceeded(_) => "BUDGET_EXCEEDED",
             AppError::ConflictOfInterest(_) => "CONFLICT_OF_INTEREST",
-            AppError::Conflict(_) => "CONFLICT",
+            AppError::Conflict { .. } => "CONFLICT",
             AppError::TooManyRequests { .. } => "TOO_MANY_REQUESTS",
             AppError::Db(e) if is_unique_violation(e) => "CONFLICT",
             AppError::Db(_) | AppError::Internal(_) => "INTERNAL",
@@ -114,10 +140,7 @@ fn map_error(error: &mut ServerError) {
     let (code, field, hidden) = match app {
         Some(app) => {
             let code = app.code();
-            let field = match app {
-                AppError::BadInput { field, .. } => Some(field.clone()),
-                _ => None,
-            };
+            let field = app.field().map(str::to_owned);
             let hidden = match app {
                 AppError::Db(_) | AppError::Internal(_) => Some(app.to_string()),
                 _ => None,
@@ -187,8 +210,10 @@ pub fn error_response(err: AppError) -> Response {
     } else {
         err.to_string()
     };
-    if let AppError::BadInput { field, rule } = &err {
-        ext.set("field", Value::String(field.clone()));
+    if let Some(field) = err.field() {
+        ext.set("field", Value::String(field.to_owned()));
+    }
+    if let AppError::BadInput { rule, .. } = &err {
         set_rule(&mut ext, Some(rule));
     }
     let mut server_error = ServerError::new(message, None);
@@ -215,7 +240,13 @@ mod tests {
                 AppError::ConflictOfInterest("x".into()),
                 "CONFLICT_OF_INTEREST",
             ),
-            (AppError::Conflict("x".into()), "CONFLICT"),
+            (AppError::taken("email", "x"), "CONFLICT"),
+            (
+                AppError::WrongPassword {
+                    field: "currentPassword".into(),
+                },
+                "UNAUTHENTICATED",
+            ),
         ];
         for (err, code) in cases {
             assert_eq!(err.code(), code);
@@ -255,6 +286,32 @@ mod tests {
         );
         assert_eq!(ext.get("field"), Some(&Value::String("email".into())));
         assert_eq!(ext.get("rule"), Some(&Value::String("REQUIRED".into())));
+    }
+
+    #[test]
+    fn a_taken_value_and_a_wrong_password_name_their_field_without_a_rule() {
+        for (err, code, field) in [
+            (
+                AppError::taken("email", "email a@b.fi is already registered"),
+                "CONFLICT",
+                "email",
+            ),
+            (
+                AppError::WrongPassword {
+                    field: "currentPassword".into(),
+                },
+                "UNAUTHENTICATED",
+                "currentPassword",
+            ),
+        ] {
+            let gql: async_graphql::Error = err.into();
+            let mut server = gql.into_server_error(async_graphql::Pos::default());
+            map_error(&mut server);
+            let ext = server.extensions.unwrap();
+            assert_eq!(ext.get("code"), Some(&Value::String(code.into())));
+            assert_eq!(ext.get("field"), Some(&Value::String(field.into())));
+            assert_eq!(ext.get("rule"), None);
+        }
     }
 
     #[test]

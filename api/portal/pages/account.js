@@ -1,5 +1,5 @@
-// Logging in and registering an external provider.
-import { gql, saveSession } from "../api.js";
+// Logging in, registering an external provider, and changing one's password.
+import { gql, saveSession, session } from "../api.js";
 import { h } from "../dom.js";
 import { t } from "../i18n.js";
 import { field, formError, showErrors, setFieldError, check } from "../forms.js";
@@ -29,7 +29,7 @@ export function businessIdRule(text) {
   return r === 1 ? { rule: "CHECK_DIGIT_IMPOSSIBLE", params: {} } : { rule: "CHECK_DIGIT", params: { expected: String(r === 0 ? 0 : 11 - r) } };
 }
 
-const emailRule = (v) => (/^[^@\s]+@[^@\s.][^@\s]*$/.test(v.trim()) ? null : { rule: "EMAIL", params: {} });
+export const emailRule = (v) => (/^[^@\s]+@[^@\s.][^@\s]*$/.test(v.trim()) ? null : { rule: "EMAIL", params: {} });
 
 function afterLogin(params, go) {
   const next = params.get("next");
@@ -88,4 +88,42 @@ export async function register({ params, go }) {
     }
   } }, ...fields.map((f) => f.wrap), area, h("button", { class: "primary", type: "submit" }, t("account.register")));
   return h("section", {}, h("h1", {}, t("account.registerTitle")), h("p", {}, t("account.registerIntro")), form);
+}
+
+/**
+ * #/account/password: the signed-in user changes their password. The answer carries a fresh
+ * token (every earlier one is revoked), which replaces the session's, so the user stays
+ * signed in here; a wrong current password is shown beside its field.
+ */
+export async function changePassword() {
+  const s = session();
+  if (!s) {
+    return h("section", {}, h("h1", {}, t("account.passwordTitle")),
+      h("p", {}, h("a", { href: `#/login?next=${encodeURIComponent("/account/password")}` }, t("work.needLogin"))));
+  }
+  const atLeast8 = (v) => (v.length < 8 ? { rule: "TOO_SHORT", params: { min: 8 } } : v.length > 256 ? { rule: "TOO_LONG", params: { max: 256 } } : null);
+  const current = field({ name: "currentPassword", label: t("account.currentPassword"), type: "password", required: true, attrs: { autocomplete: "current-password" } });
+  const fresh = field({ name: "newPassword", label: t("account.newPassword"), type: "password", hint: t("account.passwordHint"), required: true,
+    validate: atLeast8, attrs: { autocomplete: "new-password" } });
+  const repeat = field({ name: "repeatPassword", label: t("account.repeatPassword"), type: "password", required: true,
+    validate: (v) => (v !== fresh.input.value ? { rule: "MISMATCH", params: {} } : null), attrs: { autocomplete: "new-password" } });
+  const fields = [current, fresh, repeat];
+  const area = formError();
+  const done = h("p", { class: "ok", role: "status", tabindex: "-1", "data-password-changed": "" });
+  const form = h("form", { class: "stack", novalidate: true, onsubmit: async (e) => {
+    e.preventDefault();
+    done.replaceChildren();
+    if (!check(fields, area)) return;
+    try {
+      const d = await gql(`mutation($c: String!, $n: String!) { changePassword(currentPassword: $c, newPassword: $n) { ${USER} } }`,
+        { c: current.input.value, n: fresh.input.value });
+      saveSession(d.changePassword);
+      for (const f of fields) f.input.value = "";
+      done.textContent = t("account.passwordChanged");
+      done.focus();
+    } catch (err) {
+      showErrors(err, fields, area);
+    }
+  } }, ...fields.map((f) => f.wrap), area, h("div", {}, h("button", { class: "primary", type: "submit" }, t("account.changePassword"))));
+  return h("section", {}, h("h1", {}, t("account.passwordTitle")), h("p", {}, t("account.passwordIntro")), done, form);
 }

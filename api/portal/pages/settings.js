@@ -1,5 +1,6 @@
 // The user's own settings: a producer's followed product categories (told of new calls in
-// them), and an orderer user's declared ties (organisations whose bids they may not evaluate).
+// them), an orderer user's declared ties (organisations whose bids they may not evaluate),
+// and for everyone the way to change their password.
 import { gql } from "../api.js";
 import { h } from "../dom.js";
 import { t } from "../i18n.js";
@@ -48,6 +49,8 @@ export async function settings({ render }) {
   const parts = [];
   if (isProducer(s)) parts.push(await subscriptions(render));
   if (isOrderer(s)) parts.push(await ties(s, render));
-  if (!parts.length) parts.push(h("p", {}, t("settings.nothing")));
+  // Every signed-in user: the password.
+  parts.push(h("section", {}, h("h2", {}, t("settings.password")),
+    h("p", {}, h("a", { href: "#/account/password" }, t("settings.passwordLink")))));
   return h("section", {}, h("h1", {}, t("nav.settings")), ...parts);
 }

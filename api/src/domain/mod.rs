@@ -243,6 +243,21 @@ pub fn rule_code(rule: &str) -> RuleCode {
     if r.ends_with(" is in the future") {
         return code("IN_FUTURE", vec![]);
     }
+    if r.starts_with("an administrator cannot disable their own account") {
+        return code("OWN_ACCOUNT", vec![]);
+    }
+    // "a user of a ORDERER organization must have role ORDERER"
+    if let Some(rest) = r.strip_prefix("a user of a ")
+        && let Some((kind, role)) = rest.split_once(" organization must have role ")
+    {
+        return code(
+            "ROLE_FOR_KIND",
+            vec![
+                ("kind", Param::Text(kind.to_owned())),
+                ("role", Param::Text(role.to_owned())),
+            ],
+        );
+    }
     code("INVALID", vec![])
 }
 
@@ -355,6 +370,19 @@ mod tests {
                 "must not contain control characters (found U+0000; tab and newline are allowed)",
                 "CONTROL_CHARACTERS",
                 vec![("found", Text("U+0000".into()))],
+            ),
+            (
+                "an administrator cannot disable their own account",
+                "OWN_ACCOUNT",
+                vec![],
+            ),
+            (
+                "a user of a IN_HOUSE_PRODUCER organization must have role PRODUCER",
+                "ROLE_FOR_KIND",
+                vec![
+                    ("kind", Text("IN_HOUSE_PRODUCER".into())),
+                    ("role", Text("PRODUCER".into())),
+                ],
             ),
             ("something new", "INVALID", vec![]),
         ];

@@ -63,6 +63,16 @@ const PAGED: &[(&str, u64, u64)] = &[
         service::notifications::MAX_NOTIFICATIONS,
     ),
     (
+        "users",
+        service::identity::DEFAULT_USERS_PAGE,
+        service::identity::MAX_USERS_PAGE,
+    ),
+    (
+        "grants",
+        service::budget::DEFAULT_GRANTS,
+        service::budget::MAX_GRANTS,
+    ),
+    (
         "auditEvents",
         service::audit::DEFAULT_EVENTS,
         service::audit::MAX_EVENTS,
@@ -591,5 +601,37 @@ mod tests {
             None,
             "left to async-graphql"
         );
+    }
+
+    #[test]
+    fn every_paged_field_of_the_schema_has_its_page_sizes() {
+        use async_graphql::parser::types::TypeSystemDefinition;
+        let doc = async_graphql::parser::parse_schema(crate::graphql::sdl()).unwrap();
+        let mut paged = Vec::new();
+        for def in doc.definitions {
+            let TypeSystemDefinition::Type(ty) = def else {
+                continue;
+            };
+            let TypeKind::Object(o) = &ty.node.kind else {
+                continue;
+            };
+            for f in &o.fields {
+                if f.node.arguments.iter().any(|a| a.node.name.node == "first") {
+                    paged.push(f.node.name.node.to_string());
+                }
+            }
+        }
+        assert!(paged.contains(&"users".to_owned()), "{paged:?}");
+        for name in paged {
+            assert!(
+                PAGED.iter().any(|(n, _, _)| *n == name),
+                "{name} takes `first` but has no page sizes in PAGED"
+            );
+        }
+        // An organisation's users: `first` capped at the service's maximum.
+        let real = CostModel::from_sdl(&crate::graphql::sdl()).unwrap();
+        let q = "{ users(organizationId: \"x\", first: 100000) { edges { node { id } } } }";
+        let a = check(&real, q, &Variables::default()).unwrap().unwrap();
+        assert_eq!(a.cost, crate::service::identity::MAX_USERS_PAGE * 4);
     }
 }

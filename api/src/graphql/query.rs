@@ -5,7 +5,8 @@ use super::calls::{Bid, CallConnection, CallEdge, CallFilter, CallForTenders, Pa
 use super::contracts::{Benchmark, GqlContractStatus, Portfolio, ServiceContract};
 use super::notifications::Notification;
 use super::types::{
-    Appropriation, CostCalculation, GqlOrganizationKind, Organization, Product, User,
+    Appropriation, CostCalculation, GqlOrganizationKind, Grant, Organization, Product, User,
+    UserConnection, UserEdge,
 };
 use super::{caller, request_time, state};
 use crate::service::{bids, budget, calls, catalogue, contracts, costing, identity};
@@ -25,6 +26,42 @@ impl Query {
     async fn my_colleagues(&self, ctx: &Context<'_>) -> Result<Vec<User>> {
         let list = identity::colleagues(state(ctx)?, caller(ctx)?).await?;
         Ok(list.into_iter().map(User).collect())
+    }
+
+    /// ADMIN: the users of one organisation, by name (an addition to the contract: the
+    /// portal's administration pages list them). `first` defaults to 50 and is capped at 200;
+    /// `after` is the `endCursor` of the page before.
+    async fn users(
+        &self,
+        ctx: &Context<'_>,
+        organization_id: ID,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<UserConnection> {
+        let page = identity::users_of(
+            state(ctx)?,
+            caller(ctx)?,
+            &organization_id,
+            first,
+            after.as_deref(),
+        )
+        .await?;
+        let end_cursor = page.users.last().map(|u| u.id.clone());
+        Ok(UserConnection {
+            edges: page
+                .users
+                .into_iter()
+                .map(|u| UserEdge {
+                    cursor: u.id.clone(),
+                    node: User(u),
+                })
+                .collect(),
+            page_info: PageInfo {
+                has_next_page: page.has_next_page,
+                end_cursor,
+            },
+            total_count: i32::try_from(page.total_count).unwrap_or(i32::MAX),
+        })
     }
 
     /// Organisations, optionally of one kind (logged-in users).
@@ -51,6 +88,19 @@ impl Query {
     ) -> Result<Vec<Appropriation>> {
         let list = budget::appropriations(state(ctx)?, caller(ctx)?, fiscal_year).await?;
         Ok(list.into_iter().map(Appropriation).collect())
+    }
+
+    /// Grants of a fiscal year, newest first: all for ADMIN, those the own organisation gave
+    /// for an ORDERER (an addition to the contract: the portal's budget page lists them).
+    /// `first` defaults to 100, at most 500.
+    async fn grants(
+        &self,
+        ctx: &Context<'_>,
+        fiscal_year: i32,
+        first: Option<i32>,
+    ) -> Result<Vec<Grant>> {
+        let list = budget::grants(state(ctx)?, caller(ctx)?, fiscal_year, first).await?;
+        Ok(list.into_iter().map(Grant).collect())
     }
 
     /// In-house cost calculations: all for ADMIN and ORDERER users, the own for an in-house producer.

@@ -166,6 +166,21 @@ impl User {
     }
 }
 
+/// A page of an organisation's users.
+#[derive(async_graphql::SimpleObject)]
+pub struct UserConnection {
+    pub edges: Vec<UserEdge>,
+    pub page_info: super::calls::PageInfo,
+    /// How many users the organisation has in all.
+    pub total_count: i32,
+}
+
+#[derive(async_graphql::SimpleObject)]
+pub struct UserEdge {
+    pub node: User,
+    pub cursor: String,
+}
+
 pub struct AuthPayload {
     pub token: String,
     pub user: user::Model,

@@ -229,3 +229,33 @@ pub async fn record_grant(
         Ok(g)
     })
 }
+
+/// How many grants `grants` answers unless asked, and at most.
+pub const DEFAULT_GRANTS: u64 = 100;
+pub const MAX_GRANTS: u64 = 500;
+
+/// Grants of a fiscal year, newest first: all for ADMIN, those the own organisation gave for
+/// an ORDERER; a producer is FORBIDDEN.
+pub async fn grants(
+    state: &AppState,
+    caller: &Caller,
+    fiscal_year: i32,
+    first: Option<i32>,
+) -> AppResult<Vec<grant::Model>> {
+    use sea_orm::QuerySelect;
+    let actor = caller.require()?;
+    let first = super::page_size(first, DEFAULT_GRANTS, MAX_GRANTS)?;
+    let mut q = grant::Entity::find()
+        .filter(grant::Column::FiscalYear.eq(fiscal_year))
+        .order_by_desc(grant::Column::Id);
+    match actor.role {
+        Role::Admin => {}
+        Role::Orderer => q = q.filter(grant::Column::OrdererId.eq(actor.organization_id.as_str())),
+        Role::Producer => {
+            return Err(AppError::forbidden(
+                "grants are for administrators and orderers",
+            ));
+        }
+    }
+    Ok(q.limit(first).all(state.db.conn()).await?)
+}

@@ -41,9 +41,10 @@ pub async fn create_product(
             .await?
             > 0;
         if taken {
-            return Err(AppError::Conflict(format!(
-                "product code {code} is already in use"
-            )));
+            return Err(AppError::taken(
+                "code",
+                format!("code: product code {code} is already in use"),
+            ));
         }
         let p = product::ActiveModel {
             id: Set(new_id()),

@@ -48,16 +48,22 @@ pub async fn find_organization<C: ConnectionTrait>(
         .ok_or_else(|| AppError::not_found(format!("{field}: no such organization")))
 }
 
-async fn ensure_email_free<C: ConnectionTrait>(conn: &C, email: &str) -> AppResult<()> {
+/// CONFLICT on `field` when a user already has `email`.
+async fn ensure_email_free<C: ConnectionTrait>(
+    conn: &C,
+    field: &str,
+    email: &str,
+) -> AppResult<()> {
     let taken = user::Entity::find()
         .filter(user::Column::Email.eq(email))
         .count(conn)
         .await?
         > 0;
     if taken {
-        return Err(AppError::Conflict(format!(
-            "email {email} is already registered"
-        )));
+        return Err(AppError::taken(
+            field,
+            format!("{field}: {email} is already registered"),
+        ));
     }
     Ok(())
 }
@@ -69,9 +75,10 @@ async fn ensure_business_id_free<C: ConnectionTrait>(conn: &C, id: &BusinessId) 
         .await?
         > 0;
     if taken {
-        return Err(AppError::Conflict(format!(
-            "business ID {id} is already registered"
-        )));
+        return Err(AppError::taken(
+            "businessId",
+            format!("businessId: {id} is already registered"),
+        ));
     }
     Ok(())
 }
@@ -239,9 +246,9 @@ pub async fn change_password(
     .await?
     {
         attempt.failed();
-        return Err(AppError::Unauthenticated(
-            "currentPassword: wrong password".into(),
-        ));
+        return Err(AppError::WrongPassword {
+            field: "currentPassword".into(),
+        });
     }
     attempt.succeeded(state).await?;
     let hash = password::hash(state.config.password_cost, new.to_owned()).await?;
@@ -338,7 +345,7 @@ pub async fn register_provider(
     let now = state.now();
     work!(state, |w| {
         ensure_business_id_free(w.conn(), &business_id).await?;
-        ensure_email_free(w.conn(), &email).await?;
+        ensure_email_free(w.conn(), "email", &email).await?;
         let org = organization::ActiveModel {
             id: Set(new_id()),
             name: Set(org_name),
@@ -478,7 +485,7 @@ pub async fn create_user(
     let hash = password::hash(state.config.password_cost, input.password.to_owned()).await?;
     let now = state.now();
     work!(state, |w| {
-        ensure_email_free(w.conn(), &email).await?;
+        ensure_email_free(w.conn(), "email", &email).await?;
         let u = insert_user(w.conn(), &email, hash, &name, input.role, &org.id, now).await?;
         w.audit(
             now,
@@ -575,6 +582,64 @@ pub async fn colleagues(state: &AppState, caller: &Caller) -> AppResult<Vec<user
         .await?)
 }
 
+/// How many users a page of `users` holds unless asked, and at most.
+pub const DEFAULT_USERS_PAGE: u64 = 50;
+pub const MAX_USERS_PAGE: u64 = 200;
+
+/// One page of an organisation's users.
+pub struct UserPage {
+    pub users: Vec<user::Model>,
+    pub has_next_page: bool,
+    pub total_count: u64,
+}
+
+/// ADMIN: the users of one organisation, by name (then id), a page of `first` after the user
+/// whose id is `after` (the cursor is the last user's id; the page goes on from its name).
+pub async fn users_of(
+    state: &AppState,
+    caller: &Caller,
+    organization_id: &str,
+    first: Option<i32>,
+    after: Option<&str>,
+) -> AppResult<UserPage> {
+    use sea_orm::{Condition, QuerySelect};
+    caller.require_role(Role::Admin, "list an organisation's users")?;
+    let first = super::page_size(first, DEFAULT_USERS_PAGE, MAX_USERS_PAGE)?;
+    let conn = state.db.conn();
+    let org = find_organization(conn, "organizationId", organization_id).await?;
+    let base = user::Entity::find().filter(user::Column::OrganizationId.eq(org.id.as_str()));
+    let total_count = base.clone().count(conn).await?;
+    let mut page = base
+        .order_by_asc(user::Column::Name)
+        .order_by_asc(user::Column::Id);
+    if let Some(cursor) = after {
+        let not_ours = || AppError::bad_input("after", "is not a cursor this API gave out");
+        let id = uuid::Uuid::parse_str(cursor.trim()).map_err(|_| not_ours())?;
+        let last = user::Entity::find_by_id(id.to_string())
+            .one(conn)
+            .await?
+            .filter(|u| u.organization_id == org.id)
+            .ok_or_else(not_ours)?;
+        page = page.filter(
+            Condition::any()
+                .add(user::Column::Name.gt(last.name.as_str()))
+                .add(
+                    Condition::all()
+                        .add(user::Column::Name.eq(last.name.as_str()))
+                        .add(user::Column::Id.gt(last.id.as_str())),
+                ),
+        );
+    }
+    let mut users = page.limit(first + 1).all(conn).await?;
+    let has_next_page = users.len() as u64 > first;
+    users.truncate(first as usize);
+    Ok(UserPage {
+        users,
+        has_next_page,
+        total_count,
+    })
+}
+
 /// Any logged-in user may list organisations (names and kinds are public record).
 pub async fn organizations(
     state: &AppState,
@@ -623,7 +688,7 @@ pub async fn bootstrap_admin(state: &AppState, admin: &AdminBootstrap) -> AppRes
             w.unchanged();
             return Ok(false);
         }
-        ensure_email_free(w.conn(), &email).await?;
+        ensure_email_free(w.conn(), "ADMIN_EMAIL", &email).await?;
         let org = match organization::Entity::find()
             .filter(organization::Column::Kind.eq(OrganizationKind::Administration))
             .order_by_asc(organization::Column::CreatedAt)
