@@ -66,3 +66,138 @@ pub enum OrganizationKind {
     #[sea_orm(string_value = "EXTERNAL_PROVIDER")]
     ExternalProvider,
 }
+
+/// A stored status or kind: a sea-orm string enum whose variants are stored as exactly the
+/// strings listed, plus `as_str` giving the same string without allocating. One list per
+/// enum, so the stored string and the one written into audit summaries cannot drift apart.
+macro_rules! string_enum {
+    (
+        $(#[$meta:meta])*
+        pub enum $name:ident { $( $(#[$vmeta:meta])* $variant:ident = $value:tt, )+ }
+    ) => {
+        $(#[$meta])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+        #[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
+        pub enum $name {
+            $( $(#[$vmeta])* #[sea_orm(string_value = $value)] $variant, )+
+        }
+
+        impl $name {
+            /// The stored string.
+            pub const fn as_str(self) -> &'static str {
+                match self {
+                    $( $name::$variant => $value, )+
+                }
+            }
+
+            /// The variant stored as `s`, if any.
+            pub fn parse(s: &str) -> Option<Self> {
+                match s {
+                    $( $value => Some($name::$variant), )+
+                    _ => None,
+                }
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+
+string_enum! {
+    /// A call for tenders' status. EVALUATION is never stored: a published call reads
+    /// EVALUATION once its submission deadline has passed.
+    pub enum CallStatus {
+        Draft = "DRAFT",
+        Published = "PUBLISHED",
+        Evaluation = "EVALUATION",
+        Awarded = "AWARDED",
+        Contracted = "CONTRACTED",
+        Cancelled = "CANCELLED",
+        Unsuccessful = "UNSUCCESSFUL",
+    }
+}
+
+string_enum! {
+    /// How a call (and the contract awarded from it) is priced.
+    pub enum PricingModel {
+        UnitPrice = "UNIT_PRICE",
+        LumpSum = "LUMP_SUM",
+    }
+}
+
+string_enum! {
+    /// Credit ratings, ordered worst first so that AAA > AA > A > B > C.
+    #[derive(PartialOrd, Ord)]
+    pub enum CreditRating {
+        C = "C",
+        B = "B",
+        A = "A",
+        Aa = "AA",
+        Aaa = "AAA",
+    }
+}
+
+string_enum! {
+    /// A bid's status.
+    pub enum BidStatus {
+        Submitted = "SUBMITTED",
+        Withdrawn = "WITHDRAWN",
+    }
+}
+
+string_enum! {
+    /// What a bid response answers: a capability requirement or a quality criterion.
+    pub enum ResponseKind {
+        Capability = "CAPABILITY",
+        Quality = "QUALITY",
+    }
+}
+
+string_enum! {
+    /// A service contract's status. COMPLETED is never stored: an active contract reads
+    /// COMPLETED once its end date has passed.
+    pub enum ContractStatus {
+        Draft = "DRAFT",
+        Active = "ACTIVE",
+        Completed = "COMPLETED",
+        Terminated = "TERMINATED",
+    }
+}
+
+string_enum! {
+    /// How a service contract came about: from an open call, or given in house.
+    pub enum Procedure {
+        Open = "OPEN",
+        InHouse = "IN_HOUSE",
+    }
+}
+
+string_enum! {
+    /// A contract's realisation against its value.
+    pub enum RealizationStatus {
+        OnTrack = "ON_TRACK",
+        Over = "OVER",
+        Under = "UNDER",
+    }
+}
+
+string_enum! {
+    /// Where an e-mail in the outbox is.
+    pub enum NotificationStatus {
+        Pending = "PENDING",
+        Sent = "SENT",
+        Failed = "FAILED",
+    }
+}
+
+string_enum! {
+    /// A monthly report row: a product line or a quality measurement.
+    pub enum EntryKind {
+        Line = "LINE",
+        Quality = "QUALITY",
+    }
+}
