@@ -39,34 +39,6 @@ impl From<Money> for Decimal {
     }
 }
 
-#[derive(
-    Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
-)]
-#[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
-pub enum Role {
-    #[sea_orm(string_value = "ADMIN")]
-    Admin,
-    #[sea_orm(string_value = "ORDERER")]
-    Orderer,
-    #[sea_orm(string_value = "PRODUCER")]
-    Producer,
-}
-
-#[derive(
-    Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
-)]
-#[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
-pub enum OrganizationKind {
-    #[sea_orm(string_value = "ADMINISTRATION")]
-    Administration,
-    #[sea_orm(string_value = "ORDERER")]
-    Orderer,
-    #[sea_orm(string_value = "IN_HOUSE_PRODUCER")]
-    InHouseProducer,
-    #[sea_orm(string_value = "EXTERNAL_PROVIDER")]
-    ExternalProvider,
-}
-
 /// A stored status or kind: a sea-orm string enum whose variants are stored as exactly the
 /// strings listed, plus `as_str` giving the same string without allocating. One list per
 /// enum, so the stored string and the one written into audit summaries cannot drift apart.
@@ -199,5 +171,26 @@ string_enum! {
     pub enum EntryKind {
         Line = "LINE",
         Quality = "QUALITY",
+    }
+}
+
+string_enum! {
+    /// A user's role.
+    #[derive(Serialize, Deserialize)]
+    pub enum Role {
+        Admin = "ADMIN",
+        Orderer = "ORDERER",
+        Producer = "PRODUCER",
+    }
+}
+
+string_enum! {
+    /// What an organisation is.
+    #[derive(Serialize, Deserialize)]
+    pub enum OrganizationKind {
+        Administration = "ADMINISTRATION",
+        Orderer = "ORDERER",
+        InHouseProducer = "IN_HOUSE_PRODUCER",
+        ExternalProvider = "EXTERNAL_PROVIDER",
     }
 }

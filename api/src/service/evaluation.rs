@@ -705,10 +705,7 @@ pub async fn award_of<C: ConnectionTrait>(
     Ok(Some((a, ranking)))
 }
 
-/// Whether a stored status string is one the award can be shown for.
-pub fn is_awarded(c: &call::Model) -> AppResult<bool> {
-    Ok(matches!(
-        c.status,
-        CallStatus::Awarded | CallStatus::Contracted
-    ))
+/// Whether the call's stored status is one the award can be shown for.
+pub fn is_awarded(c: &call::Model) -> bool {
+    matches!(c.status, CallStatus::Awarded | CallStatus::Contracted)
 }
