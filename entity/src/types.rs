@@ -40,8 +40,9 @@ impl From<Money> for Decimal {
 }
 
 /// A stored status or kind: a sea-orm string enum whose variants are stored as exactly the
-/// strings listed, plus `as_str` giving the same string without allocating. One list per
-/// enum, so the stored string and the one written into audit summaries cannot drift apart.
+/// strings listed, plus `as_str` giving the same string without allocating (reading one back
+/// is sea-orm's `ActiveEnum::try_from_value`). One list per enum, so the stored string and
+/// the one written into audit summaries cannot drift apart.
 macro_rules! string_enum {
     (
         $(#[$meta:meta])*
@@ -59,14 +60,6 @@ macro_rules! string_enum {
             pub const fn as_str(self) -> &'static str {
                 match self {
                     $( $name::$variant => $value, )+
-                }
-            }
-
-            /// The variant stored as `s`, if any.
-            pub fn parse(s: &str) -> Option<Self> {
-                match s {
-                    $( $value => Some($name::$variant), )+
-                    _ => None,
                 }
             }
         }
@@ -192,5 +185,59 @@ string_enum! {
         Orderer = "ORDERER",
         InHouseProducer = "IN_HOUSE_PRODUCER",
         ExternalProvider = "EXTERNAL_PROVIDER",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every variant with the string stored for it: existing rows must keep reading the same.
+    fn stored<E: ActiveEnum<Value = String> + Copy + fmt::Display>(expected: &[&str]) {
+        let all: Vec<E> = E::iter().collect();
+        let strings: Vec<String> = all.iter().map(|v| v.to_value()).collect();
+        assert_eq!(strings, expected);
+        for v in all {
+            assert_eq!(v.to_string(), v.to_value());
+            assert_eq!(
+                E::try_from_value(&v.to_value()).map(|b| b.to_value()),
+                Ok(v.to_value())
+            );
+        }
+        assert!(E::try_from_value(&"UNKNOWN".to_owned()).is_err());
+    }
+
+    #[test]
+    fn the_stored_strings_are_those_of_existing_databases() {
+        stored::<CallStatus>(&[
+            "DRAFT",
+            "PUBLISHED",
+            "EVALUATION",
+            "AWARDED",
+            "CONTRACTED",
+            "CANCELLED",
+            "UNSUCCESSFUL",
+        ]);
+        stored::<PricingModel>(&["UNIT_PRICE", "LUMP_SUM"]);
+        stored::<CreditRating>(&["C", "B", "A", "AA", "AAA"]);
+        stored::<BidStatus>(&["SUBMITTED", "WITHDRAWN"]);
+        stored::<ResponseKind>(&["CAPABILITY", "QUALITY"]);
+        stored::<ContractStatus>(&["DRAFT", "ACTIVE", "COMPLETED", "TERMINATED"]);
+        stored::<Procedure>(&["OPEN", "IN_HOUSE"]);
+        stored::<RealizationStatus>(&["ON_TRACK", "OVER", "UNDER"]);
+        stored::<NotificationStatus>(&["PENDING", "SENT", "FAILED"]);
+        stored::<EntryKind>(&["LINE", "QUALITY"]);
+        stored::<Role>(&["ADMIN", "ORDERER", "PRODUCER"]);
+        stored::<OrganizationKind>(&[
+            "ADMINISTRATION",
+            "ORDERER",
+            "IN_HOUSE_PRODUCER",
+            "EXTERNAL_PROVIDER",
+        ]);
+    }
+
+    #[test]
+    fn credit_ratings_order_worst_first() {
+        assert!(CreditRating::Aaa > CreditRating::Aa && CreditRating::A > CreditRating::C);
     }
 }

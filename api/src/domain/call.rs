@@ -390,7 +390,8 @@ mod tests {
         assert!(CreditRating::Aaa > CreditRating::Aa && CreditRating::Aa > CreditRating::A);
         assert!(CreditRating::A > CreditRating::B && CreditRating::B > CreditRating::C);
         for r in ["AAA", "AA", "A", "B", "C"] {
-            assert_eq!(CreditRating::parse(r).unwrap().as_str(), r);
+            let parsed = <CreditRating as sea_orm::ActiveEnum>::try_from_value(&r.to_owned());
+            assert_eq!(parsed.unwrap().as_str(), r);
         }
     }
 }
