@@ -7,7 +7,8 @@
 //! ```
 
 use entity::{
-    Money, OrganizationKind, bid, bid_line, bid_score, capability_judgement, organization,
+    BidStatus, CreditRating, Money, OrganizationKind, bid, bid_line, bid_score,
+    capability_judgement, organization,
 };
 use kilpailutus_tests::{Market, TestApp};
 use rust_decimal::Decimal;
@@ -59,12 +60,16 @@ async fn evaluate_and_rank_ten_thousand_bids() {
                 bidder_id: Set(format!("00000000-0000-7000-8000-{i:012}")),
                 submitted_by: Set("seed".into()),
                 in_house: Set(false),
-                status: Set("SUBMITTED".into()),
+                status: Set(BidStatus::Submitted),
                 version: Set(1),
                 total_price: Set(Money(total)),
                 annual_turnover: Set(Money(Decimal::from(2_000_000))),
                 equity_ratio: Set(Money(Decimal::new(35, 2))),
-                credit_rating: Set(if i % 10 == 0 { "B" } else { "AA" }.into()),
+                credit_rating: Set(if i % 10 == 0 {
+                    CreditRating::B
+                } else {
+                    CreditRating::Aa
+                }),
                 subcontracting_share: Set(Money(Decimal::ZERO)),
                 submitted_at: Set(now + chrono::TimeDelta::milliseconds(i as i64)),
                 receipt: Set(format!("{i:064}")),

@@ -192,7 +192,10 @@ async fn two_replicas_share_a_rush_an_award_race_and_the_outbox_without_loss_or_
         outbox.len() > expected,
         "receipts and award notices were queued"
     );
-    assert!(outbox.iter().all(|n| n.status == "SENT"), "all sent");
+    assert!(
+        outbox.iter().all(|n| n.status.as_str() == "SENT"),
+        "all sent"
+    );
     let received = smtp.wait_for(outbox.len(), Duration::from_secs(10)).await;
     assert_eq!(received.len(), outbox.len(), "each message sent once");
     let ids: HashSet<String> = received

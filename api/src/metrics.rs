@@ -46,9 +46,11 @@ pub fn http_response(status: u16) {
 
 /// Renders the text format, refreshing the gauges that are read from the database.
 pub async fn render(state: &AppState) -> String {
-    use crate::email::outbox::{FAILED, PENDING};
-    use entity::notification;
-    for (status, name) in [(PENDING, "pending"), (FAILED, "failed")] {
+    use entity::{NotificationStatus, notification};
+    for (status, name) in [
+        (NotificationStatus::Pending, "pending"),
+        (NotificationStatus::Failed, "failed"),
+    ] {
         if let Ok(n) = notification::Entity::find()
             .filter(notification::Column::Status.eq(status))
             // Sealed notices (bid receipts, notices to a sealed call's bidders) are left out:

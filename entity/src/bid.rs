@@ -1,5 +1,5 @@
 //! A producer organisation's one bid on a call; a new submission replaces it.
-use crate::types::Money;
+use crate::types::{BidStatus, CreditRating, Money};
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -12,13 +12,13 @@ pub struct Model {
     pub submitted_by: String,
     pub in_house: bool,
     /// SUBMITTED or WITHDRAWN.
-    pub status: String,
+    pub status: BidStatus,
     pub version: i32,
     pub total_price: Money,
     pub annual_turnover: Money,
     pub equity_ratio: Money,
     /// AAA, AA, A, B or C.
-    pub credit_rating: String,
+    pub credit_rating: CreditRating,
     pub subcontracting_share: Money,
     pub submitted_at: DateTimeUtc,
     pub receipt: String,

@@ -1,5 +1,6 @@
 //! A bid's answer to one capability requirement (`kind` CAPABILITY) or quality criterion
 //! (`kind` QUALITY) of its call.
+use crate::types::ResponseKind;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -9,7 +10,7 @@ pub struct Model {
     pub bid_id: String,
     #[sea_orm(primary_key, auto_increment = false)]
     pub target_id: String,
-    pub kind: String,
+    pub kind: ResponseKind,
     pub text: String,
 }
 

@@ -1,6 +1,6 @@
 //! A call for tenders (tarjouspyyntö). The stored status never says EVALUATION: that status
 //! is derived from the clock once the submission deadline has passed.
-use crate::types::Money;
+use crate::types::{CallStatus, CreditRating, Money, PricingModel};
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -14,9 +14,9 @@ pub struct Model {
     /// Lower-cased title and description, for the free-text search.
     pub search_text: String,
     /// DRAFT, PUBLISHED, CANCELLED, AWARDED, CONTRACTED or UNSUCCESSFUL.
-    pub status: String,
+    pub status: CallStatus,
     /// UNIT_PRICE or LUMP_SUM.
-    pub pricing_model: String,
+    pub pricing_model: PricingModel,
     pub contract_start: Date,
     pub contract_end: Date,
     pub questions_deadline: DateTimeUtc,
@@ -26,7 +26,7 @@ pub struct Model {
     pub min_turnover_ratio: Option<Money>,
     pub min_equity_ratio: Option<Money>,
     /// AAA, AA, A, B or C.
-    pub min_credit_rating: Option<String>,
+    pub min_credit_rating: Option<CreditRating>,
     pub max_subcontracting_share: Option<Money>,
     pub created_at: DateTimeUtc,
     pub published_at: Option<DateTimeUtc>,

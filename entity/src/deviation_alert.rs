@@ -1,5 +1,5 @@
 //! Recorded when a contract's realisation turns OVER or UNDER; the orderer is told.
-use crate::types::Money;
+use crate::types::{Money, RealizationStatus};
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -8,8 +8,8 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: String,
     pub contract_id: String,
-    pub status: String,
-    pub previous_status: String,
+    pub status: RealizationStatus,
+    pub previous_status: RealizationStatus,
     pub period: String,
     pub forecast: Money,
     pub contracted: Money,

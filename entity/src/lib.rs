@@ -36,4 +36,7 @@ pub mod types;
 pub mod user;
 pub mod user_tie;
 
-pub use types::{Money, OrganizationKind, Role};
+pub use types::{
+    BidStatus, CallStatus, ContractStatus, CreditRating, EntryKind, Money, NotificationStatus,
+    OrganizationKind, PricingModel, Procedure, RealizationStatus, ResponseKind, Role,
+};

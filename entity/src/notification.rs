@@ -1,5 +1,6 @@
 //! The outbox: every e-mail the system sends, written in the transaction of the change that
 //! causes it and delivered afterwards by the worker.
+use crate::types::NotificationStatus;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -14,7 +15,7 @@ pub struct Model {
     /// What happened, e.g. `bid.receipt`.
     pub event: String,
     /// PENDING, SENT or FAILED.
-    pub status: String,
+    pub status: NotificationStatus,
     pub attempts: i32,
     pub next_attempt_at: DateTimeUtc,
     pub last_error: Option<String>,

@@ -1,6 +1,6 @@
 //! A row of a monthly report: a product line (`kind` LINE: quantity and cost) or a quality
 //! measurement (`kind` QUALITY: metric and value).
-use crate::types::Money;
+use crate::types::{EntryKind, Money};
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -12,7 +12,7 @@ pub struct Model {
     pub period: String,
     #[sea_orm(primary_key, auto_increment = false)]
     pub position: i32,
-    pub kind: String,
+    pub kind: EntryKind,
     /// The product (LINE) or the metric name (QUALITY).
     pub subject: String,
     /// The realised quantity (LINE) or the measured value (QUALITY).

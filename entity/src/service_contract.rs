@@ -1,6 +1,6 @@
 //! A service contract (palvelusopimus) between an orderer and a producer. Its lines live per
 //! version in `contract_line`; `version` and `total_value` are the current version's.
-use crate::types::Money;
+use crate::types::{ContractStatus, Money, PricingModel, Procedure, RealizationStatus};
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -13,18 +13,18 @@ pub struct Model {
     #[sea_orm(unique)]
     pub call_id: Option<String>,
     /// OPEN or IN_HOUSE.
-    pub procedure: String,
+    pub procedure: Procedure,
     /// UNIT_PRICE or LUMP_SUM.
-    pub pricing_model: String,
+    pub pricing_model: PricingModel,
     /// DRAFT, ACTIVE or TERMINATED; ACTIVE reads COMPLETED after the end date.
-    pub status: String,
+    pub status: ContractStatus,
     pub start_date: Date,
     pub end_date: Date,
     pub version: i32,
     pub total_value: Money,
     pub max_subcontracting_share: Option<Money>,
     /// ON_TRACK, OVER or UNDER as of the latest report, to notice transitions.
-    pub realization_status: String,
+    pub realization_status: RealizationStatus,
     pub created_at: DateTimeUtc,
     pub activated_at: Option<DateTimeUtc>,
     pub terminated_on: Option<Date>,

@@ -41,21 +41,13 @@ impl Caller {
         } else {
             Err(AppError::forbidden(format!(
                 "only {} users may {doing}",
-                role_name(role)
+                role.as_str()
             )))
         }
     }
 
     pub fn user_id(&self) -> Option<&str> {
         self.actor().map(|a| a.user_id.as_str())
-    }
-}
-
-pub fn role_name(role: Role) -> &'static str {
-    match role {
-        Role::Admin => "ADMIN",
-        Role::Orderer => "ORDERER",
-        Role::Producer => "PRODUCER",
     }
 }
 

@@ -6,43 +6,7 @@ use super::Invalid;
 use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal::Decimal;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum CallStatus {
-    Draft,
-    Published,
-    Evaluation,
-    Awarded,
-    Contracted,
-    Cancelled,
-    Unsuccessful,
-}
-
-impl CallStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            CallStatus::Draft => "DRAFT",
-            CallStatus::Published => "PUBLISHED",
-            CallStatus::Evaluation => "EVALUATION",
-            CallStatus::Awarded => "AWARDED",
-            CallStatus::Contracted => "CONTRACTED",
-            CallStatus::Cancelled => "CANCELLED",
-            CallStatus::Unsuccessful => "UNSUCCESSFUL",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        Some(match s {
-            "DRAFT" => CallStatus::Draft,
-            "PUBLISHED" => CallStatus::Published,
-            "EVALUATION" => CallStatus::Evaluation,
-            "AWARDED" => CallStatus::Awarded,
-            "CONTRACTED" => CallStatus::Contracted,
-            "CANCELLED" => CallStatus::Cancelled,
-            "UNSUCCESSFUL" => CallStatus::Unsuccessful,
-            _ => return None,
-        })
-    }
-}
+pub use entity::{CallStatus, CreditRating, PricingModel};
 
 /// The status a call has now: a published call whose submission deadline has passed is in
 /// EVALUATION. Every other status is what was last stored.
@@ -55,62 +19,6 @@ pub fn effective_status(
         CallStatus::Evaluation
     } else {
         stored
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PricingModel {
-    UnitPrice,
-    LumpSum,
-}
-
-impl PricingModel {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            PricingModel::UnitPrice => "UNIT_PRICE",
-            PricingModel::LumpSum => "LUMP_SUM",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        match s {
-            "UNIT_PRICE" => Some(PricingModel::UnitPrice),
-            "LUMP_SUM" => Some(PricingModel::LumpSum),
-            _ => None,
-        }
-    }
-}
-
-/// Credit ratings, best first: AAA > AA > A > B > C.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum CreditRating {
-    C,
-    B,
-    A,
-    Aa,
-    Aaa,
-}
-
-impl CreditRating {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            CreditRating::Aaa => "AAA",
-            CreditRating::Aa => "AA",
-            CreditRating::A => "A",
-            CreditRating::B => "B",
-            CreditRating::C => "C",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        Some(match s {
-            "AAA" => CreditRating::Aaa,
-            "AA" => CreditRating::Aa,
-            "A" => CreditRating::A,
-            "B" => CreditRating::B,
-            "C" => CreditRating::C,
-            _ => return None,
-        })
     }
 }
 
@@ -482,7 +390,8 @@ mod tests {
         assert!(CreditRating::Aaa > CreditRating::Aa && CreditRating::Aa > CreditRating::A);
         assert!(CreditRating::A > CreditRating::B && CreditRating::B > CreditRating::C);
         for r in ["AAA", "AA", "A", "B", "C"] {
-            assert_eq!(CreditRating::parse(r).unwrap().as_str(), r);
+            let parsed = <CreditRating as sea_orm::ActiveEnum>::try_from_value(&r.to_owned());
+            assert_eq!(parsed.unwrap().as_str(), r);
         }
     }
 }

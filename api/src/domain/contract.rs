@@ -8,34 +8,7 @@ use chrono::{Datelike, NaiveDate};
 use rust_decimal::{Decimal, RoundingStrategy};
 use std::collections::BTreeMap;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ContractStatus {
-    Draft,
-    Active,
-    Completed,
-    Terminated,
-}
-
-impl ContractStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ContractStatus::Draft => "DRAFT",
-            ContractStatus::Active => "ACTIVE",
-            ContractStatus::Completed => "COMPLETED",
-            ContractStatus::Terminated => "TERMINATED",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        Some(match s {
-            "DRAFT" => ContractStatus::Draft,
-            "ACTIVE" => ContractStatus::Active,
-            "COMPLETED" => ContractStatus::Completed,
-            "TERMINATED" => ContractStatus::Terminated,
-            _ => return None,
-        })
-    }
-}
+pub use entity::{ContractStatus, RealizationStatus};
 
 /// An active contract whose end date has passed reads COMPLETED.
 pub fn effective_status(
@@ -193,32 +166,6 @@ pub fn check_period(
         ));
     }
     Ok(())
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RealizationStatus {
-    OnTrack,
-    Over,
-    Under,
-}
-
-impl RealizationStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            RealizationStatus::OnTrack => "ON_TRACK",
-            RealizationStatus::Over => "OVER",
-            RealizationStatus::Under => "UNDER",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        Some(match s {
-            "ON_TRACK" => RealizationStatus::OnTrack,
-            "OVER" => RealizationStatus::Over,
-            "UNDER" => RealizationStatus::Under,
-            _ => return None,
-        })
-    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

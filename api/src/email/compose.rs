@@ -3,6 +3,7 @@
 
 use super::outbox::Mail;
 use chrono::{DateTime, SecondsFormat, Utc};
+use entity::RealizationStatus;
 
 fn at(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Secs, true)
@@ -203,12 +204,16 @@ pub fn contract_activated(title: &str, value: &str, start: &str, end: &str) -> M
 
 pub fn deviation(
     title: &str,
-    status: &str,
+    status: RealizationStatus,
     period: &str,
     forecast: &str,
     contracted: &str,
 ) -> Mail {
-    let word = if status == "OVER" { "above" } else { "below" };
+    let word = if status == RealizationStatus::Over {
+        "above"
+    } else {
+        "below"
+    };
     Mail {
         event: "contract.deviation",
         subject: format!("Realisation {status}: {title}"),

@@ -3,12 +3,8 @@
 
 use crate::error::AppResult;
 use chrono::{DateTime, Utc};
-use entity::{notification, organization, user};
+use entity::{NotificationStatus, notification, organization, user};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
-
-pub const PENDING: &str = "PENDING";
-pub const SENT: &str = "SENT";
-pub const FAILED: &str = "FAILED";
 
 /// One e-mail to write.
 #[derive(Debug, Clone)]
@@ -43,7 +39,7 @@ pub async fn enqueue<C: ConnectionTrait>(
             subject: Set(mail.subject.clone()),
             body: Set(mail.body.clone()),
             event: Set(mail.event.to_owned()),
-            status: Set(PENDING.to_owned()),
+            status: Set(NotificationStatus::Pending),
             attempts: Set(0),
             next_attempt_at: Set(now),
             last_error: Set(None),

@@ -5,16 +5,19 @@ use super::loaders::*;
 use super::scalars::{Dec, Ts};
 use super::types::{Organization, Product, organization_by_id, product_by_id};
 use super::{caller, request_time};
-use crate::domain::call::{self as dcall, Viewer};
+use crate::domain::call::Viewer;
 use crate::error::AppError;
 use crate::service::{bids, calls};
 use async_graphql::dataloader::DataLoader;
 use async_graphql::{Context, Enum, ID, InputObject, Object, Result, SimpleObject};
 use chrono::NaiveDate;
-use entity::{bid, bid_line, call, call_line, capability_requirement, quality_criterion, question};
+use entity::{
+    ResponseKind, bid, bid_line, call, call_line, capability_requirement, quality_criterion,
+    question,
+};
 
 #[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
-#[graphql(name = "CallStatus")]
+#[graphql(name = "CallStatus", remote = "entity::CallStatus")]
 pub enum GqlCallStatus {
     Draft,
     Published,
@@ -25,54 +28,15 @@ pub enum GqlCallStatus {
     Unsuccessful,
 }
 
-impl From<dcall::CallStatus> for GqlCallStatus {
-    fn from(s: dcall::CallStatus) -> Self {
-        use dcall::CallStatus as S;
-        match s {
-            S::Draft => Self::Draft,
-            S::Published => Self::Published,
-            S::Evaluation => Self::Evaluation,
-            S::Awarded => Self::Awarded,
-            S::Contracted => Self::Contracted,
-            S::Cancelled => Self::Cancelled,
-            S::Unsuccessful => Self::Unsuccessful,
-        }
-    }
-}
-
-impl From<GqlCallStatus> for dcall::CallStatus {
-    fn from(s: GqlCallStatus) -> Self {
-        use dcall::CallStatus as S;
-        match s {
-            GqlCallStatus::Draft => S::Draft,
-            GqlCallStatus::Published => S::Published,
-            GqlCallStatus::Evaluation => S::Evaluation,
-            GqlCallStatus::Awarded => S::Awarded,
-            GqlCallStatus::Contracted => S::Contracted,
-            GqlCallStatus::Cancelled => S::Cancelled,
-            GqlCallStatus::Unsuccessful => S::Unsuccessful,
-        }
-    }
-}
-
 #[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
-#[graphql(name = "PricingModel")]
+#[graphql(name = "PricingModel", remote = "entity::PricingModel")]
 pub enum GqlPricingModel {
     UnitPrice,
     LumpSum,
 }
 
-impl From<GqlPricingModel> for dcall::PricingModel {
-    fn from(p: GqlPricingModel) -> Self {
-        match p {
-            GqlPricingModel::UnitPrice => dcall::PricingModel::UnitPrice,
-            GqlPricingModel::LumpSum => dcall::PricingModel::LumpSum,
-        }
-    }
-}
-
 #[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
-#[graphql(name = "CreditRating")]
+#[graphql(name = "CreditRating", remote = "entity::CreditRating")]
 pub enum GqlCreditRating {
     #[graphql(name = "AAA")]
     Aaa,
@@ -83,38 +47,8 @@ pub enum GqlCreditRating {
     C,
 }
 
-impl From<GqlCreditRating> for dcall::CreditRating {
-    fn from(r: GqlCreditRating) -> Self {
-        match r {
-            GqlCreditRating::Aaa => dcall::CreditRating::Aaa,
-            GqlCreditRating::Aa => dcall::CreditRating::Aa,
-            GqlCreditRating::A => dcall::CreditRating::A,
-            GqlCreditRating::B => dcall::CreditRating::B,
-            GqlCreditRating::C => dcall::CreditRating::C,
-        }
-    }
-}
-
-impl From<dcall::CreditRating> for GqlCreditRating {
-    fn from(r: dcall::CreditRating) -> Self {
-        match r {
-            dcall::CreditRating::Aaa => GqlCreditRating::Aaa,
-            dcall::CreditRating::Aa => GqlCreditRating::Aa,
-            dcall::CreditRating::A => GqlCreditRating::A,
-            dcall::CreditRating::B => GqlCreditRating::B,
-            dcall::CreditRating::C => GqlCreditRating::C,
-        }
-    }
-}
-
-fn rating(s: &str) -> Result<GqlCreditRating> {
-    dcall::CreditRating::parse(s)
-        .map(Into::into)
-        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("unknown credit rating {s}")).into())
-}
-
 #[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
-#[graphql(name = "BidStatus")]
+#[graphql(name = "BidStatus", remote = "entity::BidStatus")]
 pub enum GqlBidStatus {
     Submitted,
     Withdrawn,
@@ -146,14 +80,10 @@ impl CallForTenders {
     }
     /// EVALUATION from the submission deadline on, whoever reads it.
     async fn status(&self, ctx: &Context<'_>) -> Result<GqlCallStatus> {
-        Ok(calls::status_at(&self.0, request_time(ctx)?)?.into())
+        Ok(calls::status_at(&self.0, request_time(ctx)?).into())
     }
-    async fn pricing_model(&self) -> Result<GqlPricingModel> {
-        match dcall::PricingModel::parse(&self.0.pricing_model) {
-            Some(dcall::PricingModel::UnitPrice) => Ok(GqlPricingModel::UnitPrice),
-            Some(dcall::PricingModel::LumpSum) => Ok(GqlPricingModel::LumpSum),
-            None => Err(AppError::Internal(anyhow::anyhow!("unknown pricing model")).into()),
-        }
+    async fn pricing_model(&self) -> GqlPricingModel {
+        self.0.pricing_model.into()
     }
     async fn lines(&self, ctx: &Context<'_>) -> Result<Vec<CallLine>> {
         let lines = ctx
@@ -339,8 +269,8 @@ impl EvaluationCriteria {
     async fn min_equity_ratio(&self) -> Option<Dec> {
         self.0.min_equity_ratio.map(|m| Dec(m.0))
     }
-    async fn min_credit_rating(&self) -> Result<Option<GqlCreditRating>> {
-        self.0.min_credit_rating.as_deref().map(rating).transpose()
+    async fn min_credit_rating(&self) -> Option<GqlCreditRating> {
+        self.0.min_credit_rating.map(Into::into)
     }
     async fn capability_requirements(
         &self,
@@ -441,11 +371,7 @@ impl Bid {
         self.0.in_house
     }
     async fn status(&self) -> GqlBidStatus {
-        if self.0.status == bids::WITHDRAWN {
-            GqlBidStatus::Withdrawn
-        } else {
-            GqlBidStatus::Submitted
-        }
+        self.0.status.into()
     }
     async fn version(&self) -> i32 {
         self.0.version
@@ -484,11 +410,11 @@ impl Bid {
     async fn equity_ratio(&self) -> Dec {
         Dec(self.0.equity_ratio.0)
     }
-    async fn credit_rating(&self) -> Result<GqlCreditRating> {
-        rating(&self.0.credit_rating)
+    async fn credit_rating(&self) -> GqlCreditRating {
+        self.0.credit_rating.into()
     }
     async fn capability_responses(&self, ctx: &Context<'_>) -> Result<Vec<CapabilityResponse>> {
-        let rs = responses(ctx, &self.0.id, "CAPABILITY").await?;
+        let rs = responses(ctx, &self.0.id, ResponseKind::Capability).await?;
         let reqs = ctx
             .data::<DataLoader<RequirementLoader>>()?
             .load_many(rs.iter().map(|r| r.target_id.clone()))
@@ -506,7 +432,7 @@ impl Bid {
             .collect())
     }
     async fn quality_responses(&self, ctx: &Context<'_>) -> Result<Vec<QualityResponse>> {
-        let rs = responses(ctx, &self.0.id, "QUALITY").await?;
+        let rs = responses(ctx, &self.0.id, ResponseKind::Quality).await?;
         let crits = ctx
             .data::<DataLoader<CriterionLoader>>()?
             .load_many(rs.iter().map(|r| r.target_id.clone()))
@@ -536,7 +462,7 @@ impl Bid {
 async fn responses(
     ctx: &Context<'_>,
     bid_id: &str,
-    kind: &str,
+    kind: ResponseKind,
 ) -> Result<Vec<entity::bid_response::Model>> {
     let all = ctx
         .data::<DataLoader<ResponsesByBid>>()?

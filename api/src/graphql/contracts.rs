@@ -10,29 +10,28 @@ use super::scalars::{Dec, Ts};
 use super::types::{Appropriation, Organization, Product, organization_by_id, product_by_id};
 use super::{caller, request_time};
 use crate::domain::call::{Viewer, can_see_call};
-use crate::domain::contract::{self as dc, ContractStatus, RealizationStatus};
+use crate::domain::contract as dc;
 use crate::domain::evaluation::display;
-use crate::error::AppError;
 use crate::service::budget::AppropriationView;
 use crate::service::contracts as svc;
 use async_graphql::dataloader::DataLoader;
 use async_graphql::{Context, Enum, ID, InputObject, Object, Result, SimpleObject};
 use chrono::NaiveDate;
 use entity::{
-    contract_amendment, contract_line, deviation_alert, performance_report, report_entry,
-    service_contract as sc,
+    EntryKind, contract_amendment, contract_line, deviation_alert, performance_report,
+    report_entry, service_contract as sc,
 };
 use rust_decimal::Decimal;
 
 #[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
-#[graphql(name = "Procedure")]
+#[graphql(name = "Procedure", remote = "entity::Procedure")]
 pub enum GqlProcedure {
     Open,
     InHouse,
 }
 
 #[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
-#[graphql(name = "ContractStatus")]
+#[graphql(name = "ContractStatus", remote = "entity::ContractStatus")]
 pub enum GqlContractStatus {
     Draft,
     Active,
@@ -40,50 +39,12 @@ pub enum GqlContractStatus {
     Terminated,
 }
 
-impl From<ContractStatus> for GqlContractStatus {
-    fn from(s: ContractStatus) -> Self {
-        match s {
-            ContractStatus::Draft => Self::Draft,
-            ContractStatus::Active => Self::Active,
-            ContractStatus::Completed => Self::Completed,
-            ContractStatus::Terminated => Self::Terminated,
-        }
-    }
-}
-
-impl From<GqlContractStatus> for ContractStatus {
-    fn from(s: GqlContractStatus) -> Self {
-        match s {
-            GqlContractStatus::Draft => Self::Draft,
-            GqlContractStatus::Active => Self::Active,
-            GqlContractStatus::Completed => Self::Completed,
-            GqlContractStatus::Terminated => Self::Terminated,
-        }
-    }
-}
-
 #[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
-#[graphql(name = "RealizationStatus")]
+#[graphql(name = "RealizationStatus", remote = "entity::RealizationStatus")]
 pub enum GqlRealizationStatus {
     OnTrack,
     Over,
     Under,
-}
-
-impl From<RealizationStatus> for GqlRealizationStatus {
-    fn from(s: RealizationStatus) -> Self {
-        match s {
-            RealizationStatus::OnTrack => Self::OnTrack,
-            RealizationStatus::Over => Self::Over,
-            RealizationStatus::Under => Self::Under,
-        }
-    }
-}
-
-fn realization_status(s: &str) -> Result<GqlRealizationStatus> {
-    RealizationStatus::parse(s)
-        .map(Into::into)
-        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("unknown realization status {s}")).into())
 }
 
 /// A service contract (palvelusopimus).
@@ -152,22 +113,14 @@ impl ServiceContract {
         )
     }
     async fn procedure(&self) -> GqlProcedure {
-        if self.0.procedure == "IN_HOUSE" {
-            GqlProcedure::InHouse
-        } else {
-            GqlProcedure::Open
-        }
+        self.0.procedure.into()
     }
     async fn pricing_model(&self) -> super::calls::GqlPricingModel {
-        if self.0.pricing_model == "LUMP_SUM" {
-            super::calls::GqlPricingModel::LumpSum
-        } else {
-            super::calls::GqlPricingModel::UnitPrice
-        }
+        self.0.pricing_model.into()
     }
     /// ACTIVE reads COMPLETED once the end date has passed.
     async fn status(&self, ctx: &Context<'_>) -> Result<GqlContractStatus> {
-        Ok(svc::status_at(&self.0, request_time(ctx)?.date_naive())?.into())
+        Ok(svc::status_at(&self.0, request_time(ctx)?.date_naive()).into())
     }
     async fn start_date(&self) -> NaiveDate {
         self.0.start_date
@@ -341,7 +294,7 @@ impl PerformanceReport {
     async fn lines(&self) -> Vec<ReportLine> {
         self.entries
             .iter()
-            .filter(|e| e.kind == "LINE")
+            .filter(|e| e.kind == EntryKind::Line)
             .cloned()
             .map(ReportLine)
             .collect()
@@ -356,7 +309,7 @@ impl PerformanceReport {
     async fn quality_measurements(&self) -> Vec<QualityMeasurement> {
         self.entries
             .iter()
-            .filter(|e| e.kind == "QUALITY")
+            .filter(|e| e.kind == EntryKind::Quality)
             .map(|e| QualityMeasurement {
                 metric: e.subject.clone(),
                 value: Dec(e.amount.0),
@@ -416,11 +369,11 @@ pub struct DeviationAlert(deviation_alert::Model);
 
 #[Object]
 impl DeviationAlert {
-    async fn status(&self) -> Result<GqlRealizationStatus> {
-        realization_status(&self.0.status)
+    async fn status(&self) -> GqlRealizationStatus {
+        self.0.status.into()
     }
-    async fn previous_status(&self) -> Result<GqlRealizationStatus> {
-        realization_status(&self.0.previous_status)
+    async fn previous_status(&self) -> GqlRealizationStatus {
+        self.0.previous_status.into()
     }
     /// The month whose report turned the realisation.
     async fn period(&self) -> &str {

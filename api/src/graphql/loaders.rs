@@ -5,9 +5,9 @@ use crate::error::AppError;
 use async_graphql::Request;
 use async_graphql::dataloader::{DataLoader, Loader};
 use entity::{
-    award, award_ranking, bid, bid_line, bid_response, call, call_line, capability_requirement,
-    contract_amendment, contract_line, deviation_alert, organization, performance_report, product,
-    quality_criterion, question, report_entry, user, user_tie,
+    BidStatus, award, award_ranking, bid, bid_line, bid_response, call, call_line,
+    capability_requirement, contract_amendment, contract_line, deviation_alert, organization,
+    performance_report, product, quality_criterion, question, report_entry, user, user_tie,
 };
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
@@ -150,7 +150,7 @@ impl Loader<String> for BidCountByCall {
             .column(bid::Column::CallId)
             .column_as(Expr::col(bid::Column::Id).count(), "n")
             .filter(bid::Column::CallId.is_in(keys.iter().cloned()))
-            .filter(bid::Column::Status.eq(crate::service::bids::SUBMITTED))
+            .filter(bid::Column::Status.eq(BidStatus::Submitted))
             .group_by(bid::Column::CallId)
             .into_tuple()
             .all(&self.0)

@@ -1,6 +1,5 @@
 //! Mutations: each is one service call, which runs in one transaction.
 
-use super::calls::GqlPricingModel;
 use super::calls::{Bid, CallForTenders, CreateCallInput, Question, SubmitBidInput};
 use super::contracts::{
     ContractLineInput, DirectContractInput, PerformanceReport, PerformanceReportInput,
@@ -440,10 +439,7 @@ impl Mutation {
     ) -> Result<ServiceContract> {
         let direct = contracts::DirectInput {
             producer_id: input.producer_id.0,
-            pricing_model: match input.pricing_model {
-                GqlPricingModel::UnitPrice => "UNIT_PRICE",
-                GqlPricingModel::LumpSum => "LUMP_SUM",
-            },
+            pricing_model: input.pricing_model.into(),
             start_date: input.start_date,
             end_date: input.end_date,
             lines: line_inputs(input.lines),

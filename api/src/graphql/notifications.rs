@@ -5,7 +5,7 @@ use async_graphql::{Enum, ID, Object};
 use entity::notification;
 
 #[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
-#[graphql(name = "NotificationStatus")]
+#[graphql(name = "NotificationStatus", remote = "entity::NotificationStatus")]
 pub enum GqlNotificationStatus {
     Pending,
     Sent,
@@ -31,11 +31,7 @@ impl Notification {
         &self.0.event
     }
     async fn status(&self) -> GqlNotificationStatus {
-        match self.0.status.as_str() {
-            crate::email::outbox::SENT => GqlNotificationStatus::Sent,
-            crate::email::outbox::FAILED => GqlNotificationStatus::Failed,
-            _ => GqlNotificationStatus::Pending,
-        }
+        self.0.status.into()
     }
     async fn attempts(&self) -> i32 {
         self.0.attempts

@@ -11,64 +11,20 @@ use entity::{cost_calculation, grant, organization, product, user};
 use super::loaders::{OrganizationLoader, ProductLoader, TiesByUser};
 
 #[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
-#[graphql(name = "Role")]
+#[graphql(name = "Role", remote = "entity::Role")]
 pub enum GqlRole {
     Admin,
     Orderer,
     Producer,
 }
 
-impl From<entity::Role> for GqlRole {
-    fn from(r: entity::Role) -> Self {
-        match r {
-            entity::Role::Admin => GqlRole::Admin,
-            entity::Role::Orderer => GqlRole::Orderer,
-            entity::Role::Producer => GqlRole::Producer,
-        }
-    }
-}
-
-impl From<GqlRole> for entity::Role {
-    fn from(r: GqlRole) -> Self {
-        match r {
-            GqlRole::Admin => entity::Role::Admin,
-            GqlRole::Orderer => entity::Role::Orderer,
-            GqlRole::Producer => entity::Role::Producer,
-        }
-    }
-}
-
 #[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
-#[graphql(name = "OrganizationKind")]
+#[graphql(name = "OrganizationKind", remote = "entity::OrganizationKind")]
 pub enum GqlOrganizationKind {
     Administration,
     Orderer,
     InHouseProducer,
     ExternalProvider,
-}
-
-impl From<entity::OrganizationKind> for GqlOrganizationKind {
-    fn from(k: entity::OrganizationKind) -> Self {
-        use entity::OrganizationKind as K;
-        match k {
-            K::Administration => GqlOrganizationKind::Administration,
-            K::Orderer => GqlOrganizationKind::Orderer,
-            K::InHouseProducer => GqlOrganizationKind::InHouseProducer,
-            K::ExternalProvider => GqlOrganizationKind::ExternalProvider,
-        }
-    }
-}
-
-impl From<GqlOrganizationKind> for entity::OrganizationKind {
-    fn from(k: GqlOrganizationKind) -> Self {
-        use entity::OrganizationKind as K;
-        match k {
-            GqlOrganizationKind::Administration => K::Administration,
-            GqlOrganizationKind::Orderer => K::Orderer,
-            GqlOrganizationKind::InHouseProducer => K::InHouseProducer,
-            GqlOrganizationKind::ExternalProvider => K::ExternalProvider,
-        }
-    }
 }
 
 /// Loads one organisation that must exist (a foreign key guarantees it).

@@ -1,7 +1,7 @@
 //! Sealed bids: submission (which replaces an earlier bid), withdrawal, and reading under
 //! the seal of `domain::bid`.
 
-use super::calls::{find_call_for_producer, stored_status};
+use super::calls::find_call_for_producer;
 use super::seal::{self, SealedEntry};
 use super::{new_id, parse_id};
 use crate::auth::Caller;
@@ -12,17 +12,15 @@ use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use chrono::{DateTime, Utc};
 use entity::{
-    Money, OrganizationKind, Role, bid as bid_entity, bid_line, bid_response, call as call_entity,
-    call_line, capability_requirement, organization, quality_criterion,
+    BidStatus, Money, OrganizationKind, ResponseKind, Role, bid as bid_entity, bid_line,
+    bid_response, call as call_entity, call_line, capability_requirement, organization,
+    quality_criterion,
 };
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
     QuerySelect, Set,
 };
 use serde_json::json;
-
-pub const SUBMITTED: &str = "SUBMITTED";
-pub const WITHDRAWN: &str = "WITHDRAWN";
 
 fn closed(e: BiddingClosed, deadline: DateTime<Utc>) -> AppError {
     match e {
@@ -86,7 +84,7 @@ pub async fn submit_bid(
 ) -> AppResult<bid_entity::Model> {
     let actor = caller.require_role(Role::Producer, "submit bids")?.clone();
     let open = |c: &call_entity::Model, now| {
-        bid::check_bidding_open(stored_status(c)?, c.submission_deadline, now)
+        bid::check_bidding_open(c.status, c.submission_deadline, now)
             .map_err(|e| closed(e, c.submission_deadline))
     };
     // A call's lines, requirements and criteria never change once it is created, so the bid
@@ -176,12 +174,17 @@ pub async fn submit_bid(
         let responses: Vec<bid_response::ActiveModel> = valid
             .capability_responses
             .iter()
-            .map(|r| (r, "CAPABILITY"))
-            .chain(valid.quality_responses.iter().map(|r| (r, "QUALITY")))
+            .map(|r| (r, ResponseKind::Capability))
+            .chain(
+                valid
+                    .quality_responses
+                    .iter()
+                    .map(|r| (r, ResponseKind::Quality)),
+            )
             .map(|((target, text), kind)| bid_response::ActiveModel {
                 bid_id: Set(saved.id.clone()),
                 target_id: Set(target.clone()),
-                kind: Set(kind.to_owned()),
+                kind: Set(kind),
                 text: Set(text.clone()),
             })
             .collect();
@@ -232,12 +235,12 @@ fn fill(
 ) {
     am.submitted_by = Set(user.to_owned());
     am.in_house = Set(in_house);
-    am.status = Set(SUBMITTED.to_owned());
+    am.status = Set(BidStatus::Submitted);
     am.version = Set(version);
     am.total_price = Set(Money(b.total_price));
     am.annual_turnover = Set(Money(b.annual_turnover));
     am.equity_ratio = Set(Money(b.equity_ratio));
-    am.credit_rating = Set(b.credit_rating.as_str().to_owned());
+    am.credit_rating = Set(b.credit_rating);
     am.subcontracting_share = Set(Money(b.subcontracting_share));
     am.submitted_at = Set(now);
     am.receipt = Set(receipt.to_owned());
@@ -258,7 +261,7 @@ pub async fn withdraw_bid(
         let mut log = seal::lock(w.conn(), "callId", call_id).await?;
         let now = state.now();
         let c = log.call.clone();
-        bid::check_bidding_open(stored_status(&c)?, c.submission_deadline, now)
+        bid::check_bidding_open(c.status, c.submission_deadline, now)
             .map_err(|e| closed(e, c.submission_deadline))?;
         if !log.is_sealed() {
             return Err(closed(BiddingClosed::DeadlinePassed, c.submission_deadline));
@@ -271,13 +274,13 @@ pub async fn withdraw_bid(
             .ok_or_else(|| {
                 AppError::not_found("callId: your organization has no bid on this call")
             })?;
-        if b.status == WITHDRAWN {
+        if b.status == BidStatus::Withdrawn {
             return Err(AppError::InvalidState(
                 "the bid is already withdrawn".into(),
             ));
         }
         let mut am: bid_entity::ActiveModel = b.into();
-        am.status = Set(WITHDRAWN.to_owned());
+        am.status = Set(BidStatus::Withdrawn);
         am.withdrawn_at = Set(Some(now));
         let b = am.update(w.conn()).await?;
         w.seal(
@@ -309,7 +312,7 @@ pub fn may_see(
         viewer,
         &b.bidder_id,
         &c.orderer_id,
-        b.status == WITHDRAWN,
+        b.status == BidStatus::Withdrawn,
         seal::bids_open(c, now),
     )
 }

@@ -29,19 +29,8 @@ use serde_json::json;
 pub const MAX_SEARCH_CHARS: usize = 200;
 
 /// The status a stored call has at `now`.
-pub fn status_at(c: &call_entity::Model, now: DateTime<Utc>) -> AppResult<CallStatus> {
-    let stored = stored_status(c)?;
-    Ok(call::effective_status(stored, c.submission_deadline, now))
-}
-
-pub fn stored_status(c: &call_entity::Model) -> AppResult<CallStatus> {
-    CallStatus::parse(&c.status).ok_or_else(|| {
-        AppError::Internal(anyhow::anyhow!(
-            "call {} has unknown status {}",
-            c.id,
-            c.status
-        ))
-    })
+pub fn status_at(c: &call_entity::Model, now: DateTime<Utc>) -> CallStatus {
+    call::effective_status(c.status, c.submission_deadline, now)
 }
 
 /// The call if it exists and the caller may see it; otherwise NOT_FOUND, whichever it was.
@@ -119,8 +108,8 @@ pub async fn create_call(
             title: Set(c.title.clone()),
             description: Set(c.description.clone()),
             search_text: Set(search_text),
-            status: Set(CallStatus::Draft.as_str().to_owned()),
-            pricing_model: Set(c.pricing_model.as_str().to_owned()),
+            status: Set(CallStatus::Draft),
+            pricing_model: Set(c.pricing_model),
             contract_start: Set(c.contract_start),
             contract_end: Set(c.contract_end),
             questions_deadline: Set(crate::clock::to_micros(c.questions_deadline)),
@@ -129,7 +118,7 @@ pub async fn create_call(
             price_weight: Set(c.price_weight),
             min_turnover_ratio: Set(c.min_turnover_ratio.map(Money)),
             min_equity_ratio: Set(c.min_equity_ratio.map(Money)),
-            min_credit_rating: Set(c.min_credit_rating.map(|r| r.as_str().to_owned())),
+            min_credit_rating: Set(c.min_credit_rating),
             max_subcontracting_share: Set(c.max_subcontracting_share.map(Money)),
             created_at: Set(now),
             published_at: Set(None),
@@ -214,12 +203,7 @@ pub async fn publish_call(
     work!(state, |w| {
         let now = state.now();
         let c = managed_call(w, caller, "id", id, now).await?;
-        match call::check_publishable(
-            stored_status(&c)?,
-            c.questions_deadline,
-            c.submission_deadline,
-            now,
-        ) {
+        match call::check_publishable(c.status, c.questions_deadline, c.submission_deadline, now) {
             Ok(()) => {}
             Err(PublishError::NotDraft(s)) => {
                 return Err(AppError::InvalidState(format!(
@@ -235,7 +219,7 @@ pub async fn publish_call(
             }
         }
         let mut am: call_entity::ActiveModel = c.into();
-        am.status = Set(CallStatus::Published.as_str().to_owned());
+        am.status = Set(CallStatus::Published);
         am.published_at = Set(Some(now));
         let c = am.update(w.conn()).await?;
         w.audit(
@@ -261,7 +245,7 @@ pub async fn cancel_call(
     work!(state, |w| {
         let now = state.now();
         let c = managed_call(w, caller, "id", id, now).await?;
-        let status = status_at(&c, now)?;
+        let status = status_at(&c, now);
         if !call::can_cancel(status) {
             return Err(AppError::InvalidState(format!(
                 "a call that is {} cannot be cancelled",
@@ -269,7 +253,7 @@ pub async fn cancel_call(
             )));
         }
         let mut am: call_entity::ActiveModel = c.into();
-        am.status = Set(CallStatus::Cancelled.as_str().to_owned());
+        am.status = Set(CallStatus::Cancelled);
         am.cancelled_at = Set(Some(now));
         am.cancel_reason = Set(Some(reason.clone()));
         let c = am.update(w.conn()).await?;
@@ -354,12 +338,12 @@ fn filtered(
     if let Some(status) = filter.status {
         q = match status {
             CallStatus::Published => q
-                .filter(C::Status.eq("PUBLISHED"))
+                .filter(C::Status.eq(CallStatus::Published))
                 .filter(C::SubmissionDeadline.gt(now)),
             CallStatus::Evaluation => q
-                .filter(C::Status.eq("PUBLISHED"))
+                .filter(C::Status.eq(CallStatus::Published))
                 .filter(C::SubmissionDeadline.lte(now)),
-            other => q.filter(C::Status.eq(other.as_str())),
+            other => q.filter(C::Status.eq(other)),
         };
     }
     if let Some(o) = &filter.orderer_id {
@@ -478,7 +462,7 @@ pub async fn ask_question(
     work!(state, |w| {
         let c = find_call_for_producer(w.conn(), "callId", call_id).await?;
         let now = state.now();
-        match check_questions_open(stored_status(&c)?, c.questions_deadline, now) {
+        match check_questions_open(c.status, c.questions_deadline, now) {
             Ok(()) => {}
             Err(BiddingClosed::DeadlinePassed) => {
                 return Err(AppError::DeadlinePassed(format!(
@@ -572,7 +556,7 @@ pub async fn answer_question(
                 AppError::NotFound(_) => AppError::not_found("questionId: no such question"),
                 other => other,
             })?;
-        let status = status_at(&c, now)?;
+        let status = status_at(&c, now);
         if matches!(status, CallStatus::Draft | CallStatus::Cancelled) {
             return Err(AppError::InvalidState(format!(
                 "questions cannot be answered on a call that is {}",
@@ -620,7 +604,7 @@ pub async fn next_deadline<C: ConnectionTrait>(
     now: DateTime<Utc>,
 ) -> AppResult<Option<DateTime<Utc>>> {
     Ok(call_entity::Entity::find()
-        .filter(call_entity::Column::Status.eq(CallStatus::Published.as_str()))
+        .filter(call_entity::Column::Status.eq(CallStatus::Published))
         .filter(call_entity::Column::SubmissionDeadline.gt(now))
         .order_by_asc(call_entity::Column::SubmissionDeadline)
         .one(conn)

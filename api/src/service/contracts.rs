@@ -3,7 +3,6 @@
 //! terminated, and monitored month by month. Also the portfolio and the benchmark.
 
 use super::audit::AuditEntry;
-use super::calls::stored_status as call_stored_status;
 use super::{new_id, parse_id};
 use crate::auth::Caller;
 use crate::domain::call::{CallStatus, Viewer};
@@ -13,9 +12,9 @@ use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use chrono::NaiveDate;
 use entity::{
-    Money, OrganizationKind, Role, appropriation, award, bid, bid_line, call, call_line,
-    contract_amendment, contract_line, cost_calculation, deviation_alert, organization,
-    performance_report, report_entry, service_contract as sc,
+    BidStatus, EntryKind, Money, OrganizationKind, PricingModel, Procedure, Role, appropriation,
+    award, bid, bid_line, call, call_line, contract_amendment, contract_line, cost_calculation,
+    deviation_alert, organization, performance_report, report_entry, service_contract as sc,
 };
 use rust_decimal::Decimal;
 use sea_orm::sea_query::Query;
@@ -26,15 +25,9 @@ use sea_orm::{
 use serde_json::json;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-pub fn stored_status(c: &sc::Model) -> AppResult<ContractStatus> {
-    ContractStatus::parse(&c.status).ok_or_else(|| {
-        AppError::Internal(anyhow::anyhow!("contract {} has status {}", c.id, c.status))
-    })
-}
-
 /// The status at `today`: an active contract past its end date reads COMPLETED.
-pub fn status_at(c: &sc::Model, today: NaiveDate) -> AppResult<ContractStatus> {
-    Ok(dc::effective_status(stored_status(c)?, c.end_date, today))
+pub fn status_at(c: &sc::Model, today: NaiveDate) -> ContractStatus {
+    dc::effective_status(c.status, c.end_date, today)
 }
 
 /// Contracts are seen by admins, their orderer organisation and their producer organisation.
@@ -242,8 +235,8 @@ fn new_contract(
     orderer: &str,
     producer: &str,
     call_id: Option<String>,
-    procedure: &str,
-    pricing_model: &str,
+    procedure: Procedure,
+    pricing_model: PricingModel,
     start: NaiveDate,
     end: NaiveDate,
     total: Decimal,
@@ -255,15 +248,15 @@ fn new_contract(
         orderer_id: Set(orderer.to_owned()),
         producer_id: Set(producer.to_owned()),
         call_id: Set(call_id),
-        procedure: Set(procedure.to_owned()),
-        pricing_model: Set(pricing_model.to_owned()),
-        status: Set(ContractStatus::Draft.as_str().to_owned()),
+        procedure: Set(procedure),
+        pricing_model: Set(pricing_model),
+        status: Set(ContractStatus::Draft),
         start_date: Set(start),
         end_date: Set(end),
         version: Set(1),
         total_value: Set(Money(total)),
         max_subcontracting_share: Set(max_share.map(Money)),
-        realization_status: Set(RealizationStatus::OnTrack.as_str().to_owned()),
+        realization_status: Set(RealizationStatus::OnTrack),
         created_at: Set(now),
         activated_at: Set(None),
         terminated_on: Set(None),
@@ -281,7 +274,7 @@ pub async fn create_from_award(
     let actor = caller.require()?.clone();
     work!(state, |w| {
         let c = super::calls::managed_call(w, caller, "callId", call_id, state.now()).await?;
-        let status = call_stored_status(&c)?;
+        let status = c.status;
         if status != CallStatus::Awarded {
             return Err(AppError::InvalidState(format!(
                 "a contract is made from an AWARDED call; this one is {}",
@@ -342,8 +335,8 @@ pub async fn create_from_award(
             &c.orderer_id,
             &winner.bidder_id,
             Some(c.id.clone()),
-            "OPEN",
-            &c.pricing_model,
+            Procedure::Open,
+            c.pricing_model,
             c.contract_start,
             c.contract_end,
             total,
@@ -359,7 +352,7 @@ pub async fn create_from_award(
                 .orderer(&c.orderer_id)
                 .summary(json!({
                     "callId": c.id,
-                    "procedure": "OPEN",
+                    "procedure": Procedure::Open.as_str(),
                     "producerId": winner.bidder_id,
                     "totalValue": total.to_string(),
                 })),
@@ -370,7 +363,7 @@ pub async fn create_from_award(
 
 pub struct DirectInput {
     pub producer_id: String,
-    pub pricing_model: &'static str,
+    pub pricing_model: PricingModel,
     pub start_date: NaiveDate,
     pub end_date: NaiveDate,
     pub lines: Vec<LineInput>,
@@ -416,7 +409,7 @@ pub async fn create_direct(
             &actor.organization_id,
             &producer.id,
             None,
-            "IN_HOUSE",
+            Procedure::InHouse,
             input.pricing_model,
             input.start_date,
             input.end_date,
@@ -432,7 +425,7 @@ pub async fn create_direct(
             AuditEntry::by(&actor.user_id, "contract.create", "contract", &id)
                 .orderer(&actor.organization_id)
                 .summary(json!({
-                    "procedure": "IN_HOUSE",
+                    "procedure": Procedure::InHouse.as_str(),
                     "producerId": producer.id,
                     "totalValue": total.to_string(),
                 })),
@@ -447,7 +440,7 @@ pub async fn activate(state: &AppState, caller: &Caller, id: &str) -> AppResult<
     let actor = caller.require()?.clone();
     work!(state, |w| {
         let c = managed(w.conn(), caller, id).await?;
-        let status = stored_status(&c)?;
+        let status = c.status;
         if status != ContractStatus::Draft {
             return Err(AppError::InvalidState(format!(
                 "only a DRAFT contract is activated; this one is {}",
@@ -459,7 +452,7 @@ pub async fn activate(state: &AppState, caller: &Caller, id: &str) -> AppResult<
         let now = state.now();
         let call_id = c.call_id.clone();
         let mut am: sc::ActiveModel = c.into();
-        am.status = Set(ContractStatus::Active.as_str().to_owned());
+        am.status = Set(ContractStatus::Active);
         am.activated_at = Set(Some(now));
         let c = am.update(w.conn()).await?;
         if let Some(call_id) = &call_id {
@@ -467,7 +460,7 @@ pub async fn activate(state: &AppState, caller: &Caller, id: &str) -> AppResult<
                 id: Set(call_id.clone()),
                 ..Default::default()
             };
-            call_am.status = Set(CallStatus::Contracted.as_str().to_owned());
+            call_am.status = Set(CallStatus::Contracted);
             call_am.update(w.conn()).await?;
         }
         let committed: BTreeMap<String, String> = split
@@ -499,7 +492,7 @@ pub async fn amend(
     work!(state, |w| {
         let c = managed(w.conn(), caller, id).await?;
         let now = state.now();
-        let status = status_at(&c, now.date_naive())?;
+        let status = status_at(&c, now.date_naive());
         if !matches!(status, ContractStatus::Draft | ContractStatus::Active) {
             return Err(AppError::InvalidState(format!(
                 "a contract that is {} cannot be amended",
@@ -556,7 +549,7 @@ pub async fn terminate(
     work!(state, |w| {
         let c = managed(w.conn(), caller, id).await?;
         let now = state.now();
-        let status = status_at(&c, now.date_naive())?;
+        let status = status_at(&c, now.date_naive());
         if !matches!(status, ContractStatus::Draft | ContractStatus::Active) {
             return Err(AppError::InvalidState(format!(
                 "a contract that is {} cannot be terminated",
@@ -564,7 +557,7 @@ pub async fn terminate(
             )));
         }
         let mut am: sc::ActiveModel = c.into();
-        am.status = Set(ContractStatus::Terminated.as_str().to_owned());
+        am.status = Set(ContractStatus::Terminated);
         am.terminated_on = Set(Some(now.date_naive()));
         am.termination_reason = Set(Some(reason.clone()));
         let c = am.update(w.conn()).await?;
@@ -612,12 +605,12 @@ pub async fn list(
     q = match status {
         None => q,
         Some(ContractStatus::Active) => q
-            .filter(sc::Column::Status.eq("ACTIVE"))
+            .filter(sc::Column::Status.eq(ContractStatus::Active))
             .filter(sc::Column::EndDate.gte(today)),
         Some(ContractStatus::Completed) => q
-            .filter(sc::Column::Status.eq("ACTIVE"))
+            .filter(sc::Column::Status.eq(ContractStatus::Active))
             .filter(sc::Column::EndDate.lt(today)),
-        Some(s) => q.filter(sc::Column::Status.eq(s.as_str())),
+        Some(s) => q.filter(sc::Column::Status.eq(s)),
     };
     Ok(q.all(state.db.conn()).await?)
 }
@@ -648,7 +641,7 @@ pub fn realization_of(
         .collect();
     let delivered: Decimal = entries
         .iter()
-        .filter(|e| e.kind == "LINE")
+        .filter(|e| e.kind == EntryKind::Line)
         .filter_map(|e| {
             prices
                 .get(e.subject.as_str())
@@ -659,7 +652,7 @@ pub fn realization_of(
         .iter()
         .filter_map(|m| Period::parse("period", m).ok())
         .max();
-    if c.pricing_model == crate::domain::call::PricingModel::LumpSum.as_str() {
+    if c.pricing_model == PricingModel::LumpSum {
         return dc::lump_sum_realization(c.total_value.0, c.start_date, c.end_date, latest);
     }
     dc::realization(
@@ -709,7 +702,7 @@ pub async fn report(
         }
         let now = state.now();
         let today = now.date_naive();
-        let status = status_at(&c, today)?;
+        let status = status_at(&c, today);
         if !matches!(status, ContractStatus::Active | ContractStatus::Completed) {
             return Err(AppError::InvalidState(format!(
                 "reports are made on ACTIVE contracts; this one is {}",
@@ -794,12 +787,12 @@ pub async fn report(
         .await?;
         let entries: Vec<report_entry::ActiveModel> = report_lines
             .iter()
-            .map(|(p, q, cost)| ("LINE", p.clone(), *q, Some(*cost)))
+            .map(|(p, q, cost)| (EntryKind::Line, p.clone(), *q, Some(*cost)))
             .chain(
                 input
                     .quality
                     .iter()
-                    .map(|(m, v)| ("QUALITY", m.trim().to_owned(), *v, None)),
+                    .map(|(m, v)| (EntryKind::Quality, m.trim().to_owned(), *v, None)),
             )
             .enumerate()
             .map(
@@ -807,7 +800,7 @@ pub async fn report(
                     contract_id: Set(c.id.clone()),
                     period: Set(label.clone()),
                     position: Set(i as i32),
-                    kind: Set(kind.to_owned()),
+                    kind: Set(kind),
                     subject: Set(subject),
                     amount: Set(Money(amount)),
                     cost: Set(cost.map(Money)),
@@ -831,14 +824,13 @@ pub async fn report(
             .map(|m| m.period)
             .collect();
         let r = realization_of(&c, &lines, &months, &entries);
-        let previous =
-            RealizationStatus::parse(&c.realization_status).unwrap_or(RealizationStatus::OnTrack);
+        let previous = c.realization_status;
         if r.status != previous && r.status != RealizationStatus::OnTrack {
             deviation_alert::ActiveModel {
                 id: Set(new_id()),
                 contract_id: Set(c.id.clone()),
-                status: Set(r.status.as_str().to_owned()),
-                previous_status: Set(previous.as_str().to_owned()),
+                status: Set(r.status),
+                previous_status: Set(previous),
                 period: Set(label.clone()),
                 forecast: Set(Money(r.forecast)),
                 contracted: Set(Money(r.contracted)),
@@ -847,12 +839,11 @@ pub async fn report(
             .insert(w.conn())
             .await?;
             let forecast = crate::domain::evaluation::display(r.forecast).to_string();
-            super::notifications::deviation(w, now, &c, r.status.as_str(), &label, &forecast)
-                .await?;
+            super::notifications::deviation(w, now, &c, r.status, &label, &forecast).await?;
         }
         if r.status != previous {
             let mut am: sc::ActiveModel = c.clone().into();
-            am.realization_status = Set(r.status.as_str().to_owned());
+            am.realization_status = Set(r.status);
             am.update(w.conn()).await?;
         }
         w.audit(
@@ -890,7 +881,7 @@ pub async fn portfolio(
     }
     let contracts = sc::Entity::find()
         .filter(sc::Column::OrdererId.eq(orderer.as_str()))
-        .filter(sc::Column::Status.eq("ACTIVE"))
+        .filter(sc::Column::Status.eq(ContractStatus::Active))
         .filter(
             sc::Column::StartDate
                 .lte(NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or(NaiveDate::MAX)),
@@ -989,7 +980,7 @@ pub async fn benchmark(
         .await?;
     let bids: HashMap<String, bid::Model> = bid::Entity::find()
         .filter(bid::Column::Id.is_in(priced.iter().map(|p| p.bid_id.clone())))
-        .filter(bid::Column::Status.eq(super::bids::SUBMITTED))
+        .filter(bid::Column::Status.eq(BidStatus::Submitted))
         .all(conn)
         .await?
         .into_iter()
@@ -1013,7 +1004,7 @@ pub async fn benchmark(
         };
         let opened = super::seal::bids_open(c, now);
         let decided = matches!(
-            super::calls::stored_status(c)?,
+            c.status,
             CallStatus::Awarded | CallStatus::Contracted | CallStatus::Unsuccessful
         );
         match bidder_kinds.get(&b.bidder_id) {
@@ -1072,7 +1063,7 @@ pub async fn next_completion<C: ConnectionTrait>(
     now: chrono::DateTime<chrono::Utc>,
 ) -> AppResult<Option<chrono::DateTime<chrono::Utc>>> {
     let next = sc::Entity::find()
-        .filter(sc::Column::Status.eq(ContractStatus::Active.as_str()))
+        .filter(sc::Column::Status.eq(ContractStatus::Active))
         .filter(sc::Column::EndDate.gte(now.date_naive()))
         .order_by_asc(sc::Column::EndDate)
         .one(conn)

@@ -8,11 +8,10 @@
 //! lease runs out.
 
 use super::audit::AuditEntry;
-use crate::email::outbox::{FAILED, PENDING, SENT};
 use crate::error::AppResult;
 use crate::state::AppState;
 use chrono::TimeDelta;
-use entity::notification;
+use entity::{NotificationStatus, notification};
 use sea_orm::sea_query::{LockBehavior, LockType};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
@@ -41,7 +40,7 @@ pub async fn claim(state: &AppState, worker: &str) -> AppResult<Vec<notification
         w.bookkeeping();
         let now = w.now();
         let due = notification::Entity::find()
-            .filter(notification::Column::Status.eq(PENDING))
+            .filter(notification::Column::Status.eq(NotificationStatus::Pending))
             .filter(notification::Column::NextAttemptAt.lte(now))
             .filter(
                 Condition::any()
@@ -109,7 +108,7 @@ pub async fn record(
             am.locked_until = Set(None);
             match result {
                 Ok(()) => {
-                    am.status = Set(SENT.to_owned());
+                    am.status = Set(NotificationStatus::Sent);
                     am.sent_at = Set(Some(now));
                     am.last_error = Set(None);
                 }
@@ -117,15 +116,15 @@ pub async fn record(
                     tracing::warn!(id = %n.id, attempts, error = %e, "sending failed");
                     am.last_error = Set(Some(e));
                     if attempts >= MAX_ATTEMPTS {
-                        am.status = Set(FAILED.to_owned());
+                        am.status = Set(NotificationStatus::Failed);
                     } else {
                         am.next_attempt_at = Set(now + backoff(attempts));
                     }
                 }
             }
             let saved = am.update(w.conn()).await?;
-            if saved.status != PENDING {
-                let action = if saved.status == SENT {
+            if saved.status != NotificationStatus::Pending {
+                let action = if saved.status == NotificationStatus::Sent {
                     "notification.sent"
                 } else {
                     "notification.failed"

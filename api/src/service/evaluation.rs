@@ -3,12 +3,12 @@
 //! call unsuccessful. Everything here opens only after the submission deadline.
 
 use super::audit::AuditEntry;
-use super::bids::{SUBMITTED, may_see};
-use super::calls::{status_at, stored_status};
+use super::bids::may_see;
+use super::calls::status_at;
 use super::parse_id;
 use super::work::Work;
 use crate::auth::Caller;
-use crate::domain::call::{CallStatus, CreditRating, Viewer, manages_call};
+use crate::domain::call::{CallStatus, Viewer, manages_call};
 use crate::domain::evaluation::{self, BidFacts, BidResult, Criterion, Rules};
 use crate::domain::validate;
 use crate::email::compose::OwnResult;
@@ -16,8 +16,8 @@ use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use chrono::{DateTime, Datelike, TimeDelta, Utc};
 use entity::{
-    Money, Role, award, award_ranking, bid, bid_score, call, call_evaluator, capability_judgement,
-    capability_requirement, grant, quality_criterion, user, user_tie,
+    BidStatus, Money, Role, award, award_ranking, bid, bid_score, call, call_evaluator,
+    capability_judgement, capability_requirement, grant, quality_criterion, user, user_tie,
 };
 use sea_orm::sea_query::Query;
 use sea_orm::{
@@ -52,7 +52,7 @@ fn standing_bid_ids(call_id: &str) -> sea_orm::sea_query::SelectStatement {
         .column(bid::Column::Id)
         .from(bid::Entity)
         .and_where(bid::Column::CallId.eq(call_id))
-        .and_where(bid::Column::Status.eq(SUBMITTED))
+        .and_where(bid::Column::Status.eq(BidStatus::Submitted))
         .to_owned()
 }
 
@@ -83,7 +83,7 @@ pub async fn compute<C: ConnectionTrait>(conn: &C, c: &call::Model) -> AppResult
     evaluators.sort_by_key(|u| evaluator_ids.iter().position(|id| *id == u.id));
     let bids = bid::Entity::find()
         .filter(bid::Column::CallId.eq(c.id.as_str()))
-        .filter(bid::Column::Status.eq(SUBMITTED))
+        .filter(bid::Column::Status.eq(BidStatus::Submitted))
         .all(conn)
         .await?;
     // Only the columns the ranking reads: with 10 000 bids these are 30 000 rows, and
@@ -130,13 +130,6 @@ pub async fn compute<C: ConnectionTrait>(conn: &C, c: &call::Model) -> AppResult
     }
     let mut facts: HashMap<String, BidFacts> = HashMap::with_capacity(bids.len());
     for b in &bids {
-        let rating = CreditRating::parse(&b.credit_rating).ok_or_else(|| {
-            AppError::Internal(anyhow::anyhow!(
-                "bid {} has rating {}",
-                b.id,
-                b.credit_rating
-            ))
-        })?;
         facts.insert(
             b.id.clone(),
             BidFacts {
@@ -144,7 +137,7 @@ pub async fn compute<C: ConnectionTrait>(conn: &C, c: &call::Model) -> AppResult
                 total_price: b.total_price.0,
                 annual_turnover: b.annual_turnover.0,
                 equity_ratio: b.equity_ratio.0,
-                credit_rating: rating,
+                credit_rating: b.credit_rating,
                 submitted_at: b.submitted_at,
                 judgements: HashMap::new(),
                 scores: HashMap::new(),
@@ -174,7 +167,7 @@ pub async fn compute<C: ConnectionTrait>(conn: &C, c: &call::Model) -> AppResult
             .collect(),
         min_turnover_ratio: c.min_turnover_ratio.map(|m| m.0),
         min_equity_ratio: c.min_equity_ratio.map(|m| m.0),
-        min_credit_rating: c.min_credit_rating.as_deref().and_then(CreditRating::parse),
+        min_credit_rating: c.min_credit_rating,
         requirements: requirements
             .iter()
             .map(|r| (r.id.clone(), r.text.clone()))
@@ -225,7 +218,7 @@ async fn call_for_update(
 }
 
 fn require_evaluation_status(c: &call::Model, now: DateTime<Utc>, doing: &str) -> AppResult<()> {
-    let status = status_at(c, now)?;
+    let status = status_at(c, now);
     if status == CallStatus::Evaluation {
         Ok(())
     } else {
@@ -250,7 +243,7 @@ async fn tied_bidders<C: ConnectionTrait>(
                     .column(bid::Column::BidderId)
                     .from(bid::Entity)
                     .and_where(bid::Column::CallId.eq(call_id))
-                    .and_where(bid::Column::Status.eq(SUBMITTED))
+                    .and_where(bid::Column::Status.eq(BidStatus::Submitted))
                     .to_owned(),
             ),
         )
@@ -283,7 +276,7 @@ pub async fn assign_evaluator(
     work!(state, |w| {
         let c = call_for_update(w, caller, "callId", call_id, state.now()).await?;
         let now = state.now();
-        let status = status_at(&c, now)?;
+        let status = status_at(&c, now);
         if !matches!(
             status,
             CallStatus::Draft | CallStatus::Published | CallStatus::Evaluation
@@ -586,7 +579,7 @@ pub async fn award_call(
                 .await?;
         }
         let mut am: call::ActiveModel = c.clone().into();
-        am.status = Set(CallStatus::Awarded.as_str().to_owned());
+        am.status = Set(CallStatus::Awarded);
         am.update(w.conn()).await?;
         w.audit(
             now,
@@ -673,7 +666,7 @@ pub async fn declare_unsuccessful(
         let now = state.now();
         require_evaluation_status(&c, now, "declaring the call unsuccessful")?;
         let mut am: call::ActiveModel = c.into();
-        am.status = Set(CallStatus::Unsuccessful.as_str().to_owned());
+        am.status = Set(CallStatus::Unsuccessful);
         am.unsuccessful_reason = Set(Some(reason.clone()));
         let c = am.update(w.conn()).await?;
         w.audit(
@@ -712,10 +705,7 @@ pub async fn award_of<C: ConnectionTrait>(
     Ok(Some((a, ranking)))
 }
 
-/// Whether a stored status string is one the award can be shown for.
-pub fn is_awarded(c: &call::Model) -> AppResult<bool> {
-    Ok(matches!(
-        stored_status(c)?,
-        CallStatus::Awarded | CallStatus::Contracted
-    ))
+/// Whether the call's stored status is one the award can be shown for.
+pub fn is_awarded(c: &call::Model) -> bool {
+    matches!(c.status, CallStatus::Awarded | CallStatus::Contracted)
 }

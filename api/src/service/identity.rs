@@ -374,7 +374,7 @@ pub async fn register_provider(
             AuditEntry::by(&u.id, "organization.register", "organization", &org.id).summary(
                 json!({
                     "name": org.name,
-                    "kind": "EXTERNAL_PROVIDER",
+                    "kind": OrganizationKind::ExternalProvider.as_str(),
                     "businessId": org.business_id,
                 }),
             ),
@@ -384,7 +384,7 @@ pub async fn register_provider(
             AuditEntry::by(&u.id, "user.create", "user", &u.id).summary(json!({
                 "email": u.email,
                 "name": u.name,
-                "role": "PRODUCER",
+                "role": Role::Producer.as_str(),
                 "organizationId": org.id,
             })),
         )?;
@@ -443,7 +443,7 @@ pub async fn create_organization(
             )
             .summary(json!({
                 "name": org.name,
-                "kind": kind_name(org.kind),
+                "kind": org.kind.as_str(),
                 "businessId": org.business_id,
                 "email": org.email,
             })),
@@ -477,8 +477,8 @@ pub async fn create_user(
             "role",
             format!(
                 "a user of a {} organization must have role {}",
-                kind_name(org.kind),
-                crate::auth::caller::role_name(fitting)
+                org.kind.as_str(),
+                fitting.as_str()
             ),
         ));
     }
@@ -492,7 +492,7 @@ pub async fn create_user(
             AuditEntry::by(&admin.user_id, "user.create", "user", &u.id).summary(json!({
                 "email": u.email,
                 "name": u.name,
-                "role": crate::auth::caller::role_name(u.role),
+                "role": u.role.as_str(),
                 "organizationId": org.id,
             })),
         )?;
@@ -712,7 +712,7 @@ pub async fn bootstrap_admin(state: &AppState, admin: &AdminBootstrap) -> AppRes
                     AuditEntry::system("organization.create", "organization", &org.id).summary(
                         json!({
                             "name": org.name,
-                            "kind": "ADMINISTRATION",
+                            "kind": OrganizationKind::Administration.as_str(),
                             "bootstrap": true,
                         }),
                     ),
@@ -734,7 +734,7 @@ pub async fn bootstrap_admin(state: &AppState, admin: &AdminBootstrap) -> AppRes
             now,
             AuditEntry::system("user.create", "user", &u.id).summary(json!({
                 "email": u.email,
-                "role": "ADMIN",
+                "role": Role::Admin.as_str(),
                 "organizationId": org.id,
                 "bootstrap": true,
             })),
@@ -742,13 +742,4 @@ pub async fn bootstrap_admin(state: &AppState, admin: &AdminBootstrap) -> AppRes
         tracing::info!(email = %u.email, "bootstrap administrator created");
         Ok(true)
     })
-}
-
-pub fn kind_name(kind: OrganizationKind) -> &'static str {
-    match kind {
-        OrganizationKind::Administration => "ADMINISTRATION",
-        OrganizationKind::Orderer => "ORDERER",
-        OrganizationKind::InHouseProducer => "IN_HOUSE_PRODUCER",
-        OrganizationKind::ExternalProvider => "EXTERNAL_PROVIDER",
-    }
 }

@@ -2,7 +2,6 @@
 //! change), category subscriptions, the deadline reminders, and the `notifications` query.
 
 use super::audit::AuditEntry;
-use super::bids::SUBMITTED;
 use super::work::Work;
 use crate::auth::Caller;
 use crate::domain::validate;
@@ -12,8 +11,8 @@ use crate::error::AppResult;
 use crate::state::AppState;
 use chrono::{DateTime, TimeDelta, Utc};
 use entity::{
-    Role, bid, call, call_line, call_reminder, category_subscription, notification, product,
-    question, service_contract as sc, user,
+    BidStatus, CallStatus, RealizationStatus, Role, bid, call, call_line, call_reminder,
+    category_subscription, notification, product, question, service_contract as sc, user,
 };
 use sea_orm::sea_query::Query;
 use sea_orm::{
@@ -25,7 +24,7 @@ use sea_orm::{
 async fn bidder_orgs<C: ConnectionTrait>(conn: &C, call_id: &str) -> AppResult<Vec<String>> {
     Ok(bid::Entity::find()
         .filter(bid::Column::CallId.eq(call_id))
-        .filter(bid::Column::Status.eq(SUBMITTED))
+        .filter(bid::Column::Status.eq(BidStatus::Submitted))
         .all(conn)
         .await?
         .into_iter()
@@ -238,7 +237,7 @@ pub async fn deviation(
     w: &Work<'_>,
     now: DateTime<Utc>,
     c: &sc::Model,
-    status: &str,
+    status: RealizationStatus,
     period: &str,
     forecast: &str,
 ) -> AppResult<()> {
@@ -262,7 +261,7 @@ pub async fn deviation(
 pub async fn write_deadline_reminders(state: &AppState) -> AppResult<usize> {
     let now = state.now();
     let soon = call::Entity::find()
-        .filter(call::Column::Status.eq("PUBLISHED"))
+        .filter(call::Column::Status.eq(CallStatus::Published))
         .filter(call::Column::SubmissionDeadline.gt(now))
         .filter(call::Column::SubmissionDeadline.lte(now + TimeDelta::hours(24)))
         .filter(

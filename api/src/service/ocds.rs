@@ -1,6 +1,5 @@
 //! Open Contracting data of a published call, built from what is public at this moment.
 
-use super::bids::SUBMITTED;
 use super::calls::status_at;
 use super::parse_id;
 use crate::domain::call::CallStatus;
@@ -9,8 +8,8 @@ use crate::domain::ocds::{self, Award, Contract, Item, Party, Transaction};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use entity::{
-    award, bid, call, call_line, organization, performance_report, product, report_entry,
-    service_contract as sc,
+    BidStatus, EntryKind, PricingModel, award, bid, call, call_line, organization,
+    performance_report, product, report_entry, service_contract as sc,
 };
 use rust_decimal::Decimal;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
@@ -35,7 +34,7 @@ pub async fn releases(state: &AppState, call_id: &str) -> AppResult<(String, Vec
         .ok_or_else(not_found)?;
     let published_at = c.published_at.ok_or_else(not_found)?;
     let now = state.now();
-    let status = status_at(&c, now)?;
+    let status = status_at(&c, now);
     let tender_status = match status {
         CallStatus::Cancelled => "cancelled",
         CallStatus::Unsuccessful => "unsuccessful",
@@ -81,7 +80,7 @@ pub async fn releases(state: &AppState, call_id: &str) -> AppResult<(String, Vec
     let bids = if super::seal::bids_open(&c, now) {
         bid::Entity::find()
             .filter(bid::Column::CallId.eq(c.id.as_str()))
-            .filter(bid::Column::Status.eq(SUBMITTED))
+            .filter(bid::Column::Status.eq(BidStatus::Submitted))
             .order_by_asc(bid::Column::SubmittedAt)
             .all(conn)
             .await?
@@ -152,7 +151,7 @@ pub async fn releases(state: &AppState, call_id: &str) -> AppResult<(String, Vec
 async fn contract_of(state: &AppState, k: &sc::Model) -> AppResult<Contract> {
     let conn = state.db.conn();
     let now = state.now();
-    let status = match super::contracts::status_at(k, now.date_naive())? {
+    let status = match super::contracts::status_at(k, now.date_naive()) {
         ContractStatus::Draft => "pending",
         ContractStatus::Active => "active",
         ContractStatus::Completed | ContractStatus::Terminated => "terminated",
@@ -169,10 +168,10 @@ async fn contract_of(state: &AppState, k: &sc::Model) -> AppResult<Contract> {
         .await?;
     let entries = report_entry::Entity::find()
         .filter(report_entry::Column::ContractId.eq(k.id.as_str()))
-        .filter(report_entry::Column::Kind.eq("LINE"))
+        .filter(report_entry::Column::Kind.eq(EntryKind::Line))
         .all(conn)
         .await?;
-    let lump_sum = k.pricing_model == crate::domain::call::PricingModel::LumpSum.as_str();
+    let lump_sum = k.pricing_model == PricingModel::LumpSum;
     let transactions = months
         .iter()
         .filter_map(|m| {

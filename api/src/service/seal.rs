@@ -6,14 +6,13 @@
 //! then the call row, then the main chain's head.
 
 use super::audit::AuditEntry;
-use super::calls::stored_status;
 use super::work::Work;
 use crate::domain::audit::{ChainEvent, canonical_content, sha256_hex};
 use crate::domain::seal;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use chrono::{DateTime, Utc};
-use entity::{call, sealed_event};
+use entity::{CallStatus, call, sealed_event};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
@@ -121,7 +120,7 @@ pub async fn open_locked(
     now: DateTime<Utc>,
 ) -> AppResult<call::Model> {
     if !seal::is_due(
-        stored_status(&c)?,
+        c.status,
         c.bids_opened_at.is_some(),
         c.submission_deadline,
         now,
@@ -144,7 +143,7 @@ pub async fn open_locked(
 pub async fn ensure_open(state: &AppState, c: &call::Model) -> AppResult<()> {
     let now = state.now();
     if !seal::is_due(
-        stored_status(c)?,
+        c.status,
         c.bids_opened_at.is_some(),
         c.submission_deadline,
         now,
@@ -161,7 +160,7 @@ async fn open_by_id(state: &AppState, id: &str) -> AppResult<()> {
         // own reading, and none after us can be taken in (its reading is later still).
         let now = w.now();
         if !seal::is_due(
-            stored_status(&locked.call)?,
+            locked.call.status,
             locked.call.bids_opened_at.is_some(),
             locked.call.submission_deadline,
             now,
@@ -186,7 +185,7 @@ pub async fn open_due(state: &AppState) -> AppResult<usize> {
     let due: Vec<String> = call::Entity::find()
         .select_only()
         .column(call::Column::Id)
-        .filter(call::Column::Status.eq("PUBLISHED"))
+        .filter(call::Column::Status.eq(CallStatus::Published))
         .filter(call::Column::BidsOpenedAt.is_null())
         .filter(call::Column::SubmissionDeadline.lte(now))
         .order_by_asc(call::Column::SubmissionDeadline)
