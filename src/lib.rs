@@ -68,6 +68,59 @@ pub fn on_postgres() -> bool {
     postgres_url().is_some()
 }
 
+/// A SQLite file with every migration applied, made once per test process (the first test
+/// to need it makes it; the others wait). Templates of runs over an hour old are removed.
+async fn sqlite_template() -> &'static std::path::Path {
+    static TEMPLATE: tokio::sync::OnceCell<PathBuf> = tokio::sync::OnceCell::const_new();
+    TEMPLATE
+        .get_or_init(|| async {
+            let root = std::env::temp_dir();
+            sweep_old_templates(&root);
+            let dir = root.join(format!(
+                "kilpailutus-template-{}",
+                uuid::Uuid::new_v4().simple()
+            ));
+            std::fs::create_dir_all(&dir).expect("template dir");
+            let file = dir.join("template.db");
+            let url = format!("sqlite://{}?mode=rwc", file.display());
+            let db = api::db::Db::connect(&url, DbOptions::default())
+                .await
+                .expect("open the template");
+            api::migrate(&db).await.expect("migrate the template");
+            // Everything into the main file, so that a plain copy is the whole database.
+            use sea_orm::ConnectionTrait;
+            db.conn()
+                .execute_unprepared("PRAGMA wal_checkpoint(TRUNCATE)")
+                .await
+                .expect("checkpoint the template");
+            db.conn().clone().close().await.ok();
+            file
+        })
+        .await
+}
+
+fn sweep_old_templates(root: &std::path::Path) {
+    let Ok(entries) = std::fs::read_dir(root) else {
+        return;
+    };
+    let hour = std::time::Duration::from_secs(3600);
+    for e in entries.flatten() {
+        let old = e
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age > hour);
+        if old
+            && e.file_name()
+                .to_string_lossy()
+                .starts_with("kilpailutus-template-")
+        {
+            let _ = std::fs::remove_dir_all(e.path());
+        }
+    }
+}
+
 impl TestApp {
     pub async fn new() -> Self {
         Self::with_config(|_| {}).await
@@ -97,6 +150,10 @@ impl TestApp {
             None => {
                 let dir = std::env::temp_dir().join(format!("kilpailutus-test-{id}"));
                 std::fs::create_dir_all(&dir).expect("temp dir");
+                // The migrated schema is made once per test process and copied: `prepare`
+                // then finds every migration applied.
+                std::fs::copy(sqlite_template().await, dir.join("test.db"))
+                    .expect("copy the migrated template");
                 let url = format!("sqlite://{}?mode=rwc", dir.join("test.db").display());
                 (url, TestDb::Sqlite(dir), DbOptions::default())
             }
