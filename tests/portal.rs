@@ -469,9 +469,11 @@ async fn graphiql_runs_a_query_in_a_real_browser_under_its_policy() {
     );
 }
 
-/// Runs one journey of portal-tests/pages-journeys.mjs (the work pages and the narrow
-/// layout) at `width` px in `lang`; returns its RESULT.
-async fn pages_journey(
+/// Runs journey `name` of `portal-tests/<script>` at `width` px in `lang`; returns its RESULT
+/// after checking that it checked at least one state, that no state had an axe violation and,
+/// at 390 px, that none scrolled sideways.
+async fn checked_journey(
+    script: &str,
     root: &Path,
     name: &str,
     base: &str,
@@ -481,8 +483,8 @@ async fn pages_journey(
 ) -> Value {
     params["width"] = json!(width);
     params["lang"] = json!(lang);
-    let result =
-        kilpailutus_tests::run_node_journey(root, "pages-journeys.mjs", name, base, &params).await;
+    let started = std::time::Instant::now();
+    let result = kilpailutus_tests::run_node_journey(root, script, name, base, &params).await;
     let states = result["states"].as_array().expect("states");
     assert!(!states.is_empty(), "no state was checked");
     for s in states {
@@ -494,7 +496,11 @@ async fn pages_journey(
             );
         }
     }
-    eprintln!("pages journey {name} at {width} px in {lang}: {states:?}");
+    eprintln!(
+        "{script} {name} at {width} px in {lang}: {} states in {:.1} s: {states:?}",
+        states.len(),
+        started.elapsed().as_secs_f64()
+    );
     result
 }
 
@@ -591,7 +597,7 @@ async fn the_work_pages_and_the_narrow_layout_work_in_a_real_browser() {
 
     let runs = RUNS;
     for (width, lang) in runs {
-        pages_journey(&root, "layout", &base, width, lang, json!({
+        checked_journey("pages-journeys.mjs", &root, "layout", &base, width, lang, json!({
             "callTitle": title, "callId": call.id, "contractId": contract, "closedId": closed.id, "closedTitle": "Kotihoito pohjoinen alue 2027", "producer": "Kotihoidon liikelaitos",
             "providerEmail": provider, "inHouseEmail": in_house, "ordererEmail": orderer, "password": PASSWORD,
         }))
@@ -608,7 +614,7 @@ async fn the_work_pages_and_the_narrow_layout_work_in_a_real_browser() {
         ("140", "Provider 4 Oy"),
     ]) {
         let delta = money(lang, "400,00 €", "400.00 €");
-        let r = pages_journey(&root, "orderer", &base, width, lang, json!({
+        let r = checked_journey("pages-journeys.mjs", &root, "orderer", &base, width, lang, json!({
             "email": orderer, "password": PASSWORD, "producer": "Kotihoidon liikelaitos", "contractId": contract,
             "directStart": (today + TimeDelta::days(30)).to_string(), "directBadEnd": (today + TimeDelta::days(20)).to_string(),
             "directEnd": (today + TimeDelta::days(200)).to_string(), "terminationReason": format!("Palvelu siirtyy ({lang})"),
@@ -662,7 +668,7 @@ async fn the_work_pages_and_the_narrow_layout_work_in_a_real_browser() {
         .zip([year + 2, year + 3, year + 4, year + 5])
     {
         let shown = money(lang, "250\u{a0}000,00 €", "250,000.00 €");
-        let r = pages_journey(&root, "admin", &base, width, lang, json!({
+        let r = checked_journey("pages-journeys.mjs", &root, "admin", &base, width, lang, json!({
             "email": kilpailutus_tests::ADMIN_EMAIL, "password": kilpailutus_tests::ADMIN_PASSWORD,
             "orderer": "Hyvinvointilautakunta", "year": y, "amount": "250000", "expectedAmount": shown,
         }))
@@ -682,7 +688,7 @@ async fn the_work_pages_and_the_narrow_layout_work_in_a_real_browser() {
     // a category; then stops following it.
     let period = (today - TimeDelta::days(40)).format("%Y-%m").to_string();
     for (width, lang) in runs {
-        let r = pages_journey(&root, "producer", &base, width, lang, json!({
+        let r = checked_journey("pages-journeys.mjs", &root, "producer", &base, width, lang, json!({
             "email": in_house, "password": PASSWORD, "orderer": "Hyvinvointilautakunta", "period": period,
             "lines": [["KH-H", "80", "3300"], ["KH-V", "1", "8"]], "category": "home care",
         }))
@@ -1035,36 +1041,6 @@ struct EvalSet {
     withdraw: (kilpailutus_tests::CallFixture, String),
 }
 
-/// Runs one journey of portal-tests/leftovers-journeys.mjs (the leftovers of issue 15) at
-/// `width` px in `lang`; returns its RESULT.
-async fn leftovers_journey(
-    root: &Path,
-    name: &str,
-    base: &str,
-    width: u32,
-    lang: &str,
-    mut params: Value,
-) -> Value {
-    params["width"] = json!(width);
-    params["lang"] = json!(lang);
-    let result =
-        kilpailutus_tests::run_node_journey(root, "leftovers-journeys.mjs", name, base, &params)
-            .await;
-    let states = result["states"].as_array().expect("states");
-    assert!(!states.is_empty(), "no state was checked");
-    for s in states {
-        assert_eq!(s["violations"], 0, "{s}");
-        if width <= 390 {
-            assert!(
-                s["scrollWidth"].as_u64().expect("scrollWidth") <= u64::from(width),
-                "{s}"
-            );
-        }
-    }
-    eprintln!("leftovers journey {name} at {width} px in {lang}: {states:?}");
-    result
-}
-
 /// The leftovers of issue 15: a contract's amounts of many decimals show rounded to cents
 /// with the exact value on demand (unit prices exact); the new-call form finds format and
 /// range errors (a quantity's decimals, weights not summing to 100, max points, a ratio as a
@@ -1156,7 +1132,7 @@ async fn amounts_rounded_new_call_checks_one_line_header_and_months_in_words_in_
         } else {
             (".", "1.23456")
         };
-        let r = leftovers_journey(&root, "orderer", &base, width, lang, json!({
+        let r = checked_journey("leftovers-journeys.mjs", &root, "orderer", &base, width, lang, json!({
             "email": orderer, "password": PASSWORD, "producer": "Kotihoidon liikelaitos", "contractId": contract,
             "exactLineTotal": exact, "exactTotal": total, "unitPriceShown": format!("1{point}2345 €"), "period": period, "badQuantity": bad,
         }))
@@ -1192,41 +1168,11 @@ async fn amounts_rounded_new_call_checks_one_line_header_and_months_in_words_in_
         assert_eq!(r["sent"], 0, "{r}");
     }
     for (width, lang) in [(1280, "fi"), (390, "en")] {
-        leftovers_journey(&root, "producer", &base, width, lang, json!({
+        checked_journey("leftovers-journeys.mjs", &root, "producer", &base, width, lang, json!({
             "email": in_house, "password": PASSWORD, "orderer": "Hyvinvointilautakunta", "contractId": contract, "period": period,
         }))
         .await;
     }
-}
-
-/// Runs one journey of portal-tests/report-journeys.mjs (the evaluation report) at `width`
-/// px in `lang`; returns its RESULT after checking that every state it passed had no axe
-/// violations and, at 390 px, no sideways scrolling.
-async fn report_journey(
-    root: &Path,
-    name: &str,
-    base: &str,
-    width: u32,
-    lang: &str,
-    mut params: Value,
-) -> Value {
-    params["width"] = json!(width);
-    params["lang"] = json!(lang);
-    let result =
-        kilpailutus_tests::run_node_journey(root, "report-journeys.mjs", name, base, &params).await;
-    let states = result["states"].as_array().expect("states");
-    assert!(!states.is_empty(), "no state was checked");
-    for s in states {
-        assert_eq!(s["violations"], 0, "{s}");
-        if width <= 390 {
-            assert!(
-                s["scrollWidth"].as_u64().expect("scrollWidth") <= u64::from(width),
-                "{s}"
-            );
-        }
-    }
-    eprintln!("report journey {name} at {width} px in {lang}: {states:?}");
-    result
 }
 
 /// A number or amount written in Finnish ("45 500,00 €", "12,5 hour") as the portal writes
@@ -1574,7 +1520,7 @@ async fn the_evaluation_report_shows_every_bids_unit_prices_and_points_and_print
         )
         .expect("json");
         let tx = |key: &str| texts[key].as_str().expect(key).to_owned();
-        let r = report_journey(&root, "report", &base, width, lang, json!({
+        let r = checked_journey("report-journeys.mjs", &root, "report", &base, width, lang, json!({
             "email": orderer, "otherEmail": other, "password": PASSWORD,
             "sealedId": sealed.id, "sealedTitle": sealed_title, "openId": open.id, "openTitle": open_title,
             "awardedId": awarded.id, "awardedTitle": awarded_title, "manageBidder": "Provider 2 Oy",
@@ -1789,7 +1735,8 @@ async fn the_evaluation_report_shows_every_bids_unit_prices_and_points_and_print
     let api_events = api_log["sealedLog"].as_array().expect("log").len();
     assert!(api_events >= 4, "{api_log}");
     for (width, lang) in [(1280, "fi"), (390, "en")] {
-        let r = report_journey(
+        let r = checked_journey(
+            "report-journeys.mjs",
             &root,
             "opendata",
             &base,
@@ -1840,40 +1787,6 @@ async fn the_evaluation_report_shows_every_bids_unit_prices_and_points_and_print
             "{r}"
         );
     }
-}
-
-/// Runs one journey of portal-tests/admin-journeys.mjs (the administration's pages and the
-/// password change) at `width` px in `lang`; returns its RESULT, every state checked.
-async fn admin_journey(
-    root: &Path,
-    name: &str,
-    base: &str,
-    width: u32,
-    lang: &str,
-    mut params: Value,
-) -> Value {
-    params["width"] = json!(width);
-    params["lang"] = json!(lang);
-    let started = std::time::Instant::now();
-    let result =
-        kilpailutus_tests::run_node_journey(root, "admin-journeys.mjs", name, base, &params).await;
-    let states = result["states"].as_array().expect("states");
-    assert!(!states.is_empty(), "no state was checked");
-    for s in states {
-        assert_eq!(s["violations"], 0, "{s}");
-        if width <= 390 {
-            assert!(
-                s["scrollWidth"].as_u64().expect("scrollWidth") <= u64::from(width),
-                "{s}"
-            );
-        }
-    }
-    eprintln!(
-        "admin journey {name} at {width} px in {lang}: {} states in {:.1} s",
-        states.len(),
-        started.elapsed().as_secs_f64()
-    );
-    result
 }
 
 /// The portal's texts in `lang`, as the journeys read them.
@@ -1976,7 +1889,7 @@ async fn administration_pages_and_the_password_change_in_a_real_browser() {
             app.count("municipal_grant").await,
         ];
 
-        let r = admin_journey(&root, "admin", &base, width, lang, json!({
+        let r = checked_journey("admin-journeys.mjs", &root, "admin", &base, width, lang, json!({
             "email": admin_email, "password": kilpailutus_tests::ADMIN_PASSWORD,
             "adminOrgId": me["organization"]["id"], "adminOrgName": me["organization"]["name"], "adminName": me["name"],
             "org": { "name": org_name, "kind": "EXTERNAL_PROVIDER", "businessId": good_id, "badBusinessId": bad_id,
@@ -2146,7 +2059,8 @@ async fn administration_pages_and_the_password_change_in_a_real_browser() {
         let email = format!("vaihtaja.{tag}@kunta.example.fi");
         let (_, other_session) = app.create_user(&m.admin, org_id, role, &email).await;
         let new_password = format!("uusi-salasana-{tag}");
-        let p = admin_journey(
+        let p = checked_journey(
+            "admin-journeys.mjs",
             &root,
             "password",
             &base,
