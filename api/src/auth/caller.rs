@@ -13,6 +13,18 @@ pub struct Actor {
     pub organization_kind: OrganizationKind,
 }
 
+impl Actor {
+    /// What an orderer-owned list shows this actor: every orderer's rows for an ADMIN
+    /// (`None`), its own organisation's for an ORDERER; FORBIDDEN (saying `why`) for others.
+    pub fn orderer_scope(&self, why: &str) -> AppResult<Option<&str>> {
+        match self.role {
+            Role::Admin => Ok(None),
+            Role::Orderer => Ok(Some(self.organization_id.as_str())),
+            Role::Producer => Err(AppError::forbidden(why)),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Caller {
     Anonymous,

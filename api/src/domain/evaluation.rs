@@ -4,8 +4,10 @@
 //! to two decimals happens only for display ([`display`]).
 
 use super::call::CreditRating;
+use super::contract::days_inclusive;
+use super::money::{self, mul_div};
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
-use rust_decimal::{Decimal, RoundingStrategy};
+use rust_decimal::Decimal;
 use std::cmp::Ordering;
 use std::collections::{HashMap, HashSet};
 
@@ -64,27 +66,11 @@ pub struct BidResult {
 
 pub const NOT_YET_JUDGED: &str = "capability not yet judged";
 
-/// Contract days: start through end, both inclusive.
-pub fn contract_days(start: NaiveDate, end: NaiveDate) -> i64 {
-    (end - start).num_days() + 1
-}
-
 /// A bid's annual value: its total price scaled to 365 days of the contract period
 /// (multiplied before it is divided; divided first only if the product would not fit).
 pub fn annual_value(total_price: Decimal, start: NaiveDate, end: NaiveDate) -> Decimal {
-    let days = Decimal::from(contract_days(start, end).max(1));
-    let year = Decimal::from(365);
-    match total_price.checked_mul(year) {
-        Some(p) => p / days,
-        None => (total_price / days).saturating_mul(year),
-    }
-}
-
-fn money(d: Decimal) -> String {
-    format!(
-        "{:.2}",
-        d.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
-    )
+    let days = Decimal::from(days_inclusive(start, end).max(1));
+    mul_div(total_price, Decimal::from(365), days)
 }
 
 /// One failed qualification rule, machine-readable: a code and its figures (DESIGN,
@@ -134,16 +120,16 @@ pub fn disqualifications(rules: &Rules, bid: &BidFacts) -> Vec<Reason> {
         let required = ratio.saturating_mul(value);
         if bid.annual_turnover < required {
             reasons.push(Reason {
-                actual: Some(money(bid.annual_turnover)),
-                required: Some(money(required)),
+                actual: Some(money::format(bid.annual_turnover)),
+                required: Some(money::format(required)),
                 ..Reason::new(
                     "TURNOVER_BELOW",
                     format!(
                         "annual turnover {} is below the required {} ({} x the bid's annual value {})",
-                        money(bid.annual_turnover),
-                        money(required),
+                        money::format(bid.annual_turnover),
+                        money::format(required),
                         ratio.normalize(),
-                        money(value)
+                        money::format(value)
                     ),
                 )
             });
@@ -375,13 +361,6 @@ pub fn evaluate<'a>(rules: &Rules, bids: impl IntoIterator<Item = &'a BidFacts>)
     out
 }
 
-/// Half-up to exactly two decimals, for display only.
-pub fn display(d: Decimal) -> Decimal {
-    let mut r = d.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
-    r.rescale(2);
-    r
-}
-
 /// Orders two results as the ranking does (used by tests and callers that merge lists).
 pub fn rank_order(a: &BidResult, b: &BidResult) -> Ordering {
     match (a.rank, b.rank) {
@@ -395,6 +374,7 @@ pub fn rank_order(a: &BidResult, b: &BidResult) -> Ordering {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::money::display;
     use chrono::{TimeDelta, TimeZone};
     use rust_decimal::dec;
 
@@ -599,7 +579,7 @@ mod tests {
         // Two years (730 days) halve the annual value.
         let mut two = rules();
         two.contract_end = NaiveDate::from_ymd_opt(2028, 12, 30).unwrap();
-        assert_eq!(contract_days(two.contract_start, two.contract_end), 730);
+        assert_eq!(days_inclusive(two.contract_start, two.contract_end), 730);
         assert_eq!(
             annual_value(dec!(730000), two.contract_start, two.contract_end),
             dec!(365000)
@@ -730,5 +710,97 @@ mod tests {
             assert_eq!(w[0].rank.unwrap() + 1, w[1].rank.unwrap());
         }
         assert!(took.as_secs() < 5, "evaluating 10 000 bids took {took:?}");
+    }
+
+    /// A call's weights (price + criteria = 100) and bids with any prices and points within
+    /// the criteria's maxima, some of them failing a requirement.
+    fn call_and_bids() -> impl proptest::strategy::Strategy<Value = (Rules, Vec<BidFacts>)> {
+        use proptest::prelude::*;
+        let one_bid = (
+            1i64..10_000_000_000,
+            0u32..=2,
+            0i64..600,
+            any::<bool>(),
+            proptest::collection::vec(0i32..=10, 3),
+        );
+        (
+            0i32..=100,
+            1i32..=10,
+            proptest::collection::vec(one_bid, 0..12),
+        )
+            .prop_map(|(price_weight, max_points, bids)| {
+                let quality = 100 - price_weight;
+                let mut r = rules();
+                r.price_weight = price_weight;
+                r.min_turnover_ratio = None;
+                r.criteria = vec![
+                    Criterion {
+                        id: "staff".into(),
+                        weight: quality / 2,
+                        max_points,
+                    },
+                    Criterion {
+                        id: "plan".into(),
+                        weight: quality - quality / 2,
+                        max_points,
+                    },
+                ];
+                let bids = bids
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, (units, scale, minute, meets, points))| {
+                        let mut b = bid(&format!("B{i:02}"), Decimal::new(units, scale), minute);
+                        b.judgements.insert("nurses".into(), meets);
+                        for (e, p) in points.iter().enumerate() {
+                            let criterion = if e % 2 == 0 { "staff" } else { "plan" };
+                            score(&mut b, criterion, &format!("e{e}"), (*p).min(max_points));
+                        }
+                        b
+                    })
+                    .collect();
+                (r, bids)
+            })
+    }
+
+    proptest::proptest! {
+        /// DESIGN, Evaluation: every score is within 0..100, and the qualified bids are ranked
+        /// 1..n by total, then quality, then submission time, then id: a total order, so the
+        /// ranking does not depend on the order the bids come in.
+        #[test]
+        fn scores_are_within_0_and_100_and_the_ranking_is_a_total_order(
+            (r, bids) in call_and_bids(),
+            rotate in 0usize..12,
+        ) {
+            use proptest::prelude::*;
+            let results = evaluate(&r, &bids);
+            prop_assert_eq!(results.len(), bids.len());
+            let hundred = Decimal::ONE_HUNDRED;
+            for res in &results {
+                for s in [res.price_score, res.quality_score, res.total_score].into_iter().flatten() {
+                    prop_assert!(s >= Decimal::ZERO && s <= hundred, "score {} out of 0..100", s);
+                }
+            }
+            let ranked: Vec<&BidResult> = results.iter().filter(|x| x.qualified).collect();
+            for (i, res) in ranked.iter().enumerate() {
+                prop_assert_eq!(res.rank, Some(i as u32 + 1));
+            }
+            let facts: HashMap<&str, &BidFacts> = bids.iter().map(|b| (b.id.as_str(), b)).collect();
+            for pair in ranked.windows(2) {
+                let (a, b) = (pair[0], pair[1]);
+                let key = |x: &BidResult| {
+                    let f = facts[x.bid_id.as_str()];
+                    (std::cmp::Reverse(x.total_score), std::cmp::Reverse(x.quality_score), f.submitted_at, f.id.clone())
+                };
+                prop_assert!(key(a) < key(b), "{} ranks before {} without a reason", a.bid_id, b.bid_id);
+                prop_assert_eq!(rank_order(a, b), Ordering::Less);
+            }
+            let mut shuffled = bids.clone();
+            if !shuffled.is_empty() {
+                let k = rotate % shuffled.len();
+                shuffled.rotate_left(k);
+                shuffled.reverse();
+            }
+            prop_assert_eq!(evaluate(&r, &shuffled), results);
+        }
     }
 }

@@ -8,6 +8,7 @@ pub mod call;
 pub mod contract;
 pub mod costing;
 pub mod evaluation;
+pub mod money;
 pub mod ocds;
 pub mod seal;
 pub mod throttle;
@@ -28,6 +29,11 @@ impl Invalid {
         }
     }
 }
+
+/// A change the object's current state does not allow, in words a user can act on
+/// (`INVALID_STATE`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WrongState(pub String);
 
 /// A parameter of a rule: a whole number or a text (a date, a decimal, another field's name).
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -490,7 +490,10 @@ impl BidLine {
     }
     /// quantity x unit price
     async fn line_total(&self) -> Dec {
-        Dec::money(self.call_line.quantity.0 * self.line.unit_price.0)
+        Dec::money(crate::domain::money::line_total(
+            self.call_line.quantity.0,
+            self.line.unit_price.0,
+        ))
     }
 }
 

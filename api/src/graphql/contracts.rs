@@ -10,8 +10,10 @@ use super::scalars::{Dec, Ts};
 use super::types::{Appropriation, Organization, Product, organization_by_id, product_by_id};
 use super::{caller, request_time};
 use crate::domain::call::{Viewer, can_see_call};
-use crate::domain::contract as dc;
-use crate::domain::evaluation::display;
+use crate::domain::contract::{
+    self as dc,
+    portfolio::{PortfolioTotals, portfolio_totals},
+};
 use crate::service::budget::AppropriationView;
 use crate::service::contracts as svc;
 use async_graphql::dataloader::DataLoader;
@@ -250,7 +252,10 @@ impl ContractLine {
         Dec(self.0.unit_price.0)
     }
     async fn line_total(&self) -> Dec {
-        Dec::money(self.0.quantity.0 * self.0.unit_price.0)
+        Dec::money(crate::domain::money::line_total(
+            self.0.quantity.0,
+            self.0.unit_price.0,
+        ))
     }
 }
 
@@ -353,11 +358,11 @@ impl Realization {
     }
     /// deliveredValue / expected value to date x 100, rounded half-up to 2 decimals.
     async fn percent(&self) -> Dec {
-        Dec(display(self.0.percent))
+        Dec::rounded(self.0.percent)
     }
     /// Straight-line to the contract end, rounded half-up to cents.
     async fn forecast_value(&self) -> Dec {
-        Dec(display(self.0.forecast))
+        Dec::rounded(self.0.forecast)
     }
     /// OVER/UNDER when the forecast deviates from the contracted value by more than 10 %.
     async fn status(&self) -> GqlRealizationStatus {
@@ -380,7 +385,7 @@ impl DeviationAlert {
         &self.0.period
     }
     async fn forecast_value(&self) -> Dec {
-        Dec(display(self.0.forecast.0))
+        Dec::rounded(self.0.forecast.0)
     }
     async fn contracted_value(&self) -> Dec {
         Dec::money(self.0.contracted.0)
@@ -396,6 +401,16 @@ pub struct Portfolio {
     pub fiscal_year: i32,
     pub rows: Vec<(sc::Model, Decimal, bool)>,
     pub appropriation: Option<AppropriationView>,
+}
+
+impl Portfolio {
+    fn totals(&self) -> PortfolioTotals {
+        portfolio_totals(
+            self.rows
+                .iter()
+                .map(|(_, value, in_house)| (*value, *in_house)),
+        )
+    }
 }
 
 #[Object]
@@ -415,39 +430,17 @@ impl Portfolio {
     }
     /// The contracts' value falling in the year.
     async fn total_value(&self) -> Dec {
-        Dec::money(self.rows.iter().map(|(_, v, _)| *v).sum())
+        Dec::money(self.totals().total)
     }
     async fn in_house_value(&self) -> Dec {
-        Dec::money(
-            self.rows
-                .iter()
-                .filter(|(_, _, ih)| *ih)
-                .map(|(_, v, _)| *v)
-                .sum(),
-        )
+        Dec::money(self.totals().in_house)
     }
     async fn external_value(&self) -> Dec {
-        Dec::money(
-            self.rows
-                .iter()
-                .filter(|(_, _, ih)| !*ih)
-                .map(|(_, v, _)| *v)
-                .sum(),
-        )
+        Dec::money(self.totals().external)
     }
     /// In-house value / total value x 100 (0 without contracts), rounded half-up to 2 decimals.
     async fn in_house_share(&self) -> Dec {
-        let total: Decimal = self.rows.iter().map(|(_, v, _)| *v).sum();
-        let in_house: Decimal = self
-            .rows
-            .iter()
-            .filter(|(_, _, ih)| *ih)
-            .map(|(_, v, _)| *v)
-            .sum();
-        if total.is_zero() {
-            return Dec(display(Decimal::ZERO));
-        }
-        Dec(display(in_house * Decimal::ONE_HUNDRED / total))
+        Dec::rounded(self.totals().in_house_share)
     }
     async fn appropriation(&self) -> Option<Appropriation> {
         self.appropriation.clone().map(Appropriation)
@@ -500,7 +493,7 @@ impl Benchmark {
     /// inHouse unit cost / market median x 100, rounded half-up to 2 decimals; null without both.
     async fn in_house_index(&self) -> Option<Dec> {
         dc::in_house_index(self.figures.in_house_unit_cost, self.figures.market.median)
-            .map(|i| Dec(display(i)))
+            .map(Dec::rounded)
     }
 }
 

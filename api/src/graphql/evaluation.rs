@@ -78,7 +78,7 @@ impl BidEvaluation {
 }
 
 fn shown(d: Option<rust_decimal::Decimal>) -> Option<Dec> {
-    d.map(|d| Dec(deval::display(d)))
+    d.map(Dec::rounded)
 }
 
 #[Object]
@@ -338,7 +338,7 @@ impl CriterionCell {
             }
             _ => rust_decimal::Decimal::ZERO,
         };
-        Dec(deval::display(w))
+        Dec::rounded(w)
     }
 }
 
@@ -438,7 +438,7 @@ impl AwardRankingEntry {
     }
     /// Rounded half-up to 2 decimals.
     async fn total_score(&self) -> Dec {
-        Dec(deval::display(self.0.total_score.0))
+        Dec::rounded(self.0.total_score.0)
     }
 }
 

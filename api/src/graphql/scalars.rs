@@ -65,11 +65,12 @@ impl ScalarType for Dec {
 impl Dec {
     /// A sum of money: the exact value, shown with at least two decimals ("41087.50").
     pub fn money(d: Decimal) -> Dec {
-        let mut m = d;
-        if m.scale() < 2 {
-            m.rescale(2);
-        }
-        Dec(m)
+        Dec(crate::domain::money::exact(d))
+    }
+
+    /// A derived figure (a score, a percentage, a forecast), half-up to exactly two decimals.
+    pub fn rounded(d: Decimal) -> Dec {
+        Dec(crate::domain::money::display(d))
     }
 }
 

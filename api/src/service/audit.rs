@@ -16,6 +16,26 @@ use sea_orm::{
     QueryOrder, QuerySelect, Set,
 };
 
+/// The chain's part of a stored event (an `audit_event` or a `sealed_event` row: the same
+/// columns), as the domain hashes and verifies it.
+macro_rules! chain_event {
+    ($row:expr) => {{
+        let e = $row;
+        ChainEvent {
+            seq: e.seq,
+            at: e.at,
+            actor: e.actor_user_id,
+            action: e.action,
+            entity: e.entity,
+            entity_id: e.entity_id,
+            summary: e.summary,
+            prev_hash: e.prev_hash,
+            hash: e.hash,
+        }
+    }};
+}
+pub(crate) use chain_event;
+
 /// What happened, for the audit log.
 pub struct AuditEntry<'a> {
     pub actor: Option<&'a str>,
@@ -155,18 +175,7 @@ async fn load_chain<C: ConnectionTrait>(
         .into_iter()
         .map(|e| {
             let sealed = e.sealed_until;
-            let event = ChainEvent {
-                seq: e.seq,
-                at: e.at,
-                actor: e.actor_user_id,
-                action: e.action,
-                entity: e.entity,
-                entity_id: e.entity_id,
-                summary: e.summary,
-                prev_hash: e.prev_hash,
-                hash: e.hash,
-            };
-            (event, sealed)
+            (chain_event!(e), sealed)
         })
         .collect())
 }
@@ -315,16 +324,10 @@ pub async fn list(
         )
         .order_by_desc(audit_event::Column::Seq)
         .limit(limit);
-    match actor.role {
-        Role::Admin => {}
-        Role::Orderer => {
-            q = q.filter(audit_event::Column::OrdererId.eq(actor.organization_id.as_str()))
-        }
-        Role::Producer => {
-            return Err(AppError::forbidden(
-                "the audit trail is for administrators and orderers",
-            ));
-        }
+    if let Some(orderer) =
+        actor.orderer_scope("the audit trail is for administrators and orderers")?
+    {
+        q = q.filter(audit_event::Column::OrdererId.eq(orderer));
     }
     if let Some(e) = entity.map(str::trim).filter(|e| !e.is_empty()) {
         q = q.filter(audit_event::Column::Entity.eq(e));

@@ -13,8 +13,7 @@ use crate::state::AppState;
 use chrono::{DateTime, Utc};
 use entity::{
     BidStatus, Money, OrganizationKind, ResponseKind, Role, bid as bid_entity, bid_line,
-    bid_response, call as call_entity, call_line, capability_requirement, organization,
-    quality_criterion,
+    bid_response, call as call_entity, capability_requirement, organization, quality_criterion,
 };
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
@@ -36,11 +35,7 @@ fn closed(e: BiddingClosed, deadline: DateTime<Utc>) -> AppError {
 }
 
 async fn terms<C: ConnectionTrait>(conn: &C, c: &call_entity::Model) -> AppResult<BidTerms> {
-    let lines = call_line::Entity::find()
-        .filter(call_line::Column::CallId.eq(c.id.as_str()))
-        .order_by_asc(call_line::Column::Position)
-        .all(conn)
-        .await?;
+    let lines = super::calls::lines_of(conn, &c.id).await?;
     let requirement_ids = capability_requirement::Entity::find()
         .filter(capability_requirement::Column::CallId.eq(c.id.as_str()))
         .all(conn)
@@ -120,7 +115,7 @@ pub async fn submit_bid(
         let receipt = bid::receipt(&canonical);
         let in_house = bidder.kind == OrganizationKind::InHouseProducer;
         let replaced = existing.is_some();
-        let saved = match existing {
+        let mut am: bid_entity::ActiveModel = match existing {
             Some(old) => {
                 bid_line::Entity::delete_many()
                     .filter(bid_line::Column::BidId.eq(old.id.as_str()))
@@ -130,36 +125,28 @@ pub async fn submit_bid(
                     .filter(bid_response::Column::BidId.eq(old.id.as_str()))
                     .exec(w.conn())
                     .await?;
-                let mut am: bid_entity::ActiveModel = old.into();
-                fill(
-                    &mut am,
-                    &valid,
-                    &actor.user_id,
-                    in_house,
-                    version,
-                    now,
-                    &receipt,
-                );
-                am.update(w.conn()).await?
+                old.into()
             }
-            None => {
-                let mut am = bid_entity::ActiveModel {
-                    id: Set(new_id()),
-                    call_id: Set(c.id.clone()),
-                    bidder_id: Set(bidder.id.clone()),
-                    ..Default::default()
-                };
-                fill(
-                    &mut am,
-                    &valid,
-                    &actor.user_id,
-                    in_house,
-                    version,
-                    now,
-                    &receipt,
-                );
-                am.insert(w.conn()).await?
-            }
+            None => bid_entity::ActiveModel {
+                id: Set(new_id()),
+                call_id: Set(c.id.clone()),
+                bidder_id: Set(bidder.id.clone()),
+                ..Default::default()
+            },
+        };
+        fill(
+            &mut am,
+            &valid,
+            &actor.user_id,
+            in_house,
+            version,
+            now,
+            &receipt,
+        );
+        let saved = if replaced {
+            am.update(w.conn()).await?
+        } else {
+            am.insert(w.conn()).await?
         };
         let lines: Vec<bid_line::ActiveModel> = valid
             .lines

@@ -153,16 +153,10 @@ pub async fn appropriations(
     let mut q = appropriation::Entity::find()
         .filter(appropriation::Column::FiscalYear.eq(fiscal_year))
         .order_by_asc(appropriation::Column::OrdererId);
-    match actor.role {
-        Role::Admin => {}
-        Role::Orderer => {
-            q = q.filter(appropriation::Column::OrdererId.eq(actor.organization_id.as_str()))
-        }
-        Role::Producer => {
-            return Err(AppError::forbidden(
-                "appropriations are for administrators and orderers",
-            ));
-        }
+    if let Some(orderer) =
+        actor.orderer_scope("appropriations are for administrators and orderers")?
+    {
+        q = q.filter(appropriation::Column::OrdererId.eq(orderer));
     }
     let rows = q.all(state.db.conn()).await?;
     let orderer = (actor.role == Role::Orderer).then_some(actor.organization_id.as_str());
@@ -248,14 +242,8 @@ pub async fn grants(
     let mut q = grant::Entity::find()
         .filter(grant::Column::FiscalYear.eq(fiscal_year))
         .order_by_desc(grant::Column::Id);
-    match actor.role {
-        Role::Admin => {}
-        Role::Orderer => q = q.filter(grant::Column::OrdererId.eq(actor.organization_id.as_str())),
-        Role::Producer => {
-            return Err(AppError::forbidden(
-                "grants are for administrators and orderers",
-            ));
-        }
+    if let Some(orderer) = actor.orderer_scope("grants are for administrators and orderers")? {
+        q = q.filter(grant::Column::OrdererId.eq(orderer));
     }
     Ok(q.limit(first).all(state.db.conn()).await?)
 }

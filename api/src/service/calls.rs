@@ -519,6 +519,20 @@ pub async fn ask_question(
     })
 }
 
+/// A call's lines in their order.
+pub async fn lines_of<C: ConnectionTrait>(
+    conn: &C,
+    call_id: &str,
+) -> AppResult<Vec<call_line::Model>> {
+    super::query::children::<call_line::Entity, _>(
+        conn,
+        call_line::Column::CallId,
+        call_id,
+        call_line::Column::Position,
+    )
+    .await
+}
+
 /// A call a producer acts on: any existing call (a draft or cancelled call is then refused
 /// with INVALID_STATE by the caller's own rule), or NOT_FOUND.
 pub async fn find_call_for_producer<C: ConnectionTrait>(

@@ -1,7 +1,7 @@
 //! The product catalogue (tuotteistus): productized services the orderers buy.
 
 use super::audit::AuditEntry;
-use super::{new_id, parse_id};
+use super::new_id;
 use crate::auth::Caller;
 use crate::domain::validate;
 use crate::error::{AppError, AppResult};
@@ -84,9 +84,5 @@ pub async fn find_product<C: ConnectionTrait>(
     field: &str,
     id: &str,
 ) -> AppResult<product::Model> {
-    let id = parse_id(field, id)?;
-    product::Entity::find_by_id(id)
-        .one(conn)
-        .await?
-        .ok_or_else(|| AppError::not_found(format!("{field}: no such product")))
+    super::query::given::<product::Entity, _>(conn, field, id, "product").await
 }

@@ -10,7 +10,7 @@ use super::work::Work;
 use crate::auth::Caller;
 use crate::domain::call::{CallStatus, Viewer, manages_call};
 use crate::domain::evaluation::{self, BidFacts, BidResult, Criterion, Rules};
-use crate::domain::validate;
+use crate::domain::{money, validate};
 use crate::email::compose::OwnResult;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
@@ -58,16 +58,20 @@ fn standing_bid_ids(call_id: &str) -> sea_orm::sea_query::SelectStatement {
 
 /// Loads and computes the evaluation of a call (its standing bids only).
 pub async fn compute<C: ConnectionTrait>(conn: &C, c: &call::Model) -> AppResult<EvaluationData> {
-    let criteria = quality_criterion::Entity::find()
-        .filter(quality_criterion::Column::CallId.eq(c.id.as_str()))
-        .order_by_asc(quality_criterion::Column::Position)
-        .all(conn)
-        .await?;
-    let requirements = capability_requirement::Entity::find()
-        .filter(capability_requirement::Column::CallId.eq(c.id.as_str()))
-        .order_by_asc(capability_requirement::Column::Position)
-        .all(conn)
-        .await?;
+    let criteria = super::query::children::<quality_criterion::Entity, _>(
+        conn,
+        quality_criterion::Column::CallId,
+        &c.id,
+        quality_criterion::Column::Position,
+    )
+    .await?;
+    let requirements = super::query::children::<capability_requirement::Entity, _>(
+        conn,
+        capability_requirement::Column::CallId,
+        &c.id,
+        capability_requirement::Column::Position,
+    )
+    .await?;
     let evaluator_ids: Vec<String> = call_evaluator::Entity::find()
         .filter(call_evaluator::Column::CallId.eq(c.id.as_str()))
         .order_by_asc(call_evaluator::Column::AssignedAt)
@@ -598,9 +602,7 @@ pub async fn award_call(
         .await?;
         let mut results = HashMap::new();
         let mut ranking_lines = Vec::new();
-        let shown = |d: Option<rust_decimal::Decimal>| {
-            evaluation::display(d.unwrap_or_default()).to_string()
-        };
+        let shown = |d: Option<rust_decimal::Decimal>| money::format(d.unwrap_or_default());
         for r in &data.results {
             let Some(b) = data.bids.get(&r.bid_id) else {
                 continue;

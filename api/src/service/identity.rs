@@ -41,11 +41,7 @@ pub async fn find_organization<C: ConnectionTrait>(
     field: &str,
     id: &str,
 ) -> AppResult<organization::Model> {
-    let id = parse_id(field, id)?;
-    organization::Entity::find_by_id(id)
-        .one(conn)
-        .await?
-        .ok_or_else(|| AppError::not_found(format!("{field}: no such organization")))
+    super::query::given::<organization::Entity, _>(conn, field, id, "organization").await
 }
 
 /// CONFLICT on `field` when a user already has `email`.

@@ -25,11 +25,18 @@ pub mod identity;
 pub mod login_throttle;
 pub mod notifications;
 pub mod ocds;
+pub mod query;
 pub mod seal;
 pub mod work;
 
-use crate::domain::Invalid;
+use crate::domain::{Invalid, WrongState};
 use crate::error::AppError;
+
+impl From<WrongState> for AppError {
+    fn from(w: WrongState) -> Self {
+        AppError::InvalidState(w.0)
+    }
+}
 
 impl From<Invalid> for AppError {
     fn from(i: Invalid) -> Self {

@@ -8,8 +8,8 @@ use crate::domain::ocds::{self, Award, Contract, Item, Party, Transaction};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use entity::{
-    BidStatus, EntryKind, PricingModel, award, bid, call, call_line, organization,
-    performance_report, product, report_entry, service_contract as sc,
+    BidStatus, EntryKind, PricingModel, award, bid, call, organization, performance_report,
+    product, report_entry, service_contract as sc,
 };
 use rust_decimal::Decimal;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
@@ -52,18 +52,14 @@ pub async fn releases(state: &AppState, call_id: &str) -> AppResult<(String, Vec
                 .collect(),
         )
     };
-    let lines = call_line::Entity::find()
-        .filter(call_line::Column::CallId.eq(c.id.as_str()))
-        .order_by_asc(call_line::Column::Position)
-        .all(conn)
-        .await?;
-    let products: HashMap<String, product::Model> = product::Entity::find()
-        .filter(product::Column::Id.is_in(lines.iter().map(|l| l.product_id.clone())))
-        .all(conn)
-        .await?
-        .into_iter()
-        .map(|p| (p.id.clone(), p))
-        .collect();
+    let lines = super::calls::lines_of(conn, &c.id).await?;
+    let products = super::query::keyed::<product::Entity, _, _>(
+        conn,
+        product::Column::Id,
+        lines.iter().map(|l| l.product_id.clone()),
+        |p| p.id.clone(),
+    )
+    .await?;
     let items = lines
         .iter()
         .filter_map(|l| {

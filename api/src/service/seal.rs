@@ -238,15 +238,5 @@ pub async fn load_log<C: ConnectionTrait>(
 }
 
 fn chain_event(e: sealed_event::Model) -> ChainEvent {
-    ChainEvent {
-        seq: e.seq,
-        at: e.at,
-        actor: e.actor_user_id,
-        action: e.action,
-        entity: e.entity,
-        entity_id: e.entity_id,
-        summary: e.summary,
-        prev_hash: e.prev_hash,
-        hash: e.hash,
-    }
+    super::audit::chain_event!(e)
 }

@@ -3,12 +3,52 @@
 //! arithmetic. Exact decimals; money per year is rounded to cents with the remainder in the
 //! last year, so the years always add up to the contract value.
 
-use super::Invalid;
+pub mod input;
+pub mod portfolio;
+
+use super::money::{cents, mul_div, percent};
+use super::{Invalid, WrongState};
 use chrono::{Datelike, NaiveDate};
-use rust_decimal::{Decimal, RoundingStrategy};
+use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 
 pub use entity::{ContractStatus, RealizationStatus};
+pub use portfolio::{MarketFigures, in_house_index, market_figures, median};
+
+/// A change to a contract, each allowed in some statuses only.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Change {
+    /// Commits the value against the appropriations: a DRAFT only.
+    Activate,
+    /// A new version of the lines: DRAFT or ACTIVE.
+    Amend,
+    /// Ends the contract today: DRAFT or ACTIVE.
+    Terminate,
+    /// The producer's month: ACTIVE, or COMPLETED for its last months.
+    Report,
+}
+
+/// Whether a contract whose status is `status` allows `change` (the effective status, see
+/// [`effective_status`], except for activation, which reads the stored one).
+pub fn check_change(change: Change, status: ContractStatus) -> Result<(), WrongState> {
+    use ContractStatus::{Active, Completed, Draft};
+    let s = status.as_str();
+    match change {
+        Change::Activate if status != Draft => Err(WrongState(format!(
+            "only a DRAFT contract is activated; this one is {s}"
+        ))),
+        Change::Amend if !matches!(status, Draft | Active) => Err(WrongState(format!(
+            "a contract that is {s} cannot be amended"
+        ))),
+        Change::Terminate if !matches!(status, Draft | Active) => Err(WrongState(format!(
+            "a contract that is {s} cannot be terminated"
+        ))),
+        Change::Report if !matches!(status, Active | Completed) => Err(WrongState(format!(
+            "reports are made on ACTIVE contracts; this one is {s}"
+        ))),
+        _ => Ok(()),
+    }
+}
 
 /// An active contract whose end date has passed reads COMPLETED.
 pub fn effective_status(
@@ -26,10 +66,6 @@ pub fn effective_status(
 /// Days from `start` through `end`, both inclusive (0 when end is before start).
 pub fn days_inclusive(start: NaiveDate, end: NaiveDate) -> i64 {
     ((end - start).num_days() + 1).max(0)
-}
-
-fn cents(d: Decimal) -> Decimal {
-    d.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
 }
 
 /// The value falling in each fiscal year: value x (contract days in that year / contract
@@ -211,11 +247,7 @@ pub fn realization(
     }
     let (cd, cov) = (Decimal::from(contract_days), Decimal::from(covered));
     let expected = mul_div(contracted, cov, cd);
-    let percent = if expected.is_zero() {
-        Decimal::ZERO
-    } else {
-        mul_div(delivered, Decimal::ONE_HUNDRED, expected)
-    };
+    let percent = percent(delivered, expected);
     let forecast = mul_div(delivered, cd, cov);
     let status = if contracted.is_zero() {
         RealizationStatus::OnTrack
@@ -234,6 +266,47 @@ pub fn realization(
         forecast,
         status,
     }
+}
+
+/// A contract's terms as far as its realisation needs them.
+#[derive(Debug, Clone, Copy)]
+pub struct Terms {
+    pub lump_sum: bool,
+    pub contracted: Decimal,
+    pub start: NaiveDate,
+    pub end: NaiveDate,
+}
+
+/// Realisation from a contract's reports (DESIGN, Service contracts): the delivered value is
+/// each reported quantity at the contract's current unit price for its product (a product no
+/// longer on the contract counts nothing), the latest reported month bounds the days
+/// covered, and a LUMP_SUM contract is delivered by time whatever the quantities.
+pub fn realization_from_reports<'a>(
+    terms: Terms,
+    unit_prices: &std::collections::HashMap<&str, Decimal>,
+    delivered: impl IntoIterator<Item = (&'a str, Decimal)>,
+    months: impl IntoIterator<Item = &'a str>,
+) -> Realization {
+    let latest = months
+        .into_iter()
+        .filter_map(|m| Period::parse("period", m).ok())
+        .max();
+    if terms.lump_sum {
+        return lump_sum_realization(terms.contracted, terms.start, terms.end, latest);
+    }
+    let delivered = super::money::sum(delivered.into_iter().filter_map(|(product, quantity)| {
+        unit_prices
+            .get(product)
+            .map(|price| quantity.saturating_mul(*price))
+    }));
+    realization(
+        terms.contracted,
+        terms.start,
+        terms.end,
+        delivered,
+        latest,
+        default_threshold(),
+    )
 }
 
 /// Realisation of a LUMP_SUM contract (DESIGN, Service contracts): the price is paid by time,
@@ -285,94 +358,102 @@ pub fn lump_sum_month_value(
         return Decimal::ZERO;
     }
     let days = Decimal::from(days_inclusive(from, to));
-    let share = match value.checked_mul(days) {
-        Some(v) => v / Decimal::from(contract_days),
-        None => value / Decimal::from(contract_days) * days,
-    };
-    share.round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
-}
-
-/// a x b / c, multiplied first for exactness; when the product does not fit in a decimal,
-/// divided first, and at worst saturated: no input makes it panic. `c` must not be zero.
-pub fn mul_div(a: Decimal, b: Decimal, c: Decimal) -> Decimal {
-    match a.checked_mul(b) {
-        Some(p) => p.checked_div(c).unwrap_or(Decimal::ZERO),
-        None => a
-            .checked_div(c)
-            .map_or(Decimal::ZERO, |q| q.saturating_mul(b)),
-    }
-}
-
-/// The median of a sorted list; the mean of the middle two for an even count. Never
-/// overflows: when the sum is too large for a decimal, half the difference is added instead.
-pub fn median(sorted: &[Decimal]) -> Option<Decimal> {
-    let n = sorted.len();
-    if n == 0 {
-        return None;
-    }
-    Some(if n % 2 == 1 {
-        sorted[n / 2]
-    } else {
-        let (a, b) = (sorted[n / 2 - 1], sorted[n / 2]);
-        // a + (b - a) / 2 when the sum does not fit (b >= a, both then large and positive).
-        a.checked_add(b).map(|sum| sum / Decimal::TWO).or_else(|| {
-            b.checked_sub(a)
-                .and_then(|d| a.checked_add(d / Decimal::TWO))
-        })?
-    })
-}
-
-/// How many distinct external bidders the market's min, median and max need: with fewer,
-/// one bidder's exact unit price could be read off them (DESIGN, Benchmarking).
-pub const MIN_MARKET_BIDDERS: usize = 3;
-
-/// The market side of a benchmark.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct MarketFigures {
-    /// Unit prices counted, always shown.
-    pub count: usize,
-    /// Null unless the prices come from at least `MIN_MARKET_BIDDERS` distinct bidders.
-    pub min: Option<Decimal>,
-    pub median: Option<Decimal>,
-    pub max: Option<Decimal>,
-}
-
-/// The market figures from (bidder, unit price) pairs of the bids that count.
-pub fn market_figures<B: Ord>(prices: &[(B, Decimal)]) -> MarketFigures {
-    let mut sorted: Vec<Decimal> = prices.iter().map(|(_, p)| *p).collect();
-    sorted.sort();
-    let bidders: std::collections::BTreeSet<&B> = prices.iter().map(|(b, _)| b).collect();
-    if bidders.len() < MIN_MARKET_BIDDERS {
-        return MarketFigures {
-            count: sorted.len(),
-            ..MarketFigures::default()
-        };
-    }
-    MarketFigures {
-        count: sorted.len(),
-        min: sorted.first().copied(),
-        median: median(&sorted),
-        max: sorted.last().copied(),
-    }
-}
-
-/// In-house unit cost against the market median, x 100 (none when it would not fit).
-pub fn in_house_index(
-    unit_cost: Option<Decimal>,
-    market_median: Option<Decimal>,
-) -> Option<Decimal> {
-    match (unit_cost, market_median) {
-        (Some(c), Some(m)) if !m.is_zero() => c
-            .checked_mul(Decimal::ONE_HUNDRED)
-            .and_then(|x| x.checked_div(m)),
-        _ => None,
-    }
+    cents(mul_div(value, days, Decimal::from(contract_days)))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
     use rust_decimal::dec;
+
+    #[test]
+    fn each_change_is_allowed_in_its_statuses_only() {
+        use ContractStatus::*;
+        let allowed = |c: Change| {
+            [Draft, Active, Completed, Terminated]
+                .into_iter()
+                .filter(|s| check_change(c, *s).is_ok())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(allowed(Change::Activate), [Draft]);
+        assert_eq!(allowed(Change::Amend), [Draft, Active]);
+        assert_eq!(allowed(Change::Terminate), [Draft, Active]);
+        assert_eq!(allowed(Change::Report), [Active, Completed]);
+        assert_eq!(
+            check_change(Change::Amend, Terminated).unwrap_err().0,
+            "a contract that is TERMINATED cannot be amended"
+        );
+    }
+
+    #[test]
+    fn realization_from_reports_prices_current_products_and_reads_the_latest_month() {
+        let terms = Terms {
+            lump_sum: false,
+            contracted: dec!(365000),
+            start: d(2027, 1, 1),
+            end: d(2027, 12, 31),
+        };
+        let prices = std::collections::HashMap::from([("a", dec!(100)), ("b", dec!(10))]);
+        // January and February reported: 59 days; 500 x 100 + 310 x 10 = 53 100 (90 %).
+        let r = realization_from_reports(
+            terms,
+            &prices,
+            [("a", dec!(500)), ("b", dec!(310)), ("gone", dec!(1000))],
+            ["2027-02", "2027-01", "not a month"],
+        );
+        assert_eq!(r.delivered, dec!(53100));
+        assert_eq!(r.expected, dec!(59000));
+        assert_eq!(r.percent, dec!(90));
+        let lump = Terms {
+            lump_sum: true,
+            ..terms
+        };
+        let r = realization_from_reports(lump, &prices, [("a", dec!(1))], ["2027-02"]);
+        assert_eq!((r.delivered, r.percent), (dec!(59000), dec!(100)));
+    }
+
+    proptest! {
+        /// DESIGN, Service contracts: a contract's value split by fiscal year always sums to
+        /// its value, every year gets its share in cents (but the last, which takes the
+        /// remainder), and no year is negative for a non-negative value.
+        #[test]
+        fn a_contracts_value_split_by_fiscal_year_sums_to_its_value(
+            units in 0i64..100_000_000_000_000,
+            scale in 0u32..=4,
+            start_day in 0i64..(365 * 60),
+            length in 0i64..(365 * 12),
+        ) {
+            let value = Decimal::new(units, scale);
+            let start = NaiveDate::from_ymd_opt(2000, 1, 1).unwrap() + chrono::Duration::days(start_day);
+            let end = start + chrono::Duration::days(length);
+            let split = value_by_year(value, start, end, None);
+            prop_assert_eq!(split.len() as i32, end.year() - start.year() + 1);
+            prop_assert_eq!(split.values().copied().sum::<Decimal>(), value);
+            let last = *split.keys().last().unwrap();
+            for (year, share) in &split {
+                prop_assert!(*share >= Decimal::ZERO);
+                if *year != last {
+                    prop_assert_eq!(cents(*share), *share);
+                }
+            }
+        }
+
+        /// A terminated contract keeps at most its value, in cents per year.
+        #[test]
+        fn a_terminated_contract_never_commits_more_than_its_value(
+            units in 0i64..10_000_000_000,
+            length in 1i64..(365 * 5),
+            ran in 0i64..(365 * 5),
+        ) {
+            let value = Decimal::new(units, 2);
+            let start = NaiveDate::from_ymd_opt(2027, 3, 1).unwrap();
+            let end = start + chrono::Duration::days(length);
+            let until = start + chrono::Duration::days(ran);
+            let split = value_by_year(value, start, end, Some(until));
+            prop_assert!(split.values().copied().sum::<Decimal>() <= value);
+        }
+    }
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()
@@ -391,12 +472,6 @@ mod tests {
             default_threshold(),
         );
         assert!(r.forecast > Decimal::ZERO);
-        assert_eq!(mul_div(dec!(10), dec!(3), dec!(4)), dec!(7.5));
-        assert_eq!(
-            mul_div(Decimal::MAX, dec!(2), dec!(4)),
-            Decimal::MAX / dec!(2)
-        );
-        assert_eq!(mul_div(Decimal::MAX, Decimal::MAX, dec!(1)), Decimal::MAX);
         let split = value_by_year(Decimal::MAX, d(2027, 1, 1), d(2028, 12, 31), None);
         assert_eq!(split.len(), 2);
     }
@@ -428,51 +503,6 @@ mod tests {
         assert_eq!(lump_sum_month_value(dec!(100000), s, e, feb), dec!(7977.21));
         let before = Period::parse("p", "2026-12").unwrap();
         assert_eq!(lump_sum_month_value(dec!(100000), s, e, before), dec!(0));
-    }
-
-    #[test]
-    fn market_figures_need_three_distinct_bidders() {
-        // One bidder's exact price must not be readable from min = median = max.
-        let one = market_figures(&[("a", dec!(52.70))]);
-        assert_eq!(
-            one,
-            MarketFigures {
-                count: 1,
-                min: None,
-                median: None,
-                max: None
-            }
-        );
-        // Two bidders, several lines: still hidden.
-        let two = market_figures(&[("a", dec!(50)), ("a", dec!(51)), ("b", dec!(60))]);
-        assert_eq!((two.count, two.min, two.median), (3, None, None));
-        let three = market_figures(&[
-            ("a", dec!(50)),
-            ("b", dec!(70)),
-            ("c", dec!(60)),
-            ("c", dec!(80)),
-        ]);
-        assert_eq!(
-            three,
-            MarketFigures {
-                count: 4,
-                min: Some(dec!(50)),
-                median: Some(dec!(65)),
-                max: Some(dec!(80))
-            }
-        );
-    }
-
-    #[test]
-    fn the_median_and_index_of_extreme_prices_do_not_overflow() {
-        let big = Decimal::MAX;
-        assert_eq!(median(&[big, big]), Some(big));
-        assert_eq!(median(&[big - dec!(2), big]), Some(big - dec!(1)));
-        assert_eq!(in_house_index(Some(big), Some(dec!(0.0001))), None);
-        assert_eq!(
-            in_house_index(Some(dec!(50)), Some(dec!(40))),
-            Some(dec!(125))
-        );
     }
 
     #[test]
@@ -670,23 +700,6 @@ mod tests {
         );
         assert_eq!(r.expected, dec!(1500));
         assert_eq!(r.percent, dec!(100));
-    }
-
-    #[test]
-    fn medians_and_the_in_house_index() {
-        assert_eq!(median(&[]), None);
-        assert_eq!(median(&[dec!(3)]), Some(dec!(3)));
-        assert_eq!(median(&[dec!(1), dec!(2), dec!(10)]), Some(dec!(2)));
-        assert_eq!(
-            median(&[dec!(1), dec!(2), dec!(3), dec!(10)]),
-            Some(dec!(2.5))
-        );
-        assert_eq!(
-            in_house_index(Some(dec!(45)), Some(dec!(50))),
-            Some(dec!(90))
-        );
-        assert_eq!(in_house_index(None, Some(dec!(50))), None);
-        assert_eq!(in_house_index(Some(dec!(45)), None), None);
     }
 
     #[test]

@@ -1,0 +1,198 @@
+//! The orderer's changes to a contract: activation against the appropriations, amendments
+//! (a new version of the lines, the value change checked year by year) and termination.
+
+use super::{
+    LineInput, Party, audit_entry, committed, insert_lines, locked_for, status_at, valid_lines,
+};
+use crate::auth::Caller;
+use crate::domain::call::CallStatus;
+use crate::domain::contract::{self as dc, Change, ContractStatus};
+use crate::domain::validate;
+use crate::error::{AppError, AppResult};
+use crate::service::work::Work;
+use crate::state::AppState;
+use entity::{Money, appropriation, call, contract_amendment, service_contract as sc};
+use rust_decimal::Decimal;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set,
+};
+use serde_json::json;
+use std::collections::BTreeMap;
+
+/// The contract its orderer changes, locked, and its status now, once that status allows
+/// the change (activation reads the stored status, the others the effective one).
+async fn changing(
+    w: &Work<'_>,
+    caller: &Caller,
+    id: &str,
+    change: Change,
+) -> AppResult<(sc::Model, ContractStatus)> {
+    let c = locked_for(w.conn(), caller, Party::Orderer, "id", id).await?;
+    let status = match change {
+        Change::Activate => c.status,
+        _ => status_at(&c, w.now().date_naive()),
+    };
+    dc::check_change(change, status)?;
+    Ok((c, status))
+}
+
+/// ORDERER: activates a draft, committing its value per fiscal year against the
+/// appropriations; BUDGET_EXCEEDED (and nothing changes) when a year lacks room.
+pub async fn activate(state: &AppState, caller: &Caller, id: &str) -> AppResult<sc::Model> {
+    let actor = caller.require()?.clone();
+    work!(state, |w| {
+        let (c, _) = changing(w, caller, id, Change::Activate).await?;
+        let split = dc::value_by_year(c.total_value.0, c.start_date, c.end_date, None);
+        check_budget(w.conn(), &c.orderer_id, &split).await?;
+        let now = state.now();
+        let call_id = c.call_id.clone();
+        let mut am: sc::ActiveModel = c.into();
+        am.status = Set(ContractStatus::Active);
+        am.activated_at = Set(Some(now));
+        let c = am.update(w.conn()).await?;
+        if let Some(call_id) = &call_id {
+            let mut call_am = call::ActiveModel {
+                id: Set(call_id.clone()),
+                ..Default::default()
+            };
+            call_am.status = Set(CallStatus::Contracted);
+            call_am.update(w.conn()).await?;
+        }
+        let committed: BTreeMap<String, String> = split
+            .iter()
+            .map(|(y, v)| (y.to_string(), v.to_string()))
+            .collect();
+        w.audit(
+            now,
+            audit_entry(&actor.user_id, "contract.activate", &c)
+                .summary(json!({ "committed": committed })),
+        )?;
+        crate::service::notifications::contract_activated(w, now, &c).await?;
+        Ok(c)
+    })
+}
+
+/// ORDERER: a new version with the full new line set; an active contract's value change is
+/// checked against the appropriations year by year.
+pub async fn amend(
+    state: &AppState,
+    caller: &Caller,
+    id: &str,
+    lines: Vec<LineInput>,
+    reason: &str,
+) -> AppResult<sc::Model> {
+    let actor = caller.require()?.clone();
+    let reason = validate::text("reason", reason, 20_000)?;
+    work!(state, |w| {
+        let (c, status) = changing(w, caller, id, Change::Amend).await?;
+        let now = state.now();
+        let (lines, total) = valid_lines(w.conn(), lines).await?;
+        if status == ContractStatus::Active {
+            let old = dc::value_by_year(c.total_value.0, c.start_date, c.end_date, None);
+            let new = dc::value_by_year(total, c.start_date, c.end_date, None);
+            check_budget(w.conn(), &c.orderer_id, &dc::delta_by_year(&old, &new)).await?;
+        }
+        let version = c.version + 1;
+        let delta = total.saturating_sub(c.total_value.0);
+        insert_lines(w.conn(), &c.id, version, &lines).await?;
+        contract_amendment::ActiveModel {
+            contract_id: Set(c.id.clone()),
+            version: Set(version),
+            reason: Set(reason.clone()),
+            value_delta: Set(Money(delta)),
+            created_by: Set(actor.user_id.clone()),
+            created_at: Set(now),
+        }
+        .insert(w.conn())
+        .await?;
+        let mut am: sc::ActiveModel = c.into();
+        am.version = Set(version);
+        am.total_value = Set(Money(total));
+        let c = am.update(w.conn()).await?;
+        w.audit(
+            now,
+            audit_entry(&actor.user_id, "contract.amend", &c).summary(json!({
+                "version": version,
+                "reason": reason,
+                "valueDelta": delta.to_string(),
+            })),
+        )?;
+        Ok(c)
+    })
+}
+
+/// ORDERER: ends a draft or active contract today; an active one keeps the commitment of the
+/// days it ran and releases the rest.
+pub async fn terminate(
+    state: &AppState,
+    caller: &Caller,
+    id: &str,
+    reason: &str,
+) -> AppResult<sc::Model> {
+    let actor = caller.require()?.clone();
+    let reason = validate::text("reason", reason, 20_000)?;
+    work!(state, |w| {
+        let (c, status) = changing(w, caller, id, Change::Terminate).await?;
+        let now = state.now();
+        let mut am: sc::ActiveModel = c.into();
+        am.status = Set(ContractStatus::Terminated);
+        am.terminated_on = Set(Some(now.date_naive()));
+        am.termination_reason = Set(Some(reason.clone()));
+        let c = am.update(w.conn()).await?;
+        w.audit(
+            now,
+            audit_entry(&actor.user_id, "contract.terminate", &c)
+                .summary(json!({ "reason": reason, "statusBefore": status.as_str() })),
+        )?;
+        Ok(c)
+    })
+}
+
+/// Locks the orderer's appropriations for these years (in year order) and checks that each
+/// increase fits what is still free. A year without an appropriation has no room.
+async fn check_budget<C: ConnectionTrait>(
+    conn: &C,
+    orderer_id: &str,
+    increase: &BTreeMap<i32, Decimal>,
+) -> AppResult<()> {
+    let years: Vec<i32> = increase
+        .iter()
+        .filter(|(_, v)| **v > Decimal::ZERO)
+        .map(|(y, _)| *y)
+        .collect();
+    if years.is_empty() {
+        return Ok(());
+    }
+    let rows = appropriation::Entity::find()
+        .filter(appropriation::Column::OrdererId.eq(orderer_id))
+        .filter(appropriation::Column::FiscalYear.is_in(years.clone()))
+        .order_by_asc(appropriation::Column::FiscalYear)
+        .lock_exclusive()
+        .all(conn)
+        .await?;
+    let used = committed(conn, Some(orderer_id), &years).await?;
+    let available: BTreeMap<i32, Option<Decimal>> = years
+        .iter()
+        .map(|y| {
+            let amount = rows
+                .iter()
+                .find(|a| a.fiscal_year == *y)
+                .map(|a| a.amount.0);
+            let spent = used
+                .get(&(orderer_id.to_owned(), *y))
+                .copied()
+                .unwrap_or_default();
+            (*y, amount.map(|a| a - spent))
+        })
+        .collect();
+    match dc::first_year_without_room(increase, &available) {
+        None => Ok(()),
+        Some((year, need, None)) => Err(AppError::BudgetExceeded(format!(
+            "there is no appropriation for {year}; the contract needs {need} in that year"
+        ))),
+        Some((year, need, Some(free))) => Err(AppError::BudgetExceeded(format!(
+            "the appropriation for {year} has {free} free; the contract needs {need} in that year"
+        ))),
+    }
+}
