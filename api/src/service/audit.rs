@@ -94,6 +94,41 @@ impl<'a> AuditEntry<'a> {
     }
 }
 
+/// An event as both chains (the main one and a call's sealed log) hash it.
+pub(crate) struct Linked<'a> {
+    pub actor: Option<&'a str>,
+    pub action: &'a str,
+    pub entity: &'a str,
+    pub entity_id: &'a str,
+    pub summary: &'a serde_json::Value,
+}
+
+/// The next link of a chain, as stored: the time (to the microsecond), the summary's text,
+/// and the hash over the previous link's hash and this content.
+pub(crate) struct Link {
+    pub at: DateTime<Utc>,
+    pub summary: String,
+    pub hash: String,
+}
+
+/// The link that follows `prev_hash` as number `seq`.
+pub(crate) fn link(prev_hash: &str, seq: i64, at: DateTime<Utc>, e: Linked<'_>) -> AppResult<Link> {
+    let summary = serde_json::to_string(e.summary)
+        .map_err(|err| AppError::Internal(anyhow::anyhow!("event summary: {err}")))?;
+    let at = crate::clock::to_micros(at);
+    let hash = sha256_hex(&canonical_content(
+        prev_hash,
+        seq,
+        at,
+        e.actor,
+        e.action,
+        e.entity,
+        e.entity_id,
+        &summary,
+    ));
+    Ok(Link { at, summary, hash })
+}
+
 /// The chain's head, locked for the rest of the transaction. Holding it serialises every
 /// writer that appends; take it late, just before the writes, to hold it briefly.
 pub struct ChainLock {
@@ -123,19 +158,18 @@ impl ChainLock {
         entry: AuditEntry<'_>,
     ) -> AppResult<()> {
         let seq = self.seq + 1;
-        let summary = serde_json::to_string(&entry.summary)
-            .map_err(|e| AppError::Internal(anyhow::anyhow!("audit summary: {e}")))?;
-        let at = crate::clock::to_micros(at);
-        let hash = sha256_hex(&canonical_content(
+        let Link { at, summary, hash } = link(
             &self.hash,
             seq,
             at,
-            entry.actor,
-            entry.action,
-            entry.entity,
-            entry.entity_id,
-            &summary,
-        ));
+            Linked {
+                actor: entry.actor,
+                action: entry.action,
+                entity: entry.entity,
+                entity_id: entry.entity_id,
+                summary: &entry.summary,
+            },
+        )?;
         audit_event::ActiveModel {
             seq: Set(seq),
             at: Set(at),

@@ -438,9 +438,8 @@ pub async fn list_calls(
             .map_err(|_| AppError::bad_input("after", "is not a cursor this API gave out"))?;
         page = page.filter(call_entity::Column::Id.lt(cursor.to_string()));
     }
-    let mut calls = page.limit(first + 1).all(state.db.conn()).await?;
-    let has_next_page = calls.len() as u64 > first;
-    calls.truncate(first as usize);
+    let (calls, has_next_page) =
+        super::page_of(page.limit(first + 1).all(state.db.conn()).await?, first);
     Ok(CallPage {
         calls,
         has_next_page,

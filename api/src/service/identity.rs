@@ -626,9 +626,7 @@ pub async fn users_of(
                 ),
         );
     }
-    let mut users = page.limit(first + 1).all(conn).await?;
-    let has_next_page = users.len() as u64 > first;
-    users.truncate(first as usize);
+    let (users, has_next_page) = super::page_of(page.limit(first + 1).all(conn).await?, first);
     Ok(UserPage {
         users,
         has_next_page,

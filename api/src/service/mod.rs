@@ -63,6 +63,13 @@ pub fn page_size(first: Option<i32>, default: u64, max: u64) -> Result<u64, AppE
     }
 }
 
+/// A page from `first + 1` rows fetched: the first `first`, and whether more follow.
+pub fn page_of<T>(mut rows: Vec<T>, first: u64) -> (Vec<T>, bool) {
+    let has_next_page = rows.len() as u64 > first;
+    rows.truncate(usize::try_from(first).unwrap_or(usize::MAX));
+    (rows, has_next_page)
+}
+
 /// Parses an id given by a client; anything that is not one of ours is simply not found.
 pub fn parse_id(field: &str, id: &str) -> Result<String, AppError> {
     uuid::Uuid::parse_str(id.trim())

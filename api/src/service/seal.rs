@@ -6,8 +6,9 @@
 //! then the call row, then the main chain's head.
 
 use super::audit::AuditEntry;
+use super::audit::{Link, Linked, link};
 use super::work::Work;
-use crate::domain::audit::{ChainEvent, canonical_content, sha256_hex};
+use crate::domain::audit::ChainEvent;
 use crate::domain::seal;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
@@ -67,19 +68,18 @@ impl SealedLog {
             )));
         }
         let seq = self.call.sealed_seq + 1;
-        let summary = serde_json::to_string(&entry.summary)
-            .map_err(|e| AppError::Internal(anyhow::anyhow!("sealed summary: {e}")))?;
-        let at = crate::clock::to_micros(at);
-        let hash = sha256_hex(&canonical_content(
+        let Link { at, summary, hash } = link(
             &self.call.sealed_hash,
             seq,
             at,
-            entry.actor,
-            entry.action,
-            entry.entity,
-            entry.entity_id,
-            &summary,
-        ));
+            Linked {
+                actor: entry.actor,
+                action: entry.action,
+                entity: entry.entity,
+                entity_id: entry.entity_id,
+                summary: &entry.summary,
+            },
+        )?;
         sealed_event::ActiveModel {
             call_id: Set(self.call.id.clone()),
             seq: Set(seq),
