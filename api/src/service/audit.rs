@@ -94,15 +94,6 @@ impl<'a> AuditEntry<'a> {
     }
 }
 
-/// An event as both chains (the main one and a call's sealed log) hash it.
-pub(crate) struct Linked<'a> {
-    pub actor: Option<&'a str>,
-    pub action: &'a str,
-    pub entity: &'a str,
-    pub entity_id: &'a str,
-    pub summary: &'a serde_json::Value,
-}
-
 /// The next link of a chain, as stored: the time (to the microsecond), the summary's text,
 /// and the hash over the previous link's hash and this content.
 pub(crate) struct Link {
@@ -112,8 +103,13 @@ pub(crate) struct Link {
 }
 
 /// The link that follows `prev_hash` as number `seq`.
-pub(crate) fn link(prev_hash: &str, seq: i64, at: DateTime<Utc>, e: Linked<'_>) -> AppResult<Link> {
-    let summary = serde_json::to_string(e.summary)
+pub(crate) fn link(
+    prev_hash: &str,
+    seq: i64,
+    at: DateTime<Utc>,
+    e: &AuditEntry<'_>,
+) -> AppResult<Link> {
+    let summary = serde_json::to_string(&e.summary)
         .map_err(|err| AppError::Internal(anyhow::anyhow!("event summary: {err}")))?;
     let at = crate::clock::to_micros(at);
     let hash = sha256_hex(&canonical_content(
@@ -158,18 +154,7 @@ impl ChainLock {
         entry: AuditEntry<'_>,
     ) -> AppResult<()> {
         let seq = self.seq + 1;
-        let Link { at, summary, hash } = link(
-            &self.hash,
-            seq,
-            at,
-            Linked {
-                actor: entry.actor,
-                action: entry.action,
-                entity: entry.entity,
-                entity_id: entry.entity_id,
-                summary: &entry.summary,
-            },
-        )?;
+        let Link { at, summary, hash } = link(&self.hash, seq, at, &entry)?;
         audit_event::ActiveModel {
             seq: Set(seq),
             at: Set(at),

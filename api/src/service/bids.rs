@@ -183,22 +183,22 @@ pub async fn submit_bid(
         w.seal(
             &mut log,
             now,
-            SealedEntry {
-                actor: Some(&actor.user_id),
-                action: if replaced {
+            SealedEntry::by(
+                &actor.user_id,
+                if replaced {
                     "bid.replace"
                 } else {
                     "bid.submit"
                 },
-                entity: "bid",
-                entity_id: &saved.id,
-                summary: json!({
-                    "callId": c.id,
-                    "bidderId": bidder.id,
-                    "version": version,
-                    "receipt": receipt,
-                }),
-            },
+                "bid",
+                &saved.id,
+            )
+            .summary(json!({
+                "callId": c.id,
+                "bidderId": bidder.id,
+                "version": version,
+                "receipt": receipt,
+            })),
         )
         .await?;
         let action = if replaced {
@@ -273,13 +273,8 @@ pub async fn withdraw_bid(
         w.seal(
             &mut log,
             now,
-            SealedEntry {
-                actor: Some(&actor.user_id),
-                action: "bid.withdraw",
-                entity: "bid",
-                entity_id: &b.id,
-                summary: json!({ "callId": c.id, "bidderId": bidder.id, "version": b.version }),
-            },
+            SealedEntry::by(&actor.user_id, "bid.withdraw", "bid", &b.id)
+                .summary(json!({ "callId": c.id, "bidderId": bidder.id, "version": b.version })),
         )
         .await?;
         super::notifications::bid_receipt(w, now, &actor.user_id, &c, &b, BidAction::Withdrawn)

@@ -147,13 +147,8 @@ pub async fn record(
                     w.seal(
                         log,
                         now,
-                        super::seal::SealedEntry {
-                            actor: None,
-                            action,
-                            entity: "notification",
-                            entity_id: &saved.id,
-                            summary,
-                        },
+                        super::seal::SealedEntry::system(action, "notification", &saved.id)
+                            .summary(summary),
                     )
                     .await?;
                     continue;

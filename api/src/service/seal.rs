@@ -6,7 +6,7 @@
 //! then the call row, then the main chain's head.
 
 use super::audit::AuditEntry;
-use super::audit::{Link, Linked, link};
+use super::audit::{Link, link};
 use super::work::Work;
 use crate::domain::audit::ChainEvent;
 use crate::domain::seal;
@@ -20,15 +20,10 @@ use sea_orm::{
     QuerySelect, Set,
 };
 
-/// One event for a sealed log.
-pub struct SealedEntry<'a> {
-    pub actor: Option<&'a str>,
-    pub action: &'a str,
-    pub entity: &'a str,
-    pub entity_id: &'a str,
-    /// A JSON object describing the change; keys are serialised in sorted order.
-    pub summary: serde_json::Value,
-}
+/// One event for a sealed log: an audit entry (made with `AuditEntry::by` or `::system` and
+/// its summary) that belongs to the call's log, so that nobody reads it before the opening.
+/// Its `orderer` and `sealed_until` are not used: the whole log is the call's and sealed.
+pub type SealedEntry<'a> = AuditEntry<'a>;
 
 /// A call row locked for this transaction, with the head of its sealed log.
 pub struct SealedLog {
@@ -68,18 +63,7 @@ impl SealedLog {
             )));
         }
         let seq = self.call.sealed_seq + 1;
-        let Link { at, summary, hash } = link(
-            &self.call.sealed_hash,
-            seq,
-            at,
-            Linked {
-                actor: entry.actor,
-                action: entry.action,
-                entity: entry.entity,
-                entity_id: entry.entity_id,
-                summary: &entry.summary,
-            },
-        )?;
+        let Link { at, summary, hash } = link(&self.call.sealed_hash, seq, at, &entry)?;
         sealed_event::ActiveModel {
             call_id: Set(self.call.id.clone()),
             seq: Set(seq),
