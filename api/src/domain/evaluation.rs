@@ -3,6 +3,7 @@
 //! tie-breaks, and the abnormally-low flag. Exact `Decimal` arithmetic throughout; rounding
 //! to two decimals happens only for display ([`display`]).
 
+use super::Invalid;
 use super::call::CreditRating;
 use super::contract::days_inclusive;
 use super::money::{self, mul_div};
@@ -359,6 +360,70 @@ pub fn evaluate<'a>(rules: &Rules, bids: impl IntoIterator<Item = &'a BidFacts>)
         abnormally_low: false,
     }));
     out
+}
+
+/// An orderer's judgements of a bid, (requirement id, met): at least one, each naming a
+/// capability requirement of the call (`known`; `None` checks only the count, before the
+/// requirements are loaded) once.
+pub fn check_judgements(
+    known: Option<&HashSet<String>>,
+    judgements: &[(String, bool)],
+) -> Result<(), Invalid> {
+    if judgements.is_empty() {
+        return Err(Invalid::new(
+            "judgements",
+            "must judge at least one requirement",
+        ));
+    }
+    let Some(known) = known else {
+        return Ok(());
+    };
+    let mut seen = HashSet::new();
+    for (i, (requirement, _)) in judgements.iter().enumerate() {
+        if !known.contains(requirement) {
+            return Err(Invalid::new(
+                format!("judgements[{i}].requirementId"),
+                "is not a capability requirement of this call",
+            ));
+        }
+        if !seen.insert(requirement) {
+            return Err(Invalid::new(
+                format!("judgements[{i}].requirementId"),
+                "is judged twice",
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// An evaluator's scores of a bid, (criterion id, points): each naming a quality criterion of
+/// the call (`max_points` by criterion id) once, with points within 0..maxPoints.
+pub fn check_scores(
+    max_points: &HashMap<String, i32>,
+    scores: &[(String, i32)],
+) -> Result<(), Invalid> {
+    let mut seen = HashSet::new();
+    for (i, (criterion, points)) in scores.iter().enumerate() {
+        let Some(max) = max_points.get(criterion) else {
+            return Err(Invalid::new(
+                format!("scores[{i}].criterionId"),
+                "is not a quality criterion of this call",
+            ));
+        };
+        if !(0..=*max).contains(points) {
+            return Err(Invalid::new(
+                format!("scores[{i}].points"),
+                format!("must be between 0 and {max}"),
+            ));
+        }
+        if !seen.insert(criterion) {
+            return Err(Invalid::new(
+                format!("scores[{i}].criterionId"),
+                "is scored twice",
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Orders two results as the ranking does (used by tests and callers that merge lists).
@@ -802,5 +867,51 @@ mod tests {
             }
             prop_assert_eq!(evaluate(&r, &shuffled), results);
         }
+    }
+
+    #[test]
+    fn judgements_name_the_calls_requirements_once() {
+        let known: HashSet<String> = ["r1".to_owned(), "r2".to_owned()].into();
+        let j = |pairs: &[(&str, bool)]| -> Vec<(String, bool)> {
+            pairs.iter().map(|(r, m)| (r.to_string(), *m)).collect()
+        };
+        assert_eq!(check_judgements(None, &[]).unwrap_err().field, "judgements");
+        assert!(check_judgements(Some(&known), &j(&[("r1", true), ("r2", false)])).is_ok());
+        assert_eq!(
+            check_judgements(Some(&known), &j(&[("r3", true)]))
+                .unwrap_err()
+                .field,
+            "judgements[0].requirementId"
+        );
+        assert_eq!(
+            check_judgements(Some(&known), &j(&[("r1", true), ("r1", false)]))
+                .unwrap_err()
+                .rule,
+            "is judged twice"
+        );
+    }
+
+    #[test]
+    fn scores_name_the_calls_criteria_once_within_their_maximum() {
+        let max: HashMap<String, i32> = [("staff".to_owned(), 10)].into();
+        let s = |pairs: &[(&str, i32)]| -> Vec<(String, i32)> {
+            pairs.iter().map(|(c, p)| (c.to_string(), *p)).collect()
+        };
+        assert!(check_scores(&max, &[]).is_ok());
+        assert!(check_scores(&max, &s(&[("staff", 10)])).is_ok());
+        assert_eq!(
+            check_scores(&max, &s(&[("staff", 11)])).unwrap_err(),
+            Invalid::new("scores[0].points", "must be between 0 and 10")
+        );
+        assert_eq!(
+            check_scores(&max, &s(&[("plan", 1)])).unwrap_err().field,
+            "scores[0].criterionId"
+        );
+        assert_eq!(
+            check_scores(&max, &s(&[("staff", 1), ("staff", 2)]))
+                .unwrap_err()
+                .rule,
+            "is scored twice"
+        );
     }
 }

@@ -59,6 +59,21 @@ impl<'a> AuditEntry<'a> {
         }
     }
 
+    /// An event by a user about call `c`, readable by the call's orderer.
+    pub fn on_call(actor: &'a str, action: &'a str, c: &'a entity::call::Model) -> Self {
+        Self::by(actor, action, "call", &c.id).orderer(&c.orderer_id)
+    }
+
+    /// An event by a user about bid `bid_id` of call `c`, readable by the call's orderer.
+    pub fn on_bid(
+        actor: &'a str,
+        action: &'a str,
+        bid_id: &'a str,
+        c: &'a entity::call::Model,
+    ) -> Self {
+        Self::by(actor, action, "bid", bid_id).orderer(&c.orderer_id)
+    }
+
     /// An event with no user behind it (a deadline passing, a background job).
     pub fn system(action: &'a str, entity: &'a str, entity_id: &'a str) -> Self {
         AuditEntry {

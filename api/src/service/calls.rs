@@ -224,8 +224,7 @@ pub async fn publish_call(
         let c = am.update(w.conn()).await?;
         w.audit(
             now,
-            AuditEntry::by(&actor.user_id, "call.publish", "call", &c.id)
-                .orderer(&c.orderer_id)
+            AuditEntry::on_call(&actor.user_id, "call.publish", &c)
                 .summary(json!({ "title": c.title })),
         )?;
         super::notifications::call_published(w, now, &c).await?;
@@ -259,8 +258,7 @@ pub async fn cancel_call(
         let c = am.update(w.conn()).await?;
         w.audit(
             now,
-            AuditEntry::by(&actor.user_id, "call.cancel", "call", &c.id)
-                .orderer(&c.orderer_id)
+            AuditEntry::on_call(&actor.user_id, "call.cancel", &c)
                 .summary(json!({ "reason": reason, "statusBefore": status.as_str() })),
         )?;
         super::notifications::bidders_told(

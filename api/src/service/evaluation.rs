@@ -323,8 +323,7 @@ pub async fn assign_evaluator(
             .await?;
             w.audit(
                 now,
-                AuditEntry::by(&actor.user_id, "call.assign_evaluator", "call", &c.id)
-                    .orderer(&c.orderer_id)
+                AuditEntry::on_call(&actor.user_id, "call.assign_evaluator", &c)
                     .summary(json!({ "userId": u.id })),
             )?;
         }
@@ -372,12 +371,7 @@ pub async fn judge_capability(
         let now = state.now();
         let (b, c) = bid_for_evaluation(w, caller, bid_id, now).await?;
         require_evaluation_status(&c, now, "judging capability")?;
-        if judgements.is_empty() {
-            return Err(AppError::bad_input(
-                "judgements",
-                "must judge at least one requirement",
-            ));
-        }
+        evaluation::check_judgements(None, &judgements)?;
         let known: HashSet<String> = capability_requirement::Entity::find()
             .filter(capability_requirement::Column::CallId.eq(c.id.as_str()))
             .all(w.conn())
@@ -385,24 +379,13 @@ pub async fn judge_capability(
             .into_iter()
             .map(|r| r.id)
             .collect();
-        let mut seen = HashSet::new();
-        for (i, (req, _)) in judgements.iter().enumerate() {
-            if !known.contains(req) {
-                return Err(AppError::bad_input(
-                    format!("judgements[{i}].requirementId"),
-                    "is not a capability requirement of this call",
-                ));
-            }
-            if !seen.insert(req.clone()) {
-                return Err(AppError::bad_input(
-                    format!("judgements[{i}].requirementId"),
-                    "is judged twice",
-                ));
-            }
-        }
+        evaluation::check_judgements(Some(&known), &judgements)?;
         capability_judgement::Entity::delete_many()
             .filter(capability_judgement::Column::BidId.eq(b.id.as_str()))
-            .filter(capability_judgement::Column::RequirementId.is_in(seen.iter().cloned()))
+            .filter(
+                capability_judgement::Column::RequirementId
+                    .is_in(judgements.iter().map(|(r, _)| r.clone())),
+            )
             .exec(w.conn())
             .await?;
         let rows: Vec<capability_judgement::ActiveModel> = judgements
@@ -420,15 +403,13 @@ pub async fn judge_capability(
             .await?;
         w.audit(
             now,
-            AuditEntry::by(&actor.user_id, "bid.judge_capability", "bid", &b.id)
-                .orderer(&c.orderer_id)
-                .summary(json!({
-                    "callId": c.id,
-                    "judgements": judgements
-                        .iter()
-                        .map(|(r, m)| json!({ "requirementId": r, "met": m }))
-                        .collect::<Vec<_>>(),
-                })),
+            AuditEntry::on_bid(&actor.user_id, "bid.judge_capability", &b.id, &c).summary(json!({
+                "callId": c.id,
+                "judgements": judgements
+                    .iter()
+                    .map(|(r, m)| json!({ "requirementId": r, "met": m }))
+                    .collect::<Vec<_>>(),
+            })),
         )?;
         let data = compute(w.conn(), &c).await?;
         Ok((data, b.id))
@@ -468,27 +449,7 @@ pub async fn score_bid(
             .into_iter()
             .map(|q| (q.id, q.max_points))
             .collect();
-        let mut seen = HashSet::new();
-        for (i, (criterion, points)) in scores.iter().enumerate() {
-            let Some(max) = criteria.get(criterion) else {
-                return Err(AppError::bad_input(
-                    format!("scores[{i}].criterionId"),
-                    "is not a quality criterion of this call",
-                ));
-            };
-            if !(0..=*max).contains(points) {
-                return Err(AppError::bad_input(
-                    format!("scores[{i}].points"),
-                    format!("must be between 0 and {max}"),
-                ));
-            }
-            if !seen.insert(criterion.clone()) {
-                return Err(AppError::bad_input(
-                    format!("scores[{i}].criterionId"),
-                    "is scored twice",
-                ));
-            }
-        }
+        evaluation::check_scores(&criteria, &scores)?;
         bid_score::Entity::delete_many()
             .filter(bid_score::Column::BidId.eq(b.id.as_str()))
             .filter(bid_score::Column::EvaluatorId.eq(actor.user_id.as_str()))
@@ -509,15 +470,13 @@ pub async fn score_bid(
         }
         w.audit(
             now,
-            AuditEntry::by(&actor.user_id, "bid.score", "bid", &b.id)
-                .orderer(&c.orderer_id)
-                .summary(json!({
-                    "callId": c.id,
-                    "scores": scores
-                        .iter()
-                        .map(|(k, p)| json!({ "criterionId": k, "points": p }))
-                        .collect::<Vec<_>>(),
-                })),
+            AuditEntry::on_bid(&actor.user_id, "bid.score", &b.id, &c).summary(json!({
+                "callId": c.id,
+                "scores": scores
+                    .iter()
+                    .map(|(k, p)| json!({ "criterionId": k, "points": p }))
+                    .collect::<Vec<_>>(),
+            })),
         )?;
         let data = compute(w.conn(), &c).await?;
         Ok((data, b.id))
@@ -587,13 +546,11 @@ pub async fn award_call(
         am.update(w.conn()).await?;
         w.audit(
             now,
-            AuditEntry::by(&actor.user_id, "call.award", "call", &c.id)
-                .orderer(&c.orderer_id)
-                .summary(json!({
-                    "bidId": bid_key,
-                    "justification": justification,
-                    "standstillEndsAt": standstill_ends_at.to_rfc3339(),
-                })),
+            AuditEntry::on_call(&actor.user_id, "call.award", &c).summary(json!({
+                "bidId": bid_key,
+                "justification": justification,
+                "standstillEndsAt": standstill_ends_at.to_rfc3339(),
+            })),
         )?;
         let names = crate::email::outbox::organization_names(
             w.conn(),
@@ -673,8 +630,7 @@ pub async fn declare_unsuccessful(
         let c = am.update(w.conn()).await?;
         w.audit(
             now,
-            AuditEntry::by(&actor.user_id, "call.declare_unsuccessful", "call", &c.id)
-                .orderer(&c.orderer_id)
+            AuditEntry::on_call(&actor.user_id, "call.declare_unsuccessful", &c)
                 .summary(json!({ "reason": reason })),
         )?;
         super::notifications::bidders_told(
