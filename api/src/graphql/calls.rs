@@ -194,13 +194,9 @@ impl CallForTenders {
     }
     /// Orderer only, after the deadline.
     async fn evaluation(&self, ctx: &Context<'_>) -> Result<Option<super::evaluation::Evaluation>> {
-        let data = crate::service::evaluation::evaluation_of(
-            super::state(ctx)?,
-            caller(ctx)?,
-            &self.0,
-            request_time(ctx)?,
-        )
-        .await?;
+        let data =
+            crate::service::evaluation::evaluation_of(super::cx(ctx)?, &self.0, request_time(ctx)?)
+                .await?;
         Ok(data.map(|d| super::evaluation::Evaluation {
             data: std::sync::Arc::new(d),
             show_results: true,

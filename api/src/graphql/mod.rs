@@ -65,3 +65,11 @@ pub(crate) fn caller<'a>(ctx: &Context<'a>) -> AppResult<&'a Caller> {
     ctx.data::<Caller>()
         .map_err(|_| AppError::Internal(anyhow::anyhow!("Caller missing from request data")))
 }
+
+/// The request's context for a use case: the application and the caller.
+pub(crate) fn cx<'a>(ctx: &Context<'a>) -> AppResult<crate::service::Cx<'a>> {
+    Ok(crate::service::Cx {
+        state: state(ctx)?,
+        caller: caller(ctx)?,
+    })
+}

@@ -14,8 +14,9 @@ use super::scalars::Dec;
 use super::types::{
     Appropriation, AuthPayload, CostCalculation, Grant, Organization, Product, User,
 };
-use super::{caller, state};
+use super::{caller, cx, state};
 use crate::domain::{bid as dbid, call as dcall};
+use crate::service::Cx;
 use crate::service::{bids, budget, calls, catalogue, contracts, costing, evaluation, identity};
 use async_graphql::{Context, ID, Object, Result};
 
@@ -38,7 +39,7 @@ impl Mutation {
     /// Ends the caller's sessions: every token issued to the caller's user so far stops
     /// working (on all devices; on other server replicas within 2 seconds).
     async fn logout(&self, ctx: &Context<'_>) -> Result<bool> {
-        identity::logout(state(ctx)?, caller(ctx)?).await?;
+        identity::logout(cx(ctx)?).await?;
         Ok(true)
     }
 
@@ -52,14 +53,8 @@ impl Mutation {
         new_password: String,
     ) -> Result<AuthPayload> {
         let client = ctx.data_opt::<crate::auth::ClientAddr>().and_then(|c| c.0);
-        let (token, user) = identity::change_password(
-            state(ctx)?,
-            caller(ctx)?,
-            &current_password,
-            &new_password,
-            client,
-        )
-        .await?;
+        let (token, user) =
+            identity::change_password(cx(ctx)?, &current_password, &new_password, client).await?;
         Ok(AuthPayload { token, user })
     }
 
@@ -72,7 +67,7 @@ impl Mutation {
         disabled: bool,
     ) -> Result<User> {
         Ok(User(
-            identity::set_user_disabled(state(ctx)?, caller(ctx)?, &user_id, disabled).await?,
+            identity::set_user_disabled(cx(ctx)?, &user_id, disabled).await?,
         ))
     }
 
@@ -103,8 +98,7 @@ impl Mutation {
         input: CreateOrganizationInput,
     ) -> Result<Organization> {
         let org = identity::create_organization(
-            state(ctx)?,
-            caller(ctx)?,
+            cx(ctx)?,
             identity::NewOrganization {
                 name: &input.name,
                 kind: input.kind.into(),
@@ -119,8 +113,7 @@ impl Mutation {
     /// ADMIN: creates a user whose role fits the organisation's kind.
     async fn create_user(&self, ctx: &Context<'_>, input: CreateUserInput) -> Result<User> {
         let user = identity::create_user(
-            state(ctx)?,
-            caller(ctx)?,
+            cx(ctx)?,
             identity::NewUser {
                 email: &input.email,
                 password: &input.password,
@@ -136,15 +129,14 @@ impl Mutation {
     /// The caller declares a tie (e.g. a board seat) to an organisation.
     async fn declare_tie(&self, ctx: &Context<'_>, organization_id: ID) -> Result<User> {
         Ok(User(
-            identity::declare_tie(state(ctx)?, caller(ctx)?, &organization_id).await?,
+            identity::declare_tie(cx(ctx)?, &organization_id).await?,
         ))
     }
 
     /// ADMIN: adds a product to the catalogue.
     async fn create_product(&self, ctx: &Context<'_>, input: ProductInput) -> Result<Product> {
         let p = catalogue::create_product(
-            state(ctx)?,
-            caller(ctx)?,
+            cx(ctx)?,
             catalogue::NewProduct {
                 code: &input.code,
                 name: &input.name,
@@ -164,8 +156,7 @@ impl Mutation {
         input: CostCalculationInput,
     ) -> Result<CostCalculation> {
         let c = costing::save(
-            state(ctx)?,
-            caller(ctx)?,
+            cx(ctx)?,
             costing::CostInput {
                 product_id: &input.product_id,
                 fiscal_year: input.fiscal_year,
@@ -186,14 +177,7 @@ impl Mutation {
         fiscal_year: i32,
         amount: Dec,
     ) -> Result<Appropriation> {
-        let a = budget::set_appropriation(
-            state(ctx)?,
-            caller(ctx)?,
-            &orderer_id,
-            fiscal_year,
-            amount.0,
-        )
-        .await?;
+        let a = budget::set_appropriation(cx(ctx)?, &orderer_id, fiscal_year, amount.0).await?;
         Ok(Appropriation(a))
     }
 
@@ -206,15 +190,8 @@ impl Mutation {
         fiscal_year: i32,
         amount: Dec,
     ) -> Result<Grant> {
-        let g = budget::record_grant(
-            state(ctx)?,
-            caller(ctx)?,
-            &orderer_id,
-            &recipient_id,
-            fiscal_year,
-            amount.0,
-        )
-        .await?;
+        let g = budget::record_grant(cx(ctx)?, &orderer_id, &recipient_id, fiscal_year, amount.0)
+            .await?;
         Ok(Grant(g))
     }
 
@@ -257,16 +234,12 @@ impl Mutation {
             capability_requirements: input.capability_requirements,
             max_subcontracting_share: input.max_subcontracting_share.map(|d| d.0),
         };
-        Ok(CallForTenders(
-            calls::create_call(state(ctx)?, caller(ctx)?, new).await?,
-        ))
+        Ok(CallForTenders(calls::create_call(cx(ctx)?, new).await?))
     }
 
     /// ORDERER of the call: publishes a draft; both deadlines must still be ahead.
     async fn publish_call(&self, ctx: &Context<'_>, id: ID) -> Result<CallForTenders> {
-        Ok(CallForTenders(
-            calls::publish_call(state(ctx)?, caller(ctx)?, &id).await?,
-        ))
+        Ok(CallForTenders(calls::publish_call(cx(ctx)?, &id).await?))
     }
 
     /// ORDERER of the call: cancels it, with a reason, until it is awarded.
@@ -277,14 +250,14 @@ impl Mutation {
         reason: String,
     ) -> Result<CallForTenders> {
         Ok(CallForTenders(
-            calls::cancel_call(state(ctx)?, caller(ctx)?, &id, &reason).await?,
+            calls::cancel_call(cx(ctx)?, &id, &reason).await?,
         ))
     }
 
     /// PRODUCER: asks a question until the questions deadline.
     async fn ask_question(&self, ctx: &Context<'_>, call_id: ID, text: String) -> Result<Question> {
         Ok(Question(
-            calls::ask_question(state(ctx)?, caller(ctx)?, &call_id, &text).await?,
+            calls::ask_question(cx(ctx)?, &call_id, &text).await?,
         ))
     }
 
@@ -296,7 +269,7 @@ impl Mutation {
         answer: String,
     ) -> Result<Question> {
         Ok(Question(
-            calls::answer_question(state(ctx)?, caller(ctx)?, &question_id, &answer).await?,
+            calls::answer_question(cx(ctx)?, &question_id, &answer).await?,
         ))
     }
 
@@ -323,20 +296,14 @@ impl Mutation {
                 .collect(),
             subcontracting_share: input.subcontracting_share.map(|d| d.0),
         };
-        Ok(Bid(bids::submit_bid(
-            state(ctx)?,
-            caller(ctx)?,
-            &input.call_id,
-            bid_input,
-        )
-        .await?))
+        Ok(Bid(
+            bids::submit_bid(cx(ctx)?, &input.call_id, bid_input).await?
+        ))
     }
 
     /// PRODUCER: withdraws the organisation's bid before the deadline.
     async fn withdraw_bid(&self, ctx: &Context<'_>, call_id: ID) -> Result<Bid> {
-        Ok(Bid(
-            bids::withdraw_bid(state(ctx)?, caller(ctx)?, &call_id).await?
-        ))
+        Ok(Bid(bids::withdraw_bid(cx(ctx)?, &call_id).await?))
     }
 
     /// ORDERER of the call: assigns one of the organisation's ORDERER users as an evaluator
@@ -347,8 +314,9 @@ impl Mutation {
         call_id: ID,
         user_id: ID,
     ) -> Result<Evaluation> {
-        let (state, caller) = (state(ctx)?, caller(ctx)?);
-        let c = evaluation::assign_evaluator(state, caller, &call_id, &user_id).await?;
+        let cx = cx(ctx)?;
+        let state = cx.state;
+        let c = evaluation::assign_evaluator(cx, &call_id, &user_id).await?;
         let now = state.now();
         let data = evaluation::compute(state.db.conn(), &c).await?;
         Ok(Evaluation {
@@ -368,8 +336,7 @@ impl Mutation {
             .into_iter()
             .map(|j| (j.requirement_id.0, j.met))
             .collect();
-        let (data, bid) =
-            evaluation::judge_capability(state(ctx)?, caller(ctx)?, &bid_id, js).await?;
+        let (data, bid) = evaluation::judge_capability(cx(ctx)?, &bid_id, js).await?;
         BidEvaluation::of(data, &bid)
     }
 
@@ -385,7 +352,7 @@ impl Mutation {
             .into_iter()
             .map(|s| (s.criterion_id.0, s.points))
             .collect();
-        let (data, bid) = evaluation::score_bid(state(ctx)?, caller(ctx)?, &bid_id, ss).await?;
+        let (data, bid) = evaluation::score_bid(cx(ctx)?, &bid_id, ss).await?;
         BidEvaluation::of(data, &bid)
     }
 
@@ -397,14 +364,11 @@ impl Mutation {
         bid_id: ID,
         justification: String,
     ) -> Result<Award> {
-        let (state, caller) = (state(ctx)?, caller(ctx)?);
-        let award =
-            evaluation::award_call(state, caller, &call_id, &bid_id, &justification).await?;
-        let call = calls::get_call(state, caller, &award.call_id)
-            .await?
-            .ok_or_else(|| {
-                crate::error::AppError::Internal(anyhow::anyhow!("awarded call vanished"))
-            })?;
+        let cx = cx(ctx)?;
+        let award = evaluation::award_call(cx, &call_id, &bid_id, &justification).await?;
+        let call = calls::get_call(cx, &award.call_id).await?.ok_or_else(|| {
+            crate::error::AppError::Internal(anyhow::anyhow!("awarded call vanished"))
+        })?;
         Ok(Award { award, call })
     }
 
@@ -416,7 +380,7 @@ impl Mutation {
         reason: String,
     ) -> Result<CallForTenders> {
         Ok(CallForTenders(
-            evaluation::declare_unsuccessful(state(ctx)?, caller(ctx)?, &call_id, &reason).await?,
+            evaluation::declare_unsuccessful(cx(ctx)?, &call_id, &reason).await?,
         ))
     }
 
@@ -427,7 +391,7 @@ impl Mutation {
         call_id: ID,
     ) -> Result<ServiceContract> {
         Ok(ServiceContract(
-            contracts::create_from_award(state(ctx)?, caller(ctx)?, &call_id).await?,
+            contracts::create_from_award(cx(ctx)?, &call_id).await?,
         ))
     }
 
@@ -446,15 +410,13 @@ impl Mutation {
             max_subcontracting_share: input.max_subcontracting_share.map(|d| d.0),
         };
         Ok(ServiceContract(
-            contracts::create_direct(state(ctx)?, caller(ctx)?, direct).await?,
+            contracts::create_direct(cx(ctx)?, direct).await?,
         ))
     }
 
     /// ORDERER: activates a draft contract, committing its value against the appropriations.
     async fn activate_contract(&self, ctx: &Context<'_>, id: ID) -> Result<ServiceContract> {
-        Ok(ServiceContract(
-            contracts::activate(state(ctx)?, caller(ctx)?, &id).await?,
-        ))
+        Ok(ServiceContract(contracts::activate(cx(ctx)?, &id).await?))
     }
 
     /// ORDERER: a new version with the full new line set and a reason.
@@ -466,7 +428,7 @@ impl Mutation {
         reason: String,
     ) -> Result<ServiceContract> {
         Ok(ServiceContract(
-            contracts::amend(state(ctx)?, caller(ctx)?, &id, line_inputs(lines), &reason).await?,
+            contracts::amend(cx(ctx)?, &id, line_inputs(lines), &reason).await?,
         ))
     }
 
@@ -478,7 +440,7 @@ impl Mutation {
         reason: String,
     ) -> Result<ServiceContract> {
         Ok(ServiceContract(
-            contracts::terminate(state(ctx)?, caller(ctx)?, &id, &reason).await?,
+            contracts::terminate(cx(ctx)?, &id, &reason).await?,
         ))
     }
 
@@ -490,8 +452,10 @@ impl Mutation {
     ) -> Result<PerformanceReport> {
         let st = state(ctx)?;
         let saved = contracts::report(
-            st,
-            caller(ctx)?,
+            Cx {
+                state: st,
+                caller: caller(ctx)?,
+            },
             contracts::ReportInput {
                 contract_id: input.contract_id.0,
                 period: input.period,
@@ -524,10 +488,7 @@ impl Mutation {
         ctx: &Context<'_>,
         category: String,
     ) -> Result<Vec<String>> {
-        Ok(
-            crate::service::notifications::subscribe(state(ctx)?, caller(ctx)?, &category, true)
-                .await?,
-        )
+        Ok(crate::service::notifications::subscribe(cx(ctx)?, &category, true).await?)
     }
 
     /// PRODUCER: stop following a category; returns the caller's categories.
@@ -536,9 +497,6 @@ impl Mutation {
         ctx: &Context<'_>,
         category: String,
     ) -> Result<Vec<String>> {
-        Ok(
-            crate::service::notifications::subscribe(state(ctx)?, caller(ctx)?, &category, false)
-                .await?,
-        )
+        Ok(crate::service::notifications::subscribe(cx(ctx)?, &category, false).await?)
     }
 }

@@ -8,7 +8,8 @@ use super::types::{
     Appropriation, CostCalculation, GqlOrganizationKind, Grant, Organization, Product, User,
     UserConnection, UserEdge,
 };
-use super::{caller, request_time, state};
+use super::{caller, cx, request_time, state};
+use crate::service::Cx;
 use crate::service::{bids, budget, calls, catalogue, contracts, costing, identity};
 use async_graphql::{Context, ID, Object, Result};
 
@@ -18,13 +19,13 @@ pub struct Query;
 impl Query {
     /// The logged-in user, or null without a token.
     async fn me(&self, ctx: &Context<'_>) -> Result<Option<User>> {
-        Ok(identity::me(state(ctx)?, caller(ctx)?).await?.map(User))
+        Ok(identity::me(cx(ctx)?).await?.map(User))
     }
 
     /// The users of the caller's own organisation, by name (an addition to the contract: the
     /// portal's orderer picks evaluators from it).
     async fn my_colleagues(&self, ctx: &Context<'_>) -> Result<Vec<User>> {
-        let list = identity::colleagues(state(ctx)?, caller(ctx)?).await?;
+        let list = identity::colleagues(cx(ctx)?).await?;
         Ok(list.into_iter().map(User).collect())
     }
 
@@ -38,14 +39,7 @@ impl Query {
         first: Option<i32>,
         after: Option<String>,
     ) -> Result<UserConnection> {
-        let page = identity::users_of(
-            state(ctx)?,
-            caller(ctx)?,
-            &organization_id,
-            first,
-            after.as_deref(),
-        )
-        .await?;
+        let page = identity::users_of(cx(ctx)?, &organization_id, first, after.as_deref()).await?;
         let end_cursor = page.users.last().map(|u| u.id.clone());
         Ok(UserConnection {
             edges: page
@@ -70,7 +64,7 @@ impl Query {
         ctx: &Context<'_>,
         kind: Option<GqlOrganizationKind>,
     ) -> Result<Vec<Organization>> {
-        let orgs = identity::organizations(state(ctx)?, caller(ctx)?, kind.map(Into::into)).await?;
+        let orgs = identity::organizations(cx(ctx)?, kind.map(Into::into)).await?;
         Ok(orgs.into_iter().map(Organization).collect())
     }
 
@@ -86,7 +80,7 @@ impl Query {
         ctx: &Context<'_>,
         fiscal_year: i32,
     ) -> Result<Vec<Appropriation>> {
-        let list = budget::appropriations(state(ctx)?, caller(ctx)?, fiscal_year).await?;
+        let list = budget::appropriations(cx(ctx)?, fiscal_year).await?;
         Ok(list.into_iter().map(Appropriation).collect())
     }
 
@@ -99,7 +93,7 @@ impl Query {
         fiscal_year: i32,
         first: Option<i32>,
     ) -> Result<Vec<Grant>> {
-        let list = budget::grants(state(ctx)?, caller(ctx)?, fiscal_year, first).await?;
+        let list = budget::grants(cx(ctx)?, fiscal_year, first).await?;
         Ok(list.into_iter().map(Grant).collect())
     }
 
@@ -111,8 +105,7 @@ impl Query {
         fiscal_year: Option<i32>,
     ) -> Result<Vec<CostCalculation>> {
         let list = costing::list(
-            state(ctx)?,
-            caller(ctx)?,
+            cx(ctx)?,
             producer_id.as_ref().map(|p| p.as_str()),
             fiscal_year,
         )
@@ -142,8 +135,7 @@ impl Query {
             count: look.field("totalCount").exists(),
         };
         let page = calls::list_calls(
-            state(ctx)?,
-            caller(ctx)?,
+            cx(ctx)?,
             filter.unwrap_or_default(),
             first,
             after.as_deref(),
@@ -171,32 +163,26 @@ impl Query {
 
     /// One call, or null when it does not exist or the caller may not see it.
     async fn call(&self, ctx: &Context<'_>, id: ID) -> Result<Option<CallForTenders>> {
-        Ok(calls::get_call(state(ctx)?, caller(ctx)?, &id)
-            .await?
-            .map(CallForTenders))
+        Ok(calls::get_call(cx(ctx)?, &id).await?.map(CallForTenders))
     }
 
     /// One bid, or null when it does not exist or is sealed from the caller.
     async fn bid(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Bid>> {
-        Ok(
-            bids::get_bid(state(ctx)?, caller(ctx)?, &id, request_time(ctx)?)
-                .await?
-                .map(Bid),
-        )
+        Ok(bids::get_bid(cx(ctx)?, &id, request_time(ctx)?)
+            .await?
+            .map(Bid))
     }
 
     /// The caller's organisation's own bids (PRODUCER), most recently submitted first.
     /// `first` defaults to 50, at most 500.
     async fn my_bids(&self, ctx: &Context<'_>, first: Option<i32>) -> Result<Vec<Bid>> {
-        let list = bids::my_bids(state(ctx)?, caller(ctx)?, first).await?;
+        let list = bids::my_bids(cx(ctx)?, first).await?;
         Ok(list.into_iter().map(Bid).collect())
     }
 
     /// One contract, for admins and its orderer and producer organisations.
     async fn contract(&self, ctx: &Context<'_>, id: ID) -> Result<Option<ServiceContract>> {
-        Ok(contracts::get(state(ctx)?, caller(ctx)?, &id)
-            .await?
-            .map(ServiceContract))
+        Ok(contracts::get(cx(ctx)?, &id).await?.map(ServiceContract))
     }
 
     /// Contracts the caller may see, newest first.
@@ -209,8 +195,7 @@ impl Query {
     ) -> Result<Vec<ServiceContract>> {
         let today = request_time(ctx)?.date_naive();
         let list = contracts::list(
-            state(ctx)?,
-            caller(ctx)?,
+            cx(ctx)?,
             orderer_id.as_ref().map(|i| i.as_str()),
             producer_id.as_ref().map(|i| i.as_str()),
             status.map(Into::into),
@@ -228,7 +213,15 @@ impl Query {
         fiscal_year: i32,
     ) -> Result<Portfolio> {
         let st = state(ctx)?;
-        let rows = contracts::portfolio(st, caller(ctx)?, &orderer_id, fiscal_year).await?;
+        let rows = contracts::portfolio(
+            Cx {
+                state: st,
+                caller: caller(ctx)?,
+            },
+            &orderer_id,
+            fiscal_year,
+        )
+        .await?;
         let orderer =
             crate::service::identity::find_organization(st.db.conn(), "ordererId", &orderer_id)
                 .await?;
@@ -251,8 +244,10 @@ impl Query {
     ) -> Result<Benchmark> {
         let st = state(ctx)?;
         let figures = contracts::benchmark(
-            st,
-            caller(ctx)?,
+            Cx {
+                state: st,
+                caller: caller(ctx)?,
+            },
             &product_id,
             fiscal_year,
             request_time(ctx)?,
@@ -274,7 +269,7 @@ impl Query {
         ctx: &Context<'_>,
         first: Option<i32>,
     ) -> Result<Vec<Notification>> {
-        let list = crate::service::notifications::list(state(ctx)?, caller(ctx)?, first).await?;
+        let list = crate::service::notifications::list(cx(ctx)?, first).await?;
         Ok(list.into_iter().map(Notification).collect())
     }
 
@@ -296,20 +291,15 @@ impl Query {
         entity_id: Option<String>,
         first: Option<i32>,
     ) -> Result<Vec<AuditEvent>> {
-        let list = crate::service::audit::list(
-            state(ctx)?,
-            caller(ctx)?,
-            entity.as_deref(),
-            entity_id.as_deref(),
-            first,
-        )
-        .await?;
+        let list =
+            crate::service::audit::list(cx(ctx)?, entity.as_deref(), entity_id.as_deref(), first)
+                .await?;
         Ok(list.into_iter().map(AuditEvent).collect())
     }
 
     /// ADMIN: recomputes the whole chain and reports the first broken sequence number.
     async fn verify_audit_chain(&self, ctx: &Context<'_>) -> Result<AuditVerification> {
-        let r = crate::service::audit::verify(state(ctx)?, caller(ctx)?).await?;
+        let r = crate::service::audit::verify(cx(ctx)?).await?;
         Ok(AuditVerification {
             valid: r.valid,
             events: i32::try_from(r.events).unwrap_or(i32::MAX),
@@ -332,14 +322,9 @@ impl Query {
         first: Option<i32>,
         after_seq: Option<i32>,
     ) -> Result<Vec<AuditEvent>> {
-        let list = crate::service::audit::sealed_log(
-            state(ctx)?,
-            caller(ctx)?,
-            &call_id,
-            first,
-            after_seq.map(i64::from),
-        )
-        .await?;
+        let list =
+            crate::service::audit::sealed_log(cx(ctx)?, &call_id, first, after_seq.map(i64::from))
+                .await?;
         Ok(list.into_iter().map(AuditEvent).collect())
     }
 

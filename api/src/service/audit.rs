@@ -4,11 +4,10 @@
 //! PostgreSQL; SQLite has one writer at a time) serialises appends, so concurrent writers —
 //! also in several processes — extend one unbroken chain; the unique `seq` is a second guard.
 
-use crate::auth::Caller;
 use crate::domain::audit::{ChainEvent, canonical_content, sha256_hex, verify_chain};
 use crate::domain::seal;
 use crate::error::{AppError, AppResult};
-use crate::state::AppState;
+use crate::service::Cx;
 use chrono::{DateTime, Utc};
 use entity::{Role, audit_event, audit_head};
 use sea_orm::{
@@ -230,7 +229,7 @@ pub struct ChainReport {
 
 /// Recomputes the whole chain and every sealed log (ADMIN). Sealed logs not yet opened are
 /// verified too, but nothing of them is counted: their size is what the seal hides.
-pub async fn verify(state: &AppState, caller: &Caller) -> AppResult<ChainReport> {
+pub async fn verify(Cx { state, caller }: Cx<'_>) -> AppResult<ChainReport> {
     caller.require_role(Role::Admin, "verify the audit chain")?;
     super::seal::open_due(state).await?;
     let now = state.now();
@@ -276,8 +275,7 @@ pub async fn verify(state: &AppState, caller: &Caller) -> AppResult<ChainReport>
 /// Before the opening, and for a call cancelled before its deadline, it is empty for
 /// everyone: its size is what the seal hides.
 pub async fn sealed_log(
-    state: &AppState,
-    caller: &Caller,
+    Cx { state, caller }: Cx<'_>,
     call_id: &str,
     first: Option<i32>,
     after_seq: Option<i64>,
@@ -333,8 +331,7 @@ pub const MAX_SEALED_EVENTS: u64 = 1000;
 /// Audit events, newest first: all for admins, the own organisation's for orderer users.
 /// Events of a sealed bid are hidden from everyone until the submission deadline.
 pub async fn list(
-    state: &AppState,
-    caller: &Caller,
+    Cx { state, caller }: Cx<'_>,
     entity: Option<&str>,
     entity_id: Option<&str>,
     first: Option<i32>,

@@ -4,12 +4,11 @@
 use super::calls::find_call_for_producer;
 use super::seal::{self, SealedEntry};
 use super::{new_id, parse_id};
-use crate::auth::Caller;
 use crate::domain::bid::{self, BidInput, BidTerms, BiddingClosed, ValidBid};
 use crate::domain::call::Viewer;
 use crate::email::compose::BidAction;
 use crate::error::{AppError, AppResult};
-use crate::state::AppState;
+use crate::service::Cx;
 use chrono::{DateTime, Utc};
 use entity::{
     BidStatus, Money, OrganizationKind, ResponseKind, Role, bid as bid_entity, bid_line,
@@ -72,8 +71,7 @@ async fn lock_bidder<C: ConnectionTrait>(conn: &C, org_id: &str) -> AppResult<or
 
 /// PRODUCER: submits the organisation's bid, replacing an earlier one (version + 1).
 pub async fn submit_bid(
-    state: &AppState,
-    caller: &Caller,
+    Cx { state, caller }: Cx<'_>,
     call_id: &str,
     input: BidInput,
 ) -> AppResult<bid_entity::Model> {
@@ -236,8 +234,7 @@ fn fill(
 
 /// PRODUCER: withdraws the organisation's bid before the deadline.
 pub async fn withdraw_bid(
-    state: &AppState,
-    caller: &Caller,
+    Cx { state, caller }: Cx<'_>,
     call_id: &str,
 ) -> AppResult<bid_entity::Model> {
     let actor = caller
@@ -301,8 +298,7 @@ pub fn may_see(
 
 /// A bid by id, or nothing when it does not exist or is sealed from the caller.
 pub async fn get_bid(
-    state: &AppState,
-    caller: &Caller,
+    Cx { state, caller }: Cx<'_>,
     id: &str,
     now: DateTime<Utc>,
 ) -> AppResult<Option<bid_entity::Model>> {
@@ -331,8 +327,7 @@ pub const MAX_MY_BIDS: u64 = 500;
 /// PRODUCER: the organisation's own bids (their current versions, withdrawn ones included),
 /// most recently submitted first. A bidder always sees its own bids.
 pub async fn my_bids(
-    state: &AppState,
-    caller: &Caller,
+    Cx { state, caller }: Cx<'_>,
     first: Option<i32>,
 ) -> AppResult<Vec<bid_entity::Model>> {
     let actor = caller.require_role(Role::Producer, "list their bids")?;

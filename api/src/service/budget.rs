@@ -4,10 +4,9 @@
 use super::audit::AuditEntry;
 use super::identity::find_organization;
 use super::new_id;
-use crate::auth::Caller;
 use crate::domain::validate;
 use crate::error::{AppError, AppResult};
-use crate::state::AppState;
+use crate::service::Cx;
 use entity::{Money, OrganizationKind, Role, appropriation, grant, organization};
 use rust_decimal::Decimal;
 use sea_orm::{
@@ -81,8 +80,7 @@ fn require_orderer(org: &organization::Model, field: &str) -> AppResult<()> {
 
 /// ADMIN: sets (or replaces) an orderer's appropriation for a year.
 pub async fn set_appropriation(
-    state: &AppState,
-    caller: &Caller,
+    Cx { state, caller }: Cx<'_>,
     orderer_id: &str,
     fiscal_year: i32,
     amount: Decimal,
@@ -145,8 +143,7 @@ pub async fn set_appropriation(
 
 /// ADMIN sees every orderer's appropriations; an ORDERER sees its own organisation's.
 pub async fn appropriations(
-    state: &AppState,
-    caller: &Caller,
+    Cx { state, caller }: Cx<'_>,
     fiscal_year: i32,
 ) -> AppResult<Vec<AppropriationView>> {
     let actor = caller.require()?;
@@ -175,8 +172,7 @@ pub async fn appropriations(
 
 /// ADMIN: records a grant an orderer gave a producer organisation for a year.
 pub async fn record_grant(
-    state: &AppState,
-    caller: &Caller,
+    Cx { state, caller }: Cx<'_>,
     orderer_id: &str,
     recipient_id: &str,
     fiscal_year: i32,
@@ -231,8 +227,7 @@ pub const MAX_GRANTS: u64 = 500;
 /// Grants of a fiscal year, newest first: all for ADMIN, those the own organisation gave for
 /// an ORDERER; a producer is FORBIDDEN.
 pub async fn grants(
-    state: &AppState,
-    caller: &Caller,
+    Cx { state, caller }: Cx<'_>,
     fiscal_year: i32,
     first: Option<i32>,
 ) -> AppResult<Vec<grant::Model>> {

@@ -12,7 +12,7 @@ use crate::domain::call::{
 };
 use crate::domain::validate;
 use crate::error::{AppError, AppResult};
-use crate::state::AppState;
+use crate::service::Cx;
 use chrono::{DateTime, Utc};
 use entity::{
     Money, Role, call as call_entity, call_line, capability_requirement, product,
@@ -84,8 +84,7 @@ pub(crate) async fn managed_call(
 
 /// ORDERER: drafts a call for the caller's own organisation.
 pub async fn create_call(
-    state: &AppState,
-    caller: &Caller,
+    Cx { state, caller }: Cx<'_>,
     input: NewCall,
 ) -> AppResult<call_entity::Model> {
     let actor = caller.require_role(Role::Orderer, "create calls for tenders")?;
@@ -194,11 +193,7 @@ pub async fn create_call(
 }
 
 /// ORDERER of the call: publishes a draft whose deadlines are still ahead.
-pub async fn publish_call(
-    state: &AppState,
-    caller: &Caller,
-    id: &str,
-) -> AppResult<call_entity::Model> {
+pub async fn publish_call(Cx { state, caller }: Cx<'_>, id: &str) -> AppResult<call_entity::Model> {
     let actor = caller.require()?.clone();
     work!(state, |w| {
         let now = state.now();
@@ -234,8 +229,7 @@ pub async fn publish_call(
 
 /// ORDERER of the call: cancels it, with a reason, until it is awarded.
 pub async fn cancel_call(
-    state: &AppState,
-    caller: &Caller,
+    Cx { state, caller }: Cx<'_>,
     id: &str,
     reason: &str,
 ) -> AppResult<call_entity::Model> {
@@ -274,8 +268,7 @@ pub async fn cancel_call(
 
 /// The call, or nothing when it does not exist or the caller may not see it.
 pub async fn get_call(
-    state: &AppState,
-    caller: &Caller,
+    Cx { state, caller }: Cx<'_>,
     id: &str,
 ) -> AppResult<Option<call_entity::Model>> {
     match visible_call(state.db.conn(), caller, "id", id).await {
@@ -408,8 +401,7 @@ pub struct PageParts {
 }
 
 pub async fn list_calls(
-    state: &AppState,
-    caller: &Caller,
+    Cx { state, caller }: Cx<'_>,
     filter: CallFilter,
     first: Option<i32>,
     after: Option<&str>,
@@ -447,8 +439,7 @@ pub async fn list_calls(
 
 /// PRODUCER: asks a question on a published call until its questions deadline.
 pub async fn ask_question(
-    state: &AppState,
-    caller: &Caller,
+    Cx { state, caller }: Cx<'_>,
     call_id: &str,
     text: &str,
 ) -> AppResult<question::Model> {
@@ -547,8 +538,7 @@ pub async fn find_call_for_producer<C: ConnectionTrait>(
 
 /// ORDERER of the call: answers (or re-answers) a question; the answer is public.
 pub async fn answer_question(
-    state: &AppState,
-    caller: &Caller,
+    Cx { state, caller }: Cx<'_>,
     question_id: &str,
     answer: &str,
 ) -> AppResult<question::Model> {

@@ -2,9 +2,9 @@
 
 use super::audit::AuditEntry;
 use super::new_id;
-use crate::auth::Caller;
 use crate::domain::validate;
 use crate::error::{AppError, AppResult};
+use crate::service::Cx;
 use crate::state::AppState;
 use entity::{Role, product};
 use sea_orm::{
@@ -23,8 +23,7 @@ pub struct NewProduct<'a> {
 
 /// ADMIN: a product with a unique code.
 pub async fn create_product(
-    state: &AppState,
-    caller: &Caller,
+    Cx { state, caller }: Cx<'_>,
     input: NewProduct<'_>,
 ) -> AppResult<product::Model> {
     let admin = caller.require_role(Role::Admin, "maintain the product catalogue")?;

@@ -3,11 +3,10 @@
 use super::audit::AuditEntry;
 use super::catalogue::find_product;
 use super::{new_id, parse_id};
-use crate::auth::Caller;
 use crate::domain::costing::CostInputs;
 use crate::domain::validate;
 use crate::error::{AppError, AppResult};
-use crate::state::AppState;
+use crate::service::Cx;
 use entity::{Money, OrganizationKind, Role, cost_calculation};
 use rust_decimal::Decimal;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
@@ -24,8 +23,7 @@ pub struct CostInput<'a> {
 /// An IN_HOUSE_PRODUCER user saves its organisation's calculation; saving again for the same
 /// product and year replaces it.
 pub async fn save(
-    state: &AppState,
-    caller: &Caller,
+    Cx { state, caller }: Cx<'_>,
     input: CostInput<'_>,
 ) -> AppResult<cost_calculation::Model> {
     let actor = caller.require()?;
@@ -97,8 +95,7 @@ pub async fn save(
 /// Administrators and orderers read every in-house calculation; an in-house producer reads its
 /// own; external providers read none (they are the competition).
 pub async fn list(
-    state: &AppState,
-    caller: &Caller,
+    Cx { state, caller }: Cx<'_>,
     producer_id: Option<&str>,
     fiscal_year: Option<i32>,
 ) -> AppResult<Vec<cost_calculation::Model>> {

@@ -13,7 +13,7 @@ use crate::domain::evaluation::{self, BidFacts, BidResult, Criterion, Rules};
 use crate::domain::{money, validate};
 use crate::email::compose::OwnResult;
 use crate::error::{AppError, AppResult};
-use crate::state::AppState;
+use crate::service::Cx;
 use chrono::{DateTime, Datelike, TimeDelta, Utc};
 use entity::{
     BidStatus, Money, Role, award, award_ranking, bid, bid_score, call, call_evaluator,
@@ -198,8 +198,7 @@ pub fn may_see_evaluation(viewer: Viewer<'_>, c: &call::Model, now: DateTime<Utc
 
 /// `call.evaluation`: the evaluation, or nothing for anyone else or before the deadline.
 pub async fn evaluation_of(
-    state: &AppState,
-    caller: &Caller,
+    Cx { state, caller }: Cx<'_>,
     c: &call::Model,
     now: DateTime<Utc>,
 ) -> AppResult<Option<EvaluationData>> {
@@ -271,8 +270,7 @@ fn conflict(tied: &[String]) -> AppError {
 /// Ties are checked against the bidders once the bids are opened: before the deadline the
 /// bidders are sealed, so the check waits for the scoring.
 pub async fn assign_evaluator(
-    state: &AppState,
-    caller: &Caller,
+    Cx { state, caller }: Cx<'_>,
     call_id: &str,
     user_id: &str,
 ) -> AppResult<call::Model> {
@@ -359,8 +357,7 @@ async fn bid_for_evaluation(
 /// ORDERER of the call: judges whether a bid meets capability requirements. Judging a
 /// requirement again replaces the earlier judgement.
 pub async fn judge_capability(
-    state: &AppState,
-    caller: &Caller,
+    Cx { state, caller }: Cx<'_>,
     bid_id: &str,
     judgements: Vec<(String, bool)>,
 ) -> AppResult<(EvaluationData, String)> {
@@ -419,8 +416,7 @@ pub async fn judge_capability(
 /// An assigned evaluator scores a bid: 0..maxPoints per criterion. Scoring again replaces
 /// this evaluator's earlier scores of the bid.
 pub async fn score_bid(
-    state: &AppState,
-    caller: &Caller,
+    Cx { state, caller }: Cx<'_>,
     bid_id: &str,
     scores: Vec<(String, i32)>,
 ) -> AppResult<(EvaluationData, String)> {
@@ -486,8 +482,7 @@ pub async fn score_bid(
 /// ORDERER of the call: awards a qualified bid with a justification; the ranking of the
 /// qualified bids is fixed and published, and the standstill period starts.
 pub async fn award_call(
-    state: &AppState,
-    caller: &Caller,
+    Cx { state, caller }: Cx<'_>,
     call_id: &str,
     bid_id: &str,
     justification: &str,
@@ -613,8 +608,7 @@ pub const REMEDY_DAYS: i64 = 14;
 
 /// ORDERER of the call: ends a call in evaluation without an award.
 pub async fn declare_unsuccessful(
-    state: &AppState,
-    caller: &Caller,
+    Cx { state, caller }: Cx<'_>,
     call_id: &str,
     reason: &str,
 ) -> AppResult<call::Model> {

@@ -5,11 +5,12 @@ use super::audit::AuditEntry;
 use super::login_throttle;
 use super::{new_id, parse_id};
 use crate::auth::revocation::UserStatus;
-use crate::auth::{Actor, Caller, password};
+use crate::auth::{Actor, password};
 use crate::config::AdminBootstrap;
 use crate::domain::business_id::BusinessId;
 use crate::domain::validate;
 use crate::error::{AppError, AppResult};
+use crate::service::Cx;
 use crate::state::AppState;
 use entity::{OrganizationKind, Role, organization, user, user_tie};
 use sea_orm::{
@@ -201,7 +202,7 @@ async fn revoke_tokens<C: ConnectionTrait>(
 
 /// Ends the caller's sessions: every token of the caller's user issued so far stops working,
 /// on this replica at once and on the others within `revocation::MAX_AGE`.
-pub async fn logout(state: &AppState, caller: &Caller) -> AppResult<()> {
+pub async fn logout(Cx { state, caller }: Cx<'_>) -> AppResult<()> {
     let actor = caller.require()?;
     let now = state.now();
     let me = work!(state, |w| {
@@ -220,8 +221,7 @@ pub async fn logout(state: &AppState, caller: &Caller) -> AppResult<()> {
 /// The caller changes its password: the current one must be given (a wrong one counts as a
 /// failed login); every earlier token stops working and a fresh one is returned.
 pub async fn change_password(
-    state: &AppState,
-    caller: &Caller,
+    Cx { state, caller }: Cx<'_>,
     current: &str,
     new: &str,
     client: Option<std::net::IpAddr>,
@@ -272,8 +272,7 @@ pub async fn change_password(
 /// ADMIN: disables a user (it cannot log in and its tokens stop working) or enables it again.
 /// An administrator cannot disable itself. Setting the flag it already has changes nothing.
 pub async fn set_user_disabled(
-    state: &AppState,
-    caller: &Caller,
+    Cx { state, caller }: Cx<'_>,
     user_id: &str,
     disabled: bool,
 ) -> AppResult<user::Model> {
@@ -400,8 +399,7 @@ pub struct NewOrganization<'a> {
 
 /// ADMIN: any kind of organisation.
 pub async fn create_organization(
-    state: &AppState,
-    caller: &Caller,
+    Cx { state, caller }: Cx<'_>,
     input: NewOrganization<'_>,
 ) -> AppResult<organization::Model> {
     let admin = caller.require_role(Role::Admin, "create organizations")?;
@@ -458,8 +456,7 @@ pub struct NewUser<'a> {
 
 /// ADMIN: a user whose role fits the organisation's kind.
 pub async fn create_user(
-    state: &AppState,
-    caller: &Caller,
+    Cx { state, caller }: Cx<'_>,
     input: NewUser<'_>,
 ) -> AppResult<user::Model> {
     let admin = caller.require_role(Role::Admin, "create users")?;
@@ -523,8 +520,7 @@ async fn insert_user<C: ConnectionTrait>(
 /// The caller declares a tie to an organisation (e.g. a seat on its board). Declaring the
 /// same tie twice keeps one.
 pub async fn declare_tie(
-    state: &AppState,
-    caller: &Caller,
+    Cx { state, caller }: Cx<'_>,
     organization_id: &str,
 ) -> AppResult<user::Model> {
     let actor = caller.require()?;
@@ -559,7 +555,7 @@ pub async fn declare_tie(
 }
 
 /// The caller's own user, or nothing when anonymous.
-pub async fn me(state: &AppState, caller: &Caller) -> AppResult<Option<user::Model>> {
+pub async fn me(Cx { state, caller }: Cx<'_>) -> AppResult<Option<user::Model>> {
     match caller.actor() {
         None => Ok(None),
         Some(a) => Ok(user::Entity::find_by_id(a.user_id.clone())
@@ -569,7 +565,7 @@ pub async fn me(state: &AppState, caller: &Caller) -> AppResult<Option<user::Mod
 }
 
 /// The users of the caller's own organisation (e.g. an orderer choosing evaluators), by name.
-pub async fn colleagues(state: &AppState, caller: &Caller) -> AppResult<Vec<user::Model>> {
+pub async fn colleagues(Cx { state, caller }: Cx<'_>) -> AppResult<Vec<user::Model>> {
     let actor = caller.require()?;
     Ok(user::Entity::find()
         .filter(user::Column::OrganizationId.eq(actor.organization_id.as_str()))
@@ -592,8 +588,7 @@ pub struct UserPage {
 /// ADMIN: the users of one organisation, by name (then id), a page of `first` after the user
 /// whose id is `after` (the cursor is the last user's id; the page goes on from its name).
 pub async fn users_of(
-    state: &AppState,
-    caller: &Caller,
+    Cx { state, caller }: Cx<'_>,
     organization_id: &str,
     first: Option<i32>,
     after: Option<&str>,
@@ -636,8 +631,7 @@ pub async fn users_of(
 
 /// Any logged-in user may list organisations (names and kinds are public record).
 pub async fn organizations(
-    state: &AppState,
-    caller: &Caller,
+    Cx { state, caller }: Cx<'_>,
     kind: Option<OrganizationKind>,
 ) -> AppResult<Vec<organization::Model>> {
     caller.require()?;

@@ -47,6 +47,15 @@ impl From<Invalid> for AppError {
     }
 }
 
+/// A request's context, which every use case takes first: the application (database, clock,
+/// configuration) and who is asking. Use cases destructure it in their signature
+/// (`Cx { state, caller }: Cx<'_>`); the GraphQL layer makes it once per resolver.
+#[derive(Clone, Copy)]
+pub struct Cx<'a> {
+    pub state: &'a crate::state::AppState,
+    pub caller: &'a crate::auth::Caller,
+}
+
 /// A new identifier: a UUID (v7, time-ordered, so indexes stay compact). Identifiers carry
 /// no count, so a bidder cannot learn how many objects exist from the one it sees.
 pub fn new_id() -> String {

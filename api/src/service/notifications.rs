@@ -3,11 +3,11 @@
 
 use super::audit::AuditEntry;
 use super::work::Work;
-use crate::auth::Caller;
 use crate::domain::validate;
 use crate::email::compose::{self, BidAction, RankingLine};
 use crate::email::outbox::{self, Mail};
 use crate::error::AppResult;
+use crate::service::Cx;
 use crate::state::AppState;
 use chrono::{DateTime, TimeDelta, Utc};
 use entity::{
@@ -307,8 +307,7 @@ pub async fn write_deadline_reminders(state: &AppState) -> AppResult<usize> {
 
 /// PRODUCER users follow product categories; returns the caller's categories.
 pub async fn subscribe(
-    state: &AppState,
-    caller: &Caller,
+    Cx { state, caller }: Cx<'_>,
     category: &str,
     on: bool,
 ) -> AppResult<Vec<String>> {
@@ -381,8 +380,7 @@ pub const MAX_NOTIFICATIONS: u64 = 500;
 /// bidders of a sealed call, answers to an asker), which are their recipient's alone;
 /// everyone else sees their own. Newest first.
 pub async fn list(
-    state: &AppState,
-    caller: &Caller,
+    Cx { state, caller }: Cx<'_>,
     first: Option<i32>,
 ) -> AppResult<Vec<notification::Model>> {
     let actor = caller.require()?;

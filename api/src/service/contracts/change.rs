@@ -9,8 +9,8 @@ use crate::domain::call::CallStatus;
 use crate::domain::contract::{self as dc, Change, ContractStatus};
 use crate::domain::validate;
 use crate::error::{AppError, AppResult};
+use crate::service::Cx;
 use crate::service::work::Work;
-use crate::state::AppState;
 use entity::{Money, appropriation, call, contract_amendment, service_contract as sc};
 use rust_decimal::Decimal;
 use sea_orm::{
@@ -39,7 +39,7 @@ async fn changing(
 
 /// ORDERER: activates a draft, committing its value per fiscal year against the
 /// appropriations; BUDGET_EXCEEDED (and nothing changes) when a year lacks room.
-pub async fn activate(state: &AppState, caller: &Caller, id: &str) -> AppResult<sc::Model> {
+pub async fn activate(Cx { state, caller }: Cx<'_>, id: &str) -> AppResult<sc::Model> {
     let actor = caller.require()?.clone();
     work!(state, |w| {
         let (c, _) = changing(w, caller, id, Change::Activate).await?;
@@ -76,8 +76,7 @@ pub async fn activate(state: &AppState, caller: &Caller, id: &str) -> AppResult<
 /// ORDERER: a new version with the full new line set; an active contract's value change is
 /// checked against the appropriations year by year.
 pub async fn amend(
-    state: &AppState,
-    caller: &Caller,
+    Cx { state, caller }: Cx<'_>,
     id: &str,
     lines: Vec<LineInput>,
     reason: &str,
@@ -125,8 +124,7 @@ pub async fn amend(
 /// ORDERER: ends a draft or active contract today; an active one keeps the commitment of the
 /// days it ran and releases the rest.
 pub async fn terminate(
-    state: &AppState,
-    caller: &Caller,
+    Cx { state, caller }: Cx<'_>,
     id: &str,
     reason: &str,
 ) -> AppResult<sc::Model> {

@@ -2,13 +2,12 @@
 //! in-house producer.
 
 use super::{LineInput, insert_lines, valid_lines};
-use crate::auth::Caller;
 use crate::domain::call::CallStatus;
 use crate::domain::contract::{self as dc, ContractStatus, RealizationStatus};
 use crate::error::{AppError, AppResult};
+use crate::service::Cx;
 use crate::service::new_id;
 use crate::service::work::Work;
-use crate::state::AppState;
 use chrono::{DateTime, NaiveDate, Utc};
 use entity::{
     Money, OrganizationKind, PricingModel, Procedure, Role, award, bid, bid_line,
@@ -75,8 +74,7 @@ async fn save(w: &Work<'_>, actor: &str, t: Terms, now: DateTime<Utc>) -> AppRes
 /// ORDERER of an awarded call: the contract from the award, once the standstill has ended.
 /// Lines are the call's quantities at the winning bid's unit prices.
 pub async fn create_from_award(
-    state: &AppState,
-    caller: &Caller,
+    Cx { state, caller }: Cx<'_>,
     call_id: &str,
 ) -> AppResult<sc::Model> {
     let actor = caller.require()?.clone();
@@ -166,8 +164,7 @@ pub struct DirectInput {
 
 /// ORDERER: a contract made directly with an in-house producer (procedure IN_HOUSE).
 pub async fn create_direct(
-    state: &AppState,
-    caller: &Caller,
+    Cx { state, caller }: Cx<'_>,
     input: DirectInput,
 ) -> AppResult<sc::Model> {
     let actor = caller

@@ -2,13 +2,12 @@
 //! of a product against the market.
 
 use super::commitment;
-use crate::auth::Caller;
 use crate::domain::call::CallStatus;
 use crate::domain::contract::{ContractStatus, MarketFigures, market_figures};
 use crate::error::{AppError, AppResult};
+use crate::service::Cx;
 use crate::service::query::keyed;
 use crate::service::{catalogue, costing, parse_id, seal};
-use crate::state::AppState;
 use chrono::NaiveDate;
 use entity::{
     BidStatus, OrganizationKind, Role, bid, bid_line, call, call_line, cost_calculation,
@@ -22,8 +21,7 @@ use std::collections::{HashMap, HashSet};
 /// Portfolio rows: each active or completed contract of the orderer touching the year, with
 /// its value in that year.
 pub async fn portfolio(
-    state: &AppState,
-    caller: &Caller,
+    Cx { state, caller }: Cx<'_>,
     orderer_id: &str,
     year: i32,
 ) -> AppResult<Vec<(sc::Model, Decimal, bool)>> {
@@ -83,8 +81,7 @@ pub struct BenchmarkFigures {
 /// least three distinct external bidders (`domain::contract::market_figures`). Sealed bids
 /// never enter the figures.
 pub async fn benchmark(
-    state: &AppState,
-    caller: &Caller,
+    Cx { state, caller }: Cx<'_>,
     product_id: &str,
     year: i32,
     now: chrono::DateTime<chrono::Utc>,

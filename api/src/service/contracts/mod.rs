@@ -19,7 +19,7 @@ use crate::auth::Caller;
 use crate::domain::call::Viewer;
 use crate::domain::contract::{self as dc, ContractStatus};
 use crate::error::{AppError, AppResult};
-use crate::state::AppState;
+use crate::service::Cx;
 use chrono::NaiveDate;
 use entity::{Money, contract_line, service_contract as sc};
 use rust_decimal::Decimal;
@@ -177,7 +177,7 @@ async fn insert_lines<C: ConnectionTrait>(
     Ok(())
 }
 
-pub async fn get(state: &AppState, caller: &Caller, id: &str) -> AppResult<Option<sc::Model>> {
+pub async fn get(Cx { state, caller }: Cx<'_>, id: &str) -> AppResult<Option<sc::Model>> {
     let Ok(id) = parse_id("id", id) else {
         return Ok(None);
     };
@@ -187,8 +187,7 @@ pub async fn get(state: &AppState, caller: &Caller, id: &str) -> AppResult<Optio
 
 /// Contracts the caller may see: all for admins, the organisation's own for others.
 pub async fn list(
-    state: &AppState,
-    caller: &Caller,
+    Cx { state, caller }: Cx<'_>,
     orderer_id: Option<&str>,
     producer_id: Option<&str>,
     status: Option<ContractStatus>,

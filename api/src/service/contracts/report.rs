@@ -2,12 +2,11 @@
 //! reports.
 
 use super::{Party, audit_entry, current_lines, locked_for, status_at};
-use crate::auth::Caller;
 use crate::domain::contract::{self as dc, Change, Period, RealizationStatus};
 use crate::domain::money;
 use crate::error::AppResult;
+use crate::service::Cx;
 use crate::service::{new_id, parse_id};
-use crate::state::AppState;
 use entity::{
     EntryKind, Money, PricingModel, contract_line, deviation_alert, performance_report,
     report_entry, service_contract as sc,
@@ -62,8 +61,7 @@ pub struct ReportInput {
 /// The contract's producer reports a month; a second report for a month replaces the first.
 /// A turn of the realisation to OVER or UNDER records a deviation alert for the orderer.
 pub async fn report(
-    state: &AppState,
-    caller: &Caller,
+    Cx { state, caller }: Cx<'_>,
     input: ReportInput,
 ) -> AppResult<performance_report::Model> {
     let actor = caller.require()?.clone();
