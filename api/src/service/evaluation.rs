@@ -354,6 +354,19 @@ async fn bid_for_evaluation(
     Ok((b, c))
 }
 
+/// Records a change to a bid's evaluation (`entry`) and returns the call's evaluation as
+/// it now stands, with the bid's id.
+async fn reevaluated(
+    w: &Work<'_>,
+    now: DateTime<Utc>,
+    entry: AuditEntry<'_>,
+    c: &call::Model,
+    bid_id: &str,
+) -> AppResult<(EvaluationData, String)> {
+    w.audit(now, entry)?;
+    Ok((compute(w.conn(), c).await?, bid_id.to_owned()))
+}
+
 /// ORDERER of the call: judges whether a bid meets capability requirements. Judging a
 /// requirement again replaces the earlier judgement.
 pub async fn judge_capability(
@@ -398,18 +411,13 @@ pub async fn judge_capability(
         capability_judgement::Entity::insert_many(rows)
             .exec(w.conn())
             .await?;
-        w.audit(
-            now,
-            AuditEntry::on_bid(&actor.user_id, "bid.judge_capability", &b.id, &c).summary(json!({
-                "callId": c.id,
-                "judgements": judgements
-                    .iter()
-                    .map(|(r, m)| json!({ "requirementId": r, "met": m }))
-                    .collect::<Vec<_>>(),
-            })),
-        )?;
-        let data = compute(w.conn(), &c).await?;
-        Ok((data, b.id))
+        let judged: Vec<_> = judgements
+            .iter()
+            .map(|(r, m)| json!({ "requirementId": r, "met": m }))
+            .collect();
+        let summary = json!({ "callId": c.id, "judgements": judged });
+        let entry = AuditEntry::on_bid(&actor.user_id, "bid.judge_capability", &b.id, &c);
+        reevaluated(w, now, entry.summary(summary), &c, &b.id).await
     })
 }
 
@@ -464,18 +472,13 @@ pub async fn score_bid(
                 .collect();
             bid_score::Entity::insert_many(rows).exec(w.conn()).await?;
         }
-        w.audit(
-            now,
-            AuditEntry::on_bid(&actor.user_id, "bid.score", &b.id, &c).summary(json!({
-                "callId": c.id,
-                "scores": scores
-                    .iter()
-                    .map(|(k, p)| json!({ "criterionId": k, "points": p }))
-                    .collect::<Vec<_>>(),
-            })),
-        )?;
-        let data = compute(w.conn(), &c).await?;
-        Ok((data, b.id))
+        let scored: Vec<_> = scores
+            .iter()
+            .map(|(k, p)| json!({ "criterionId": k, "points": p }))
+            .collect();
+        let summary = json!({ "callId": c.id, "scores": scored });
+        let entry = AuditEntry::on_bid(&actor.user_id, "bid.score", &b.id, &c);
+        reevaluated(w, now, entry.summary(summary), &c, &b.id).await
     })
 }
 

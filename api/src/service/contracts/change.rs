@@ -11,6 +11,7 @@ use crate::domain::validate;
 use crate::error::{AppError, AppResult};
 use crate::service::Cx;
 use crate::service::work::Work;
+use chrono::{DateTime, Utc};
 use entity::{Money, appropriation, call, contract_amendment, service_contract as sc};
 use rust_decimal::Decimal;
 use sea_orm::{
@@ -20,21 +21,22 @@ use sea_orm::{
 use serde_json::json;
 use std::collections::BTreeMap;
 
-/// The contract its orderer changes, locked, and its status now, once that status allows
-/// the change (activation reads the stored status, the others the effective one).
+/// The contract its orderer changes, locked, its status and the time, once that status
+/// allows the change (activation reads the stored status, the others the effective one).
 async fn changing(
     w: &Work<'_>,
     caller: &Caller,
     id: &str,
     change: Change,
-) -> AppResult<(sc::Model, ContractStatus)> {
+) -> AppResult<(sc::Model, ContractStatus, DateTime<Utc>)> {
     let c = locked_for(w.conn(), caller, Party::Orderer, "id", id).await?;
+    let now = w.now();
     let status = match change {
         Change::Activate => c.status,
-        _ => status_at(&c, w.now().date_naive()),
+        _ => status_at(&c, now.date_naive()),
     };
     dc::check_change(change, status)?;
-    Ok((c, status))
+    Ok((c, status, now))
 }
 
 /// ORDERER: activates a draft, committing its value per fiscal year against the
@@ -42,7 +44,7 @@ async fn changing(
 pub async fn activate(Cx { state, caller }: Cx<'_>, id: &str) -> AppResult<sc::Model> {
     let actor = caller.require()?.clone();
     work!(state, |w| {
-        let (c, _) = changing(w, caller, id, Change::Activate).await?;
+        let (c, _, _) = changing(w, caller, id, Change::Activate).await?;
         let split = dc::value_by_year(c.total_value.0, c.start_date, c.end_date, None);
         check_budget(w.conn(), &c.orderer_id, &split).await?;
         let now = state.now();
@@ -84,8 +86,7 @@ pub async fn amend(
     let actor = caller.require()?.clone();
     let reason = validate::text("reason", reason, 20_000)?;
     work!(state, |w| {
-        let (c, status) = changing(w, caller, id, Change::Amend).await?;
-        let now = state.now();
+        let (c, status, now) = changing(w, caller, id, Change::Amend).await?;
         let (lines, total) = valid_lines(w.conn(), lines).await?;
         if status == ContractStatus::Active {
             let old = dc::value_by_year(c.total_value.0, c.start_date, c.end_date, None);
@@ -131,8 +132,7 @@ pub async fn terminate(
     let actor = caller.require()?.clone();
     let reason = validate::text("reason", reason, 20_000)?;
     work!(state, |w| {
-        let (c, status) = changing(w, caller, id, Change::Terminate).await?;
-        let now = state.now();
+        let (c, status, now) = changing(w, caller, id, Change::Terminate).await?;
         let mut am: sc::ActiveModel = c.into();
         am.status = Set(ContractStatus::Terminated);
         am.terminated_on = Set(Some(now.date_naive()));
