@@ -14,9 +14,8 @@ use super::scalars::Dec;
 use super::types::{
     Appropriation, AuthPayload, CostCalculation, Grant, Organization, Product, User,
 };
-use super::{caller, cx, state};
+use super::{cx, state};
 use crate::domain::{bid as dbid, call as dcall};
-use crate::service::Cx;
 use crate::service::{bids, budget, calls, catalogue, contracts, costing, evaluation, identity};
 use async_graphql::{Context, ID, Object, Result};
 
@@ -450,12 +449,10 @@ impl Mutation {
         ctx: &Context<'_>,
         input: PerformanceReportInput,
     ) -> Result<PerformanceReport> {
-        let st = state(ctx)?;
+        let cx = cx(ctx)?;
+        let st = cx.state;
         let saved = contracts::report(
-            Cx {
-                state: st,
-                caller: caller(ctx)?,
-            },
+            cx,
             contracts::ReportInput {
                 contract_id: input.contract_id.0,
                 period: input.period,

@@ -9,7 +9,6 @@ use super::types::{
     UserConnection, UserEdge,
 };
 use super::{caller, cx, request_time, state};
-use crate::service::Cx;
 use crate::service::{bids, budget, calls, catalogue, contracts, costing, identity};
 use async_graphql::{Context, ID, Object, Result};
 
@@ -212,16 +211,9 @@ impl Query {
         orderer_id: ID,
         fiscal_year: i32,
     ) -> Result<Portfolio> {
-        let st = state(ctx)?;
-        let rows = contracts::portfolio(
-            Cx {
-                state: st,
-                caller: caller(ctx)?,
-            },
-            &orderer_id,
-            fiscal_year,
-        )
-        .await?;
+        let cx = cx(ctx)?;
+        let st = cx.state;
+        let rows = contracts::portfolio(cx, &orderer_id, fiscal_year).await?;
         let orderer =
             crate::service::identity::find_organization(st.db.conn(), "ordererId", &orderer_id)
                 .await?;
@@ -242,17 +234,10 @@ impl Query {
         product_id: ID,
         fiscal_year: i32,
     ) -> Result<Benchmark> {
-        let st = state(ctx)?;
-        let figures = contracts::benchmark(
-            Cx {
-                state: st,
-                caller: caller(ctx)?,
-            },
-            &product_id,
-            fiscal_year,
-            request_time(ctx)?,
-        )
-        .await?;
+        let cx = cx(ctx)?;
+        let st = cx.state;
+        let figures =
+            contracts::benchmark(cx, &product_id, fiscal_year, request_time(ctx)?).await?;
         let product =
             crate::service::catalogue::find_product(st.db.conn(), "productId", &product_id).await?;
         Ok(Benchmark {
