@@ -1,11 +1,11 @@
 //! GraphQL types of the audit trail.
 
 use super::scalars::Ts;
+use crate::domain::audit::ChainEvent;
 use async_graphql::{Json, Object, SimpleObject};
-use entity::audit_event;
 
 /// One link of the hash chain (see the README for what is hashed).
-pub struct AuditEvent(pub audit_event::Model);
+pub struct AuditEvent(pub ChainEvent);
 
 #[Object]
 impl AuditEvent {
@@ -17,7 +17,7 @@ impl AuditEvent {
     }
     /// The acting user's id; null for the system (bootstrap, mail worker).
     async fn actor(&self) -> Option<&str> {
-        self.0.actor_user_id.as_deref()
+        self.0.actor.as_deref()
     }
     async fn action(&self) -> &str {
         &self.0.action

@@ -279,7 +279,7 @@ pub async fn sealed_log(
     call_id: &str,
     first: Option<i32>,
     after_seq: Option<i64>,
-) -> AppResult<Vec<audit_event::Model>> {
+) -> AppResult<Vec<ChainEvent>> {
     let actor = caller.require()?;
     let limit = super::page_size(first, DEFAULT_SEALED_EVENTS, MAX_SEALED_EVENTS)?;
     let c = super::calls::visible_call(state.db.conn(), caller, "callId", call_id).await?;
@@ -301,25 +301,7 @@ pub async fn sealed_log(
     if !opened {
         return Ok(Vec::new());
     }
-    Ok(
-        super::seal::load_log(state.db.conn(), &c.id, after_seq.unwrap_or(0), limit)
-            .await?
-            .into_iter()
-            .map(|e| audit_event::Model {
-                seq: e.seq,
-                at: e.at,
-                actor_user_id: e.actor,
-                action: e.action,
-                entity: e.entity,
-                entity_id: e.entity_id,
-                summary: e.summary,
-                prev_hash: e.prev_hash,
-                hash: e.hash,
-                orderer_id: Some(c.orderer_id.clone()),
-                sealed_until: None,
-            })
-            .collect(),
-    )
+    super::seal::load_log(state.db.conn(), &c.id, after_seq.unwrap_or(0), limit).await
 }
 
 pub const DEFAULT_EVENTS: u64 = 50;
@@ -335,7 +317,7 @@ pub async fn list(
     entity: Option<&str>,
     entity_id: Option<&str>,
     first: Option<i32>,
-) -> AppResult<Vec<audit_event::Model>> {
+) -> AppResult<Vec<ChainEvent>> {
     let actor = caller.require()?;
     let limit = super::page_size(first, DEFAULT_EVENTS, MAX_EVENTS)?;
     if actor.role == Role::Producer {
@@ -366,7 +348,11 @@ pub async fn list(
     if let Some(id) = entity_id.map(str::trim).filter(|e| !e.is_empty()) {
         q = q.filter(audit_event::Column::EntityId.eq(id));
     }
-    Ok(q.all(state.db.conn()).await?)
+    Ok(q.all(state.db.conn())
+        .await?
+        .into_iter()
+        .map(|e| chain_event!(e))
+        .collect())
 }
 
 /// The sequence number of the chain's last event: it moves with every committed write.
