@@ -67,12 +67,14 @@ pub async fn appropriation_of<C: ConnectionTrait>(
     Ok(Some(view(a, committed)))
 }
 
-fn require_orderer(org: &organization::Model, field: &str) -> AppResult<()> {
+/// The ORDERER organisation named in input `ordererId`.
+async fn find_orderer<C: ConnectionTrait>(conn: &C, id: &str) -> AppResult<organization::Model> {
+    let org = find_organization(conn, "ordererId", id).await?;
     if org.kind == OrganizationKind::Orderer {
-        Ok(())
+        Ok(org)
     } else {
         Err(AppError::bad_input(
-            field,
+            "ordererId",
             "must be an ORDERER organization",
         ))
     }
@@ -90,8 +92,7 @@ pub async fn set_appropriation(
     let amount = validate::amount("amount", amount)?;
     let now = state.now();
     work!(state, |w| {
-        let orderer = find_organization(w.conn(), "ordererId", orderer_id).await?;
-        require_orderer(&orderer, "ordererId")?;
+        let orderer = find_orderer(w.conn(), orderer_id).await?;
         let already = committed_in(w.conn(), &orderer.id, fiscal_year).await?;
         if amount < already {
             return Err(AppError::BudgetExceeded(format!(
@@ -183,8 +184,7 @@ pub async fn record_grant(
     let amount = validate::positive_amount("amount", amount)?;
     let now = state.now();
     work!(state, |w| {
-        let orderer = find_organization(w.conn(), "ordererId", orderer_id).await?;
-        require_orderer(&orderer, "ordererId")?;
+        let orderer = find_orderer(w.conn(), orderer_id).await?;
         let recipient = find_organization(w.conn(), "recipientId", recipient_id).await?;
         if !matches!(
             recipient.kind,
