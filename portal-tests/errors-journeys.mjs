@@ -3,7 +3,7 @@
 // rounded with the exact amount on demand; the benchmark readable; a bid confirmed with its
 // receipt in view, printable and downloadable. Each journey runs at 1280 px and 390 px wide,
 // in Finnish and in English, with axe-core (WCAG 2.1 A and AA) on every state.
-// Run by tests/portal_errors.rs, which prepares the data and moves the server's clock:
+// Run by tests/e2e/portal_errors.rs, which prepares the data and moves the server's clock:
 //
 //   node errors-journeys.mjs <journey> <base url> <screenshot dir> '<params as JSON>'
 //

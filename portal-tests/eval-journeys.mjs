@@ -1,7 +1,7 @@
 // Browser journeys of issue 15 (the portal as the place where the work gets done): the
 // evaluation page keeps its state, confirmation dialogs before steps with legal weight,
 // corrected answers, the question list and counts, ending a call, the new-call draft.
-// Run by tests/portal.rs like journeys.mjs, with the viewport width and the language as
+// Run by tests/e2e/portal.rs like journeys.mjs, with the viewport width and the language as
 // parameters (1280 and 390 px, Finnish and English); every state is checked with axe-core
 // (WCAG 2.1 A and AA rules) and, at 390 px, that the page does not scroll sideways.
 //

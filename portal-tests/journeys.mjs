@@ -1,6 +1,6 @@
 // Browser journeys through the portal in Debian's headless Chromium, driven by playwright-core,
 // each page checked with axe-core (WCAG 2.1 A and AA rules) and, at 390 px, that it does not
-// scroll sideways. Run by tests/portal.rs, which prepares the data, moves the server's clock
+// scroll sideways. Run by tests/e2e/portal.rs, which prepares the data, moves the server's clock
 // between journeys and checks the database, with `width` and `lang` in the params (the
 // story's journeys at 1280 and 390 px, in Finnish and English; GraphiQL at 1280 px in Finnish).
 //

@@ -1,6 +1,6 @@
 // Browser journeys through the work pages (contracts, budget, audit, settings) and the
 // narrow layout, each run at a given width and language (1280 px and 390 px, Finnish and
-// English, by tests/portal.rs), every state checked with axe-core and, at 390 px, that the
+// English, by tests/e2e/portal.rs), every state checked with axe-core and, at 390 px, that the
 // page does not scroll sideways (document.documentElement.scrollWidth <= 390).
 //
 //   node pages-journeys.mjs <journey> <base url> <screenshot dir> '<params as JSON>'
