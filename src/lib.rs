@@ -765,6 +765,34 @@ impl Market {
     }
 }
 
+/// The test process's Chromium (`portal-tests/browser-server.mjs`), started by the first
+/// journey: its endpoint, which the journeys connect to instead of launching a browser each
+/// (about a second each on 2 busy cores); None when it could not start (each journey then
+/// launches its own). The server's standard input is a pipe held here until the process ends:
+/// when it closes, the server closes the browser and exits.
+fn shared_browser(root: &std::path::Path) -> Option<&'static str> {
+    use std::io::BufRead;
+    type Out = std::io::BufReader<std::process::ChildStdout>;
+    type Server = (String, std::sync::Mutex<(std::process::Child, Out)>);
+    static BROWSER: std::sync::OnceLock<Option<Server>> = std::sync::OnceLock::new();
+    BROWSER
+        .get_or_init(|| {
+            let mut child = std::process::Command::new("node")
+                .arg(root.join("portal-tests/browser-server.mjs"))
+                .stdin(std::process::Stdio::piped())
+                .stdout(std::process::Stdio::piped())
+                .spawn()
+                .ok()?;
+            let mut out = std::io::BufReader::new(child.stdout.take()?);
+            let mut line = String::new();
+            out.read_line(&mut line).ok()?;
+            let ws = line.trim().strip_prefix("WS ")?.to_owned();
+            Some((ws, std::sync::Mutex::new((child, out))))
+        })
+        .as_ref()
+        .map(|(ws, _)| ws.as_str())
+}
+
 /// Runs one browser journey: `node portal-tests/<script> <name> <base> <screenshot dir>
 /// <params JSON>` (the portal tests' scripts, driving Chromium with playwright-core), fails
 /// the test when it fails, and returns the JSON of its `RESULT` line.
@@ -784,12 +812,14 @@ pub async fn run_node_journey(
         out.to_str().expect("utf-8 path").to_owned(),
         params.to_string(),
     ];
+    let root = root.to_owned();
     let output = tokio::task::spawn_blocking(move || {
-        std::process::Command::new("node")
-            .arg(script)
-            .args(args)
-            .output()
-            .expect("run node")
+        let mut node = std::process::Command::new("node");
+        node.arg(script).args(args);
+        if let Some(ws) = shared_browser(&root) {
+            node.env("KILPAILUTUS_BROWSER", ws);
+        }
+        node.output().expect("run node")
     })
     .await
     .expect("journey task");
