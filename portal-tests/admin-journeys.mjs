@@ -9,102 +9,22 @@
 //   node admin-journeys.mjs <journey> <base url> <screenshot dir> '<params as JSON>'
 //
 // Prints one line `RESULT <json>` and exits 0, or prints the failure and exits 1.
-import { chromium } from "playwright-core";
-import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
+import { statesJourney } from "./lib.mjs";
 
-const [journey, base, outDir, paramsJson] = process.argv.slice(2);
-const params = JSON.parse(paramsJson || "{}");
-const width = params.width || 1280;
-const lang = params.lang || "fi";
-const narrow = width <= 832; // the style sheet's menu breakpoint (52rem)
-const require = createRequire(import.meta.url);
-const axeSource = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
-const L = JSON.parse(readFileSync(new URL(`../api/portal/i18n/${lang}.json`, import.meta.url), "utf8"));
-const tr = (key, vars = {}) => L[key].replace(/\{(\w+)\}/g, (_, k) => String(vars[k] ?? `{${k}}`));
+const { base, params, width, lang, L, tr, page, check, fail, heading, settle, narrow, rendered, navigate, login, signOut, done } = await statesJourney("admin", { exactHeadings: true });
+
 const escapeRe = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 /** A field's label, whole: its text, and " (required)" after it when the field is required. */
 const label = (key) => new RegExp(`^${escapeRe(L[key])}( \\(${escapeRe(L["form.required"])}\\))?$`);
 /** A text of the language with its {count} as any number, as a whole-text pattern. */
 const withCount = (key) => new RegExp(`^${escapeRe(L[key]).replace("\\{count\\}", "\\d+")}$`);
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run",
-    "--disable-component-update", "--disable-sync", "--disable-quic"],
-});
-const context = await browser.newContext({ viewport: { width, height: width <= 400 ? 844 : 900 }, locale: lang === "fi" ? "fi-FI" : "en-GB" });
-await context.addInitScript((l) => localStorage.setItem("kilpailutus.lang", l), lang);
-const page = await context.newPage();
-const problems = [];
-page.on("console", (m) => { if (m.type() === "error") problems.push(`console: ${m.text()}`); });
-page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
-const states = [];
-// Mutations the browser sent, by name: a form refused in the browser sends nothing.
 const sent = {};
 page.on("request", (r) => {
   if (!r.url().includes("/graphql")) return;
   const m = /mutation[^{]*\{\s*(\w+)/.exec(JSON.parse(r.postData() || "{}").query || "");
   if (m) sent[m[1]] = (sent[m[1]] || 0) + 1;
 });
-
-function fail(message) {
-  throw new Error(message);
-}
-
-/** axe-core (WCAG 2.1 A and AA) on the page as it is now, and at 390 px no sideways scrolling. */
-async function check(name) {
-  await page.evaluate(axeSource);
-  const violations = await page.evaluate(async () => {
-    const r = await window.axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } });
-    return r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n) => n.target.join(" ")) }));
-  });
-  const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
-  states.push({ page: name, width, lang, violations: violations.length, scrollWidth });
-  if (violations.length) fail(`axe violations on ${name}: ${JSON.stringify(violations, null, 1)}`);
-  if (width <= 390 && scrollWidth > width) {
-    const wide = await page.evaluate((w) => [...document.querySelectorAll("body *")]
-      .filter((e) => e.getBoundingClientRect().right > w + 1).slice(0, 5)
-      .map((e) => `${e.tagName.toLowerCase()}.${e.className} ${Math.round(e.getBoundingClientRect().right)}`), width);
-    fail(`${name} scrolls sideways at ${width} px: scrollWidth ${scrollWidth}; widest: ${wide.join(", ")}`);
-  }
-  await page.screenshot({ path: `${outDir}/admin-${journey}-${width}-${lang}-${states.length}.png`, fullPage: true });
-}
-
-async function heading(text) {
-  await page.getByRole("heading", { level: 1, name: text, exact: true }).waitFor();
-}
-
-async function rendered() {
-  return page.evaluate(() => Number(document.body.dataset.rendered || 0));
-}
-
-/** Clicks, then waits until the page has rendered again (after the mutation succeeded). */
-async function settle(click) {
-  const before = await rendered();
-  await click();
-  await page.waitForFunction((b) => Number(document.body.dataset.rendered || 0) > b, before);
-}
-
-/** Follows a link of the main navigation, opening the menu first on narrow screens. */
-async function navigate(key) {
-  const header = page.locator("header.top");
-  if (narrow) {
-    const toggle = header.getByRole("button", { name: L["nav.menu"] });
-    if ((await toggle.getAttribute("aria-expanded")) !== "true") await toggle.click();
-  }
-  await header.getByRole("link", { name: L[key], exact: true }).click();
-  await heading(L[key]);
-}
-
-async function login(email, password) {
-  await page.goto(`${base}/#/login`);
-  await heading(L["account.loginTitle"]);
-  await page.getByLabel(L["account.email"]).fill(email);
-  await page.getByLabel(L["account.password"]).fill(password);
-  await page.getByRole("button", { name: L["account.login"] }).click();
-  await heading(L["calls.title"]);
-}
 
 /** A form of the page, found by the heading that labels it. */
 const formOf = (id) => page.locator(`form[aria-labelledby="${id}"]`);
@@ -359,18 +279,4 @@ const journeys = {
   },
 };
 
-try {
-  if (!journeys[journey]) fail(`no journey ${journey}`);
-  const result = await journeys[journey]();
-  // The wrong current password is answered 401-free (a GraphQL error); anything else is a fault.
-  const unexpected = problems.filter((p) => !p.includes("Failed to load resource"));
-  if (unexpected.length) fail(`browser errors: ${unexpected.join("\n")}`);
-  console.log(`RESULT ${JSON.stringify({ ...result, states })}`);
-  await browser.close();
-} catch (e) {
-  console.error(`journey ${journey} (${width} px, ${lang}) failed: ${e.stack || e}`);
-  console.error(`states so far: ${JSON.stringify(states)}; browser problems: ${problems.join("\n")}`);
-  await page.screenshot({ path: `${outDir}/admin-${journey}-${width}-${lang}-failure.png`, fullPage: true }).catch(() => {});
-  await browser.close();
-  process.exit(1);
-}
+await done(journeys, ["Failed to load resource"]);

@@ -3,43 +3,27 @@
 // rounded with the exact amount on demand; the benchmark readable; a bid confirmed with its
 // receipt in view, printable and downloadable. Each journey runs at 1280 px and 390 px wide,
 // in Finnish and in English, with axe-core (WCAG 2.1 A and AA) on every state.
-// Run by tests/portal_errors.rs, which prepares the data and moves the server's clock:
+// Run by tests/e2e/portal_errors.rs, which prepares the data and moves the server's clock:
 //
 //   node errors-journeys.mjs <journey> <base url> <screenshot dir> '<params as JSON>'
 //
 // Prints one line `RESULT <json>` and exits 0, or prints the failure and exits 1. The setup is
-// the same as journeys.mjs (which runs its journey when loaded, so it is not imported).
-import { chromium } from "playwright-core";
-import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
+// the other scripts' (portal-tests/lib.mjs).
+import { journeyArgs, TEXTS, fill, launch, openPage, checkState, moves, finish } from "./lib.mjs";
 
-const [journey, base, outDir, paramsJson] = process.argv.slice(2);
-const params = JSON.parse(paramsJson || "{}");
-const require = createRequire(import.meta.url);
-const axeSource = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
-const TEXTS = {
-  fi: JSON.parse(readFileSync(new URL("../api/portal/i18n/fi.json", import.meta.url), "utf8")),
-  en: JSON.parse(readFileSync(new URL("../api/portal/i18n/en.json", import.meta.url), "utf8")),
-};
+const { journey, base, outDir, params } = journeyArgs();
 const VARIANTS = [[1280, "fi"], [390, "fi"], [1280, "en"], [390, "en"]];
-// Words of the API's English messages that must never reach the page.
 const ENGLISH_API = [/check digit of business ID/, /must (not )?be/, /equity ratio 0\.\d/, /annual turnover \d/, /credit rating [A-C]+ is/,
   /capability not yet judged/, /may have at most/, /BAD_USER_INPUT/, /\(businessId:/];
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run",
-    "--disable-component-update", "--disable-sync", "--disable-quic"],
-});
+const browser = await launch();
 const problems = [];
 const axe = [];
 let page;
 let L; // the texts of the variant's language
 let tag = "";
-
-function fill(template, values) {
-  return template.replace(/\{(\w+)\}/g, (_, k) => String(values[k] ?? `{${k}}`));
-}
+let heading; // the variant's page's moves
+let login;
 
 function fail(message) {
   throw new Error(`[${tag}] ${message}`);
@@ -47,34 +31,16 @@ function fail(message) {
 
 /** Runs axe-core on the page as it is now; every violation fails the journey. */
 async function checkA11y(name) {
-  await page.evaluate(axeSource);
-  const result = await page.evaluate(async () => {
-    const r = await window.axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } });
-    return r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n) => n.target.join(" ")) }));
-  });
   const width = page.viewportSize().width;
-  const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
-  axe.push({ page: `${tag} ${name}`, violations: result.length, width, scrollWidth });
-  if (result.length) fail(`axe violations on ${name}: ${JSON.stringify(result, null, 1)}`);
-  if (width <= 390 && scrollWidth > width) fail(`${name} scrolls sideways at ${width} px: scrollWidth ${scrollWidth}`);
+  await checkState(page, {
+    name, width, fail,
+    record: (scrollWidth, violations) => axe.push({ page: `${tag} ${name}`, violations, width, scrollWidth }),
+  });
 }
 
 async function noEnglishApiText() {
   const text = await page.locator("main").innerText();
   for (const re of ENGLISH_API) if (re.test(text)) fail(`an API message leaked into the page: ${re} in\n${text}`);
-}
-
-async function heading(text) {
-  await page.getByRole("heading", { level: 1, name: text }).waitFor();
-}
-
-async function login(email, password) {
-  await page.goto(`${base}/#/login`);
-  await heading(L["account.loginTitle"]);
-  await page.getByLabel(L["account.email"]).fill(email);
-  await page.getByLabel(L["account.password"]).fill(password);
-  await page.getByRole("button", { name: L["account.login"] }).click();
-  await heading(L["calls.title"]);
 }
 
 /** Each variant in a fresh browser context: its width, its language, no session. */
@@ -83,11 +49,10 @@ async function eachVariant(run) {
   for (const [width, lang] of VARIANTS) {
     tag = `${width}px ${lang}`;
     L = TEXTS[lang];
-    const context = await browser.newContext({ viewport: { width, height: 900 }, locale: lang === "fi" ? "fi-FI" : "en-GB", acceptDownloads: true });
-    await context.addInitScript((l) => localStorage.setItem("kilpailutus.lang", l), lang);
-    page = await context.newPage();
-    page.on("console", (m) => { if (m.type() === "error") problems.push(`[${tag}] console: ${m.text()}`); });
-    page.on("pageerror", (e) => problems.push(`[${tag}] page error: ${e.message}`));
+    const opened = await openPage(browser, { width, lang, extra: { acceptDownloads: true }, problems, prefix: `[${tag}] ` });
+    const context = opened.context;
+    page = opened.page;
+    ({ heading, login } = moves(page, { L, base }));
     try {
       results.push(await run({ width, lang }));
     } catch (e) {
@@ -179,7 +144,10 @@ const journeys = {
       await page.getByRole("button", { name: L["bid.print"] }).waitFor();
       const shown = await page.locator("[data-receipt]").getAttribute("data-receipt");
       const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: L["bid.download"] }).click()]);
-      const file = JSON.parse(readFileSync(await download.path(), "utf8"));
+      // Read through a stream: a download's path is not given to a browser connected remotely.
+      const bytes = [];
+      for await (const chunk of await download.createReadStream()) bytes.push(chunk);
+      const file = JSON.parse(Buffer.concat(bytes).toString("utf8"));
       if (file.receipt !== shown || !file.canonical.includes(file.submittedAt)) fail(`the downloaded receipt differs: ${JSON.stringify(file)}`);
       await checkA11y("the bid accepted, its receipt in view");
       await page.screenshot({ path: `${outDir}/errors-receipt-${width}-${lang}.png` });
@@ -359,16 +327,7 @@ const journeys = {
   },
 };
 
-try {
-  if (!journeys[journey]) throw new Error(`no journey ${journey}`);
-  const variants = await journeys[journey]();
-  const unexpected = problems.filter((p) => !p.includes("401") && !p.includes("Failed to load resource"));
-  if (unexpected.length) throw new Error(`browser errors: ${unexpected.join("\n")}`);
-  console.log(`RESULT ${JSON.stringify({ variants, axe })}`);
-  await browser.close();
-} catch (e) {
-  console.error(`journey ${journey} failed: ${e.stack || e}`);
-  console.error(`axe so far: ${JSON.stringify(axe)}; browser problems: ${problems.join("\n")}`);
-  await browser.close();
-  process.exit(1);
-}
+await finish({
+  browser, journeys, journey, problems, tolerated: ["401", "Failed to load resource"], states: axe, statesKey: "axe", label: journey,
+  wrap: (variants) => ({ variants }),
+});

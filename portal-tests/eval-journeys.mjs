@@ -1,73 +1,34 @@
 // Browser journeys of issue 15 (the portal as the place where the work gets done): the
 // evaluation page keeps its state, confirmation dialogs before steps with legal weight,
 // corrected answers, the question list and counts, ending a call, the new-call draft.
-// Run by tests/portal.rs like journeys.mjs, with the viewport width and the language as
+// Run by tests/e2e/portal.rs like journeys.mjs, with the viewport width and the language as
 // parameters (1280 and 390 px, Finnish and English); every state is checked with axe-core
 // (WCAG 2.1 A and AA rules) and, at 390 px, that the page does not scroll sideways.
 //
 //   node eval-journeys.mjs <journey> <base url> <screenshot dir> '<params as JSON>'
 //
 // Prints one line `RESULT <json>` and exits 0, or prints the failure and exits 1.
-import { chromium } from "playwright-core";
-import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
+import { journeyArgs, TEXTS, translator, launch, openPage, checkState, moves, finish } from "./lib.mjs";
 
-const [journey, base, outDir, paramsJson] = process.argv.slice(2);
-const params = JSON.parse(paramsJson || "{}");
-const require = createRequire(import.meta.url);
-const axeSource = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
-const texts = {
-  fi: JSON.parse(readFileSync(new URL("../api/portal/i18n/fi.json", import.meta.url), "utf8")),
-  en: JSON.parse(readFileSync(new URL("../api/portal/i18n/en.json", import.meta.url), "utf8")),
-};
+const { journey, base, outDir, params } = journeyArgs();
 const lang = params.lang === "en" ? "en" : "fi";
-const L = texts[lang];
+const L = TEXTS[lang];
 const width = Number(params.width || 1280);
 const tag = `${journey}-${width}-${lang}`;
-const fill = (key, values) => L[key].replace(/\{(\w+)\}/g, (_, k) => String(values[k]));
+const fill = translator(L);
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run",
-    "--disable-component-update", "--disable-sync", "--disable-quic"],
-});
-const page = await browser.newPage({ viewport: { width, height: 900 }, locale: lang === "en" ? "en-GB" : "fi-FI" });
+const browser = await launch();
 const problems = [];
-page.on("console", (m) => { if (m.type() === "error") problems.push(`console: ${m.text()}`); });
-page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+const { page } = await openPage(browser, { width, lang, storeLang: false, problems });
 const axe = [];
+const { heading, settle, login } = moves(page, { L, base });
 
 /** Runs axe-core on the page as it is now; every violation fails the journey. */
 async function checkA11y(name) {
-  await page.evaluate(axeSource);
-  const result = await page.evaluate(async () => {
-    const r = await window.axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } });
-    return r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n) => n.target.join(" ")) }));
+  await checkState(page, {
+    name, width, fail,
+    record: (scrollWidth, violations) => axe.push({ page: `${name} (${width} px, ${lang})`, violations, width, scrollWidth }),
   });
-  const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
-  axe.push({ page: `${name} (${width} px, ${lang})`, violations: result.length, width, scrollWidth });
-  if (result.length) throw new Error(`axe violations on ${name}: ${JSON.stringify(result, null, 1)}`);
-  if (width <= 390 && scrollWidth > width) throw new Error(`${name} scrolls sideways at ${width} px: scrollWidth ${scrollWidth}`);
-}
-
-async function heading(text) {
-  await page.getByRole("heading", { level: 1, name: text }).waitFor();
-}
-
-/** Clicks, then waits until the page has rendered again (after the mutation succeeded). */
-async function settle(click) {
-  const before = await page.evaluate(() => Number(document.body.dataset.rendered || 0));
-  await click();
-  await page.waitForFunction((b) => Number(document.body.dataset.rendered || 0) > b, before);
-}
-
-async function login(email, password) {
-  await page.goto(`${base}/#/login`);
-  await heading(L["account.loginTitle"]);
-  await page.getByLabel(L["account.email"]).fill(email);
-  await page.getByLabel(L["account.password"]).fill(password);
-  await page.getByRole("button", { name: L["account.login"] }).click();
-  await heading(L["calls.title"]);
 }
 
 function fail(message) {
@@ -331,17 +292,7 @@ const journeys = {
   },
 };
 
-try {
-  if (!journeys[journey]) throw new Error(`no journey ${journey}`);
-  const result = await journeys[journey]();
-  const unexpected = problems.filter((p) => !p.includes("401") && !p.includes("Failed to load resource"));
-  if (unexpected.length) throw new Error(`browser errors: ${unexpected.join("\n")}`);
-  console.log(`RESULT ${JSON.stringify({ ...result, axe })}`);
-  await browser.close();
-} catch (e) {
-  console.error(`journey ${journey} failed: ${e.stack || e}`);
-  console.error(`axe so far: ${JSON.stringify(axe)}; browser problems: ${problems.join("\n")}`);
-  await page.screenshot({ path: `${outDir}/${tag}-failure.png`, fullPage: true }).catch(() => {});
-  await browser.close();
-  process.exit(1);
-}
+await finish({
+  browser, journeys, journey, problems, tolerated: ["401", "Failed to load resource"], states: axe, statesKey: "axe", label: journey,
+  failureShot: () => page.screenshot({ path: `${outDir}/${tag}-failure.png`, fullPage: true }),
+});

@@ -1,80 +1,37 @@
 // Browser journeys through the portal in Debian's headless Chromium, driven by playwright-core,
 // each page checked with axe-core (WCAG 2.1 A and AA rules) and, at 390 px, that it does not
-// scroll sideways. Run by tests/portal.rs, which prepares the data, moves the server's clock
+// scroll sideways. Run by tests/e2e/portal.rs, which prepares the data, moves the server's clock
 // between journeys and checks the database, with `width` and `lang` in the params (the
 // story's journeys at 1280 and 390 px, in Finnish and English; GraphiQL at 1280 px in Finnish).
 //
 //   node journeys.mjs <journey> <base url> <screenshot dir> '<params as JSON>'
 //
 // Prints one line `RESULT <json>` and exits 0, or prints the failure and exits 1.
-import { chromium } from "playwright-core";
-import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
+import { journeyArgs, TEXTS, launch, openPage, checkState, moves, finish } from "./lib.mjs";
 
-const [journey, base, outDir, paramsJson] = process.argv.slice(2);
-const params = JSON.parse(paramsJson || "{}");
-const require = createRequire(import.meta.url);
-const axeSource = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
-const fi = JSON.parse(readFileSync(new URL("../api/portal/i18n/fi.json", import.meta.url), "utf8"));
-const en = JSON.parse(readFileSync(new URL("../api/portal/i18n/en.json", import.meta.url), "utf8"));
-
-const texts = { fi, en };
+const { journey, base, outDir, params } = journeyArgs();
+const texts = TEXTS;
 const lang = params.lang === "en" ? "en" : "fi";
 const L = texts[lang];
 const width = Number(params.width || 1280);
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run",
-    "--disable-component-update", "--disable-sync", "--disable-quic"],
-});
-const context = await browser.newContext({ viewport: { width, height: 900 }, locale: lang === "en" ? "en-GB" : "fi-FI" });
-if (params.lang) await context.addInitScript((l) => localStorage.setItem("kilpailutus.lang", l), lang);
-const page = await context.newPage();
+const browser = await launch();
 const problems = [];
-page.on("console", (m) => { if (m.type() === "error") problems.push(`console: ${m.text()}`); });
-page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+const { page } = await openPage(browser, { width, lang, storeLang: Boolean(params.lang), problems });
 const axe = [];
+const { nav, heading, settle, login: signIn } = moves(page, { L, base });
 
 /** Runs axe-core on the page as it is now; every violation fails the journey. */
 async function checkA11y(name) {
-  await page.evaluate(axeSource);
-  const result = await page.evaluate(async () => {
-    const r = await window.axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } });
-    return r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n) => n.target.join(" ")) }));
+  await checkState(page, {
+    name, width, fail: (m) => { throw new Error(m); },
+    record: (scrollWidth, violations) => axe.push({ page: `${name} (${width} px, ${lang})`, violations, width, scrollWidth }),
   });
-  const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
-  axe.push({ page: `${name} (${width} px, ${lang})`, violations: result.length, width, scrollWidth });
-  if (result.length) throw new Error(`axe violations on ${name}: ${JSON.stringify(result, null, 1)}`);
-  if (width <= 390 && scrollWidth > width) throw new Error(`${name} scrolls sideways at ${width} px: scrollWidth ${scrollWidth}`);
 }
 
-/** Follows a link of the main navigation, opening the compact header's menu first. */
-async function nav(key) {
-  const toggle = page.locator("header.top").getByRole("button", { name: L["nav.menu"] });
-  if (await toggle.isVisible() && (await toggle.getAttribute("aria-expanded")) !== "true") await toggle.click();
-  await page.locator("header.top").getByRole("link", { name: L[key], exact: true }).click();
-}
-
-async function heading(text) {
-  await page.getByRole("heading", { level: 1, name: text }).waitFor();
-}
-
-/** Clicks, then waits until the page has rendered again (after the mutation succeeded). */
-async function settle(click) {
-  const before = await page.evaluate(() => Number(document.body.dataset.rendered || 0));
-  await click();
-  await page.waitForFunction((b) => Number(document.body.dataset.rendered || 0) > b, before);
-}
-
+/** Signs in, the form checked with axe-core first. */
 async function login(email, password) {
-  await page.goto(`${base}/#/login`);
-  await heading(L["account.loginTitle"]);
-  await page.getByLabel(L["account.email"]).fill(email);
-  await page.getByLabel(L["account.password"]).fill(password);
-  await checkA11y("login");
-  await page.getByRole("button", { name: L["account.login"] }).click();
-  await heading(L["calls.title"]);
+  await signIn(email, password, { beforeSubmit: () => checkA11y("login") });
 }
 
 const journeys = {
@@ -375,17 +332,7 @@ const journeys = {
   },
 };
 
-try {
-  if (!journeys[journey]) throw new Error(`no journey ${journey}`);
-  const result = await journeys[journey]();
-  const unexpected = problems.filter((p) => !p.includes("401") && !p.includes("Failed to load resource"));
-  if (unexpected.length) throw new Error(`browser errors: ${unexpected.join("\n")}`);
-  console.log(`RESULT ${JSON.stringify({ ...result, axe })}`);
-  await browser.close();
-} catch (e) {
-  console.error(`journey ${journey} failed: ${e.stack || e}`);
-  console.error(`axe so far: ${JSON.stringify(axe)}; browser problems: ${problems.join("\n")}`);
-  await page.screenshot({ path: `${outDir}/${journey}-failure.png`, fullPage: true }).catch(() => {});
-  await browser.close();
-  process.exit(1);
-}
+await finish({
+  browser, journeys, journey, problems, tolerated: ["401", "Failed to load resource"], states: axe, statesKey: "axe", label: journey,
+  failureShot: () => page.screenshot({ path: `${outDir}/${journey}-failure.png`, fullPage: true }),
+});

@@ -1,95 +1,14 @@
 // Browser journeys through the work pages (contracts, budget, audit, settings) and the
 // narrow layout, each run at a given width and language (1280 px and 390 px, Finnish and
-// English, by tests/portal.rs), every state checked with axe-core and, at 390 px, that the
+// English, by tests/e2e/portal.rs), every state checked with axe-core and, at 390 px, that the
 // page does not scroll sideways (document.documentElement.scrollWidth <= 390).
 //
 //   node pages-journeys.mjs <journey> <base url> <screenshot dir> '<params as JSON>'
 //
 // Prints one line `RESULT <json>` and exits 0, or prints the failure and exits 1.
-import { chromium } from "playwright-core";
-import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
+import { statesJourney } from "./lib.mjs";
 
-const [journey, base, outDir, paramsJson] = process.argv.slice(2);
-const params = JSON.parse(paramsJson || "{}");
-const width = params.width || 1280;
-const lang = params.lang || "fi";
-const narrow = width <= 832; // the style sheet's menu breakpoint (52rem)
-const require = createRequire(import.meta.url);
-const axeSource = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
-const L = JSON.parse(readFileSync(new URL(`../api/portal/i18n/${lang}.json`, import.meta.url), "utf8"));
-const tr = (key, vars = {}) => L[key].replace(/\{(\w+)\}/g, (_, k) => String(vars[k] ?? `{${k}}`));
-
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run",
-    "--disable-component-update", "--disable-sync", "--disable-quic"],
-});
-const context = await browser.newContext({ viewport: { width, height: width <= 400 ? 844 : 900 }, locale: lang === "fi" ? "fi-FI" : "en-GB" });
-await context.addInitScript((l) => localStorage.setItem("kilpailutus.lang", l), lang);
-const page = await context.newPage();
-const problems = [];
-page.on("console", (m) => { if (m.type() === "error") problems.push(`console: ${m.text()}`); });
-page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
-const states = [];
-
-/** axe-core (WCAG 2.1 A and AA) on the page as it is now, and at 390 px no sideways scrolling. */
-async function check(name) {
-  await page.evaluate(axeSource);
-  const violations = await page.evaluate(async () => {
-    const r = await window.axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } });
-    return r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n) => n.target.join(" ")) }));
-  });
-  const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
-  states.push({ page: name, width, lang, violations: violations.length, scrollWidth });
-  if (violations.length) throw new Error(`axe violations on ${name}: ${JSON.stringify(violations, null, 1)}`);
-  if (width <= 390 && scrollWidth > width) {
-    const wide = await page.evaluate((w) => [...document.querySelectorAll("body *")]
-      .filter((e) => e.getBoundingClientRect().right > w + 1).slice(0, 5)
-      .map((e) => `${e.tagName.toLowerCase()}.${e.className} ${Math.round(e.getBoundingClientRect().right)}`), width);
-    throw new Error(`${name} scrolls sideways at ${width} px: scrollWidth ${scrollWidth}; widest: ${wide.join(", ")}`);
-  }
-  await page.screenshot({ path: `${outDir}/pages-${journey}-${width}-${lang}-${states.length}.png`, fullPage: true });
-}
-
-async function heading(text) {
-  await page.getByRole("heading", { level: 1, name: text }).waitFor();
-}
-
-async function rendered() {
-  return page.evaluate(() => Number(document.body.dataset.rendered || 0));
-}
-
-/** Clicks, then waits until the page has rendered again (after the mutation succeeded). */
-async function settle(click) {
-  const before = await rendered();
-  await click();
-  await page.waitForFunction((b) => Number(document.body.dataset.rendered || 0) > b, before);
-}
-
-/** Follows a link of the main navigation, opening the menu first on narrow screens. */
-async function navigate(key) {
-  const header = page.locator("header.top");
-  if (narrow) {
-    const toggle = header.getByRole("button", { name: L["nav.menu"] });
-    if ((await toggle.getAttribute("aria-expanded")) !== "true") await toggle.click();
-  }
-  await header.getByRole("link", { name: L[key], exact: true }).click();
-  await heading(L[key]);
-}
-
-async function login(email, password) {
-  await page.goto(`${base}/#/login`);
-  await heading(L["account.loginTitle"]);
-  await page.getByLabel(L["account.email"]).fill(email);
-  await page.getByLabel(L["account.password"]).fill(password);
-  await page.getByRole("button", { name: L["account.login"] }).click();
-  await heading(L["calls.title"]);
-}
-
-async function signOut() {
-  await page.evaluate(() => sessionStorage.clear());
-}
+const { base, params, width, lang, L, tr, page, check, fail, heading, settle, narrow, rendered, navigate, login, signOut, done } = await statesJourney("pages");
 
 const journeys = {
   /** The pages that were too wide at 390 px, and the compact header's menu. */
@@ -294,17 +213,4 @@ const journeys = {
   },
 };
 
-try {
-  if (!journeys[journey]) throw new Error(`no journey ${journey}`);
-  const result = await journeys[journey]();
-  const unexpected = problems.filter((p) => !p.includes("401") && !p.includes("Failed to load resource"));
-  if (unexpected.length) throw new Error(`browser errors: ${unexpected.join("\n")}`);
-  console.log(`RESULT ${JSON.stringify({ ...result, states })}`);
-  await browser.close();
-} catch (e) {
-  console.error(`journey ${journey} (${width} px, ${lang}) failed: ${e.stack || e}`);
-  console.error(`states so far: ${JSON.stringify(states)}; browser problems: ${problems.join("\n")}`);
-  await page.screenshot({ path: `${outDir}/pages-${journey}-${width}-${lang}-failure.png`, fullPage: true }).catch(() => {});
-  await browser.close();
-  process.exit(1);
-}
+await done(journeys, ["401", "Failed to load resource"]);

@@ -3,7 +3,7 @@
 //! seeds 10 000 bidders); run it in a release build:
 //!
 //! ```sh
-//! cargo test --release --test evaluate_10k -- --ignored --nocapture
+//! cargo test --release --test e2e evaluate_10k:: -- --ignored --nocapture
 //! ```
 
 use entity::{

@@ -1,0 +1,25 @@
+//! The end-to-end tests, one test binary (linking the api crate once): a module per area.
+//! Run one module with e.g. `cargo test --test e2e seal::`.
+
+mod audit_chain;
+mod bids;
+mod calls;
+mod catalogue_budget;
+mod contract;
+mod contracts;
+mod deadline_rush;
+mod error_codes;
+mod evaluate_10k;
+mod evaluation;
+mod hardening;
+mod hostile_input;
+mod identity;
+mod notifications;
+mod ocds;
+mod portal;
+mod portal_errors;
+mod questions_followup;
+mod replicas;
+mod seal;
+mod seal_side_paths;
+mod server;
