@@ -446,24 +446,11 @@ impl TestApp {
 
     /// The whole audit chain, in sequence order, as the domain verifies it.
     pub async fn audit_chain(&self) -> Vec<api::domain::audit::ChainEvent> {
-        use sea_orm::{EntityTrait, QueryOrder};
-        entity::audit_event::Entity::find()
-            .order_by_asc(entity::audit_event::Column::Seq)
-            .all(self.state.db.conn())
+        api::service::audit::load_chain(self.state.db.conn())
             .await
             .expect("audit events")
             .into_iter()
-            .map(|e| api::domain::audit::ChainEvent {
-                seq: e.seq,
-                at: e.at,
-                actor: e.actor_user_id,
-                action: e.action,
-                entity: e.entity,
-                entity_id: e.entity_id,
-                summary: e.summary,
-                prev_hash: e.prev_hash,
-                hash: e.hash,
-            })
+            .map(|(event, _sealed_until)| event)
             .collect()
     }
 

@@ -198,7 +198,7 @@ impl ChainLock {
 }
 
 /// The chain as stored, in sequence order, with each event's seal.
-async fn load_chain<C: ConnectionTrait>(
+pub async fn load_chain<C: ConnectionTrait>(
     conn: &C,
 ) -> AppResult<Vec<(ChainEvent, Option<DateTime<Utc>>)>> {
     Ok(audit_event::Entity::find()
