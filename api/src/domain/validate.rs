@@ -46,6 +46,15 @@ pub fn text(field: &str, value: &str, max: usize) -> Result<String, Invalid> {
     Ok(t.to_owned())
 }
 
+/// The longest reason, justification or decision text, in characters.
+pub const MAX_REASON_CHARS: usize = 20_000;
+
+/// A reason given for a decision (a cancellation, an amendment, an award's justification):
+/// trimmed, not empty, at most [`MAX_REASON_CHARS`].
+pub fn reason(field: &str, value: &str) -> Result<String, Invalid> {
+    text(field, value, MAX_REASON_CHARS)
+}
+
 /// An optional text: blank becomes `None`.
 pub fn optional_text(
     field: &str,

@@ -21,7 +21,7 @@
 //! [`super::MAX_DEPTH`] fields, is refused with BAD_USER_INPUT.
 
 use crate::error::AppError;
-use crate::service;
+use crate::service::{self, PageLimits};
 use async_graphql::Name;
 use async_graphql::Value as ConstValue;
 use async_graphql::Variables;
@@ -45,43 +45,15 @@ const LONG_TEXTS: &[(&str, &str)] = &[("CallForTenders", "description"), ("Quest
 /// The deepest chain of fragments spreading fragments.
 pub const MAX_FRAGMENT_NESTING: usize = 32;
 
-/// Page sizes of the paged fields: (field, default, maximum), from the services.
-const PAGED: &[(&str, u64, u64)] = &[
-    (
-        "calls",
-        service::calls::DEFAULT_PAGE_SIZE,
-        service::calls::MAX_PAGE_SIZE,
-    ),
-    (
-        "myBids",
-        service::bids::DEFAULT_MY_BIDS,
-        service::bids::MAX_MY_BIDS,
-    ),
-    (
-        "notifications",
-        service::notifications::DEFAULT_NOTIFICATIONS,
-        service::notifications::MAX_NOTIFICATIONS,
-    ),
-    (
-        "users",
-        service::identity::DEFAULT_USERS_PAGE,
-        service::identity::MAX_USERS_PAGE,
-    ),
-    (
-        "grants",
-        service::budget::DEFAULT_GRANTS,
-        service::budget::MAX_GRANTS,
-    ),
-    (
-        "auditEvents",
-        service::audit::DEFAULT_EVENTS,
-        service::audit::MAX_EVENTS,
-    ),
-    (
-        "sealedLog",
-        service::audit::DEFAULT_SEALED_EVENTS,
-        service::audit::MAX_SEALED_EVENTS,
-    ),
+/// Page sizes of the paged fields, from the services.
+const PAGED: &[(&str, PageLimits)] = &[
+    ("calls", service::calls::CALLS_PAGE),
+    ("myBids", service::bids::MY_BIDS_PAGE),
+    ("notifications", service::notifications::NOTIFICATIONS_PAGE),
+    ("users", service::identity::USERS_PAGE),
+    ("grants", service::budget::GRANTS_PAGE),
+    ("auditEvents", service::audit::EVENTS_PAGE),
+    ("sealedLog", service::audit::SEALED_EVENTS_PAGE),
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -151,8 +123,8 @@ impl CostModel {
                 let shape = if paged {
                     let (default, max) = PAGED
                         .iter()
-                        .find(|(n, _, _)| *n == name)
-                        .map(|(_, d, m)| (*d, *m))
+                        .find(|(n, _)| *n == name)
+                        .map(|(_, p)| (p.default, p.max))
                         .unwrap_or((ASSUMED_LIST_SIZE, u64::from(u32::MAX)));
                     Some(Shape::Paged { default, max })
                 } else if list && !connection {
@@ -624,7 +596,7 @@ mod tests {
         assert!(paged.contains(&"users".to_owned()), "{paged:?}");
         for name in paged {
             assert!(
-                PAGED.iter().any(|(n, _, _)| *n == name),
+                PAGED.iter().any(|(n, _)| *n == name),
                 "{name} takes `first` but has no page sizes in PAGED"
             );
         }
@@ -632,6 +604,6 @@ mod tests {
         let real = CostModel::from_sdl(&crate::graphql::sdl()).unwrap();
         let q = "{ users(organizationId: \"x\", first: 100000) { edges { node { id } } } }";
         let a = check(&real, q, &Variables::default()).unwrap().unwrap();
-        assert_eq!(a.cost, crate::service::identity::MAX_USERS_PAGE * 4);
+        assert_eq!(a.cost, crate::service::identity::USERS_PAGE.max * 4);
     }
 }

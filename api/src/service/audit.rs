@@ -4,6 +4,7 @@
 //! PostgreSQL; SQLite has one writer at a time) serialises appends, so concurrent writers —
 //! also in several processes — extend one unbroken chain; the unique `seq` is a second guard.
 
+use super::PageLimits;
 use crate::domain::audit::{ChainEvent, canonical_content, sha256_hex, verify_chain};
 use crate::domain::seal;
 use crate::error::{AppError, AppResult};
@@ -34,6 +35,27 @@ macro_rules! chain_event {
     }};
 }
 pub(crate) use chain_event;
+
+/// The stored row of a linked event: the chain's columns from `ev` (a [`ChainEvent`]) and
+/// the table's own columns from `extra`; the inverse of [`chain_event!`].
+macro_rules! event_row {
+    ($table:ident, $ev:expr, { $($column:ident: $value:expr),* $(,)? }) => {{
+        let ev: ChainEvent = $ev;
+        $table::ActiveModel {
+            seq: Set(ev.seq),
+            at: Set(ev.at),
+            actor_user_id: Set(ev.actor),
+            action: Set(ev.action),
+            entity: Set(ev.entity),
+            entity_id: Set(ev.entity_id),
+            summary: Set(ev.summary),
+            prev_hash: Set(ev.prev_hash),
+            hash: Set(ev.hash),
+            $($column: Set($value),)*
+        }
+    }};
+}
+pub(crate) use event_row;
 
 /// What happened, for the audit log.
 pub struct AuditEntry<'a> {
@@ -108,21 +130,15 @@ impl<'a> AuditEntry<'a> {
     }
 }
 
-/// The next link of a chain, as stored: the time (to the microsecond), the summary's text,
-/// and the hash over the previous link's hash and this content.
-pub(crate) struct Link {
-    pub at: DateTime<Utc>,
-    pub summary: String,
-    pub hash: String,
-}
-
-/// The link that follows `prev_hash` as number `seq`.
+/// The link that follows `prev_hash` as number `seq`, as stored: the time to the
+/// microsecond, the summary as text, and the hash over the previous link's hash and this
+/// content.
 pub(crate) fn link(
     prev_hash: &str,
     seq: i64,
     at: DateTime<Utc>,
     e: &AuditEntry<'_>,
-) -> AppResult<Link> {
+) -> AppResult<ChainEvent> {
     let summary = serde_json::to_string(&e.summary)
         .map_err(|err| AppError::Internal(anyhow::anyhow!("event summary: {err}")))?;
     let at = crate::clock::to_micros(at);
@@ -136,7 +152,17 @@ pub(crate) fn link(
         e.entity_id,
         &summary,
     ));
-    Ok(Link { at, summary, hash })
+    Ok(ChainEvent {
+        seq,
+        at,
+        actor: e.actor.map(str::to_owned),
+        action: e.action.to_owned(),
+        entity: e.entity.to_owned(),
+        entity_id: e.entity_id.to_owned(),
+        summary,
+        prev_hash: prev_hash.to_owned(),
+        hash,
+    })
 }
 
 /// The chain's head, locked for the rest of the transaction. Holding it serialises every
@@ -168,20 +194,12 @@ impl ChainLock {
         entry: AuditEntry<'_>,
     ) -> AppResult<()> {
         let seq = self.seq + 1;
-        let Link { at, summary, hash } = link(&self.hash, seq, at, &entry)?;
-        audit_event::ActiveModel {
-            seq: Set(seq),
-            at: Set(at),
-            actor_user_id: Set(entry.actor.map(str::to_owned)),
-            action: Set(entry.action.to_owned()),
-            entity: Set(entry.entity.to_owned()),
-            entity_id: Set(entry.entity_id.to_owned()),
-            summary: Set(summary),
-            prev_hash: Set(self.hash.clone()),
-            hash: Set(hash.clone()),
-            orderer_id: Set(entry.orderer.map(str::to_owned)),
-            sealed_until: Set(entry.sealed_until),
-        }
+        let ev = link(&self.hash, seq, at, &entry)?;
+        let hash = ev.hash.clone();
+        event_row!(audit_event, ev, {
+            orderer_id: entry.orderer.map(str::to_owned),
+            sealed_until: entry.sealed_until,
+        })
         .insert(conn)
         .await?;
         audit_head::ActiveModel {
@@ -281,7 +299,7 @@ pub async fn sealed_log(
     after_seq: Option<i64>,
 ) -> AppResult<Vec<ChainEvent>> {
     let actor = caller.require()?;
-    let limit = super::page_size(first, DEFAULT_SEALED_EVENTS, MAX_SEALED_EVENTS)?;
+    let limit = SEALED_EVENTS_PAGE.size(first)?;
     let c = super::calls::visible_call(state.db.conn(), caller, "callId", call_id).await?;
     let allowed = match actor.role {
         Role::Admin => true,
@@ -304,11 +322,9 @@ pub async fn sealed_log(
     super::seal::load_log(state.db.conn(), &c.id, after_seq.unwrap_or(0), limit).await
 }
 
-pub const DEFAULT_EVENTS: u64 = 50;
-pub const MAX_EVENTS: u64 = 500;
-/// A sealed log is read in pages of up to this many events (500 unless asked).
-pub const DEFAULT_SEALED_EVENTS: u64 = 500;
-pub const MAX_SEALED_EVENTS: u64 = 1000;
+pub const EVENTS_PAGE: PageLimits = PageLimits::new(50, 500);
+/// A sealed log is read in pages of up to 1000 events (500 unless asked).
+pub const SEALED_EVENTS_PAGE: PageLimits = PageLimits::new(500, 1000);
 
 /// Audit events, newest first: all for admins, the own organisation's for orderer users.
 /// Events of a sealed bid are hidden from everyone until the submission deadline.
@@ -319,7 +335,7 @@ pub async fn list(
     first: Option<i32>,
 ) -> AppResult<Vec<ChainEvent>> {
     let actor = caller.require()?;
-    let limit = super::page_size(first, DEFAULT_EVENTS, MAX_EVENTS)?;
+    let limit = EVENTS_PAGE.size(first)?;
     if actor.role == Role::Producer {
         return Err(AppError::forbidden(
             "the audit trail is for administrators and orderers",

@@ -1,7 +1,9 @@
 //! Sealed bids: submission (which replaces an earlier bid), withdrawal, and reading under
 //! the seal of `domain::bid`.
 
+use super::PageLimits;
 use super::calls::find_call_for_producer;
+use super::query::column;
 use super::seal::{self, SealedEntry};
 use super::{new_id, parse_id};
 use crate::domain::bid::{self, BidInput, BidTerms, BiddingClosed, ValidBid};
@@ -35,20 +37,18 @@ fn closed(e: BiddingClosed, deadline: DateTime<Utc>) -> AppError {
 
 async fn terms<C: ConnectionTrait>(conn: &C, c: &call_entity::Model) -> AppResult<BidTerms> {
     let lines = super::calls::lines_of(conn, &c.id).await?;
-    let requirement_ids = capability_requirement::Entity::find()
-        .filter(capability_requirement::Column::CallId.eq(c.id.as_str()))
-        .all(conn)
-        .await?
-        .into_iter()
-        .map(|r| r.id)
-        .collect();
-    let criterion_ids = quality_criterion::Entity::find()
-        .filter(quality_criterion::Column::CallId.eq(c.id.as_str()))
-        .all(conn)
-        .await?
-        .into_iter()
-        .map(|q| q.id)
-        .collect();
+    let requirement_ids = column::<capability_requirement::Entity, _, _>(
+        conn,
+        capability_requirement::Column::Id,
+        capability_requirement::Column::CallId.eq(c.id.as_str()),
+    )
+    .await?;
+    let criterion_ids = column::<quality_criterion::Entity, _, _>(
+        conn,
+        quality_criterion::Column::Id,
+        quality_criterion::Column::CallId.eq(c.id.as_str()),
+    )
+    .await?;
     Ok(BidTerms {
         lines: lines.into_iter().map(|l| (l.id, l.quantity.0)).collect(),
         requirement_ids,
@@ -146,17 +146,18 @@ pub async fn submit_bid(
         } else {
             am.insert(w.conn()).await?
         };
-        let lines: Vec<bid_line::ActiveModel> = valid
-            .lines
-            .iter()
-            .map(|(line, price)| bid_line::ActiveModel {
-                bid_id: Set(saved.id.clone()),
-                call_line_id: Set(line.clone()),
-                unit_price: Set(Money(*price)),
-            })
-            .collect();
-        bid_line::Entity::insert_many(lines).exec(w.conn()).await?;
-        let responses: Vec<bid_response::ActiveModel> = valid
+        w.insert_all(
+            valid
+                .lines
+                .iter()
+                .map(|(line, price)| bid_line::ActiveModel {
+                    bid_id: Set(saved.id.clone()),
+                    call_line_id: Set(line.clone()),
+                    unit_price: Set(Money(*price)),
+                }),
+        )
+        .await?;
+        let responses = valid
             .capability_responses
             .iter()
             .map(|r| (r, ResponseKind::Capability))
@@ -171,13 +172,8 @@ pub async fn submit_bid(
                 target_id: Set(target.clone()),
                 kind: Set(kind),
                 text: Set(text.clone()),
-            })
-            .collect();
-        if !responses.is_empty() {
-            bid_response::Entity::insert_many(responses)
-                .exec(w.conn())
-                .await?;
-        }
+            });
+        w.insert_all(responses).await?;
         w.seal(
             &mut log,
             now,
@@ -321,8 +317,7 @@ pub async fn get_bid(
 }
 
 /// How many bids `my_bids` returns unless asked otherwise, and at most.
-pub const DEFAULT_MY_BIDS: u64 = 50;
-pub const MAX_MY_BIDS: u64 = 500;
+pub const MY_BIDS_PAGE: PageLimits = PageLimits::new(50, 500);
 
 /// PRODUCER: the organisation's own bids (their current versions, withdrawn ones included),
 /// most recently submitted first. A bidder always sees its own bids.
@@ -331,7 +326,7 @@ pub async fn my_bids(
     first: Option<i32>,
 ) -> AppResult<Vec<bid_entity::Model>> {
     let actor = caller.require_role(Role::Producer, "list their bids")?;
-    let limit = super::page_size(first, DEFAULT_MY_BIDS, MAX_MY_BIDS)?;
+    let limit = MY_BIDS_PAGE.size(first)?;
     Ok(bid_entity::Entity::find()
         .filter(bid_entity::Column::BidderId.eq(actor.organization_id.as_str()))
         .order_by_desc(bid_entity::Column::SubmittedAt)

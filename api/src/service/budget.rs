@@ -1,6 +1,7 @@
 //! Budget administration: appropriations (määräraha) per orderer and year, and grants
 //! (avustus), which later disqualify the grantee from the same orderer's calls.
 
+use super::PageLimits;
 use super::audit::AuditEntry;
 use super::identity::find_organization;
 use super::new_id;
@@ -221,8 +222,7 @@ pub async fn record_grant(
 }
 
 /// How many grants `grants` answers unless asked, and at most.
-pub const DEFAULT_GRANTS: u64 = 100;
-pub const MAX_GRANTS: u64 = 500;
+pub const GRANTS_PAGE: PageLimits = PageLimits::new(100, 500);
 
 /// Grants of a fiscal year, newest first: all for ADMIN, those the own organisation gave for
 /// an ORDERER; a producer is FORBIDDEN.
@@ -233,7 +233,7 @@ pub async fn grants(
 ) -> AppResult<Vec<grant::Model>> {
     use sea_orm::QuerySelect;
     let actor = caller.require()?;
-    let first = super::page_size(first, DEFAULT_GRANTS, MAX_GRANTS)?;
+    let first = GRANTS_PAGE.size(first)?;
     let mut q = grant::Entity::find()
         .filter(grant::Column::FiscalYear.eq(fiscal_year))
         .order_by_desc(grant::Column::Id);

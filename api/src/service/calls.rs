@@ -1,8 +1,10 @@
 //! Calls for tenders: drafting, publishing, cancelling, reading and listing, and the public
 //! questions and answers. Visibility follows `domain::call`; status follows the clock.
 
+use super::PageLimits;
 use super::audit::AuditEntry;
 use super::catalogue::find_product;
+use super::query::positioned;
 use super::work::Work;
 use super::{new_id, parse_id};
 use crate::auth::Caller;
@@ -11,6 +13,8 @@ use crate::domain::call::{
     self, CallStatus, NewCall, PublishError, Viewer, can_see_call, manages_call,
 };
 use crate::domain::validate;
+use crate::email::compose;
+use crate::email::outbox::Mail;
 use crate::error::{AppError, AppResult};
 use crate::service::Cx;
 use chrono::{DateTime, Utc};
@@ -130,54 +134,37 @@ pub async fn create_call(
         }
         .insert(w.conn())
         .await?;
-        let lines: Vec<call_line::ActiveModel> = c
-            .lines
-            .iter()
-            .enumerate()
-            .zip(product_ids)
-            .map(|((i, l), product_id)| call_line::ActiveModel {
+        let lines = c.lines.iter().zip(product_ids);
+        w.insert_all(
+            positioned(lines).map(|(i, (l, product_id))| call_line::ActiveModel {
                 id: Set(new_id()),
                 call_id: Set(id.clone()),
-                position: Set(i as i32),
+                position: Set(i),
                 product_id: Set(product_id),
                 quantity: Set(Money(l.quantity)),
-            })
-            .collect();
-        call_line::Entity::insert_many(lines).exec(w.conn()).await?;
-        if !c.quality_criteria.is_empty() {
-            let criteria: Vec<quality_criterion::ActiveModel> = c
-                .quality_criteria
-                .iter()
-                .enumerate()
-                .map(|(i, q)| quality_criterion::ActiveModel {
-                    id: Set(new_id()),
-                    call_id: Set(id.clone()),
-                    position: Set(i as i32),
-                    name: Set(q.name.clone()),
-                    weight: Set(q.weight),
-                    max_points: Set(q.max_points),
-                })
-                .collect();
-            quality_criterion::Entity::insert_many(criteria)
-                .exec(w.conn())
-                .await?;
-        }
-        if !c.capability_requirements.is_empty() {
-            let reqs: Vec<capability_requirement::ActiveModel> = c
-                .capability_requirements
-                .iter()
-                .enumerate()
-                .map(|(i, t)| capability_requirement::ActiveModel {
-                    id: Set(new_id()),
-                    call_id: Set(id.clone()),
-                    position: Set(i as i32),
-                    text: Set(t.clone()),
-                })
-                .collect();
-            capability_requirement::Entity::insert_many(reqs)
-                .exec(w.conn())
-                .await?;
-        }
+            }),
+        )
+        .await?;
+        w.insert_all(positioned(&c.quality_criteria).map(|(i, q)| {
+            quality_criterion::ActiveModel {
+                id: Set(new_id()),
+                call_id: Set(id.clone()),
+                position: Set(i),
+                name: Set(q.name.clone()),
+                weight: Set(q.weight),
+                max_points: Set(q.max_points),
+            }
+        }))
+        .await?;
+        w.insert_all(positioned(&c.capability_requirements).map(|(i, t)| {
+            capability_requirement::ActiveModel {
+                id: Set(new_id()),
+                call_id: Set(id.clone()),
+                position: Set(i),
+                text: Set(t.clone()),
+            }
+        }))
+        .await?;
         w.audit(
             now,
             AuditEntry::by(&actor.user_id, "call.create", "call", &id)
@@ -234,36 +221,64 @@ pub async fn cancel_call(
     reason: &str,
 ) -> AppResult<call_entity::Model> {
     let actor = caller.require()?.clone();
-    let reason = validate::text("reason", reason, 4000)?;
+    let reason = validate::reason("reason", reason)?;
     work!(state, |w| {
         let now = state.now();
         let c = managed_call(w, caller, "id", id, now).await?;
-        let status = status_at(&c, now);
-        if !call::can_cancel(status) {
+        let before = status_at(&c, now);
+        if !call::can_cancel(before) {
             return Err(AppError::InvalidState(format!(
                 "a call that is {} cannot be cancelled",
-                status.as_str()
+                before.as_str()
             )));
         }
-        let mut am: call_entity::ActiveModel = c.into();
-        am.status = Set(CallStatus::Cancelled);
-        am.cancelled_at = Set(Some(now));
-        am.cancel_reason = Set(Some(reason.clone()));
-        let c = am.update(w.conn()).await?;
-        w.audit(
-            now,
-            AuditEntry::on_call(&actor.user_id, "call.cancel", &c)
-                .summary(json!({ "reason": reason, "statusBefore": status.as_str() })),
-        )?;
-        super::notifications::bidders_told(
-            w,
-            now,
-            &c,
-            &crate::email::compose::call_cancelled(&c.title, &reason),
-        )
-        .await?;
-        Ok(c)
+        let ending = Ending::Cancelled { before };
+        end_without_award(w, now, &actor.user_id, c, ending, reason).await
     })
+}
+
+/// How a call ends without an award.
+pub enum Ending {
+    /// Cancelled by its orderer before the award, from status `before`.
+    Cancelled { before: CallStatus },
+    /// Declared unsuccessful in evaluation.
+    Unsuccessful,
+}
+
+/// Ends a call without an award: saves its new status and the reason, records the event,
+/// and tells its bidders.
+pub(super) async fn end_without_award(
+    w: &Work<'_>,
+    now: DateTime<Utc>,
+    actor: &str,
+    c: call_entity::Model,
+    ending: Ending,
+    reason: String,
+) -> AppResult<call_entity::Model> {
+    let mut am: call_entity::ActiveModel = c.into();
+    let (action, summary, mail): (_, _, fn(&str, &str) -> Mail) = match ending {
+        Ending::Cancelled { before } => {
+            am.status = Set(CallStatus::Cancelled);
+            am.cancelled_at = Set(Some(now));
+            am.cancel_reason = Set(Some(reason.clone()));
+            let summary = json!({ "reason": reason, "statusBefore": before.as_str() });
+            ("call.cancel", summary, compose::call_cancelled)
+        }
+        Ending::Unsuccessful => {
+            am.status = Set(CallStatus::Unsuccessful);
+            am.unsuccessful_reason = Set(Some(reason.clone()));
+            let summary = json!({ "reason": reason });
+            (
+                "call.declare_unsuccessful",
+                summary,
+                compose::call_unsuccessful,
+            )
+        }
+    };
+    let c = am.update(w.conn()).await?;
+    w.audit(now, AuditEntry::on_call(actor, action, &c).summary(summary))?;
+    super::notifications::bidders_told(w, now, &c, &mail(&c.title, &reason)).await?;
+    Ok(c)
 }
 
 /// The call, or nothing when it does not exist or the caller may not see it.
@@ -293,8 +308,7 @@ pub struct CallPage {
     pub total_count: u64,
 }
 
-pub const DEFAULT_PAGE_SIZE: u64 = 20;
-pub const MAX_PAGE_SIZE: u64 = 100;
+pub const CALLS_PAGE: PageLimits = PageLimits::new(20, 100);
 
 /// Escapes `%`, `_` and `\` for a LIKE pattern with `\` as the escape character.
 fn like_contains(term: &str) -> String {
@@ -408,7 +422,7 @@ pub async fn list_calls(
     now: DateTime<Utc>,
     wanted: PageParts,
 ) -> AppResult<CallPage> {
-    let first = super::page_size(first, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)?;
+    let first = CALLS_PAGE.size(first)?;
     let base = filtered(caller, &filter, now)?;
     let total_count = if wanted.count {
         base.clone().count(state.db.conn()).await?

@@ -4,8 +4,9 @@
 
 use super::audit::AuditEntry;
 use super::bids::may_see;
-use super::calls::status_at;
+use super::calls::{Ending, end_without_award, status_at};
 use super::parse_id;
+use super::query;
 use super::work::Work;
 use crate::auth::Caller;
 use crate::domain::call::{CallStatus, Viewer, manages_call};
@@ -19,7 +20,7 @@ use entity::{
     BidStatus, Money, Role, award, award_ranking, bid, bid_score, call, call_evaluator,
     capability_judgement, capability_requirement, grant, quality_criterion, user, user_tie,
 };
-use sea_orm::sea_query::Query;
+use sea_orm::Condition;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
     QuerySelect, Set,
@@ -48,12 +49,14 @@ impl EvaluationData {
 
 /// The ids of the standing bids of a call, as a subquery.
 fn standing_bid_ids(call_id: &str) -> sea_orm::sea_query::SelectStatement {
-    Query::select()
-        .column(bid::Column::Id)
-        .from(bid::Entity)
-        .and_where(bid::Column::CallId.eq(call_id))
-        .and_where(bid::Column::Status.eq(BidStatus::Submitted))
-        .to_owned()
+    query::select::<bid::Entity>(bid::Column::Id, standing_bids(call_id))
+}
+
+/// The standing (submitted, not withdrawn) bids of a call.
+fn standing_bids(call_id: &str) -> Condition {
+    Condition::all()
+        .add(bid::Column::CallId.eq(call_id))
+        .add(bid::Column::Status.eq(BidStatus::Submitted))
 }
 
 /// Loads and computes the evaluation of a call (its standing bids only).
@@ -115,13 +118,10 @@ pub async fn compute<C: ConnectionTrait>(conn: &C, c: &call::Model) -> AppResult
         .filter(grant::Column::OrdererId.eq(c.orderer_id.as_str()))
         .filter(grant::Column::FiscalYear.between(c.contract_start.year(), c.contract_end.year()))
         .filter(
-            grant::Column::RecipientId.in_subquery(
-                Query::select()
-                    .column(bid::Column::BidderId)
-                    .from(bid::Entity)
-                    .and_where(bid::Column::CallId.eq(c.id.as_str()))
-                    .to_owned(),
-            ),
+            grant::Column::RecipientId.in_subquery(query::select::<bid::Entity>(
+                bid::Column::BidderId,
+                bid::Column::CallId.eq(c.id.as_str()),
+            )),
         )
         .all(conn)
         .await?;
@@ -238,21 +238,15 @@ async fn tied_bidders<C: ConnectionTrait>(
     user_id: &str,
     call_id: &str,
 ) -> AppResult<Vec<String>> {
-    let ties = user_tie::Entity::find()
-        .filter(user_tie::Column::UserId.eq(user_id))
-        .filter(
-            user_tie::Column::OrganizationId.in_subquery(
-                Query::select()
-                    .column(bid::Column::BidderId)
-                    .from(bid::Entity)
-                    .and_where(bid::Column::CallId.eq(call_id))
-                    .and_where(bid::Column::Status.eq(BidStatus::Submitted))
-                    .to_owned(),
-            ),
-        )
-        .all(conn)
-        .await?;
-    Ok(ties.into_iter().map(|t| t.organization_id).collect())
+    let standing = query::select::<bid::Entity>(bid::Column::BidderId, standing_bids(call_id));
+    query::column::<user_tie::Entity, _, _>(
+        conn,
+        user_tie::Column::OrganizationId,
+        Condition::all()
+            .add(user_tie::Column::UserId.eq(user_id))
+            .add(user_tie::Column::OrganizationId.in_subquery(standing)),
+    )
+    .await
 }
 
 fn conflict(tied: &[String]) -> AppError {
@@ -382,13 +376,12 @@ pub async fn judge_capability(
         let (b, c) = bid_for_evaluation(w, caller, bid_id, now).await?;
         require_evaluation_status(&c, now, "judging capability")?;
         evaluation::check_judgements(None, &judgements)?;
-        let known: HashSet<String> = capability_requirement::Entity::find()
-            .filter(capability_requirement::Column::CallId.eq(c.id.as_str()))
-            .all(w.conn())
-            .await?
-            .into_iter()
-            .map(|r| r.id)
-            .collect();
+        let known: HashSet<String> = query::column::<capability_requirement::Entity, _, _>(
+            w.conn(),
+            capability_requirement::Column::Id,
+            capability_requirement::Column::CallId.eq(c.id.as_str()),
+        )
+        .await?;
         evaluation::check_judgements(Some(&known), &judgements)?;
         capability_judgement::Entity::delete_many()
             .filter(capability_judgement::Column::BidId.eq(b.id.as_str()))
@@ -398,19 +391,18 @@ pub async fn judge_capability(
             )
             .exec(w.conn())
             .await?;
-        let rows: Vec<capability_judgement::ActiveModel> = judgements
-            .iter()
-            .map(|(req, met)| capability_judgement::ActiveModel {
-                bid_id: Set(b.id.clone()),
-                requirement_id: Set(req.clone()),
-                met: Set(*met),
-                judged_by: Set(actor.user_id.clone()),
-                judged_at: Set(now),
-            })
-            .collect();
-        capability_judgement::Entity::insert_many(rows)
-            .exec(w.conn())
-            .await?;
+        w.insert_all(
+            judgements
+                .iter()
+                .map(|(req, met)| capability_judgement::ActiveModel {
+                    bid_id: Set(b.id.clone()),
+                    requirement_id: Set(req.clone()),
+                    met: Set(*met),
+                    judged_by: Set(actor.user_id.clone()),
+                    judged_at: Set(now),
+                }),
+        )
+        .await?;
         let judged: Vec<_> = judgements
             .iter()
             .map(|(r, m)| json!({ "requirementId": r, "met": m }))
@@ -459,8 +451,8 @@ pub async fn score_bid(
             .filter(bid_score::Column::EvaluatorId.eq(actor.user_id.as_str()))
             .exec(w.conn())
             .await?;
-        if !scores.is_empty() {
-            let rows: Vec<bid_score::ActiveModel> = scores
+        w.insert_all(
+            scores
                 .iter()
                 .map(|(criterion, points)| bid_score::ActiveModel {
                     bid_id: Set(b.id.clone()),
@@ -468,10 +460,9 @@ pub async fn score_bid(
                     evaluator_id: Set(actor.user_id.clone()),
                     points: Set(*points),
                     scored_at: Set(now),
-                })
-                .collect();
-            bid_score::Entity::insert_many(rows).exec(w.conn()).await?;
-        }
+                }),
+        )
+        .await?;
         let scored: Vec<_> = scores
             .iter()
             .map(|(k, p)| json!({ "criterionId": k, "points": p }))
@@ -491,7 +482,7 @@ pub async fn award_call(
     justification: &str,
 ) -> AppResult<award::Model> {
     let actor = caller.require()?.clone();
-    let justification = validate::text("justification", justification, 20_000)?;
+    let justification = validate::reason("justification", justification)?;
     work!(state, |w| {
         let c = call_for_update(w, caller, "callId", call_id, state.now()).await?;
         let now = state.now();
@@ -534,11 +525,7 @@ pub async fn award_call(
                 })
             })
             .collect();
-        if !ranking.is_empty() {
-            award_ranking::Entity::insert_many(ranking)
-                .exec(w.conn())
-                .await?;
-        }
+        w.insert_all(ranking).await?;
         let mut am: call::ActiveModel = c.clone().into();
         am.status = Set(CallStatus::Awarded);
         am.update(w.conn()).await?;
@@ -616,28 +603,13 @@ pub async fn declare_unsuccessful(
     reason: &str,
 ) -> AppResult<call::Model> {
     let actor = caller.require()?.clone();
-    let reason = validate::text("reason", reason, 20_000)?;
+    let reason = validate::reason("reason", reason)?;
     work!(state, |w| {
         let c = call_for_update(w, caller, "callId", call_id, state.now()).await?;
         let now = state.now();
         require_evaluation_status(&c, now, "declaring the call unsuccessful")?;
-        let mut am: call::ActiveModel = c.into();
-        am.status = Set(CallStatus::Unsuccessful);
-        am.unsuccessful_reason = Set(Some(reason.clone()));
-        let c = am.update(w.conn()).await?;
-        w.audit(
-            now,
-            AuditEntry::on_call(&actor.user_id, "call.declare_unsuccessful", &c)
-                .summary(json!({ "reason": reason })),
-        )?;
-        super::notifications::bidders_told(
-            w,
-            now,
-            &c,
-            &crate::email::compose::call_unsuccessful(&c.title, &reason),
-        )
-        .await?;
-        Ok(c)
+        let ending = Ending::Unsuccessful;
+        end_without_award(w, now, &actor.user_id, c, ending, reason).await
     })
 }
 

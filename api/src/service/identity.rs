@@ -1,6 +1,7 @@
 //! Identity and access: organisations, users, login, self-registration of providers,
 //! declared ties, and the bootstrap administrator.
 
+use super::PageLimits;
 use super::audit::AuditEntry;
 use super::login_throttle;
 use super::{new_id, parse_id};
@@ -575,8 +576,7 @@ pub async fn colleagues(Cx { state, caller }: Cx<'_>) -> AppResult<Vec<user::Mod
 }
 
 /// How many users a page of `users` holds unless asked, and at most.
-pub const DEFAULT_USERS_PAGE: u64 = 50;
-pub const MAX_USERS_PAGE: u64 = 200;
+pub const USERS_PAGE: PageLimits = PageLimits::new(50, 200);
 
 /// One page of an organisation's users.
 pub struct UserPage {
@@ -595,7 +595,7 @@ pub async fn users_of(
 ) -> AppResult<UserPage> {
     use sea_orm::{Condition, QuerySelect};
     caller.require_role(Role::Admin, "list an organisation's users")?;
-    let first = super::page_size(first, DEFAULT_USERS_PAGE, MAX_USERS_PAGE)?;
+    let first = USERS_PAGE.size(first)?;
     let conn = state.db.conn();
     let org = find_organization(conn, "organizationId", organization_id).await?;
     let base = user::Entity::find().filter(user::Column::OrganizationId.eq(org.id.as_str()));

@@ -62,13 +62,27 @@ pub fn new_id() -> String {
     uuid::Uuid::now_v7().to_string()
 }
 
-/// The size of a page a client asked for with `first`: `default` when it did not say, at
-/// most `max`, and a negative size is refused.
-pub fn page_size(first: Option<i32>, default: u64, max: u64) -> Result<u64, AppError> {
-    match first {
-        None => Ok(default),
-        Some(n) if n < 0 => Err(AppError::bad_input("first", "must not be negative")),
-        Some(n) => Ok(std::cmp::Ord::min(n as u64, max)),
+/// The page sizes of a list: how many rows it answers when the client does not say, and at
+/// most.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PageLimits {
+    pub default: u64,
+    pub max: u64,
+}
+
+impl PageLimits {
+    pub const fn new(default: u64, max: u64) -> Self {
+        PageLimits { default, max }
+    }
+
+    /// The size of a page a client asked for with `first`: the default when it did not say,
+    /// at most the maximum, and a negative size is refused.
+    pub fn size(self, first: Option<i32>) -> Result<u64, AppError> {
+        match first {
+            None => Ok(self.default),
+            Some(n) if n < 0 => Err(AppError::bad_input("first", "must not be negative")),
+            Some(n) => Ok(std::cmp::Ord::min(n as u64, self.max)),
+        }
     }
 }
 

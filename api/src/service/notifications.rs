@@ -1,7 +1,9 @@
 //! Who is told what: the events that queue e-mail (each inside the transaction of its
 //! change), category subscriptions, the deadline reminders, and the `notifications` query.
 
+use super::PageLimits;
 use super::audit::AuditEntry;
+use super::query;
 use super::work::Work;
 use crate::domain::validate;
 use crate::email::compose::{self, BidAction, RankingLine};
@@ -14,7 +16,6 @@ use entity::{
     BidStatus, CallStatus, RealizationStatus, Role, bid, call, call_line, call_reminder,
     category_subscription, notification, product, question, service_contract as sc, user,
 };
-use sea_orm::sea_query::Query;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
     QueryOrder, QuerySelect, Set,
@@ -22,33 +23,28 @@ use sea_orm::{
 
 /// The organisations with a standing bid on a call.
 async fn bidder_orgs<C: ConnectionTrait>(conn: &C, call_id: &str) -> AppResult<Vec<String>> {
-    Ok(bid::Entity::find()
-        .filter(bid::Column::CallId.eq(call_id))
-        .filter(bid::Column::Status.eq(BidStatus::Submitted))
-        .all(conn)
-        .await?
-        .into_iter()
-        .map(|b| b.bidder_id)
-        .collect())
+    query::column::<bid::Entity, _, _>(
+        conn,
+        bid::Column::BidderId,
+        Condition::all()
+            .add(bid::Column::CallId.eq(call_id))
+            .add(bid::Column::Status.eq(BidStatus::Submitted)),
+    )
+    .await
 }
 
 /// The product categories of a call's lines.
 async fn categories_of<C: ConnectionTrait>(conn: &C, call_id: &str) -> AppResult<Vec<String>> {
-    let mut cats: Vec<String> = product::Entity::find()
-        .filter(
-            product::Column::Id.in_subquery(
-                Query::select()
-                    .column(call_line::Column::ProductId)
-                    .from(call_line::Entity)
-                    .and_where(call_line::Column::CallId.eq(call_id))
-                    .to_owned(),
-            ),
-        )
-        .all(conn)
-        .await?
-        .into_iter()
-        .map(|p| p.category)
-        .collect();
+    let products = query::select::<call_line::Entity>(
+        call_line::Column::ProductId,
+        call_line::Column::CallId.eq(call_id),
+    );
+    let mut cats: Vec<String> = query::column::<product::Entity, _, _>(
+        conn,
+        product::Column::Category,
+        product::Column::Id.in_subquery(products),
+    )
+    .await?;
     cats.sort();
     cats.dedup();
     Ok(cats)
@@ -62,15 +58,12 @@ async fn subscribers<C: ConnectionTrait>(
     if categories.is_empty() {
         return Ok(Vec::new());
     }
-    let ids: Vec<String> = category_subscription::Entity::find()
-        .filter(category_subscription::Column::Category.is_in(categories.to_vec()))
-        .all(conn)
-        .await?
-        .into_iter()
-        .map(|s| s.user_id)
-        .collect();
+    let subscribed = query::select::<category_subscription::Entity>(
+        category_subscription::Column::UserId,
+        category_subscription::Column::Category.is_in(categories.to_vec()),
+    );
     Ok(user::Entity::find()
-        .filter(user::Column::Id.is_in(ids))
+        .filter(user::Column::Id.in_subquery(subscribed))
         .filter(user::Column::Role.eq(Role::Producer))
         .all(conn)
         .await?)
@@ -265,12 +258,10 @@ pub async fn write_deadline_reminders(state: &AppState) -> AppResult<usize> {
         .filter(call::Column::SubmissionDeadline.gt(now))
         .filter(call::Column::SubmissionDeadline.lte(now + TimeDelta::hours(24)))
         .filter(
-            call::Column::Id.not_in_subquery(
-                Query::select()
-                    .column(call_reminder::Column::CallId)
-                    .from(call_reminder::Entity)
-                    .to_owned(),
-            ),
+            call::Column::Id.not_in_subquery(query::select::<call_reminder::Entity>(
+                call_reminder::Column::CallId,
+                Condition::all(),
+            )),
         )
         .all(state.db.conn())
         .await?;
@@ -373,8 +364,7 @@ pub async fn subscriptions_of<C: ConnectionTrait>(
         .collect())
 }
 
-pub const DEFAULT_NOTIFICATIONS: u64 = 50;
-pub const MAX_NOTIFICATIONS: u64 = 500;
+pub const NOTIFICATIONS_PAGE: PageLimits = PageLimits::new(50, 500);
 
 /// Admins see every notification except the private ones (bid receipts, notices to the
 /// bidders of a sealed call, answers to an asker), which are their recipient's alone;
@@ -384,7 +374,7 @@ pub async fn list(
     first: Option<i32>,
 ) -> AppResult<Vec<notification::Model>> {
     let actor = caller.require()?;
-    let limit = super::page_size(first, DEFAULT_NOTIFICATIONS, MAX_NOTIFICATIONS)?;
+    let limit = NOTIFICATIONS_PAGE.size(first)?;
     let now = state.now();
     let mut q = notification::Entity::find()
         .order_by_desc(notification::Column::Id)

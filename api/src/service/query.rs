@@ -1,10 +1,13 @@
 //! Queries every use case repeats, written once: a row by a client-given id, the rows of a
-//! parent in their position order, and rows keyed by id.
+//! parent in their position order, rows keyed by id, one column of the rows that match, and
+//! the sub-select of an `IN (…)` filter.
 
 use super::parse_id;
 use crate::error::{AppError, AppResult};
+use sea_orm::sea_query::{IntoCondition, SelectStatement};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, PrimaryKeyTrait, QueryFilter, QueryOrder,
+    QuerySelect, QueryTrait,
 };
 use std::collections::HashMap;
 use std::hash::Hash;
@@ -42,6 +45,12 @@ where
         .await?)
 }
 
+/// The items with their positions, from 0 (a list from a client is bounded far below
+/// `i32::MAX` at the input).
+pub fn positioned<I: IntoIterator>(items: I) -> impl Iterator<Item = (i32, I::Item)> {
+    (0..).zip(items)
+}
+
 /// The rows whose `column` is one of `ids`, keyed by `key`.
 pub async fn keyed<E, C, K>(
     conn: &C,
@@ -61,4 +70,36 @@ where
         .into_iter()
         .map(|m| (key(&m), m))
         .collect())
+}
+
+/// The text `column` of the rows of `E` that match `filter` (only that column is read),
+/// collected into `R` (a `Vec` or a set).
+pub async fn column<E, C, R>(
+    conn: &C,
+    column: E::Column,
+    filter: impl IntoCondition,
+) -> AppResult<R>
+where
+    E: EntityTrait,
+    C: ConnectionTrait,
+    R: FromIterator<String>,
+{
+    Ok(E::find()
+        .select_only()
+        .column(column)
+        .filter(filter)
+        .into_tuple::<String>()
+        .all(conn)
+        .await?
+        .into_iter()
+        .collect())
+}
+
+/// `SELECT column FROM E WHERE filter`, the sub-select of an `IN (…)` filter.
+pub fn select<E: EntityTrait>(column: E::Column, filter: impl IntoCondition) -> SelectStatement {
+    E::find()
+        .select_only()
+        .column(column)
+        .filter(filter)
+        .into_query()
 }

@@ -6,7 +6,7 @@
 //! then the call row, then the main chain's head.
 
 use super::audit::AuditEntry;
-use super::audit::{Link, link};
+use super::audit::{event_row, link};
 use super::work::Work;
 use crate::domain::audit::ChainEvent;
 use crate::domain::seal;
@@ -63,21 +63,11 @@ impl SealedLog {
             )));
         }
         let seq = self.call.sealed_seq + 1;
-        let Link { at, summary, hash } = link(&self.call.sealed_hash, seq, at, &entry)?;
-        sealed_event::ActiveModel {
-            call_id: Set(self.call.id.clone()),
-            seq: Set(seq),
-            at: Set(at),
-            actor_user_id: Set(entry.actor.map(str::to_owned)),
-            action: Set(entry.action.to_owned()),
-            entity: Set(entry.entity.to_owned()),
-            entity_id: Set(entry.entity_id.to_owned()),
-            summary: Set(summary),
-            prev_hash: Set(self.call.sealed_hash.clone()),
-            hash: Set(hash.clone()),
-        }
-        .insert(conn)
-        .await?;
+        let ev = link(&self.call.sealed_hash, seq, at, &entry)?;
+        let hash = ev.hash.clone();
+        event_row!(sealed_event, ev, { call_id: self.call.id.clone() })
+            .insert(conn)
+            .await?;
         call::Entity::update_many()
             .col_expr(call::Column::SealedSeq, Expr::value(seq))
             .col_expr(call::Column::SealedHash, Expr::value(hash.clone()))

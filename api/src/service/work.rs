@@ -23,7 +23,7 @@ use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use chrono::{DateTime, Utc};
 use entity::user;
-use sea_orm::DatabaseTransaction;
+use sea_orm::{ActiveModelTrait, DatabaseTransaction, EntityTrait};
 use std::future::Future;
 use std::marker::PhantomData;
 use std::pin::Pin;
@@ -93,6 +93,18 @@ impl<'s> Work<'s> {
     /// The clock, read now (read it again after taking a lock that others queue on).
     pub fn now(&self) -> DateTime<Utc> {
         self.state.now()
+    }
+
+    /// Inserts `rows` in one statement; none is nothing to do.
+    pub async fn insert_all<A>(&self, rows: impl IntoIterator<Item = A>) -> AppResult<()>
+    where
+        A: ActiveModelTrait + Send,
+    {
+        let rows: Vec<A> = rows.into_iter().collect();
+        if !rows.is_empty() {
+            A::Entity::insert_many(rows).exec(self.conn()).await?;
+        }
+        Ok(())
     }
 
     /// Records an event for the main chain; it is appended when the unit commits, in the

@@ -21,14 +21,20 @@ use sea_orm::{
 use serde_json::json;
 use std::collections::BTreeMap;
 
-/// The contract its orderer changes, locked, its status and the time, once that status
-/// allows the change (activation reads the stored status, the others the effective one).
-async fn changing(
-    w: &Work<'_>,
-    caller: &Caller,
-    id: &str,
-    change: Change,
-) -> AppResult<(sc::Model, ContractStatus, DateTime<Utc>)> {
+/// A contract its orderer is changing.
+struct Changing {
+    /// The orderer user making the change.
+    actor: String,
+    /// The contract, locked for the rest of the unit.
+    c: sc::Model,
+    /// Its status (stored for activation, effective for the others).
+    status: ContractStatus,
+    now: DateTime<Utc>,
+}
+
+/// The contract its orderer changes, locked, once its status allows the change.
+async fn changing(w: &Work<'_>, caller: &Caller, id: &str, change: Change) -> AppResult<Changing> {
+    let actor = caller.require()?.user_id.clone();
     let c = locked_for(w.conn(), caller, Party::Orderer, "id", id).await?;
     let now = w.now();
     let status = match change {
@@ -36,15 +42,20 @@ async fn changing(
         _ => status_at(&c, now.date_naive()),
     };
     dc::check_change(change, status)?;
-    Ok((c, status, now))
+    Ok(Changing {
+        actor,
+        c,
+        status,
+        now,
+    })
 }
 
 /// ORDERER: activates a draft, committing its value per fiscal year against the
 /// appropriations; BUDGET_EXCEEDED (and nothing changes) when a year lacks room.
 pub async fn activate(Cx { state, caller }: Cx<'_>, id: &str) -> AppResult<sc::Model> {
-    let actor = caller.require()?.clone();
+    caller.require()?;
     work!(state, |w| {
-        let (c, _, _) = changing(w, caller, id, Change::Activate).await?;
+        let Changing { actor, c, .. } = changing(w, caller, id, Change::Activate).await?;
         let split = dc::value_by_year(c.total_value.0, c.start_date, c.end_date, None);
         check_budget(w.conn(), &c.orderer_id, &split).await?;
         let now = state.now();
@@ -67,8 +78,7 @@ pub async fn activate(Cx { state, caller }: Cx<'_>, id: &str) -> AppResult<sc::M
             .collect();
         w.audit(
             now,
-            audit_entry(&actor.user_id, "contract.activate", &c)
-                .summary(json!({ "committed": committed })),
+            audit_entry(&actor, "contract.activate", &c).summary(json!({ "committed": committed })),
         )?;
         crate::service::notifications::contract_activated(w, now, &c).await?;
         Ok(c)
@@ -83,10 +93,16 @@ pub async fn amend(
     lines: Vec<LineInput>,
     reason: &str,
 ) -> AppResult<sc::Model> {
-    let actor = caller.require()?.clone();
-    let reason = validate::text("reason", reason, 20_000)?;
+    caller.require()?;
+    let reason = validate::reason("reason", reason)?;
     work!(state, |w| {
-        let (c, status, now) = changing(w, caller, id, Change::Amend).await?;
+        let ch = changing(w, caller, id, Change::Amend).await?;
+        let Changing {
+            actor,
+            c,
+            status,
+            now,
+        } = ch;
         let (lines, total) = valid_lines(w.conn(), lines).await?;
         if status == ContractStatus::Active {
             let old = dc::value_by_year(c.total_value.0, c.start_date, c.end_date, None);
@@ -95,13 +111,13 @@ pub async fn amend(
         }
         let version = c.version + 1;
         let delta = total.saturating_sub(c.total_value.0);
-        insert_lines(w.conn(), &c.id, version, &lines).await?;
+        insert_lines(w, &c.id, version, &lines).await?;
         contract_amendment::ActiveModel {
             contract_id: Set(c.id.clone()),
             version: Set(version),
             reason: Set(reason.clone()),
             value_delta: Set(Money(delta)),
-            created_by: Set(actor.user_id.clone()),
+            created_by: Set(actor.clone()),
             created_at: Set(now),
         }
         .insert(w.conn())
@@ -112,7 +128,7 @@ pub async fn amend(
         let c = am.update(w.conn()).await?;
         w.audit(
             now,
-            audit_entry(&actor.user_id, "contract.amend", &c).summary(json!({
+            audit_entry(&actor, "contract.amend", &c).summary(json!({
                 "version": version,
                 "reason": reason,
                 "valueDelta": delta.to_string(),
@@ -129,10 +145,16 @@ pub async fn terminate(
     id: &str,
     reason: &str,
 ) -> AppResult<sc::Model> {
-    let actor = caller.require()?.clone();
-    let reason = validate::text("reason", reason, 20_000)?;
+    caller.require()?;
+    let reason = validate::reason("reason", reason)?;
     work!(state, |w| {
-        let (c, status, now) = changing(w, caller, id, Change::Terminate).await?;
+        let ch = changing(w, caller, id, Change::Terminate).await?;
+        let Changing {
+            actor,
+            c,
+            status,
+            now,
+        } = ch;
         let mut am: sc::ActiveModel = c.into();
         am.status = Set(ContractStatus::Terminated);
         am.terminated_on = Set(Some(now.date_naive()));
@@ -140,7 +162,7 @@ pub async fn terminate(
         let c = am.update(w.conn()).await?;
         w.audit(
             now,
-            audit_entry(&actor.user_id, "contract.terminate", &c)
+            audit_entry(&actor, "contract.terminate", &c)
                 .summary(json!({ "reason": reason, "statusBefore": status.as_str() })),
         )?;
         Ok(c)

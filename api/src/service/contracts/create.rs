@@ -56,7 +56,7 @@ async fn save(w: &Work<'_>, actor: &str, t: Terms, now: DateTime<Utc>) -> AppRes
     }
     .insert(w.conn())
     .await?;
-    insert_lines(w.conn(), &id, 1, &t.lines).await?;
+    insert_lines(w, &id, 1, &t.lines).await?;
     let mut summary = serde_json::Map::new();
     if let Some(call_id) = &t.call_id {
         summary.insert("callId".into(), json!(call_id));

@@ -6,6 +6,7 @@ use crate::domain::call::CallStatus;
 use crate::domain::contract::{ContractStatus, MarketFigures, market_figures};
 use crate::error::{AppError, AppResult};
 use crate::service::Cx;
+use crate::service::query;
 use crate::service::query::keyed;
 use crate::service::{catalogue, costing, parse_id, seal};
 use chrono::NaiveDate;
@@ -14,7 +15,7 @@ use entity::{
     organization, service_contract as sc,
 };
 use rust_decimal::Decimal;
-use sea_orm::sea_query::Query;
+use sea_orm::Condition;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use std::collections::{HashMap, HashSet};
 
@@ -106,15 +107,13 @@ pub async fn benchmark(
     let lines = call_line::Entity::find()
         .filter(call_line::Column::ProductId.eq(product.id.as_str()))
         .filter(
-            call_line::Column::CallId.in_subquery(
-                Query::select()
-                    .column(call::Column::Id)
-                    .from(call::Entity)
-                    .and_where(call::Column::ContractStart.gte(from))
-                    .and_where(call::Column::ContractStart.lte(to))
-                    .and_where(call::Column::PublishedAt.is_not_null())
-                    .to_owned(),
-            ),
+            call_line::Column::CallId.in_subquery(query::select::<call::Entity>(
+                call::Column::Id,
+                Condition::all()
+                    .add(call::Column::ContractStart.gte(from))
+                    .add(call::Column::ContractStart.lte(to))
+                    .add(call::Column::PublishedAt.is_not_null()),
+            )),
         )
         .all(conn)
         .await?;

@@ -15,6 +15,8 @@ pub use report::{ReportInput, realization_of, report, report_entries};
 
 use super::audit::AuditEntry;
 use super::parse_id;
+use super::query::positioned;
+use super::work::Work;
 use crate::auth::Caller;
 use crate::domain::call::Viewer;
 use crate::domain::contract::{self as dc, ContractStatus};
@@ -155,26 +157,21 @@ async fn valid_lines<C: ConnectionTrait>(
 }
 
 /// Saves a version's lines.
-async fn insert_lines<C: ConnectionTrait>(
-    conn: &C,
+async fn insert_lines(
+    w: &Work<'_>,
     contract_id: &str,
     version: i32,
     lines: &[dc::input::Line],
 ) -> AppResult<()> {
-    let rows: Vec<contract_line::ActiveModel> = lines
-        .iter()
-        .enumerate()
-        .map(|(i, l)| contract_line::ActiveModel {
-            contract_id: Set(contract_id.to_owned()),
-            version: Set(version),
-            position: Set(i as i32),
-            product_id: Set(l.product_id.clone()),
-            quantity: Set(Money(l.quantity)),
-            unit_price: Set(Money(l.unit_price)),
-        })
-        .collect();
-    contract_line::Entity::insert_many(rows).exec(conn).await?;
-    Ok(())
+    w.insert_all(positioned(lines).map(|(i, l)| contract_line::ActiveModel {
+        contract_id: Set(contract_id.to_owned()),
+        version: Set(version),
+        position: Set(i),
+        product_id: Set(l.product_id.clone()),
+        quantity: Set(Money(l.quantity)),
+        unit_price: Set(Money(l.unit_price)),
+    }))
+    .await
 }
 
 pub async fn get(Cx { state, caller }: Cx<'_>, id: &str) -> AppResult<Option<sc::Model>> {

@@ -5,7 +5,7 @@ use super::{Party, audit_entry, current_lines, locked_for, status_at};
 use crate::domain::contract::{self as dc, Change, Period, RealizationStatus};
 use crate::domain::money;
 use crate::error::AppResult;
-use crate::service::Cx;
+use crate::service::{Cx, query};
 use crate::service::{new_id, parse_id};
 use entity::{
     EntryKind, Money, PricingModel, contract_line, deviation_alert, performance_report,
@@ -144,13 +144,12 @@ pub async fn report(
             .filter(report_entry::Column::ContractId.eq(c.id.as_str()))
             .all(w.conn())
             .await?;
-        let months: Vec<String> = performance_report::Entity::find()
-            .filter(performance_report::Column::ContractId.eq(c.id.as_str()))
-            .all(w.conn())
-            .await?
-            .into_iter()
-            .map(|m| m.period)
-            .collect();
+        let months: Vec<String> = query::column::<performance_report::Entity, _, _>(
+            w.conn(),
+            performance_report::Column::Period,
+            performance_report::Column::ContractId.eq(c.id.as_str()),
+        )
+        .await?;
         let r = realization_of(&c, &lines, &months, &entries);
         let previous = c.realization_status;
         if r.status != previous && r.status != RealizationStatus::OnTrack {
