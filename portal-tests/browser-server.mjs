@@ -4,9 +4,9 @@
 // Chromium, and works in contexts of its own). Prints `WS <endpoint>`; closes the browser and
 // exits when its standard input ends (the test process is gone).
 import { chromium } from "playwright-core";
-import { BROWSER_ARGS } from "./lib.mjs";
+import { BROWSER_ARGS, CHROMIUM } from "./lib.mjs";
 
-const server = await chromium.launchServer({ executablePath: process.env.CHROMIUM || "/usr/bin/chromium", args: BROWSER_ARGS });
+const server = await chromium.launchServer({ executablePath: CHROMIUM, args: BROWSER_ARGS });
 console.log(`WS ${server.wsEndpoint()}`);
 process.stdin.resume();
 process.stdin.on("end", async () => {
