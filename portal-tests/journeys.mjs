@@ -141,8 +141,9 @@ const journeys = {
     return {};
   },
 
-  /** After the standstill the orderer makes the contract from the award and activates it;
-   *  then tries the new-call form with a mistake and sees the error beside its field. */
+  /** After the standstill the orderer makes the contract from the award and signs it; the
+   *  provider signs it on the same page; the orderer activates it. Then the orderer tries the
+   *  new-call form with a mistake and sees the error beside its field. */
   async contract() {
     await login(params.email, params.password);
     await nav("nav.ordererCalls");
@@ -151,8 +152,28 @@ const journeys = {
     await page.getByRole("link", { name: params.callTitle }).click();
     await heading(params.callTitle);
     await settle(() => page.getByRole("button", { name: L["orderer.makeContract"] }).click());
-    await heading(L["contract.heading"].replace("{producer}", params.producer));
-    await checkA11y("contract, draft");
+    const contractHeading = L["contract.heading"].replace("{producer}", params.producer);
+    await heading(contractHeading);
+    await page.getByText(L["contract.activationNeedsBoth"]).waitFor();
+    if (await page.getByRole("button", { name: L["contract.activate"] }).count()) throw new Error("activation offered before the signatures");
+    await checkA11y("contract, draft, unsigned");
+    const sign = async () => {
+      await page.getByRole("button", { name: L["contract.sign"] }).click();
+      await settle(() => page.getByRole("dialog").getByRole("button", { name: L["contract.sign"] }).click());
+      await page.getByRole("button", { name: L["contract.sign"] }).waitFor({ state: "detached" });
+    };
+    await sign();
+    const contractUrl = page.url();
+    // The provider signs for its organisation on the same page.
+    await signIn(params.providerEmail, params.password, { clearSession: true });
+    await page.goto(contractUrl);
+    await heading(contractHeading);
+    await checkA11y("contract, signed by the orderer, as the provider");
+    await sign();
+    await signIn(params.email, params.password, { clearSession: true });
+    await page.goto(contractUrl);
+    await heading(contractHeading);
+    await checkA11y("contract, draft, signed by both");
     await page.getByRole("button", { name: L["contract.activate"] }).click();
     await settle(() => page.getByRole("dialog").getByRole("button", { name: L["contract.activate"] }).click());
     await page.getByText(L["contractStatus.ACTIVE"], { exact: false }).first().waitFor();

@@ -494,6 +494,19 @@ pub const CREATE_CALL: &str = "mutation($i:CreateCallInput!){ createCall(input:$
 pub const PUBLISH_CALL: &str = "mutation($id:ID!){ publishCall(id:$id){ id status publishedAt } }";
 pub const SUBMIT_BID: &str = "mutation($i:SubmitBidInput!){ submitBid(input:$i){ id status version totalPrice receipt submittedAt inHouse subcontractingShare bidder{ id } lines{ callLine{ id quantity } unitPrice lineTotal } } }";
 
+/// Signs a contract for the caller's organisation.
+pub const SIGN_CONTRACT: &str = "mutation($id:ID!){ signContract(id:$id){ id } }";
+
+impl TestApp {
+    /// The orderer and the producer sign the contract (activation needs both signatures).
+    pub async fn sign_both(&self, contract: &str, orderer: &str, producer: &str) {
+        for token in [orderer, producer] {
+            self.ok(Some(token), SIGN_CONTRACT, json!({ "id": contract }))
+                .await;
+        }
+    }
+}
+
 /// A published call with its ids, made by an orderer.
 #[derive(Debug, Clone)]
 pub struct CallFixture {

@@ -1,6 +1,7 @@
 //! Database entities of Kilpailutus, and nothing else: the tables as sea-orm sees them.
 //! Output types wrap these models, so a column never reaches a client by being added here.
 
+pub mod appeal;
 pub mod appropriation;
 pub mod audit_event;
 pub mod audit_head;
@@ -19,6 +20,8 @@ pub mod capability_requirement;
 pub mod category_subscription;
 pub mod contract_amendment;
 pub mod contract_line;
+pub mod contract_signature;
+pub mod correction_request;
 pub mod cost_calculation;
 pub mod deviation_alert;
 pub mod grant;
@@ -37,6 +40,7 @@ pub mod user;
 pub mod user_tie;
 
 pub use types::{
-    BidStatus, CallStatus, ContractStatus, CreditRating, EntryKind, Money, NotificationStatus,
-    OrganizationKind, PricingModel, Procedure, RealizationStatus, ResponseKind, Role,
+    AppealStatus, BidStatus, CallStatus, ContractStatus, CorrectionStatus, CreditRating, EntryKind,
+    Money, NotificationStatus, OrganizationKind, PricingModel, Procedure, RealizationStatus,
+    ResponseKind, Role,
 };

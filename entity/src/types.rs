@@ -87,6 +87,25 @@ string_enum! {
 }
 
 string_enum! {
+    /// A correction request's (hankintaoikaisu) status.
+    pub enum CorrectionStatus {
+        Pending = "PENDING",
+        Rejected = "REJECTED",
+        Accepted = "ACCEPTED",
+    }
+}
+
+string_enum! {
+    /// An appeal's (valitus, to the Market Court) status.
+    pub enum AppealStatus {
+        Pending = "PENDING",
+        Upheld = "UPHELD",
+        Dismissed = "DISMISSED",
+        Withdrawn = "WITHDRAWN",
+    }
+}
+
+string_enum! {
     /// How a call (and the contract awarded from it) is priced.
     pub enum PricingModel {
         UnitPrice = "UNIT_PRICE",

@@ -301,6 +301,7 @@ async fn every_capability_records_itself_in_the_chain() {
         .unwrap()
         .to_owned();
     app.ok(Some(&m.admin), "mutation($o:ID!){ setAppropriation(ordererId:$o,fiscalYear:2027,amount:\"1000000\"){ amount } }", json!({ "o": m.orderer_org })).await;
+    app.sign_both(&cid, &m.orderer, &m.a).await;
     app.ok(
         Some(&m.orderer),
         "mutation($id:ID!){ activateContract(id:$id){ id } }",

@@ -44,11 +44,14 @@ fn direct_input(m: &Market, start: &str, end: &str) -> Value {
     } })
 }
 
+/// A direct contract both parties have signed (still a DRAFT).
 async fn direct(app: &TestApp, m: &Market, start: &str, end: &str) -> String {
     let d = app
         .ok(Some(&m.orderer), DIRECT, direct_input(m, start, end))
         .await;
-    d["createDirectContract"]["id"].as_str().unwrap().to_owned()
+    let id = d["createDirectContract"]["id"].as_str().unwrap().to_owned();
+    app.sign_both(&id, &m.orderer, &m.in_house).await;
+    id
 }
 
 fn report(contract: &str, period: &str, lines: &[(&str, &str)]) -> Value {
@@ -416,6 +419,7 @@ async fn a_contract_is_made_from_the_award_after_the_standstill() {
     );
     appropriate(&app, &m, 2027, "50000").await;
     let id = c["id"].as_str().unwrap();
+    app.sign_both(id, &m.orderer, &m.a).await;
     app.ok(Some(&m.orderer), ACTIVATE, json!({ "id": id }))
         .await;
     let seen = app
@@ -597,6 +601,7 @@ async fn a_turn_to_over_or_under_records_a_deviation_alert_for_the_orderer() {
         .as_str()
         .unwrap()
         .to_owned();
+    app.sign_both(&id, &m.orderer, &m.in_house).await;
     app.ok(Some(&m.orderer), ACTIVATE, json!({ "id": id }))
         .await;
     app.clock
@@ -669,6 +674,7 @@ async fn termination_releases_the_days_not_run() {
         .as_str()
         .unwrap()
         .to_owned();
+    app.sign_both(&id, &m.orderer, &m.in_house).await;
     app.ok(Some(&m.orderer), ACTIVATE, json!({ "id": id }))
         .await;
     app.clock
@@ -746,12 +752,10 @@ async fn the_portfolio_splits_the_years_value_between_in_house_and_external() {
             json!({ "c": call.id }),
         )
         .await;
-    app.ok(
-        Some(&m.orderer),
-        ACTIVATE,
-        json!({ "id": ext["createContractFromAward"]["id"] }),
-    )
-    .await;
+    let ext_id = ext["createContractFromAward"]["id"].as_str().unwrap();
+    app.sign_both(ext_id, &m.orderer, &m.a).await;
+    app.ok(Some(&m.orderer), ACTIVATE, json!({ "id": ext_id }))
+        .await;
     // A draft does not count.
     direct(&app, &m, "2027-01-01", "2027-12-31").await;
     let q = "query($o:ID!,$y:Int!){ portfolio(ordererId:$o,fiscalYear:$y){ fiscalYear contracts{ id } totalValue inHouseValue externalValue inHouseShare appropriation{ amount committed available } } }";

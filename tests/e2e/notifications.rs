@@ -202,6 +202,7 @@ async fn every_event_tells_the_right_people() {
         .unwrap()
         .to_owned();
     app.ok(Some(&m.admin), "mutation($o:ID!){ setAppropriation(ordererId:$o,fiscalYear:2027,amount:\"1000000\"){ amount } }", json!({ "o": m.orderer_org })).await;
+    app.sign_both(&cid, &m.orderer, &m.in_house).await;
     app.ok(
         Some(&m.orderer),
         "mutation($id:ID!){ activateContract(id:$id){ id } }",
@@ -228,7 +229,7 @@ async fn every_event_tells_the_right_people() {
     // The orderer also heard of B's question (without who asked: tests/questions_followup.rs).
     assert_eq!(
         events_of(&app, &m.orderer).await,
-        ["contract.deviation", "question.asked"]
+        ["contract.deviation", "contract.signed", "question.asked"]
     );
 }
 
@@ -291,16 +292,19 @@ async fn a_failed_change_leaves_no_notification() {
     let d = app.ok(Some(&m.orderer), "mutation($i:DirectContractInput!){ createDirectContract(input:$i){ id } }", json!({ "i": {
         "producerId": m.in_house_org, "pricingModel": "UNIT_PRICE", "startDate": "2027-01-01", "endDate": "2027-12-31",
         "lines": [{ "productId": m.products[0], "quantity": "1", "unitPrice": "1" }] } })).await;
+    let id = d["createDirectContract"]["id"].as_str().unwrap();
+    app.sign_both(id, &m.orderer, &m.in_house).await;
+    let signed = app.count("notification").await;
     assert_eq!(
         app.code(
             Some(&m.orderer),
             "mutation($id:ID!){ activateContract(id:$id){ id } }",
-            json!({ "id": d["createDirectContract"]["id"] })
+            json!({ "id": id })
         )
         .await,
         "BUDGET_EXCEEDED"
     );
-    assert_eq!(app.count("notification").await, 0);
+    assert_eq!(app.count("notification").await, signed);
 }
 
 #[tokio::test]

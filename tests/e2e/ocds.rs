@@ -173,6 +173,7 @@ async fn a_call_is_published_as_ocds_at_every_stage() {
         .unwrap()
         .to_owned();
     app.ok(Some(&m.admin), "mutation($o:ID!){ setAppropriation(ordererId:$o,fiscalYear:2027,amount:\"100000\"){ amount } }", json!({ "o": m.orderer_org })).await;
+    app.sign_both(&kid, &m.orderer, &m.a).await;
     app.ok(
         Some(&m.orderer),
         "mutation($id:ID!){ activateContract(id:$id){ id } }",
@@ -288,6 +289,7 @@ async fn a_lump_sum_contract_is_paid_by_time_in_the_realisation_and_in_ocds() {
         .unwrap()
         .to_owned();
     app.ok(Some(&m.admin), "mutation($o:ID!){ setAppropriation(ordererId:$o,fiscalYear:2027,amount:\"100000\"){ amount } }", json!({ "o": m.orderer_org })).await;
+    app.sign_both(&kid, &m.orderer, &m.a).await;
     app.ok(
         Some(&m.orderer),
         "mutation($id:ID!){ activateContract(id:$id){ id } }",

@@ -297,6 +297,7 @@ async fn provider_story(root: &Path, width: u32, lang: &str) {
     app.clock.advance(TimeDelta::days(15));
     let made = journey(&root, "contract", &base, json!({
         "email": orderer["email"], "password": PASSWORD, "callTitle": "Kotihoito Eteläinen alue 2027", "producer": "Myyjä Hoiva Oy",
+        "providerEmail": email,
         "questionsDeadline": "2027-04-01T12:00", "submissionDeadline": "2027-04-15T12:00",
     }))
     .await;
@@ -569,6 +570,7 @@ async fn the_work_pages_and_the_narrow_layout_work_in_a_real_browser() {
         .as_str()
         .expect("id")
         .to_owned();
+    app.sign_both(&contract, &m.orderer, &m.in_house).await;
     app.ok(
         Some(&m.orderer),
         "mutation($id:ID!){ activateContract(id:$id){ id } }",
@@ -1004,6 +1006,9 @@ async fn the_evaluation_keeps_its_state_and_steps_with_legal_weight_are_confirme
             )
             .await;
         let contract_id = made["createContractFromAward"]["id"].clone();
+        // Both parties sign through the API (the provider journey signs in the browser).
+        let id = contract_id.as_str().expect("id");
+        app.sign_both(id, &m.orderer, &m.a).await;
         eval_journey(&root, "activation", &base, set.width, set.lang, json!({
             "email": orderer["email"], "password": PASSWORD, "contractId": contract_id, "producer": "Provider 1 Oy",
             "expected": ["2027", money(set.lang, "45\u{a0}600,00 €", "45,600.00 €"), money(set.lang, "1\u{a0}000\u{a0}000,00 €", "1,000,000.00 €")],
@@ -1093,6 +1098,7 @@ async fn amounts_rounded_new_call_checks_one_line_header_and_months_in_words_in_
         .expect("totalValue")
         .to_owned();
     assert_eq!(total, "84.1145885", "the total keeps every digit");
+    app.sign_both(&contract, &m.orderer, &m.in_house).await;
     app.ok(
         Some(&m.orderer),
         "mutation($id:ID!){ activateContract(id:$id){ id } }",

@@ -455,6 +455,7 @@ const CONTRACT = `query($id: ID!) {
   contract(id: $id) {
     id status procedure pricingModel startDate endDate version totalValue maxSubcontractingShare
     orderer { id name } producer { id name } call { id title }
+    signatures { organization { id name } signedBy { name email } signedAt }
     lines { product { id code name unit } quantity unitPrice lineTotal }
     amendments { version reason valueDelta createdAt lines { product { code name } quantity unitPrice lineTotal } }
     reports { period lines { product { id } quantity cost } feedbackCount feedbackAverage qualityMeasurements { metric value } }
@@ -503,6 +504,28 @@ async function activation(k, area, render) {
       summary: [[t("contract.producer"), k.producer.name], [t("contract.totalValue"), money(k.totalValue)], ...rows.map((r) => [String(r.year), summaryText(r)])] });
     if (sure) await act(area, [], render, "mutation($id: ID!) { activateContract(id: $id) { id } }", { id: k.id });
   } }, t("contract.activate")));
+}
+
+/** The parties' signatures: who signed for each organisation and when, and for a user of a
+ *  party that has not signed a DRAFT, the button that signs it after a confirmation. */
+function signatures(k, s, area, render) {
+  const by = new Map(k.signatures.map((g) => [g.organization.id, g]));
+  const mine = s.user.organization.id;
+  const party = mine === k.orderer.id || mine === k.producer.id;
+  const row = (org, role) => {
+    const g = by.get(org.id);
+    return h("tr", {}, h("th", { scope: "row" }, `${t(role)}: ${org.name}`),
+      h("td", {}, g ? t("contract.signedBy", { name: g.signedBy.name, at: dateTime(g.signedAt) }) : t("contract.notSigned")));
+  };
+  return h("section", { class: "stack", "aria-labelledby": "signatures-title" },
+    h("h2", { id: "signatures-title" }, t("contract.signatures")),
+    h("table", {}, h("tbody", {}, row(k.orderer, "contract.ordererParty"), row(k.producer, "contract.producerParty"))),
+    k.status === "DRAFT" && party && !by.has(mine) ? h("button", { class: "primary", type: "button", onclick: async () => {
+      const sure = await confirmDialog({ title: t("contract.confirmSign"), confirm: t("contract.sign"),
+        summary: [[t("contract.producer"), k.producer.name], [t("contract.totalValue"), money(k.totalValue)], [t("contract.period"), `${date(k.startDate)} – ${date(k.endDate)}`]] });
+      if (sure) await act(area, [], render, "mutation($id: ID!) { signContract(id: $id) { id } }", { id: k.id });
+    } }, t("contract.sign")) : null,
+    k.status === "DRAFT" && by.size < 2 ? h("p", {}, t("contract.activationNeedsBoth")) : null);
 }
 
 function monthsBetween(startIso, endIso) {
@@ -576,7 +599,8 @@ export async function contract({ args, render }) {
     h("p", {}, t(`contractStatus.${k.status}`), " · ", t("contract.version", { version: k.version }), " · ", `${date(k.startDate)} – ${date(k.endDate)}`,
       k.call ? h("span", {}, " · ", h("a", { href: `#/calls/${k.call.id}` }, k.call.title)) : null),
     area,
-    k.status === "DRAFT" && s.user.organization.id === k.orderer.id ? await activation(k, area, render) : null,
+    signatures(k, s, area, render),
+    k.status === "DRAFT" && s.user.organization.id === k.orderer.id && k.signatures.length === 2 ? await activation(k, area, render) : null,
     (k.status === "DRAFT" || k.status === "ACTIVE") && s.user.organization.id === k.orderer.id ? h("p", {}, h("a", { href: `#/contracts/${k.id}/amend` }, t("work.amendLink"))) : null,
     h("h2", {}, t("contract.lines")), lineTable(k.lines),
     h("p", {}, t("contract.totalValue"), " ", h("strong", {}, moneyNode(k.totalValue))),

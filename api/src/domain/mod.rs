@@ -10,6 +10,7 @@ pub mod costing;
 pub mod evaluation;
 pub mod money;
 pub mod ocds;
+pub mod remedies;
 pub mod seal;
 pub mod throttle;
 pub mod validate;

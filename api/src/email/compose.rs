@@ -1,5 +1,6 @@
-//! The texts of notifications: plain English, the call or contract title and a summary, no
-//! links. Pure functions, tested without a database.
+//! The texts of notifications: plain English (the award decision, its remedies and the
+//! contract's signatures in Finnish and English), the call or contract title and a summary,
+//! no links. Pure functions, tested without a database.
 
 use super::outbox::Mail;
 use chrono::{DateTime, SecondsFormat, Utc};
@@ -117,51 +118,168 @@ pub enum OwnResult {
 /// The award decision as served to one bidder: its own result, the ranking, the
 /// justification, the standstill end, and where and until when to seek a correction
 /// (hankintaoikaisu, to the orderer) or to appeal (valitus, to the Market Court).
+/// The dates of a decision's remedies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Remedies {
+    pub standstill_ends_at: DateTime<Utc>,
+    pub correction_deadline: DateTime<Utc>,
+    pub appeal_deadline: DateTime<Utc>,
+}
+
+/// The award decision served to one bidder, in Finnish and in English: its own result, the
+/// ranking, the justification, the standstill end, and the instructions for a correction
+/// request and an appeal with their deadlines.
 pub fn award_decision(
     call_title: &str,
     own: &OwnResult,
     ranking: &[RankingLine],
     justification: &str,
-    standstill_ends_at: DateTime<Utc>,
-    remedies_until: DateTime<Utc>,
+    remedies: Remedies,
 ) -> Mail {
-    let own = match own {
-        OwnResult::Awarded { rank, total_score } => format!(
-            "Your bid was awarded the contract. It ranked {rank} with a total score of {total_score}."
+    let (own_fi, own_en) = match own {
+        OwnResult::Awarded { rank, total_score } => (
+            format!(
+                "Tarjouksenne valittiin: hankintasopimus tehdään teidän kanssanne. Tarjous sijoittui \
+                 {rank}. kokonaispisteillä {total_score}."
+            ),
+            format!(
+                "Your bid was awarded the contract. It ranked {rank} with a total score of {total_score}."
+            ),
         ),
         OwnResult::Ranked {
             rank,
             price_score,
             quality_score,
             total_score,
-        } => format!(
-            "Your bid qualified and ranked {rank}: price score {price_score}, quality score \
-             {quality_score}, total score {total_score}. The contract was awarded to another bid."
+        } => (
+            format!(
+                "Tarjouksenne täytti vaatimukset ja sijoittui {rank}.: hintapisteet {price_score}, \
+                 laatupisteet {quality_score}, kokonaispisteet {total_score}. Hankintasopimus \
+                 tehdään toisen tarjoajan kanssa."
+            ),
+            format!(
+                "Your bid qualified and ranked {rank}: price score {price_score}, quality score \
+                 {quality_score}, total score {total_score}. The contract was awarded to another bid."
+            ),
         ),
         OwnResult::Disqualified { reasons } => {
             let list: String = reasons.iter().map(|r| format!("  - {r}\n")).collect();
-            format!(
-                "Your bid did not qualify and was not ranked, for these reasons:\n{list}\
-                 The contract was awarded to another bid."
+            (
+                format!(
+                    "Tarjouksenne ei täyttänyt vaatimuksia, eikä sitä otettu vertailuun, \
+                     seuraavista syistä:\n{list}Hankintasopimus tehdään toisen tarjoajan kanssa."
+                ),
+                format!(
+                    "Your bid did not qualify and was not ranked, for these reasons:\n{list}\
+                     The contract was awarded to another bid."
+                ),
             )
         }
     };
-    let table: String = ranking
-        .iter()
-        .map(|(rank, name, price, score)| {
-            format!("  {rank}. {name}: total price {price} EUR, total score {score}\n")
-        })
-        .collect();
+    let table = |price: &str, score: &str| -> String {
+        ranking
+            .iter()
+            .map(|(rank, name, p, s)| format!("  {rank}. {name}: {price} {p} EUR, {score} {s}\n"))
+            .collect()
+    };
+    let (standstill, correction, appeal) = (
+        at(remedies.standstill_ends_at),
+        at(remedies.correction_deadline),
+        at(remedies.appeal_deadline),
+    );
     Mail {
         event: "call.awarded",
-        subject: format!("Award decision: {call_title}"),
+        subject: format!("Hankintapäätös / Award decision: {call_title}"),
         body: format!(
-            "The orderer decided the call for tenders \"{call_title}\".\n\n{own}\n\nRanking of the qualified bids:\n{table}\n\
-             Justification: {justification}\n\nThe standstill period ends at {}; no contract is made before it.\n\n\
-             Remedies: a bidder may ask the orderer to correct the decision (hankintaoikaisu) and may \
-             appeal to the Market Court (markkinaoikeus, valitus), each until {}.\n",
-            at(standstill_ends_at),
-            at(remedies_until),
+            "SUOMEKSI\n\n\
+             Hankintayksikkö on tehnyt päätöksen tarjouspyynnöstä \"{call_title}\".\n\n{own_fi}\n\n\
+             Hyväksyttyjen tarjousten järjestys:\n{table_fi}\n\
+             Perustelut: {justification}\n\n\
+             Odotusaika päättyy {standstill}; hankintasopimusta ei tehdä ennen sitä.\n\n\
+             Oikaisuvaatimus (hankintaoikaisu): tarjoaja voi vaatia hankintayksikköä oikaisemaan \
+             päätöksen viimeistään {correction}. Vaatimus tehdään Kilpailutus-palvelussa \
+             tarjouspyynnön sivulla tai kirjallisesti hankintayksikölle, ja siinä kerrotaan, mitä \
+             oikaisua vaaditaan ja millä perusteella. Oikaisuvaatimus ei pidennä valitusaikaa.\n\n\
+             Valitus: tarjoaja voi hakea muutosta valittamalla markkinaoikeuteen (Radanrakentajantie 5, \
+             00520 Helsinki, markkinaoikeus@oikeus.fi) viimeistään {appeal}. Valituksesta on \
+             ilmoitettava kirjallisesti myös hankintayksikölle.\n\n\
+             IN ENGLISH\n\n\
+             The orderer decided the call for tenders \"{call_title}\".\n\n{own_en}\n\n\
+             Ranking of the qualified bids:\n{table_en}\n\
+             Justification: {justification}\n\n\
+             The standstill period ends at {standstill}; no contract is made before it.\n\n\
+             Correction request (hankintaoikaisu): a bidder may ask the orderer to correct the \
+             decision until {correction}, in Kilpailutus on the call's page or in writing to the \
+             orderer, saying what should be corrected and why. A correction request does not \
+             extend the time for an appeal.\n\n\
+             Appeal (valitus): a bidder may appeal to the Market Court (markkinaoikeus, \
+             Radanrakentajantie 5, 00520 Helsinki, markkinaoikeus@oikeus.fi) until {appeal}. The \
+             orderer must also be told of the appeal in writing.\n",
+            table_fi = table("kokonaishinta", "kokonaispisteet"),
+            table_en = table("total price", "total score"),
+        ),
+        private: false,
+        sealed_call: None,
+    }
+}
+
+/// The call's orderer users hear of a correction request about its award decision.
+pub fn correction_requested(call_title: &str, requester: &str, text: &str) -> Mail {
+    Mail {
+        event: "correction.requested",
+        subject: format!("Oikaisuvaatimus / Correction request: {call_title}"),
+        body: format!(
+            "{requester} vaatii oikaisua tarjouspyynnön \"{call_title}\" hankintapäätökseen. \
+             Ratkaiskaa vaatimus perusteluineen Kilpailutus-palvelussa.\n\n\
+             {requester} requests a correction of the award decision of the call for tenders \
+             \"{call_title}\". Decide it, with reasons, in Kilpailutus.\n\n\
+             Vaatimus / Request:\n{text}\n"
+        ),
+        private: true,
+        sealed_call: None,
+    }
+}
+
+/// The requester hears the orderer's decision on its correction request.
+pub fn correction_decided(call_title: &str, accepted: bool, decision: &str) -> Mail {
+    let (fi, en) = if accepted {
+        (
+            "Oikaisuvaatimuksenne hyväksyttiin: hankintapäätös on peruttu, ja tarjoukset \
+             arvioidaan uudelleen. Uudesta päätöksestä ilmoitetaan erikseen.",
+            "Your correction request was accepted: the award decision is withdrawn and the bids \
+             return to evaluation. The new decision will be served separately.",
+        )
+    } else {
+        (
+            "Oikaisuvaatimuksenne hylättiin. Valitusaika markkinaoikeuteen kulkee \
+             hankintapäätöksen mukaisesti.",
+            "Your correction request was rejected. The time for an appeal to the Market Court runs \
+             as stated in the award decision.",
+        )
+    };
+    Mail {
+        event: "correction.decided",
+        subject: format!("Päätös oikaisuvaatimukseen / Correction request decided: {call_title}"),
+        body: format!("\"{call_title}\"\n\n{fi}\n\n{en}\n\nPerustelut / Reasons:\n{decision}\n"),
+        private: true,
+        sealed_call: None,
+    }
+}
+
+/// Every bidder hears that the award decision was withdrawn and the call is back in
+/// evaluation.
+pub fn award_withdrawn(call_title: &str, reason: &str) -> Mail {
+    Mail {
+        event: "award.withdrawn",
+        subject: format!("Hankintapäätös peruttu / Award withdrawn: {call_title}"),
+        body: format!(
+            "Tarjouspyynnön \"{call_title}\" hankintapäätös on peruttu, ja tarjoukset arvioidaan \
+             uudelleen. Uusi päätös annetaan tiedoksi kaikille tarjoajille, ja siitä alkavat uusi \
+             odotusaika ja uudet muutoksenhakuajat.\n\n\
+             The award decision of the call for tenders \"{call_title}\" was withdrawn and the \
+             bids return to evaluation. A new decision will be served to every bidder, with a new \
+             standstill period and new deadlines for remedies.\n\n\
+             Syy / Reason: {reason}\n"
         ),
         private: false,
         sealed_call: None,
@@ -196,6 +314,58 @@ pub fn contract_activated(title: &str, value: &str, start: &str, end: &str) -> M
         subject: format!("Contract activated: {title}"),
         body: format!(
             "The service contract \"{title}\" is now active.\n\nValue: {value} EUR\nPeriod: {start} – {end}\n"
+        ),
+        private: false,
+        sealed_call: None,
+    }
+}
+
+/// The other party hears that `by` signed the contract.
+pub fn contract_signed(title: &str, by: &str, both: bool) -> Mail {
+    let (fi, en) = if both {
+        (
+            "Sopimus on nyt molempien osapuolten allekirjoittama, ja tilaaja voi ottaa sen käyttöön.",
+            "Both parties have now signed the contract; the orderer can activate it.",
+        )
+    } else {
+        (
+            "Sopimus odottaa teidän allekirjoitustanne.",
+            "The contract awaits your organisation's signature.",
+        )
+    };
+    Mail {
+        event: "contract.signed",
+        subject: format!("Sopimus allekirjoitettu / Contract signed: {title}"),
+        body: format!(
+            "{by} allekirjoitti palvelusopimuksen \"{title}\". {fi}\n\n\
+             {by} signed the service contract \"{title}\". {en}\n"
+        ),
+        private: false,
+        sealed_call: None,
+    }
+}
+
+/// The producer hears of an amendment: the new version, the value and the reason.
+pub fn contract_amended(title: &str, version: i32, value: &str, reason: &str) -> Mail {
+    Mail {
+        event: "contract.amended",
+        subject: format!("Contract amended: {title}"),
+        body: format!(
+            "The service contract \"{title}\" was amended: version {version}, value {value} EUR.\n\n\
+             Reason: {reason}\n"
+        ),
+        private: false,
+        sealed_call: None,
+    }
+}
+
+/// The producer hears that its contract was terminated.
+pub fn contract_terminated(title: &str, on: &str, reason: &str) -> Mail {
+    Mail {
+        event: "contract.terminated",
+        subject: format!("Contract terminated: {title}"),
+        body: format!(
+            "The service contract \"{title}\" was terminated on {on}.\n\nReason: {reason}\n"
         ),
         private: false,
         sealed_call: None,
@@ -272,7 +442,31 @@ mod tests {
             quality_score: "30.00".into(),
             total_score: "80.00".into(),
         };
-        let m = award_decision("Kotihoito", &ranked, &ranking, "Best value", d, d);
+        let r = Remedies {
+            standstill_ends_at: d,
+            correction_deadline: d + chrono::TimeDelta::days(1),
+            appeal_deadline: d + chrono::TimeDelta::days(2),
+        };
+        let m = award_decision("Kotihoito", &ranked, &ranking, "Best value", r);
+        assert!(
+            m.body.contains("sijoittui 2.: hintapisteet 50.00"),
+            "{}",
+            m.body
+        );
+        assert!(
+            m.body
+                .contains("correct the decision until 2026-12-09T12:00:00Z")
+        );
+        assert!(
+            m.body
+                .contains("oikaisemaan päätöksen viimeistään 2026-12-09T12:00:00Z")
+        );
+        assert!(m.body.contains("Market Court (markkinaoikeus"));
+        assert!(
+            m.body
+                .contains("until 2026-12-10T12:00:00Z. The orderer must")
+        );
+        assert!(m.body.contains("markkinaoikeuteen (Radanrakentajantie 5"));
         assert!(m.body.contains("ranked 2: price score 50.00"), "{}", m.body);
         assert!(!m.body.contains("Your bid was awarded the contract."));
         assert!(m.body.contains("Justification: Best value"));
@@ -287,7 +481,7 @@ mod tests {
         let out = OwnResult::Disqualified {
             reasons: vec!["equity ratio 0.18 is below the required 0.2".into()],
         };
-        let m = award_decision("K", &out, &ranking, "x", d, d);
+        let m = award_decision("K", &out, &ranking, "x", r);
         assert!(m.body.contains("did not qualify") && m.body.contains("equity ratio 0.18"));
         assert!(!m.body.contains("Your bid was awarded the contract."));
         // The awarded bidder is told plainly, whatever its rank.
@@ -295,7 +489,8 @@ mod tests {
             rank: 2,
             total_score: "80.00".into(),
         };
-        let m = award_decision("K", &won, &ranking, "x", d, d);
+        let m = award_decision("K", &won, &ranking, "x", r);
         assert!(m.body.contains("Your bid was awarded the contract."));
+        assert!(m.body.contains("Tarjouksenne valittiin"));
     }
 }

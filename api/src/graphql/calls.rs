@@ -206,6 +206,17 @@ impl CallForTenders {
     async fn award(&self, ctx: &Context<'_>) -> Result<Option<super::evaluation::Award>> {
         super::evaluation::award_for(ctx, &self.0).await
     }
+    /// The orderer sees every request; a bidder its own; others none.
+    async fn correction_requests(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<Vec<super::remedies::CorrectionRequest>> {
+        super::remedies::corrections_of(ctx, &self.0).await
+    }
+    /// The call's orderer and its bidders see them.
+    async fn appeals(&self, ctx: &Context<'_>) -> Result<Vec<super::remedies::Appeal>> {
+        super::remedies::appeals_of(ctx, &self.0).await
+    }
     /// Why the orderer declared the call unsuccessful, if it did.
     async fn unsuccessful_reason(&self) -> Option<&str> {
         self.0.unsuccessful_reason.as_deref()

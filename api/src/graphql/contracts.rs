@@ -4,10 +4,10 @@
 use super::calls::CallForTenders;
 use super::loaders::{
     AlertsByContract, AmendmentsByContract, CallLoader, ContractLinesByContract, EntriesByContract,
-    ReportsByContract,
+    ReportsByContract, SignaturesByContract, UserLoader,
 };
 use super::scalars::{Dec, Ts};
-use super::types::{Appropriation, Organization, Product, organization_by_id, product_by_id};
+use super::types::{Appropriation, Organization, Product, User, organization_by_id, product_by_id};
 use super::{caller, request_time};
 use crate::domain::call::{Viewer, can_see_call};
 use crate::domain::contract::{
@@ -20,8 +20,8 @@ use async_graphql::dataloader::DataLoader;
 use async_graphql::{Context, Enum, ID, InputObject, Object, Result, SimpleObject};
 use chrono::NaiveDate;
 use entity::{
-    EntryKind, contract_amendment, contract_line, deviation_alert, performance_report,
-    report_entry, service_contract as sc,
+    EntryKind, contract_amendment, contract_line, contract_signature, deviation_alert,
+    performance_report, report_entry, service_contract as sc,
 };
 use rust_decimal::Decimal;
 
@@ -146,6 +146,17 @@ impl ServiceContract {
     }
     async fn max_subcontracting_share(&self) -> Option<Dec> {
         self.0.max_subcontracting_share.map(|m| Dec(m.0))
+    }
+    /// Each party's signature, in the order they signed; activation needs both.
+    async fn signatures(&self, ctx: &Context<'_>) -> Result<Vec<Signature>> {
+        Ok(ctx
+            .data::<DataLoader<SignaturesByContract>>()?
+            .load_one(self.0.id.clone())
+            .await?
+            .unwrap_or_default()
+            .into_iter()
+            .map(Signature)
+            .collect())
     }
     /// Every amendment, oldest first, each with the lines of the version it made.
     async fn amendments(&self, ctx: &Context<'_>) -> Result<Vec<Amendment>> {
@@ -547,4 +558,26 @@ pub fn line_inputs(lines: Vec<ContractLineInput>) -> Vec<svc::LineInput> {
             unit_price: l.unit_price.0,
         })
         .collect()
+}
+
+/// A party's signature of a contract: the organisation, who signed for it and when.
+pub struct Signature(pub contract_signature::Model);
+
+#[Object]
+impl Signature {
+    async fn organization(&self, ctx: &Context<'_>) -> Result<Organization> {
+        organization_by_id(ctx, &self.0.organization_id).await
+    }
+    async fn signed_by(&self, ctx: &Context<'_>) -> Result<User> {
+        ctx.data::<DataLoader<UserLoader>>()?
+            .load_one(self.0.signed_by.clone())
+            .await?
+            .map(User)
+            .ok_or_else(|| {
+                crate::error::AppError::Internal(anyhow::anyhow!("signer missing")).into()
+            })
+    }
+    async fn signed_at(&self) -> Ts {
+        Ts(self.0.signed_at)
+    }
 }

@@ -397,6 +397,18 @@ impl Award {
     async fn standstill_ends_at(&self) -> Ts {
         Ts(self.award.standstill_ends_at)
     }
+    /// decidedAt + 14 days: until then a bidder may request a correction.
+    async fn correction_deadline(&self) -> Ts {
+        Ts(crate::domain::remedies::correction_deadline(
+            self.award.decided_at,
+        ))
+    }
+    /// decidedAt + 14 days: until then an appeal may be lodged with the Market Court.
+    async fn appeal_deadline(&self) -> Ts {
+        Ts(crate::domain::remedies::appeal_deadline(
+            self.award.decided_at,
+        ))
+    }
     /// Public: every qualified bidder's organisation, total price and total score, by rank.
     async fn ranking(&self, ctx: &Context<'_>) -> Result<Vec<AwardRankingEntry>> {
         let rows = ctx

@@ -5,9 +5,10 @@ use crate::error::AppError;
 use async_graphql::Request;
 use async_graphql::dataloader::{DataLoader, Loader};
 use entity::{
-    BidStatus, award, award_ranking, bid, bid_line, bid_response, call, call_line,
-    capability_requirement, contract_amendment, contract_line, deviation_alert, organization,
-    performance_report, product, quality_criterion, question, report_entry, user, user_tie,
+    BidStatus, appeal, award, award_ranking, bid, bid_line, bid_response, call, call_line,
+    capability_requirement, contract_amendment, contract_line, contract_signature,
+    correction_request, deviation_alert, organization, performance_report, product,
+    quality_criterion, question, report_entry, user, user_tie,
 };
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
@@ -101,6 +102,21 @@ grouped_loader!(BidsByCall, bid, CallId, call_id, SubmittedAt);
 grouped_loader!(LinesByBid, bid_line, BidId, bid_id, CallLineId);
 grouped_loader!(ResponsesByBid, bid_response, BidId, bid_id, TargetId);
 grouped_loader!(RankingByCall, award_ranking, CallId, call_id, Rank);
+grouped_loader!(
+    CorrectionsByCall,
+    correction_request,
+    CallId,
+    call_id,
+    SubmittedAt
+);
+grouped_loader!(AppealsByCall, appeal, CallId, call_id, FiledAt);
+grouped_loader!(
+    SignaturesByContract,
+    contract_signature,
+    ContractId,
+    contract_id,
+    SignedAt
+);
 grouped_loader!(
     ContractLinesByContract,
     contract_line,
@@ -220,6 +236,9 @@ pub fn attach(request: Request, db: &DatabaseConnection) -> Request {
         .data(dl(BidLoader(db.clone())))
         .data(dl(AwardByCall(db.clone())))
         .data(dl(RankingByCall(db.clone())))
+        .data(dl(CorrectionsByCall(db.clone())))
+        .data(dl(AppealsByCall(db.clone())))
+        .data(dl(SignaturesByContract(db.clone())))
         .data(dl(ContractLinesByContract(db.clone())))
         .data(dl(AmendmentsByContract(db.clone())))
         .data(dl(ReportsByContract(db.clone())))

@@ -12,6 +12,7 @@ pub mod loaders;
 pub mod mutation;
 pub mod notifications;
 pub mod query;
+pub mod remedies;
 pub mod scalars;
 pub mod types;
 

@@ -10,13 +10,16 @@ use super::inputs::{
     CostCalculationInput, CreateOrganizationInput, CreateUserInput, ProductInput,
     RegisterProviderInput,
 };
-use super::scalars::Dec;
+use super::remedies::{Appeal, CorrectionRequest, GqlAppealStatus};
+use super::scalars::{Dec, Ts};
 use super::types::{
     Appropriation, AuthPayload, CostCalculation, Grant, Organization, Product, User,
 };
 use super::{cx, state};
 use crate::domain::{bid as dbid, call as dcall};
-use crate::service::{bids, budget, calls, catalogue, contracts, costing, evaluation, identity};
+use crate::service::{
+    bids, budget, calls, catalogue, contracts, costing, evaluation, identity, remedies,
+};
 use async_graphql::{Context, ID, Object, Result};
 
 pub struct Mutation;
@@ -429,6 +432,83 @@ impl Mutation {
         Ok(ServiceContract(
             contracts::amend(cx(ctx)?, &id, line_inputs(lines), &reason).await?,
         ))
+    }
+
+    /// PRODUCER whose organisation bid on the call: asks the orderer to correct its award
+    /// decision, until the correction deadline.
+    async fn request_correction(
+        &self,
+        ctx: &Context<'_>,
+        call_id: ID,
+        text: String,
+    ) -> Result<CorrectionRequest> {
+        Ok(CorrectionRequest(
+            remedies::request_correction(cx(ctx)?, &call_id, &text).await?,
+        ))
+    }
+
+    /// ORDERER of the call: decides a pending correction request with reasons; accepting it
+    /// withdraws the award and returns the call to EVALUATION.
+    async fn decide_correction(
+        &self,
+        ctx: &Context<'_>,
+        request_id: ID,
+        accept: bool,
+        decision: String,
+    ) -> Result<CorrectionRequest> {
+        Ok(CorrectionRequest(
+            remedies::decide_correction(cx(ctx)?, &request_id, accept, &decision).await?,
+        ))
+    }
+
+    /// ORDERER of the call: withdraws its award before a contract is made; the call returns to
+    /// EVALUATION.
+    async fn withdraw_award(
+        &self,
+        ctx: &Context<'_>,
+        call_id: ID,
+        reason: String,
+    ) -> Result<CallForTenders> {
+        Ok(CallForTenders(
+            remedies::withdraw_award(cx(ctx)?, &call_id, &reason).await?,
+        ))
+    }
+
+    /// ORDERER of the call: records an appeal a bidder lodged with the Market Court.
+    async fn record_appeal(
+        &self,
+        ctx: &Context<'_>,
+        call_id: ID,
+        appellant_id: ID,
+        case_number: String,
+        filed_at: Ts,
+    ) -> Result<Appeal> {
+        let input = remedies::NewAppeal {
+            call_id: &call_id,
+            appellant_id: &appellant_id,
+            case_number: &case_number,
+            filed_at: filed_at.0,
+        };
+        Ok(Appeal(remedies::record_appeal(cx(ctx)?, input).await?))
+    }
+
+    /// ORDERER of the call: records the outcome of a pending appeal.
+    async fn resolve_appeal(
+        &self,
+        ctx: &Context<'_>,
+        appeal_id: ID,
+        status: GqlAppealStatus,
+        outcome: String,
+    ) -> Result<Appeal> {
+        Ok(Appeal(
+            remedies::resolve_appeal(cx(ctx)?, &appeal_id, status.into(), &outcome).await?,
+        ))
+    }
+
+    /// A user of the contract's orderer or producer signs a DRAFT contract for their
+    /// organisation; activation needs both signatures.
+    async fn sign_contract(&self, ctx: &Context<'_>, id: ID) -> Result<ServiceContract> {
+        Ok(ServiceContract(contracts::sign(cx(ctx)?, &id).await?))
     }
 
     /// ORDERER: terminates a draft or active contract today.

@@ -11,7 +11,7 @@ use super::work::Work;
 use crate::auth::Caller;
 use crate::domain::call::{CallStatus, Viewer, manages_call};
 use crate::domain::evaluation::{self, BidFacts, BidResult, Criterion, Rules};
-use crate::domain::{money, validate};
+use crate::domain::{money, remedies, validate};
 use crate::email::compose::OwnResult;
 use crate::error::{AppError, AppResult};
 use crate::service::Cx;
@@ -585,16 +585,16 @@ pub async fn award_call(
             &ranking_lines,
             &results,
             &justification,
-            standstill_ends_at,
-            now + chrono::TimeDelta::days(REMEDY_DAYS),
+            crate::email::compose::Remedies {
+                standstill_ends_at,
+                correction_deadline: remedies::correction_deadline(now),
+                appeal_deadline: remedies::appeal_deadline(now),
+            },
         )
         .await?;
         Ok(a)
     })
 }
-
-/// Days after the decision within which a bidder may request a correction or appeal.
-pub const REMEDY_DAYS: i64 = 14;
 
 /// ORDERER of the call: ends a call in evaluation without an award.
 pub async fn declare_unsuccessful(

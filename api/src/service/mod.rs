@@ -26,6 +26,7 @@ pub mod login_throttle;
 pub mod notifications;
 pub mod ocds;
 pub mod query;
+pub mod remedies;
 pub mod seal;
 pub mod work;
 

@@ -166,7 +166,6 @@ pub async fn bidders_told(
 /// Every bidder's users hear the award decision: their own result (awarded, their rank and
 /// scores, or why they did not qualify), the ranking, the justification, the standstill end
 /// and the remedies. `results` maps bidder organisation to its own result.
-#[allow(clippy::too_many_arguments)]
 pub async fn award_decided(
     w: &Work<'_>,
     now: DateTime<Utc>,
@@ -174,22 +173,14 @@ pub async fn award_decided(
     ranking: &[RankingLine],
     results: &std::collections::HashMap<String, compose::OwnResult>,
     justification: &str,
-    standstill_ends_at: DateTime<Utc>,
-    remedies_until: DateTime<Utc>,
+    remedies: compose::Remedies,
 ) -> AppResult<()> {
     for org in bidder_orgs(w.conn(), &c.id).await? {
         let Some(own) = results.get(&org) else {
             continue;
         };
         let users = outbox::users_of(w.conn(), vec![org.clone()]).await?;
-        let mail = compose::award_decision(
-            &c.title,
-            own,
-            ranking,
-            justification,
-            standstill_ends_at,
-            remedies_until,
-        );
+        let mail = compose::award_decision(&c.title, own, ranking, justification, remedies);
         w.mail(now, &users, &mail).await?;
     }
     Ok(())
@@ -211,18 +202,77 @@ async fn contract_title<C: ConnectionTrait>(conn: &C, c: &sc::Model) -> AppResul
     ))
 }
 
-/// The producer's users hear that their contract is active.
-pub async fn contract_activated(w: &Work<'_>, now: DateTime<Utc>, c: &sc::Model) -> AppResult<()> {
+/// The producer's users hear of their contract: `mail` is composed from its title.
+async fn producer_told(
+    w: &Work<'_>,
+    now: DateTime<Utc>,
+    c: &sc::Model,
+    mail: impl FnOnce(&str) -> Mail,
+) -> AppResult<()> {
     let title = contract_title(w.conn(), c).await?;
     let users = outbox::users_of(w.conn(), vec![c.producer_id.clone()]).await?;
-    let mail = compose::contract_activated(
-        &title,
-        &c.total_value.0.to_string(),
-        &c.start_date.to_string(),
-        &c.end_date.to_string(),
-    );
-    w.mail(now, &users, &mail).await?;
+    w.mail(now, &users, &mail(&title)).await?;
     Ok(())
+}
+
+/// The producer's users hear that their contract is active.
+pub async fn contract_activated(w: &Work<'_>, now: DateTime<Utc>, c: &sc::Model) -> AppResult<()> {
+    let (value, start, end) = (
+        c.total_value.0.to_string(),
+        c.start_date.to_string(),
+        c.end_date.to_string(),
+    );
+    producer_told(w, now, c, |title| {
+        compose::contract_activated(title, &value, &start, &end)
+    })
+    .await
+}
+
+/// The other party's users hear that `signer` (the orderer or the producer organisation)
+/// signed the contract, and whether it is now signed by both.
+pub async fn contract_signed(
+    w: &Work<'_>,
+    now: DateTime<Utc>,
+    c: &sc::Model,
+    signer: &str,
+    both: bool,
+) -> AppResult<()> {
+    let title = contract_title(w.conn(), c).await?;
+    let other = if signer == c.orderer_id {
+        &c.producer_id
+    } else {
+        &c.orderer_id
+    };
+    let names = outbox::organization_names(w.conn(), vec![signer.to_owned()]).await?;
+    let users = outbox::users_of(w.conn(), vec![other.clone()]).await?;
+    let by = names.get(signer).map_or("", String::as_str);
+    w.mail(now, &users, &compose::contract_signed(&title, by, both))
+        .await?;
+    Ok(())
+}
+
+/// The producer's users hear of an amendment of their contract (`reason`) or of its
+/// termination.
+pub async fn contract_changed(
+    w: &Work<'_>,
+    now: DateTime<Utc>,
+    c: &sc::Model,
+    reason: &str,
+) -> AppResult<()> {
+    let value = c.total_value.0.to_string();
+    match c.terminated_on {
+        Some(on) => {
+            let on = on.to_string();
+            producer_told(w, now, c, |t| compose::contract_terminated(t, &on, reason)).await
+        }
+        None => {
+            let version = c.version;
+            producer_told(w, now, c, |t| {
+                compose::contract_amended(t, version, &value, reason)
+            })
+            .await
+        }
+    }
 }
 
 /// The orderer's users hear of a realisation turning OVER or UNDER.

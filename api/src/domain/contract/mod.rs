@@ -26,6 +26,8 @@ pub enum Change {
     Terminate,
     /// The producer's month: ACTIVE, or COMPLETED for its last months.
     Report,
+    /// A party's signature: a DRAFT only.
+    Sign,
 }
 
 /// Whether a contract whose status is `status` allows `change` (the effective status, see
@@ -46,7 +48,37 @@ pub fn check_change(change: Change, status: ContractStatus) -> Result<(), WrongS
         Change::Report if !matches!(status, Active | Completed) => Err(WrongState(format!(
             "reports are made on ACTIVE contracts; this one is {s}"
         ))),
+        Change::Sign if status != Draft => Err(WrongState(format!(
+            "only a DRAFT contract is signed; this one is {s}"
+        ))),
         _ => Ok(()),
+    }
+}
+
+/// Which parties have signed a contract.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Signed {
+    pub orderer: bool,
+    pub producer: bool,
+}
+
+/// A contract is activated only once both parties have signed it (the orderer board and the
+/// producer board approve it).
+pub fn check_signed(signed: Signed) -> Result<(), WrongState> {
+    let missing: Vec<&str> = [
+        (!signed.orderer).then_some("the orderer"),
+        (!signed.producer).then_some("the producer"),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    if missing.is_empty() {
+        Ok(())
+    } else {
+        Err(WrongState(format!(
+            "a contract is activated once both parties have signed it; not yet signed by {}",
+            missing.join(" and ")
+        )))
     }
 }
 
@@ -364,6 +396,35 @@ pub fn lump_sum_month_value(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_contract_is_signed_while_draft_and_activated_once_both_signed() {
+        use ContractStatus::*;
+        assert_eq!(check_change(Change::Sign, Draft), Ok(()));
+        for s in [Active, Completed, Terminated] {
+            assert!(check_change(Change::Sign, s).is_err());
+        }
+        let both = Signed {
+            orderer: true,
+            producer: true,
+        };
+        assert_eq!(check_signed(both), Ok(()));
+        let none = check_signed(Signed::default()).unwrap_err().0;
+        assert!(
+            none.ends_with("not yet signed by the orderer and the producer"),
+            "{none}"
+        );
+        let producer = Signed {
+            orderer: true,
+            producer: false,
+        };
+        assert!(
+            check_signed(producer)
+                .unwrap_err()
+                .0
+                .ends_with("by the producer")
+        );
+    }
     use proptest::prelude::*;
     use rust_decimal::dec;
 

@@ -56,6 +56,7 @@ pub async fn activate(Cx { state, caller }: Cx<'_>, id: &str) -> AppResult<sc::M
     caller.require()?;
     work!(state, |w| {
         let Changing { actor, c, .. } = changing(w, caller, id, Change::Activate).await?;
+        dc::check_signed(super::sign::signed(w.conn(), &c).await?)?;
         let split = dc::value_by_year(c.total_value.0, c.start_date, c.end_date, None);
         check_budget(w.conn(), &c.orderer_id, &split).await?;
         let now = state.now();
@@ -134,6 +135,7 @@ pub async fn amend(
                 "valueDelta": delta.to_string(),
             })),
         )?;
+        crate::service::notifications::contract_changed(w, now, &c, &reason).await?;
         Ok(c)
     })
 }
@@ -165,6 +167,7 @@ pub async fn terminate(
             audit_entry(&actor, "contract.terminate", &c)
                 .summary(json!({ "reason": reason, "statusBefore": status.as_str() })),
         )?;
+        crate::service::notifications::contract_changed(w, now, &c, &reason).await?;
         Ok(c)
     })
 }

@@ -99,6 +99,7 @@ pub async fn create_from_award(
                 a.standstill_ends_at.to_rfc3339()
             )));
         }
+        crate::service::remedies::check_nothing_pending(w.conn(), &c.id).await?;
         if sc::Entity::find()
             .filter(sc::Column::CallId.eq(c.id.as_str()))
             .one(w.conn())

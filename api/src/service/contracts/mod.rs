@@ -7,11 +7,13 @@ mod change;
 mod create;
 mod figures;
 mod report;
+mod sign;
 
 pub use change::{activate, amend, terminate};
 pub use create::{DirectInput, create_direct, create_from_award};
 pub use figures::{BenchmarkFigures, benchmark, portfolio};
 pub use report::{ReportInput, realization_of, report, report_entries};
+pub use sign::sign;
 
 use super::audit::AuditEntry;
 use super::parse_id;
@@ -91,11 +93,13 @@ fn audit_entry<'a>(actor: &'a str, action: &'a str, c: &'a sc::Model) -> AuditEn
     AuditEntry::by(actor, action, "contract", &c.id).orderer(&c.orderer_id)
 }
 
-/// Who acts on a contract: its orderer manages it, its producer reports on it.
+/// Who acts on a contract: its orderer manages it, its producer reports on it, and either
+/// signs it.
 #[derive(Clone, Copy)]
 enum Party {
     Orderer,
     Producer,
+    Either,
 }
 
 /// Loads a contract for a change by `party`: NOT_FOUND when the caller cannot see it,
@@ -125,6 +129,11 @@ async fn locked_for<C: ConnectionTrait>(
         Party::Producer => (
             matches!(viewer, Viewer::Producer(org) if org == c.producer_id),
             "only the contract's producer reports on it",
+        ),
+        Party::Either => (
+            matches!(viewer, Viewer::Orderer(org) if org == c.orderer_id)
+                || matches!(viewer, Viewer::Producer(org) if org == c.producer_id),
+            "only users of the contract's orderer or producer sign it",
         ),
     };
     if !acts {
