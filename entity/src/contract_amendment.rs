@@ -13,6 +13,9 @@ pub struct Model {
     pub value_delta: Money,
     pub created_by: String,
     pub created_at: DateTimeUtc,
+    /// The day this version's lines take effect (null only for rows older than the column:
+    /// those took effect on the contract's start).
+    pub effective_from: Option<Date>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -17,6 +17,7 @@ mod m20261202_000011_create_sealed_log;
 mod m20261202_000012_create_login_attempt;
 mod m20261202_000013_question_answer_edited_at;
 mod m20261202_000014_create_remedies_and_signatures;
+mod m20261202_000015_amendment_effective_from;
 
 pub struct Migrator;
 
@@ -38,6 +39,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000012_create_login_attempt::Migration),
             Box::new(m20261202_000013_question_answer_edited_at::Migration),
             Box::new(m20261202_000014_create_remedies_and_signatures::Migration),
+            Box::new(m20261202_000015_amendment_effective_from::Migration),
         ]
     }
 }

@@ -1,6 +1,7 @@
 //! The end-to-end tests, one test binary (linking the api crate once): a module per area.
 //! Run one module with e.g. `cargo test --test e2e seal::`.
 
+mod amendments;
 mod audit_chain;
 mod bids;
 mod calls;

@@ -178,6 +178,7 @@ impl ServiceContract {
                 Amendment {
                     amendment: a,
                     lines,
+                    start: self.0.start_date,
                 }
             })
             .collect())
@@ -203,12 +204,13 @@ impl ServiceContract {
             .collect())
     }
     async fn realization(&self, ctx: &Context<'_>) -> Result<Realization> {
-        let lines: Vec<contract_line::Model> = self
-            .all_lines(ctx)
+        let lines = self.all_lines(ctx).await?;
+        let amendments = ctx
+            .data::<DataLoader<AmendmentsByContract>>()?
+            .load_one(self.0.id.clone())
             .await?
-            .into_iter()
-            .filter(|l| l.version == self.0.version)
-            .collect();
+            .unwrap_or_default();
+        let h = svc::history_from(&self.0, &amendments.iter().collect::<Vec<_>>());
         let months: Vec<String> = self
             .months(ctx)
             .await?
@@ -217,7 +219,7 @@ impl ServiceContract {
             .collect();
         let entries = self.entries(ctx).await?;
         Ok(Realization(svc::realization_of(
-            &self.0, &lines, &months, &entries,
+            &self.0, &h, &lines, &months, &entries,
         )))
     }
     /// Deviation alerts (realisation turned OVER or UNDER); for the orderer and admins.
@@ -273,6 +275,8 @@ impl ContractLine {
 pub struct Amendment {
     amendment: contract_amendment::Model,
     lines: Vec<ContractLine>,
+    /// The contract's start: when amendments older than `effectiveFrom` took effect.
+    start: NaiveDate,
 }
 
 #[Object]
@@ -289,6 +293,10 @@ impl Amendment {
     }
     async fn created_at(&self) -> Ts {
         Ts(self.amendment.created_at)
+    }
+    /// The day this version's lines take effect: months before it keep the earlier prices.
+    async fn effective_from(&self) -> NaiveDate {
+        self.amendment.effective_from.unwrap_or(self.start)
     }
     /// The full line set of this version.
     async fn lines(&self) -> &[ContractLine] {

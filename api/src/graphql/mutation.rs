@@ -428,9 +428,13 @@ impl Mutation {
         id: ID,
         lines: Vec<ContractLineInput>,
         reason: String,
+        #[graphql(
+            desc = "When the new lines take effect; defaults to today, or the contract's start if later."
+        )]
+        effective_from: Option<chrono::NaiveDate>,
     ) -> Result<ServiceContract> {
         Ok(ServiceContract(
-            contracts::amend(cx(ctx)?, &id, line_inputs(lines), &reason).await?,
+            contracts::amend(cx(ctx)?, &id, line_inputs(lines), &reason, effective_from).await?,
         ))
     }
 

@@ -3,13 +3,13 @@
 use super::calls::status_at;
 use super::parse_id;
 use crate::domain::call::CallStatus;
-use crate::domain::contract::{ContractStatus, Period};
+use crate::domain::contract::{ContractStatus, Period, versions};
 use crate::domain::ocds::{self, Award, Contract, Item, Party, Transaction};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use entity::{
-    BidStatus, EntryKind, PricingModel, award, bid, call, organization, performance_report,
-    product, report_entry, service_contract as sc,
+    BidStatus, EntryKind, PricingModel, award, bid, call, contract_line, organization,
+    performance_report, product, report_entry, service_contract as sc,
 };
 use rust_decimal::Decimal;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
@@ -152,10 +152,15 @@ async fn contract_of(state: &AppState, k: &sc::Model) -> AppResult<Contract> {
         ContractStatus::Active => "active",
         ContractStatus::Completed | ContractStatus::Terminated => "terminated",
     };
-    let lines = super::contracts::current_lines(conn, k).await?;
-    let prices: HashMap<String, Decimal> = lines
+    // Each month at the prices of the version in effect that month.
+    let h = super::contracts::history(conn, k).await?;
+    let lines = contract_line::Entity::find()
+        .filter(contract_line::Column::ContractId.eq(k.id.as_str()))
+        .all(conn)
+        .await?;
+    let prices: HashMap<(i32, String), Decimal> = lines
         .iter()
-        .map(|l| (l.product_id.clone(), l.unit_price.0))
+        .map(|l| ((l.version, l.product_id.clone()), l.unit_price.0))
         .collect();
     let months = performance_report::Entity::find()
         .filter(performance_report::Column::ContractId.eq(k.id.as_str()))
@@ -174,19 +179,15 @@ async fn contract_of(state: &AppState, k: &sc::Model) -> AppResult<Contract> {
             let period = Period::parse("period", &m.period).ok()?;
             // LUMP_SUM pays by time: the month's share of the value, whatever the quantities.
             let value: Decimal = if lump_sum {
-                crate::domain::contract::lump_sum_month_value(
-                    k.total_value.0,
-                    k.start_date,
-                    k.end_date,
-                    period,
-                )
+                versions::pieces_month_value(&h.pieces, k.end_date, period)
             } else {
+                let version = versions::version_for_month(&h.versions, period, k.end_date);
                 entries
                     .iter()
                     .filter(|e| e.period == m.period)
                     .filter_map(|e| {
                         prices
-                            .get(&e.subject)
+                            .get(&(version, e.subject.clone()))
                             .map(|p| e.amount.0.saturating_mul(*p))
                     })
                     .fold(Decimal::ZERO, Decimal::saturating_add)

@@ -5,6 +5,7 @@
 
 pub mod input;
 pub mod portfolio;
+pub mod versions;
 
 use super::money::{cents, mul_div, percent};
 use super::{Invalid, WrongState};
@@ -310,27 +311,30 @@ pub struct Terms {
 }
 
 /// Realisation from a contract's reports (DESIGN, Service contracts): the delivered value is
-/// each reported quantity at the contract's current unit price for its product (a product no
-/// longer on the contract counts nothing), the latest reported month bounds the days
-/// covered, and a LUMP_SUM contract is delivered by time whatever the quantities.
+/// each reported quantity at the unit price `price` gives for its month and product (the
+/// version in effect that month; a product not on it counts nothing), the latest reported
+/// month bounds the days covered, and a LUMP_SUM contract is delivered by time whatever the
+/// quantities, each version's value for the days it was in effect (`pieces`).
 pub fn realization_from_reports<'a>(
     terms: Terms,
-    unit_prices: &std::collections::HashMap<&str, Decimal>,
-    delivered: impl IntoIterator<Item = (&'a str, Decimal)>,
+    price: impl Fn(Period, &str) -> Option<Decimal>,
+    delivered: impl IntoIterator<Item = (&'a str, &'a str, Decimal)>,
     months: impl IntoIterator<Item = &'a str>,
+    pieces: &[versions::Piece],
 ) -> Realization {
     let latest = months
         .into_iter()
         .filter_map(|m| Period::parse("period", m).ok())
         .max();
     if terms.lump_sum {
-        return lump_sum_realization(terms.contracted, terms.start, terms.end, latest);
+        return lump_sum_realization(terms.contracted, terms.start, terms.end, latest, pieces);
     }
-    let delivered = super::money::sum(delivered.into_iter().filter_map(|(product, quantity)| {
-        unit_prices
-            .get(product)
-            .map(|price| quantity.saturating_mul(*price))
-    }));
+    let delivered = super::money::sum(delivered.into_iter().filter_map(
+        |(month, product, quantity)| {
+            let month = Period::parse("period", month).ok()?;
+            price(month, product).map(|p| quantity.saturating_mul(p))
+        },
+    ));
     realization(
         terms.contracted,
         terms.start,
@@ -350,6 +354,7 @@ pub fn lump_sum_realization(
     start: NaiveDate,
     end: NaiveDate,
     latest: Option<Period>,
+    pieces: &[versions::Piece],
 ) -> Realization {
     let by_time = realization(
         contracted,
@@ -359,12 +364,19 @@ pub fn lump_sum_realization(
         latest,
         default_threshold(),
     );
-    if latest.is_none() {
+    let Some(latest) = latest else {
         return by_time;
-    }
+    };
+    // After an amendment each version counts for the days it was in effect.
+    let to_date = if pieces.len() > 1 {
+        versions::pieces_to_date(pieces, end, latest.last_day())
+    } else {
+        by_time.expected
+    };
     Realization {
-        delivered: by_time.expected,
-        percent: if by_time.expected.is_zero() {
+        delivered: to_date,
+        expected: to_date,
+        percent: if to_date.is_zero() {
             Decimal::ZERO
         } else {
             Decimal::ONE_HUNDRED
@@ -456,12 +468,18 @@ mod tests {
             end: d(2027, 12, 31),
         };
         let prices = std::collections::HashMap::from([("a", dec!(100)), ("b", dec!(10))]);
+        let price = |_: Period, p: &str| prices.get(p).copied();
         // January and February reported: 59 days; 500 x 100 + 310 x 10 = 53 100 (90 %).
         let r = realization_from_reports(
             terms,
-            &prices,
-            [("a", dec!(500)), ("b", dec!(310)), ("gone", dec!(1000))],
+            price,
+            [
+                ("2027-01", "a", dec!(500)),
+                ("2027-02", "b", dec!(310)),
+                ("2027-02", "gone", dec!(1000)),
+            ],
             ["2027-02", "2027-01", "not a month"],
+            &[],
         );
         assert_eq!(r.delivered, dec!(53100));
         assert_eq!(r.expected, dec!(59000));
@@ -470,8 +488,25 @@ mod tests {
             lump_sum: true,
             ..terms
         };
-        let r = realization_from_reports(lump, &prices, [("a", dec!(1))], ["2027-02"]);
+        let r =
+            realization_from_reports(lump, price, [("2027-02", "a", dec!(1))], ["2027-02"], &[]);
         assert_eq!((r.delivered, r.percent), (dec!(59000), dec!(100)));
+        // Amended from 1 July to twice the value: January and February keep the first price.
+        let pieces = [
+            versions::Piece {
+                from: d(2027, 1, 1),
+                value: dec!(365000),
+            },
+            versions::Piece {
+                from: d(2027, 7, 1),
+                value: dec!(184000),
+            },
+        ];
+        let r = realization_from_reports(lump, price, [], ["2027-02"], &pieces);
+        assert_eq!((r.delivered, r.expected), (dec!(59000), dec!(59000)));
+        let r = realization_from_reports(lump, price, [], ["2027-07"], &pieces);
+        // 212 days x 1 000 + 31 days x 1 000 (the change, 1 000 a day from July).
+        assert_eq!(r.delivered, dec!(243000));
     }
 
     proptest! {
@@ -541,13 +576,19 @@ mod tests {
     fn a_lump_sum_is_delivered_by_time_whatever_the_quantities() {
         // 1 Jan – 31 Dec 2027 (365 days), 365 000: by the end of March (90 days) 90 000.
         let march = Period::parse("p", "2027-03").unwrap();
-        let r = lump_sum_realization(dec!(365000), d(2027, 1, 1), d(2027, 12, 31), Some(march));
+        let r = lump_sum_realization(
+            dec!(365000),
+            d(2027, 1, 1),
+            d(2027, 12, 31),
+            Some(march),
+            &[],
+        );
         assert_eq!(r.delivered, dec!(90000));
         assert_eq!(r.expected, dec!(90000));
         assert_eq!(r.percent, dec!(100));
         assert_eq!(r.forecast, dec!(365000));
         assert_eq!(r.status, RealizationStatus::OnTrack);
-        let none = lump_sum_realization(dec!(365000), d(2027, 1, 1), d(2027, 12, 31), None);
+        let none = lump_sum_realization(dec!(365000), d(2027, 1, 1), d(2027, 12, 31), None, &[]);
         assert_eq!(
             (none.delivered, none.percent, none.forecast),
             (dec!(0), dec!(0), dec!(0))

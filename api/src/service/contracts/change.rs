@@ -6,6 +6,7 @@ use super::{
 };
 use crate::auth::Caller;
 use crate::domain::call::CallStatus;
+use crate::domain::contract::versions::{self, Version, pieces_by_year};
 use crate::domain::contract::{self as dc, Change, ContractStatus};
 use crate::domain::validate;
 use crate::error::{AppError, AppResult};
@@ -57,7 +58,8 @@ pub async fn activate(Cx { state, caller }: Cx<'_>, id: &str) -> AppResult<sc::M
     work!(state, |w| {
         let Changing { actor, c, .. } = changing(w, caller, id, Change::Activate).await?;
         dc::check_signed(super::sign::signed(w.conn(), &c).await?)?;
-        let split = dc::value_by_year(c.total_value.0, c.start_date, c.end_date, None);
+        let h = super::history(w.conn(), &c).await?;
+        let split = pieces_by_year(&h.pieces, c.end_date, None);
         check_budget(w.conn(), &c.orderer_id, &split).await?;
         let now = state.now();
         let call_id = c.call_id.clone();
@@ -93,6 +95,7 @@ pub async fn amend(
     id: &str,
     lines: Vec<LineInput>,
     reason: &str,
+    effective_from: Option<chrono::NaiveDate>,
 ) -> AppResult<sc::Model> {
     caller.require()?;
     let reason = validate::reason("reason", reason)?;
@@ -104,14 +107,31 @@ pub async fn amend(
             status,
             now,
         } = ch;
-        let (lines, total) = valid_lines(w.conn(), lines).await?;
-        if status == ContractStatus::Active {
-            let old = dc::value_by_year(c.total_value.0, c.start_date, c.end_date, None);
-            let new = dc::value_by_year(total, c.start_date, c.end_date, None);
-            check_budget(w.conn(), &c.orderer_id, &dc::delta_by_year(&old, &new)).await?;
-        }
+        let (lines, new_lines_value) = valid_lines(w.conn(), lines).await?;
+        let latest = super::latest_report(w.conn(), &c.id).await?;
+        let from = versions::effective_from(
+            effective_from,
+            now.date_naive(),
+            c.start_date,
+            c.end_date,
+            latest,
+        )?;
         let version = c.version + 1;
+        // The value with the new version in effect from `from`: the versions blended by days.
+        let mut h = super::history(w.conn(), &c).await?;
+        h.versions.push(Version {
+            version,
+            effective_from: from,
+        });
+        let mut values = super::lines_values(w.conn(), &c.id).await?;
+        values.insert(version, new_lines_value);
+        let total = versions::blended_value(&h.versions, &values, c.start_date, c.end_date);
         let delta = total.saturating_sub(c.total_value.0);
+        if status == ContractStatus::Active {
+            // Only the change from `from` on, in the years it touches.
+            let change = dc::value_by_year(delta, from, c.end_date, None);
+            check_budget(w.conn(), &c.orderer_id, &change).await?;
+        }
         insert_lines(w, &c.id, version, &lines).await?;
         contract_amendment::ActiveModel {
             contract_id: Set(c.id.clone()),
@@ -120,6 +140,7 @@ pub async fn amend(
             value_delta: Set(Money(delta)),
             created_by: Set(actor.clone()),
             created_at: Set(now),
+            effective_from: Set(Some(from)),
         }
         .insert(w.conn())
         .await?;
@@ -132,6 +153,7 @@ pub async fn amend(
             audit_entry(&actor, "contract.amend", &c).summary(json!({
                 "version": version,
                 "reason": reason,
+                "effectiveFrom": from.to_string(),
                 "valueDelta": delta.to_string(),
             })),
         )?;

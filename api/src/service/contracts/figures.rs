@@ -59,10 +59,12 @@ pub async fn portfolio(
         .into_iter()
         .map(|o| o.id)
         .collect();
+    let hs = super::histories(state.db.conn(), &contracts.iter().collect::<Vec<_>>()).await?;
     Ok(contracts
         .into_iter()
         .map(|c| {
-            let value = commitment(&c).get(&year).copied().unwrap_or_default();
+            let h = hs.get(&c.id).cloned().unwrap_or_default();
+            let value = commitment(&c, &h).get(&year).copied().unwrap_or_default();
             let ih = in_house.contains(&c.producer_id);
             (c, value, ih)
         })

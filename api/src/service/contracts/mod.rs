@@ -21,11 +21,14 @@ use super::query::positioned;
 use super::work::Work;
 use crate::auth::Caller;
 use crate::domain::call::Viewer;
+use crate::domain::contract::versions::{Piece, Version, pieces_by_year};
 use crate::domain::contract::{self as dc, ContractStatus};
 use crate::error::{AppError, AppResult};
 use crate::service::Cx;
 use chrono::NaiveDate;
-use entity::{Money, contract_line, service_contract as sc};
+use entity::{
+    Money, contract_amendment, contract_line, performance_report, service_contract as sc,
+};
 use rust_decimal::Decimal;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
@@ -47,12 +50,117 @@ pub fn may_see(viewer: Viewer<'_>, c: &sc::Model) -> bool {
     }
 }
 
-/// What an activated contract commits per fiscal year (a terminated one, up to its end).
-pub fn commitment(c: &sc::Model) -> BTreeMap<i32, Decimal> {
+/// A contract's versions in time and the pieces of its value (`domain::contract::versions`).
+#[derive(Debug, Clone, Default)]
+pub struct History {
+    pub versions: Vec<Version>,
+    pub pieces: Vec<Piece>,
+}
+
+/// The histories of `contracts`, keyed by contract id: version 1 from the start with the
+/// original value, then each amendment from its `effectiveFrom` with its value change.
+pub async fn histories<C: ConnectionTrait>(
+    conn: &C,
+    contracts: &[&sc::Model],
+) -> AppResult<HashMap<String, History>> {
+    let amendments = contract_amendment::Entity::find()
+        .filter(
+            contract_amendment::Column::ContractId.is_in(contracts.iter().map(|c| c.id.clone())),
+        )
+        .order_by_asc(contract_amendment::Column::Version)
+        .all(conn)
+        .await?;
+    let mut by_contract: HashMap<&str, Vec<&contract_amendment::Model>> = HashMap::new();
+    for a in &amendments {
+        by_contract
+            .entry(a.contract_id.as_str())
+            .or_default()
+            .push(a);
+    }
+    Ok(contracts
+        .iter()
+        .map(|c| {
+            let own = by_contract.remove(c.id.as_str()).unwrap_or_default();
+            (c.id.clone(), history_from(c, &own))
+        })
+        .collect())
+}
+
+/// The history of one contract from its amendments (in version order).
+pub fn history_from(c: &sc::Model, amendments: &[&contract_amendment::Model]) -> History {
+    let changed = crate::domain::money::sum(amendments.iter().map(|a| a.value_delta.0));
+    let mut versions = vec![Version {
+        version: 1,
+        effective_from: c.start_date,
+    }];
+    let mut pieces = vec![Piece {
+        from: c.start_date,
+        value: c.total_value.0.saturating_sub(changed),
+    }];
+    for a in amendments {
+        let from = a.effective_from.unwrap_or(c.start_date);
+        versions.push(Version {
+            version: a.version,
+            effective_from: from,
+        });
+        pieces.push(Piece {
+            from,
+            value: a.value_delta.0,
+        });
+    }
+    History { versions, pieces }
+}
+
+/// Each version's lines' value (the sum of its line totals), by version.
+pub async fn lines_values<C: ConnectionTrait>(
+    conn: &C,
+    contract_id: &str,
+) -> AppResult<HashMap<i32, Decimal>> {
+    let mut out: HashMap<i32, Decimal> = HashMap::new();
+    for l in contract_line::Entity::find()
+        .filter(contract_line::Column::ContractId.eq(contract_id))
+        .all(conn)
+        .await?
+    {
+        let total = crate::domain::money::line_total(l.quantity.0, l.unit_price.0);
+        let e = out.entry(l.version).or_default();
+        *e = e.saturating_add(total);
+    }
+    Ok(out)
+}
+
+/// The latest month reported on a contract.
+pub async fn latest_report<C: ConnectionTrait>(
+    conn: &C,
+    contract_id: &str,
+) -> AppResult<Option<dc::Period>> {
+    let months: Vec<String> = crate::service::query::column::<performance_report::Entity, _, _>(
+        conn,
+        performance_report::Column::Period,
+        performance_report::Column::ContractId.eq(contract_id),
+    )
+    .await?;
+    Ok(months
+        .iter()
+        .filter_map(|m| dc::Period::parse("period", m).ok())
+        .max())
+}
+
+/// The history of one contract.
+pub async fn history<C: ConnectionTrait>(conn: &C, c: &sc::Model) -> AppResult<History> {
+    Ok(histories(conn, &[c])
+        .await?
+        .remove(&c.id)
+        .unwrap_or_default())
+}
+
+/// What an activated contract commits per fiscal year (a terminated one, up to its end): its
+/// value split by days, each amendment's change only over the years from its effective day.
+pub fn commitment(c: &sc::Model, h: &History) -> BTreeMap<i32, Decimal> {
     if c.activated_at.is_none() {
         return BTreeMap::new();
     }
-    dc::value_by_year(c.total_value.0, c.start_date, c.end_date, c.terminated_on)
+    pieces_by_year(&h.pieces, c.end_date, c.terminated_on)
 }
 
 /// The sum committed per (orderer, year) by activated contracts touching `years`.
@@ -78,8 +186,11 @@ pub async fn committed<C: ConnectionTrait>(
         q = q.filter(sc::Column::OrdererId.eq(o));
     }
     let mut out: HashMap<(String, i32), Decimal> = HashMap::new();
-    for c in q.all(conn).await? {
-        for (y, v) in commitment(&c) {
+    let contracts = q.all(conn).await?;
+    let hs = histories(conn, &contracts.iter().collect::<Vec<_>>()).await?;
+    for c in &contracts {
+        let h = hs.get(&c.id).cloned().unwrap_or_default();
+        for (y, v) in commitment(c, &h) {
             if years.contains(&y) {
                 *out.entry((c.orderer_id.clone(), y)).or_default() += v;
             }

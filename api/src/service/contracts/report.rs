@@ -1,7 +1,8 @@
 //! The producer's monthly report on a contract, and the contract's realisation from the
 //! reports.
 
-use super::{Party, audit_entry, current_lines, locked_for, status_at};
+use super::{History, Party, audit_entry, locked_for, status_at};
+use crate::domain::contract::versions;
 use crate::domain::contract::{self as dc, Change, Period, RealizationStatus};
 use crate::domain::money;
 use crate::error::AppResult;
@@ -18,17 +19,19 @@ use sea_orm::{
 use serde_json::json;
 use std::collections::{HashMap, HashSet};
 
-/// Realisation of a contract from its reported months, their entries and the current lines
-/// (`dc::realization_from_reports`).
+/// Realisation of a contract from its reported months and their entries, each month at the
+/// prices of the version in effect that month (`lines` holds every version's lines), and by
+/// time for LUMP_SUM (`dc::realization_from_reports`).
 pub fn realization_of(
     c: &sc::Model,
+    h: &History,
     lines: &[contract_line::Model],
     months: &[String],
     entries: &[report_entry::Model],
 ) -> dc::Realization {
-    let prices: HashMap<&str, Decimal> = lines
+    let prices: HashMap<(i32, &str), Decimal> = lines
         .iter()
-        .map(|l| (l.product_id.as_str(), l.unit_price.0))
+        .map(|l| ((l.version, l.product_id.as_str()), l.unit_price.0))
         .collect();
     let terms = dc::Terms {
         lump_sum: c.pricing_model == PricingModel::LumpSum,
@@ -36,14 +39,19 @@ pub fn realization_of(
         start: c.start_date,
         end: c.end_date,
     };
+    let price = |month: Period, product: &str| {
+        let version = versions::version_for_month(&h.versions, month, c.end_date);
+        prices.get(&(version, product)).copied()
+    };
     dc::realization_from_reports(
         terms,
-        &prices,
+        price,
         entries
             .iter()
             .filter(|e| e.kind == EntryKind::Line)
-            .map(|e| (e.subject.as_str(), e.amount.0)),
+            .map(|e| (e.period.as_str(), e.subject.as_str(), e.amount.0)),
         months.iter().map(String::as_str),
+        &h.pieces,
     )
 }
 
@@ -79,8 +87,19 @@ pub async fn report(
         dc::check_change(Change::Report, status_at(&c, today))?;
         let period = Period::parse("period", &input.period)?;
         dc::check_period(period, c.start_date, c.end_date, today)?;
-        let lines = current_lines(w.conn(), &c).await?;
-        let products: HashSet<&str> = lines.iter().map(|l| l.product_id.as_str()).collect();
+        // Every version's lines: the month is reported on the products of the version in
+        // effect that month, and valued at its prices.
+        let h = super::history(w.conn(), &c).await?;
+        let lines = contract_line::Entity::find()
+            .filter(contract_line::Column::ContractId.eq(c.id.as_str()))
+            .all(w.conn())
+            .await?;
+        let version = versions::version_for_month(&h.versions, period, c.end_date);
+        let products: HashSet<&str> = lines
+            .iter()
+            .filter(|l| l.version == version)
+            .map(|l| l.product_id.as_str())
+            .collect();
         let given = dc::input::ReportGiven {
             lines: &input.lines,
             feedback_count: input.feedback_count,
@@ -150,7 +169,7 @@ pub async fn report(
             performance_report::Column::ContractId.eq(c.id.as_str()),
         )
         .await?;
-        let r = realization_of(&c, &lines, &months, &entries);
+        let r = realization_of(&c, &h, &lines, &months, &entries);
         let previous = c.realization_status;
         if r.status != previous && r.status != RealizationStatus::OnTrack {
             deviation_alert::ActiveModel {
