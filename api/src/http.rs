@@ -47,6 +47,7 @@ pub fn router(state: AppState) -> Router {
         .route("/metrics", get(metrics_text))
         .route("/ocds/calls/{id}/releases.json", get(ocds_releases))
         .route("/ocds/calls/{id}/record.json", get(ocds_record))
+        .route("/calls/{id}/decision.html", get(decision_page))
         .merge(crate::portal::routes())
         .merge(crate::graphiql::routes())
         .layer(tower_http::catch_panic::CatchPanicLayer::custom(panic_response))
@@ -465,6 +466,36 @@ async fn ocds_releases(
 
 async fn ocds_record(State(http): State<Http>, Path(id): Path<String>) -> axum::response::Response {
     ocds_json(crate::service::ocds::record_package(&http.state, &id).await)
+}
+
+/// The award decision as a printable page; 404 for a call without an award.
+async fn decision_page(
+    State(http): State<Http>,
+    Path(id): Path<String>,
+) -> axum::response::Response {
+    match crate::service::remedies::decision_document(&http.state, &id).await {
+        Ok(d) => (
+            [
+                (axum::http::header::CONTENT_TYPE, "text/html; charset=utf-8"),
+                (
+                    axum::http::header::CONTENT_SECURITY_POLICY,
+                    crate::decision::CSP,
+                ),
+            ],
+            crate::decision::render(&d),
+        )
+            .into_response(),
+        Err(AppError::NotFound(m)) => (StatusCode::NOT_FOUND, m).into_response(),
+        Err(e) => {
+            let id = uuid::Uuid::new_v4();
+            tracing::error!(error_id = %id, error = %e, "decision document");
+            (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                format!("internal error (id {id})"),
+            )
+                .into_response()
+        }
+    }
 }
 
 /// Public OCDS JSON; 404 for anything that is not a published call.

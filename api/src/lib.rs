@@ -8,6 +8,7 @@ pub mod auth;
 pub mod clock;
 pub mod config;
 pub mod db;
+pub mod decision;
 pub mod domain;
 pub mod email;
 pub mod error;

@@ -78,7 +78,16 @@ async fn the_full_remedy_path_from_award_to_contract() {
     let app = TestApp::new().await;
     let m = Market::new(&app).await;
     let (call, bid_a, bid_b) = judged(&app, &m).await;
+    let page = format!("/calls/{}/decision.html", call.id);
+    assert_eq!(app.get(&page).await.0, 404, "no decision yet");
     let first = award(&app, &m, &call, &bid_a).await;
+    // The decision as a document for the minutes, public like the ranking.
+    let (status, html) = app.get(&page).await;
+    assert_eq!(status, 200);
+    assert!(html.contains("Kotihoito itäinen alue 2027"), "{html}");
+    assert!(html.contains("Provider 1 Oy") && html.contains("Best value"));
+    assert!(html.contains("Market Court") && html.contains("markkinaoikeuteen"));
+    assert_eq!(app.get("/calls/nope/decision.html").await.0, 404);
     let decided = ts(&first["decidedAt"]);
     assert_eq!(
         ts(&first["correctionDeadline"]),
@@ -163,6 +172,7 @@ async fn the_full_remedy_path_from_award_to_contract() {
     assert_eq!(decided_r["decision"], "The quality points are recounted.");
     let back = seen(&app, None, &call).await;
     assert_eq!(back["status"], "EVALUATION");
+    assert_eq!(app.get(&page).await.0, 404, "the withdrawn decision is gone");
     assert!(
         back["award"].is_null(),
         "the ranking leaves the public view"

@@ -126,6 +126,40 @@ pub struct Remedies {
     pub appeal_deadline: DateTime<Utc>,
 }
 
+/// The instructions for a correction request and an appeal, with their deadlines: in Finnish
+/// (correction, appeal), then in English (correction, appeal). The decision's mail and its
+/// printable document say the same.
+pub fn instructions(remedies: Remedies) -> [String; 4] {
+    let (correction, appeal) = (
+        at(remedies.correction_deadline),
+        at(remedies.appeal_deadline),
+    );
+    [
+        format!(
+            "Oikaisuvaatimus (hankintaoikaisu): tarjoaja voi vaatia hankintayksikköä oikaisemaan \
+             päätöksen viimeistään {correction}. Vaatimus tehdään Kilpailutus-palvelussa \
+             tarjouspyynnön sivulla tai kirjallisesti hankintayksikölle, ja siinä kerrotaan, mitä \
+             oikaisua vaaditaan ja millä perusteella. Oikaisuvaatimus ei pidennä valitusaikaa."
+        ),
+        format!(
+            "Valitus: tarjoaja voi hakea muutosta valittamalla markkinaoikeuteen (Radanrakentajantie 5, \
+             00520 Helsinki, markkinaoikeus@oikeus.fi) viimeistään {appeal}. Valituksesta on \
+             ilmoitettava kirjallisesti myös hankintayksikölle."
+        ),
+        format!(
+            "Correction request (hankintaoikaisu): a bidder may ask the orderer to correct the \
+             decision until {correction}, in Kilpailutus on the call's page or in writing to the \
+             orderer, saying what should be corrected and why. A correction request does not \
+             extend the time for an appeal."
+        ),
+        format!(
+            "Appeal (valitus): a bidder may appeal to the Market Court (markkinaoikeus, \
+             Radanrakentajantie 5, 00520 Helsinki, markkinaoikeus@oikeus.fi) until {appeal}. The \
+             orderer must also be told of the appeal in writing."
+        ),
+    ]
+}
+
 /// The award decision served to one bidder, in Finnish and in English: its own result, the
 /// ranking, the justification, the standstill end, and the instructions for a correction
 /// request and an appeal with their deadlines.
@@ -182,11 +216,8 @@ pub fn award_decision(
             .map(|(rank, name, p, s)| format!("  {rank}. {name}: {price} {p} EUR, {score} {s}\n"))
             .collect()
     };
-    let (standstill, correction, appeal) = (
-        at(remedies.standstill_ends_at),
-        at(remedies.correction_deadline),
-        at(remedies.appeal_deadline),
-    );
+    let standstill = at(remedies.standstill_ends_at);
+    let [fi_correction, fi_appeal, en_correction, en_appeal] = instructions(remedies);
     Mail {
         event: "call.awarded",
         subject: format!("Hankintapäätös / Award decision: {call_title}"),
@@ -196,25 +227,13 @@ pub fn award_decision(
              Hyväksyttyjen tarjousten järjestys:\n{table_fi}\n\
              Perustelut: {justification}\n\n\
              Odotusaika päättyy {standstill}; hankintasopimusta ei tehdä ennen sitä.\n\n\
-             Oikaisuvaatimus (hankintaoikaisu): tarjoaja voi vaatia hankintayksikköä oikaisemaan \
-             päätöksen viimeistään {correction}. Vaatimus tehdään Kilpailutus-palvelussa \
-             tarjouspyynnön sivulla tai kirjallisesti hankintayksikölle, ja siinä kerrotaan, mitä \
-             oikaisua vaaditaan ja millä perusteella. Oikaisuvaatimus ei pidennä valitusaikaa.\n\n\
-             Valitus: tarjoaja voi hakea muutosta valittamalla markkinaoikeuteen (Radanrakentajantie 5, \
-             00520 Helsinki, markkinaoikeus@oikeus.fi) viimeistään {appeal}. Valituksesta on \
-             ilmoitettava kirjallisesti myös hankintayksikölle.\n\n\
+             {fi_correction}\n\n{fi_appeal}\n\n\
              IN ENGLISH\n\n\
              The orderer decided the call for tenders \"{call_title}\".\n\n{own_en}\n\n\
              Ranking of the qualified bids:\n{table_en}\n\
              Justification: {justification}\n\n\
              The standstill period ends at {standstill}; no contract is made before it.\n\n\
-             Correction request (hankintaoikaisu): a bidder may ask the orderer to correct the \
-             decision until {correction}, in Kilpailutus on the call's page or in writing to the \
-             orderer, saying what should be corrected and why. A correction request does not \
-             extend the time for an appeal.\n\n\
-             Appeal (valitus): a bidder may appeal to the Market Court (markkinaoikeus, \
-             Radanrakentajantie 5, 00520 Helsinki, markkinaoikeus@oikeus.fi) until {appeal}. The \
-             orderer must also be told of the appeal in writing.\n",
+             {en_correction}\n\n{en_appeal}\n",
             table_fi = table("kokonaishinta", "kokonaispisteet"),
             table_en = table("total price", "total score"),
         ),

@@ -452,3 +452,58 @@ pub fn appeals_for(reader: &RemedyReader, rows: Vec<appeal::Model>) -> Vec<appea
         RemedyReader::Other => Vec::new(),
     }
 }
+
+/// The award decision of an awarded call as its printable document (everything on it is
+/// public once the call is awarded); NOT_FOUND for a call without an award.
+pub async fn decision_document(
+    state: &crate::state::AppState,
+    call_id: &str,
+) -> AppResult<crate::decision::Decision> {
+    let conn = state.db.conn();
+    let c = query::given::<call::Entity, _>(conn, "id", call_id, "call").await?;
+    let not_found = || AppError::not_found("id: this call has no award decision");
+    let a = award::Entity::find_by_id(c.id.clone())
+        .one(conn)
+        .await?
+        .ok_or_else(not_found)?;
+    if c.published_at.is_none() {
+        return Err(not_found());
+    }
+    let ranking = award_ranking::Entity::find()
+        .filter(award_ranking::Column::CallId.eq(c.id.as_str()))
+        .order_by_asc(award_ranking::Column::Rank)
+        .all(conn)
+        .await?;
+    let winner = ranking
+        .iter()
+        .find(|r| r.bid_id == a.bid_id)
+        .map(|r| r.bidder_id.clone())
+        .unwrap_or_default();
+    let mut ids: Vec<String> = ranking.iter().map(|r| r.bidder_id.clone()).collect();
+    ids.push(c.orderer_id.clone());
+    let names = outbox::organization_names(conn, ids).await?;
+    let name = |id: &str| names.get(id).cloned().unwrap_or_default();
+    Ok(crate::decision::Decision {
+        call_title: c.title.clone(),
+        orderer: name(&c.orderer_id),
+        decided_at: a.decided_at,
+        awarded: name(&winner),
+        justification: a.justification.clone(),
+        ranking: ranking
+            .iter()
+            .map(|r| {
+                (
+                    r.rank,
+                    name(&r.bidder_id),
+                    crate::domain::money::display(r.total_price.0).to_string(),
+                    crate::domain::money::display(r.total_score.0).to_string(),
+                )
+            })
+            .collect(),
+        remedies: compose::Remedies {
+            standstill_ends_at: a.standstill_ends_at,
+            correction_deadline: remedies::correction_deadline(a.decided_at),
+            appeal_deadline: remedies::appeal_deadline(a.decided_at),
+        },
+    })
+}
