@@ -50,6 +50,7 @@ assets! {
     "pages/audit.js" => "text/javascript; charset=utf-8",
     "pages/settings.js" => "text/javascript; charset=utf-8",
     "pages/admin.js" => "text/javascript; charset=utf-8",
+    "pages/remedies.js" => "text/javascript; charset=utf-8",
 }
 
 /// Scripts and styles only from this origin, no inline code, requests only to this origin,

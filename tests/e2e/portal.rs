@@ -2124,3 +2124,113 @@ async fn administration_pages_and_the_password_change_in_a_real_browser() {
         app.login(&email, &new_password).await;
     }
 }
+
+/// Issue 17 in the browser: on an awarded call a bidder reads the deadlines and the
+/// instructions and sends a correction request (confirmed first); the orderer rejects it with
+/// reasons and records an appeal. At 1280 px in Finnish and 390 px in English, axe-core
+/// clean in every state; afterwards the API holds what the pages did.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_decisions_remedies_in_a_real_browser() {
+    let Some(root) = browser_ready() else { return };
+    let app = TestApp::new().await;
+    app.clock.set(Utc::now());
+    let m = Market::new(&app).await;
+    let email_of = |token: String| {
+        let app = &app;
+        async move { app.ok(Some(&token), "{ me { email } }", json!({})).await["me"]["email"].clone() }
+    };
+    let (orderer, bidder) = (
+        email_of(m.orderer.clone()).await,
+        email_of(m.a.clone()).await,
+    );
+    // One awarded call per run, A ranked first and awarded, B second.
+    let mut calls = Vec::new();
+    for title in ["Kotihoito oikaisu 2027", "Home care remedies 2027"] {
+        let mut input = app.call_input(&m.product_refs());
+        input["title"] = json!(title);
+        let call = app.make_call(&m.orderer, input, true).await;
+        let mut bids = Vec::new();
+        for (token, price) in [(&m.a, "40"), (&m.b, "48")] {
+            let b = app
+                .ok(
+                    Some(token),
+                    SUBMIT_BID,
+                    json!({ "i": app.bid_input(&call, &[price, "8"]) }),
+                )
+                .await;
+            bids.push(b["submitBid"]["id"].as_str().expect("id").to_owned());
+        }
+        calls.push((title, call, bids));
+    }
+    app.clock.set(calls[1].1.submission_deadline);
+    for (_, call, bids) in &calls {
+        for b in bids {
+            app.ok(Some(&m.orderer), "mutation($b:ID!,$j:[CapabilityJudgementInput!]!){ judgeCapability(bidId:$b,judgements:$j){ qualified } }",
+                json!({ "b": b, "j": [{ "requirementId": call.requirement_ids[0], "met": true }] })).await;
+        }
+        app.ok(Some(&m.orderer), "mutation($c:ID!,$b:ID!){ awardCall(callId:$c,bidId:$b,justification:\"Paras hinta-laatusuhde\"){ decidedAt } }",
+            json!({ "c": call.id, "b": bids[0] })).await;
+    }
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let base = format!("http://{}", listener.local_addr().expect("addr"));
+    let server = axum::serve(
+        listener,
+        app.router
+            .clone()
+            .into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    );
+    tokio::spawn(async move { server.await });
+    let filed = Utc::now()
+        .with_timezone(&chrono_tz_helsinki())
+        .format("%Y-%m-%dT%H:%M")
+        .to_string();
+    for ((title, call, _), (width, lang)) in calls.iter().zip([(1280, "fi"), (390, "en")]) {
+        let text = format!("Laatupisteet on laskettu väärin ({lang})");
+        let r = checked_journey("remedies-journeys.mjs", &root, "bidder", &base, width, lang, json!({
+            "email": bidder, "password": PASSWORD, "callId": call.id, "callTitle": title, "text": text,
+        }))
+        .await;
+        assert_eq!(
+            r["documentLink"],
+            format!("/calls/{}/decision.html", call.id),
+            "{r}"
+        );
+        checked_journey("remedies-journeys.mjs", &root, "orderer", &base, width, lang, json!({
+            "email": orderer, "password": PASSWORD, "callId": call.id, "callTitle": title, "text": text,
+            "decision": format!("Pisteet tarkistettiin ({lang})"), "appellant": "Provider 2 Oy",
+            "caseNumber": format!("MAO:{width}/2027"), "filedAt": filed,
+        }))
+        .await;
+        let seen = app
+            .ok(Some(&m.orderer), "query($id:ID!){ call(id:$id){ correctionRequests{ text status decision } appeals{ caseNumber status appellant{ id } } } }", json!({ "id": call.id }))
+            .await;
+        assert_eq!(seen["call"]["correctionRequests"][0]["text"], text.as_str());
+        assert_eq!(seen["call"]["correctionRequests"][0]["status"], "REJECTED");
+        assert_eq!(
+            seen["call"]["appeals"][0]["caseNumber"],
+            format!("MAO:{width}/2027")
+        );
+        assert_eq!(
+            seen["call"]["appeals"][0]["appellant"]["id"],
+            m.b_org.as_str()
+        );
+    }
+}
+
+/// Finnish time for a `datetime-local` input: UTC+2, or UTC+3 in summer (last Sunday of
+/// March to last Sunday of October, at 01:00 UTC), as the portal reads it.
+fn chrono_tz_helsinki() -> chrono::FixedOffset {
+    use chrono::Datelike;
+    let now = Utc::now();
+    let last_sunday = |month: u32| {
+        let mut d = chrono::NaiveDate::from_ymd_opt(now.year(), month, 31).expect("day");
+        while d.weekday() != chrono::Weekday::Sun {
+            d = d.pred_opt().expect("day");
+        }
+        d.and_hms_opt(1, 0, 0).expect("time").and_utc()
+    };
+    let summer = now >= last_sunday(3) && now < last_sunday(10);
+    chrono::FixedOffset::east_opt(if summer { 3 } else { 2 } * 3600).expect("offset")
+}

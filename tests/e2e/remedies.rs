@@ -172,7 +172,11 @@ async fn the_full_remedy_path_from_award_to_contract() {
     assert_eq!(decided_r["decision"], "The quality points are recounted.");
     let back = seen(&app, None, &call).await;
     assert_eq!(back["status"], "EVALUATION");
-    assert_eq!(app.get(&page).await.0, 404, "the withdrawn decision is gone");
+    assert_eq!(
+        app.get(&page).await.0,
+        404,
+        "the withdrawn decision is gone"
+    );
     assert!(
         back["award"].is_null(),
         "the ranking leaves the public view"

@@ -8,6 +8,7 @@ import { field, formError, showErrors, clearErrors, setFieldError, check, valueO
 import { parse, mul, add, round, toPlain, fromInput } from "../decimal.js";
 import { statusBadge, confirmDialog } from "./public.js";
 import { bidLines, linesDetails, judgementState, anyUnjudged, qualification } from "./report.js";
+import { REMEDY_FIELDS, ordererPanel } from "./remedies.js";
 
 function signedInOrderer() {
   const s = session();
@@ -221,11 +222,12 @@ const MANAGE = `query($id: ID!) {
     questions { id text answer askedAt answerEditedAt }
     bidCount
     evaluation { evaluators { id name }
-      results { bid { id submittedAt bidder { name } inHouse totalPrice capabilityResponses { requirement { id } evidence } qualityResponses { criterion { id } text } }
+      results { bid { id submittedAt bidder { id name } inHouse totalPrice capabilityResponses { requirement { id } evidence } qualityResponses { criterion { id } text } }
         qualified disqualificationReasons reasonCodes { code actual required year requirementId message } priceScore qualityScore totalScore rank abnormallyLow }
       report { rows { evaluation { bid { id } } capability { requirement { id } met }
         criteria { criterion { id } scores { evaluator { id } points } } } } }
-    award { bid { id bidder { name } } justification decidedAt standstillEndsAt }
+    award { bid { id bidder { name } } justification decidedAt standstillEndsAt correctionDeadline appealDeadline ranking { bidder { id name } } }
+    ${REMEDY_FIELDS}
   }
   contracts { id status call { id } }
 }`;
@@ -303,6 +305,12 @@ export async function manage({ args, render }) {
         if (r) location.hash = `/contracts/${r.createContractFromAward.id}`;
       } }, t("orderer.makeContract")));
     }
+  }
+  // The decision's remedies: correction requests, the award's withdrawal, appeals.
+  if (c.award || c.correctionRequests.length || c.appeals.length || c.status === "UNSUCCESSFUL") {
+    const bidders = new Map((c.evaluation?.results ?? []).map((r) => [r.bid.bidder.id, r.bid.bidder.name]));
+    for (const r of c.award?.ranking ?? []) bidders.set(r.bidder.id, r.bidder.name);
+    parts.push(ordererPanel(c, [...bidders], render));
   }
   // Ending the call without a contract: cancel it (before an award) or declare it unsuccessful.
   const summary = [[t("newCall.title"), c.title], [t("calls.status"), t(`status.${c.status}`)]];

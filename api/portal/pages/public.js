@@ -5,6 +5,7 @@ import { h } from "../dom.js";
 import { t, errorText, money, moneyNode, number, percent, dateTime, date, timeLeft } from "../i18n.js";
 import { field } from "../forms.js";
 import * as provider from "./provider.js";
+import { REMEDY_FIELDS, decisionPanel } from "./remedies.js";
 
 const STATUSES = ["PUBLISHED", "EVALUATION", "AWARDED", "CONTRACTED", "CANCELLED", "UNSUCCESSFUL"];
 const PAGE = 20;
@@ -79,7 +80,8 @@ export const CALL = `query($id: ID!) {
       qualityCriteria { id name weight maxPoints } capabilityRequirements { id text } }
     questions { id text answer askedAt answeredAt answerEditedAt }
     bidCount
-    award { decidedAt standstillEndsAt justification ranking { rank bidder { id name } totalPrice totalScore } }
+    award { decidedAt standstillEndsAt correctionDeadline appealDeadline justification ranking { rank bidder { id name } totalPrice totalScore } }
+    ${REMEDY_FIELDS}
   }
 }`;
 
@@ -138,6 +140,7 @@ export async function call({ args, go, render }) {
           h("th", { scope: "col", class: "num" }, t("call.totalPrice")), h("th", { scope: "col", class: "num" }, t("call.totalScore")))),
         h("tbody", {}, c.award.ranking.map((r) => h("tr", {}, h("td", { class: "num" }, String(r.rank)), h("td", {}, r.bidder.name),
           h("td", { class: "num" }, moneyNode(r.totalPrice)), h("td", { class: "num" }, number(r.totalScore)))))));
+    parts.push(await decisionPanel(c, s, render));
   }
   // Open data: the call's OCDS release package and record, as published (no sign-in).
   if (c.status !== "DRAFT") {
