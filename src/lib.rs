@@ -498,6 +498,22 @@ pub const SUBMIT_BID: &str = "mutation($i:SubmitBidInput!){ submitBid(input:$i){
 pub const SIGN_CONTRACT: &str = "mutation($id:ID!){ signContract(id:$id){ id } }";
 
 impl TestApp {
+    /// Serves the router on a free local port for a browser; returns its base URL.
+    pub async fn serve(&self) -> String {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let base = format!("http://{}", listener.local_addr().expect("addr"));
+        let server = axum::serve(
+            listener,
+            self.router
+                .clone()
+                .into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        );
+        tokio::spawn(async move { server.await });
+        base
+    }
+
     /// The orderer and the producer sign the contract (activation needs both signatures).
     pub async fn sign_both(&self, contract: &str, orderer: &str, producer: &str) {
         for token in [orderer, producer] {

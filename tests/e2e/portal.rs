@@ -172,17 +172,7 @@ async fn provider_story(root: &Path, width: u32, lang: &str) {
     let other = app
         .make_call(&m.orderer, app.call_input(&m.product_refs()), true)
         .await;
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let base = format!("http://{}", listener.local_addr().expect("addr"));
-    let server = axum::serve(
-        listener,
-        app.router
-            .clone()
-            .into_make_service_with_connect_info::<std::net::SocketAddr>(),
-    );
-    tokio::spawn(async move { server.await });
+    let base = app.serve().await;
 
     let email = "maija@myyja.example.fi";
     let good = business_id(424_242);
@@ -445,17 +435,7 @@ async fn graphiql_runs_a_query_in_a_real_browser_under_its_policy() {
     let app = TestApp::new().await;
     let admin = app.admin().await;
     let product = app.product(&admin, "KH-1", "kotihoito").await;
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let base = format!("http://{}", listener.local_addr().expect("addr"));
-    let server = axum::serve(
-        listener,
-        app.router
-            .clone()
-            .into_make_service_with_connect_info::<std::net::SocketAddr>(),
-    );
-    tokio::spawn(async move { server.await });
+    let base = app.serve().await;
     let result = journey(
         &root,
         "graphiql",
@@ -585,17 +565,7 @@ async fn the_work_pages_and_the_narrow_layout_work_in_a_real_browser() {
     let in_house = email_of(m.in_house.clone()).await;
     let provider = email_of(m.a.clone()).await;
 
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let base = format!("http://{}", listener.local_addr().expect("addr"));
-    let server = axum::serve(
-        listener,
-        app.router
-            .clone()
-            .into_make_service_with_connect_info::<std::net::SocketAddr>(),
-    );
-    tokio::spawn(async move { server.await });
+    let base = app.serve().await;
 
     let runs = RUNS;
     for (width, lang) in runs {
@@ -795,17 +765,7 @@ async fn the_evaluation_keeps_its_state_and_steps_with_legal_weight_are_confirme
             withdraw: next(),
         });
     }
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let base = format!("http://{}", listener.local_addr().expect("addr"));
-    let server = axum::serve(
-        listener,
-        app.router
-            .clone()
-            .into_make_service_with_connect_info::<std::net::SocketAddr>(),
-    );
-    tokio::spawn(async move { server.await });
+    let base = app.serve().await;
     let question = "Sisältyvätkö yökäynnit tuntihintaan?";
     for call in sets.iter().map(|s| &s.eval.0) {
         app.ok(
@@ -1120,17 +1080,7 @@ async fn amounts_rounded_new_call_checks_one_line_header_and_months_in_words_in_
     let orderer = email_of(m.orderer.clone()).await;
     let in_house = email_of(m.in_house.clone()).await;
 
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let base = format!("http://{}", listener.local_addr().expect("addr"));
-    let server = axum::serve(
-        listener,
-        app.router
-            .clone()
-            .into_make_service_with_connect_info::<std::net::SocketAddr>(),
-    );
-    tokio::spawn(async move { server.await });
+    let base = app.serve().await;
 
     for (width, lang) in [(1280, "fi"), (390, "en"), (1280, "en"), (390, "fi")] {
         let (point, bad) = if lang == "fi" {
@@ -1437,17 +1387,7 @@ async fn the_evaluation_report_shows_every_bids_unit_prices_and_points_and_print
     let orderer = email(m.orderer.clone()).await;
     let other = email(m.other_orderer.clone()).await;
 
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let base = format!("http://{}", listener.local_addr().expect("addr"));
-    let server = axum::serve(
-        listener,
-        app.router
-            .clone()
-            .into_make_service_with_connect_info::<std::net::SocketAddr>(),
-    );
-    tokio::spawn(async move { server.await });
+    let base = app.serve().await;
 
     // The unit prices (exact) and line totals (rounded to cents) per bidder, in Finnish.
     let lines_fi: [(&str, [[&str; 4]; 2]); 4] = [
@@ -1850,17 +1790,7 @@ async fn administration_pages_and_the_password_change_in_a_real_browser() {
         .to_owned();
     let admin_email = kilpailutus_tests::ADMIN_EMAIL;
 
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let base = format!("http://{}", listener.local_addr().expect("addr"));
-    let server = axum::serve(
-        listener,
-        app.router
-            .clone()
-            .into_make_service_with_connect_info::<std::net::SocketAddr>(),
-    );
-    tokio::spawn(async move { server.await });
+    let base = app.serve().await;
 
     const ORGS: &str = "{ organizations { id name kind businessId email } }";
     const GRANTS: &str = "query($y:Int!){ grants(fiscalYear:$y){ fiscalYear amount orderer{ name } recipient{ id name } } }";
@@ -2171,17 +2101,7 @@ async fn the_decisions_remedies_in_a_real_browser() {
         app.ok(Some(&m.orderer), "mutation($c:ID!,$b:ID!){ awardCall(callId:$c,bidId:$b,justification:\"Paras hinta-laatusuhde\"){ decidedAt } }",
             json!({ "c": call.id, "b": bids[0] })).await;
     }
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let base = format!("http://{}", listener.local_addr().expect("addr"));
-    let server = axum::serve(
-        listener,
-        app.router
-            .clone()
-            .into_make_service_with_connect_info::<std::net::SocketAddr>(),
-    );
-    tokio::spawn(async move { server.await });
+    let base = app.serve().await;
     let filed = Utc::now()
         .with_timezone(&chrono_tz_helsinki())
         .format("%Y-%m-%dT%H:%M")

@@ -217,16 +217,5 @@ async fn errors_beside_their_fields_formats_benchmark_and_receipt_in_a_real_brow
 
 /// Serves the real router on a free port of this machine.
 async fn base_of(app: &TestApp) -> String {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let base = format!("http://{}", listener.local_addr().expect("addr"));
-    let server = axum::serve(
-        listener,
-        app.router
-            .clone()
-            .into_make_service_with_connect_info::<std::net::SocketAddr>(),
-    );
-    tokio::spawn(async move { server.await });
-    base
+    app.serve().await
 }
