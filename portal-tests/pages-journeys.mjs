@@ -123,6 +123,7 @@ const journeys = {
     const reasonInvalid = await reason.getAttribute("aria-invalid");
     await check("amendment, error beside the reason");
     await reason.fill(params.amendReason);
+    await page.getByLabel(L["work.effectiveFrom"]).fill(params.effectiveFrom);
     await settle(() => page.getByRole("button", { name: L["work.amendSubmit"] }).click());
     const delta = await page.locator("[data-amendment]").textContent();
     if (!delta.includes(params.expectedDelta)) throw new Error(`value delta not shown: ${delta}`);

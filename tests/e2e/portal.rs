@@ -591,6 +591,8 @@ async fn the_work_pages_and_the_narrow_layout_work_in_a_real_browser() {
             "directStart": (today + TimeDelta::days(30)).to_string(), "directBadEnd": (today + TimeDelta::days(20)).to_string(),
             "directEnd": (today + TimeDelta::days(200)).to_string(), "terminationReason": format!("Palvelu siirtyy ({lang})"),
             "newQuantity": quantity, "amendReason": format!("Lisää käyntejä ({lang})"), "expectedDelta": delta, "tieTo": tie,
+            // From the contract's start (nothing is reported yet): the whole change counts.
+            "effectiveFrom": (today - TimeDelta::days(70)).to_string(),
         }))
         .await;
         assert_eq!(r["share"], "100.00", "all of the year's value is in-house");

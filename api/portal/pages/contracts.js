@@ -77,13 +77,16 @@ export async function amend({ args, render }) {
   const editor = lineEditor({ products: d.products, legend: t("work.newLines"), second: "unitPrice",
     initial: k.lines.map((l) => ({ productId: l.product.id, quantity: l.quantity, unitPrice: l.unitPrice })) });
   const reason = field({ name: "reason", label: t("work.reason"), type: "textarea", required: true });
+  const effectiveFrom = field({ name: "effectiveFrom", label: t("work.effectiveFrom"), type: "date", hint: t("work.effectiveFromHint"),
+    attrs: { min: k.startDate, max: k.endDate } });
   const area = formError();
   const amendForm = h("form", { class: "stack", novalidate: true, onsubmit: async (e) => {
     e.preventDefault();
-    const r = await run(area, [...editor.fields(), reason], `mutation($id: ID!, $lines: [ContractLineInput!]!, $reason: String!) {
-      amendContract(id: $id, lines: $lines, reason: $reason) { id } }`, { id: k.id, lines: editor.value(), reason: reason.input.value });
+    const r = await run(area, [...editor.fields(), reason, effectiveFrom], `mutation($id: ID!, $lines: [ContractLineInput!]!, $reason: String!, $from: NaiveDate) {
+      amendContract(id: $id, lines: $lines, reason: $reason, effectiveFrom: $from) { id } }`,
+    { id: k.id, lines: editor.value(), reason: reason.input.value, from: effectiveFrom.input.value || null });
     if (r) await render();
-  } }, h("h2", {}, t("work.amend")), h("p", { class: "hint" }, t("work.amendHint")), editor.node, reason.wrap, area,
+  } }, h("h2", {}, t("work.amend")), h("p", { class: "hint" }, t("work.amendHint")), editor.node, effectiveFrom.wrap, reason.wrap, area,
   h("div", {}, h("button", { class: "primary", type: "submit" }, t("work.amendSubmit"))));
 
   const why = field({ name: "reason", label: t("work.terminationReason"), type: "textarea", required: true });
