@@ -498,6 +498,22 @@ pub const SUBMIT_BID: &str = "mutation($i:SubmitBidInput!){ submitBid(input:$i){
 pub const SIGN_CONTRACT: &str = "mutation($id:ID!){ signContract(id:$id){ id } }";
 
 impl TestApp {
+    /// The caller's notifications, newest first, as (event, body).
+    pub async fn mail(&self, token: &str) -> Vec<(String, String)> {
+        let q = "{ notifications(first: 100) { event body } }";
+        self.ok(Some(token), q, json!({})).await["notifications"]
+            .as_array()
+            .expect("notifications")
+            .iter()
+            .map(|n| {
+                (
+                    n["event"].as_str().expect("event").to_owned(),
+                    n["body"].as_str().expect("body").to_owned(),
+                )
+            })
+            .collect()
+    }
+
     /// Serves the router on a free local port for a browser; returns its base URL.
     pub async fn serve(&self) -> String {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")

@@ -16,7 +16,6 @@ const RECORD: &str = "mutation($c:ID!,$a:ID!,$n:String!,$f:DateTime!){ recordApp
 const RESOLVE: &str = "mutation($a:ID!,$s:AppealStatus!,$o:String!){ resolveAppeal(appealId:$a,status:$s,outcome:$o){ id status outcome resolvedAt } }";
 const MAKE: &str = "mutation($c:ID!){ createContractFromAward(callId:$c){ id producer{ id } } }";
 const CALL: &str = "query($id:ID!){ call(id:$id){ status award{ decidedAt ranking{ rank } } correctionRequests{ id status requester{ id } } appeals{ id status caseNumber } } }";
-const NOTIFICATIONS: &str = "{ notifications(first: 100) { event body } }";
 
 /// A call with A's and B's qualified bids, judged, after its deadline: (call, A's bid, B's bid).
 async fn judged(app: &TestApp, m: &Market) -> (CallFixture, String, String) {
@@ -55,20 +54,6 @@ fn ts(v: &Value) -> DateTime<Utc> {
     v.as_str().unwrap().parse().unwrap()
 }
 
-async fn events(app: &TestApp, token: &str) -> Vec<(String, String)> {
-    app.ok(Some(token), NOTIFICATIONS, json!({})).await["notifications"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|n| {
-            (
-                n["event"].as_str().unwrap().to_owned(),
-                n["body"].as_str().unwrap().to_owned(),
-            )
-        })
-        .collect()
-}
-
 async fn seen(app: &TestApp, token: Option<&str>, call: &CallFixture) -> Value {
     app.ok(token, CALL, json!({ "id": call.id })).await["call"].clone()
 }
@@ -96,7 +81,7 @@ async fn the_full_remedy_path_from_award_to_contract() {
     assert_eq!(ts(&first["appealDeadline"]), decided + TimeDelta::days(14));
     // Each bidder is served the decision with the remedies, in Finnish and English.
     for token in [&m.a, &m.b] {
-        let mails = events(&app, token).await;
+        let mails = app.mail(token).await;
         let (_, body) = mails.iter().find(|(e, _)| e == "call.awarded").unwrap();
         assert!(
             body.contains("hankintaoikaisu") && body.contains("Market Court"),
@@ -123,7 +108,7 @@ async fn the_full_remedy_path_from_award_to_contract() {
     assert_eq!(r["status"], "PENDING");
     assert_eq!(r["requester"]["id"], m.b_org.as_str());
     assert!(r["decision"].is_null() && r["decidedAt"].is_null());
-    let orderer_mail = events(&app, &m.orderer).await;
+    let orderer_mail = app.mail(&m.orderer).await;
     assert!(
         orderer_mail
             .iter()
@@ -192,14 +177,14 @@ async fn the_full_remedy_path_from_award_to_contract() {
     assert_eq!(summary["withdrawn"]["ranking"].as_array().unwrap().len(), 2);
     for token in [&m.a, &m.b] {
         assert!(
-            events(&app, token)
+            app.mail(token)
                 .await
                 .iter()
                 .any(|(e, _)| e == "award.withdrawn")
         );
     }
     assert!(
-        events(&app, &m.b)
+        app.mail(&m.b)
             .await
             .iter()
             .any(|(e, b)| e == "correction.decided" && b.contains("recounted"))
@@ -381,7 +366,7 @@ async fn correction_requests_refused_with_their_codes_and_nothing_written() {
         "INVALID_STATE"
     );
     assert!(
-        events(&app, &m.b)
+        app.mail(&m.b)
             .await
             .iter()
             .any(|(e, b)| e == "correction.decided" && b.contains("rejected"))

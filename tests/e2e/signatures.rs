@@ -8,7 +8,6 @@ use serde_json::{Value, json};
 const DIRECT: &str = "mutation($i:DirectContractInput!){ createDirectContract(input:$i){ id } }";
 const ACTIVATE: &str = "mutation($id:ID!){ activateContract(id:$id){ id status } }";
 const SIGNATURES: &str = "query($id:ID!){ contract(id:$id){ signatures{ organization{ id } signedBy{ id email } signedAt } } }";
-const NOTIFICATIONS: &str = "{ notifications(first: 100) { event body } }";
 
 async fn direct(app: &TestApp, m: &Market) -> String {
     let i = json!({ "i": {
@@ -18,20 +17,6 @@ async fn direct(app: &TestApp, m: &Market) -> String {
         .as_str()
         .unwrap()
         .to_owned()
-}
-
-async fn events(app: &TestApp, token: &str) -> Vec<(String, String)> {
-    app.ok(Some(token), NOTIFICATIONS, json!({})).await["notifications"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|n| {
-            (
-                n["event"].as_str().unwrap().to_owned(),
-                n["body"].as_str().unwrap().to_owned(),
-            )
-        })
-        .collect()
 }
 
 fn has(events: &[(String, String)], event: &str) -> bool {
@@ -82,8 +67,8 @@ async fn both_parties_sign_once_and_activation_needs_both() {
     assert_eq!(app.audit_chain().await.len(), chain);
     // The orderer signs; the producer is told; a second signature is refused.
     app.ok(Some(&m.orderer), SIGN_CONTRACT, arg.clone()).await;
-    assert!(has(&events(&app, &m.in_house).await, "contract.signed"));
-    assert!(!has(&events(&app, &m.orderer).await, "contract.signed"));
+    assert!(has(&app.mail(&m.in_house).await, "contract.signed"));
+    assert!(!has(&app.mail(&m.orderer).await, "contract.signed"));
     assert_eq!(
         app.code(Some(&m.orderer), SIGN_CONTRACT, arg.clone()).await,
         "INVALID_STATE"
@@ -98,7 +83,7 @@ async fn both_parties_sign_once_and_activation_needs_both() {
     );
     // The producer signs; the orderer is told that both have signed.
     app.ok(Some(&m.in_house), SIGN_CONTRACT, arg.clone()).await;
-    let told = events(&app, &m.orderer).await;
+    let told = app.mail(&m.orderer).await;
     assert!(
         told.iter()
             .any(|(e, b)| e == "contract.signed" && b.contains("Both parties have now signed")),
@@ -133,7 +118,7 @@ async fn both_parties_sign_once_and_activation_needs_both() {
         json!({ "id": id }),
     )
     .await;
-    let producer = events(&app, &m.in_house).await;
+    let producer = app.mail(&m.in_house).await;
     assert!(
         producer.iter().any(|(e, b)| e == "contract.amended"
             && b.contains("version 2")

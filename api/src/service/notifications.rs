@@ -95,6 +95,18 @@ pub async fn bid_receipt(
     Ok(())
 }
 
+/// The call's ORDERER users.
+pub async fn orderer_users<C: ConnectionTrait>(
+    conn: &C,
+    c: &call::Model,
+) -> AppResult<Vec<user::Model>> {
+    Ok(outbox::users_of(conn, vec![c.orderer_id.clone()])
+        .await?
+        .into_iter()
+        .filter(|u| u.role == Role::Orderer)
+        .collect())
+}
+
 /// The call's orderer users hear of a new question: the call's title and the question's
 /// text only; the asker (organisation or user) is not named.
 pub async fn question_asked(
@@ -103,11 +115,7 @@ pub async fn question_asked(
     q: &question::Model,
     c: &call::Model,
 ) -> AppResult<()> {
-    let users: Vec<user::Model> = outbox::users_of(w.conn(), vec![c.orderer_id.clone()])
-        .await?
-        .into_iter()
-        .filter(|u| u.role == Role::Orderer)
-        .collect();
+    let users = orderer_users(w.conn(), c).await?;
     w.mail(now, &users, &compose::question_asked(&c.title, &q.text))
         .await?;
     Ok(())

@@ -14,7 +14,7 @@ use crate::error::{AppError, AppResult};
 use chrono::{DateTime, Utc};
 use entity::{
     AppealStatus, BidStatus, CallStatus, CorrectionStatus, Role, appeal, award, award_ranking, bid,
-    call, correction_request, service_contract, user,
+    call, correction_request, service_contract,
 };
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -56,18 +56,6 @@ async fn is_bidder<C: ConnectionTrait>(conn: &C, call_id: &str, org: &str) -> Ap
         .count(conn)
         .await?
         > 0)
-}
-
-/// The call's ORDERER users.
-async fn orderer_users<C: ConnectionTrait>(
-    conn: &C,
-    c: &call::Model,
-) -> AppResult<Vec<user::Model>> {
-    Ok(outbox::users_of(conn, vec![c.orderer_id.clone()])
-        .await?
-        .into_iter()
-        .filter(|u| u.role == Role::Orderer)
-        .collect())
 }
 
 /// PRODUCER whose organisation has a standing bid on the call: asks the orderer to correct its
@@ -124,7 +112,7 @@ pub async fn request_correction(
         )?;
         let names = outbox::organization_names(w.conn(), vec![r.requester_id.clone()]).await?;
         let requester = names.get(&r.requester_id).map_or("", String::as_str);
-        let users = orderer_users(w.conn(), &c).await?;
+        let users = super::notifications::orderer_users(w.conn(), &c).await?;
         let mail = compose::correction_requested(&c.title, requester, &text);
         w.mail(now, &users, &mail).await?;
         Ok(r)

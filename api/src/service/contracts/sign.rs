@@ -7,7 +7,7 @@ use crate::domain::contract::{self as dc, Change, Signed};
 use crate::error::{AppError, AppResult};
 use crate::service::Cx;
 use crate::service::notifications;
-use entity::{contract_signature, service_contract as sc};
+use entity::{Role, contract_signature, service_contract as sc};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, Set};
 use serde_json::json;
 
@@ -34,18 +34,9 @@ pub async fn sign(Cx { state, caller }: Cx<'_>, id: &str) -> AppResult<sc::Model
         let now = state.now();
         dc::check_change(Change::Sign, status_at(&c, now.date_naive()))?;
         let org = actor.organization_id.clone();
-        let party = if org == c.orderer_id {
-            "ORDERER"
-        } else {
-            "PRODUCER"
-        };
+        let for_orderer = org == c.orderer_id;
         let before = signed(w.conn(), &c).await?;
-        let already = if party == "ORDERER" {
-            before.orderer
-        } else {
-            before.producer
-        };
-        if already {
+        if (for_orderer && before.orderer) || (!for_orderer && before.producer) {
             return Err(AppError::InvalidState(
                 "your organisation has already signed this contract".into(),
             ));
@@ -59,15 +50,15 @@ pub async fn sign(Cx { state, caller }: Cx<'_>, id: &str) -> AppResult<sc::Model
         .insert(w.conn())
         .await?;
         let both = dc::check_signed(Signed {
-            orderer: before.orderer || party == "ORDERER",
-            producer: before.producer || party == "PRODUCER",
+            orderer: before.orderer || for_orderer,
+            producer: before.producer || !for_orderer,
         })
         .is_ok();
         w.audit(
             now,
             audit_entry(&actor.user_id, "contract.sign", &c).summary(json!({
                 "organizationId": org,
-                "party": party,
+                "party": if for_orderer { Role::Orderer } else { Role::Producer }.as_str(),
                 "fullySigned": both,
             })),
         )?;
