@@ -74,6 +74,9 @@ pub async fn prepare(
             Err(e) => return Err(anyhow::anyhow!("bootstrap administrator: {e}")),
         }
     }
+    service::ocds::backfill(&state)
+        .await
+        .map_err(|e| anyhow::anyhow!("OCDS releases of earlier calls: {e}"))?;
     Ok(state)
 }
 

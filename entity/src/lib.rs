@@ -27,6 +27,7 @@ pub mod deviation_alert;
 pub mod grant;
 pub mod login_attempt;
 pub mod notification;
+pub mod ocds_release;
 pub mod organization;
 pub mod performance_report;
 pub mod product;

@@ -18,6 +18,7 @@ mod m20261202_000012_create_login_attempt;
 mod m20261202_000013_question_answer_edited_at;
 mod m20261202_000014_create_remedies_and_signatures;
 mod m20261202_000015_amendment_effective_from;
+mod m20261202_000016_create_ocds_release;
 
 pub struct Migrator;
 
@@ -40,6 +41,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000013_question_answer_edited_at::Migration),
             Box::new(m20261202_000014_create_remedies_and_signatures::Migration),
             Box::new(m20261202_000015_amendment_effective_from::Migration),
+            Box::new(m20261202_000016_create_ocds_release::Migration),
         ]
     }
 }

@@ -28,8 +28,9 @@ async fn get_json(app: &TestApp, path: &str) -> (u16, Value) {
     )
 }
 
-/// Writes both packages of this stage and returns the release package.
-async fn stage(app: &TestApp, call_id: &str, name: &str, tag: &str) -> Value {
+/// Writes both packages of this stage and returns the release package and the record's
+/// compiled release. `tag` is the newest release's.
+async fn stage(app: &TestApp, call_id: &str, name: &str, tag: &str) -> (Value, Value) {
     let (status, releases) = get_json(app, &format!("/ocds/calls/{call_id}/releases.json")).await;
     assert_eq!(status, 200);
     let (status, record) = get_json(app, &format!("/ocds/calls/{call_id}/record.json")).await;
@@ -69,7 +70,38 @@ async fn stage(app: &TestApp, call_id: &str, name: &str, tag: &str) -> Value {
         .collect();
     assert_eq!(tags.last().copied(), Some(tag), "{tags:?}");
     assert_eq!(record["records"][0]["releases"], releases["releases"]);
-    releases
+    let mut ids: Vec<&str> = releases["releases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap())
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), tags.len(), "every release has its own id");
+    (releases, record["records"][0]["compiledRelease"].clone())
+}
+
+/// Every release published `before` is published again, unchanged, `after`.
+fn unchanged(before: &Value, after: &Value) {
+    let later = after["releases"].as_array().unwrap();
+    for r in before["releases"].as_array().unwrap() {
+        assert!(
+            later.contains(r),
+            "release {} changed or disappeared",
+            r["id"]
+        );
+    }
+}
+
+/// The releases tagged `tag`, oldest first.
+fn tagged<'a>(package: &'a Value, tag: &str) -> Vec<&'a Value> {
+    package["releases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["tag"][0] == tag)
+        .collect()
 }
 
 #[tokio::test]
@@ -114,7 +146,7 @@ async fn a_call_is_published_as_ocds_at_every_stage() {
     )
     .await;
     // Published, with sealed bids: nothing of them shows.
-    let published = stage(&app, &call.id, "1-published", "tender").await;
+    let (published, _) = stage(&app, &call.id, "1-published", "tender").await;
     let text = published.to_string();
     for secret in [
         "45.5",
@@ -146,17 +178,28 @@ async fn a_call_is_published_as_ocds_at_every_stage() {
     let a_bid = a["submitBid"]["id"].as_str().unwrap().to_owned();
     app.ok(Some(&m.orderer), "mutation($b:ID!,$j:[CapabilityJudgementInput!]!){ judgeCapability(bidId:$b,judgements:$j){ qualified } }", json!({ "b": a_bid, "j": [{ "requirementId": call.requirement_ids[0], "met": true }] })).await;
     app.ok(Some(&m.orderer), "mutation($c:ID!,$b:ID!){ awardCall(callId:$c,bidId:$b,justification:\"Best value\"){ decidedAt } }", json!({ "c": call.id, "b": a_bid })).await;
-    let awarded = stage(&app, &call.id, "2-awarded", "award").await;
-    let tender = &awarded["releases"][0]["tender"];
+    let (awarded, compiled) = stage(&app, &call.id, "2-awarded", "award").await;
+    unchanged(&published, &awarded);
+    let opened = tagged(&awarded, "tenderUpdate");
+    assert_eq!(opened.len(), 1, "the opening is a release of its own");
+    assert_eq!(
+        opened[0]["date"],
+        published["releases"][0]["tender"]["tenderPeriod"]["endDate"]
+    );
+    assert_eq!(opened[0]["tender"]["numberOfTenderers"], 2);
+    let tender = &compiled["tender"];
     assert_eq!(tender["numberOfTenderers"], 2);
     assert_eq!(tender["status"], "complete");
+    assert_eq!(tender["title"], published["releases"][0]["tender"]["title"]);
+    let award = &tagged(&awarded, "award")[0]["awards"][0];
     assert_eq!(
-        awarded["releases"][1]["awards"][0]["value"],
+        award["value"],
         json!({ "amount": 45601.5425, "currency": "EUR" })
     );
+    assert_eq!(award["suppliers"][0]["id"], m.a_org.as_str());
     assert_eq!(
-        awarded["releases"][1]["awards"][0]["suppliers"][0]["id"],
-        m.a_org.as_str()
+        award["status"], "pending",
+        "in force once the contract is made"
     );
 
     // Contracted.
@@ -180,11 +223,29 @@ async fn a_call_is_published_as_ocds_at_every_stage() {
         json!({ "id": kid }),
     )
     .await;
-    let contracted = stage(&app, &call.id, "3-contracted", "contract").await;
+    let (contracted, compiled) = stage(&app, &call.id, "3-contracted", "contractUpdate").await;
+    unchanged(&awarded, &contracted);
+    let tags: Vec<&Value> = contracted["releases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| &r["tag"][0])
+        .collect();
     assert_eq!(
-        contracted["releases"][2]["contracts"][0]["status"],
-        "active"
+        tags,
+        [
+            "tender",
+            "tenderUpdate",
+            "award",
+            "contract",
+            "contractUpdate",
+            "contractUpdate"
+        ],
+        "made, signed by both, activated"
     );
+    assert_eq!(compiled["contracts"][0]["status"], "active");
+    assert_eq!(compiled["awards"][0]["status"], "active");
+    assert!(compiled["contracts"][0]["dateSigned"].is_string());
 
     // Implementation: two monthly reports become transactions.
     app.clock
@@ -194,16 +255,38 @@ async fn a_call_is_published_as_ocds_at_every_stage() {
             "contractId": kid, "period": period, "lines": [{ "productId": m.products[0], "quantity": hours, "cost": "3000" }],
             "feedbackCount": 3, "feedbackAverage": "4.5", "qualityMeasurements": [] } })).await;
     }
-    let implemented = stage(&app, &call.id, "4-implementation", "implementation").await;
-    let tx = &implemented["releases"][3]["contracts"][0]["implementation"]["transactions"];
+    let (implemented, compiled) = stage(&app, &call.id, "4-implementation", "implementation").await;
+    unchanged(&contracted, &implemented);
+
+    // A database from before releases were stored: at start the releases are written from
+    // what is stored, each dated when its change was made, so they are the same.
+    use sea_orm::ConnectionTrait;
+    app.state
+        .db
+        .conn()
+        .execute_unprepared("DELETE FROM ocds_release")
+        .await
+        .unwrap();
+    assert_eq!(api::service::ocds::backfill(&app.state).await.unwrap(), 1);
+    assert_eq!(
+        api::service::ocds::backfill(&app.state).await.unwrap(),
+        0,
+        "once"
+    );
+    let (backfilled, _) = stage(&app, &call.id, "4-backfilled", "implementation").await;
+    assert_eq!(backfilled["releases"], implemented["releases"]);
+    assert_eq!(
+        tagged(&implemented, "implementation").len(),
+        2,
+        "a release per month"
+    );
+    let tx = &compiled["contracts"][0]["implementation"]["transactions"];
     assert_eq!(
         tx[0]["value"],
         json!({ "amount": 3640.0, "currency": "EUR" }),
         "80 h x 45.50"
     );
     assert_eq!(tx[1]["date"], "2027-02-28T23:59:59Z");
-    let (_, record) = get_json(&app, &format!("/ocds/calls/{}/record.json", call.id)).await;
-    let compiled = &record["records"][0]["compiledRelease"];
     assert_eq!(compiled["tag"], json!(["compiled"]));
     assert_eq!(compiled["contracts"][0]["status"], "active");
     assert_eq!(
@@ -215,23 +298,42 @@ async fn a_call_is_published_as_ocds_at_every_stage() {
     );
 
     // The contract ends on 31 December 2027: from the next day its status reads terminated,
-    // without any write; an anonymous answer cached before must not outlive that.
+    // without any write (a release of its own, dated that day); an anonymous answer cached
+    // before must not outlive that.
     let q = "query($id:ID!){ ocdsReleasePackage(callId:$id) }";
-    let status =
-        |v: &Value| v["ocdsReleasePackage"]["releases"][2]["contracts"][0]["status"].clone();
+    let status = |v: &Value| {
+        let last = v["ocdsReleasePackage"]["releases"]
+            .as_array()
+            .unwrap()
+            .last()
+            .unwrap()
+            .clone();
+        last["contracts"][0]
+            .get("status")
+            .cloned()
+            .unwrap_or(json!(last["tag"][0]))
+    };
     assert_eq!(
         status(&app.ok(None, q, json!({ "id": call.id })).await),
-        "active"
+        "implementation"
     );
     assert_eq!(
         status(&app.ok(None, q, json!({ "id": call.id })).await),
-        "active"
+        "implementation"
     );
     app.clock
         .set(Utc.with_ymd_and_hms(2028, 1, 1, 0, 0, 1).unwrap());
+    let ended = app.ok(None, q, json!({ "id": call.id })).await;
+    assert_eq!(status(&ended), "terminated");
+    let ended = &ended["ocdsReleasePackage"];
+    unchanged(&implemented, ended);
+    let last = ended["releases"].as_array().unwrap().last().unwrap();
+    assert_eq!(last["date"], "2028-01-01T00:00:00Z");
+    app.clock.advance(TimeDelta::days(40));
     assert_eq!(
-        status(&app.ok(None, q, json!({ "id": call.id })).await),
-        "terminated"
+        app.ok(None, q, json!({ "id": call.id })).await["ocdsReleasePackage"]["releases"],
+        ended["releases"],
+        "the ended contract's release is the same whenever it is read"
     );
 }
 
@@ -248,8 +350,13 @@ async fn a_cancelled_call_is_a_tender_cancellation() {
         json!({ "id": call.id }),
     )
     .await;
-    let cancelled = stage(&app, &call.id, "5-cancelled", "tenderCancellation").await;
-    assert_eq!(cancelled["releases"][0]["tender"]["status"], "cancelled");
+    let (cancelled, compiled) = stage(&app, &call.id, "5-cancelled", "tenderCancellation").await;
+    assert_eq!(
+        cancelled["releases"][0]["tender"]["status"], "active",
+        "as published"
+    );
+    assert_eq!(cancelled["releases"][1]["tender"]["status"], "cancelled");
+    assert_eq!(compiled["tender"]["status"], "cancelled");
 }
 
 /// LUMP_SUM pays by time: the realisation is the value's share of the days covered (100 %,
@@ -324,8 +431,8 @@ async fn a_lump_sum_contract_is_paid_by_time_in_the_realisation_and_in_ocds() {
         c["contract"]["reports"][0]["lines"][0]["quantity"], "10",
         "quantities are still shown"
     );
-    let implemented = stage(&app, &call.id, "lump-sum", "implementation").await;
-    let tx = &implemented["releases"][3]["contracts"][0]["implementation"]["transactions"];
+    let (_, compiled) = stage(&app, &call.id, "lump-sum", "implementation").await;
+    let tx = &compiled["contracts"][0]["implementation"]["transactions"];
     // January: 45 600 x 31 / 365 = 3872.876… -> 3872.88; February: x 28 / 365 = 3498.08.
     assert_eq!(
         tx[0]["value"],
@@ -334,5 +441,170 @@ async fn a_lump_sum_contract_is_paid_by_time_in_the_realisation_and_in_ocds() {
     assert_eq!(
         tx[1]["value"],
         json!({ "amount": 3498.08, "currency": "EUR" })
+    );
+}
+
+/// Every change after publication is a release of its own and earlier releases never change:
+/// an award withdrawn (awardCancellation) keeps its id and value on record, the next award has
+/// a new id, and the contract's signature, amendment (with `contract.amendments`) and
+/// termination each add a release.
+#[tokio::test]
+async fn every_change_is_a_new_release_and_published_releases_never_change() {
+    let app = TestApp::new().await;
+    let m = Market::new(&app).await;
+    let call = app
+        .make_call(&m.orderer, app.call_input(&m.product_refs()), true)
+        .await;
+    let mut bids = Vec::new();
+    for (who, prices) in [(&m.a, ["45.50", "8"]), (&m.b, ["47.00", "9"])] {
+        let b = app
+            .ok(
+                Some(who),
+                SUBMIT_BID,
+                json!({ "i": app.bid_input(&call, &prices) }),
+            )
+            .await;
+        bids.push(b["submitBid"]["id"].as_str().unwrap().to_owned());
+    }
+    app.clock.set(call.submission_deadline);
+    for b in &bids {
+        app.ok(Some(&m.orderer), "mutation($b:ID!,$j:[CapabilityJudgementInput!]!){ judgeCapability(bidId:$b,judgements:$j){ qualified } }", json!({ "b": b, "j": [{ "requirementId": call.requirement_ids[0], "met": true }] })).await;
+    }
+    let award = "mutation($c:ID!,$b:ID!){ awardCall(callId:$c,bidId:$b,justification:\"Best value\"){ decidedAt } }";
+    app.ok(
+        Some(&m.orderer),
+        award,
+        json!({ "c": call.id, "b": bids[0] }),
+    )
+    .await;
+    let (first, _) = stage(&app, &call.id, "6-awarded-first", "award").await;
+
+    app.clock.advance(TimeDelta::days(2));
+    app.ok(
+        Some(&m.orderer),
+        "mutation($c:ID!){ withdrawAward(callId:$c,reason:\"Scoring error\"){ status } }",
+        json!({ "c": call.id }),
+    )
+    .await;
+    let (withdrawn, compiled) =
+        stage(&app, &call.id, "7-award-withdrawn", "awardCancellation").await;
+    unchanged(&first, &withdrawn);
+    let cancelled = &tagged(&withdrawn, "awardCancellation")[0];
+    assert_eq!(
+        cancelled["awards"][0]["id"],
+        tagged(&first, "award")[0]["awards"][0]["id"]
+    );
+    assert_eq!(compiled["awards"][0]["status"], "cancelled");
+    assert_eq!(
+        compiled["tender"]["status"], "active",
+        "open for a new decision"
+    );
+    let roles = |compiled: &Value, org: &str| {
+        compiled["parties"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["id"] == org)
+            .unwrap()["roles"]
+            .clone()
+    };
+    assert_eq!(roles(&compiled, &m.a_org), json!(["tenderer"]));
+
+    app.clock.advance(TimeDelta::days(1));
+    app.ok(
+        Some(&m.orderer),
+        award,
+        json!({ "c": call.id, "b": bids[1] }),
+    )
+    .await;
+    let (second, compiled) = stage(&app, &call.id, "8-awarded-again", "award").await;
+    unchanged(&withdrawn, &second);
+    let awards = compiled["awards"].as_array().unwrap();
+    assert_eq!(awards.len(), 2, "the withdrawn award stays on record");
+    assert_ne!(awards[0]["id"], awards[1]["id"]);
+    assert_eq!(awards[1]["suppliers"][0]["id"], m.b_org.as_str());
+    assert_eq!(roles(&compiled, &m.b_org), json!(["tenderer", "supplier"]));
+
+    app.clock.advance(TimeDelta::days(15));
+    let k = app
+        .ok(
+            Some(&m.orderer),
+            "mutation($c:ID!){ createContractFromAward(callId:$c){ id } }",
+            json!({ "c": call.id }),
+        )
+        .await["createContractFromAward"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    app.ok(Some(&m.admin), "mutation($o:ID!){ setAppropriation(ordererId:$o,fiscalYear:2027,amount:\"200000\"){ amount } }", json!({ "o": m.orderer_org })).await;
+    app.ok(
+        Some(&m.orderer),
+        "mutation($id:ID!){ signContract(id:$id){ id } }",
+        json!({ "id": k }),
+    )
+    .await;
+    let (one_signature, _) = stage(&app, &call.id, "9-contract", "contract").await;
+    unchanged(&second, &one_signature);
+    app.ok(
+        Some(&m.b),
+        "mutation($id:ID!){ signContract(id:$id){ id } }",
+        json!({ "id": k }),
+    )
+    .await;
+    let (signed, compiled) = stage(&app, &call.id, "10-signed", "contractUpdate").await;
+    unchanged(&one_signature, &signed);
+    assert!(compiled["contracts"][0]["dateSigned"].is_string());
+    assert_eq!(compiled["contracts"][0]["awardID"], awards[1]["id"]);
+    app.ok(
+        Some(&m.orderer),
+        "mutation($id:ID!){ activateContract(id:$id){ id } }",
+        json!({ "id": k }),
+    )
+    .await;
+    let (active, _) = stage(&app, &call.id, "11-active", "contractUpdate").await;
+
+    app.clock
+        .set(Utc.with_ymd_and_hms(2027, 2, 10, 9, 0, 0).unwrap());
+    app.ok(
+        Some(&m.orderer),
+        "mutation($id:ID!,$l:[ContractLineInput!]!,$f:NaiveDate){ amendContract(id:$id,lines:$l,reason:\"More hours\",effectiveFrom:$f){ totalValue } }",
+        json!({ "id": k, "f": "2027-03-01", "l": [
+            { "productId": m.products[0], "quantity": "1200", "unitPrice": "47.00" },
+            { "productId": m.products[1], "quantity": "12.5", "unitPrice": "9" },
+        ] }),
+    )
+    .await;
+    let (amended, compiled) = stage(&app, &call.id, "12-amended", "contractAmendment").await;
+    unchanged(&active, &amended);
+    let amendment = &compiled["contracts"][0]["amendments"][0];
+    assert_eq!(amendment["rationale"], "More hours");
+    assert!(
+        amendment["description"]
+            .as_str()
+            .unwrap()
+            .contains("2027-03-01")
+    );
+    assert_ne!(
+        compiled["contracts"][0]["value"],
+        tagged(&amended, "contract")[0]["contracts"][0]["value"],
+        "the new value, the contract release keeps the old"
+    );
+
+    app.ok(
+        Some(&m.orderer),
+        "mutation($id:ID!){ terminateContract(id:$id,reason:\"Service moved in-house\"){ status } }",
+        json!({ "id": k }),
+    )
+    .await;
+    let (terminated, compiled) =
+        stage(&app, &call.id, "13-terminated", "contractTermination").await;
+    unchanged(&amended, &terminated);
+    assert_eq!(compiled["contracts"][0]["status"], "terminated");
+    app.clock
+        .set(Utc.with_ymd_and_hms(2028, 2, 1, 0, 0, 0).unwrap());
+    let (later, _) = stage(&app, &call.id, "14-after-the-end", "contractTermination").await;
+    assert_eq!(
+        later["releases"], terminated["releases"],
+        "a terminated contract does not end again"
     );
 }

@@ -1,7 +1,10 @@
-//! Open Contracting Data Standard 1.1: a published call as releases (one per stage reached:
-//! tender, award, contract, implementation), a release package, a record package with its
-//! compiled release, and the OCDS merge that compiles it. Plain values in, JSON out. Sealed
-//! bid data never enters: tenderers appear only once the submission deadline has passed.
+//! Open Contracting Data Standard 1.1: a published call as a list of releases, one per
+//! public change (the call published, its bids opened, an award made or withdrawn, the
+//! contract made, signed, activated, amended, terminated or ended, a month's transaction),
+//! a release package, a record package with its compiled release, and the OCDS merge that
+//! compiles it. Plain values in, JSON out. A release is built once, when its change is made,
+//! and stored: published releases never change. Sealed bid data never enters: tenderers
+//! appear only in the release of the opening, dated the submission deadline.
 
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 use rust_decimal::Decimal;
@@ -24,14 +27,12 @@ pub struct Item {
     pub quantity: Decimal,
 }
 
-/// The public facts of a call, as OCDS needs them.
+/// The public facts of a call, as OCDS needs them when it is published.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Call {
     pub id: String,
     pub title: String,
     pub description: String,
-    /// OCDS tender status: active, cancelled, unsuccessful or complete.
-    pub tender_status: &'static str,
     pub buyer: Party,
     pub published_at: DateTime<Utc>,
     pub questions_deadline: DateTime<Utc>,
@@ -39,16 +40,20 @@ pub struct Call {
     pub contract_start: NaiveDate,
     pub contract_end: NaiveDate,
     pub items: Vec<Item>,
-    /// Bidders with standing bids: given only after the submission deadline.
-    pub tenderers: Option<Vec<Party>>,
 }
 
+/// An award decision. Its id names the decision's round: a withdrawn award keeps its id, the
+/// next award of the call has a new one.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Award {
+    pub id: String,
+    pub title: String,
     pub date: DateTime<Utc>,
     pub supplier: Party,
     pub value: Decimal,
     pub justification: String,
+    pub contract_start: NaiveDate,
+    pub contract_end: NaiveDate,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -59,17 +64,47 @@ pub struct Transaction {
     pub value: Decimal,
 }
 
+/// A contract as made from its award.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Contract {
     pub id: String,
-    /// OCDS contract status: pending, active or terminated.
-    pub status: &'static str,
+    pub award_id: String,
+    pub title: String,
     pub date: DateTime<Utc>,
-    pub date_signed: Option<DateTime<Utc>>,
     pub start: NaiveDate,
     pub end: NaiveDate,
     pub value: Decimal,
-    pub transactions: Vec<Transaction>,
+}
+
+/// An amendment: the contract's new value and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Amendment {
+    /// The contract version it made (2 for the first amendment).
+    pub version: i32,
+    pub date: DateTime<Utc>,
+    pub effective_from: NaiveDate,
+    pub rationale: String,
+    pub value: Decimal,
+}
+
+/// How a contract's status changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ContractChange {
+    /// Both parties have signed it.
+    Signed,
+    Activated,
+    Terminated,
+    /// Its period ended (no write makes this: it is read from the end date).
+    Ended,
+}
+
+/// One release before it is published: its tag, its date and the sections it sets (buyer,
+/// parties, tender, awards, contracts). Stored as it is; `publish` adds the identifiers.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Release {
+    pub tag: &'static str,
+    pub date: DateTime<Utc>,
+    pub sections: Value,
 }
 
 pub fn rfc3339(t: DateTime<Utc>) -> String {
@@ -91,6 +126,10 @@ fn amount(d: Decimal) -> Value {
         .map_or(Value::Null, Value::Number)
 }
 
+fn money(d: Decimal) -> Value {
+    json!({ "amount": amount(d), "currency": "EUR" })
+}
+
 fn org_ref(p: &Party) -> Value {
     json!({ "id": p.id, "name": p.name })
 }
@@ -107,131 +146,285 @@ pub fn ocid(prefix: &str, call_id: &str) -> String {
     format!("{prefix}{call_id}")
 }
 
-/// The releases of a call, oldest first: tender, then award, contract and implementation
-/// as far as the call has come.
-pub fn releases(
-    prefix: &str,
-    call: &Call,
-    award: Option<&Award>,
-    contract: Option<&Contract>,
-) -> Vec<Value> {
-    let ocid = ocid(prefix, &call.id);
-    let mut parties = vec![party(&call.buyer, &["buyer", "procuringEntity"])];
-    let mut tender = json!({
-        "id": call.id,
-        "title": call.title,
-        "description": call.description,
-        "status": call.tender_status,
-        "procuringEntity": org_ref(&call.buyer),
-        "items": call.items.iter().map(|i| json!({
-            "id": i.id,
-            "description": i.product_name,
-            "classification": { "scheme": "x_kilpailutus_product", "id": i.product_code, "description": i.product_name },
-            "quantity": amount(i.quantity),
-            "unit": { "name": i.unit },
-        })).collect::<Vec<_>>(),
-        "procurementMethod": "open",
-        "mainProcurementCategory": "services",
-        "awardCriteria": "ratedCriteria",
-        "submissionMethod": ["electronicSubmission"],
-        "tenderPeriod": { "startDate": rfc3339(call.published_at), "endDate": rfc3339(call.submission_deadline) },
-        "enquiryPeriod": { "startDate": rfc3339(call.published_at), "endDate": rfc3339(call.questions_deadline) },
-        "contractPeriod": { "startDate": day(call.contract_start), "endDate": day_end(call.contract_end) },
-    });
-    if let Some(tenderers) = &call.tenderers {
-        tender["numberOfTenderers"] = json!(tenderers.len());
-        tender["tenderers"] = Value::Array(tenderers.iter().map(org_ref).collect());
-        for t in tenderers {
-            let is_supplier = award.is_some_and(|a| a.supplier.id == t.id);
-            parties.push(party(
-                t,
-                if is_supplier {
-                    &["tenderer", "supplier"]
-                } else {
-                    &["tenderer"]
-                },
-            ));
-        }
-    }
-    let base = |tag: &str, date: DateTime<Utc>, parties: &Vec<Value>| {
-        json!({
-            "ocid": ocid,
-            "id": format!("{ocid}-{tag}"),
-            "date": rfc3339(date),
-            "tag": [tag],
-            "initiationType": "tender",
-            "language": "en",
+/// The id of a call's `round`th award (1 for the first).
+pub fn award_id(call_id: &str, round: u64) -> String {
+    format!("{call_id}-award-{round}")
+}
+
+/// The call published: the whole tender, open for bids.
+pub fn published(call: &Call) -> Release {
+    Release {
+        tag: "tender",
+        date: call.published_at,
+        sections: json!({
             "buyer": org_ref(&call.buyer),
-            "parties": parties,
-        })
-    };
-    let tag = if call.tender_status == "cancelled" {
-        "tenderCancellation"
-    } else {
-        "tender"
-    };
-    let mut first = base(tag, call.published_at, &parties);
-    first["tender"] = tender.clone();
-    let mut out = vec![first];
-    let award_id = format!("{}-award", call.id);
-    if let Some(a) = award {
-        let mut r = base("award", a.date, &parties);
-        r["tender"] = json!({ "id": call.id, "status": call.tender_status });
-        r["awards"] = json!([{
-            "id": award_id,
-            "title": call.title,
-            "description": a.justification,
-            "status": "active",
-            "date": rfc3339(a.date),
-            "value": { "amount": amount(a.value), "currency": "EUR" },
-            "suppliers": [org_ref(&a.supplier)],
-            "contractPeriod": { "startDate": day(call.contract_start), "endDate": day_end(call.contract_end) },
-        }]);
-        out.push(r);
+            "parties": [party(&call.buyer, &["buyer", "procuringEntity"])],
+            "tender": {
+                "id": call.id,
+                "title": call.title,
+                "description": call.description,
+                "status": "active",
+                "procuringEntity": org_ref(&call.buyer),
+                "items": call.items.iter().map(|i| json!({
+                    "id": i.id,
+                    "description": i.product_name,
+                    "classification": { "scheme": "x_kilpailutus_product", "id": i.product_code, "description": i.product_name },
+                    "quantity": amount(i.quantity),
+                    "unit": { "name": i.unit },
+                })).collect::<Vec<_>>(),
+                "procurementMethod": "open",
+                "mainProcurementCategory": "services",
+                "awardCriteria": "ratedCriteria",
+                "submissionMethod": ["electronicSubmission"],
+                "tenderPeriod": { "startDate": rfc3339(call.published_at), "endDate": rfc3339(call.submission_deadline) },
+                "enquiryPeriod": { "startDate": rfc3339(call.published_at), "endDate": rfc3339(call.questions_deadline) },
+                "contractPeriod": { "startDate": day(call.contract_start), "endDate": day_end(call.contract_end) },
+            },
+        }),
     }
-    if let (Some(c), Some(a)) = (contract, award) {
-        let mut r = base("contract", c.date, &parties);
-        let mut contract = json!({
-            "id": c.id,
-            "awardID": award_id,
-            "title": call.title,
-            "status": c.status,
-            "period": { "startDate": day(c.start), "endDate": day_end(c.end) },
-            "value": { "amount": amount(c.value), "currency": "EUR" },
-        });
-        if let Some(signed) = c.date_signed {
-            contract["dateSigned"] = json!(rfc3339(signed));
-        }
-        r["contracts"] = json!([contract]);
-        out.push(r);
-        if let Some(last) = c.transactions.iter().map(|t| t.date).max() {
-            let mut r = base("implementation", last, &parties);
-            r["contracts"] = json!([{
+}
+
+/// How a call ended without a contract.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TenderEnd {
+    Cancelled,
+    Unsuccessful,
+}
+
+pub fn tender_ended(call_id: &str, buyer: &Party, at: DateTime<Utc>, end: TenderEnd) -> Release {
+    let (tag, status) = match end {
+        TenderEnd::Cancelled => ("tenderCancellation", "cancelled"),
+        TenderEnd::Unsuccessful => ("tenderUpdate", "unsuccessful"),
+    };
+    Release {
+        tag,
+        date: at,
+        sections: json!({ "buyer": org_ref(buyer), "tender": { "id": call_id, "status": status } }),
+    }
+}
+
+/// The submission deadline passed: who bid becomes public, dated the deadline.
+pub fn bids_opened(
+    call_id: &str,
+    buyer: &Party,
+    deadline: DateTime<Utc>,
+    tenderers: &[Party],
+) -> Release {
+    Release {
+        tag: "tenderUpdate",
+        date: deadline,
+        sections: json!({
+            "buyer": org_ref(buyer),
+            "parties": tenderers.iter().map(|t| party(t, &["tenderer"])).collect::<Vec<_>>(),
+            "tender": {
+                "id": call_id,
+                "numberOfTenderers": tenderers.len(),
+                "tenderers": tenderers.iter().map(org_ref).collect::<Vec<_>>(),
+            },
+        }),
+    }
+}
+
+/// An award decided. It is `pending` while the standstill and the remedies run; the
+/// contract's release makes it `active`.
+pub fn awarded(call_id: &str, buyer: &Party, a: &Award) -> Release {
+    Release {
+        tag: "award",
+        date: a.date,
+        sections: json!({
+            "buyer": org_ref(buyer),
+            "parties": [party(&a.supplier, &["tenderer", "supplier"])],
+            "tender": { "id": call_id, "status": "complete" },
+            "awards": [{
+                "id": a.id,
+                "title": a.title,
+                "description": a.justification,
+                "status": "pending",
+                "date": rfc3339(a.date),
+                "value": money(a.value),
+                "suppliers": [org_ref(&a.supplier)],
+                "contractPeriod": { "startDate": day(a.contract_start), "endDate": day_end(a.contract_end) },
+            }],
+        }),
+    }
+}
+
+/// An award withdrawn (after a correction request, or by the orderer): the award is
+/// cancelled, its supplier is a tenderer again and the tender is open for a new decision.
+pub fn award_withdrawn(
+    call_id: &str,
+    buyer: &Party,
+    award_id: &str,
+    supplier: &Party,
+    at: DateTime<Utc>,
+    reason: &str,
+) -> Release {
+    Release {
+        tag: "awardCancellation",
+        date: at,
+        sections: json!({
+            "buyer": org_ref(buyer),
+            "parties": [party(supplier, &["tenderer"])],
+            "tender": { "id": call_id, "status": "active" },
+            "awards": [{ "id": award_id, "status": "cancelled", "statusDetails": reason }],
+        }),
+    }
+}
+
+/// The contract made from the award (pending until it is signed and activated).
+pub fn contracted(buyer: &Party, c: &Contract) -> Release {
+    Release {
+        tag: "contract",
+        date: c.date,
+        sections: json!({
+            "buyer": org_ref(buyer),
+            "awards": [{ "id": c.award_id, "status": "active" }],
+            "contracts": [{
                 "id": c.id,
+                "awardID": c.award_id,
+                "title": c.title,
+                "status": "pending",
+                "period": { "startDate": day(c.start), "endDate": day_end(c.end) },
+                "value": money(c.value),
+            }],
+        }),
+    }
+}
+
+pub fn contract_changed(
+    buyer: &Party,
+    contract_id: &str,
+    award_id: &str,
+    at: DateTime<Utc>,
+    change: ContractChange,
+) -> Release {
+    let mut contract = json!({ "id": contract_id, "awardID": award_id });
+    let tag = match change {
+        ContractChange::Signed => {
+            contract["dateSigned"] = json!(rfc3339(at));
+            "contractUpdate"
+        }
+        ContractChange::Activated => {
+            contract["status"] = json!("active");
+            "contractUpdate"
+        }
+        ContractChange::Terminated => {
+            contract["status"] = json!("terminated");
+            "contractTermination"
+        }
+        ContractChange::Ended => {
+            contract["status"] = json!("terminated");
+            "contractUpdate"
+        }
+    };
+    Release {
+        tag,
+        date: at,
+        sections: json!({ "buyer": org_ref(buyer), "contracts": [contract] }),
+    }
+}
+
+/// The day after a contract's last day, when it ends by itself.
+pub fn contract_end_date(end: NaiveDate) -> DateTime<Utc> {
+    end.succ_opt()
+        .unwrap_or(end)
+        .and_time(chrono::NaiveTime::MIN)
+        .and_utc()
+}
+
+pub fn contract_amended(
+    buyer: &Party,
+    contract_id: &str,
+    award_id: &str,
+    a: &Amendment,
+) -> Release {
+    Release {
+        tag: "contractAmendment",
+        date: a.date,
+        sections: json!({
+            "buyer": org_ref(buyer),
+            "contracts": [{
+                "id": contract_id,
                 "awardID": award_id,
-                "implementation": { "transactions": c.transactions.iter().map(|t| json!({
-                    "id": format!("{}-{}", c.id, t.period),
+                "value": money(a.value),
+                "amendments": [{
+                    "id": format!("{contract_id}-v{}", a.version),
+                    "date": rfc3339(a.date),
+                    "rationale": a.rationale,
+                    "description": format!("In effect from {}; the contract's value is now {} EUR.", a.effective_from, a.value),
+                }],
+            }],
+        }),
+    }
+}
+
+/// A month reported: its transaction, paid by the buyer to the supplier.
+pub fn implementation(
+    buyer: &Party,
+    contract_id: &str,
+    award_id: &str,
+    supplier: &Party,
+    at: DateTime<Utc>,
+    t: &Transaction,
+) -> Release {
+    Release {
+        tag: "implementation",
+        date: at,
+        sections: json!({
+            "buyer": org_ref(buyer),
+            "contracts": [{
+                "id": contract_id,
+                "awardID": award_id,
+                "implementation": { "transactions": [{
+                    "id": format!("{contract_id}-{}", t.period),
                     "date": rfc3339(t.date),
-                    "value": { "amount": amount(t.value), "currency": "EUR" },
-                    "payer": org_ref(&call.buyer),
-                    "payee": org_ref(&a.supplier),
-                })).collect::<Vec<_>>() },
-            }]);
-            out.push(r);
+                    "value": money(t.value),
+                    "payer": org_ref(buyer),
+                    "payee": org_ref(supplier),
+                }] },
+            }],
+        }),
+    }
+}
+
+/// The release as published: the stored sections with the call's ocid and the release's
+/// own id, unique in the call (`{ocid}-{seq}-{tag}`).
+pub fn publish(ocid: &str, seq: i32, tag: &str, date: DateTime<Utc>, sections: &Value) -> Value {
+    let mut r = json!({
+        "ocid": ocid,
+        "id": format!("{ocid}-{seq}-{tag}"),
+        "date": rfc3339(date),
+        "tag": [tag],
+        "initiationType": "tender",
+        "language": "en",
+    });
+    if let (Value::Object(out), Value::Object(more)) = (&mut r, sections) {
+        for (k, v) in more {
+            out.entry(k.clone()).or_insert_with(|| v.clone());
         }
     }
-    out
+    r
 }
 
 fn publisher() -> Value {
     json!({ "name": "Kilpailutus" })
 }
 
-pub fn release_package(uri: &str, published: DateTime<Utc>, releases: Vec<Value>) -> Value {
+/// A package made on demand is published when its contents last changed: the date of its
+/// newest release (all dates are RFC 3339 in UTC to the second, so they order as text).
+fn last_change(releases: &[Value]) -> Value {
+    releases
+        .iter()
+        .filter_map(|r| r["date"].as_str())
+        .max()
+        .map_or(Value::Null, |d| json!(d))
+}
+
+pub fn release_package(uri: &str, releases: Vec<Value>) -> Value {
     json!({
         "uri": uri,
         "version": "1.1",
-        "publishedDate": rfc3339(published),
+        "publishedDate": last_change(&releases),
         "publisher": publisher(),
         "releases": releases,
     })
@@ -240,7 +433,6 @@ pub fn release_package(uri: &str, published: DateTime<Utc>, releases: Vec<Value>
 pub fn record_package(
     uri: &str,
     release_package_uri: &str,
-    published: DateTime<Utc>,
     ocid: &str,
     releases: Vec<Value>,
 ) -> Value {
@@ -248,7 +440,7 @@ pub fn record_package(
     json!({
         "uri": uri,
         "version": "1.1",
-        "publishedDate": rfc3339(published),
+        "publishedDate": last_change(&releases),
         "publisher": publisher(),
         "packages": [release_package_uri],
         "records": [{ "ocid": ocid, "releases": releases, "compiledRelease": compiled }],
@@ -328,12 +520,19 @@ mod tests {
         Utc.with_ymd_and_hms(2026, 12, d, 12, 0, 0).unwrap()
     }
 
-    fn call(tenderers: Option<Vec<Party>>) -> Call {
+    fn org(id: &str, name: &str) -> Party {
+        Party {
+            id: id.into(),
+            name: name.into(),
+            business_id: Some("0112038-9".into()),
+        }
+    }
+
+    fn call() -> Call {
         Call {
             id: "c1".into(),
             title: "Kotihoito".into(),
             description: "Home care".into(),
-            tender_status: "active",
             buyer: Party {
                 id: "o1".into(),
                 name: "Lautakunta".into(),
@@ -351,72 +550,197 @@ mod tests {
                 unit: "hour".into(),
                 quantity: dec!(1000),
             }],
-            tenderers,
+        }
+    }
+
+    fn award(round: u64, supplier: &Party, day: u32) -> Award {
+        let c = call();
+        Award {
+            id: award_id("c1", round),
+            title: c.title,
+            date: t(day),
+            supplier: supplier.clone(),
+            value: dec!(45601.5425),
+            justification: "best".into(),
+            contract_start: c.contract_start,
+            contract_end: c.contract_end,
         }
     }
 
     #[test]
     fn a_published_call_is_one_tender_release_without_tenderers() {
-        let r = releases("ocds-x-", &call(None), None, None);
-        assert_eq!(r.len(), 1);
-        assert_eq!(r[0]["ocid"], "ocds-x-c1");
-        assert_eq!(r[0]["tag"], json!(["tender"]));
-        assert!(r[0]["tender"].get("tenderers").is_none());
-        assert!(r[0]["tender"].get("numberOfTenderers").is_none());
-        assert_eq!(r[0]["tender"]["items"][0]["quantity"], json!(1000.0));
+        let r = published(&call());
+        let p = publish("ocds-x-c1", 1, r.tag, r.date, &r.sections);
+        assert_eq!(p["ocid"], "ocds-x-c1");
+        assert_eq!(p["id"], "ocds-x-c1-1-tender");
+        assert_eq!(p["tag"], json!(["tender"]));
+        assert_eq!(p["buyer"]["id"], "o1");
+        assert!(p["tender"].get("tenderers").is_none());
+        assert!(p["tender"].get("numberOfTenderers").is_none());
+        assert_eq!(p["tender"]["items"][0]["quantity"], json!(1000.0));
     }
 
     #[test]
-    fn every_stage_adds_a_release_with_a_unique_id() {
-        let supplier = Party {
-            id: "p1".into(),
-            name: "Hoiva Oy".into(),
-            business_id: Some("0112038-9".into()),
-        };
-        let award = Award {
-            date: t(12),
-            supplier: supplier.clone(),
-            value: dec!(45601.5425),
-            justification: "best".into(),
-        };
+    fn every_change_is_a_release_of_its_own_and_the_record_compiles_them() {
+        let c = call();
+        let a = org("p1", "Hoiva Oy");
+        let b = org("p2", "Apu Oy");
         let contract = Contract {
             id: "k1".into(),
-            status: "active",
+            award_id: award_id("c1", 2),
+            title: c.title.clone(),
             date: t(28),
-            date_signed: Some(t(28)),
-            start: NaiveDate::from_ymd_opt(2027, 1, 1).unwrap(),
-            end: NaiveDate::from_ymd_opt(2027, 12, 31).unwrap(),
+            start: c.contract_start,
+            end: c.contract_end,
             value: dec!(45601.5425),
-            transactions: vec![Transaction {
-                period: "2027-01".into(),
-                date: Utc.with_ymd_and_hms(2027, 1, 31, 0, 0, 0).unwrap(),
-                value: dec!(3800),
-            }],
         };
-        let r = releases(
-            "ocds-x-",
-            &call(Some(vec![supplier])),
-            Some(&award),
-            Some(&contract),
-        );
-        let tags: Vec<_> = r.iter().map(|x| x["tag"][0].as_str().unwrap()).collect();
-        assert_eq!(tags, ["tender", "award", "contract", "implementation"]);
-        let mut ids: Vec<_> = r.iter().map(|x| x["id"].as_str().unwrap()).collect();
-        ids.dedup();
-        assert_eq!(ids.len(), 4);
-        assert_eq!(r[1]["awards"][0]["value"]["amount"], json!(45601.5425));
-        assert_eq!(r[0]["parties"][1]["roles"], json!(["tenderer", "supplier"]));
-        assert_eq!(r[0]["parties"][1]["identifier"]["id"], "0112038-9");
-        let compiled = compile("ocds-x-c1", &r);
-        assert_eq!(compiled["tag"], json!(["compiled"]));
-        assert_eq!(compiled["contracts"][0]["status"], "active", "merged by id");
+        let changes = [
+            published(&c),
+            bids_opened("c1", &c.buyer, t(10), &[a.clone(), b.clone()]),
+            awarded("c1", &c.buyer, &award(1, &a, 12)),
+            award_withdrawn(
+                "c1",
+                &c.buyer,
+                &award_id("c1", 1),
+                &a,
+                t(14),
+                "error in scoring",
+            ),
+            awarded("c1", &c.buyer, &award(2, &b, 15)),
+            contracted(&c.buyer, &contract),
+            contract_changed(
+                &c.buyer,
+                "k1",
+                &contract.award_id,
+                t(29),
+                ContractChange::Signed,
+            ),
+            contract_changed(
+                &c.buyer,
+                "k1",
+                &contract.award_id,
+                t(30),
+                ContractChange::Activated,
+            ),
+            contract_amended(
+                &c.buyer,
+                "k1",
+                &contract.award_id,
+                &Amendment {
+                    version: 2,
+                    date: Utc.with_ymd_and_hms(2027, 2, 3, 9, 0, 0).unwrap(),
+                    effective_from: NaiveDate::from_ymd_opt(2027, 2, 1).unwrap(),
+                    rationale: "More hours".into(),
+                    value: dec!(50000),
+                },
+            ),
+            implementation(
+                &c.buyer,
+                "k1",
+                &contract.award_id,
+                &b,
+                Utc.with_ymd_and_hms(2027, 2, 4, 9, 0, 0).unwrap(),
+                &Transaction {
+                    period: "2027-01".into(),
+                    date: Utc.with_ymd_and_hms(2027, 1, 31, 23, 59, 59).unwrap(),
+                    value: dec!(3640),
+                },
+            ),
+            contract_changed(
+                &c.buyer,
+                "k1",
+                &contract.award_id,
+                contract_end_date(c.contract_end),
+                ContractChange::Ended,
+            ),
+        ];
+        let published: Vec<Value> = changes
+            .iter()
+            .zip(1..)
+            .map(|(r, seq)| publish("ocds-x-c1", seq, r.tag, r.date, &r.sections))
+            .collect();
+        let tags: Vec<_> = published
+            .iter()
+            .map(|x| x["tag"][0].as_str().unwrap())
+            .collect();
         assert_eq!(
-            compiled["contracts"][0]["implementation"]["transactions"][0]["id"],
-            "k1-2027-01"
+            tags,
+            [
+                "tender",
+                "tenderUpdate",
+                "award",
+                "awardCancellation",
+                "award",
+                "contract",
+                "contractUpdate",
+                "contractUpdate",
+                "contractAmendment",
+                "implementation",
+                "contractUpdate"
+            ]
         );
+        let mut ids: Vec<_> = published
+            .iter()
+            .map(|x| x["id"].as_str().unwrap())
+            .collect();
+        ids.sort();
+        ids.dedup();
+        assert_eq!(ids.len(), changes.len(), "every release has its own id");
+        assert_eq!(
+            contract_end_date(c.contract_end),
+            Utc.with_ymd_and_hms(2028, 1, 1, 0, 0, 0).unwrap()
+        );
+
+        let compiled = compile("ocds-x-c1", &published);
+        assert_eq!(compiled["tag"], json!(["compiled"]));
         assert_eq!(
             compiled["tender"]["title"], "Kotihoito",
-            "fields survive a later partial tender"
+            "fields survive later partial tenders"
+        );
+        assert_eq!(compiled["tender"]["status"], "complete");
+        assert_eq!(compiled["tender"]["numberOfTenderers"], 2);
+        let awards = compiled["awards"].as_array().unwrap();
+        assert_eq!(awards.len(), 2);
+        assert_eq!(awards[0]["status"], "cancelled");
+        assert_eq!(
+            awards[0]["value"]["amount"],
+            json!(45601.5425),
+            "the withdrawn award stays on record"
+        );
+        assert_eq!(awards[1]["status"], "active");
+        assert_eq!(awards[1]["suppliers"][0]["id"], "p2");
+        let roles = |id: &str| {
+            compiled["parties"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|p| p["id"] == id)
+                .unwrap()["roles"]
+                .clone()
+        };
+        assert_eq!(roles("p1"), json!(["tenderer"]), "no longer the supplier");
+        assert_eq!(roles("p2"), json!(["tenderer", "supplier"]));
+        let k = &compiled["contracts"][0];
+        assert_eq!(k["status"], "terminated", "ended by its period");
+        assert_eq!(k["dateSigned"], "2026-12-29T12:00:00Z");
+        assert_eq!(k["value"]["amount"], json!(50000.0));
+        assert_eq!(k["amendments"][0]["id"], "k1-v2");
+        assert_eq!(k["implementation"]["transactions"][0]["id"], "k1-2027-01");
+        assert_eq!(k["implementation"]["transactions"][0]["payee"]["id"], "p2");
+    }
+
+    #[test]
+    fn a_cancelled_or_unsuccessful_tender() {
+        let c = call();
+        let r = tender_ended("c1", &c.buyer, t(3), TenderEnd::Cancelled);
+        assert_eq!(
+            (r.tag, &r.sections["tender"]["status"]),
+            ("tenderCancellation", &json!("cancelled"))
+        );
+        let r = tender_ended("c1", &c.buyer, t(20), TenderEnd::Unsuccessful);
+        assert_eq!(
+            (r.tag, &r.sections["tender"]["status"]),
+            ("tenderUpdate", &json!("unsuccessful"))
         );
     }
 

@@ -12,6 +12,7 @@ use crate::domain::bid::{BiddingClosed, check_questions_open};
 use crate::domain::call::{
     self, CallStatus, NewCall, PublishError, Viewer, can_see_call, manages_call,
 };
+use crate::domain::ocds::TenderEnd;
 use crate::domain::validate;
 use crate::email::compose;
 use crate::email::outbox::Mail;
@@ -210,6 +211,7 @@ pub async fn publish_call(Cx { state, caller }: Cx<'_>, id: &str) -> AppResult<c
                 .summary(json!({ "title": c.title })),
         )?;
         super::notifications::call_published(w, now, &c).await?;
+        super::ocds::published(w, &c).await?;
         Ok(c)
     })
 }
@@ -256,6 +258,10 @@ pub(super) async fn end_without_award(
     reason: String,
 ) -> AppResult<call_entity::Model> {
     let mut am: call_entity::ActiveModel = c.into();
+    let end = match ending {
+        Ending::Cancelled { .. } => TenderEnd::Cancelled,
+        Ending::Unsuccessful => TenderEnd::Unsuccessful,
+    };
     let (action, summary, mail): (_, _, fn(&str, &str) -> Mail) = match ending {
         Ending::Cancelled { before } => {
             am.status = Set(CallStatus::Cancelled);
@@ -278,6 +284,7 @@ pub(super) async fn end_without_award(
     let c = am.update(w.conn()).await?;
     w.audit(now, AuditEntry::on_call(actor, action, &c).summary(summary))?;
     super::notifications::bidders_told(w, now, &c, &mail(&c.title, &reason)).await?;
+    super::ocds::tender_ended(w, &c, now, end).await?;
     Ok(c)
 }
 

@@ -529,6 +529,9 @@ pub async fn award_call(
         let mut am: call::ActiveModel = c.clone().into();
         am.status = Set(CallStatus::Awarded);
         am.update(w.conn()).await?;
+        if let Some(winner) = data.bids.get(&bid_key) {
+            super::ocds::awarded(w, &c, &a, winner).await?;
+        }
         w.audit(
             now,
             AuditEntry::on_call(&actor.user_id, "call.award", &c).summary(json!({

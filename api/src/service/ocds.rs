@@ -1,18 +1,26 @@
-//! Open Contracting data of a published call, built from what is public at this moment.
+//! Open Contracting data of a published call: each public change appends its release in the
+//! change's own unit of work (`ocds_release`, never updated), and the packages are read from
+//! those rows. The one change no write makes, a contract's period ending, is read from its end
+//! date: that release is the same whenever it is read.
 
-use super::calls::status_at;
+use super::contracts::History;
 use super::parse_id;
-use crate::domain::call::CallStatus;
+use super::work::Work;
 use crate::domain::contract::{ContractStatus, Period, versions};
-use crate::domain::ocds::{self, Award, Contract, Item, Party, Transaction};
+use crate::domain::ocds::{self, ContractChange, Party, Release, TenderEnd};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
+use chrono::{DateTime, Utc};
 use entity::{
-    BidStatus, EntryKind, PricingModel, award, bid, call, contract_line, organization,
-    performance_report, product, report_entry, service_contract as sc,
+    BidStatus, EntryKind, PricingModel, audit_event, award, bid, call, contract_amendment,
+    contract_line, contract_signature, ocds_release, organization, performance_report, product,
+    report_entry, service_contract as sc,
 };
 use rust_decimal::Decimal;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set,
+};
 use serde_json::Value;
 use std::collections::HashMap;
 
@@ -24,34 +32,64 @@ fn party(o: &organization::Model) -> Party {
     }
 }
 
-/// The releases of a published call (NOT_FOUND for anything else), with its ocid.
-pub async fn releases(state: &AppState, call_id: &str) -> AppResult<(String, Vec<Value>)> {
-    let conn = state.db.conn();
-    let not_found = || AppError::not_found("callId: no published call");
-    let c = call::Entity::find_by_id(parse_id("callId", call_id).map_err(|_| not_found())?)
-        .one(conn)
+/// The organisations `ids` as OCDS parties, in the order given.
+async fn parties<C: ConnectionTrait>(conn: &C, ids: &[String]) -> AppResult<Vec<Party>> {
+    let orgs = super::query::keyed::<organization::Entity, _, _>(
+        conn,
+        organization::Column::Id,
+        ids.iter().cloned(),
+        |o| o.id.clone(),
+    )
+    .await?;
+    ids.iter()
+        .map(|id| {
+            orgs.get(id)
+                .map(party)
+                .ok_or_else(|| AppError::Internal(anyhow::anyhow!("organisation {id} missing")))
+        })
+        .collect()
+}
+
+async fn party_of<C: ConnectionTrait>(conn: &C, id: &str) -> AppResult<Party> {
+    let mut found = parties(conn, &[id.to_owned()]).await?;
+    found
+        .pop()
+        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("organisation {id} missing")))
+}
+
+/// Appends `r` to the call's releases. The caller holds the call row or the contract row
+/// locked; the call row is locked here too, so two changes of one call number apart.
+async fn append(w: &Work<'_>, call_id: &str, r: Release) -> AppResult<()> {
+    call::Entity::find_by_id(call_id.to_owned())
+        .lock_exclusive()
+        .one(w.conn())
+        .await?;
+    let last: Option<i32> = ocds_release::Entity::find()
+        .select_only()
+        .column_as(ocds_release::Column::Seq.max(), "seq")
+        .filter(ocds_release::Column::CallId.eq(call_id))
+        .into_tuple::<Option<i32>>()
+        .one(w.conn())
         .await?
-        .ok_or_else(not_found)?;
-    let published_at = c.published_at.ok_or_else(not_found)?;
-    let now = state.now();
-    let status = status_at(&c, now);
-    let tender_status = match status {
-        CallStatus::Cancelled => "cancelled",
-        CallStatus::Unsuccessful => "unsuccessful",
-        CallStatus::Awarded | CallStatus::Contracted => "complete",
-        _ => "active",
+        .flatten();
+    ocds_release::ActiveModel {
+        call_id: Set(call_id.to_owned()),
+        seq: Set(last.unwrap_or(0).saturating_add(1)),
+        tag: Set(r.tag.to_owned()),
+        date: Set(r.date),
+        sections: Set(r.sections.to_string()),
+    }
+    .insert(w.conn())
+    .await?;
+    Ok(())
+}
+
+/// The call published.
+pub async fn published(w: &Work<'_>, c: &call::Model) -> AppResult<()> {
+    let Some(published_at) = c.published_at else {
+        return Ok(());
     };
-    let orgs = |ids: Vec<String>| async move {
-        Ok::<HashMap<String, organization::Model>, AppError>(
-            organization::Entity::find()
-                .filter(organization::Column::Id.is_in(ids))
-                .all(conn)
-                .await?
-                .into_iter()
-                .map(|o| (o.id.clone(), o))
-                .collect(),
-        )
-    };
+    let conn = w.conn();
     let lines = super::calls::lines_of(conn, &c.id).await?;
     let products = super::query::keyed::<product::Entity, _, _>(
         conn,
@@ -63,7 +101,7 @@ pub async fn releases(state: &AppState, call_id: &str) -> AppResult<(String, Vec
     let items = lines
         .iter()
         .filter_map(|l| {
-            products.get(&l.product_id).map(|p| Item {
+            products.get(&l.product_id).map(|p| ocds::Item {
                 id: l.id.clone(),
                 product_code: p.code.clone(),
                 product_name: p.name.clone(),
@@ -72,144 +110,416 @@ pub async fn releases(state: &AppState, call_id: &str) -> AppResult<(String, Vec
             })
         })
         .collect();
-    // The seal: who bid is public only once the submission deadline has passed.
-    let bids = if super::seal::bids_open(&c, now) {
-        bid::Entity::find()
-            .filter(bid::Column::CallId.eq(c.id.as_str()))
-            .filter(bid::Column::Status.eq(BidStatus::Submitted))
-            .order_by_asc(bid::Column::SubmittedAt)
-            .all(conn)
-            .await?
-    } else {
-        Vec::new()
-    };
-    let award_row = award::Entity::find_by_id(c.id.clone()).one(conn).await?;
-    let contract_row = sc::Entity::find()
-        .filter(sc::Column::CallId.eq(c.id.as_str()))
-        .one(conn)
-        .await?;
-    let mut ids: Vec<String> = bids.iter().map(|b| b.bidder_id.clone()).collect();
-    ids.push(c.orderer_id.clone());
-    let orgs = orgs(ids).await?;
-    let buyer = orgs
-        .get(&c.orderer_id)
-        .map(party)
-        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("buyer missing")))?;
-    let tenderers = super::seal::bids_open(&c, now).then(|| {
-        bids.iter()
-            .filter_map(|b| orgs.get(&b.bidder_id).map(party))
-            .collect()
-    });
-    let award = match &award_row {
-        Some(a) => {
-            let winner = bids
-                .iter()
-                .find(|b| b.id == a.bid_id)
-                .ok_or_else(|| AppError::Internal(anyhow::anyhow!("awarded bid missing")))?;
-            let supplier = orgs
-                .get(&winner.bidder_id)
-                .map(party)
-                .ok_or_else(|| AppError::Internal(anyhow::anyhow!("supplier missing")))?;
-            Some(Award {
-                date: a.decided_at,
-                supplier,
-                value: winner.total_price.0,
-                justification: a.justification.clone(),
-            })
-        }
-        None => None,
-    };
-    let contract = match &contract_row {
-        Some(k) => Some(contract_of(state, k).await?),
-        None => None,
-    };
-    let call_data = ocds::Call {
+    let facts = ocds::Call {
         id: c.id.clone(),
         title: c.title.clone(),
         description: c.description.clone(),
-        tender_status,
-        buyer,
+        buyer: party_of(conn, &c.orderer_id).await?,
         published_at,
         questions_deadline: c.questions_deadline,
         submission_deadline: c.submission_deadline,
         contract_start: c.contract_start,
         contract_end: c.contract_end,
         items,
-        tenderers,
     };
-    let prefix = &state.config.ocds_prefix;
-    Ok((
-        ocds::ocid(prefix, &c.id),
-        ocds::releases(prefix, &call_data, award.as_ref(), contract.as_ref()),
-    ))
+    append(w, &c.id, ocds::published(&facts)).await
 }
 
-async fn contract_of(state: &AppState, k: &sc::Model) -> AppResult<Contract> {
-    let conn = state.db.conn();
-    let now = state.now();
-    let status = match super::contracts::status_at(k, now.date_naive()) {
-        ContractStatus::Draft => "pending",
-        ContractStatus::Active => "active",
-        ContractStatus::Completed | ContractStatus::Terminated => "terminated",
+/// A published call cancelled, or declared unsuccessful.
+pub async fn tender_ended(
+    w: &Work<'_>,
+    c: &call::Model,
+    at: DateTime<Utc>,
+    end: TenderEnd,
+) -> AppResult<()> {
+    if c.published_at.is_none() {
+        return Ok(());
+    }
+    let buyer = party_of(w.conn(), &c.orderer_id).await?;
+    append(w, &c.id, ocds::tender_ended(&c.id, &buyer, at, end)).await
+}
+
+/// The sealed bids opened at the deadline: who bid (standing bids, in submission order).
+pub async fn bids_opened(w: &Work<'_>, c: &call::Model) -> AppResult<()> {
+    let bidders: Vec<String> = bid::Entity::find()
+        .select_only()
+        .column(bid::Column::BidderId)
+        .filter(bid::Column::CallId.eq(c.id.as_str()))
+        .filter(bid::Column::Status.eq(BidStatus::Submitted))
+        .order_by_asc(bid::Column::SubmittedAt)
+        .into_tuple()
+        .all(w.conn())
+        .await?;
+    let tenderers = parties(w.conn(), &bidders).await?;
+    let buyer = party_of(w.conn(), &c.orderer_id).await?;
+    let r = ocds::bids_opened(&c.id, &buyer, c.submission_deadline, &tenderers);
+    append(w, &c.id, r).await
+}
+
+/// How many awards the call has had, withdrawn ones included.
+async fn award_rounds<C: ConnectionTrait>(conn: &C, call_id: &str) -> AppResult<u64> {
+    Ok(ocds_release::Entity::find()
+        .filter(ocds_release::Column::CallId.eq(call_id))
+        .filter(ocds_release::Column::Tag.eq("award"))
+        .count(conn)
+        .await?)
+}
+
+/// The id of the call's current award (its latest).
+async fn current_award_id<C: ConnectionTrait>(conn: &C, call_id: &str) -> AppResult<String> {
+    Ok(ocds::award_id(call_id, award_rounds(conn, call_id).await?))
+}
+
+/// An award decided on bid `winner`.
+pub async fn awarded(
+    w: &Work<'_>,
+    c: &call::Model,
+    a: &award::Model,
+    winner: &bid::Model,
+) -> AppResult<()> {
+    let round = award_rounds(w.conn(), &c.id).await?.saturating_add(1);
+    let facts = ocds::Award {
+        id: ocds::award_id(&c.id, round),
+        title: c.title.clone(),
+        date: a.decided_at,
+        supplier: party_of(w.conn(), &winner.bidder_id).await?,
+        value: winner.total_price.0,
+        justification: a.justification.clone(),
+        contract_start: c.contract_start,
+        contract_end: c.contract_end,
     };
-    // Each month at the prices of the version in effect that month.
+    let buyer = party_of(w.conn(), &c.orderer_id).await?;
+    append(w, &c.id, ocds::awarded(&c.id, &buyer, &facts)).await
+}
+
+/// The call's award withdrawn; `supplier` is the organisation it had named.
+pub async fn award_withdrawn(
+    w: &Work<'_>,
+    c: &call::Model,
+    supplier: &str,
+    at: DateTime<Utc>,
+    reason: &str,
+) -> AppResult<()> {
+    let award_id = current_award_id(w.conn(), &c.id).await?;
+    let supplier = party_of(w.conn(), supplier).await?;
+    let buyer = party_of(w.conn(), &c.orderer_id).await?;
+    let r = ocds::award_withdrawn(&c.id, &buyer, &award_id, &supplier, at, reason);
+    append(w, &c.id, r).await
+}
+
+/// The contract of a call's award made (a direct contract has no call and no releases).
+pub async fn contracted(w: &Work<'_>, k: &sc::Model, title: &str) -> AppResult<()> {
+    let Some(call_id) = &k.call_id else {
+        return Ok(());
+    };
+    let facts = ocds::Contract {
+        id: k.id.clone(),
+        award_id: current_award_id(w.conn(), call_id).await?,
+        title: title.to_owned(),
+        date: k.created_at,
+        start: k.start_date,
+        end: k.end_date,
+        value: k.total_value.0,
+    };
+    let buyer = party_of(w.conn(), &k.orderer_id).await?;
+    append(w, call_id, ocds::contracted(&buyer, &facts)).await
+}
+
+/// A call's contract signed by both, activated or terminated.
+pub async fn contract_changed(
+    w: &Work<'_>,
+    k: &sc::Model,
+    at: DateTime<Utc>,
+    change: ContractChange,
+) -> AppResult<()> {
+    let Some(call_id) = &k.call_id else {
+        return Ok(());
+    };
+    let award_id = current_award_id(w.conn(), call_id).await?;
+    let buyer = party_of(w.conn(), &k.orderer_id).await?;
+    let r = ocds::contract_changed(&buyer, &k.id, &award_id, at, change);
+    append(w, call_id, r).await
+}
+
+/// A call's contract amended (`k` as it is after the amendment).
+pub async fn contract_amended(
+    w: &Work<'_>,
+    k: &sc::Model,
+    amendment: &ocds::Amendment,
+) -> AppResult<()> {
+    let Some(call_id) = &k.call_id else {
+        return Ok(());
+    };
+    let award_id = current_award_id(w.conn(), call_id).await?;
+    let buyer = party_of(w.conn(), &k.orderer_id).await?;
+    let r = ocds::contract_amended(&buyer, &k.id, &award_id, amendment);
+    append(w, call_id, r).await
+}
+
+/// What a reported month is worth: at the prices of the version in effect that month, or,
+/// for a LUMP_SUM contract, the month's share of the value whatever the quantities.
+pub fn month_value(
+    k: &sc::Model,
+    h: &History,
+    lines: &[contract_line::Model],
+    entries: &[report_entry::Model],
+    period: Period,
+) -> Decimal {
+    if k.pricing_model == PricingModel::LumpSum {
+        return versions::pieces_month_value(&h.pieces, k.end_date, period);
+    }
+    let version = versions::version_for_month(&h.versions, period, k.end_date);
+    let prices: HashMap<&str, Decimal> = lines
+        .iter()
+        .filter(|l| l.version == version)
+        .map(|l| (l.product_id.as_str(), l.unit_price.0))
+        .collect();
+    let label = period.label();
+    entries
+        .iter()
+        .filter(|e| e.kind == EntryKind::Line && e.period == label)
+        .filter_map(|e| {
+            prices
+                .get(e.subject.as_str())
+                .map(|p| e.amount.0.saturating_mul(*p))
+        })
+        .fold(Decimal::ZERO, Decimal::saturating_add)
+}
+
+/// A month of a call's contract reported (again): its transaction.
+pub async fn reported(
+    w: &Work<'_>,
+    k: &sc::Model,
+    at: DateTime<Utc>,
+    period: Period,
+    value: Decimal,
+) -> AppResult<()> {
+    let Some(call_id) = &k.call_id else {
+        return Ok(());
+    };
+    let Some(date) = period.last_day().and_hms_opt(23, 59, 59) else {
+        return Ok(());
+    };
+    let t = ocds::Transaction {
+        period: period.label(),
+        date: date.and_utc(),
+        value,
+    };
+    let award_id = current_award_id(w.conn(), call_id).await?;
+    let buyer = party_of(w.conn(), &k.orderer_id).await?;
+    let supplier = party_of(w.conn(), &k.producer_id).await?;
+    let r = ocds::implementation(&buyer, &k.id, &award_id, &supplier, at, &t);
+    append(w, call_id, r).await
+}
+
+/// When the audit trail recorded `action` on the call (the first time).
+async fn recorded_at<C: ConnectionTrait>(
+    conn: &C,
+    call_id: &str,
+    action: &str,
+) -> AppResult<Option<DateTime<Utc>>> {
+    Ok(audit_event::Entity::find()
+        .filter(audit_event::Column::EntityId.eq(call_id))
+        .filter(audit_event::Column::Action.eq(action))
+        .order_by_asc(audit_event::Column::Seq)
+        .one(conn)
+        .await?
+        .map(|e| e.at))
+}
+
+/// Writes the releases of a call published before releases were stored, from what is stored
+/// of it now, each dated when its change was made. An award withdrawn before the upgrade is
+/// not among them (its row is gone; the audit chain keeps it). Returns whether it wrote.
+async fn backfill_call(state: &AppState, call_id: &str) -> AppResult<bool> {
+    work!(state, |w| {
+        let c = super::seal::lock(w.conn(), "callId", call_id).await?.call;
+        let stored = ocds_release::Entity::find()
+            .filter(ocds_release::Column::CallId.eq(c.id.as_str()))
+            .count(w.conn())
+            .await?;
+        if stored > 0 || c.published_at.is_none() {
+            // Another process did it first.
+            w.unchanged();
+            return Ok(false);
+        }
+        let conn = w.conn();
+        published(w, &c).await?;
+        if c.bids_opened_at.is_some() {
+            bids_opened(w, &c).await?;
+        }
+        if let Some(at) = c.cancelled_at {
+            tender_ended(w, &c, at, TenderEnd::Cancelled).await?;
+        }
+        if let Some(a) = award::Entity::find_by_id(c.id.clone()).one(conn).await?
+            && let Some(winner) = bid::Entity::find_by_id(a.bid_id.clone()).one(conn).await?
+        {
+            awarded(w, &c, &a, &winner).await?;
+        }
+        if c.status == entity::CallStatus::Unsuccessful {
+            let at = recorded_at(conn, &c.id, "call.declare_unsuccessful")
+                .await?
+                .unwrap_or(c.submission_deadline);
+            tender_ended(w, &c, at, TenderEnd::Unsuccessful).await?;
+        }
+        let contract = sc::Entity::find()
+            .filter(sc::Column::CallId.eq(c.id.as_str()))
+            .one(conn)
+            .await?;
+        if let Some(k) = contract {
+            backfill_contract(w, &c, &k).await?;
+        }
+        w.audit(
+            w.now(),
+            super::audit::AuditEntry::system("ocds.backfill", "call", &c.id).orderer(&c.orderer_id),
+        )?;
+        Ok(true)
+    })
+}
+
+async fn backfill_contract(w: &Work<'_>, c: &call::Model, k: &sc::Model) -> AppResult<()> {
+    let conn = w.conn();
+    // The contract as made: its value before the amendments.
+    let amendments = contract_amendment::Entity::find()
+        .filter(contract_amendment::Column::ContractId.eq(k.id.as_str()))
+        .order_by_asc(contract_amendment::Column::Version)
+        .all(conn)
+        .await?;
+    let mut value = amendments
+        .iter()
+        .fold(k.total_value.0, |v, a| v.saturating_sub(a.value_delta.0));
+    let mut made = k.clone();
+    made.total_value = entity::types::Money(value);
+    contracted(w, &made, &c.title).await?;
+    let signatures = contract_signature::Entity::find()
+        .filter(contract_signature::Column::ContractId.eq(k.id.as_str()))
+        .all(conn)
+        .await?;
+    if signatures.len() >= 2
+        && let Some(at) = signatures.iter().map(|s| s.signed_at).max()
+    {
+        contract_changed(w, k, at, ContractChange::Signed).await?;
+    }
+    if let Some(at) = k.activated_at {
+        contract_changed(w, k, at, ContractChange::Activated).await?;
+    }
+    for a in &amendments {
+        value = value.saturating_add(a.value_delta.0);
+        let amendment = ocds::Amendment {
+            version: a.version,
+            date: a.created_at,
+            effective_from: a.effective_from.unwrap_or(k.start_date),
+            rationale: a.reason.clone(),
+            value,
+        };
+        contract_amended(w, k, &amendment).await?;
+    }
     let h = super::contracts::history(conn, k).await?;
     let lines = contract_line::Entity::find()
         .filter(contract_line::Column::ContractId.eq(k.id.as_str()))
         .all(conn)
         .await?;
-    let prices: HashMap<(i32, String), Decimal> = lines
-        .iter()
-        .map(|l| ((l.version, l.product_id.clone()), l.unit_price.0))
-        .collect();
-    let months = performance_report::Entity::find()
+    let entries = report_entry::Entity::find()
+        .filter(report_entry::Column::ContractId.eq(k.id.as_str()))
+        .all(conn)
+        .await?;
+    let reports = performance_report::Entity::find()
         .filter(performance_report::Column::ContractId.eq(k.id.as_str()))
         .order_by_asc(performance_report::Column::Period)
         .all(conn)
         .await?;
-    let entries = report_entry::Entity::find()
-        .filter(report_entry::Column::ContractId.eq(k.id.as_str()))
-        .filter(report_entry::Column::Kind.eq(EntryKind::Line))
+    for r in reports {
+        if let Ok(period) = Period::parse("period", &r.period) {
+            let value = month_value(k, &h, &lines, &entries, period);
+            reported(w, k, r.reported_at, period, value).await?;
+        }
+    }
+    if let Some(day) = k.terminated_on {
+        let at = day.and_time(chrono::NaiveTime::MIN).and_utc();
+        contract_changed(w, k, at, ContractChange::Terminated).await?;
+    }
+    Ok(())
+}
+
+/// Writes the releases of every call published before releases were stored (run at start,
+/// after the migrations; safe in several processes at once). Returns how many calls.
+pub async fn backfill(state: &AppState) -> AppResult<usize> {
+    let missing: Vec<String> = call::Entity::find()
+        .select_only()
+        .column(call::Column::Id)
+        .filter(call::Column::PublishedAt.is_not_null())
+        .filter(
+            call::Column::Id.not_in_subquery(super::query::select::<ocds_release::Entity>(
+                ocds_release::Column::CallId,
+                sea_orm::Condition::all(),
+            )),
+        )
+        .into_tuple()
+        .all(state.db.conn())
+        .await?;
+    let mut n = 0;
+    for id in missing {
+        if backfill_call(state, &id).await? {
+            n += 1;
+        }
+    }
+    if n > 0 {
+        tracing::info!(
+            calls = n,
+            "OCDS releases written for calls published before they were stored"
+        );
+    }
+    Ok(n)
+}
+
+/// The releases of a published call (NOT_FOUND for anything else), oldest first, with its
+/// ocid.
+pub async fn releases(state: &AppState, call_id: &str) -> AppResult<(String, Vec<Value>)> {
+    let conn = state.db.conn();
+    let not_found = || AppError::not_found("callId: no published call");
+    let c = call::Entity::find_by_id(parse_id("callId", call_id).map_err(|_| not_found())?)
+        .one(conn)
+        .await?
+        .ok_or_else(not_found)?;
+    if c.published_at.is_none() {
+        return Err(not_found());
+    }
+    // The opening is a release of its own: make sure it is written once the deadline passed.
+    super::seal::ensure_open(state, &c).await?;
+    let ocid = ocds::ocid(&state.config.ocds_prefix, &c.id);
+    let rows = ocds_release::Entity::find()
+        .filter(ocds_release::Column::CallId.eq(c.id.as_str()))
+        .order_by_asc(ocds_release::Column::Seq)
         .all(conn)
         .await?;
-    let lump_sum = k.pricing_model == PricingModel::LumpSum;
-    let transactions = months
+    let mut out: Vec<(DateTime<Utc>, Value)> = rows
         .iter()
-        .filter_map(|m| {
-            let period = Period::parse("period", &m.period).ok()?;
-            // LUMP_SUM pays by time: the month's share of the value, whatever the quantities.
-            let value: Decimal = if lump_sum {
-                versions::pieces_month_value(&h.pieces, k.end_date, period)
-            } else {
-                let version = versions::version_for_month(&h.versions, period, k.end_date);
-                entries
-                    .iter()
-                    .filter(|e| e.period == m.period)
-                    .filter_map(|e| {
-                        prices
-                            .get(&(version, e.subject.clone()))
-                            .map(|p| e.amount.0.saturating_mul(*p))
-                    })
-                    .fold(Decimal::ZERO, Decimal::saturating_add)
-            };
-            let date = period.last_day().and_hms_opt(23, 59, 59)?.and_utc();
-            Some(Transaction {
-                period: m.period.clone(),
-                date,
-                value,
-            })
+        .map(|r| {
+            let sections: Value = serde_json::from_str(&r.sections)
+                .map_err(|e| AppError::Internal(anyhow::anyhow!("release {}: {e}", r.seq)))?;
+            Ok((
+                r.date,
+                ocds::publish(&ocid, r.seq, &r.tag, r.date, &sections),
+            ))
         })
-        .collect();
-    Ok(Contract {
-        id: k.id.clone(),
-        status,
-        date: k.activated_at.unwrap_or(k.created_at),
-        date_signed: k.activated_at,
-        start: k.start_date,
-        end: k.end_date,
-        value: k.total_value.0,
-        transactions,
-    })
+        .collect::<AppResult<_>>()?;
+    // A contract that ran to its end: the day after its last day, it reads terminated.
+    let today = state.now().date_naive();
+    if let Some(k) = sc::Entity::find()
+        .filter(sc::Column::CallId.eq(c.id.as_str()))
+        .one(conn)
+        .await?
+        .filter(|k| super::contracts::status_at(k, today) == ContractStatus::Completed)
+    {
+        let award_id = current_award_id(conn, &c.id).await?;
+        let buyer = party_of(conn, &k.orderer_id).await?;
+        let at = ocds::contract_end_date(k.end_date);
+        let r = ocds::contract_changed(&buyer, &k.id, &award_id, at, ContractChange::Ended);
+        // Numbered 0: stored releases count from 1.
+        out.push((r.date, ocds::publish(&ocid, 0, r.tag, r.date, &r.sections)));
+    }
+    // Oldest first; the sort is stable, so releases of one moment keep their order.
+    out.sort_by_key(|(date, _)| *date);
+    Ok((ocid, out.into_iter().map(|(_, r)| r).collect()))
 }
 
 pub fn releases_uri(state: &AppState, call_id: &str) -> String {
@@ -222,11 +532,7 @@ pub fn releases_uri(state: &AppState, call_id: &str) -> String {
 pub async fn release_package(state: &AppState, call_id: &str) -> AppResult<Value> {
     let (_, releases) = releases(state, call_id).await?;
     let id = call_id.trim().to_lowercase();
-    Ok(ocds::release_package(
-        &releases_uri(state, &id),
-        state.now(),
-        releases,
-    ))
+    Ok(ocds::release_package(&releases_uri(state, &id), releases))
 }
 
 pub async fn record_package(state: &AppState, call_id: &str) -> AppResult<Value> {
@@ -236,7 +542,6 @@ pub async fn record_package(state: &AppState, call_id: &str) -> AppResult<Value>
     Ok(ocds::record_package(
         &uri,
         &releases_uri(state, &id),
-        state.now(),
         &ocid,
         releases,
     ))

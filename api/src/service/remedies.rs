@@ -294,6 +294,11 @@ async fn withdraw(
     )?;
     super::notifications::bidders_told(w, now, &c, &compose::award_withdrawn(&c.title, reason))
         .await?;
+    let winner = entity::bid::Entity::find_by_id(a.bid_id.clone())
+        .one(w.conn())
+        .await?
+        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("awarded bid {} missing", a.bid_id)))?;
+    super::ocds::award_withdrawn(w, &c, &winner.bidder_id, now, reason).await?;
     Ok(c)
 }
 

@@ -109,7 +109,9 @@ pub async fn open_locked(
     )?;
     let mut am: call::ActiveModel = c.into();
     am.bids_opened_at = Set(Some(now));
-    Ok(am.update(w.conn()).await?)
+    let c = am.update(w.conn()).await?;
+    super::ocds::bids_opened(w, &c).await?;
+    Ok(c)
 }
 
 /// Opens the call's sealed log in a transaction of its own when it is due (a read after

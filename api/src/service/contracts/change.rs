@@ -8,9 +8,11 @@ use crate::auth::Caller;
 use crate::domain::call::CallStatus;
 use crate::domain::contract::versions::{self, Version, pieces_by_year};
 use crate::domain::contract::{self as dc, Change, ContractStatus};
+use crate::domain::ocds::{Amendment, ContractChange};
 use crate::domain::validate;
 use crate::error::{AppError, AppResult};
 use crate::service::Cx;
+use crate::service::ocds;
 use crate::service::work::Work;
 use chrono::{DateTime, Utc};
 use entity::{Money, appropriation, call, contract_amendment, service_contract as sc};
@@ -84,6 +86,7 @@ pub async fn activate(Cx { state, caller }: Cx<'_>, id: &str) -> AppResult<sc::M
             audit_entry(&actor, "contract.activate", &c).summary(json!({ "committed": committed })),
         )?;
         crate::service::notifications::contract_activated(w, now, &c).await?;
+        ocds::contract_changed(w, &c, now, ContractChange::Activated).await?;
         Ok(c)
     })
 }
@@ -158,6 +161,14 @@ pub async fn amend(
             })),
         )?;
         crate::service::notifications::contract_changed(w, now, &c, &reason).await?;
+        let amendment = Amendment {
+            version,
+            date: now,
+            effective_from: from,
+            rationale: reason,
+            value: total,
+        };
+        ocds::contract_amended(w, &c, &amendment).await?;
         Ok(c)
     })
 }
@@ -190,6 +201,7 @@ pub async fn terminate(
                 .summary(json!({ "reason": reason, "statusBefore": status.as_str() })),
         )?;
         crate::service::notifications::contract_changed(w, now, &c, &reason).await?;
+        ocds::contract_changed(w, &c, now, ContractChange::Terminated).await?;
         Ok(c)
     })
 }

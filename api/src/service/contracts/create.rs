@@ -150,7 +150,9 @@ pub async fn create_from_award(
             lines,
             total,
         };
-        save(w, &actor.user_id, terms, now).await
+        let k = save(w, &actor.user_id, terms, now).await?;
+        crate::service::ocds::contracted(w, &k, &c.title).await?;
+        Ok(k)
     })
 }
 

@@ -169,6 +169,8 @@ pub async fn report(
             performance_report::Column::ContractId.eq(c.id.as_str()),
         )
         .await?;
+        let value = crate::service::ocds::month_value(&c, &h, &lines, &entries, period);
+        crate::service::ocds::reported(w, &c, now, period, value).await?;
         let r = realization_of(&c, &h, &lines, &months, &entries);
         let previous = c.realization_status;
         if r.status != previous && r.status != RealizationStatus::OnTrack {

@@ -63,6 +63,10 @@ pub async fn sign(Cx { state, caller }: Cx<'_>, id: &str) -> AppResult<sc::Model
             })),
         )?;
         notifications::contract_signed(w, now, &c, &org, both).await?;
+        if both {
+            let signed = crate::domain::ocds::ContractChange::Signed;
+            crate::service::ocds::contract_changed(w, &c, now, signed).await?;
+        }
         Ok(c)
     })
 }
