@@ -2076,38 +2076,14 @@ async fn the_decisions_remedies_in_a_real_browser() {
         email_of(m.a.clone()).await,
     );
     // One awarded call per run, A ranked first and awarded, B second.
-    let mut calls = Vec::new();
-    for title in ["Kotihoito oikaisu 2027", "Home care remedies 2027"] {
-        let mut input = app.call_input(&m.product_refs());
-        input["title"] = json!(title);
-        let call = app.make_call(&m.orderer, input, true).await;
-        let mut bids = Vec::new();
-        for (token, price) in [(&m.a, "40"), (&m.b, "48")] {
-            let b = app
-                .ok(
-                    Some(token),
-                    SUBMIT_BID,
-                    json!({ "i": app.bid_input(&call, &[price, "8"]) }),
-                )
-                .await;
-            bids.push(b["submitBid"]["id"].as_str().expect("id").to_owned());
-        }
-        calls.push((title, call, bids));
-    }
-    app.clock.set(calls[1].1.submission_deadline);
-    for (_, call, bids) in &calls {
-        for b in bids {
-            app.ok(Some(&m.orderer), "mutation($b:ID!,$j:[CapabilityJudgementInput!]!){ judgeCapability(bidId:$b,judgements:$j){ qualified } }",
-                json!({ "b": b, "j": [{ "requirementId": call.requirement_ids[0], "met": true }] })).await;
-        }
-        app.ok(Some(&m.orderer), "mutation($c:ID!,$b:ID!){ awardCall(callId:$c,bidId:$b,justification:\"Paras hinta-laatusuhde\"){ decidedAt } }",
-            json!({ "c": call.id, "b": bids[0] })).await;
-    }
+    let calls = awarded_calls(
+        &app,
+        &m,
+        &["Kotihoito oikaisu 2027", "Home care remedies 2027"],
+    )
+    .await;
     let base = app.serve().await;
-    let filed = Utc::now()
-        .with_timezone(&chrono_tz_helsinki())
-        .format("%Y-%m-%dT%H:%M")
-        .to_string();
+    let filed = filed_minute_ago(&app);
     for ((title, call, _), (width, lang)) in calls.iter().zip([(1280, "fi"), (390, "en")]) {
         let text = format!("Laatupisteet on laskettu väärin ({lang})");
         let r = checked_journey("remedies-journeys.mjs", &root, "bidder", &base, width, lang, json!({
@@ -2139,6 +2115,143 @@ async fn the_decisions_remedies_in_a_real_browser() {
             m.b_org.as_str()
         );
     }
+}
+
+/// A published call per title with two bids, A's (ranked first) and B's, both qualified and
+/// A's awarded; the clock is at the last call's deadline.
+async fn awarded_calls<'a>(
+    app: &TestApp,
+    m: &Market,
+    titles: &[&'a str],
+) -> Vec<(&'a str, kilpailutus_tests::CallFixture, Vec<String>)> {
+    let mut calls = Vec::new();
+    for title in titles {
+        let mut input = app.call_input(&m.product_refs());
+        input["title"] = json!(title);
+        let call = app.make_call(&m.orderer, input, true).await;
+        let mut bids = Vec::new();
+        for (token, price) in [(&m.a, "40"), (&m.b, "48")] {
+            let b = app
+                .ok(
+                    Some(token),
+                    SUBMIT_BID,
+                    json!({ "i": app.bid_input(&call, &[price, "8"]) }),
+                )
+                .await;
+            bids.push(b["submitBid"]["id"].as_str().expect("id").to_owned());
+        }
+        calls.push((*title, call, bids));
+    }
+    if let Some((_, last, _)) = calls.last() {
+        app.clock.set(last.submission_deadline);
+    }
+    for (_, call, bids) in &calls {
+        for b in bids {
+            app.ok(Some(&m.orderer), "mutation($b:ID!,$j:[CapabilityJudgementInput!]!){ judgeCapability(bidId:$b,judgements:$j){ qualified } }",
+                json!({ "b": b, "j": [{ "requirementId": call.requirement_ids[0], "met": true }] })).await;
+        }
+        app.ok(Some(&m.orderer), "mutation($c:ID!,$b:ID!){ awardCall(callId:$c,bidId:$b,justification:\"Paras hinta-laatusuhde\"){ decidedAt } }",
+            json!({ "c": call.id, "b": bids[0] })).await;
+    }
+    calls
+}
+
+/// A minute before the server's clock, in Finnish time for a `datetime-local` input (an
+/// appeal is filed no later than now).
+fn filed_minute_ago(app: &TestApp) -> String {
+    (app.state.now() - TimeDelta::minutes(1))
+        .with_timezone(&chrono_tz_helsinki())
+        .format("%Y-%m-%dT%H:%M")
+        .to_string()
+}
+
+/// Issue 17's whole remedy path in the browser, at 390 px in English: B asks for a
+/// correction of the award to A; the orderer accepts it (the award is withdrawn, the call is
+/// in evaluation again), awards anew and records B's appeal, and is offered no contract while
+/// it is pending; after the standstill the API refuses the contract too; the orderer records
+/// the appeal dismissed and makes the contract, both parties sign it and it is activated.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_whole_remedy_path_in_a_real_browser() {
+    let Some(root) = browser_ready() else { return };
+    let app = TestApp::new().await;
+    app.clock.set(Utc::now());
+    let m = Market::new(&app).await;
+    let email_of = |token: String| {
+        let app = &app;
+        async move { app.ok(Some(&token), "{ me { email } }", json!({})).await["me"]["email"].clone() }
+    };
+    let (orderer, a, b) = (
+        email_of(m.orderer.clone()).await,
+        email_of(m.a.clone()).await,
+        email_of(m.b.clone()).await,
+    );
+    let calls = awarded_calls(&app, &m, &["Home care, the whole remedy path"]).await;
+    let (title, call, _) = &calls[0];
+    let first_award = app
+        .ok(
+            Some(&m.orderer),
+            "query($id:ID!){ call(id:$id){ award{ decidedAt } } }",
+            json!({ "id": call.id }),
+        )
+        .await["call"]["award"]["decidedAt"]
+        .clone();
+    let base = app.serve().await;
+    let (width, lang) = (390, "en");
+    let text = "The quality points of our bid were added up wrong";
+    checked_journey(
+        "remedies-journeys.mjs",
+        &root,
+        "bidder",
+        &base,
+        width,
+        lang,
+        json!({
+            "email": b, "password": PASSWORD, "callId": call.id, "callTitle": title, "text": text,
+        }),
+    )
+    .await;
+    app.clock.advance(TimeDelta::hours(2));
+    checked_journey("remedies-journeys.mjs", &root, "accept", &base, width, lang, json!({
+        "email": orderer, "password": PASSWORD, "callId": call.id, "callTitle": title, "text": text,
+        "decision": "The points were checked; the decision is made again with fuller reasons",
+        "winnerLabel": "1. Provider 1 Oy", "winner": "Provider 1 Oy",
+        "justification": "Best price-quality ratio; quality points re-checked",
+        "appellant": "Provider 2 Oy", "caseNumber": "MAO:17/2027", "filedAt": filed_minute_ago(&app),
+    }))
+    .await;
+    let q = "query($id:ID!){ call(id:$id){ status award{ decidedAt } correctionRequests{ status } appeals{ id status } } }";
+    let seen = app.ok(Some(&m.orderer), q, json!({ "id": call.id })).await["call"].clone();
+    assert_eq!(seen["status"], "AWARDED");
+    assert_ne!(seen["award"]["decidedAt"], first_award, "a new award");
+    assert_eq!(seen["correctionRequests"][0]["status"], "ACCEPTED");
+    assert_eq!(seen["appeals"][0]["status"], "PENDING");
+    // After the new standstill the contract is still refused while the appeal is pending.
+    app.clock.advance(TimeDelta::days(15));
+    assert_eq!(
+        app.code(
+            Some(&m.orderer),
+            "mutation($c:ID!){ createContractFromAward(callId:$c){ id } }",
+            json!({ "c": call.id })
+        )
+        .await,
+        "INVALID_STATE"
+    );
+    app.ok(Some(&m.admin), "mutation($o:ID!){ setAppropriation(ordererId:$o,fiscalYear:2027,amount:\"100000\"){ amount } }", json!({ "o": m.orderer_org })).await;
+    let r = checked_journey("remedies-journeys.mjs", &root, "contract", &base, width, lang, json!({
+        "email": orderer, "providerEmail": a, "password": PASSWORD, "callId": call.id,
+        "callTitle": title, "outcome": "Dismissed by the Market Court", "producer": "Provider 1 Oy",
+    }))
+    .await;
+    let k = app
+        .ok(Some(&m.orderer), "query($id:ID!){ contract(id:$id){ status producer{ id } signatures{ organization{ id } } } }", json!({ "id": r["contractId"] }))
+        .await["contract"]
+        .clone();
+    assert_eq!(k["status"], "ACTIVE", "{k}");
+    assert_eq!(k["producer"]["id"], m.a_org.as_str());
+    assert_eq!(k["signatures"].as_array().map(Vec::len), Some(2));
+    let seen = app.ok(Some(&m.orderer), q, json!({ "id": call.id })).await["call"].clone();
+    assert_eq!(seen["status"], "CONTRACTED");
+    assert_eq!(seen["appeals"][0]["status"], "DISMISSED");
 }
 
 /// Finnish time for a `datetime-local` input: UTC+2, or UTC+3 in summer (last Sunday of

@@ -298,6 +298,9 @@ export async function manage({ args, render }) {
     const contract = d.contracts.find((k) => k.call?.id === c.id);
     if (contract) {
       parts.push(h("p", {}, h("a", { href: `#/contracts/${contract.id}` }, t("orderer.openContract"))));
+    } else if ([...c.correctionRequests, ...c.appeals].some((x) => x.status === "PENDING")) {
+      // The server refuses the contract while a remedy is pending: say so instead of offering it.
+      parts.push(h("p", { class: "panel", "data-contract-waits": "" }, t("remedy.contractWaits")));
     } else {
       const cArea = formError();
       parts.push(cArea, h("button", { class: "primary", type: "button", onclick: async () => {
