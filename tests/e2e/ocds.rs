@@ -250,13 +250,23 @@ async fn a_call_is_published_as_ocds_at_every_stage() {
     // Implementation: two monthly reports become transactions.
     app.clock
         .set(Utc.with_ymd_and_hms(2027, 3, 3, 9, 0, 0).unwrap());
-    for (period, hours) in [("2027-01", "80"), ("2027-02", "76")] {
-        app.ok(Some(&m.a), "mutation($i:PerformanceReportInput!){ reportPerformance(input:$i){ period } }", json!({ "i": {
-            "contractId": kid, "period": period, "lines": [{ "productId": m.products[0], "quantity": hours, "cost": "3000" }],
-            "feedbackCount": 3, "feedbackAverage": "4.5", "qualityMeasurements": [] } })).await;
-    }
+    let report = |period: &'static str, hours: &'static str| {
+        let (app, kid, product, token) = (&app, kid.clone(), m.products[0].clone(), &m.a);
+        async move {
+            app.ok(Some(token), "mutation($i:PerformanceReportInput!){ reportPerformance(input:$i){ period } }", json!({ "i": {
+                "contractId": kid, "period": period, "lines": [{ "productId": product, "quantity": hours, "cost": "3000" }],
+                "feedbackCount": 3, "feedbackAverage": "4.5", "qualityMeasurements": [] } })).await;
+        }
+    };
+    report("2027-01", "80").await;
+    report("2027-02", "76").await;
     let (implemented, compiled) = stage(&app, &call.id, "4-implementation", "implementation").await;
     unchanged(&contracted, &implemented);
+    assert_eq!(
+        tagged(&implemented, "implementation").len(),
+        2,
+        "a release per month"
+    );
 
     // A database from before releases were stored: at start the releases are written from
     // what is stored, each dated when its change was made, so they are the same.
@@ -275,11 +285,17 @@ async fn a_call_is_published_as_ocds_at_every_stage() {
     );
     let (backfilled, _) = stage(&app, &call.id, "4-backfilled", "implementation").await;
     assert_eq!(backfilled["releases"], implemented["releases"]);
-    assert_eq!(
-        tagged(&implemented, "implementation").len(),
-        2,
-        "a release per month"
-    );
+
+    // February reported again at the same value changes nothing public; at another value it
+    // is a new release.
+    report("2027-02", "76").await;
+    let (same, _) = stage(&app, &call.id, "4-same-again", "implementation").await;
+    assert_eq!(same["releases"], implemented["releases"]);
+    report("2027-02", "70").await;
+    let (corrected, _) = stage(&app, &call.id, "4-corrected", "implementation").await;
+    unchanged(&implemented, &corrected);
+    assert_eq!(tagged(&corrected, "implementation").len(), 3);
+    report("2027-02", "76").await;
     let tx = &compiled["contracts"][0]["implementation"]["transactions"];
     assert_eq!(
         tx[0]["value"],
@@ -495,6 +511,10 @@ async fn every_change_is_a_new_release_and_published_releases_never_change() {
         tagged(&first, "award")[0]["awards"][0]["id"]
     );
     assert_eq!(compiled["awards"][0]["status"], "cancelled");
+    assert!(
+        !withdrawn.to_string().contains("Scoring error"),
+        "the reason may retell a correction request, which is not public"
+    );
     assert_eq!(
         compiled["tender"]["status"], "active",
         "open for a new decision"

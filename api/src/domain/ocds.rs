@@ -126,7 +126,7 @@ fn amount(d: Decimal) -> Value {
         .map_or(Value::Null, Value::Number)
 }
 
-fn money(d: Decimal) -> Value {
+pub fn money(d: Decimal) -> Value {
     json!({ "amount": amount(d), "currency": "EUR" })
 }
 
@@ -250,14 +250,14 @@ pub fn awarded(call_id: &str, buyer: &Party, a: &Award) -> Release {
 }
 
 /// An award withdrawn (after a correction request, or by the orderer): the award is
-/// cancelled, its supplier is a tenderer again and the tender is open for a new decision.
+/// cancelled, its supplier is a tenderer again and the tender is open for a new decision. The
+/// reason is not published: it may retell a bidder's correction request, which is not public.
 pub fn award_withdrawn(
     call_id: &str,
     buyer: &Party,
     award_id: &str,
     supplier: &Party,
     at: DateTime<Utc>,
-    reason: &str,
 ) -> Release {
     Release {
         tag: "awardCancellation",
@@ -266,7 +266,7 @@ pub fn award_withdrawn(
             "buyer": org_ref(buyer),
             "parties": [party(supplier, &["tenderer"])],
             "tender": { "id": call_id, "status": "active" },
-            "awards": [{ "id": award_id, "status": "cancelled", "statusDetails": reason }],
+            "awards": [{ "id": award_id, "status": "cancelled", "statusDetails": "The award decision was withdrawn." }],
         }),
     }
 }
@@ -385,6 +385,23 @@ pub fn implementation(
             }],
         }),
     }
+}
+
+/// The value an `implementation` release's `sections` give the transaction of `contract_id`
+/// for `period`, if they hold it.
+pub fn transaction_value<'a>(
+    sections: &'a Value,
+    contract_id: &str,
+    period: &str,
+) -> Option<&'a Value> {
+    let id = format!("{contract_id}-{period}");
+    sections["contracts"]
+        .as_array()?
+        .iter()
+        .filter_map(|c| c["implementation"]["transactions"].as_array())
+        .flatten()
+        .find(|t| t["id"] == id.as_str())
+        .map(|t| &t["value"])
 }
 
 /// The release as published: the stored sections with the call's ocid and the release's
@@ -598,14 +615,7 @@ mod tests {
             published(&c),
             bids_opened("c1", &c.buyer, t(10), &[a.clone(), b.clone()]),
             awarded("c1", &c.buyer, &award(1, &a, 12)),
-            award_withdrawn(
-                "c1",
-                &c.buyer,
-                &award_id("c1", 1),
-                &a,
-                t(14),
-                "error in scoring",
-            ),
+            award_withdrawn("c1", &c.buyer, &award_id("c1", 1), &a, t(14)),
             awarded("c1", &c.buyer, &award(2, &b, 15)),
             contracted(&c.buyer, &contract),
             contract_changed(

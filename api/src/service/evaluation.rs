@@ -529,9 +529,11 @@ pub async fn award_call(
         let mut am: call::ActiveModel = c.clone().into();
         am.status = Set(CallStatus::Awarded);
         am.update(w.conn()).await?;
-        if let Some(winner) = data.bids.get(&bid_key) {
-            super::ocds::awarded(w, &c, &a, winner).await?;
-        }
+        let winner = data
+            .bids
+            .get(&bid_key)
+            .ok_or_else(|| AppError::Internal(anyhow::anyhow!("awarded bid {bid_key} missing")))?;
+        super::ocds::awarded(w, &c, &a, winner).await?;
         w.audit(
             now,
             AuditEntry::on_call(&actor.user_id, "call.award", &c).summary(json!({

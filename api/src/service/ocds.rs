@@ -198,12 +198,11 @@ pub async fn award_withdrawn(
     c: &call::Model,
     supplier: &str,
     at: DateTime<Utc>,
-    reason: &str,
 ) -> AppResult<()> {
     let award_id = current_award_id(w.conn(), &c.id).await?;
     let supplier = party_of(w.conn(), supplier).await?;
     let buyer = party_of(w.conn(), &c.orderer_id).await?;
-    let r = ocds::award_withdrawn(&c.id, &buyer, &award_id, &supplier, at, reason);
+    let r = ocds::award_withdrawn(&c.id, &buyer, &award_id, &supplier, at);
     append(w, &c.id, r).await
 }
 
@@ -305,6 +304,20 @@ pub async fn reported(
         date: date.and_utc(),
         value,
     };
+    // A month reported again at the same value changes nothing public: no new release.
+    let earlier = ocds_release::Entity::find()
+        .filter(ocds_release::Column::CallId.eq(call_id.as_str()))
+        .filter(ocds_release::Column::Tag.eq("implementation"))
+        .order_by_desc(ocds_release::Column::Seq)
+        .all(w.conn())
+        .await?;
+    let published = earlier.iter().find_map(|r| {
+        let sections: Value = serde_json::from_str(&r.sections).ok()?;
+        ocds::transaction_value(&sections, &k.id, &t.period).cloned()
+    });
+    if published == Some(ocds::money(value)) {
+        return Ok(());
+    }
     let award_id = current_award_id(w.conn(), call_id).await?;
     let buyer = party_of(w.conn(), &k.orderer_id).await?;
     let supplier = party_of(w.conn(), &k.producer_id).await?;
@@ -350,9 +363,13 @@ async fn backfill_call(state: &AppState, call_id: &str) -> AppResult<bool> {
         if let Some(at) = c.cancelled_at {
             tender_ended(w, &c, at, TenderEnd::Cancelled).await?;
         }
-        if let Some(a) = award::Entity::find_by_id(c.id.clone()).one(conn).await?
-            && let Some(winner) = bid::Entity::find_by_id(a.bid_id.clone()).one(conn).await?
-        {
+        if let Some(a) = award::Entity::find_by_id(c.id.clone()).one(conn).await? {
+            let winner = bid::Entity::find_by_id(a.bid_id.clone())
+                .one(conn)
+                .await?
+                .ok_or_else(|| {
+                    AppError::Internal(anyhow::anyhow!("awarded bid {} missing", a.bid_id))
+                })?;
             awarded(w, &c, &a, &winner).await?;
         }
         if c.status == entity::CallStatus::Unsuccessful {
@@ -458,8 +475,11 @@ pub async fn backfill(state: &AppState) -> AppResult<usize> {
         .await?;
     let mut n = 0;
     for id in missing {
-        if backfill_call(state, &id).await? {
-            n += 1;
+        // One call that cannot be written does not keep the server from starting.
+        match backfill_call(state, &id).await {
+            Ok(true) => n += 1,
+            Ok(false) => {}
+            Err(e) => tracing::error!(call = %id, error = %e, "OCDS releases of an earlier call"),
         }
     }
     if n > 0 {
@@ -512,7 +532,8 @@ pub async fn releases(state: &AppState, call_id: &str) -> AppResult<(String, Vec
     {
         let award_id = current_award_id(conn, &c.id).await?;
         let buyer = party_of(conn, &k.orderer_id).await?;
-        let at = ocds::contract_end_date(k.end_date);
+        // After its activation too (a contract may be activated after its period).
+        let at = ocds::contract_end_date(k.end_date).max(k.activated_at.unwrap_or_default());
         let r = ocds::contract_changed(&buyer, &k.id, &award_id, at, ContractChange::Ended);
         // Numbered 0: stored releases count from 1.
         out.push((r.date, ocds::publish(&ocid, 0, r.tag, r.date, &r.sections)));

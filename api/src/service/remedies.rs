@@ -298,7 +298,7 @@ async fn withdraw(
         .one(w.conn())
         .await?
         .ok_or_else(|| AppError::Internal(anyhow::anyhow!("awarded bid {} missing", a.bid_id)))?;
-    super::ocds::award_withdrawn(w, &c, &winner.bidder_id, now, reason).await?;
+    super::ocds::award_withdrawn(w, &c, &winner.bidder_id, now).await?;
     Ok(c)
 }
 

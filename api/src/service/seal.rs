@@ -3,7 +3,9 @@
 //! the deadline, or from the background tick. All paths write the same anchor event.
 //!
 //! Lock order, so concurrent writers never deadlock on PostgreSQL: the bidder organisation,
-//! then the call row, then the main chain's head.
+//! then the call row, then the main chain's head. Contract changes lock the contract row and
+//! the appropriations before the call row (an OCDS release locks the call, `service::ocds`);
+//! no path locks a call and then a contract or an appropriation.
 
 use super::audit::AuditEntry;
 use super::audit::{event_row, link};
