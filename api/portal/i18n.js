@@ -57,6 +57,7 @@ export function ruleText(rule, params = {}, as = null) {
     else if (as === "money") p[k] = moneyRounded(String(p[k]));
   }
   for (const k of ["min", "max", "actual", "expected"]) if (typeof p[k] === "number") p[k] = formatPlain(String(p[k]), lang);
+  if (p.earliest != null) p.earliest = dateTime(String(p.earliest));
   if (p.other != null && t(`fieldName.${p.other}`) !== `fieldName.${p.other}`) p.other = t(`fieldName.${p.other}`);
   // An organisation's kind and a role are the API's names (ORDERER): worded here.
   for (const [k, prefix] of [["kind", "kind"], ["role", "role"]]) {

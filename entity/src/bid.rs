@@ -23,6 +23,8 @@ pub struct Model {
     pub submitted_at: DateTimeUtc,
     pub receipt: String,
     pub withdrawn_at: Option<DateTimeUtc>,
+    /// The call version the bid was (last) submitted against.
+    pub call_version: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

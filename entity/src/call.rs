@@ -40,6 +40,11 @@ pub struct Model {
     pub sealed_hash: String,
     /// When the sealed log was anchored in the main chain (the bids were opened).
     pub bids_opened_at: Option<DateTimeUtc>,
+    /// 1 when published; + 1 with every change made after publication.
+    pub version: i32,
+    /// The version of the latest material change (lines, weights, criteria, requirements):
+    /// a bid submitted against an earlier version is not current.
+    pub material_version: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -11,6 +11,8 @@ pub struct Model {
     pub position: i32,
     pub product_id: String,
     pub quantity: Money,
+    /// The call version that replaced it; null while it is the call's own.
+    pub retired_in: Option<i32>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -9,6 +9,8 @@ pub struct Model {
     pub call_id: String,
     pub position: i32,
     pub text: String,
+    /// The call version that replaced it; null while it is the call's own.
+    pub retired_in: Option<i32>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

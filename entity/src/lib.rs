@@ -12,6 +12,7 @@ pub mod bid_line;
 pub mod bid_response;
 pub mod bid_score;
 pub mod call;
+pub mod call_change;
 pub mod call_evaluator;
 pub mod call_line;
 pub mod call_reminder;

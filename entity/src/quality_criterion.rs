@@ -11,6 +11,8 @@ pub struct Model {
     pub name: String,
     pub weight: i32,
     pub max_points: i32,
+    /// The call version that replaced it; null while it is the call's own.
+    pub retired_in: Option<i32>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -19,6 +19,7 @@ mod m20261202_000013_question_answer_edited_at;
 mod m20261202_000014_create_remedies_and_signatures;
 mod m20261202_000015_amendment_effective_from;
 mod m20261202_000016_create_ocds_release;
+mod m20261202_000017_call_versions;
 
 pub struct Migrator;
 
@@ -42,6 +43,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000014_create_remedies_and_signatures::Migration),
             Box::new(m20261202_000015_amendment_effective_from::Migration),
             Box::new(m20261202_000016_create_ocds_release::Migration),
+            Box::new(m20261202_000017_call_versions::Migration),
         ]
     }
 }

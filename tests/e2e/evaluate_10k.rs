@@ -74,6 +74,7 @@ async fn evaluate_and_rank_ten_thousand_bids() {
                 submitted_at: Set(now + chrono::TimeDelta::milliseconds(i as i64)),
                 receipt: Set(format!("{i:064}")),
                 withdrawn_at: Set(None),
+                call_version: Set(1),
             });
             for (line, price) in call.line_ids.iter().zip([p1, p2]) {
                 lines.push(bid_line::ActiveModel {

@@ -4,6 +4,7 @@
 mod amendments;
 mod audit_chain;
 mod bids;
+mod call_changes;
 mod calls;
 mod catalogue_budget;
 mod contract;

@@ -5,6 +5,7 @@ pub mod audit;
 pub mod bid;
 pub mod business_id;
 pub mod call;
+pub mod call_change;
 pub mod contract;
 pub mod costing;
 pub mod evaluation;
@@ -232,6 +233,26 @@ pub fn rule_code(rule: &str) -> RuleCode {
     }
     if r.starts_with("must be in the future") {
         return code("NOT_IN_FUTURE", vec![]);
+    }
+    // "must be at least 6 days after the change (…): 2027-01-10T12:00:00Z or later"
+    if let Some(rest) = r.strip_prefix("must be at least ")
+        && let Some((days, tail)) = rest.split_once(" days after the change")
+    {
+        let earliest = tail
+            .rsplit(": ")
+            .next()
+            .unwrap_or("")
+            .trim_end_matches(" or later");
+        return code(
+            "MIN_DAYS_AFTER_CHANGE",
+            vec![
+                ("days", num(days)),
+                ("earliest", Param::Text(earliest.to_owned())),
+            ],
+        );
+    }
+    if r == "changes nothing" {
+        return code("NO_CHANGE", vec![]);
     }
     if r.contains(" is outside the contract period ") {
         let period = r

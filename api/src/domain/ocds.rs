@@ -151,6 +151,31 @@ pub fn award_id(call_id: &str, round: u64) -> String {
     format!("{call_id}-award-{round}")
 }
 
+/// The whole tender as the call stands, open for bids.
+fn tender(call: &Call) -> Value {
+    json!({
+        "id": call.id,
+        "title": call.title,
+        "description": call.description,
+        "status": "active",
+        "procuringEntity": org_ref(&call.buyer),
+        "items": call.items.iter().map(|i| json!({
+            "id": i.id,
+            "description": i.product_name,
+            "classification": { "scheme": "x_kilpailutus_product", "id": i.product_code, "description": i.product_name },
+            "quantity": amount(i.quantity),
+            "unit": { "name": i.unit },
+        })).collect::<Vec<_>>(),
+        "procurementMethod": "open",
+        "mainProcurementCategory": "services",
+        "awardCriteria": "ratedCriteria",
+        "submissionMethod": ["electronicSubmission"],
+        "tenderPeriod": { "startDate": rfc3339(call.published_at), "endDate": rfc3339(call.submission_deadline) },
+        "enquiryPeriod": { "startDate": rfc3339(call.published_at), "endDate": rfc3339(call.questions_deadline) },
+        "contractPeriod": { "startDate": day(call.contract_start), "endDate": day_end(call.contract_end) },
+    })
+}
+
 /// The call published: the whole tender, open for bids.
 pub fn published(call: &Call) -> Release {
     Release {
@@ -159,28 +184,44 @@ pub fn published(call: &Call) -> Release {
         sections: json!({
             "buyer": org_ref(&call.buyer),
             "parties": [party(&call.buyer, &["buyer", "procuringEntity"])],
-            "tender": {
-                "id": call.id,
-                "title": call.title,
-                "description": call.description,
-                "status": "active",
-                "procuringEntity": org_ref(&call.buyer),
-                "items": call.items.iter().map(|i| json!({
-                    "id": i.id,
-                    "description": i.product_name,
-                    "classification": { "scheme": "x_kilpailutus_product", "id": i.product_code, "description": i.product_name },
-                    "quantity": amount(i.quantity),
-                    "unit": { "name": i.unit },
-                })).collect::<Vec<_>>(),
-                "procurementMethod": "open",
-                "mainProcurementCategory": "services",
-                "awardCriteria": "ratedCriteria",
-                "submissionMethod": ["electronicSubmission"],
-                "tenderPeriod": { "startDate": rfc3339(call.published_at), "endDate": rfc3339(call.submission_deadline) },
-                "enquiryPeriod": { "startDate": rfc3339(call.published_at), "endDate": rfc3339(call.questions_deadline) },
-                "contractPeriod": { "startDate": day(call.contract_start), "endDate": day_end(call.contract_end) },
-            },
+            "tender": tender(call),
         }),
+    }
+}
+
+/// A published call changed (`changeCall`): the tender as it stands after the change, with
+/// the amendment (the version it made, the reason and the fields it changed). Items are
+/// numbered by their line's position, so a changed line replaces its item when the releases
+/// are compiled; `removed` are the numbers of items the change took away (OCDS merging keeps
+/// an item once published), given with quantity 0.
+pub fn tender_amended(
+    call: &Call,
+    version: i32,
+    at: DateTime<Utc>,
+    reason: &str,
+    fields: &[&str],
+    removed: &[String],
+) -> Release {
+    let mut tender = tender(call);
+    if let Some(items) = tender["items"].as_array_mut() {
+        for id in removed {
+            items.push(json!({
+                "id": id,
+                "description": format!("Removed in version {version}"),
+                "quantity": 0,
+            }));
+        }
+    }
+    tender["amendments"] = json!([{
+        "id": format!("{}-v{version}", call.id),
+        "date": rfc3339(at),
+        "rationale": reason,
+        "description": format!("Version {version}; changed: {}", fields.join(", ")),
+    }]);
+    Release {
+        tag: "tenderAmendment",
+        date: at,
+        sections: json!({ "buyer": org_ref(&call.buyer), "tender": tender }),
     }
 }
 

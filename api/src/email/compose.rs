@@ -305,6 +305,64 @@ pub fn award_withdrawn(call_title: &str, reason: &str) -> Mail {
     }
 }
 
+/// What a change to a published call says: its version, the fields it changed, the reason
+/// and the submission deadline after it.
+pub struct CallChanged<'a> {
+    pub title: &'a str,
+    pub version: i32,
+    pub fields: &'a [&'a str],
+    pub reason: &'a str,
+    pub submission_deadline: DateTime<Utc>,
+    /// Lines, weights, criteria or requirements changed: bids before it are not current.
+    pub material: bool,
+}
+
+fn change_lines(c: &CallChanged<'_>) -> String {
+    format!(
+        "Version: {}\nChanged: {}\nReason: {}\nBids are taken until {}.\n",
+        c.version,
+        c.fields.join(", "),
+        c.reason,
+        at(c.submission_deadline)
+    )
+}
+
+/// To the subscribers of the call's categories.
+pub fn call_changed(c: &CallChanged<'_>) -> Mail {
+    Mail {
+        event: "call.changed",
+        subject: format!("Call for tenders changed: {}", c.title),
+        body: format!(
+            "The call for tenders \"{}\" was changed.\n\n{}",
+            c.title,
+            change_lines(c)
+        ),
+        private: false,
+        sealed_call: None,
+    }
+}
+
+/// To the users of every organisation with a standing bid: review the bid; after a material
+/// change it is not evaluated unless submitted again.
+pub fn bid_review(c: &CallChanged<'_>) -> Mail {
+    let what = if c.material {
+        "The change is material: your bid is no longer current and will not be evaluated unless you submit it again before the deadline."
+    } else {
+        "Your bid stands as it is; review it, and submit it again before the deadline if the change affects it."
+    };
+    Mail {
+        event: "bid.review",
+        subject: format!("Review your bid: {} was changed", c.title),
+        body: format!(
+            "The call for tenders \"{}\", on which your organisation has a bid, was changed.\n\n{}\n{what}\n",
+            c.title,
+            change_lines(c)
+        ),
+        private: true,
+        sealed_call: None,
+    }
+}
+
 pub fn call_cancelled(call_title: &str, reason: &str) -> Mail {
     Mail {
         event: "call.cancelled",

@@ -124,6 +124,22 @@ impl CallForTenders {
     async fn cancel_reason(&self) -> Option<&str> {
         self.0.cancel_reason.as_deref()
     }
+    /// 1 when published; + 1 with every change made after publication.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+    /// The changes made after publication, oldest first (a draft's edits are not listed).
+    async fn changes(&self, ctx: &Context<'_>) -> Result<Vec<CallChange>> {
+        let list = ctx
+            .data::<DataLoader<ChangesByCall>>()?
+            .load_one(self.0.id.clone())
+            .await?;
+        Ok(list
+            .unwrap_or_default()
+            .into_iter()
+            .map(CallChange)
+            .collect())
+    }
     /// Answered questions are public; the orderer also sees unanswered ones, and a producer
     /// its own. Who asked is never shown.
     async fn questions(&self, ctx: &Context<'_>) -> Result<Vec<Question>> {
@@ -464,6 +480,55 @@ impl Bid {
     async fn receipt(&self) -> &str {
         &self.0.receipt
     }
+    /// The call version this bid was submitted against.
+    async fn call_version(&self) -> i32 {
+        self.0.call_version
+    }
+    /// False once the call has changed materially (lines, weights, criteria, requirements)
+    /// after this submission: such a bid is not evaluated unless submitted again.
+    async fn current(&self, ctx: &Context<'_>) -> Result<bool> {
+        let c = ctx
+            .data::<DataLoader<CallLoader>>()?
+            .load_one(self.0.call_id.clone())
+            .await?
+            .ok_or_else(|| AppError::Internal(anyhow::anyhow!("bid {} has no call", self.0.id)))?;
+        Ok(self.0.call_version >= c.material_version)
+    }
+}
+
+/// A change made to a published call.
+pub struct CallChange(pub entity::call_change::Model);
+
+#[Object]
+impl CallChange {
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+    async fn reason(&self) -> &str {
+        &self.0.reason
+    }
+    async fn changed_at(&self) -> Ts {
+        Ts(self.0.changed_at)
+    }
+    /// The input fields that changed, e.g. ["submissionDeadline", "lines"].
+    async fn fields(&self) -> Vec<String> {
+        crate::service::call_change::fields_of(&self.0)
+    }
+}
+
+/// What `changeCall` changes; a field left out keeps its value.
+#[derive(InputObject)]
+pub struct CallChangeInput {
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub questions_deadline: Option<Ts>,
+    pub submission_deadline: Option<Ts>,
+    pub lines: Option<Vec<CallLineInput>>,
+    pub price_weight: Option<i32>,
+    pub quality_criteria: Option<Vec<QualityCriterionInput>>,
+    pub capability_requirements: Option<Vec<String>>,
+    /// Documents to attach (none can be uploaded yet: any id is NOT_FOUND).
+    pub document_ids: Option<Vec<ID>>,
 }
 
 async fn responses(

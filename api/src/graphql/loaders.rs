@@ -5,8 +5,8 @@ use crate::error::AppError;
 use async_graphql::Request;
 use async_graphql::dataloader::{DataLoader, Loader};
 use entity::{
-    BidStatus, appeal, award, award_ranking, bid, bid_line, bid_response, call, call_line,
-    capability_requirement, contract_amendment, contract_line, contract_signature,
+    BidStatus, appeal, award, award_ranking, bid, bid_line, bid_response, call, call_change,
+    call_line, capability_requirement, contract_amendment, contract_line, contract_signature,
     correction_request, deviation_alert, organization, performance_report, product,
     quality_criterion, question, report_entry, user, user_tie,
 };
@@ -48,9 +48,10 @@ macro_rules! by_id_loader {
     };
 }
 
-/// A loader of child rows grouped by a parent key column, in a given order.
+/// A loader of child rows grouped by a parent key column, in a given order (only the rows
+/// that meet `where`, when given).
 macro_rules! grouped_loader {
-    ($name:ident, $entity:ident, $key:ident, $field:ident, $order:ident) => {
+    ($name:ident, $entity:ident, $key:ident, $field:ident, $order:ident $(, where $cond:expr)?) => {
         pub struct $name(pub DatabaseConnection);
 
         impl Loader<String> for $name {
@@ -63,6 +64,7 @@ macro_rules! grouped_loader {
             ) -> Result<HashMap<String, Self::Value>, Self::Error> {
                 let rows = $entity::Entity::find()
                     .filter($entity::Column::$key.is_in(keys.iter().cloned()))
+                    $(.filter($cond))?
                     .order_by_asc($entity::Column::$order)
                     .all(&self.0)
                     .await
@@ -88,15 +90,18 @@ by_id_loader!(BidLoader, bid);
 by_id_loader!(AwardByCall, award, CallId, call_id);
 
 grouped_loader!(TiesByUser, user_tie, UserId, user_id, DeclaredAt);
-grouped_loader!(LinesByCall, call_line, CallId, call_id, Position);
-grouped_loader!(CriteriaByCall, quality_criterion, CallId, call_id, Position);
+// A call's own lines, criteria and requirements: not those a change replaced.
+grouped_loader!(LinesByCall, call_line, CallId, call_id, Position, where call_line::Column::RetiredIn.is_null());
+grouped_loader!(CriteriaByCall, quality_criterion, CallId, call_id, Position, where quality_criterion::Column::RetiredIn.is_null());
 grouped_loader!(
     RequirementsByCall,
     capability_requirement,
     CallId,
     call_id,
-    Position
+    Position,
+    where capability_requirement::Column::RetiredIn.is_null()
 );
+grouped_loader!(ChangesByCall, call_change, CallId, call_id, Version);
 grouped_loader!(QuestionsByCall, question, CallId, call_id, AskedAt);
 grouped_loader!(BidsByCall, bid, CallId, call_id, SubmittedAt);
 grouped_loader!(LinesByBid, bid_line, BidId, bid_id, CallLineId);
@@ -225,6 +230,7 @@ pub fn attach(request: Request, db: &DatabaseConnection) -> Request {
         .data(dl(TiesByUser(db.clone())))
         .data(dl(LinesByCall(db.clone())))
         .data(dl(CriteriaByCall(db.clone())))
+        .data(dl(ChangesByCall(db.clone())))
         .data(dl(RequirementsByCall(db.clone())))
         .data(dl(QuestionsByCall(db.clone())))
         .data(dl(BidsByCall(db.clone())))

@@ -1,6 +1,8 @@
 //! Mutations: each is one service call, which runs in one transaction.
 
-use super::calls::{Bid, CallForTenders, CreateCallInput, Question, SubmitBidInput};
+use super::calls::{
+    Bid, CallChangeInput, CallForTenders, CreateCallInput, Question, SubmitBidInput,
+};
 use super::contracts::{
     ContractLineInput, DirectContractInput, PerformanceReport, PerformanceReportInput,
     ServiceContract, line_inputs,
@@ -237,6 +239,54 @@ impl Mutation {
             max_subcontracting_share: input.max_subcontracting_share.map(|d| d.0),
         };
         Ok(CallForTenders(calls::create_call(cx(ctx)?, new).await?))
+    }
+
+    /// ORDERER of the call: changes a DRAFT freely, or a PUBLISHED call before its submission
+    /// deadline with a reason, as a new version (the 6-day rule: the submission deadline
+    /// after the change is at least 6 days after it). A material change (lines, weights,
+    /// criteria, requirements) makes the standing bids not current.
+    async fn change_call(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        change: CallChangeInput,
+        reason: String,
+    ) -> Result<CallForTenders> {
+        let given = crate::domain::call_change::Change {
+            title: change.title,
+            description: change.description,
+            questions_deadline: change.questions_deadline.map(|t| t.0),
+            submission_deadline: change.submission_deadline.map(|t| t.0),
+            lines: change.lines.map(|ls| {
+                ls.into_iter()
+                    .map(|l| dcall::NewLine {
+                        product_id: l.product_id.0,
+                        quantity: l.quantity.0,
+                    })
+                    .collect()
+            }),
+            price_weight: change.price_weight,
+            quality_criteria: change.quality_criteria.map(|qs| {
+                qs.into_iter()
+                    .map(|q| dcall::NewCriterion {
+                        name: q.name,
+                        weight: q.weight,
+                        max_points: q.max_points,
+                    })
+                    .collect()
+            }),
+            capability_requirements: change.capability_requirements,
+        };
+        let documents: Vec<String> = change
+            .document_ids
+            .unwrap_or_default()
+            .into_iter()
+            .map(|d| d.0)
+            .collect();
+        Ok(CallForTenders(
+            crate::service::call_change::change_call(cx(ctx)?, &id, given, &documents, &reason)
+                .await?,
+        ))
     }
 
     /// ORDERER of the call: publishes a draft; both deadlines must still be ahead.

@@ -16,6 +16,7 @@ use entity::{
     BidStatus, Money, OrganizationKind, ResponseKind, Role, bid as bid_entity, bid_line,
     bid_response, call as call_entity, capability_requirement, organization, quality_criterion,
 };
+use sea_orm::sea_query::ExprTrait;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
     QuerySelect, Set,
@@ -40,13 +41,17 @@ async fn terms<C: ConnectionTrait>(conn: &C, c: &call_entity::Model) -> AppResul
     let requirement_ids = column::<capability_requirement::Entity, _, _>(
         conn,
         capability_requirement::Column::Id,
-        capability_requirement::Column::CallId.eq(c.id.as_str()),
+        capability_requirement::Column::CallId
+            .eq(c.id.as_str())
+            .and(capability_requirement::Column::RetiredIn.is_null()),
     )
     .await?;
     let criterion_ids = column::<quality_criterion::Entity, _, _>(
         conn,
         quality_criterion::Column::Id,
-        quality_criterion::Column::CallId.eq(c.id.as_str()),
+        quality_criterion::Column::CallId
+            .eq(c.id.as_str())
+            .and(quality_criterion::Column::RetiredIn.is_null()),
     )
     .await?;
     Ok(BidTerms {
@@ -141,6 +146,8 @@ pub async fn submit_bid(
             now,
             &receipt,
         );
+        // Submitted against the call as it stands (read under the call's lock).
+        am.call_version = Set(c.version);
         let saved = if replaced {
             am.update(w.conn()).await?
         } else {

@@ -132,39 +132,27 @@ pub async fn create_call(
             sealed_seq: Set(0),
             sealed_hash: Set(crate::domain::audit::GENESIS_HASH.to_owned()),
             bids_opened_at: Set(None),
+            version: Set(1),
+            material_version: Set(1),
         }
         .insert(w.conn())
         .await?;
-        let lines = c.lines.iter().zip(product_ids);
-        w.insert_all(
-            positioned(lines).map(|(i, (l, product_id))| call_line::ActiveModel {
-                id: Set(new_id()),
-                call_id: Set(id.clone()),
-                position: Set(i),
-                product_id: Set(product_id),
-                quantity: Set(Money(l.quantity)),
-            }),
+        let lines: Vec<call::NewLine> = c
+            .lines
+            .iter()
+            .zip(product_ids)
+            .map(|(l, product_id)| call::NewLine {
+                product_id,
+                quantity: l.quantity,
+            })
+            .collect();
+        insert_terms(
+            w,
+            &id,
+            Some(&lines),
+            Some(&c.quality_criteria),
+            Some(&c.capability_requirements),
         )
-        .await?;
-        w.insert_all(positioned(&c.quality_criteria).map(|(i, q)| {
-            quality_criterion::ActiveModel {
-                id: Set(new_id()),
-                call_id: Set(id.clone()),
-                position: Set(i),
-                name: Set(q.name.clone()),
-                weight: Set(q.weight),
-                max_points: Set(q.max_points),
-            }
-        }))
-        .await?;
-        w.insert_all(positioned(&c.capability_requirements).map(|(i, t)| {
-            capability_requirement::ActiveModel {
-                id: Set(new_id()),
-                call_id: Set(id.clone()),
-                position: Set(i),
-                text: Set(t.clone()),
-            }
-        }))
         .await?;
         w.audit(
             now,
@@ -178,6 +166,50 @@ pub async fn create_call(
         )?;
         Ok(model)
     })
+}
+
+/// Inserts a call's lines (products by id), quality criteria and capability requirements,
+/// each of those given, numbered from 0.
+pub(super) async fn insert_terms(
+    w: &Work<'_>,
+    call_id: &str,
+    lines: Option<&[call::NewLine]>,
+    criteria: Option<&[call::NewCriterion]>,
+    requirements: Option<&[String]>,
+) -> AppResult<()> {
+    w.insert_all(
+        positioned(lines.unwrap_or_default()).map(|(i, l)| call_line::ActiveModel {
+            id: Set(new_id()),
+            call_id: Set(call_id.to_owned()),
+            position: Set(i),
+            product_id: Set(l.product_id.clone()),
+            quantity: Set(Money(l.quantity)),
+            retired_in: Set(None),
+        }),
+    )
+    .await?;
+    w.insert_all(positioned(criteria.unwrap_or_default()).map(|(i, q)| {
+        quality_criterion::ActiveModel {
+            id: Set(new_id()),
+            call_id: Set(call_id.to_owned()),
+            position: Set(i),
+            name: Set(q.name.clone()),
+            weight: Set(q.weight),
+            max_points: Set(q.max_points),
+            retired_in: Set(None),
+        }
+    }))
+    .await?;
+    w.insert_all(positioned(requirements.unwrap_or_default()).map(|(i, t)| {
+        capability_requirement::ActiveModel {
+            id: Set(new_id()),
+            call_id: Set(call_id.to_owned()),
+            position: Set(i),
+            text: Set(t.clone()),
+            retired_in: Set(None),
+        }
+    }))
+    .await
 }
 
 /// ORDERER of the call: publishes a draft whose deadlines are still ahead.
@@ -369,6 +401,7 @@ fn filtered(
                     .column(call_line::Column::CallId)
                     .from(call_line::Entity)
                     .and_where(Expr::col(call_line::Column::ProductId).eq(product))
+                    .and_where(Expr::col(call_line::Column::RetiredIn).is_null())
                     .to_owned(),
             ),
         );
@@ -388,6 +421,9 @@ fn filtered(
                         product::Entity,
                         Expr::col((product::Entity, product::Column::Id))
                             .equals((call_line::Entity, call_line::Column::ProductId)),
+                    )
+                    .and_where(
+                        Expr::col((call_line::Entity, call_line::Column::RetiredIn)).is_null(),
                     )
                     .and_where(Expr::col((product::Entity, product::Column::Category)).eq(category))
                     .to_owned(),
@@ -533,13 +569,38 @@ pub async fn lines_of<C: ConnectionTrait>(
     conn: &C,
     call_id: &str,
 ) -> AppResult<Vec<call_line::Model>> {
-    super::query::children::<call_line::Entity, _>(
-        conn,
-        call_line::Column::CallId,
-        call_id,
-        call_line::Column::Position,
-    )
-    .await
+    Ok(call_line::Entity::find()
+        .filter(call_line::Column::CallId.eq(call_id))
+        .filter(call_line::Column::RetiredIn.is_null())
+        .order_by_asc(call_line::Column::Position)
+        .all(conn)
+        .await?)
+}
+
+/// The call's own quality criteria (not those a change replaced), in order.
+pub async fn criteria_of<C: ConnectionTrait>(
+    conn: &C,
+    call_id: &str,
+) -> AppResult<Vec<quality_criterion::Model>> {
+    Ok(quality_criterion::Entity::find()
+        .filter(quality_criterion::Column::CallId.eq(call_id))
+        .filter(quality_criterion::Column::RetiredIn.is_null())
+        .order_by_asc(quality_criterion::Column::Position)
+        .all(conn)
+        .await?)
+}
+
+/// The call's own capability requirements (not those a change replaced), in order.
+pub async fn requirements_of<C: ConnectionTrait>(
+    conn: &C,
+    call_id: &str,
+) -> AppResult<Vec<capability_requirement::Model>> {
+    Ok(capability_requirement::Entity::find()
+        .filter(capability_requirement::Column::CallId.eq(call_id))
+        .filter(capability_requirement::Column::RetiredIn.is_null())
+        .order_by_asc(capability_requirement::Column::Position)
+        .all(conn)
+        .await?)
 }
 
 /// A call a producer acts on: any existing call (a draft or cancelled call is then refused

@@ -21,6 +21,7 @@ use entity::{
     capability_judgement, capability_requirement, grant, quality_criterion, user, user_tie,
 };
 use sea_orm::Condition;
+use sea_orm::sea_query::ExprTrait;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
     QuerySelect, Set,
@@ -47,9 +48,15 @@ impl EvaluationData {
     }
 }
 
-/// The ids of the standing bids of a call, as a subquery.
-fn standing_bid_ids(call_id: &str) -> sea_orm::sea_query::SelectStatement {
-    query::select::<bid::Entity>(bid::Column::Id, standing_bids(call_id))
+/// The ids of the bids of a call that are evaluated, as a subquery.
+fn evaluated_bid_ids(c: &call::Model) -> sea_orm::sea_query::SelectStatement {
+    query::select::<bid::Entity>(bid::Column::Id, evaluated_bids(c))
+}
+
+/// The bids of a call that are evaluated: standing, and current (submitted against the
+/// call's latest material change or later).
+fn evaluated_bids(c: &call::Model) -> Condition {
+    standing_bids(&c.id).add(bid::Column::CallVersion.gte(c.material_version))
 }
 
 /// The standing (submitted, not withdrawn) bids of a call.
@@ -61,20 +68,8 @@ fn standing_bids(call_id: &str) -> Condition {
 
 /// Loads and computes the evaluation of a call (its standing bids only).
 pub async fn compute<C: ConnectionTrait>(conn: &C, c: &call::Model) -> AppResult<EvaluationData> {
-    let criteria = super::query::children::<quality_criterion::Entity, _>(
-        conn,
-        quality_criterion::Column::CallId,
-        &c.id,
-        quality_criterion::Column::Position,
-    )
-    .await?;
-    let requirements = super::query::children::<capability_requirement::Entity, _>(
-        conn,
-        capability_requirement::Column::CallId,
-        &c.id,
-        capability_requirement::Column::Position,
-    )
-    .await?;
+    let criteria = super::calls::criteria_of(conn, &c.id).await?;
+    let requirements = super::calls::requirements_of(conn, &c.id).await?;
     let evaluator_ids: Vec<String> = call_evaluator::Entity::find()
         .filter(call_evaluator::Column::CallId.eq(c.id.as_str()))
         .order_by_asc(call_evaluator::Column::AssignedAt)
@@ -89,8 +84,7 @@ pub async fn compute<C: ConnectionTrait>(conn: &C, c: &call::Model) -> AppResult
         .await?;
     evaluators.sort_by_key(|u| evaluator_ids.iter().position(|id| *id == u.id));
     let bids = bid::Entity::find()
-        .filter(bid::Column::CallId.eq(c.id.as_str()))
-        .filter(bid::Column::Status.eq(BidStatus::Submitted))
+        .filter(evaluated_bids(c))
         .all(conn)
         .await?;
     // Only the columns the ranking reads: with 10 000 bids these are 30 000 rows, and
@@ -100,7 +94,7 @@ pub async fn compute<C: ConnectionTrait>(conn: &C, c: &call::Model) -> AppResult
         .column(capability_judgement::Column::BidId)
         .column(capability_judgement::Column::RequirementId)
         .column(capability_judgement::Column::Met)
-        .filter(capability_judgement::Column::BidId.in_subquery(standing_bid_ids(&c.id)))
+        .filter(capability_judgement::Column::BidId.in_subquery(evaluated_bid_ids(c)))
         .into_tuple()
         .all(conn)
         .await?;
@@ -110,7 +104,7 @@ pub async fn compute<C: ConnectionTrait>(conn: &C, c: &call::Model) -> AppResult
         .column(bid_score::Column::CriterionId)
         .column(bid_score::Column::EvaluatorId)
         .column(bid_score::Column::Points)
-        .filter(bid_score::Column::BidId.in_subquery(standing_bid_ids(&c.id)))
+        .filter(bid_score::Column::BidId.in_subquery(evaluated_bid_ids(c)))
         .into_tuple()
         .all(conn)
         .await?;
@@ -345,6 +339,11 @@ async fn bid_for_evaluation(
         return Err(not_found());
     }
     let c = super::seal::open_locked(w, c, now).await?;
+    if b.call_version < c.material_version {
+        return Err(AppError::InvalidState(
+            "the bid was submitted before a material change to the call and was not submitted again: it is not evaluated".into(),
+        ));
+    }
     Ok((b, c))
 }
 
@@ -379,7 +378,9 @@ pub async fn judge_capability(
         let known: HashSet<String> = query::column::<capability_requirement::Entity, _, _>(
             w.conn(),
             capability_requirement::Column::Id,
-            capability_requirement::Column::CallId.eq(c.id.as_str()),
+            capability_requirement::Column::CallId
+                .eq(c.id.as_str())
+                .and(capability_requirement::Column::RetiredIn.is_null()),
         )
         .await?;
         evaluation::check_judgements(Some(&known), &judgements)?;
@@ -438,9 +439,7 @@ pub async fn score_bid(
         if !tied.is_empty() {
             return Err(conflict(&tied));
         }
-        let criteria: HashMap<String, i32> = quality_criterion::Entity::find()
-            .filter(quality_criterion::Column::CallId.eq(c.id.as_str()))
-            .all(w.conn())
+        let criteria: HashMap<String, i32> = super::calls::criteria_of(w.conn(), &c.id)
             .await?
             .into_iter()
             .map(|q| (q.id, q.max_points))

@@ -15,6 +15,7 @@ macro_rules! work {
 pub mod audit;
 pub mod bids;
 pub mod budget;
+pub mod call_change;
 pub mod calls;
 pub mod catalogue;
 pub mod contracts;

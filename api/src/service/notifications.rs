@@ -16,6 +16,7 @@ use entity::{
     BidStatus, CallStatus, RealizationStatus, Role, bid, call, call_line, call_reminder,
     category_subscription, notification, product, question, service_contract as sc, user,
 };
+use sea_orm::sea_query::ExprTrait;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
     QueryOrder, QuerySelect, Set,
@@ -37,7 +38,9 @@ async fn bidder_orgs<C: ConnectionTrait>(conn: &C, call_id: &str) -> AppResult<V
 async fn categories_of<C: ConnectionTrait>(conn: &C, call_id: &str) -> AppResult<Vec<String>> {
     let products = query::select::<call_line::Entity>(
         call_line::Column::ProductId,
-        call_line::Column::CallId.eq(call_id),
+        call_line::Column::CallId
+            .eq(call_id)
+            .and(call_line::Column::RetiredIn.is_null()),
     );
     let mut cats: Vec<String> = query::column::<product::Entity, _, _>(
         conn,
@@ -149,6 +152,19 @@ pub async fn call_published(w: &Work<'_>, now: DateTime<Utc>, c: &call::Model) -
         &compose::call_published(&c.title, &cats, c.submission_deadline),
     )
     .await?;
+    Ok(())
+}
+
+/// The subscribers of a published call's categories hear of a change to it.
+pub async fn call_changed(
+    w: &Work<'_>,
+    now: DateTime<Utc>,
+    c: &call::Model,
+    mail: &Mail,
+) -> AppResult<()> {
+    let cats = categories_of(w.conn(), &c.id).await?;
+    let users = subscribers(w.conn(), &cats).await?;
+    w.mail(now, &users, mail).await?;
     Ok(())
 }
 

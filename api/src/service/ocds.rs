@@ -84,11 +84,12 @@ async fn append(w: &Work<'_>, call_id: &str, r: Release) -> AppResult<()> {
     Ok(())
 }
 
-/// The call published.
-pub async fn published(w: &Work<'_>, c: &call::Model) -> AppResult<()> {
-    let Some(published_at) = c.published_at else {
-        return Ok(());
-    };
+/// The public facts of a published call as it stands, its items numbered by position.
+async fn call_facts(
+    w: &Work<'_>,
+    c: &call::Model,
+    published_at: DateTime<Utc>,
+) -> AppResult<ocds::Call> {
     let conn = w.conn();
     let lines = super::calls::lines_of(conn, &c.id).await?;
     let products = super::query::keyed::<product::Entity, _, _>(
@@ -102,7 +103,7 @@ pub async fn published(w: &Work<'_>, c: &call::Model) -> AppResult<()> {
         .iter()
         .filter_map(|l| {
             products.get(&l.product_id).map(|p| ocds::Item {
-                id: l.id.clone(),
+                id: item_id(l.position),
                 product_code: p.code.clone(),
                 product_name: p.name.clone(),
                 unit: p.unit.clone(),
@@ -110,7 +111,7 @@ pub async fn published(w: &Work<'_>, c: &call::Model) -> AppResult<()> {
             })
         })
         .collect();
-    let facts = ocds::Call {
+    Ok(ocds::Call {
         id: c.id.clone(),
         title: c.title.clone(),
         description: c.description.clone(),
@@ -121,8 +122,41 @@ pub async fn published(w: &Work<'_>, c: &call::Model) -> AppResult<()> {
         contract_start: c.contract_start,
         contract_end: c.contract_end,
         items,
+    })
+}
+
+/// An item's id: its line's position, from 1.
+fn item_id(position: i32) -> String {
+    position.saturating_add(1).to_string()
+}
+
+/// The call published.
+pub async fn published(w: &Work<'_>, c: &call::Model) -> AppResult<()> {
+    let Some(published_at) = c.published_at else {
+        return Ok(());
     };
+    let facts = call_facts(w, c, published_at).await?;
     append(w, &c.id, ocds::published(&facts)).await
+}
+
+/// A published call changed to `c` (its new version); it had `lines_before` lines.
+pub async fn tender_amended(
+    w: &Work<'_>,
+    c: &call::Model,
+    reason: &str,
+    fields: &[&str],
+    lines_before: usize,
+    at: DateTime<Utc>,
+) -> AppResult<()> {
+    let Some(published_at) = c.published_at else {
+        return Ok(());
+    };
+    let facts = call_facts(w, c, published_at).await?;
+    let removed: Vec<String> = (facts.items.len()..lines_before)
+        .map(|p| item_id(i32::try_from(p).unwrap_or(i32::MAX)))
+        .collect();
+    let r = ocds::tender_amended(&facts, c.version, at, reason, fields, &removed);
+    append(w, &c.id, r).await
 }
 
 /// A published call cancelled, or declared unsuccessful.

@@ -108,6 +108,7 @@ pub async fn benchmark(
     // Calls of the year whose lines include the product, and those lines.
     let lines = call_line::Entity::find()
         .filter(call_line::Column::ProductId.eq(product.id.as_str()))
+        .filter(call_line::Column::RetiredIn.is_null())
         .filter(
             call_line::Column::CallId.in_subquery(query::select::<call::Entity>(
                 call::Column::Id,

@@ -1,0 +1,277 @@
+//! `changeCall`: a DRAFT edited in place, or a PUBLISHED call changed before its submission
+//! deadline as a new version (see `domain::call_change`). A new version keeps what it
+//! replaced: replaced lines, criteria and requirements stay (retired in the version, still
+//! named by the bids submitted against them), the change is recorded with its reason and
+//! fields, the audit event holds the earlier values, and OCDS gets a `tenderAmendment`. The
+//! subscribers are told, and every bidder is told to review its bid, privately: the orderer
+//! does not learn who bid.
+
+use super::audit::AuditEntry;
+use super::calls::{insert_terms, managed_call, status_at};
+use super::catalogue::find_product;
+use super::work::Work;
+use crate::domain::call::{self, NewCall, NewCriterion, NewLine};
+use crate::domain::call_change::{self as change, Change, Changeable};
+use crate::domain::validate;
+use crate::email::compose;
+use crate::error::{AppError, AppResult};
+use crate::service::Cx;
+use chrono::{DateTime, Utc};
+use entity::{
+    call as call_entity, call_change, call_line, call_reminder, capability_requirement,
+    quality_criterion,
+};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use serde_json::{Value, json};
+
+/// The call as a new call's input, with its own lines, criteria and requirements.
+async fn as_input<C: ConnectionTrait>(conn: &C, c: &call_entity::Model) -> AppResult<NewCall> {
+    let lines = super::calls::lines_of(conn, &c.id).await?;
+    let criteria = super::calls::criteria_of(conn, &c.id).await?;
+    let requirements = super::calls::requirements_of(conn, &c.id).await?;
+    Ok(NewCall {
+        title: c.title.clone(),
+        description: c.description.clone(),
+        pricing_model: c.pricing_model,
+        lines: lines
+            .into_iter()
+            .map(|l| NewLine {
+                product_id: l.product_id,
+                quantity: l.quantity.0,
+            })
+            .collect(),
+        contract_start: c.contract_start,
+        contract_end: c.contract_end,
+        questions_deadline: c.questions_deadline,
+        submission_deadline: c.submission_deadline,
+        standstill_days: Some(c.standstill_days),
+        price_weight: c.price_weight,
+        quality_criteria: criteria
+            .into_iter()
+            .map(|q| NewCriterion {
+                name: q.name,
+                weight: q.weight,
+                max_points: q.max_points,
+            })
+            .collect(),
+        min_turnover_ratio: c.min_turnover_ratio.map(|m| m.0),
+        min_equity_ratio: c.min_equity_ratio.map(|m| m.0),
+        min_credit_rating: c.min_credit_rating,
+        capability_requirements: requirements.into_iter().map(|r| r.text).collect(),
+        max_subcontracting_share: c.max_subcontracting_share.map(|m| m.0),
+    })
+}
+
+/// The values of `fields` in `c`, for the audit event (the earlier version kept).
+fn values(c: &NewCall, fields: &[&str]) -> Value {
+    let mut out = serde_json::Map::new();
+    for f in fields {
+        let v = match *f {
+            "title" => json!(c.title),
+            "description" => json!(c.description),
+            "questionsDeadline" => json!(c.questions_deadline.to_rfc3339()),
+            "submissionDeadline" => json!(c.submission_deadline.to_rfc3339()),
+            "lines" => json!(
+                c.lines
+                    .iter()
+                    .map(
+                        |l| json!({ "productId": l.product_id, "quantity": l.quantity.to_string() })
+                    )
+                    .collect::<Vec<_>>()
+            ),
+            "priceWeight" => json!(c.price_weight),
+            "qualityCriteria" => json!(
+                c.quality_criteria
+                    .iter()
+                    .map(
+                        |q| json!({ "name": q.name, "weight": q.weight, "maxPoints": q.max_points })
+                    )
+                    .collect::<Vec<_>>()
+            ),
+            "capabilityRequirements" => json!(c.capability_requirements),
+            _ => Value::Null,
+        };
+        out.insert((*f).to_owned(), v);
+    }
+    Value::Object(out)
+}
+
+/// Takes the call's lines, criteria or requirements (those `fields` name) out of it: a
+/// draft's are deleted, a published call's retired in `version` (kept for the bids).
+async fn take_out(
+    w: &Work<'_>,
+    call_id: &str,
+    fields: &[&str],
+    mode: Changeable,
+    version: i32,
+) -> AppResult<()> {
+    macro_rules! take {
+        ($entity:ident) => {
+            match mode {
+                Changeable::Draft => {
+                    $entity::Entity::delete_many()
+                        .filter($entity::Column::CallId.eq(call_id))
+                        .exec(w.conn())
+                        .await?;
+                }
+                Changeable::Published => {
+                    $entity::Entity::update_many()
+                        .col_expr($entity::Column::RetiredIn, Expr::value(version))
+                        .filter($entity::Column::CallId.eq(call_id))
+                        .filter($entity::Column::RetiredIn.is_null())
+                        .exec(w.conn())
+                        .await?;
+                }
+            }
+        };
+    }
+    if fields.contains(&"lines") {
+        take!(call_line);
+    }
+    if fields.contains(&"qualityCriteria") {
+        take!(quality_criterion);
+    }
+    if fields.contains(&"capabilityRequirements") {
+        take!(capability_requirement);
+    }
+    Ok(())
+}
+
+/// ORDERER of the call: changes a DRAFT, or a PUBLISHED call before its submission deadline
+/// (with a reason, as a new version). `document_ids` are refused: no document can be
+/// attached yet.
+pub async fn change_call(
+    Cx { state, caller }: Cx<'_>,
+    id: &str,
+    given: Change,
+    document_ids: &[String],
+    reason: &str,
+) -> AppResult<call_entity::Model> {
+    let actor = caller.require()?.clone();
+    work!(state, |w| {
+        let now = state.now();
+        let c = managed_call(w, caller, "id", id, now).await?;
+        let mode = change::check_changeable(status_at(&c, now))?;
+        let reason = match mode {
+            Changeable::Published => validate::reason("reason", reason)?,
+            Changeable::Draft => {
+                validate::optional_text("reason", Some(reason), validate::MAX_REASON_CHARS)?
+                    .unwrap_or_default()
+            }
+        };
+        if !document_ids.is_empty() {
+            return Err(AppError::not_found("documentIds[0]: no such document"));
+        }
+        let mut given = given;
+        if let Some(lines) = given.lines.as_mut() {
+            validate::list_len("lines", lines.len(), call::MAX_LINES)?;
+            for (i, l) in lines.iter_mut().enumerate() {
+                let field = format!("lines[{i}].productId");
+                l.product_id = find_product(w.conn(), &field, &l.product_id).await?.id;
+            }
+        }
+        let before = as_input(w.conn(), &c).await?;
+        let next = call::validate_new_call(change::apply(&before, given))?;
+        let fields = change::changed_fields(&before, &next);
+        change::check_times(mode, &next, &fields, now)?;
+        let material = change::is_material(&fields);
+        let version = match mode {
+            Changeable::Draft => c.version,
+            Changeable::Published => c.version.saturating_add(1),
+        };
+        take_out(w, &c.id, &fields, mode, version).await?;
+        if fields.contains(&"submissionDeadline") {
+            // The 24-hour reminder is due again before the new deadline.
+            call_reminder::Entity::delete_by_id(c.id.clone())
+                .exec(w.conn())
+                .await?;
+        }
+        let given_if = |name: &str| fields.contains(&name);
+        insert_terms(
+            w,
+            &c.id,
+            given_if("lines").then_some(next.lines.as_slice()),
+            given_if("qualityCriteria").then_some(next.quality_criteria.as_slice()),
+            given_if("capabilityRequirements").then_some(next.capability_requirements.as_slice()),
+        )
+        .await?;
+        let material_version = if material && mode == Changeable::Published {
+            version
+        } else {
+            c.material_version
+        };
+        let mut am: call_entity::ActiveModel = c.clone().into();
+        am.title = Set(next.title.clone());
+        am.description = Set(next.description.clone());
+        am.search_text = Set(format!("{}\n{}", next.title, next.description).to_lowercase());
+        am.questions_deadline = Set(crate::clock::to_micros(next.questions_deadline));
+        am.submission_deadline = Set(crate::clock::to_micros(next.submission_deadline));
+        am.price_weight = Set(next.price_weight);
+        am.version = Set(version);
+        am.material_version = Set(material_version);
+        let changed = am.update(w.conn()).await?;
+        w.audit(
+            now,
+            AuditEntry::on_call(&actor.user_id, "call.change", &changed).summary(json!({
+                "version": version,
+                "reason": reason,
+                "fields": fields,
+                "material": material,
+                "before": values(&before, &fields),
+            })),
+        )?;
+        if mode == Changeable::Published {
+            published_change(
+                w,
+                &changed,
+                &actor.user_id,
+                &reason,
+                &fields,
+                before.lines.len(),
+                now,
+            )
+            .await?;
+        }
+        Ok(changed)
+    })
+}
+
+/// A published call's new version: the change recorded, OCDS, and the mail.
+async fn published_change(
+    w: &Work<'_>,
+    c: &call_entity::Model,
+    actor: &str,
+    reason: &str,
+    fields: &[&str],
+    lines_before: usize,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    call_change::ActiveModel {
+        call_id: Set(c.id.clone()),
+        version: Set(c.version),
+        reason: Set(reason.to_owned()),
+        fields: Set(json!(fields).to_string()),
+        changed_by: Set(actor.to_owned()),
+        changed_at: Set(now),
+    }
+    .insert(w.conn())
+    .await?;
+    super::ocds::tender_amended(w, c, reason, fields, lines_before, now).await?;
+    let what = compose::CallChanged {
+        title: &c.title,
+        version: c.version,
+        fields,
+        reason,
+        submission_deadline: c.submission_deadline,
+        material: change::is_material(fields),
+    };
+    super::notifications::call_changed(w, now, c, &compose::call_changed(&what)).await?;
+    super::notifications::bidders_told(w, now, c, &compose::bid_review(&what)).await?;
+    Ok(())
+}
+
+/// The fields a change names, as stored.
+pub fn fields_of(c: &call_change::Model) -> Vec<String> {
+    serde_json::from_str(&c.fields).unwrap_or_default()
+}
