@@ -2254,6 +2254,79 @@ async fn the_whole_remedy_path_in_a_real_browser() {
     assert_eq!(seen["appeals"][0]["status"], "DISMISSED");
 }
 
+/// Issue 18's changes in the browser: on a published call with a bid, the orderer changes the
+/// submission deadline and a quantity with a reason (refused without one, then confirmed with
+/// the material warning) and sees the change listed; the bidder sees the change on the call's
+/// page and that its bid is no longer current. Each page at 1280 px in Finnish and 390 px in
+/// English, axe-core clean in every state; afterwards the API holds what the pages did.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn changes_to_a_published_call_in_a_real_browser() {
+    let Some(root) = browser_ready() else { return };
+    let app = TestApp::new().await;
+    app.clock.set(Utc::now());
+    let m = Market::new(&app).await;
+    let email_of = |token: String| {
+        let app = &app;
+        async move { app.ok(Some(&token), "{ me { email } }", json!({})).await["me"]["email"].clone() }
+    };
+    let (orderer, bidder) = (
+        email_of(m.orderer.clone()).await,
+        email_of(m.a.clone()).await,
+    );
+    let base = app.serve().await;
+    let runs = [
+        ("Kotihoito muutos 2027", (1280, "fi"), (390, "en")),
+        ("Home care changes 2027", (390, "en"), (1280, "fi")),
+    ];
+    for (title, (ow, ol), (pw, pl)) in runs {
+        let mut input = app.call_input(&m.product_refs());
+        input["title"] = json!(title);
+        let call = app.make_call(&m.orderer, input, true).await;
+        app.ok(
+            Some(&m.a),
+            SUBMIT_BID,
+            json!({ "i": app.bid_input(&call, &["40", "8"]) }),
+        )
+        .await;
+        let later = (call.submission_deadline + TimeDelta::days(7))
+            .with_timezone(&chrono_tz_helsinki())
+            .format("%Y-%m-%dT%H:%M")
+            .to_string();
+        let reason = format!("Tuntimäärä tarkentui ({ol})");
+        let quantity = if ol == "fi" { "1 200" } else { "1,200" };
+        checked_journey(
+            "changes-journeys.mjs",
+            &root,
+            "orderer",
+            &base,
+            ow,
+            ol,
+            json!({
+                "email": orderer, "password": PASSWORD, "callId": call.id, "callTitle": title,
+                "submissionDeadline": later, "quantity": quantity, "reason": reason,
+            }),
+        )
+        .await;
+        let seen = app
+            .ok(Some(&m.a), "query($id:ID!){ call(id:$id){ version submissionDeadline lines{ quantity } changes{ fields reason } myBid{ current } } }", json!({ "id": call.id }))
+            .await["call"]
+            .clone();
+        assert_eq!(seen["version"], 2, "{seen}");
+        assert_eq!(seen["lines"][0]["quantity"], "1200", "{seen}");
+        assert_eq!(
+            seen["changes"][0]["fields"],
+            json!(["submissionDeadline", "lines"]),
+            "{seen}"
+        );
+        assert_eq!(seen["changes"][0]["reason"], reason.as_str());
+        assert_eq!(seen["myBid"]["current"], false);
+        checked_journey("changes-journeys.mjs", &root, "provider", &base, pw, pl, json!({
+            "email": bidder, "password": PASSWORD, "callId": call.id, "callTitle": title, "reason": reason,
+        }))
+        .await;
+    }
+}
+
 /// Finnish time for a `datetime-local` input: UTC+2, or UTC+3 in summer (last Sunday of
 /// March to last Sunday of October, at 01:00 UTC), as the portal reads it.
 fn chrono_tz_helsinki() -> chrono::FixedOffset {

@@ -3,10 +3,10 @@
 // contract), and a contract's page with its versions, monthly reports and realisation chart.
 import { gql, session } from "../api.js";
 import { h, svg } from "../dom.js";
-import { t, ruleText, readNumber, tNodes, money, moneyNode, moneyDeltaNode, number, dateTime, date, month, monthShort, helsinkiToIso } from "../i18n.js";
+import { t, ruleText, readNumber, tNodes, money, moneyNode, moneyDeltaNode, number, numberInput, dateTime, date, month, monthShort, helsinkiToIso, isoToHelsinkiInput } from "../i18n.js";
 import { field, formError, showErrors, clearErrors, setFieldError, check, valueOf } from "../forms.js";
 import { parse, mul, add, round, toPlain, fromInput } from "../decimal.js";
-import { statusBadge, confirmDialog } from "./public.js";
+import { statusBadge, confirmDialog, changesPanel, CHANGE_FIELDS } from "./public.js";
 import { bidLines, linesDetails, judgementState, anyUnjudged, qualification } from "./report.js";
 import { REMEDY_FIELDS, ordererPanel } from "./remedies.js";
 
@@ -216,8 +216,9 @@ export async function newCall({ go }) {
 const MANAGE = `query($id: ID!) {
   me { id organization { id } }
   call(id: $id) {
-    id title status submissionDeadline questionsDeadline standstillDays orderer { id name }
-    lines { quantity product { code name unit } }
+    id title description status submissionDeadline questionsDeadline standstillDays orderer { id name }
+    lines { quantity product { id code name unit } }
+    ${CHANGE_FIELDS}
     criteria { priceWeight qualityCriteria { id name weight maxPoints } capabilityRequirements { id text } }
     questions { id text answer askedAt answerEditedAt }
     bidCount
@@ -233,6 +234,55 @@ const MANAGE = `query($id: ID!) {
 }`;
 
 /** The reason the API gives for a bid whose capability nobody has judged yet. */
+
+/** The change form of a DRAFT (edited in place) or a PUBLISHED call (a new version with a
+ *  reason): title, description, deadlines and line quantities; only what differs is sent,
+ *  after a confirmation naming it (and warning that changed quantities make bids not current). */
+function changeForm(c, render) {
+  const draft = c.status === "DRAFT";
+  const title = field({ name: "title", label: t("newCall.title"), required: true, value: c.title, maxLength: 300 });
+  const description = field({ name: "description", label: t("newCall.description"), type: "textarea", required: true, value: c.description, maxLength: 20000 });
+  const qDeadline = field({ name: "questionsDeadline", label: t("newCall.questionsDeadline"), type: "datetime-local", required: true, value: isoToHelsinkiInput(c.questionsDeadline) });
+  const sDeadline = field({ name: "submissionDeadline", label: t("newCall.submissionDeadline"), type: "datetime-local", required: true, value: isoToHelsinkiInput(c.submissionDeadline) });
+  const quantities = c.lines.map((l, i) => field({ name: `lines[${i}].quantity`, label: t("change.quantity", { product: `${l.product.code} ${l.product.name}`, unit: l.product.unit }),
+    required: true, value: numberInput(l.quantity), as: "decimal", min: "0", maxDecimals: 4, attrs: { inputmode: "decimal" } }));
+  const reason = field({ name: "reason", label: t("change.reason"), type: "textarea", required: !draft, maxLength: 20000, hint: draft ? t("change.draftReasonHint") : null });
+  const fields = [title, description, qDeadline, sDeadline, ...quantities, reason];
+  const area = formError();
+  const form = h("form", { class: "stack", novalidate: true, onsubmit: async (e) => {
+    e.preventDefault();
+    if (!check(fields, area)) return;
+    const change = {};
+    const named = [];
+    if (title.input.value.trim() !== c.title) { change.title = title.input.value; named.push(t("newCall.title")); }
+    if (description.input.value.trim() !== c.description) { change.description = description.input.value; named.push(t("newCall.description")); }
+    // A deadline is sent only when its input was changed (the input holds whole minutes).
+    if (qDeadline.input.value !== isoToHelsinkiInput(c.questionsDeadline)) {
+      change.questionsDeadline = localToIso(qDeadline.input.value);
+      named.push(t("newCall.questionsDeadline"));
+    }
+    if (sDeadline.input.value !== isoToHelsinkiInput(c.submissionDeadline)) {
+      change.submissionDeadline = localToIso(sDeadline.input.value);
+      named.push(t("newCall.submissionDeadline"));
+    }
+    const given = quantities.map((f) => valueOf(f));
+    if (given.some((v, i) => Number(v) !== Number(c.lines[i].quantity))) {
+      change.lines = c.lines.map((l, i) => ({ productId: l.product.id, quantity: given[i] }));
+      named.push(t("call.lines"));
+    }
+    if (!named.length) {
+      area.replaceChildren(h("p", {}, t("rule.NO_CHANGE")));
+      return;
+    }
+    const sure = await confirmDialog({ title: t(draft ? "change.confirmDraft" : "change.confirm"), confirm: t("change.save"),
+      intro: change.lines && !draft ? t("change.materialWarning") : null,
+      summary: [[t("change.changed"), named.join(", ")], [t("change.reason"), reason.input.value.trim() || "–"]] });
+    if (sure) await act(area, fields, render, "mutation($id: ID!, $c: CallChangeInput!, $r: String!) { changeCall(id: $id, change: $c, reason: $r) { id } }",
+      { id: c.id, c: change, r: reason.input.value });
+  } }, h("p", { class: "hint" }, t(draft ? "change.draftHint" : "change.publishedHint")), title.wrap, description.wrap, qDeadline.wrap, sDeadline.wrap,
+  ...quantities.map((f) => f.wrap), reason.wrap, area, h("button", { class: "primary", type: "submit" }, t("change.save")));
+  return h("details", { class: "panel" }, h("summary", {}, t(draft ? "change.editDraft" : "change.title")), form);
+}
 
 /** A form with a reason and a button that asks for confirmation first. */
 function reasonForm({ legend, label, button, danger, dialogTitle, summary, send }) {
@@ -266,6 +316,9 @@ export async function manage({ args, render }) {
       if (sure) await act(area, [], render, "mutation($id: ID!) { publishCall(id: $id) { id } }", { id: c.id });
     } }, t("orderer.publish")));
   }
+  const changes = changesPanel(c);
+  if (changes) parts.push(changes);
+  if (c.status === "DRAFT" || c.status === "PUBLISHED") parts.push(changeForm(c, render));
   // Questions: each unanswered one with its answer form; answered ones can be corrected.
   parts.push(h("h2", {}, t("call.questions")));
   if (!c.questions.length) parts.push(h("p", {}, t("call.noQuestions")));

@@ -28,7 +28,7 @@ export function askForm(c, render) {
   h("button", { class: "secondary", type: "submit" }, t("question.send")), done);
 }
 
-const BID_FIELDS = `id version status totalPrice receipt submittedAt inHouse annualTurnover equityRatio creditRating subcontractingShare
+const BID_FIELDS = `id version status totalPrice receipt submittedAt inHouse annualTurnover equityRatio creditRating subcontractingShare callVersion current
   bidder { id } call { id }
   lines { callLine { id quantity } unitPrice lineTotal }
   capabilityResponses { requirement { id } evidence }
@@ -99,6 +99,9 @@ export async function bidPanel(c, render) {
   // The server decides whether bidding is open (its clock, its status), not the browser.
   const open = c.status === "PUBLISHED";
   const section = h("section", { "aria-labelledby": "bid-title" }, h("h2", { id: "bid-title" }, t("bid.title")));
+  if (mine && mine.status === "SUBMITTED" && !mine.current) {
+    section.append(h("p", { class: "panel", "data-bid-not-current": "" }, h("strong", {}, t("bid.notCurrent", { version: mine.callVersion }))));
+  }
   if (mine && mine.status === "SUBMITTED") section.append(await receiptPanel(mine));
   if (mine && mine.status === "WITHDRAWN") section.append(h("p", {}, t("bid.withdrawn")));
   if (!open) {

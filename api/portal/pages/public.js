@@ -71,9 +71,25 @@ export async function calls({ params, go }) {
   );
 }
 
+/** The fields the list of a call's changes reads. */
+export const CHANGE_FIELDS = "version changes { version reason changedAt fields }";
+
+/** The changes made to a published call after publication, newest first; null without any. */
+export function changesPanel(c) {
+  if (!c.changes?.length) return null;
+  const named = (f) => (t(`fieldName.${f}`) === `fieldName.${f}` ? f : t(`fieldName.${f}`));
+  return h("section", { class: "panel", "aria-labelledby": "changes-title", "data-call-changes": "" },
+    h("h2", { id: "changes-title" }, t("change.listTitle", { version: c.version })),
+    h("ul", {}, [...c.changes].reverse().map((ch) => h("li", {},
+      h("strong", {}, t("change.item", { version: ch.version, at: dateTime(ch.changedAt) })), " ",
+      t("change.fields", { fields: ch.fields.map(named).join(", ") }), " ",
+      t("change.because", { reason: ch.reason })))));
+}
+
 export const CALL = `query($id: ID!) {
   call(id: $id) {
     id title description status pricingModel contractStart contractEnd questionsDeadline submissionDeadline standstillDays publishedAt
+    ${CHANGE_FIELDS}
     orderer { id name }
     lines { id quantity product { code name unit category } }
     criteria { priceWeight minTurnoverRatio minEquityRatio minCreditRating maxSubcontractingShare
@@ -94,6 +110,7 @@ export async function call({ args, go, render }) {
   const parts = [
     h("h1", {}, c.title),
     h("p", {}, statusBadge(c.status), " ", t("call.by", { orderer: c.orderer.name })),
+    changesPanel(c),
     h("p", {}, c.description),
     h("h2", {}, t("call.deadlines")),
     h("dl", { class: "deadlines" },
