@@ -120,7 +120,7 @@ async fn a_published_call_changes_as_a_new_version_and_bidders_are_told_privatel
     let told = app.mail(&m.a).await;
     let review = told.iter().find(|(e, _)| e == "bid.review").expect("told");
     assert!(review.1.contains("Version: 2"), "{}", review.1);
-    assert!(review.1.contains("stands as it is"), "{}", review.1);
+    assert!(review.1.contains("does not by itself"), "{}", review.1);
     for token in [&m.orderer, &m.admin, &m.b] {
         assert!(
             !app.mail(token).await.iter().any(|(e, _)| e == "bid.review"),
@@ -207,7 +207,7 @@ async fn a_material_change_makes_standing_bids_not_current_until_submitted_again
     let e = app
         .ok(
             Some(&m.orderer),
-            "query($id:ID!){ call(id:$id){ bidCount evaluation{ results{ bid{ bidder{ id } current } } } } }",
+            "query($id:ID!){ call(id:$id){ bidCount evaluation{ results{ bid{ id bidder{ id } current } } } } }",
             json!({ "id": call.id }),
         )
         .await;
@@ -224,6 +224,26 @@ async fn a_material_change_makes_standing_bids_not_current_until_submitted_again
         )
         .await,
         "INVALID_STATE"
+    );
+    // The award decision reaches B too: its bid was not evaluated.
+    app.ok(
+        Some(&m.orderer),
+        "mutation($b:ID!,$j:[CapabilityJudgementInput!]!){ judgeCapability(bidId:$b,judgements:$j){ qualified } }",
+        json!({ "b": results[0]["bid"]["id"], "j": [{ "requirementId": requirement, "met": true }] }),
+    )
+    .await;
+    app.ok(
+        Some(&m.orderer),
+        "mutation($c:ID!,$b:ID!){ awardCall(callId:$c,bidId:$b,justification:\"Only current bid\"){ decidedAt } }",
+        json!({ "c": call.id, "b": results[0]["bid"]["id"] }),
+    )
+    .await;
+    let decision = app.mail(&m.b).await;
+    assert!(
+        decision
+            .iter()
+            .any(|(e, body)| e == "call.awarded" && body.contains("not submitted again")),
+        "{decision:?}"
     );
     // OCDS: the amendment's items are the new lines, numbered by position.
     let (_, body) = app
@@ -408,4 +428,33 @@ async fn who_may_change_what_and_when() {
         .ok(Some(&m.orderer), CALL, json!({ "id": call.id }))
         .await;
     assert_eq!(seen["call"]["version"], 1);
+}
+
+/// A call is changed at most 99 times after publication.
+#[tokio::test]
+async fn a_call_changes_at_most_99_times() {
+    let app = TestApp::new().await;
+    let m = Market::new(&app).await;
+    let call = app
+        .make_call(&m.orderer, app.call_input(&m.product_refs()), true)
+        .await;
+    for n in 0..99 {
+        app.ok(
+            Some(&m.orderer),
+            CHANGE,
+            json!({ "id": call.id, "r": "Wording", "c": { "title": format!("Kotihoito {n}") } }),
+        )
+        .await;
+    }
+    let e = app
+        .error(
+            Some(&m.orderer),
+            CHANGE,
+            json!({ "id": call.id, "r": "Wording", "c": { "title": "Kotihoito 100" } }),
+        )
+        .await;
+    assert_eq!(e["extensions"]["code"], "INVALID_STATE", "{e}");
+    let seen = app.ok(None, CALL, json!({ "id": call.id })).await;
+    assert_eq!(seen["call"]["version"], 100);
+    assert_eq!(seen["call"]["changes"].as_array().unwrap().len(), 99);
 }

@@ -13,6 +13,10 @@ use chrono::{DateTime, TimeDelta, Utc};
 /// The days a published call's bidders have at least after a change.
 pub const MIN_DAYS_AFTER_CHANGE: i64 = 6;
 
+/// The highest version a call reaches: at most 99 changes after publication (each is told to
+/// every subscriber and bidder, and listed on the call).
+pub const MAX_VERSION: i32 = 100;
+
 /// What a change gives; `None` keeps the call's value. Lines name products by id (resolved
 /// before the change is applied).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

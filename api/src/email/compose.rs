@@ -113,6 +113,8 @@ pub enum OwnResult {
     },
     /// Did not qualify, for these reasons.
     Disqualified { reasons: Vec<String> },
+    /// Submitted before a material change to the call and not submitted again: not evaluated.
+    NotCurrent,
 }
 
 /// The award decision as served to one bidder: its own result, the ranking, the
@@ -209,6 +211,14 @@ pub fn award_decision(
                 ),
             )
         }
+        OwnResult::NotCurrent => (
+            "Tarjouksenne jätettiin ennen tarjouspyynnön olennaista muutosta, eikä sitä jätetty \
+             uudelleen, joten sitä ei arvioitu. Hankintasopimus tehdään toisen tarjoajan kanssa."
+                .to_owned(),
+            "Your bid was submitted before a material change to the call and was not submitted \
+             again, so it was not evaluated. The contract was awarded to another bid."
+                .to_owned(),
+        ),
     };
     let table = |price: &str, score: &str| -> String {
         ranking
@@ -348,7 +358,7 @@ pub fn bid_review(c: &CallChanged<'_>) -> Mail {
     let what = if c.material {
         "The change is material: your bid is no longer current and will not be evaluated unless you submit it again before the deadline."
     } else {
-        "Your bid stands as it is; review it, and submit it again before the deadline if the change affects it."
+        "This change does not by itself make bids not current: review your bid, and submit it again before the deadline if the change affects it (a bid submitted before an earlier material change must be submitted again in any case)."
     };
     Mail {
         event: "bid.review",

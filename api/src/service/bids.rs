@@ -85,9 +85,10 @@ pub async fn submit_bid(
         bid::check_bidding_open(c.status, c.submission_deadline, now)
             .map_err(|e| closed(e, c.submission_deadline))
     };
-    // A call's lines, requirements and criteria never change once it is created, so the bid
-    // is checked against them before the write transaction; the transaction (on SQLite the
-    // one write slot) then only re-reads what can change, the call's status and deadline.
+    // The bid is checked against the call's lines, requirements and criteria before the write
+    // transaction; the transaction (on SQLite the one write slot) then re-reads what can
+    // change: the call's status and deadline, and its material version (a bid checked against
+    // terms a material change replaced in between is refused, to be checked again).
     let before = find_call_for_producer(state.db.conn(), "callId", call_id).await?;
     open(&before, state.now())?;
     let valid: ValidBid = bid::validate_bid(&terms(state.db.conn(), &before).await?, input)?;
@@ -105,6 +106,11 @@ pub async fn submit_bid(
             return Err(closed(
                 BiddingClosed::DeadlinePassed,
                 log.call.submission_deadline,
+            ));
+        }
+        if log.call.material_version != before.material_version {
+            return Err(AppError::InvalidState(
+                "the call was changed materially while the bid was being sent: review it against the call as it now stands and submit it again".into(),
             ));
         }
         let c = log.call.clone();

@@ -180,6 +180,13 @@ pub async fn change_call(
             Changeable::Draft => c.version,
             Changeable::Published => c.version.saturating_add(1),
         };
+        if mode == Changeable::Published && c.version >= change::MAX_VERSION {
+            return Err(AppError::InvalidState(format!(
+                "a call is changed at most {} times after publication; cancel it and publish a new one",
+                change::MAX_VERSION - 1
+            )));
+        }
+        let categories_before = super::notifications::categories_of(w.conn(), &c.id).await?;
         take_out(w, &c.id, &fields, mode, version).await?;
         if fields.contains(&"submissionDeadline") {
             // The 24-hour reminder is due again before the new deadline.
@@ -222,19 +229,20 @@ pub async fn change_call(
             })),
         )?;
         if mode == Changeable::Published {
-            published_change(
-                w,
-                &changed,
-                &actor.user_id,
-                &reason,
-                &fields,
-                before.lines.len(),
-                now,
-            )
-            .await?;
+            let before = Before {
+                lines: before.lines.len(),
+                categories: categories_before,
+            };
+            published_change(w, &changed, &actor.user_id, &reason, &fields, before, now).await?;
         }
         Ok(changed)
     })
+}
+
+/// What a published call had before a change: its number of lines and its categories.
+struct Before {
+    lines: usize,
+    categories: Vec<String>,
 }
 
 /// A published call's new version: the change recorded, OCDS, and the mail.
@@ -244,7 +252,7 @@ async fn published_change(
     actor: &str,
     reason: &str,
     fields: &[&str],
-    lines_before: usize,
+    before: Before,
     now: DateTime<Utc>,
 ) -> AppResult<()> {
     call_change::ActiveModel {
@@ -257,7 +265,7 @@ async fn published_change(
     }
     .insert(w.conn())
     .await?;
-    super::ocds::tender_amended(w, c, reason, fields, lines_before, now).await?;
+    super::ocds::tender_amended(w, c, reason, fields, before.lines, now).await?;
     let what = compose::CallChanged {
         title: &c.title,
         version: c.version,
@@ -266,7 +274,8 @@ async fn published_change(
         submission_deadline: c.submission_deadline,
         material: change::is_material(fields),
     };
-    super::notifications::call_changed(w, now, c, &compose::call_changed(&what)).await?;
+    let mail = compose::call_changed(&what);
+    super::notifications::call_changed(w, now, c, before.categories, &mail).await?;
     super::notifications::bidders_told(w, now, c, &compose::bid_review(&what)).await?;
     Ok(())
 }

@@ -35,7 +35,7 @@ async fn bidder_orgs<C: ConnectionTrait>(conn: &C, call_id: &str) -> AppResult<V
 }
 
 /// The product categories of a call's lines.
-async fn categories_of<C: ConnectionTrait>(conn: &C, call_id: &str) -> AppResult<Vec<String>> {
+pub async fn categories_of<C: ConnectionTrait>(conn: &C, call_id: &str) -> AppResult<Vec<String>> {
     let products = query::select::<call_line::Entity>(
         call_line::Column::ProductId,
         call_line::Column::CallId
@@ -155,14 +155,19 @@ pub async fn call_published(w: &Work<'_>, now: DateTime<Utc>, c: &call::Model) -
     Ok(())
 }
 
-/// The subscribers of a published call's categories hear of a change to it.
+/// The subscribers of a published call's categories, before (`categories_before`) or after the
+/// change, hear of a change to it.
 pub async fn call_changed(
     w: &Work<'_>,
     now: DateTime<Utc>,
     c: &call::Model,
+    categories_before: Vec<String>,
     mail: &Mail,
 ) -> AppResult<()> {
-    let cats = categories_of(w.conn(), &c.id).await?;
+    let mut cats = categories_of(w.conn(), &c.id).await?;
+    cats.extend(categories_before);
+    cats.sort();
+    cats.dedup();
     let users = subscribers(w.conn(), &cats).await?;
     w.mail(now, &users, mail).await?;
     Ok(())
@@ -200,9 +205,8 @@ pub async fn award_decided(
     remedies: compose::Remedies,
 ) -> AppResult<()> {
     for org in bidder_orgs(w.conn(), &c.id).await? {
-        let Some(own) = results.get(&org) else {
-            continue;
-        };
+        // A standing bid without a result was not evaluated: it is not current.
+        let own = results.get(&org).unwrap_or(&compose::OwnResult::NotCurrent);
         let users = outbox::users_of(w.conn(), vec![org.clone()]).await?;
         let mail = compose::award_decision(&c.title, own, ranking, justification, remedies);
         w.mail(now, &users, &mail).await?;
