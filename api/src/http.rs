@@ -8,6 +8,7 @@ use crate::graphql::{AppSchema, RequestTime, build_schema, loaders};
 use crate::state::AppState;
 use axum::Extension;
 use axum::Router;
+use axum::body::Body;
 use axum::extract::{ConnectInfo, DefaultBodyLimit, Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::IntoResponse;
@@ -41,18 +42,28 @@ pub fn router(state: AppState) -> Router {
         tracing::error!(error = %e, "cost model: cannot read the schema");
         Default::default()
     });
-    Router::new()
+    // /graphql takes uploads: its body limit is an upload's (a JSON body is held to
+    // MAX_BODY_BYTES by the handler itself); every other route keeps MAX_BODY_BYTES.
+    let graphql_route = Router::new()
         .route("/graphql", get(graphiql).post(graphql))
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(RequestBodyLimitLayer::new(
+            usize::try_from(MAX_UPLOAD_REQUEST_BYTES).unwrap_or(usize::MAX),
+        ));
+    let limited = Router::new()
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics_text))
         .route("/ocds/calls/{id}/releases.json", get(ocds_releases))
         .route("/ocds/calls/{id}/record.json", get(ocds_record))
         .route("/calls/{id}/decision.html", get(decision_page))
+        .route("/documents/{id}", get(document_download))
         .merge(crate::portal::routes())
         .merge(crate::graphiql::routes())
-        .layer(tower_http::catch_panic::CatchPanicLayer::custom(panic_response))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
-        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES));
+    graphql_route
+        .merge(limited)
+        .layer(tower_http::catch_panic::CatchPanicLayer::custom(panic_response))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::SERVICE_UNAVAILABLE,
             REQUEST_TIMEOUT,
@@ -109,16 +120,31 @@ async fn graphql(
     request: axum::extract::Request,
 ) -> axum::response::Response {
     // First, before the body is read or anything is looked up: only JSON is a GraphQL request
-    // here, so a cross-site "simple" request (text/plain, a form) never runs a mutation.
-    // (Multipart uploads, when they come, will be accepted only with an Authorization header.)
+    // here, so a cross-site "simple" request (text/plain, a form) never runs a mutation; a
+    // multipart upload is taken only with an Authorization header, which a cross-site form
+    // cannot send.
+    if is_multipart(&headers) && headers.contains_key(header::AUTHORIZATION) {
+        let now = http.state.now();
+        return match multipart_request(&http, &headers, request).await {
+            Ok((request, caller)) => run(&http, connect, request, caller, None, now).await,
+            Err(response) => response,
+        };
+    }
     if !is_json_request(&headers) {
         crate::metrics::graphql_request("invalid", 0.0, &[]);
         return refused(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             AppError::bad_input(
                 "content-type",
-                "must be application/json or application/graphql-response+json",
+                "must be application/json or application/graphql-response+json (or multipart/form-data for an upload, with an Authorization header)",
             ),
+        );
+    }
+    // A JSON body past the limit is refused on its Content-Length, before it is read.
+    if content_length(&headers).is_some_and(|n| n > MAX_BODY_BYTES as u64) {
+        return refused(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::bad_input("body", format!("must be at most {MAX_BODY_BYTES} bytes")),
         );
     }
     let body = match read_body(request, http.state.config.body_read_timeout).await {
@@ -158,13 +184,26 @@ async fn graphql(
             );
         }
     };
+    run(&http, connect, request, caller, cache_seq, now).await
+}
+
+/// Runs a parsed request for `caller`: admission (cost), execution, metrics, the response
+/// cap, and the public cache when `cache_seq` says the answer may be kept.
+async fn run(
+    http: &Http,
+    connect: Option<Extension<ConnectInfo<std::net::SocketAddr>>>,
+    request: async_graphql::Request,
+    caller: Caller,
+    cache_seq: Option<(i64, crate::public_cache::Key)>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> axum::response::Response {
     // A long document is parsed, validated and executed on the blocking pool, a few at a time.
     let long = request.query.len() > LONG_DOCUMENT_BYTES;
     let _long_turn = match long {
         true => http.long.clone().acquire_owned().await.ok(),
         false => None,
     };
-    let (request, admitted) = match admit(&http, request, long).await {
+    let (request, admitted) = match admit(http, request, long).await {
         Ok(admitted) => admitted,
         Err(refusal) => return json_response(&refusal),
     };
@@ -193,7 +232,7 @@ async fn graphql(
         "mutation"
     };
     let started = std::time::Instant::now();
-    let response = finish_response(execute(&http, request, long).await);
+    let response = finish_response(execute(http, request, long).await);
     let codes: Vec<String> = response
         .errors
         .iter()
@@ -231,6 +270,187 @@ async fn graphql(
         cache.put(seq, key, std::sync::Arc::new(bytes.clone()));
     }
     json_bytes(bytes)
+}
+
+/// The most bytes of a multipart upload request: 20 files of 25 MiB and the operations.
+pub const MAX_UPLOAD_REQUEST_BYTES: u64 = crate::domain::document::MAX_FILE_BYTES
+    * crate::domain::document::MAX_FILES_PER_OBJECT as u64
+    + MAX_BODY_BYTES as u64;
+
+fn content_length(headers: &HeaderMap) -> Option<u64> {
+    headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse().ok())
+}
+
+/// Whether the `Content-Type` is `multipart/form-data`.
+fn is_multipart(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| v.split(';').next().unwrap_or_default().trim())
+        .is_some_and(|e| e.eq_ignore_ascii_case("multipart/form-data"))
+}
+
+/// A GraphQL multipart request (operations, map, files): only with a valid Authorization
+/// header; each file streamed to a temporary file, at most 25 MiB and 20 files.
+async fn multipart_request(
+    http: &Http,
+    headers: &HeaderMap,
+    request: axum::extract::Request,
+) -> Result<(async_graphql::Request, Caller), axum::response::Response> {
+    use futures_util::TryStreamExt;
+    let caller = caller_from_headers(&http.state, headers)
+        .await
+        .map_err(|e| json_response(&error_response(e)))?;
+    if content_length(headers).is_some_and(|n| n > MAX_UPLOAD_REQUEST_BYTES) {
+        return Err(refused(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::bad_input("file", "must be at most 26214400 bytes"),
+        ));
+    }
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let body = request
+        .into_body()
+        .into_data_stream()
+        .map_err(std::io::Error::other)
+        .into_async_read();
+    let opts = async_graphql::http::MultipartOptions::default()
+        .max_file_size(crate::domain::document::MAX_FILE_BYTES as usize)
+        .max_num_files(crate::domain::document::MAX_FILES_PER_OBJECT);
+    match async_graphql::http::receive_body(content_type, body, opts).await {
+        Ok(r) if !r.query.trim().is_empty() => Ok((r, caller)),
+        Ok(_) => Err(refused(
+            StatusCode::BAD_REQUEST,
+            AppError::bad_input(
+                "operations",
+                "a JSON object with a `query` string is expected",
+            ),
+        )),
+        Err(async_graphql::ParseRequestError::PayloadTooLarge) => Err(refused(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::bad_input("file", "must be at most 26214400 bytes"),
+        )),
+        Err(e) => Err(refused(
+            StatusCode::BAD_REQUEST,
+            AppError::bad_input("body", format!("is not a GraphQL multipart request ({e})")),
+        )),
+    }
+}
+
+/// `GET /documents/{id}` with the Bearer token: the content, to those who may read the
+/// document (404 to anyone else, whether it exists or not); `ETag` (the SHA-256),
+/// `If-None-Match`, one byte range; always as an attachment, never sniffed, under a CSP.
+async fn document_download(
+    State(http): State<Http>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> axum::response::Response {
+    let caller = match caller_from_headers(&http.state, &headers).await {
+        Ok(c) => c,
+        Err(e) => {
+            return (StatusCode::UNAUTHORIZED, json_response(&error_response(e))).into_response();
+        }
+    };
+    let d = match crate::service::documents::readable(&http.state, &caller, &id).await {
+        Ok(d) => d,
+        Err(e) => {
+            let status = if e.code() == "NOT_FOUND" {
+                StatusCode::NOT_FOUND
+            } else {
+                StatusCode::INTERNAL_SERVER_ERROR
+            };
+            return (status, json_response(&error_response(e))).into_response();
+        }
+    };
+    let etag = format!("\"{}\"", d.sha256);
+    let size = u64::try_from(d.size).unwrap_or(0);
+    let mut builder = axum::http::Response::builder()
+        .header(header::ETAG, &etag)
+        .header(header::ACCEPT_RANGES, "bytes")
+        .header(header::CACHE_CONTROL, "private, no-cache")
+        .header(header::X_CONTENT_TYPE_OPTIONS, "nosniff")
+        .header(
+            header::CONTENT_SECURITY_POLICY,
+            "default-src 'none'; sandbox",
+        )
+        .header(header::CONTENT_DISPOSITION, attachment(&d.name));
+    let matches = headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag || t.trim() == "*"));
+    if matches {
+        return builder
+            .status(StatusCode::NOT_MODIFIED)
+            .body(Body::empty())
+            .unwrap_or_default();
+    }
+    let range = headers.get(header::RANGE).and_then(|v| v.to_str().ok());
+    let (status, start, end) = match crate::domain::document::range(range, size) {
+        Ok(Some((s, e))) => {
+            builder = builder.header(header::CONTENT_RANGE, format!("bytes {s}-{e}/{size}"));
+            (StatusCode::PARTIAL_CONTENT, s, e)
+        }
+        Ok(None) => (StatusCode::OK, 0, size.saturating_sub(1)),
+        Err(crate::domain::document::Unsatisfiable) => {
+            return builder
+                .status(StatusCode::RANGE_NOT_SATISFIABLE)
+                .header(header::CONTENT_RANGE, format!("bytes */{size}"))
+                .body(Body::empty())
+                .unwrap_or_default();
+        }
+    };
+    let length = if size == 0 { 0 } else { end - start + 1 };
+    let store = crate::service::documents::DatabaseBlobs(http.state.db.conn().clone());
+    let sha = d.sha256.clone();
+    let stream = futures_util::stream::try_unfold(0u64, move |n| {
+        let (store, sha) = (store.clone(), sha.clone());
+        async move {
+            use crate::service::documents::BlobStore;
+            if size == 0 {
+                return Ok::<_, AppError>(None);
+            }
+            Ok(store
+                .piece(&sha, start, end, n)
+                .await?
+                .map(|bytes| (axum::body::Bytes::from(bytes), n + 1)))
+        }
+    });
+    builder
+        .status(status)
+        .header(header::CONTENT_TYPE, &d.content_type)
+        .header(header::CONTENT_LENGTH, length)
+        .body(Body::from_stream(stream))
+        .unwrap_or_default()
+}
+
+/// `Content-Disposition: attachment` with the name, ASCII-safe and as RFC 5987 UTF-8.
+fn attachment(name: &str) -> String {
+    let ascii: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_graphic() && c != '"' && c != '\\' || c == ' ' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let encoded: String = name
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect();
+    format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")
 }
 
 /// A JSON object with a non-empty `query` string (serde alone would take `[]` or `{}`).

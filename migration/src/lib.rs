@@ -20,6 +20,7 @@ mod m20261202_000014_create_remedies_and_signatures;
 mod m20261202_000015_amendment_effective_from;
 mod m20261202_000016_create_ocds_release;
 mod m20261202_000017_call_versions;
+mod m20261202_000018_create_documents;
 
 pub struct Migrator;
 
@@ -44,6 +45,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000015_amendment_effective_from::Migration),
             Box::new(m20261202_000016_create_ocds_release::Migration),
             Box::new(m20261202_000017_call_versions::Migration),
+            Box::new(m20261202_000018_create_documents::Migration),
         ]
     }
 }

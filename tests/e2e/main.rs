@@ -10,6 +10,7 @@ mod catalogue_budget;
 mod contract;
 mod contracts;
 mod deadline_rush;
+mod documents;
 mod error_codes;
 mod evaluate_10k;
 mod evaluation;

@@ -8,6 +8,7 @@ pub mod call;
 pub mod call_change;
 pub mod contract;
 pub mod costing;
+pub mod document;
 pub mod evaluation;
 pub mod money;
 pub mod ocds;

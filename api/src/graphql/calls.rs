@@ -124,6 +124,18 @@ impl CallForTenders {
     async fn cancel_reason(&self) -> Option<&str> {
         self.0.cancel_reason.as_deref()
     }
+    /// The call's documents (public with the call).
+    async fn documents(&self, ctx: &Context<'_>) -> Result<Vec<super::documents::Document>> {
+        let list = ctx
+            .data::<DataLoader<DocumentsByCall>>()?
+            .load_one(self.0.id.clone())
+            .await?;
+        Ok(list
+            .unwrap_or_default()
+            .into_iter()
+            .map(super::documents::Document)
+            .collect())
+    }
     /// 1 when published; + 1 with every change made after publication.
     async fn version(&self) -> i32 {
         self.0.version
@@ -659,6 +671,8 @@ pub struct CreateCallInput {
     pub min_credit_rating: Option<GqlCreditRating>,
     pub capability_requirements: Vec<String>,
     pub max_subcontracting_share: Option<Dec>,
+    /// Uploaded documents of the organisation to attach (at most 20).
+    pub document_ids: Option<Vec<ID>>,
 }
 
 #[derive(InputObject)]

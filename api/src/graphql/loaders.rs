@@ -7,7 +7,7 @@ use async_graphql::dataloader::{DataLoader, Loader};
 use entity::{
     BidStatus, appeal, award, award_ranking, bid, bid_line, bid_response, call, call_change,
     call_line, capability_requirement, contract_amendment, contract_line, contract_signature,
-    correction_request, deviation_alert, organization, performance_report, product,
+    correction_request, deviation_alert, document, organization, performance_report, product,
     quality_criterion, question, report_entry, user, user_tie,
 };
 use sea_orm::sea_query::{Expr, ExprTrait};
@@ -102,6 +102,30 @@ grouped_loader!(
     where capability_requirement::Column::RetiredIn.is_null()
 );
 grouped_loader!(ChangesByCall, call_change, CallId, call_id, Version);
+/// The documents attached to calls, by call, in upload order.
+pub struct DocumentsByCall(pub DatabaseConnection);
+
+impl Loader<String> for DocumentsByCall {
+    type Value = Vec<document::Model>;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[String]) -> Result<HashMap<String, Self::Value>, Self::Error> {
+        let rows = document::Entity::find()
+            .filter(document::Column::OwnerKind.eq(crate::service::documents::CALL))
+            .filter(document::Column::OwnerId.is_in(keys.iter().cloned()))
+            .order_by_asc(document::Column::UploadedAt)
+            .all(&self.0)
+            .await
+            .map_err(db_err)?;
+        let mut map: HashMap<String, Vec<document::Model>> = HashMap::new();
+        for r in rows {
+            if let Some(owner) = r.owner_id.clone() {
+                map.entry(owner).or_default().push(r);
+            }
+        }
+        Ok(map)
+    }
+}
 grouped_loader!(QuestionsByCall, question, CallId, call_id, AskedAt);
 grouped_loader!(BidsByCall, bid, CallId, call_id, SubmittedAt);
 grouped_loader!(LinesByBid, bid_line, BidId, bid_id, CallLineId);
@@ -231,6 +255,7 @@ pub fn attach(request: Request, db: &DatabaseConnection) -> Request {
         .data(dl(LinesByCall(db.clone())))
         .data(dl(CriteriaByCall(db.clone())))
         .data(dl(ChangesByCall(db.clone())))
+        .data(dl(DocumentsByCall(db.clone())))
         .data(dl(RequirementsByCall(db.clone())))
         .data(dl(QuestionsByCall(db.clone())))
         .data(dl(BidsByCall(db.clone())))

@@ -5,6 +5,7 @@ pub mod audit;
 pub mod calls;
 pub mod contracts;
 pub mod cost;
+pub mod documents;
 pub mod evaluation;
 pub mod input_guard;
 pub mod inputs;

@@ -238,7 +238,31 @@ impl Mutation {
             capability_requirements: input.capability_requirements,
             max_subcontracting_share: input.max_subcontracting_share.map(|d| d.0),
         };
-        Ok(CallForTenders(calls::create_call(cx(ctx)?, new).await?))
+        let documents: Vec<String> = input
+            .document_ids
+            .unwrap_or_default()
+            .into_iter()
+            .map(|d| d.0)
+            .collect();
+        Ok(CallForTenders(
+            calls::create_call(cx(ctx)?, new, &documents).await?,
+        ))
+    }
+
+    /// Any signed-in user: uploads a file (a GraphQL multipart request, with the Authorization
+    /// header; at most 25 MiB). The type is read from the content: PDF, PNG, JPEG, ODF or OOXML
+    /// office files, or plain text. The document is the organisation's own until attached.
+    async fn upload_document(
+        &self,
+        ctx: &Context<'_>,
+        file: async_graphql::Upload,
+    ) -> Result<super::documents::Document> {
+        let value = file.value(ctx).map_err(|e| {
+            crate::error::AppError::bad_input("file", format!("is not an uploaded file ({e})"))
+        })?;
+        let content = value.content;
+        let d = crate::service::documents::upload(cx(ctx)?, &value.filename, content).await?;
+        Ok(super::documents::Document(d))
     }
 
     /// ORDERER of the call: changes a DRAFT freely, or a PUBLISHED call before its submission

@@ -139,8 +139,7 @@ async fn take_out(
 }
 
 /// ORDERER of the call: changes a DRAFT, or a PUBLISHED call before its submission deadline
-/// (with a reason, as a new version). `document_ids` are refused: no document can be
-/// attached yet.
+/// (with a reason, as a new version); `document_ids` are the organisation's uploads to attach.
 pub async fn change_call(
     Cx { state, caller }: Cx<'_>,
     id: &str,
@@ -160,9 +159,6 @@ pub async fn change_call(
                     .unwrap_or_default()
             }
         };
-        if !document_ids.is_empty() {
-            return Err(AppError::not_found("documentIds[0]: no such document"));
-        }
         let mut given = given;
         if let Some(lines) = given.lines.as_mut() {
             validate::list_len("lines", lines.len(), call::MAX_LINES)?;
@@ -173,7 +169,10 @@ pub async fn change_call(
         }
         let before = as_input(w.conn(), &c).await?;
         let next = call::validate_new_call(change::apply(&before, given))?;
-        let fields = change::changed_fields(&before, &next);
+        let mut fields = change::changed_fields(&before, &next);
+        if !document_ids.is_empty() {
+            fields.push("documentIds");
+        }
         change::check_times(mode, &next, &fields, now)?;
         let material = change::is_material(&fields);
         let version = match mode {
@@ -188,6 +187,14 @@ pub async fn change_call(
         }
         let categories_before = super::notifications::categories_of(w.conn(), &c.id).await?;
         take_out(w, &c.id, &fields, mode, version).await?;
+        super::documents::attach_to_call(
+            w,
+            &c.id,
+            &actor.organization_id,
+            document_ids,
+            "documentIds",
+        )
+        .await?;
         if fields.contains(&"submissionDeadline") {
             // The 24-hour reminder is due again before the new deadline.
             call_reminder::Entity::delete_by_id(c.id.clone())

@@ -91,6 +91,7 @@ pub(crate) async fn managed_call(
 pub async fn create_call(
     Cx { state, caller }: Cx<'_>,
     input: NewCall,
+    document_ids: &[String],
 ) -> AppResult<call_entity::Model> {
     let actor = caller.require_role(Role::Orderer, "create calls for tenders")?;
     let c = call::validate_new_call(input)?;
@@ -152,6 +153,14 @@ pub async fn create_call(
             Some(&lines),
             Some(&c.quality_criteria),
             Some(&c.capability_requirements),
+        )
+        .await?;
+        super::documents::attach_to_call(
+            w,
+            &id,
+            &actor.organization_id,
+            document_ids,
+            "documentIds",
         )
         .await?;
         w.audit(

@@ -21,6 +21,7 @@ pub mod catalogue;
 pub mod contracts;
 pub mod costing;
 pub mod delivery;
+pub mod documents;
 pub mod evaluation;
 pub mod identity;
 pub mod login_throttle;
