@@ -320,3 +320,71 @@ async fn a_calls_documents_are_seen_as_the_call() {
     );
     assert_eq!(c["changeCall"]["documents"].as_array().unwrap().len(), 2);
 }
+
+/// A contract's documents: attached by a user of either party, read by both parties and
+/// admins, nobody else.
+#[tokio::test]
+async fn a_contracts_documents_are_its_parties() {
+    let app = TestApp::new().await;
+    let m = Market::new(&app).await;
+    let direct = json!({ "i": {
+        "producerId": m.in_house_org, "pricingModel": "UNIT_PRICE", "startDate": "2027-01-01", "endDate": "2027-12-31",
+        "lines": [{ "productId": m.products[0], "quantity": "100", "unitPrice": "100" }] } });
+    let k = app
+        .ok(
+            Some(&m.orderer),
+            "mutation($i:DirectContractInput!){ createDirectContract(input:$i){ id } }",
+            direct,
+        )
+        .await["createDirectContract"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let annex = upload(&app, &m.in_house, "Liite 1.pdf", PDF).await;
+    let attach = "mutation($k:ID!,$d:ID!){ attachContractDocument(contractId:$k,documentId:$d){ id documents{ id name } } }";
+    // Not another party's upload, and not someone else's contract.
+    let e = app
+        .error(
+            Some(&m.orderer),
+            attach,
+            json!({ "k": k, "d": annex["id"] }),
+        )
+        .await;
+    assert_eq!(e["extensions"]["code"], "NOT_FOUND", "{e}");
+    assert!(e["message"].as_str().unwrap().starts_with("documentId"), "{e}");
+    let b_doc = upload(&app, &m.b, "b.pdf", PDF).await;
+    assert_eq!(
+        app.code(Some(&m.b), attach, json!({ "k": k, "d": b_doc["id"] }))
+            .await,
+        "NOT_FOUND"
+    );
+    let done = app
+        .ok(
+            Some(&m.in_house),
+            attach,
+            json!({ "k": k, "d": annex["id"] }),
+        )
+        .await;
+    assert_eq!(
+        done["attachContractDocument"]["documents"][0]["name"],
+        "Liite 1.pdf"
+    );
+    let id = annex["id"].as_str().unwrap();
+    for token in [Some(m.orderer.as_str()), Some(&m.in_house), Some(&m.admin)] {
+        assert_eq!(download(&app, token, id, &[]).await.0, StatusCode::OK);
+    }
+    for token in [Some(m.b.as_str()), Some(&m.other_orderer), None] {
+        assert_eq!(
+            download(&app, token, id, &[]).await.0,
+            StatusCode::NOT_FOUND
+        );
+    }
+    let seen = app
+        .ok(
+            Some(&m.orderer),
+            "query($id:ID!){ contract(id:$id){ documents{ sha256 } } }",
+            json!({ "id": k }),
+        )
+        .await;
+    assert_eq!(seen["contract"]["documents"][0]["sha256"], hex(PDF));
+}

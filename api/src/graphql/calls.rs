@@ -126,15 +126,7 @@ impl CallForTenders {
     }
     /// The call's documents (public with the call).
     async fn documents(&self, ctx: &Context<'_>) -> Result<Vec<super::documents::Document>> {
-        let list = ctx
-            .data::<DataLoader<DocumentsByCall>>()?
-            .load_one(self.0.id.clone())
-            .await?;
-        Ok(list
-            .unwrap_or_default()
-            .into_iter()
-            .map(super::documents::Document)
-            .collect())
+        super::documents::of(ctx, crate::service::documents::CALL, &self.0.id).await
     }
     /// 1 when published; + 1 with every change made after publication.
     async fn version(&self) -> i32 {

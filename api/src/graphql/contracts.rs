@@ -93,6 +93,10 @@ impl ServiceContract {
     async fn id(&self) -> ID {
         ID(self.0.id.clone())
     }
+    /// Documents either party attached (both parties and admins read them).
+    async fn documents(&self, ctx: &Context<'_>) -> Result<Vec<super::documents::Document>> {
+        super::documents::of(ctx, crate::service::documents::CONTRACT, &self.0.id).await
+    }
     async fn orderer(&self, ctx: &Context<'_>) -> Result<Organization> {
         organization_by_id(ctx, &self.0.orderer_id).await
     }

@@ -1,9 +1,20 @@
 //! Documents as the API shows them; the content is fetched from `url` (`GET`, with the same
 //! Bearer token), answered 404 to anyone who may not read it.
 
+use super::loaders::DocumentsByOwner;
 use super::scalars::Ts;
 use crate::state::AppState;
+use async_graphql::dataloader::DataLoader;
 use async_graphql::{Context, ID, Object, Result};
+
+/// The documents attached to the object `kind` `id` (the caller may see the object).
+pub async fn of(ctx: &Context<'_>, kind: &'static str, id: &str) -> Result<Vec<Document>> {
+    let list = ctx
+        .data::<DataLoader<DocumentsByOwner>>()?
+        .load_one((kind.to_owned(), id.to_owned()))
+        .await?;
+    Ok(list.unwrap_or_default().into_iter().map(Document).collect())
+}
 
 pub struct Document(pub entity::document::Model);
 

@@ -102,25 +102,34 @@ grouped_loader!(
     where capability_requirement::Column::RetiredIn.is_null()
 );
 grouped_loader!(ChangesByCall, call_change, CallId, call_id, Version);
-/// The documents attached to calls, by call, in upload order.
-pub struct DocumentsByCall(pub DatabaseConnection);
+/// The documents attached to objects, by (kind, id) (`service::documents::CALL`, …), in
+/// upload order.
+pub struct DocumentsByOwner(pub DatabaseConnection);
 
-impl Loader<String> for DocumentsByCall {
+impl Loader<(String, String)> for DocumentsByOwner {
     type Value = Vec<document::Model>;
     type Error = LoadError;
 
-    async fn load(&self, keys: &[String]) -> Result<HashMap<String, Self::Value>, Self::Error> {
+    async fn load(
+        &self,
+        keys: &[(String, String)],
+    ) -> Result<HashMap<(String, String), Self::Value>, Self::Error> {
+        let kinds: Vec<String> = keys.iter().map(|(k, _)| k.clone()).collect();
         let rows = document::Entity::find()
-            .filter(document::Column::OwnerKind.eq(crate::service::documents::CALL))
-            .filter(document::Column::OwnerId.is_in(keys.iter().cloned()))
+            .filter(document::Column::OwnerKind.is_in(kinds))
+            .filter(document::Column::OwnerId.is_in(keys.iter().map(|(_, id)| id.clone())))
             .order_by_asc(document::Column::UploadedAt)
             .all(&self.0)
             .await
             .map_err(db_err)?;
-        let mut map: HashMap<String, Vec<document::Model>> = HashMap::new();
+        let mut map: HashMap<(String, String), Vec<document::Model>> = HashMap::new();
         for r in rows {
-            if let Some(owner) = r.owner_id.clone() {
-                map.entry(owner).or_default().push(r);
+            let key = keys.iter().find(|(k, id)| {
+                r.owner_kind.as_deref() == Some(k.as_str())
+                    && r.owner_id.as_deref() == Some(id.as_str())
+            });
+            if let Some(key) = key {
+                map.entry(key.clone()).or_default().push(r);
             }
         }
         Ok(map)
@@ -255,7 +264,7 @@ pub fn attach(request: Request, db: &DatabaseConnection) -> Request {
         .data(dl(LinesByCall(db.clone())))
         .data(dl(CriteriaByCall(db.clone())))
         .data(dl(ChangesByCall(db.clone())))
-        .data(dl(DocumentsByCall(db.clone())))
+        .data(dl(DocumentsByOwner(db.clone())))
         .data(dl(RequirementsByCall(db.clone())))
         .data(dl(QuestionsByCall(db.clone())))
         .data(dl(BidsByCall(db.clone())))

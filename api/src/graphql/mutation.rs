@@ -265,6 +265,18 @@ impl Mutation {
         Ok(super::documents::Document(d))
     }
 
+    /// A user of either party: attaches one of the organisation's uploads to the contract.
+    async fn attach_contract_document(
+        &self,
+        ctx: &Context<'_>,
+        contract_id: ID,
+        document_id: ID,
+    ) -> Result<super::contracts::ServiceContract> {
+        let k = crate::service::contracts::attach_document(cx(ctx)?, &contract_id, &document_id)
+            .await?;
+        Ok(super::contracts::ServiceContract(k))
+    }
+
     /// ORDERER of the call: changes a DRAFT freely, or a PUBLISHED call before its submission
     /// deadline with a reason, as a new version (the 6-day rule: the submission deadline
     /// after the change is at least 6 days after it). A material change (lines, weights,

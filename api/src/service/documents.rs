@@ -12,11 +12,11 @@ use crate::domain::call::can_see_call;
 use crate::domain::document::{self as doc, CHUNK_BYTES, HEAD_BYTES, MAX_FILE_BYTES};
 use crate::error::{AppError, AppResult};
 use crate::service::Cx;
-use entity::{call, document, document_blob, document_chunk};
+use entity::{call, document, document_blob, document_chunk, service_contract};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
-    PaginatorTrait, QueryFilter, QueryOrder, Set,
+    PaginatorTrait, QueryFilter, Set,
 };
 use serde_json::json;
 use sha2::{Digest, Sha256};
@@ -24,6 +24,7 @@ use tokio::io::{AsyncReadExt, AsyncSeekExt};
 
 /// What a document is attached to.
 pub const CALL: &str = "CALL";
+pub const CONTRACT: &str = "CONTRACT";
 
 /// Where contents are kept, by SHA-256. The database is the store by default; an object
 /// store would implement the same two operations (see the README).
@@ -234,12 +235,25 @@ pub async fn attach_to_call(
     ids: &[String],
     field: &str,
 ) -> AppResult<()> {
+    attach(w, CALL, call_id, organization_id, ids, field).await
+}
+
+/// Attaches the organisation's unattached documents `ids` to the object `kind` `owner_id`; at
+/// most 20 per object. NOT_FOUND naming `field[i]` for an id that is not such a document.
+pub async fn attach(
+    w: &Work<'_>,
+    kind: &'static str,
+    owner_id: &str,
+    organization_id: &str,
+    ids: &[String],
+    field: &str,
+) -> AppResult<()> {
     if ids.is_empty() {
         return Ok(());
     }
     let already = document::Entity::find()
-        .filter(document::Column::OwnerKind.eq(CALL))
-        .filter(document::Column::OwnerId.eq(call_id))
+        .filter(document::Column::OwnerKind.eq(kind))
+        .filter(document::Column::OwnerId.eq(owner_id))
         .count(w.conn())
         .await?;
     let total = usize::try_from(already)
@@ -247,11 +261,18 @@ pub async fn attach_to_call(
         .saturating_add(ids.len());
     crate::domain::validate::list_len(field, total, doc::MAX_FILES_PER_OBJECT)?;
     for (i, id) in ids.iter().enumerate() {
-        let not_found = || AppError::not_found(format!("{field}[{i}]: no such document"));
+        let not_found = || {
+            let at = if field.ends_with("Ids") {
+                format!("{field}[{i}]")
+            } else {
+                field.to_owned()
+            };
+            AppError::not_found(format!("{at}: no such document"))
+        };
         let id = super::parse_id(field, id).map_err(|_| not_found())?;
         let attached = document::Entity::update_many()
-            .col_expr(document::Column::OwnerKind, Expr::value(CALL))
-            .col_expr(document::Column::OwnerId, Expr::value(call_id))
+            .col_expr(document::Column::OwnerKind, Expr::value(kind))
+            .col_expr(document::Column::OwnerId, Expr::value(owner_id))
             .filter(document::Column::Id.eq(id.as_str()))
             .filter(document::Column::OrganizationId.eq(organization_id))
             .filter(document::Column::OwnerKind.is_null())
@@ -266,7 +287,7 @@ pub async fn attach_to_call(
 }
 
 /// Whether the caller may read `d`: its uploader organisation while it is unattached; as
-/// the call it belongs to once attached to one.
+/// the call or contract it belongs to once attached to one.
 pub async fn may_read<C: ConnectionTrait>(
     conn: &C,
     caller: &Caller,
@@ -289,21 +310,14 @@ pub async fn may_read<C: ConnectionTrait>(
                 c.published_at.is_some(),
             ))
         }
+        (Some(CONTRACT), Some(contract_id)) => {
+            let found = service_contract::Entity::find_by_id(contract_id.to_owned())
+                .one(conn)
+                .await?;
+            Ok(found.is_some_and(|k| super::contracts::may_see(caller.viewer(), &k)))
+        }
         _ => Ok(false),
     }
-}
-
-/// The documents attached to a call, in upload order.
-pub async fn of_call<C: ConnectionTrait>(
-    conn: &C,
-    call_id: &str,
-) -> AppResult<Vec<document::Model>> {
-    Ok(document::Entity::find()
-        .filter(document::Column::OwnerKind.eq(CALL))
-        .filter(document::Column::OwnerId.eq(call_id))
-        .order_by_asc(document::Column::UploadedAt)
-        .all(conn)
-        .await?)
 }
 
 /// A document the caller may read, or NOT_FOUND (whether it exists or not).

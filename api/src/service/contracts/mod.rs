@@ -200,14 +200,14 @@ pub async fn committed<C: ConnectionTrait>(
 }
 
 /// The audit entry of a change to contract `c` by `actor`, readable by its orderer.
-fn audit_entry<'a>(actor: &'a str, action: &'a str, c: &'a sc::Model) -> AuditEntry<'a> {
+pub(crate) fn audit_entry<'a>(actor: &'a str, action: &'a str, c: &'a sc::Model) -> AuditEntry<'a> {
     AuditEntry::by(actor, action, "contract", &c.id).orderer(&c.orderer_id)
 }
 
 /// Who acts on a contract: its orderer manages it, its producer reports on it, and either
 /// signs it.
 #[derive(Clone, Copy)]
-enum Party {
+pub(crate) enum Party {
     Orderer,
     Producer,
     Either,
@@ -215,7 +215,7 @@ enum Party {
 
 /// Loads a contract for a change by `party`: NOT_FOUND when the caller cannot see it,
 /// FORBIDDEN when it may see but not act on it. Locked for the transaction on PostgreSQL.
-async fn locked_for<C: ConnectionTrait>(
+pub(crate) async fn locked_for<C: ConnectionTrait>(
     conn: &C,
     caller: &Caller,
     party: Party,
@@ -366,4 +366,34 @@ pub async fn next_completion<C: ConnectionTrait>(
         .and_then(|c| c.end_date.succ_opt())
         .and_then(|d| d.and_hms_opt(0, 0, 0))
         .map(|t| t.and_utc()))
+}
+
+/// A user of either party: attaches one of the organisation's uploads to the contract (any
+/// status: a signed copy, a report, an annex); both parties and admins read it.
+pub async fn attach_document(
+    Cx { state, caller }: Cx<'_>,
+    contract_id: &str,
+    document_id: &str,
+) -> AppResult<sc::Model> {
+    let actor = caller.require()?.clone();
+    work!(state, |w| {
+        let k = locked_for(w.conn(), caller, Party::Either, "contractId", contract_id).await?;
+        let ids = [document_id.to_owned()];
+        let kind = crate::service::documents::CONTRACT;
+        crate::service::documents::attach(
+            w,
+            kind,
+            &k.id,
+            &actor.organization_id,
+            &ids,
+            "documentId",
+        )
+        .await?;
+        w.audit(
+            w.now(),
+            audit_entry(&actor.user_id, "contract.attach_document", &k)
+                .summary(serde_json::json!({ "documentId": document_id })),
+        )?;
+        Ok(k)
+    })
 }
