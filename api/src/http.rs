@@ -300,44 +300,32 @@ async fn multipart_request(
     headers: &HeaderMap,
     request: axum::extract::Request,
 ) -> Result<(async_graphql::Request, Caller), axum::response::Response> {
-    use futures_util::TryStreamExt;
     let caller = caller_from_headers(&http.state, headers)
         .await
         .map_err(|e| json_response(&error_response(e)))?;
     if content_length(headers).is_some_and(|n| n > MAX_UPLOAD_REQUEST_BYTES) {
         return Err(refused(
             StatusCode::PAYLOAD_TOO_LARGE,
-            AppError::bad_input("file", "must be at most 26214400 bytes"),
+            AppError::bad_input(
+                "body",
+                format!("must be at most {MAX_UPLOAD_REQUEST_BYTES} bytes"),
+            ),
         ));
     }
     let content_type = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .map(str::to_owned);
-    let body = request
-        .into_body()
-        .into_data_stream()
-        .map_err(std::io::Error::other)
-        .into_async_read();
-    let opts = async_graphql::http::MultipartOptions::default()
-        .max_file_size(crate::domain::document::MAX_FILE_BYTES as usize)
-        .max_num_files(crate::domain::document::MAX_FILES_PER_OBJECT);
-    match async_graphql::http::receive_body(content_type, body, opts).await {
-        Ok(r) if !r.query.trim().is_empty() => Ok((r, caller)),
-        Ok(_) => Err(refused(
-            StatusCode::BAD_REQUEST,
-            AppError::bad_input(
-                "operations",
-                "a JSON object with a `query` string is expected",
-            ),
-        )),
-        Err(async_graphql::ParseRequestError::PayloadTooLarge) => Err(refused(
+        .unwrap_or_default()
+        .to_owned();
+    match crate::upload::read(&content_type, request.into_body()).await {
+        Ok(r) => Ok((r, caller)),
+        Err(crate::upload::Refused::TooLarge(field, rule)) => Err(refused(
             StatusCode::PAYLOAD_TOO_LARGE,
-            AppError::bad_input("file", "must be at most 26214400 bytes"),
+            AppError::bad_input(field, rule),
         )),
-        Err(e) => Err(refused(
+        Err(crate::upload::Refused::Malformed(field, rule)) => Err(refused(
             StatusCode::BAD_REQUEST,
-            AppError::bad_input("body", format!("is not a GraphQL multipart request ({e})")),
+            AppError::bad_input(field, rule),
         )),
     }
 }
@@ -382,7 +370,11 @@ async fn document_download(
     let matches = headers
         .get(header::IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag || t.trim() == "*"));
+        .is_some_and(|v| {
+            v.split(',')
+                .map(|t| t.trim().trim_start_matches("W/"))
+                .any(|t| t == etag || t == "*")
+        });
     if matches {
         return builder
             .status(StatusCode::NOT_MODIFIED)
@@ -454,7 +446,7 @@ fn attachment(name: &str) -> String {
 }
 
 /// A JSON object with a non-empty `query` string (serde alone would take `[]` or `{}`).
-fn parse_request(body: &[u8]) -> Result<async_graphql::Request, String> {
+pub(crate) fn parse_request(body: &[u8]) -> Result<async_graphql::Request, String> {
     let request: async_graphql::Request =
         serde_json::from_slice(body).map_err(|e| e.to_string())?;
     if !body.trim_ascii_start().starts_with(b"{") || request.query.trim().is_empty() {

@@ -22,6 +22,7 @@ pub mod public_cache;
 pub mod serve;
 pub mod service;
 pub mod state;
+pub mod upload;
 
 use crate::clock::Clock;
 use crate::config::Config;

@@ -33,6 +33,38 @@ fn multipart(name: &str, bytes: &[u8]) -> (String, Vec<u8>) {
     (format!("multipart/form-data; boundary={boundary}"), body)
 }
 
+/// A multipart body of `parts` (name, file name, content), with a Bearer token.
+async fn send_parts(
+    app: &TestApp,
+    token: &str,
+    parts: &[(&str, Option<&str>, Vec<u8>)],
+) -> (StatusCode, Value) {
+    let boundary = "kilpailutus-test-boundary-7d1";
+    let mut body = Vec::new();
+    for (name, file, bytes) in parts {
+        let disposition = match file {
+            Some(f) => format!("form-data; name=\"{name}\"; filename=\"{f}\""),
+            None => format!("form-data; name=\"{name}\""),
+        };
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: {disposition}\r\n\r\n").as_bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    let req = Request::post("/graphql")
+        .header(
+            header::CONTENT_TYPE,
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .header(header::AUTHORIZATION, format!("Bearer {token}"))
+        .body(Body::from(body))
+        .unwrap();
+    let (status, text) = app.send(req).await;
+    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+}
+
 /// Sends an upload; returns the HTTP status and the JSON answer.
 async fn send_upload(
     app: &TestApp,
@@ -227,6 +259,69 @@ async fn refused_uploads_write_nothing() {
     );
     assert_eq!(app.count("document").await, 0);
     assert_eq!(app.count("document_blob").await, 0);
+    // The multipart request itself is bounded: its operations like any JSON request, one
+    // path per file, no parts that are neither, at most 20 files.
+    let ops = |query: String| {
+        json!({ "query": query, "variables": { "f": null } })
+            .to_string()
+            .into_bytes()
+    };
+    let map = |m: Value| m.to_string().into_bytes();
+    let (status, v) = send_parts(
+        &app,
+        &m.a,
+        &[
+            (
+                "operations",
+                None,
+                ops(format!("{UPLOAD} #{}", "x".repeat(3 * 1024 * 1024))),
+            ),
+            ("map", None, map(json!({ "0": ["variables.f"] }))),
+            ("0", Some("a.pdf"), PDF.to_vec()),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "{v}");
+    assert_eq!(v["errors"][0]["extensions"]["field"], "operations", "{v}");
+    let (status, v) = send_parts(
+        &app,
+        &m.a,
+        &[
+            ("operations", None, ops(UPLOAD.to_owned())),
+            (
+                "map",
+                None,
+                map(json!({ "0": ["variables.f", "variables.g"] })),
+            ),
+            ("0", Some("a.pdf"), PDF.to_vec()),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{v}");
+    assert_eq!(v["errors"][0]["extensions"]["field"], "map", "{v}");
+    let (status, v) = send_parts(
+        &app,
+        &m.a,
+        &[
+            ("operations", None, ops(UPLOAD.to_owned())),
+            ("map", None, map(json!({ "0": ["variables.f"] }))),
+            ("0", Some("a.pdf"), PDF.to_vec()),
+            ("extra", None, b"?".to_vec()),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{v}");
+    let mut many = vec![
+        ("operations", None, ops(UPLOAD.to_owned())),
+        ("map", None, map(json!({ "0": ["variables.f"] }))),
+    ];
+    let names: Vec<String> = (0..21).map(|i| i.to_string()).collect();
+    for n in &names {
+        many.push((n.as_str(), Some("a.pdf"), PDF.to_vec()));
+    }
+    let (status, v) = send_parts(&app, &m.a, &many).await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "{v}");
+    assert_eq!(app.count("document").await, 0);
     // Exactly 25 MiB is taken.
     big.truncate(25 * 1024 * 1024);
     let d = upload(&app, &m.a, "iso.pdf", &big).await;
@@ -351,7 +446,10 @@ async fn a_contracts_documents_are_its_parties() {
         )
         .await;
     assert_eq!(e["extensions"]["code"], "NOT_FOUND", "{e}");
-    assert!(e["message"].as_str().unwrap().starts_with("documentId"), "{e}");
+    assert!(
+        e["message"].as_str().unwrap().starts_with("documentId"),
+        "{e}"
+    );
     let b_doc = upload(&app, &m.b, "b.pdf", PDF).await;
     assert_eq!(
         app.code(Some(&m.b), attach, json!({ "k": k, "d": b_doc["id"] }))

@@ -105,7 +105,12 @@ pub fn safe_name(given: &str) -> String {
     let last = given.rsplit(['/', '\\']).next().unwrap_or_default();
     let kept: String = last
         .chars()
-        .filter(|c| !c.is_control() && !matches!(c, '"' | '<' | '>' | ':' | '|' | '?' | '*'))
+        .filter(|c| {
+            !c.is_control()
+                && !matches!(c, '"' | '<' | '>' | ':' | '|' | '?' | '*')
+                // Direction marks and overrides, which can disguise an extension.
+                && !matches!(c, '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+        })
         .take(MAX_NAME_CHARS)
         .collect();
     let trimmed = kept.trim_matches(|c: char| c.is_whitespace() || c == '.');
@@ -137,9 +142,8 @@ pub fn range(header: Option<&str>, size: u64) -> Result<Option<(u64, u64)>, Unsa
     let (start, end) = match (a.parse::<u64>(), b.parse::<u64>()) {
         (Ok(s), Ok(e)) if s <= e => (s, e.min(size.saturating_sub(1))),
         (Ok(s), Err(_)) if b.is_empty() => (s, size.saturating_sub(1)),
-        (Err(_), Ok(n)) if a.is_empty() && n > 0 => {
-            (size.saturating_sub(n), size.saturating_sub(1))
-        }
+        (Err(_), Ok(0)) if a.is_empty() => return Err(Unsatisfiable),
+        (Err(_), Ok(n)) if a.is_empty() => (size.saturating_sub(n), size.saturating_sub(1)),
         _ => return Ok(None),
     };
     if size == 0 || start >= size || start > end {
@@ -217,6 +221,11 @@ mod tests {
         assert_eq!(safe_name("a\"b<c>d|e?.pdf\r\n"), "abcde.pdf");
         assert_eq!(safe_name("..."), "document");
         assert_eq!(safe_name(&"x".repeat(500)).chars().count(), MAX_NAME_CHARS);
+        assert_eq!(
+            safe_name("kuva\u{202E}fdp.exe"),
+            "kuvafdp.exe",
+            "no right-to-left override"
+        );
     }
 
     #[test]
@@ -227,6 +236,7 @@ mod tests {
         assert_eq!(range(Some("bytes=-10"), 100), Ok(Some((90, 99))));
         assert_eq!(range(Some("bytes=50-1000"), 100), Ok(Some((50, 99))));
         assert_eq!(range(Some("bytes=100-"), 100), Err(Unsatisfiable));
+        assert_eq!(range(Some("bytes=-0"), 100), Err(Unsatisfiable));
         assert_eq!(range(Some("bytes=0-1,5-6"), 100), Ok(None));
         assert_eq!(range(Some("items=0-1"), 100), Ok(None));
     }

@@ -13,7 +13,7 @@ use crate::domain::document::{self as doc, CHUNK_BYTES, HEAD_BYTES, MAX_FILE_BYT
 use crate::error::{AppError, AppResult};
 use crate::service::Cx;
 use entity::{call, document, document_blob, document_chunk, service_contract};
-use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
     PaginatorTrait, QueryFilter, Set,
@@ -61,19 +61,23 @@ impl BlobStore for DatabaseBlobs {
         size: u64,
         file: &mut tokio::fs::File,
     ) -> AppResult<()> {
-        let stored = document_blob::Entity::find_by_id(sha256.to_owned())
-            .one(w.conn())
-            .await?;
-        if stored.is_some() {
-            return Ok(());
-        }
-        document_blob::ActiveModel {
+        // Claim the content: on PostgreSQL a concurrent upload of the same bytes waits here for
+        // the first to commit, then finds it stored (and writes again if the first rolled back).
+        let claimed = document_blob::Entity::insert(document_blob::ActiveModel {
             sha256: Set(sha256.to_owned()),
             size: Set(i64::try_from(size).unwrap_or(i64::MAX)),
             stored_at: Set(w.now()),
-        }
-        .insert(w.conn())
+        })
+        .on_conflict(
+            OnConflict::column(document_blob::Column::Sha256)
+                .do_nothing()
+                .to_owned(),
+        )
+        .exec_without_returning(w.conn())
         .await?;
+        if claimed == 0 {
+            return Ok(());
+        }
         file.rewind().await.map_err(io)?;
         let mut seq = 0i32;
         loop {
