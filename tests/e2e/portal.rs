@@ -215,7 +215,7 @@ async fn provider_story(root: &Path, width: u32, lang: &str) {
     }
     app.clock
         .set(call.submission_deadline + TimeDelta::minutes(1));
-    let email_of = |token: String| {
+    let me_of = |token: String| {
         let app = &app;
         async move {
             app.ok(Some(&token), "{ me { email name } }", json!({}))
@@ -223,7 +223,7 @@ async fn provider_story(root: &Path, width: u32, lang: &str) {
                 .clone()
         }
     };
-    let orderer = email_of(m.orderer.clone()).await;
+    let orderer = me_of(m.orderer.clone()).await;
     journey(&root, "orderer", &base, json!({
         "email": orderer["email"], "password": PASSWORD, "evaluatorName": orderer["name"],
         "callTitle": "Kotihoito Eteläinen alue 2027", "bidders": ["Myyjä Hoiva Oy", "Provider 1 Oy", "Provider 2 Oy"],
@@ -264,7 +264,7 @@ async fn provider_story(root: &Path, width: u32, lang: &str) {
     // The in-house producer saves a cost calculation and opens the benchmark: its own cost
     // 38 000 x 1.1 / 1 000 = 41.80 against the market's bids on the product (unit prices
     // 41.25, 45.50 and 50: median 45.50).
-    let in_house = email_of(m.in_house.clone()).await;
+    let in_house = me_of(m.in_house.clone()).await;
     journey(
         &root,
         "inhouse",
@@ -557,13 +557,9 @@ async fn the_work_pages_and_the_narrow_layout_work_in_a_real_browser() {
         json!({ "id": contract }),
     )
     .await;
-    let email_of = |token: String| {
-        let app = &app;
-        async move { app.ok(Some(&token), "{ me { email } }", json!({})).await["me"]["email"].clone() }
-    };
-    let orderer = email_of(m.orderer.clone()).await;
-    let in_house = email_of(m.in_house.clone()).await;
-    let provider = email_of(m.a.clone()).await;
+    let orderer = email_of(&app, m.orderer.clone()).await;
+    let in_house = email_of(&app, m.in_house.clone()).await;
+    let provider = email_of(&app, m.a.clone()).await;
 
     let base = app.serve().await;
 
@@ -1075,12 +1071,8 @@ async fn amounts_rounded_new_call_checks_one_line_header_and_months_in_words_in_
             "lines": [{ "productId": kh, "quantity": "1", "cost": "1.2345" }], "feedbackCount": 0, "qualityMeasurements": [] } }),
     )
     .await;
-    let email_of = |token: String| {
-        let app = &app;
-        async move { app.ok(Some(&token), "{ me { email } }", json!({})).await["me"]["email"].clone() }
-    };
-    let orderer = email_of(m.orderer.clone()).await;
-    let in_house = email_of(m.in_house.clone()).await;
+    let orderer = email_of(&app, m.orderer.clone()).await;
+    let in_house = email_of(&app, m.in_house.clone()).await;
 
     let base = app.serve().await;
 
@@ -2067,13 +2059,9 @@ async fn the_decisions_remedies_in_a_real_browser() {
     let app = TestApp::new().await;
     app.clock.set(Utc::now());
     let m = Market::new(&app).await;
-    let email_of = |token: String| {
-        let app = &app;
-        async move { app.ok(Some(&token), "{ me { email } }", json!({})).await["me"]["email"].clone() }
-    };
     let (orderer, bidder) = (
-        email_of(m.orderer.clone()).await,
-        email_of(m.a.clone()).await,
+        email_of(&app, m.orderer.clone()).await,
+        email_of(&app, m.a.clone()).await,
     );
     // One awarded call per run, A ranked first and awarded, B second.
     let calls = awarded_calls(
@@ -2176,14 +2164,10 @@ async fn the_whole_remedy_path_in_a_real_browser() {
     let app = TestApp::new().await;
     app.clock.set(Utc::now());
     let m = Market::new(&app).await;
-    let email_of = |token: String| {
-        let app = &app;
-        async move { app.ok(Some(&token), "{ me { email } }", json!({})).await["me"]["email"].clone() }
-    };
     let (orderer, a, b) = (
-        email_of(m.orderer.clone()).await,
-        email_of(m.a.clone()).await,
-        email_of(m.b.clone()).await,
+        email_of(&app, m.orderer.clone()).await,
+        email_of(&app, m.a.clone()).await,
+        email_of(&app, m.b.clone()).await,
     );
     let calls = awarded_calls(&app, &m, &["Home care, the whole remedy path"]).await;
     let (title, call, _) = &calls[0];
@@ -2265,13 +2249,9 @@ async fn changes_to_a_published_call_in_a_real_browser() {
     let app = TestApp::new().await;
     app.clock.set(Utc::now());
     let m = Market::new(&app).await;
-    let email_of = |token: String| {
-        let app = &app;
-        async move { app.ok(Some(&token), "{ me { email } }", json!({})).await["me"]["email"].clone() }
-    };
     let (orderer, bidder) = (
-        email_of(m.orderer.clone()).await,
-        email_of(m.a.clone()).await,
+        email_of(&app, m.orderer.clone()).await,
+        email_of(&app, m.a.clone()).await,
     );
     let base = app.serve().await;
     let runs = [
@@ -2325,6 +2305,11 @@ async fn changes_to_a_published_call_in_a_real_browser() {
         }))
         .await;
     }
+}
+
+/// The email address of the user a token is for.
+async fn email_of(app: &TestApp, token: String) -> Value {
+    app.ok(Some(&token), "{ me { email } }", json!({})).await["me"]["email"].clone()
 }
 
 /// Finnish time for a `datetime-local` input: UTC+2, or UTC+3 in summer (last Sunday of

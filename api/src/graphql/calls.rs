@@ -638,6 +638,25 @@ pub struct CallLineInput {
     pub quantity: Dec,
 }
 
+impl From<CallLineInput> for crate::domain::call::NewLine {
+    fn from(l: CallLineInput) -> Self {
+        crate::domain::call::NewLine {
+            product_id: l.product_id.0,
+            quantity: l.quantity.0,
+        }
+    }
+}
+
+impl From<QualityCriterionInput> for crate::domain::call::NewCriterion {
+    fn from(q: QualityCriterionInput) -> Self {
+        crate::domain::call::NewCriterion {
+            name: q.name,
+            weight: q.weight,
+            max_points: q.max_points,
+        }
+    }
+}
+
 #[derive(InputObject)]
 pub struct QualityCriterionInput {
     pub name: String,

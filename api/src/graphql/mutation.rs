@@ -209,29 +209,14 @@ impl Mutation {
             title: input.title,
             description: input.description,
             pricing_model: input.pricing_model.into(),
-            lines: input
-                .lines
-                .into_iter()
-                .map(|l| dcall::NewLine {
-                    product_id: l.product_id.0,
-                    quantity: l.quantity.0,
-                })
-                .collect(),
+            lines: input.lines.into_iter().map(Into::into).collect(),
             contract_start: input.contract_start,
             contract_end: input.contract_end,
             questions_deadline: input.questions_deadline.0,
             submission_deadline: input.submission_deadline.0,
             standstill_days: input.standstill_days,
             price_weight: input.price_weight,
-            quality_criteria: input
-                .quality_criteria
-                .into_iter()
-                .map(|q| dcall::NewCriterion {
-                    name: q.name,
-                    weight: q.weight,
-                    max_points: q.max_points,
-                })
-                .collect(),
+            quality_criteria: input.quality_criteria.into_iter().map(Into::into).collect(),
             min_turnover_ratio: input.min_turnover_ratio.map(|d| d.0),
             min_equity_ratio: input.min_equity_ratio.map(|d| d.0),
             min_credit_rating: input.min_credit_rating.map(Into::into),
@@ -293,24 +278,13 @@ impl Mutation {
             description: change.description,
             questions_deadline: change.questions_deadline.map(|t| t.0),
             submission_deadline: change.submission_deadline.map(|t| t.0),
-            lines: change.lines.map(|ls| {
-                ls.into_iter()
-                    .map(|l| dcall::NewLine {
-                        product_id: l.product_id.0,
-                        quantity: l.quantity.0,
-                    })
-                    .collect()
-            }),
+            lines: change
+                .lines
+                .map(|ls| ls.into_iter().map(Into::into).collect()),
             price_weight: change.price_weight,
-            quality_criteria: change.quality_criteria.map(|qs| {
-                qs.into_iter()
-                    .map(|q| dcall::NewCriterion {
-                        name: q.name,
-                        weight: q.weight,
-                        max_points: q.max_points,
-                    })
-                    .collect()
-            }),
+            quality_criteria: change
+                .quality_criteria
+                .map(|qs| qs.into_iter().map(Into::into).collect()),
             capability_requirements: change.capability_requirements,
         };
         let documents: Vec<String> = change
