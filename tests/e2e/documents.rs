@@ -414,6 +414,32 @@ async fn a_calls_documents_are_seen_as_the_call() {
         json!(["documentIds"])
     );
     assert_eq!(c["changeCall"]["documents"].as_array().unwrap().len(), 2);
+    // OCDS: the tender's documents with their hashes, in the release of each version.
+    let prefix = if kilpailutus_tests::on_postgres() {
+        "pg"
+    } else {
+        "sqlite"
+    };
+    for name in ["releases", "record"] {
+        let (status, body) = app
+            .get(&format!("/ocds/calls/{}/{name}.json", call.id))
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        let path = crate::ocds::out_dir().join(format!("{prefix}-documents-{name}.json"));
+        std::fs::write(path, &body).unwrap();
+        if name == "releases" {
+            let package: Value = serde_json::from_str(&body).unwrap();
+            let releases = package["releases"].as_array().unwrap();
+            let published = &releases[0]["tender"]["documents"];
+            assert_eq!(published.as_array().unwrap().len(), 1, "as published");
+            assert_eq!(published[0]["x_sha256"], hex(PDF));
+            assert_eq!(published[0]["format"], "application/pdf");
+            let amended = &releases[1]["tender"]["documents"];
+            assert_eq!(amended.as_array().unwrap().len(), 2);
+            assert_eq!(amended[1]["title"], "Hintalomake.txt");
+            assert_eq!(amended[1]["format"], "text/plain");
+        }
+    }
 }
 
 /// A contract's documents: attached by a user of either party, read by both parties and

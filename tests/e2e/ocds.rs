@@ -10,7 +10,7 @@ use kilpailutus_tests::{Market, SUBMIT_BID, TestApp};
 use serde_json::{Value, json};
 use std::path::PathBuf;
 
-fn out_dir() -> PathBuf {
+pub fn out_dir() -> PathBuf {
     let dir = std::env::var("OCDS_OUT")
         .map(PathBuf::from)
         .unwrap_or_else(|_| std::env::temp_dir().join("kilpailutus-ocds"));

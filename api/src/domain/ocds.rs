@@ -40,6 +40,38 @@ pub struct Call {
     pub contract_start: NaiveDate,
     pub contract_end: NaiveDate,
     pub items: Vec<Item>,
+    /// The call's documents, as published.
+    pub documents: Vec<DocumentRef>,
+}
+
+/// A published document: where it is fetched, its type and its SHA-256.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DocumentRef {
+    pub id: String,
+    pub title: String,
+    pub format: String,
+    pub url: String,
+    pub sha256: String,
+    pub date: DateTime<Utc>,
+}
+
+fn documents(docs: &[DocumentRef], kind: &str) -> Value {
+    Value::Array(
+        docs.iter()
+            .map(|d| {
+                json!({
+                    "id": d.id,
+                    "documentType": kind,
+                    "title": d.title,
+                    "description": format!("SHA-256 {}", d.sha256),
+                    "url": d.url,
+                    "format": d.format.split(';').next().unwrap_or_default().trim(),
+                    "datePublished": rfc3339(d.date),
+                    "x_sha256": d.sha256,
+                })
+            })
+            .collect(),
+    )
 }
 
 /// An award decision. Its id names the decision's round: a withdrawn award keeps its id, the
@@ -153,7 +185,7 @@ pub fn award_id(call_id: &str, round: u64) -> String {
 
 /// The whole tender as the call stands, open for bids.
 fn tender(call: &Call) -> Value {
-    json!({
+    let mut tender = json!({
         "id": call.id,
         "title": call.title,
         "description": call.description,
@@ -173,7 +205,11 @@ fn tender(call: &Call) -> Value {
         "tenderPeriod": { "startDate": rfc3339(call.published_at), "endDate": rfc3339(call.submission_deadline) },
         "enquiryPeriod": { "startDate": rfc3339(call.published_at), "endDate": rfc3339(call.questions_deadline) },
         "contractPeriod": { "startDate": day(call.contract_start), "endDate": day_end(call.contract_end) },
-    })
+    });
+    if !call.documents.is_empty() {
+        tender["documents"] = documents(&call.documents, "biddingDocuments");
+    }
+    tender
 }
 
 /// The call published: the whole tender, open for bids.
@@ -608,6 +644,14 @@ mod tests {
                 unit: "hour".into(),
                 quantity: dec!(1000),
             }],
+            documents: vec![DocumentRef {
+                id: "d1".into(),
+                title: "Tarjouspyyntö.pdf".into(),
+                format: "application/pdf".into(),
+                url: "https://kilpailutus.example/documents/d1".into(),
+                sha256: "ab".repeat(32),
+                date: t(1),
+            }],
         }
     }
 
@@ -636,6 +680,10 @@ mod tests {
         assert!(p["tender"].get("tenderers").is_none());
         assert!(p["tender"].get("numberOfTenderers").is_none());
         assert_eq!(p["tender"]["items"][0]["quantity"], json!(1000.0));
+        let d = &p["tender"]["documents"][0];
+        assert_eq!(d["documentType"], "biddingDocuments");
+        assert_eq!(d["format"], "application/pdf");
+        assert_eq!(d["x_sha256"], "ab".repeat(32));
     }
 
     #[test]

@@ -99,6 +99,12 @@ async fn call_facts(
         |p| p.id.clone(),
     )
     .await?;
+    let documents = entity::document::Entity::find()
+        .filter(entity::document::Column::OwnerKind.eq(super::documents::CALL))
+        .filter(entity::document::Column::OwnerId.eq(c.id.as_str()))
+        .order_by_asc(entity::document::Column::UploadedAt)
+        .all(conn)
+        .await?;
     let items = lines
         .iter()
         .filter_map(|l| {
@@ -122,6 +128,17 @@ async fn call_facts(
         contract_start: c.contract_start,
         contract_end: c.contract_end,
         items,
+        documents: documents
+            .into_iter()
+            .map(|d| ocds::DocumentRef {
+                url: format!("{}/documents/{}", w.state().config.public_url, d.id),
+                id: d.id,
+                title: d.name,
+                format: d.content_type,
+                sha256: d.sha256,
+                date: d.uploaded_at,
+            })
+            .collect(),
     })
 }
 
