@@ -223,12 +223,7 @@ impl Mutation {
             capability_requirements: input.capability_requirements,
             max_subcontracting_share: input.max_subcontracting_share.map(|d| d.0),
         };
-        let documents: Vec<String> = input
-            .document_ids
-            .unwrap_or_default()
-            .into_iter()
-            .map(|d| d.0)
-            .collect();
+        let documents = ids(input.document_ids);
         Ok(CallForTenders(
             calls::create_call(cx(ctx)?, new, &documents).await?,
         ))
@@ -287,12 +282,7 @@ impl Mutation {
                 .map(|qs| qs.into_iter().map(Into::into).collect()),
             capability_requirements: change.capability_requirements,
         };
-        let documents: Vec<String> = change
-            .document_ids
-            .unwrap_or_default()
-            .into_iter()
-            .map(|d| d.0)
-            .collect();
+        let documents = ids(change.document_ids);
         Ok(CallForTenders(
             crate::service::call_change::change_call(cx(ctx)?, &id, given, &documents, &reason)
                 .await?,
@@ -640,4 +630,9 @@ impl Mutation {
     ) -> Result<Vec<String>> {
         Ok(crate::service::notifications::subscribe(cx(ctx)?, &category, false).await?)
     }
+}
+
+/// The ids of an optional list input (none given is none).
+fn ids(given: Option<Vec<ID>>) -> Vec<String> {
+    given.unwrap_or_default().into_iter().map(|d| d.0).collect()
 }

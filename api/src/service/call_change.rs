@@ -187,8 +187,9 @@ pub async fn change_call(
         }
         let categories_before = super::notifications::categories_of(w.conn(), &c.id).await?;
         take_out(w, &c.id, &fields, mode, version).await?;
-        super::documents::attach_to_call(
+        super::documents::attach(
             w,
+            super::documents::CALL,
             &c.id,
             &actor.organization_id,
             document_ids,

@@ -155,8 +155,9 @@ pub async fn create_call(
             Some(&c.capability_requirements),
         )
         .await?;
-        super::documents::attach_to_call(
+        super::documents::attach(
             w,
+            super::documents::CALL,
             &id,
             &actor.organization_id,
             document_ids,

@@ -230,18 +230,6 @@ pub async fn upload(
     })
 }
 
-/// Attaches the caller organisation's unattached documents `ids` to a call (`field` names the
-/// input list); at most 20 per call. NOT_FOUND for an id that is not such a document.
-pub async fn attach_to_call(
-    w: &Work<'_>,
-    call_id: &str,
-    organization_id: &str,
-    ids: &[String],
-    field: &str,
-) -> AppResult<()> {
-    attach(w, CALL, call_id, organization_id, ids, field).await
-}
-
 /// Attaches the organisation's unattached documents `ids` to the object `kind` `owner_id`; at
 /// most 20 per object. NOT_FOUND naming `field[i]` for an id that is not such a document.
 pub async fn attach(
