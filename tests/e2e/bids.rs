@@ -7,10 +7,11 @@ use kilpailutus_tests::{Market, SUBMIT_BID, TestApp};
 use serde_json::{Value, json};
 
 const WITHDRAW: &str = "mutation($c:ID!){ withdrawBid(callId:$c){ id status version } }";
-const FULL_BID: &str = "query($id:ID!){ bid(id:$id){ id version submittedAt receipt bidder{ id } call{ id } annualTurnover equityRatio creditRating subcontractingShare lines{ callLine{ id } unitPrice } capabilityResponses{ requirement{ id } evidence } qualityResponses{ criterion{ id } text } } }";
+pub(crate) const FULL_BID: &str = "query($id:ID!){ bid(id:$id){ id version submittedAt receipt documents{ id sha256 } bidder{ id } call{ id } annualTurnover equityRatio creditRating subcontractingShare lines{ callLine{ id } unitPrice } capabilityResponses{ requirement{ id } evidence } qualityResponses{ criterion{ id } text } } }";
 
-/// Recomputes a receipt from what the API returns, as README.md tells a provider to.
-fn recompute_receipt(b: &Value) -> String {
+/// Recomputes a receipt from what the API returns, as README.md tells a provider to: the canonical text from the API's answer, with `documents` (sorted
+/// SHA-256) only when the bid has some.
+pub(crate) fn recompute_receipt(b: &Value) -> String {
     let mut lines: Vec<(String, String)> = b["lines"]
         .as_array()
         .unwrap()
@@ -48,8 +49,18 @@ fn recompute_receipt(b: &Value) -> String {
         .collect();
     quals.sort();
     let s = |v: &str| serde_json::to_string(v).unwrap();
+    let mut docs: Vec<String> = b["documents"]
+        .as_array()
+        .map(|d| d.iter().map(|x| s(x["sha256"].as_str().unwrap())).collect())
+        .unwrap_or_default();
+    docs.sort();
+    let documents = if docs.is_empty() {
+        String::new()
+    } else {
+        format!("\"documents\":[{}],", docs.join(","))
+    };
     let text = format!(
-        "{{\"annualTurnover\":{},\"bidderId\":{},\"callId\":{},\"capabilityResponses\":[{}],\"creditRating\":{},\"equityRatio\":{},\"lines\":[{}],\"qualityResponses\":[{}],\"subcontractingShare\":{},\"submittedAt\":{},\"version\":{}}}",
+        "{{\"annualTurnover\":{},\"bidderId\":{},\"callId\":{},\"capabilityResponses\":[{}],\"creditRating\":{},{documents}\"equityRatio\":{},\"lines\":[{}],\"qualityResponses\":[{}],\"subcontractingShare\":{},\"submittedAt\":{},\"version\":{}}}",
         s(b["annualTurnover"].as_str().unwrap()),
         s(b["bidder"]["id"].as_str().unwrap()),
         s(b["call"]["id"].as_str().unwrap()),

@@ -512,3 +512,200 @@ async fn a_contracts_documents_are_its_parties() {
         .await;
     assert_eq!(seen["contract"]["documents"][0]["sha256"], hex(PDF));
 }
+
+/// A bid's documents are sealed with it: its bidder reads them, the orderer once the bids are
+/// open (never a withdrawn bid's), nobody else ever; their hashes are in the receipt; neither
+/// the uploads nor the bid move the main audit chain before the opening.
+#[tokio::test]
+async fn a_bids_documents_are_sealed_with_it() {
+    let app = TestApp::new().await;
+    let m = Market::new(&app).await;
+    let call = app
+        .make_call(&m.orderer, app.call_input(&m.product_refs()), true)
+        .await;
+    let chain_before = app.audit_chain().await.len();
+    let offer = upload(&app, &m.a, "Tarjouskirje.pdf", PDF).await;
+    let refs = upload(&app, &m.a, "Referenssit.txt", b"Kotihoito 2019-2026\n").await;
+    let submit = |token: &str, input: Value| {
+        let q = kilpailutus_tests::SUBMIT_BID;
+        let token = token.to_owned();
+        let app = &app;
+        async move { app.gql(Some(&token), q, json!({ "i": input })).await }
+    };
+    // Another organisation's upload is not the bidder's to attach.
+    let mut input = app.bid_input(&call, &["45.50", "8.1234"]);
+    input["documentIds"] = json!([offer["id"]]);
+    let e = submit(&m.b, input.clone()).await;
+    assert_eq!(e["errors"][0]["extensions"]["code"], "NOT_FOUND", "{e}");
+    assert!(
+        e["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("documentIds[0]")
+    );
+    // The same one twice, or more than 20: refused at the input.
+    input["documentIds"] = json!([offer["id"], offer["id"]]);
+    let e = app
+        .error(
+            Some(&m.a),
+            kilpailutus_tests::SUBMIT_BID,
+            json!({ "i": input.clone() }),
+        )
+        .await;
+    assert_eq!(e["extensions"]["code"], "BAD_USER_INPUT");
+    assert_eq!(e["extensions"]["field"], "documentIds[1]");
+    input["documentIds"] = json!((0..21).map(|i| format!("{i}")).collect::<Vec<_>>());
+    let e = app
+        .error(
+            Some(&m.a),
+            kilpailutus_tests::SUBMIT_BID,
+            json!({ "i": input.clone() }),
+        )
+        .await;
+    assert_eq!(e["extensions"]["field"], "documentIds");
+    input["documentIds"] = json!([offer["id"], refs["id"]]);
+    let a_bid = submit(&m.a, input.clone()).await["data"]["submitBid"].clone();
+    let full = app
+        .ok(
+            Some(&m.a),
+            crate::bids::FULL_BID,
+            json!({ "id": a_bid["id"] }),
+        )
+        .await;
+    let docs = full["bid"]["documents"].as_array().unwrap();
+    assert_eq!(docs.len(), 2);
+    assert_eq!(
+        crate::bids::recompute_receipt(&full["bid"]),
+        a_bid["receipt"].as_str().unwrap(),
+        "the receipt covers the documents' hashes"
+    );
+    let offer_id = offer["id"].as_str().unwrap();
+    let refs_id = refs["id"].as_str().unwrap();
+    // Attached to a bid: not attachable elsewhere, and sealed from everyone but the bidder.
+    assert_eq!(
+        app.code(
+            Some(&m.a),
+            "mutation($k:ID!,$d:ID!){ attachContractDocument(contractId:$k,documentId:$d){ id } }",
+            json!({ "k": call.id, "d": offer_id })
+        )
+        .await,
+        "NOT_FOUND"
+    );
+    let sealed_from = [
+        Some(m.orderer.as_str()),
+        Some(&m.b),
+        Some(&m.admin),
+        Some(&m.other_orderer),
+        Some(&m.in_house),
+        None,
+    ];
+    for id in [offer_id, refs_id] {
+        assert_eq!(download(&app, Some(&m.a), id, &[]).await.0, StatusCode::OK);
+        for token in sealed_from {
+            assert_eq!(
+                download(&app, token, id, &[]).await.0,
+                StatusCode::NOT_FOUND
+            );
+        }
+    }
+    // B bids without documents and withdraws with one attached.
+    let b_doc = upload(&app, &m.b, "Todistus.pdf", PDF).await;
+    let mut b_input = app.bid_input(&call, &["46", "9"]);
+    b_input["documentIds"] = json!([b_doc["id"]]);
+    submit(&m.b, b_input).await;
+    app.ok(
+        Some(&m.b),
+        "mutation($c:ID!){ withdrawBid(callId:$c){ id } }",
+        json!({ "c": call.id }),
+    )
+    .await;
+    // A replaces its bid with the offer letter only: the references go back to A, unattached.
+    input["documentIds"] = json!([offer["id"]]);
+    let replaced = submit(&m.a, input).await["data"]["submitBid"].clone();
+    let full = app
+        .ok(
+            Some(&m.a),
+            crate::bids::FULL_BID,
+            json!({ "id": replaced["id"] }),
+        )
+        .await;
+    assert_eq!(full["bid"]["version"], 2);
+    assert_eq!(full["bid"]["documents"][0]["id"], offer["id"]);
+    assert_eq!(full["bid"]["documents"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        crate::bids::recompute_receipt(&full["bid"]),
+        replaced["receipt"].as_str().unwrap()
+    );
+    // Nothing of this reached the main chain while the bids are sealed.
+    assert_eq!(app.audit_chain().await.len(), chain_before);
+    // Opened: the orderer reads A's documents through the bid and its url; never the
+    // withdrawn bid's, nor the released upload; other bidders and admins never.
+    app.clock.set(call.submission_deadline);
+    let seen = app
+        .ok(
+            Some(&m.orderer),
+            "query($id:ID!){ call(id:$id){ bids{ bidder{ id } documents{ id sha256 name } } } }",
+            json!({ "id": call.id }),
+        )
+        .await;
+    let bids = seen["call"]["bids"].as_array().unwrap();
+    assert_eq!(bids.len(), 1);
+    assert_eq!(bids[0]["documents"][0]["sha256"], hex(PDF));
+    assert_eq!(
+        download(&app, Some(&m.orderer), offer_id, &[]).await.0,
+        StatusCode::OK
+    );
+    for token in [
+        Some(m.b.as_str()),
+        Some(&m.admin),
+        Some(&m.other_orderer),
+        None,
+    ] {
+        assert_eq!(
+            download(&app, token, offer_id, &[]).await.0,
+            StatusCode::NOT_FOUND
+        );
+    }
+    let b_id = b_doc["id"].as_str().unwrap();
+    assert_eq!(
+        download(&app, Some(&m.b), b_id, &[]).await.0,
+        StatusCode::OK
+    );
+    assert_eq!(
+        download(&app, Some(&m.orderer), b_id, &[]).await.0,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        download(&app, Some(&m.a), refs_id, &[]).await.0,
+        StatusCode::OK
+    );
+    assert_eq!(
+        download(&app, Some(&m.orderer), refs_id, &[]).await.0,
+        StatusCode::NOT_FOUND
+    );
+    // The sealed log, anchored at the opening, records each version's documents.
+    let chain = app.audit_chain().await;
+    assert_eq!(chain.last().unwrap().action, "call.bids_opened");
+    let log = app
+        .ok(
+            Some(&m.admin),
+            "query($c:ID!){ sealedLog(callId:$c){ seq action summary } }",
+            json!({ "c": call.id }),
+        )
+        .await;
+    let summaries: Vec<Value> = log["sealedLog"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["summary"].clone())
+        .collect();
+    assert_eq!(summaries[0]["documents"].as_array().unwrap().len(), 2);
+    assert_eq!(summaries[0]["documents"][0]["sha256"], hex(PDF));
+    assert_eq!(summaries[1]["documents"][0]["name"], "Todistus.pdf");
+    assert!(
+        summaries[2].get("documents").is_none(),
+        "a withdrawal attaches nothing"
+    );
+    assert_eq!(summaries[3]["documents"][0]["id"], offer["id"]);
+    assert_eq!(summaries[3]["receipt"], replaced["receipt"]);
+}

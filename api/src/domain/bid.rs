@@ -30,6 +30,8 @@ pub struct BidInput {
     /// (criterion id, text)
     pub quality_responses: Vec<(String, String)>,
     pub subcontracting_share: Option<Decimal>,
+    /// The organisation's uploads to attach (sealed with the bid).
+    pub document_ids: Vec<String>,
 }
 
 /// A bid that fits its call, with its lines in the call's order and its total.
@@ -43,6 +45,8 @@ pub struct ValidBid {
     pub capability_responses: Vec<(String, String)>,
     pub quality_responses: Vec<(String, String)>,
     pub subcontracting_share: Decimal,
+    /// At most 20, none twice.
+    pub document_ids: Vec<String>,
 }
 
 pub const MAX_UNIT_PRICE_DECIMALS: u32 = 4;
@@ -160,6 +164,20 @@ pub fn validate_bid(terms: &BidTerms, input: BidInput) -> Result<ValidBid, Inval
         input.quality_responses,
         "quality criterion",
     )?;
+    super::validate::list_len(
+        "documentIds",
+        input.document_ids.len(),
+        super::document::MAX_FILES_PER_OBJECT,
+    )?;
+    let mut seen = HashSet::new();
+    for (i, id) in input.document_ids.iter().enumerate() {
+        if !seen.insert(id.as_str()) {
+            return Err(Invalid::new(
+                format!("documentIds[{i}]"),
+                "names the same document twice",
+            ));
+        }
+    }
     Ok(ValidBid {
         lines,
         total_price: total,
@@ -169,6 +187,7 @@ pub fn validate_bid(terms: &BidTerms, input: BidInput) -> Result<ValidBid, Inval
         capability_responses,
         quality_responses,
         subcontracting_share: share,
+        document_ids: input.document_ids,
     })
 }
 
@@ -244,6 +263,10 @@ pub struct ReceiptContent<'a> {
     pub call_id: &'a str,
     pub capability_responses: Vec<CapabilityItem<'a>>,
     pub credit_rating: &'static str,
+    /// The SHA-256 of each attached document, sorted; left out when the bid has none, so
+    /// the receipt of a bid without documents is what it was before bids had documents.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub documents: Vec<&'a str>,
     pub equity_ratio: String,
     pub lines: Vec<LineItem<'a>>,
     pub quality_responses: Vec<QualityItem<'a>>,
@@ -274,14 +297,18 @@ pub struct QualityItem<'a> {
 }
 
 /// The canonical text of a bid: compact JSON, keys sorted, arrays sorted by id, decimals as
-/// the strings the API returns, `submittedAt` in RFC 3339 UTC with six fractional digits.
-pub fn canonical_bid(
-    call_id: &str,
-    bidder_id: &str,
+/// the strings the API returns, `submittedAt` in RFC 3339 UTC with six fractional digits, and
+/// the SHA-256 of its `documents` (sorted; the key only when there are some).
+pub fn canonical_bid<'a>(
+    call_id: &'a str,
+    bidder_id: &'a str,
     version: i32,
-    bid: &ValidBid,
+    bid: &'a ValidBid,
+    documents: &[&'a str],
     submitted_at: DateTime<Utc>,
 ) -> String {
+    let mut documents = documents.to_vec();
+    documents.sort_unstable();
     let mut lines: Vec<LineItem> = bid
         .lines
         .iter()
@@ -304,6 +331,7 @@ pub fn canonical_bid(
             })
             .collect(),
         credit_rating: bid.credit_rating.as_str(),
+        documents,
         equity_ratio: bid.equity_ratio.to_string(),
         lines,
         quality_responses: bid
@@ -354,6 +382,7 @@ mod tests {
                 ("c1".to_owned(), "Staff".to_owned()),
             ],
             subcontracting_share: Some(dec!(0.1)),
+            document_ids: vec![],
         }
     }
 
@@ -514,7 +543,7 @@ mod tests {
     fn the_receipt_covers_the_canonical_content() {
         let b = validate_bid(&terms(), input()).unwrap();
         let at = Utc.with_ymd_and_hms(2026, 11, 24, 12, 0, 0).unwrap();
-        let text = canonical_bid("call-1", "org-1", 2, &b, at);
+        let text = canonical_bid("call-1", "org-1", 2, &b, &[], at);
         assert_eq!(
             text,
             "{\"annualTurnover\":\"2000000\",\"bidderId\":\"org-1\",\"callId\":\"call-1\",\
@@ -530,7 +559,48 @@ mod tests {
             r.chars()
                 .all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase())
         );
-        let later = canonical_bid("call-1", "org-1", 2, &b, at + TimeDelta::microseconds(1));
+        let later = canonical_bid(
+            "call-1",
+            "org-1",
+            2,
+            &b,
+            &[],
+            at + TimeDelta::microseconds(1),
+        );
         assert_ne!(receipt(&later), r, "the time is part of the receipt");
+    }
+
+    #[test]
+    fn at_most_twenty_documents_none_twice() {
+        let with = |ids: Vec<String>| {
+            let mut i = input();
+            i.document_ids = ids;
+            validate_bid(&terms(), i)
+        };
+        let twenty: Vec<String> = (0..20).map(|i| format!("d{i}")).collect();
+        assert_eq!(with(twenty.clone()).unwrap().document_ids, twenty);
+        let mut many = twenty.clone();
+        many.push("d20".into());
+        assert_eq!(with(many).unwrap_err().field, "documentIds");
+        let twice = vec!["d1".to_owned(), "d2".to_owned(), "d1".to_owned()];
+        assert_eq!(with(twice).unwrap_err().field, "documentIds[2]");
+    }
+
+    #[test]
+    fn documents_enter_the_receipt_as_sorted_hashes_and_only_when_there_are_some() {
+        let b = validate_bid(&terms(), input()).unwrap();
+        let at = Utc.with_ymd_and_hms(2026, 11, 24, 12, 0, 0).unwrap();
+        let none = canonical_bid("call-1", "org-1", 2, &b, &[], at);
+        assert!(!none.contains("documents"), "unchanged without documents");
+        let (x, y) = ("b".repeat(64), "a".repeat(64));
+        let two = canonical_bid("call-1", "org-1", 2, &b, &[&x, &y], at);
+        assert!(two.contains(&format!(
+            "\"creditRating\":\"AA\",\"documents\":[\"{y}\",\"{x}\"],\"equityRatio\""
+        )));
+        let swapped = canonical_bid("call-1", "org-1", 2, &b, &[&y, &x], at);
+        assert_eq!(two, swapped, "the order of attachment does not matter");
+        assert_ne!(receipt(&two), receipt(&none));
+        let one = canonical_bid("call-1", "org-1", 2, &b, &[&x], at);
+        assert_ne!(receipt(&one), receipt(&two), "every document counts");
     }
 }

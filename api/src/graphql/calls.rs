@@ -403,6 +403,11 @@ impl Bid {
     async fn version(&self) -> i32 {
         self.0.version
     }
+    /// Sealed with the bid: its bidder, and the orderer once the bids are open. Their SHA-256
+    /// are part of the receipt.
+    async fn documents(&self, ctx: &Context<'_>) -> Result<Vec<super::documents::Document>> {
+        super::documents::of(ctx, crate::service::documents::BID, &self.0.id).await
+    }
     /// In the order of the call's lines.
     async fn lines(&self, ctx: &Context<'_>) -> Result<Vec<BidLine>> {
         let lines = ctx
@@ -714,4 +719,7 @@ pub struct SubmitBidInput {
     pub capability_responses: Vec<CapabilityResponseInput>,
     pub quality_responses: Vec<QualityResponseInput>,
     pub subcontracting_share: Option<Dec>,
+    /// Uploads of the organisation to attach, sealed with the bid (at most 20). A new
+    /// submission's attachments are those it names.
+    pub document_ids: Option<Vec<ID>>,
 }

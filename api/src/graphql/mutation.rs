@@ -347,6 +347,7 @@ impl Mutation {
                 .map(|r| (r.criterion_id.0, r.text))
                 .collect(),
             subcontracting_share: input.subcontracting_share.map(|d| d.0),
+            document_ids: ids(input.document_ids),
         };
         Ok(Bid(
             bids::submit_bid(cx(ctx)?, &input.call_id, bid_input).await?

@@ -3,6 +3,7 @@
 
 use super::PageLimits;
 use super::calls::find_call_for_producer;
+use super::documents;
 use super::query::column;
 use super::seal::{self, SealedEntry};
 use super::{new_id, parse_id};
@@ -120,7 +121,23 @@ pub async fn submit_bid(
             .one(w.conn())
             .await?;
         let version = existing.as_ref().map_or(1, |b| b.version + 1);
-        let canonical = bid::canonical_bid(&c.id, &bidder.id, version, &valid, now);
+        let bid_id = existing.as_ref().map_or_else(new_id, |b| b.id.clone());
+        // A replacement's attachments are those it names: the earlier version's go back to the
+        // organisation, unattached, and may be named again.
+        if existing.is_some() {
+            documents::release(w, documents::BID, &bid_id).await?;
+        }
+        let docs = documents::attach(
+            w,
+            documents::BID,
+            &bid_id,
+            &bidder.id,
+            &valid.document_ids,
+            "documentIds",
+        )
+        .await?;
+        let hashes: Vec<&str> = docs.iter().map(|d| d.sha256.as_str()).collect();
+        let canonical = bid::canonical_bid(&c.id, &bidder.id, version, &valid, &hashes, now);
         let receipt = bid::receipt(&canonical);
         let in_house = bidder.kind == OrganizationKind::InHouseProducer;
         let replaced = existing.is_some();
@@ -137,7 +154,7 @@ pub async fn submit_bid(
                 old.into()
             }
             None => bid_entity::ActiveModel {
-                id: Set(new_id()),
+                id: Set(bid_id.clone()),
                 call_id: Set(c.id.clone()),
                 bidder_id: Set(bidder.id.clone()),
                 ..Default::default()
@@ -200,12 +217,15 @@ pub async fn submit_bid(
                 "bid",
                 &saved.id,
             )
-            .summary(json!({
-                "callId": c.id,
-                "bidderId": bidder.id,
-                "version": version,
-                "receipt": receipt,
-            })),
+            .summary(documents::with_documents(
+                json!({
+                    "callId": c.id,
+                    "bidderId": bidder.id,
+                    "version": version,
+                    "receipt": receipt,
+                }),
+                &docs,
+            )),
         )
         .await?;
         let action = if replaced {

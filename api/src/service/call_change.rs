@@ -187,7 +187,7 @@ pub async fn change_call(
         }
         let categories_before = super::notifications::categories_of(w.conn(), &c.id).await?;
         take_out(w, &c.id, &fields, mode, version).await?;
-        super::documents::attach(
+        let docs = super::documents::attach(
             w,
             super::documents::CALL,
             &c.id,
@@ -228,13 +228,18 @@ pub async fn change_call(
         let changed = am.update(w.conn()).await?;
         w.audit(
             now,
-            AuditEntry::on_call(&actor.user_id, "call.change", &changed).summary(json!({
-                "version": version,
-                "reason": reason,
-                "fields": fields,
-                "material": material,
-                "before": values(&before, &fields),
-            })),
+            AuditEntry::on_call(&actor.user_id, "call.change", &changed).summary(
+                super::documents::with_documents(
+                    json!({
+                        "version": version,
+                        "reason": reason,
+                        "fields": fields,
+                        "material": material,
+                        "before": values(&before, &fields),
+                    }),
+                    &docs,
+                ),
+            ),
         )?;
         if mode == Changeable::Published {
             let before = Before {

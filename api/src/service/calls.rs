@@ -155,7 +155,7 @@ pub async fn create_call(
             Some(&c.capability_requirements),
         )
         .await?;
-        super::documents::attach(
+        let docs = super::documents::attach(
             w,
             super::documents::CALL,
             &id,
@@ -168,11 +168,14 @@ pub async fn create_call(
             now,
             AuditEntry::by(&actor.user_id, "call.create", "call", &id)
                 .orderer(&actor.organization_id)
-                .summary(json!({
-                    "title": model.title,
-                    "lines": c.lines.len(),
-                    "submissionDeadline": model.submission_deadline.to_rfc3339(),
-                })),
+                .summary(super::documents::with_documents(
+                    json!({
+                        "title": model.title,
+                        "lines": c.lines.len(),
+                        "submissionDeadline": model.submission_deadline.to_rfc3339(),
+                    }),
+                    &docs,
+                )),
         )?;
         Ok(model)
     })

@@ -12,7 +12,7 @@ use crate::domain::call::can_see_call;
 use crate::domain::document::{self as doc, CHUNK_BYTES, HEAD_BYTES, MAX_FILE_BYTES};
 use crate::error::{AppError, AppResult};
 use crate::service::Cx;
-use entity::{call, document, document_blob, document_chunk, service_contract};
+use entity::{bid, call, document, document_blob, document_chunk, service_contract};
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
@@ -25,6 +25,7 @@ use tokio::io::{AsyncReadExt, AsyncSeekExt};
 /// What a document is attached to.
 pub const CALL: &str = "CALL";
 pub const CONTRACT: &str = "CONTRACT";
+pub const BID: &str = "BID";
 
 /// Where contents are kept, by SHA-256. The database is the store by default; an object
 /// store would implement the same two operations (see the README).
@@ -176,6 +177,13 @@ fn hex(bytes: &[u8]) -> String {
 
 /// Any signed-in user: stores an uploaded file as a document of the caller's organisation,
 /// not attached to anything yet.
+///
+/// An upload appends no audit event of its own: until it is attached it changes nothing
+/// anyone else can see, and an event in the main chain would tell, by its time and its
+/// uploader, which providers are preparing bids while the bids are sealed. The upload is
+/// recorded where it is attached, with its id, SHA-256 and name: in the event of the call's
+/// creation or change, of the contract's attachment, or, for a bid, in the call's sealed log
+/// (and in the bid's receipt).
 pub async fn upload(
     Cx { state, caller }: Cx<'_>,
     filename: &str,
@@ -201,6 +209,7 @@ pub async fn upload(
     let store = DatabaseBlobs(state.db.conn().clone());
     work!(state, |w| {
         let now = w.now();
+        w.recorded_when_attached();
         store.put(w, &sha256, size, &mut file).await?;
         let d = document::ActiveModel {
             id: Set(new_id()),
@@ -216,22 +225,13 @@ pub async fn upload(
         }
         .insert(w.conn())
         .await?;
-        w.audit(
-            now,
-            super::audit::AuditEntry::by(&actor.user_id, "document.upload", "document", &d.id)
-                .summary(json!({
-                    "sha256": d.sha256,
-                    "size": d.size,
-                    "contentType": d.content_type,
-                    "name": d.name,
-                })),
-        )?;
         Ok(d)
     })
 }
 
 /// Attaches the organisation's unattached documents `ids` to the object `kind` `owner_id`; at
 /// most 20 per object. NOT_FOUND naming `field[i]` for an id that is not such a document.
+/// Returns the documents attached, in the order given.
 pub async fn attach(
     w: &Work<'_>,
     kind: &'static str,
@@ -239,9 +239,9 @@ pub async fn attach(
     organization_id: &str,
     ids: &[String],
     field: &str,
-) -> AppResult<()> {
+) -> AppResult<Vec<document::Model>> {
     if ids.is_empty() {
-        return Ok(());
+        return Ok(Vec::new());
     }
     let already = document::Entity::find()
         .filter(document::Column::OwnerKind.eq(kind))
@@ -252,6 +252,7 @@ pub async fn attach(
         .unwrap_or(usize::MAX)
         .saturating_add(ids.len());
     crate::domain::validate::list_len(field, total, doc::MAX_FILES_PER_OBJECT)?;
+    let mut attached_ids = Vec::with_capacity(ids.len());
     for (i, id) in ids.iter().enumerate() {
         let not_found = || {
             let at = if field.ends_with("Ids") {
@@ -274,16 +275,58 @@ pub async fn attach(
         if attached == 0 {
             return Err(not_found());
         }
+        attached_ids.push(id);
     }
+    let mut found = document::Entity::find()
+        .filter(document::Column::Id.is_in(attached_ids.iter().cloned()))
+        .all(w.conn())
+        .await?;
+    found.sort_by_key(|d| attached_ids.iter().position(|id| *id == d.id));
+    Ok(found)
+}
+
+/// Gives the documents attached to the object `kind` `owner_id` back to their uploader
+/// organisation, unattached (a replaced bid's attachments, to be attached again or not).
+pub async fn release(w: &Work<'_>, kind: &'static str, owner_id: &str) -> AppResult<()> {
+    document::Entity::update_many()
+        .col_expr(
+            document::Column::OwnerKind,
+            Expr::value(Option::<String>::None),
+        )
+        .col_expr(
+            document::Column::OwnerId,
+            Expr::value(Option::<String>::None),
+        )
+        .filter(document::Column::OwnerKind.eq(kind))
+        .filter(document::Column::OwnerId.eq(owner_id))
+        .exec(w.conn())
+        .await?;
     Ok(())
 }
 
-/// Whether the caller may read `d`: its uploader organisation while it is unattached; as
-/// the call or contract it belongs to once attached to one.
+/// An audit or sealed-log summary with the documents just attached (id, name, SHA-256 and
+/// size of each) under `documents`; the summary as it was when none were.
+pub fn with_documents(
+    mut summary: serde_json::Value,
+    docs: &[document::Model],
+) -> serde_json::Value {
+    if let (false, Some(map)) = (docs.is_empty(), summary.as_object_mut()) {
+        let list = docs
+            .iter()
+            .map(|d| json!({ "id": d.id, "name": d.name, "sha256": d.sha256, "size": d.size }))
+            .collect();
+        map.insert("documents".to_owned(), serde_json::Value::Array(list));
+    }
+    summary
+}
+
+/// Whether the caller may read `d` at `now`: its uploader organisation while it is
+/// unattached; as the call, bid (the seal) or contract it belongs to once attached to one.
 pub async fn may_read<C: ConnectionTrait>(
     conn: &C,
     caller: &Caller,
     d: &document::Model,
+    now: chrono::DateTime<chrono::Utc>,
 ) -> AppResult<bool> {
     match (d.owner_kind.as_deref(), d.owner_id.as_deref()) {
         (None, _) => {
@@ -301,6 +344,18 @@ pub async fn may_read<C: ConnectionTrait>(
                 &c.orderer_id,
                 c.published_at.is_some(),
             ))
+        }
+        (Some(BID), Some(bid_id)) => {
+            let Some(b) = bid::Entity::find_by_id(bid_id.to_owned()).one(conn).await? else {
+                return Ok(false);
+            };
+            let Some(c) = call::Entity::find_by_id(b.call_id.clone())
+                .one(conn)
+                .await?
+            else {
+                return Ok(false);
+            };
+            Ok(super::bids::may_see(caller.viewer(), &b, &c, now))
         }
         (Some(CONTRACT), Some(contract_id)) => {
             let found = service_contract::Entity::find_by_id(contract_id.to_owned())
@@ -324,7 +379,7 @@ pub async fn readable(
         .one(state.db.conn())
         .await?
         .ok_or_else(not_found)?;
-    if !may_read(state.db.conn(), caller, &d).await? {
+    if !may_read(state.db.conn(), caller, &d, state.now()).await? {
         return Err(not_found());
     }
     Ok(d)

@@ -168,6 +168,13 @@ impl<'s> Work<'s> {
         self.bookkeeping.store(true, Ordering::Relaxed);
     }
 
+    /// Says the unit stores an upload that only its organisation can read until it is
+    /// attached, and that is recorded where it is attached (see `documents::upload`): it may
+    /// commit without an audit event, as bookkeeping does.
+    pub fn recorded_when_attached(&self) {
+        self.bookkeeping.store(true, Ordering::Relaxed);
+    }
+
     /// Appends the recorded events under the chain's lock, commits, wakes the mailer.
     async fn finish(self) -> AppResult<()> {
         let Work {

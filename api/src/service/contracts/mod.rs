@@ -380,7 +380,7 @@ pub async fn attach_document(
         let k = locked_for(w.conn(), caller, Party::Either, "contractId", contract_id).await?;
         let ids = [document_id.to_owned()];
         let kind = crate::service::documents::CONTRACT;
-        crate::service::documents::attach(
+        let docs = crate::service::documents::attach(
             w,
             kind,
             &k.id,
@@ -391,8 +391,12 @@ pub async fn attach_document(
         .await?;
         w.audit(
             w.now(),
-            audit_entry(&actor.user_id, "contract.attach_document", &k)
-                .summary(serde_json::json!({ "documentId": document_id })),
+            audit_entry(&actor.user_id, "contract.attach_document", &k).summary(
+                crate::service::documents::with_documents(
+                    serde_json::json!({ "documentId": document_id }),
+                    &docs,
+                ),
+            ),
         )?;
         Ok(k)
     })
