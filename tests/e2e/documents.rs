@@ -83,7 +83,7 @@ async fn send_upload(
     (status, serde_json::from_str(&text).unwrap_or(Value::Null))
 }
 
-async fn upload(app: &TestApp, token: &str, name: &str, bytes: &[u8]) -> Value {
+pub(crate) async fn upload(app: &TestApp, token: &str, name: &str, bytes: &[u8]) -> Value {
     let (status, v) = send_upload(app, Some(token), name, bytes).await;
     assert_eq!(status, StatusCode::OK, "{v}");
     assert!(v.get("errors").is_none(), "{v}");

@@ -494,6 +494,29 @@ async fn every_change_is_a_new_release_and_published_releases_never_change() {
     )
     .await;
     let (first, _) = stage(&app, &call.id, "6-awarded-first", "award").await;
+    // The award decision is the award's document, with the SHA-256 of its published page.
+    let decision = &tagged(&first, "award")[0]["awards"][0]["documents"][0];
+    assert_eq!(decision["documentType"], "awardNotice");
+    assert_eq!(decision["format"], "text/html");
+    let (status, page) = app
+        .send(
+            Request::get(format!("/calls/{}/decision.html", call.id))
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(status.as_u16(), 200);
+    assert_eq!(
+        decision["x_sha256"],
+        api::domain::audit::sha256_hex(&page),
+        "the hash of the decision as made"
+    );
+    assert!(
+        decision["url"]
+            .as_str()
+            .unwrap()
+            .ends_with(&format!("/calls/{}/decision.html", call.id))
+    );
 
     app.clock.advance(TimeDelta::days(2));
     app.ok(
@@ -581,7 +604,30 @@ async fn every_change_is_a_new_release_and_published_releases_never_change() {
         json!({ "id": k }),
     )
     .await;
-    let (active, _) = stage(&app, &call.id, "11-active", "contractUpdate").await;
+    let (activated, _) = stage(&app, &call.id, "11-active", "contractUpdate").await;
+    // A document attached to the contract: a release naming it with its SHA-256, no url (the
+    // contract's parties read it).
+    let annex = b"Liite 2: palvelukuvaus\n";
+    let doc = crate::documents::upload(&app, &m.b, "Liite 2.txt", annex).await;
+    app.ok(
+        Some(&m.b),
+        "mutation($k:ID!,$d:ID!){ attachContractDocument(contractId:$k,documentId:$d){ id } }",
+        json!({ "k": k, "d": doc["id"] }),
+    )
+    .await;
+    let (active, compiled) = stage(&app, &call.id, "11b-contract-document", "contractUpdate").await;
+    unchanged(&activated, &active);
+    let published = &compiled["contracts"][0]["documents"][0];
+    assert_eq!(published["title"], "Liite 2.txt");
+    assert_eq!(published["documentType"], "contractAnnexe");
+    assert_eq!(
+        published["x_sha256"],
+        api::domain::audit::sha256_hex(std::str::from_utf8(annex).unwrap())
+    );
+    assert!(
+        published.get("url").is_none(),
+        "the content is the parties'"
+    );
 
     app.clock
         .set(Utc.with_ymd_and_hms(2027, 2, 10, 9, 0, 0).unwrap());

@@ -50,7 +50,9 @@ pub struct DocumentRef {
     pub id: String,
     pub title: String,
     pub format: String,
-    pub url: String,
+    /// None for a document that is not public (a contract's: its parties and admins read
+    /// it); the release then says so and gives its SHA-256 only.
+    pub url: Option<String>,
     pub sha256: String,
     pub date: DateTime<Utc>,
 }
@@ -59,16 +61,25 @@ fn documents(docs: &[DocumentRef], kind: &str) -> Value {
     Value::Array(
         docs.iter()
             .map(|d| {
-                json!({
+                let mut doc = json!({
                     "id": d.id,
                     "documentType": kind,
                     "title": d.title,
                     "description": format!("SHA-256 {}", d.sha256),
-                    "url": d.url,
                     "format": d.format.split(';').next().unwrap_or_default().trim(),
                     "datePublished": rfc3339(d.date),
                     "x_sha256": d.sha256,
-                })
+                });
+                match &d.url {
+                    Some(url) => doc["url"] = json!(url),
+                    None => {
+                        doc["description"] = json!(format!(
+                            "SHA-256 {}. Read by the contract's parties; anyone else asks the buyer for a copy.",
+                            d.sha256
+                        ))
+                    }
+                }
+                doc
             })
             .collect(),
     )
@@ -86,6 +97,9 @@ pub struct Award {
     pub justification: String,
     pub contract_start: NaiveDate,
     pub contract_end: NaiveDate,
+    /// The award decision as a document (`awardNotice`): the page published at the call's
+    /// decision url, with the SHA-256 of that page as the decision was made.
+    pub decision: DocumentRef,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -321,6 +335,7 @@ pub fn awarded(call_id: &str, buyer: &Party, a: &Award) -> Release {
                 "value": money(a.value),
                 "suppliers": [org_ref(&a.supplier)],
                 "contractPeriod": { "startDate": day(a.contract_start), "endDate": day_end(a.contract_end) },
+                "documents": documents(std::slice::from_ref(&a.decision), "awardNotice"),
             }],
         }),
     }
@@ -398,6 +413,29 @@ pub fn contract_changed(
         tag,
         date: at,
         sections: json!({ "buyer": org_ref(buyer), "contracts": [contract] }),
+    }
+}
+
+/// Documents attached to a contract: the contract's documents as they now are, each with its
+/// SHA-256 (and no url: they are its parties' to read).
+pub fn contract_documents(
+    buyer: &Party,
+    contract_id: &str,
+    award_id: &str,
+    at: DateTime<Utc>,
+    docs: &[DocumentRef],
+) -> Release {
+    Release {
+        tag: "contractUpdate",
+        date: at,
+        sections: json!({
+            "buyer": org_ref(buyer),
+            "contracts": [{
+                "id": contract_id,
+                "awardID": award_id,
+                "documents": documents(docs, "contractAnnexe"),
+            }],
+        }),
     }
 }
 
@@ -648,7 +686,7 @@ mod tests {
                 id: "d1".into(),
                 title: "Tarjouspyyntö.pdf".into(),
                 format: "application/pdf".into(),
-                url: "https://kilpailutus.example/documents/d1".into(),
+                url: Some("https://kilpailutus.example/documents/d1".into()),
                 sha256: "ab".repeat(32),
                 date: t(1),
             }],
@@ -666,6 +704,14 @@ mod tests {
             justification: "best".into(),
             contract_start: c.contract_start,
             contract_end: c.contract_end,
+            decision: DocumentRef {
+                id: format!("{}-decision", award_id("c1", round)),
+                title: "Hankintapäätös".into(),
+                format: "text/html".into(),
+                url: Some("https://kilpailutus.example/calls/c1/decision.html".into()),
+                sha256: "cd".repeat(32),
+                date: t(day),
+            },
         }
     }
 

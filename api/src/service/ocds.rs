@@ -131,7 +131,11 @@ async fn call_facts(
         documents: documents
             .into_iter()
             .map(|d| ocds::DocumentRef {
-                url: format!("{}/documents/{}", w.state().config.public_url, d.id),
+                url: Some(format!(
+                    "{}/documents/{}",
+                    w.state().config.public_url,
+                    d.id
+                )),
                 id: d.id,
                 title: d.name,
                 format: d.content_type,
@@ -229,8 +233,23 @@ pub async fn awarded(
     winner: &bid::Model,
 ) -> AppResult<()> {
     let round = award_rounds(w.conn(), &c.id).await?.saturating_add(1);
+    let id = ocds::award_id(&c.id, round);
+    let page = crate::decision::render(&super::remedies::decision_of(w.conn(), &c.id).await?);
+    let decision = ocds::DocumentRef {
+        id: format!("{id}-decision"),
+        title: format!("Hankintapäätös / Award decision: {}", c.title),
+        format: "text/html".into(),
+        url: Some(format!(
+            "{}/calls/{}/decision.html",
+            w.state().config.public_url,
+            c.id
+        )),
+        sha256: crate::domain::audit::sha256_hex(&page),
+        date: a.decided_at,
+    };
     let facts = ocds::Award {
-        id: ocds::award_id(&c.id, round),
+        id,
+        decision,
         title: c.title.clone(),
         date: a.decided_at,
         supplier: party_of(w.conn(), &winner.bidder_id).await?,
@@ -289,6 +308,39 @@ pub async fn contract_changed(
     let buyer = party_of(w.conn(), &k.orderer_id).await?;
     let r = ocds::contract_changed(&buyer, &k.id, &award_id, at, change);
     append(w, call_id, r).await
+}
+
+/// Documents attached to a call's contract: a release with the contract's documents as they
+/// now are (their names and SHA-256; the content stays its parties').
+pub async fn contract_documents(w: &Work<'_>, k: &sc::Model, at: DateTime<Utc>) -> AppResult<()> {
+    let Some(call_id) = &k.call_id else {
+        return Ok(());
+    };
+    let docs = entity::document::Entity::find()
+        .filter(entity::document::Column::OwnerKind.eq(super::documents::CONTRACT))
+        .filter(entity::document::Column::OwnerId.eq(k.id.as_str()))
+        .order_by_asc(entity::document::Column::UploadedAt)
+        .all(w.conn())
+        .await?;
+    let refs: Vec<ocds::DocumentRef> = docs
+        .into_iter()
+        .map(|d| ocds::DocumentRef {
+            id: d.id,
+            title: d.name,
+            format: d.content_type,
+            url: None,
+            sha256: d.sha256,
+            date: d.uploaded_at,
+        })
+        .collect();
+    let award_id = current_award_id(w.conn(), call_id).await?;
+    let buyer = party_of(w.conn(), &k.orderer_id).await?;
+    append(
+        w,
+        call_id,
+        ocds::contract_documents(&buyer, &k.id, &award_id, at, &refs),
+    )
+    .await
 }
 
 /// A call's contract amended (`k` as it is after the amendment).
@@ -433,6 +485,8 @@ async fn backfill_call(state: &AppState, call_id: &str) -> AppResult<bool> {
             .filter(sc::Column::CallId.eq(c.id.as_str()))
             .one(conn)
             .await?;
+        // Documents came after the releases did (migrations 000018 and 000016): a call left
+        // without releases has no contract documents to replay.
         if let Some(k) = contract {
             backfill_contract(w, &c, &k).await?;
         }

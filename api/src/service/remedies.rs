@@ -452,7 +452,14 @@ pub async fn decision_document(
     state: &crate::state::AppState,
     call_id: &str,
 ) -> AppResult<crate::decision::Decision> {
-    let conn = state.db.conn();
+    decision_of(state.db.conn(), call_id).await
+}
+
+/// The award decision document as `conn` sees it (inside the award's own unit of work too).
+pub async fn decision_of<C: sea_orm::ConnectionTrait>(
+    conn: &C,
+    call_id: &str,
+) -> AppResult<crate::decision::Decision> {
     let c = query::given::<call::Entity, _>(conn, "id", call_id, "call").await?;
     let not_found = || AppError::not_found("id: this call has no award decision");
     let a = award::Entity::find_by_id(c.id.clone())

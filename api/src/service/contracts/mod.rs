@@ -389,6 +389,7 @@ pub async fn attach_document(
             "documentId",
         )
         .await?;
+        crate::service::ocds::contract_documents(w, &k, w.now()).await?;
         w.audit(
             w.now(),
             audit_entry(&actor.user_id, "contract.attach_document", &k).summary(
