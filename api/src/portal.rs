@@ -34,6 +34,7 @@ assets! {
     "decimal.js" => "text/javascript; charset=utf-8",
     "dom.js" => "text/javascript; charset=utf-8",
     "forms.js" => "text/javascript; charset=utf-8",
+    "documents.js" => "text/javascript; charset=utf-8",
     "i18n.js" => "text/javascript; charset=utf-8",
     "i18n/fi.json" => "application/json",
     "i18n/en.json" => "application/json",

@@ -2327,3 +2327,130 @@ fn chrono_tz_helsinki() -> chrono::FixedOffset {
     let summer = now >= last_sunday(3) && now < last_sunday(10);
     chrono::FixedOffset::east_opt(if summer { 3 } else { 2 } * 3600).expect("offset")
 }
+
+/// Documents in a real browser: the orderer adds one to a published call, anyone downloads it,
+/// a provider attaches a file to its bid (its hash beside the verified receipt), the orderer
+/// reads it after the deadline, and a party attaches a document to a contract. Each journey
+/// at 390 px and 1280 px, in Finnish and English, axe-clean in every state.
+#[tokio::test]
+async fn documents_in_a_real_browser() {
+    let Some(root) = browser_ready() else { return };
+    let app = TestApp::new().await;
+    app.clock.set(Utc::now());
+    let m = Market::new(&app).await;
+    let (orderer, bidder, in_house) = (
+        email_of(&app, m.orderer.clone()).await,
+        email_of(&app, m.a.clone()).await,
+        email_of(&app, m.in_house.clone()).await,
+    );
+    let base = app.serve().await;
+    let runs = [
+        ("Kotihoito asiakirjat 2027", "fi", 1280, "en", 390),
+        ("Home care documents 2027", "en", 390, "fi", 1280),
+    ];
+    for (title, ol, ow, pl, pw) in runs {
+        let mut input = app.call_input(&m.product_refs());
+        input["title"] = json!(title);
+        let call = app.make_call(&m.orderer, input, true).await;
+        let file_name = format!("Palvelukuvaus {ol}.pdf");
+        let reason = format!("Palvelukuvaus lisätty ({ol})");
+        checked_journey(
+            "documents-journeys.mjs",
+            &root,
+            "orderer",
+            &base,
+            ow,
+            ol,
+            json!({
+                "email": orderer, "password": PASSWORD, "callId": call.id, "callTitle": title,
+                "fileName": file_name, "reason": reason,
+            }),
+        )
+        .await;
+        let seen = app
+            .ok(None, "query($id:ID!){ call(id:$id){ version changes{ fields } documents{ name sha256 } } }", json!({ "id": call.id }))
+            .await["call"]
+            .clone();
+        assert_eq!(seen["version"], 2, "{seen}");
+        assert_eq!(seen["changes"][0]["fields"], json!(["documentIds"]));
+        assert_eq!(seen["documents"][0]["name"], file_name.as_str());
+        let sha = seen["documents"][0]["sha256"].as_str().unwrap().to_owned();
+        checked_journey(
+            "documents-journeys.mjs",
+            &root,
+            "visitor",
+            &base,
+            pw,
+            pl,
+            json!({
+                "callId": call.id, "callTitle": title, "fileName": file_name, "sha256": sha,
+            }),
+        )
+        .await;
+        let offer_text = format!("Tarjouskirje: hinnat voimassa 2027 ({pl})\n");
+        let offer_sha = api::domain::audit::sha256_hex(&offer_text);
+        let offer_name = format!("Tarjouskirje {pl}.txt");
+        checked_journey("documents-journeys.mjs", &root, "provider", &base, pw, pl, json!({
+            "email": bidder, "password": PASSWORD, "callId": call.id, "callTitle": title,
+            "prices": ["45", "8"], "offerName": offer_name, "offerText": offer_text, "offerSha256": offer_sha,
+        }))
+        .await;
+        let mine = app
+            .ok(
+                Some(&m.a),
+                "query($id:ID!){ call(id:$id){ myBid{ id } } }",
+                json!({ "id": call.id }),
+            )
+            .await["call"]["myBid"]["id"]
+            .clone();
+        let full = app
+            .ok(Some(&m.a), crate::bids::FULL_BID, json!({ "id": mine }))
+            .await;
+        assert_eq!(full["bid"]["documents"][0]["sha256"], offer_sha.as_str());
+        assert_eq!(
+            crate::bids::recompute_receipt(&full["bid"]),
+            full["bid"]["receipt"].as_str().unwrap()
+        );
+        app.clock.set(call.submission_deadline);
+        checked_journey("documents-journeys.mjs", &root, "opened", &base, ow, ol, json!({
+            "email": orderer, "password": PASSWORD, "callId": call.id, "callTitle": title,
+            "bidder": "Provider 1 Oy", "offerName": offer_name, "offerText": offer_text, "offerSha256": offer_sha,
+        }))
+        .await;
+        app.clock.set(Utc::now());
+        let direct = json!({ "i": {
+            "producerId": m.in_house_org, "pricingModel": "UNIT_PRICE", "startDate": "2027-01-01", "endDate": "2027-12-31",
+            "lines": [{ "productId": m.products[0], "quantity": "100", "unitPrice": "100" }] } });
+        let k = app
+            .ok(
+                Some(&m.orderer),
+                "mutation($i:DirectContractInput!){ createDirectContract(input:$i){ id } }",
+                direct,
+            )
+            .await["createDirectContract"]["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let signed = format!("Allekirjoitettu sopimus {pl}.pdf");
+        checked_journey(
+            "documents-journeys.mjs",
+            &root,
+            "contract",
+            &base,
+            pw,
+            pl,
+            json!({
+                "email": in_house, "password": PASSWORD, "contractId": k, "fileName": signed,
+            }),
+        )
+        .await;
+        let docs = app
+            .ok(
+                Some(&m.orderer),
+                "query($id:ID!){ contract(id:$id){ documents{ name } } }",
+                json!({ "id": k }),
+            )
+            .await;
+        assert_eq!(docs["contract"]["documents"][0]["name"], signed.as_str());
+    }
+}

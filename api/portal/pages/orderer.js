@@ -9,6 +9,7 @@ import { parse, mul, add, round, toPlain, fromInput } from "../decimal.js";
 import { statusBadge, confirmDialog, changesPanel, CHANGE_FIELDS } from "./public.js";
 import { bidLines, linesDetails, judgementState, anyUnjudged, qualification } from "./report.js";
 import { REMEDY_FIELDS, ordererPanel } from "./remedies.js";
+import { DOC_FIELDS, documentList, documentPicker } from "../documents.js";
 
 function signedInOrderer() {
   const s = session();
@@ -138,12 +139,16 @@ export async function newCall({ go }) {
   const addCriterion = () => { drawCriteria([...criterionValues(), {}]); saveDraft(); };
   // The draft is kept in this tab until the call is created.
   const plainFields = () => [title, description, pricing, start, end, qDeadline, sDeadline, standstill, priceWeight, minTurnover, minEquity, minRating, maxSub];
+  let picker = null;
   const saveDraft = () => {
     const values = Object.fromEntries(plainFields().map((f) => [f.name, f.input.value]));
-    sessionStorage.setItem(DRAFT_KEY, JSON.stringify({ values, lines: lineValues(), criteria: criterionValues(), requirements: requirementValues() }));
+    sessionStorage.setItem(DRAFT_KEY, JSON.stringify({ values, lines: lineValues(), criteria: criterionValues(), requirements: requirementValues(), documents: picker?.docs() ?? [] }));
   };
   let draft = null;
   try { draft = JSON.parse(sessionStorage.getItem(DRAFT_KEY) || "null"); } catch { draft = null; }
+  // The call's documents (the call for tenders, the service description, the draft contract,
+  // price forms): uploaded as they are chosen, attached when the call is created.
+  picker = documentPicker({ label: t("documents.callPick"), initial: Array.isArray(draft?.documents) ? draft.documents : [], onchange: () => saveDraft() });
   if (draft) for (const f of plainFields()) if (typeof draft.values?.[f.name] === "string") f.input.value = draft.values[f.name];
   drawLines(draft?.lines?.length ? draft.lines : [{}]);
   drawCriteria(draft?.criteria ?? [{}]);
@@ -191,6 +196,7 @@ export async function newCall({ go }) {
       minTurnoverRatio: dec(minTurnover), minEquityRatio: ratio(minEquity), minCreditRating: minRating.input.value || null,
       capabilityRequirements: requirements.map((r) => r.input.value.trim()),
       maxSubcontractingShare: ratio(maxSub),
+      documentIds: picker.ids(),
     };
     clearErrors(all(), area);
     try {
@@ -198,10 +204,11 @@ export async function newCall({ go }) {
       sessionStorage.removeItem(DRAFT_KEY);
       go(`/orderer/calls/${d.createCall.id}`);
     } catch (err) {
-      showErrors(err, all(), area);
+      showErrors(err, [...all(), picker], area);
     }
   } },
   title.wrap, description.wrap, pricing.wrap,
+  h("fieldset", {}, h("legend", {}, t("documents.callTitle")), picker.wrap),
   h("fieldset", {}, h("legend", {}, t("newCall.lines")), linesBox, h("button", { type: "button", class: "secondary", onclick: addLine }, t("newCall.addLine"))),
   h("fieldset", {}, h("legend", {}, t("newCall.dates")), start.wrap, end.wrap, qDeadline.wrap, sDeadline.wrap, standstill.wrap),
   h("fieldset", {}, h("legend", {}, t("newCall.criteria")), priceWeight.wrap, criteriaBox,
@@ -219,6 +226,7 @@ const MANAGE = `query($id: ID!) {
     id title description status submissionDeadline questionsDeadline standstillDays orderer { id name }
     lines { quantity product { id code name unit } }
     ${CHANGE_FIELDS}
+    documents { ${DOC_FIELDS} }
     criteria { priceWeight qualityCriteria { id name weight maxPoints } capabilityRequirements { id text } }
     questions { id text answer askedAt answerEditedAt }
     bidCount
@@ -247,7 +255,8 @@ function changeForm(c, render) {
   const quantities = c.lines.map((l, i) => field({ name: `lines[${i}].quantity`, label: t("change.quantity", { product: `${l.product.code} ${l.product.name}`, unit: l.product.unit }),
     required: true, value: numberInput(l.quantity), as: "decimal", min: "0", maxDecimals: 4, attrs: { inputmode: "decimal" } }));
   const reason = field({ name: "reason", label: t("change.reason"), type: "textarea", required: !draft, maxLength: 20000, hint: draft ? t("change.draftReasonHint") : null });
-  const fields = [title, description, qDeadline, sDeadline, ...quantities, reason];
+  const added = documentPicker({ label: t("documents.addToCall") });
+  const fields = [title, description, qDeadline, sDeadline, ...quantities, reason, added];
   const area = formError();
   const form = h("form", { class: "stack", novalidate: true, onsubmit: async (e) => {
     e.preventDefault();
@@ -270,6 +279,10 @@ function changeForm(c, render) {
       change.lines = c.lines.map((l, i) => ({ productId: l.product.id, quantity: given[i] }));
       named.push(t("call.lines"));
     }
+    if (added.ids().length) {
+      change.documentIds = added.ids();
+      named.push(t("documents.title"));
+    }
     if (!named.length) {
       area.replaceChildren(h("p", {}, t("rule.NO_CHANGE")));
       return;
@@ -280,7 +293,7 @@ function changeForm(c, render) {
     if (sure) await act(area, fields, render, "mutation($id: ID!, $c: CallChangeInput!, $r: String!) { changeCall(id: $id, change: $c, reason: $r) { id } }",
       { id: c.id, c: change, r: reason.input.value });
   } }, h("p", { class: "hint" }, t(draft ? "change.draftHint" : "change.publishedHint")), title.wrap, description.wrap, qDeadline.wrap, sDeadline.wrap,
-  ...quantities.map((f) => f.wrap), reason.wrap, area, h("button", { class: "primary", type: "submit" }, t("change.save")));
+  ...quantities.map((f) => f.wrap), added.wrap, reason.wrap, area, h("button", { class: "primary", type: "submit" }, t("change.save")));
   return h("details", { class: "panel" }, h("summary", {}, t(draft ? "change.editDraft" : "change.title")), form);
 }
 
@@ -318,6 +331,7 @@ export async function manage({ args, render }) {
   }
   const changes = changesPanel(c);
   if (changes) parts.push(changes);
+  parts.push(documentList(c.documents, { title: t("documents.callTitle"), empty: t("documents.none") }));
   if (c.status === "DRAFT" || c.status === "PUBLISHED") parts.push(changeForm(c, render));
   // Questions: each unanswered one with its answer form; answered ones can be corrected.
   parts.push(h("h2", {}, t("call.questions")));
@@ -402,7 +416,9 @@ async function evaluationParts(c, me, render) {
     h("p", {}, h("a", { href: `#/orderer/calls/${c.id}/report`, "data-report-link": "" }, t("orderer.reportLink")))];
   const rowOf = new Map(ev.report.rows.map((r) => [r.evaluation.bid.id, r]));
   // Evaluators, and the bids' unit prices (opened with the bids; null if they could not be read).
-  const [{ users }, lines] = await Promise.all([gql("query { users: myColleagues { id name } }").catch(() => ({ users: [] })), bidLines(c.id)]);
+  // The bids' attachments, read apart from the page's query (each bid may have 20).
+  const [{ users }, lines, attached] = await Promise.all([gql("query { users: myColleagues { id name } }").catch(() => ({ users: [] })), bidLines(c.id),
+    gql(`query($id: ID!) { call(id: $id) { bids { id documents { ${DOC_FIELDS} } } } }`, { id: c.id }).then((x) => new Map((x.call?.bids ?? []).map((b) => [b.id, b.documents]))).catch(() => new Map())]);
   const linesOf = (b) => linesDetails(b.bidder.name, lines === null ? null : (lines.get(b.id) ?? []));
   const assigned = new Set(ev.evaluators.map((u) => u.id));
   const evArea = formError();
@@ -472,7 +488,8 @@ async function evaluationParts(c, me, render) {
     jArea, done, h("button", { class: "secondary", type: "submit", "data-save": "judgement" }, t("orderer.saveJudgement")),
     h("p", { role: "status", "data-saved": "judgement" }));
     const section = h("section", { class: "panel", "data-bid": b.id }, h("h3", {}, b.bidder.name),
-      h("p", {}, t("orderer.qualified"), " ", qualifiedCell(r)), linesOf(b), judge);
+      h("p", {}, t("orderer.qualified"), " ", qualifiedCell(r)), linesOf(b),
+      documentList(attached.get(b.id), { title: t("documents.bidTitleOf", { bidder: b.bidder.name }), level: "h4" }), judge);
     if (iEvaluate) {
       const sArea = formError();
       const mine = (q) => row?.criteria.find((x) => x.criterion.id === q.id)?.scores.find((x) => x.evaluator.id === me.id)?.points;
@@ -524,6 +541,7 @@ const CONTRACT = `query($id: ID!) {
     amendments { version reason valueDelta createdAt lines { product { code name } quantity unitPrice lineTotal } }
     reports { period lines { product { id } quantity cost } feedbackCount feedbackAverage qualityMeasurements { metric value } }
     realization { contractedValue deliveredValue percent forecastValue status }
+    documents { ${DOC_FIELDS} }
   }
 }`;
 
@@ -646,6 +664,38 @@ function chart(series) {
     svg("text", { x: L, y: H - 4 }, `— ${t("contract.delivered")}   - - ${t("contract.expected")}`));
 }
 
+/** A contract's documents, and for a user of either party the form that attaches more (a
+ *  signed copy, an annex, a report): both parties and admins read them, nobody else. */
+function contractDocuments(k, s, render) {
+  const party = [k.orderer.id, k.producer.id].includes(s.user.organization.id);
+  const list = documentList(k.documents, { title: t("documents.contractTitle"), empty: t("documents.none"), intro: t("documents.contractIntro") });
+  if (!party) return list;
+  const picker = documentPicker({ label: t("documents.contractPick") });
+  const area = formError();
+  const done = h("p", { role: "status" });
+  const form = h("form", { class: "stack panel", novalidate: true, onsubmit: async (e) => {
+    e.preventDefault();
+    clearErrors([picker], area);
+    if (!picker.ids().length) {
+      area.replaceChildren(h("p", {}, t("documents.noneChosen")));
+      area.focus();
+      return;
+    }
+    try {
+      for (const id of picker.ids()) {
+        await gql("mutation($k: ID!, $d: ID!) { attachContractDocument(contractId: $k, documentId: $d) { id } }", { k: k.id, d: id });
+      }
+      await render();
+      const status = document.querySelector("[data-contract-documents-saved]");
+      if (status) status.textContent = t("documents.attached");
+    } catch (err) {
+      showErrors(err, [picker], area);
+    }
+  } }, picker.wrap, area, h("button", { class: "secondary", type: "submit" }, t("documents.attach")), done);
+  done.setAttribute("data-contract-documents-saved", "");
+  return h("div", {}, list, form);
+}
+
 export async function contract({ args, render }) {
   if (!session()) return h("section", {}, h("h1", {}, t("contract.title")), h("p", {}, h("a", { href: `#/login?next=/contracts/${args[0]}` }, t("nav.login"))));
   const d = await gql(CONTRACT, { id: args[0] });
@@ -668,6 +718,7 @@ export async function contract({ args, render }) {
     (k.status === "DRAFT" || k.status === "ACTIVE") && s.user.organization.id === k.orderer.id ? h("p", {}, h("a", { href: `#/contracts/${k.id}/amend` }, t("work.amendLink"))) : null,
     h("h2", {}, t("contract.lines")), lineTable(k.lines),
     h("p", {}, t("contract.totalValue"), " ", h("strong", {}, moneyNode(k.totalValue))),
+    contractDocuments(k, s, render),
     h("h2", {}, t("contract.versions")),
     k.amendments.length ? h("ul", { class: "cards" }, k.amendments.map((a) => h("li", {},
       h("p", {}, h("strong", {}, t("contract.version", { version: a.version })), ` · ${dateTime(a.createdAt)} · ${t("contract.valueDelta")} `, moneyDeltaNode(a.valueDelta)),

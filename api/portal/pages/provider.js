@@ -6,6 +6,7 @@ import { t, money, moneyNode, number, numberInput, ratioToPercent, dateTime, rea
 import { field, formError, showErrors, clearErrors, setFieldError, check, problemOf, valueOf } from "../forms.js";
 import { parse, mul, add, round, toPlain, fromInput } from "../decimal.js";
 import { confirmDialog } from "./public.js";
+import { DOC_FIELDS, documentList, documentPicker } from "../documents.js";
 
 export function askForm(c, render) {
   const text = field({ name: "text", label: t("question.text"), type: "textarea", required: true, maxLength: 2000 });
@@ -32,15 +33,18 @@ const BID_FIELDS = `id version status totalPrice receipt submittedAt inHouse ann
   bidder { id } call { id }
   lines { callLine { id quantity } unitPrice lineTotal }
   capabilityResponses { requirement { id } evidence }
-  qualityResponses { criterion { id } text }`;
+  qualityResponses { criterion { id } text }
+  documents { ${DOC_FIELDS} }`;
 
-/** The receipt as DESIGN.md and the README define it, recomputed here from the API's answer. */
+/** The receipt as DESIGN.md and the README define it, recomputed here from the API's answer:
+ *  a bid with documents has their SHA-256, sorted, under "documents" (none: no such key). */
 export function canonical(b) {
   const byKey = (k) => (x, y) => (x[k] < y[k] ? -1 : x[k] > y[k] ? 1 : 0);
+  const documents = (b.documents ?? []).map((d) => d.sha256).sort();
   return JSON.stringify({
     annualTurnover: b.annualTurnover, bidderId: b.bidder.id, callId: b.call.id,
     capabilityResponses: b.capabilityResponses.map((r) => ({ evidence: r.evidence, requirementId: r.requirement.id })).sort(byKey("requirementId")),
-    creditRating: b.creditRating, equityRatio: b.equityRatio,
+    creditRating: b.creditRating, ...(documents.length ? { documents } : {}), equityRatio: b.equityRatio,
     lines: b.lines.map((l) => ({ callLineId: l.callLine.id, unitPrice: l.unitPrice })).sort(byKey("callLineId")),
     qualityResponses: b.qualityResponses.map((r) => ({ criterionId: r.criterion.id, text: r.text })).sort(byKey("criterionId")),
     subcontractingShare: b.subcontractingShare, submittedAt: b.submittedAt, version: b.version,
@@ -82,6 +86,7 @@ async function receiptPanel(b) {
     h("p", {}, t("bid.receipt"), " ", h("code", { class: "receipt", "data-receipt": b.receipt }, b.receipt)),
     recomputed ? h("p", { class: recomputed === b.receipt ? "ok" : "error" },
       recomputed === b.receipt ? t("bid.receiptVerified") : t("bid.receiptMismatch")) : null,
+    documentList(b.documents, { title: t("documents.bidTitle"), level: "h4", intro: t("documents.bidIntro") }),
     h("div", { class: "row no-print" }, print, download),
     h("details", {}, h("summary", {}, t("bid.howToRecompute")),
       h("p", {}, t("bid.recomputeText")),
@@ -134,6 +139,9 @@ export async function bidPanel(c, render) {
     value: prev(`cap.${r.id}`, mine?.capabilityResponses.find((x) => x.requirement.id === r.id)?.evidence ?? ""), required: true, maxLength: 20000 }) }));
   const quals = c.criteria.qualityCriteria.map((q, i) => ({ id: q.id, f: field({ name: `qualityResponses[${i}].text`, label: t("bid.qualityText", { criterion: q.name }), type: "textarea",
     value: prev(`qual.${q.id}`, mine?.qualityResponses.find((x) => x.criterion.id === q.id)?.text ?? ""), maxLength: 20000 }) }));
+  // Attachments: a replacement names them again (the earlier version's are kept unless removed).
+  const attachments = documentPicker({ label: t("documents.bidPick"),
+    initial: saved?.documents ?? (mine?.status === "SUBMITTED" ? mine.documents : []), onchange: () => saveDraft() });
   const total = h("output", { id: "bid-total", "aria-live": "polite" });
   const fields = [...lineFields.map((x) => x.f), turnover, equity, rating, sub, ...caps.map((x) => x.f), ...quals.map((x) => x.f)];
   const area = formError();
@@ -163,6 +171,7 @@ export async function bidPanel(c, render) {
     for (const { line, f } of lineFields) draft[`line.${line.id}`] = f.input.value;
     for (const { id, f } of caps) draft[`cap.${id}`] = f.input.value;
     for (const { id, f } of quals) draft[`qual.${id}`] = f.input.value;
+    draft.documents = attachments.docs();
     sessionStorage.setItem(draftKey(c.id), JSON.stringify(draft));
   };
   const form = h("form", { class: "stack", novalidate: true, oninput: () => { recompute(); saveDraft(); }, onsubmit: async (e) => {
@@ -177,6 +186,7 @@ export async function bidPanel(c, render) {
       subcontractingShare: valueOf(sub) || "0",
       capabilityResponses: caps.map(({ id, f }) => ({ requirementId: id, evidence: f.input.value })),
       qualityResponses: quals.filter(({ f }) => f.input.value.trim()).map(({ id, f }) => ({ criterionId: id, text: f.input.value })),
+      documentIds: attachments.ids(),
     };
     try {
       const d = await gql(`mutation($i: SubmitBidInput!) { submitBid(input: $i) { id version } }`, { i: input });
@@ -190,7 +200,7 @@ export async function bidPanel(c, render) {
         receipt.focus({ preventScroll: true });
       }
     } catch (err) {
-      showErrors(err, fields, area); // the draft stays: nothing typed is lost
+      showErrors(err, [...fields, attachments], area); // the draft stays: nothing typed is lost
     }
   } },
   h("fieldset", {}, h("legend", {}, t("bid.prices")), lineFields.map(({ f, out }) => h("div", {}, f.wrap, out))),
@@ -198,6 +208,7 @@ export async function bidPanel(c, render) {
   h("fieldset", {}, h("legend", {}, t("bid.financials")), turnover.wrap, equity.wrap, rating.wrap, sub.wrap),
   caps.length ? h("fieldset", {}, h("legend", {}, t("bid.capability")), caps.map((x) => x.f.wrap)) : null,
   quals.length ? h("fieldset", {}, h("legend", {}, t("bid.quality")), quals.map((x) => x.f.wrap)) : null,
+  h("fieldset", {}, h("legend", {}, t("documents.bidTitle")), attachments.wrap),
   area,
   h("div", { class: "row" },
     h("button", { class: "primary", type: "submit" }, mine?.status === "SUBMITTED" ? t("bid.replace") : t("bid.submit")),

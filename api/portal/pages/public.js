@@ -6,6 +6,7 @@ import { t, errorText, money, moneyNode, number, percent, dateTime, date, timeLe
 import { field } from "../forms.js";
 import * as provider from "./provider.js";
 import { REMEDY_FIELDS, decisionPanel } from "./remedies.js";
+import { DOC_FIELDS, documentList } from "../documents.js";
 
 const STATUSES = ["PUBLISHED", "EVALUATION", "AWARDED", "CONTRACTED", "CANCELLED", "UNSUCCESSFUL"];
 const PAGE = 20;
@@ -90,6 +91,7 @@ export const CALL = `query($id: ID!) {
   call(id: $id) {
     id title description status pricingModel contractStart contractEnd questionsDeadline submissionDeadline standstillDays publishedAt
     ${CHANGE_FIELDS}
+    documents { ${DOC_FIELDS} }
     orderer { id name }
     lines { id quantity product { code name unit category } }
     criteria { priceWeight minTurnoverRatio minEquityRatio minCreditRating maxSubcontractingShare
@@ -112,6 +114,7 @@ export async function call({ args, go, render }) {
     h("p", {}, statusBadge(c.status), " ", t("call.by", { orderer: c.orderer.name })),
     changesPanel(c),
     h("p", {}, c.description),
+    documentList(c.documents, { title: t("documents.callTitle") }),
     h("h2", {}, t("call.deadlines")),
     h("dl", { class: "deadlines" },
       h("dt", {}, t("call.questionsDeadline")), h("dd", {}, dateTime(c.questionsDeadline), " – ", timeLeft(c.questionsDeadline)),
