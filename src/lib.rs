@@ -697,6 +697,36 @@ impl Market {
     pub fn product_refs(&self) -> Vec<&str> {
         self.products.iter().map(String::as_str).collect()
     }
+
+    /// A direct contract of the orderer with the in-house producer for 2027 (100 units of the
+    /// first product at 100); its id.
+    pub async fn direct_contract(&self, app: &TestApp) -> String {
+        let input = json!({ "i": {
+            "producerId": self.in_house_org, "pricingModel": "UNIT_PRICE", "startDate": "2027-01-01", "endDate": "2027-12-31",
+            "lines": [{ "productId": self.products[0], "quantity": "100", "unitPrice": "100" }] } });
+        app.ok(
+            Some(&self.orderer),
+            "mutation($i:DirectContractInput!){ createDirectContract(input:$i){ id } }",
+            input,
+        )
+        .await["createDirectContract"]["id"]
+            .as_str()
+            .expect("contract id")
+            .to_owned()
+    }
+}
+
+impl TestApp {
+    /// The id of the caller organisation's bid on a call.
+    pub async fn my_bid_id(&self, token: &str, call_id: &str) -> Value {
+        self.ok(
+            Some(token),
+            "query($id:ID!){ call(id:$id){ myBid{ id } } }",
+            json!({ "id": call_id }),
+        )
+        .await["call"]["myBid"]["id"]
+            .clone()
+    }
 }
 
 /// The test process's Chromium (`portal-tests/browser-server.mjs`), started by the first

@@ -40,9 +40,20 @@ export async function upload(file) {
 
 /** Fetches a document with the token and saves it under its name. */
 async function download(doc) {
-  const response = await fetch(`/documents/${encodeURIComponent(doc.id)}`, { headers: authHeaders() });
+  let response;
+  try {
+    response = await fetch(`/documents/${encodeURIComponent(doc.id)}`, { headers: authHeaders() });
+  } catch {
+    throw new ApiError([{ message: "network", extensions: { code: "NETWORK" } }]);
+  }
   if (!response.ok) throw new ApiError([{ message: `HTTP ${response.status}`, extensions: { code: response.status === 404 ? "NOT_FOUND" : "INTERNAL" } }]);
-  const url = URL.createObjectURL(await response.blob());
+  let blob;
+  try {
+    blob = await response.blob();
+  } catch {
+    throw new ApiError([{ message: "network", extensions: { code: "NETWORK" } }]);
+  }
+  const url = URL.createObjectURL(blob);
   const a = h("a", { href: url, download: doc.name, hidden: true });
   document.body.append(a);
   a.click();
@@ -82,7 +93,7 @@ export function documentList(docs, { title, level = "h2", empty = null, intro = 
           try {
             await download(d);
           } catch (err) {
-            problem.textContent = errorText(err.errors[0]);
+            problem.textContent = errorText(err.errors?.[0] ?? { code: "INTERNAL" });
           }
         } }, t("documents.download", { name: d.name })),
         h("p", { class: "hint" }, `${kindOf(d.contentType)}, ${fileSize(d.size)}, ${dateTime(d.uploadedAt)}`),
@@ -158,5 +169,11 @@ export function documentPicker({ label, hint = null, initial = [], onchange = ()
     h("span", { id: hintId, class: "hint" }, hint ?? t("documents.hint", { max: MAX_FILES, size: fileSize(MAX_BYTES) })),
     input, error, status, list);
   // The form-field shape forms.js places server errors on (documentIds, documentIds[i]).
-  return { wrap, input, error, name: "documentIds", required: false, as: null, ids: () => docs.map((d) => d.id), docs: () => [...docs] };
+  // `forget(id)`: an upload attached elsewhere meanwhile (one attachment of several saved).
+  const forget = (gone) => {
+    const at = docs.findIndex((d) => d.id === gone);
+    if (at >= 0) docs.splice(at, 1);
+    draw();
+  };
+  return { wrap, input, error, name: "documentIds", required: false, as: null, ids: () => docs.map((d) => d.id), docs: () => [...docs], forget };
 }

@@ -143,7 +143,8 @@ export function showErrors(err, fields, area) {
   const list = err.errors || [{ code: "INTERNAL", message: String(err) }];
   const marked = [];
   for (const e of list) {
-    const target = e.field && fields.find((f) => f.name === e.field || e.field.endsWith(`.${f.name}`) || f.name.endsWith(e.field));
+    const target = e.field && fields.find((f) => f.name === e.field || e.field.endsWith(`.${f.name}`) || f.name.endsWith(e.field)
+      || e.field.replace(/\[\d+\]$/, "") === f.name);
     const text = e.code === "BAD_USER_INPUT" ? wordProblem(target, { rule: e.rule || "INVALID", params: e.params || {} }) : fieldCodeText(e);
     if (target) {
       setFieldError(target, text);

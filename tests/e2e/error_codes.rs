@@ -166,14 +166,7 @@ async fn disqualification_reasons_have_codes_and_figures() {
     assert_eq!(a["reasonCodes"][1]["year"], 2027);
 
     // A requirement judged not met names the requirement.
-    let bid = app
-        .ok(
-            Some(&m.a),
-            "query($id:ID!){ call(id:$id){ myBid{ id } } }",
-            json!({ "id": call.id }),
-        )
-        .await["call"]["myBid"]["id"]
-        .clone();
+    let bid = app.my_bid_id(&m.a, &call.id).await;
     let judged = app
         .ok(
             Some(&m.orderer),

@@ -2395,14 +2395,7 @@ async fn documents_in_a_real_browser() {
             "prices": ["45", "8"], "offerName": offer_name, "offerText": offer_text, "offerSha256": offer_sha,
         }))
         .await;
-        let mine = app
-            .ok(
-                Some(&m.a),
-                "query($id:ID!){ call(id:$id){ myBid{ id } } }",
-                json!({ "id": call.id }),
-            )
-            .await["call"]["myBid"]["id"]
-            .clone();
+        let mine = app.my_bid_id(&m.a, &call.id).await;
         let full = app
             .ok(Some(&m.a), crate::bids::FULL_BID, json!({ "id": mine }))
             .await;
@@ -2418,19 +2411,7 @@ async fn documents_in_a_real_browser() {
         }))
         .await;
         app.clock.set(Utc::now());
-        let direct = json!({ "i": {
-            "producerId": m.in_house_org, "pricingModel": "UNIT_PRICE", "startDate": "2027-01-01", "endDate": "2027-12-31",
-            "lines": [{ "productId": m.products[0], "quantity": "100", "unitPrice": "100" }] } });
-        let k = app
-            .ok(
-                Some(&m.orderer),
-                "mutation($i:DirectContractInput!){ createDirectContract(input:$i){ id } }",
-                direct,
-            )
-            .await["createDirectContract"]["id"]
-            .as_str()
-            .unwrap()
-            .to_owned();
+        let k = m.direct_contract(&app).await;
         let signed = format!("Allekirjoitettu sopimus {pl}.pdf");
         checked_journey(
             "documents-journeys.mjs",

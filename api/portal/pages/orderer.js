@@ -682,8 +682,11 @@ function contractDocuments(k, s, render) {
       return;
     }
     try {
+      // One mutation per document: each attached one leaves the picker at once, so a retry
+      // after a failure sends only the rest.
       for (const id of picker.ids()) {
         await gql("mutation($k: ID!, $d: ID!) { attachContractDocument(contractId: $k, documentId: $d) { id } }", { k: k.id, d: id });
+        picker.forget(id);
       }
       await render();
       const status = document.querySelector("[data-contract-documents-saved]");

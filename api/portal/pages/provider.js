@@ -139,9 +139,10 @@ export async function bidPanel(c, render) {
     value: prev(`cap.${r.id}`, mine?.capabilityResponses.find((x) => x.requirement.id === r.id)?.evidence ?? ""), required: true, maxLength: 20000 }) }));
   const quals = c.criteria.qualityCriteria.map((q, i) => ({ id: q.id, f: field({ name: `qualityResponses[${i}].text`, label: t("bid.qualityText", { criterion: q.name }), type: "textarea",
     value: prev(`qual.${q.id}`, mine?.qualityResponses.find((x) => x.criterion.id === q.id)?.text ?? ""), maxLength: 20000 }) }));
-  // Attachments: a replacement names them again (the earlier version's are kept unless removed).
+  // Attachments: a new submission names them again (the standing or withdrawn version's are
+  // kept unless removed).
   const attachments = documentPicker({ label: t("documents.bidPick"),
-    initial: saved?.documents ?? (mine?.status === "SUBMITTED" ? mine.documents : []), onchange: () => saveDraft() });
+    initial: saved?.documents ?? mine?.documents ?? [], onchange: () => saveDraft() });
   const total = h("output", { id: "bid-total", "aria-live": "polite" });
   const fields = [...lineFields.map((x) => x.f), turnover, equity, rating, sub, ...caps.map((x) => x.f), ...quals.map((x) => x.f)];
   const area = formError();

@@ -171,7 +171,8 @@ pub fn validate_bid(terms: &BidTerms, input: BidInput) -> Result<ValidBid, Inval
     )?;
     let mut seen = HashSet::new();
     for (i, id) in input.document_ids.iter().enumerate() {
-        if !seen.insert(id.as_str()) {
+        // Ids are compared as the store reads them (trimmed, any case).
+        if !seen.insert(id.trim().to_ascii_lowercase()) {
             return Err(Invalid::new(
                 format!("documentIds[{i}]"),
                 "names the same document twice",
@@ -582,7 +583,7 @@ mod tests {
         let mut many = twenty.clone();
         many.push("d20".into());
         assert_eq!(with(many).unwrap_err().field, "documentIds");
-        let twice = vec!["d1".to_owned(), "d2".to_owned(), "d1".to_owned()];
+        let twice = vec!["d1".to_owned(), "d2".to_owned(), " D1".to_owned()];
         assert_eq!(with(twice).unwrap_err().field, "documentIds[2]");
     }
 

@@ -383,6 +383,26 @@ pub fn contracted(buyer: &Party, c: &Contract) -> Release {
     }
 }
 
+/// A release about one contract of the call: its id and award, and `fields`.
+fn about_contract(
+    tag: &'static str,
+    date: DateTime<Utc>,
+    buyer: &Party,
+    contract_id: &str,
+    award_id: &str,
+    fields: Value,
+) -> Release {
+    let mut contract = json!({ "id": contract_id, "awardID": award_id });
+    if let (Some(c), Value::Object(f)) = (contract.as_object_mut(), fields) {
+        c.extend(f);
+    }
+    Release {
+        tag,
+        date,
+        sections: json!({ "buyer": org_ref(buyer), "contracts": [contract] }),
+    }
+}
+
 pub fn contract_changed(
     buyer: &Party,
     contract_id: &str,
@@ -390,30 +410,13 @@ pub fn contract_changed(
     at: DateTime<Utc>,
     change: ContractChange,
 ) -> Release {
-    let mut contract = json!({ "id": contract_id, "awardID": award_id });
-    let tag = match change {
-        ContractChange::Signed => {
-            contract["dateSigned"] = json!(rfc3339(at));
-            "contractUpdate"
-        }
-        ContractChange::Activated => {
-            contract["status"] = json!("active");
-            "contractUpdate"
-        }
-        ContractChange::Terminated => {
-            contract["status"] = json!("terminated");
-            "contractTermination"
-        }
-        ContractChange::Ended => {
-            contract["status"] = json!("terminated");
-            "contractUpdate"
-        }
+    let (tag, fields) = match change {
+        ContractChange::Signed => ("contractUpdate", json!({ "dateSigned": rfc3339(at) })),
+        ContractChange::Activated => ("contractUpdate", json!({ "status": "active" })),
+        ContractChange::Terminated => ("contractTermination", json!({ "status": "terminated" })),
+        ContractChange::Ended => ("contractUpdate", json!({ "status": "terminated" })),
     };
-    Release {
-        tag,
-        date: at,
-        sections: json!({ "buyer": org_ref(buyer), "contracts": [contract] }),
-    }
+    about_contract(tag, at, buyer, contract_id, award_id, fields)
 }
 
 /// Documents attached to a contract: the contract's documents as they now are, each with its
@@ -425,18 +428,8 @@ pub fn contract_documents(
     at: DateTime<Utc>,
     docs: &[DocumentRef],
 ) -> Release {
-    Release {
-        tag: "contractUpdate",
-        date: at,
-        sections: json!({
-            "buyer": org_ref(buyer),
-            "contracts": [{
-                "id": contract_id,
-                "awardID": award_id,
-                "documents": documents(docs, "contractAnnexe"),
-            }],
-        }),
-    }
+    let fields = json!({ "documents": documents(docs, "contractAnnexe") });
+    about_contract("contractUpdate", at, buyer, contract_id, award_id, fields)
 }
 
 /// The day after a contract's last day, when it ends by itself.
@@ -453,24 +446,23 @@ pub fn contract_amended(
     award_id: &str,
     a: &Amendment,
 ) -> Release {
-    Release {
-        tag: "contractAmendment",
-        date: a.date,
-        sections: json!({
-            "buyer": org_ref(buyer),
-            "contracts": [{
-                "id": contract_id,
-                "awardID": award_id,
-                "value": money(a.value),
-                "amendments": [{
-                    "id": format!("{contract_id}-v{}", a.version),
-                    "date": rfc3339(a.date),
-                    "rationale": a.rationale,
-                    "description": format!("In effect from {}; the contract's value is now {} EUR.", a.effective_from, a.value),
-                }],
-            }],
-        }),
-    }
+    let fields = json!({
+        "value": money(a.value),
+        "amendments": [{
+            "id": format!("{contract_id}-v{}", a.version),
+            "date": rfc3339(a.date),
+            "rationale": a.rationale,
+            "description": format!("In effect from {}; the contract's value is now {} EUR.", a.effective_from, a.value),
+        }],
+    });
+    about_contract(
+        "contractAmendment",
+        a.date,
+        buyer,
+        contract_id,
+        award_id,
+        fields,
+    )
 }
 
 /// A month reported: its transaction, paid by the buyer to the supplier.
@@ -482,24 +474,16 @@ pub fn implementation(
     at: DateTime<Utc>,
     t: &Transaction,
 ) -> Release {
-    Release {
-        tag: "implementation",
-        date: at,
-        sections: json!({
-            "buyer": org_ref(buyer),
-            "contracts": [{
-                "id": contract_id,
-                "awardID": award_id,
-                "implementation": { "transactions": [{
-                    "id": format!("{contract_id}-{}", t.period),
-                    "date": rfc3339(t.date),
-                    "value": money(t.value),
-                    "payer": org_ref(buyer),
-                    "payee": org_ref(supplier),
-                }] },
-            }],
-        }),
-    }
+    let fields = json!({
+        "implementation": { "transactions": [{
+            "id": format!("{contract_id}-{}", t.period),
+            "date": rfc3339(t.date),
+            "value": money(t.value),
+            "payer": org_ref(buyer),
+            "payee": org_ref(supplier),
+        }] },
+    });
+    about_contract("implementation", at, buyer, contract_id, award_id, fields)
 }
 
 /// The value an `implementation` release's `sections` give the transaction of `contract_id`

@@ -536,7 +536,8 @@ pub struct CallChangeInput {
     pub price_weight: Option<i32>,
     pub quality_criteria: Option<Vec<QualityCriterionInput>>,
     pub capability_requirements: Option<Vec<String>>,
-    /// Documents to attach (none can be uploaded yet: any id is NOT_FOUND).
+    /// The organisation's uploads to add to the call's documents (a change of its own,
+    /// field `documentIds`); at most 20 per call.
     pub document_ids: Option<Vec<ID>>,
 }
 

@@ -204,6 +204,20 @@ pub async fn submit_bid(
                 text: Set(text.clone()),
             });
         w.insert_all(responses).await?;
+        let mut summary = json!({
+            "callId": c.id,
+            "bidderId": bidder.id,
+            "version": version,
+            "receipt": receipt,
+        });
+        if !hashes.is_empty() {
+            // The hashes the receipt covers, sorted, and nothing else of the documents: the log
+            // is read by admins and, once opened, by the orderer, neither of whom may read a
+            // withdrawn bid's documents or their names.
+            let mut sorted = hashes.clone();
+            sorted.sort_unstable();
+            summary["documents"] = json!(sorted);
+        }
         w.seal(
             &mut log,
             now,
@@ -217,15 +231,7 @@ pub async fn submit_bid(
                 "bid",
                 &saved.id,
             )
-            .summary(documents::with_documents(
-                json!({
-                    "callId": c.id,
-                    "bidderId": bidder.id,
-                    "version": version,
-                    "receipt": receipt,
-                }),
-                &docs,
-            )),
+            .summary(summary),
         )
         .await?;
         let action = if replaced {

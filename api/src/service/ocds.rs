@@ -322,11 +322,13 @@ pub async fn contract_documents(w: &Work<'_>, k: &sc::Model, at: DateTime<Utc>) 
         .order_by_asc(entity::document::Column::UploadedAt)
         .all(w.conn())
         .await?;
+    // Not the file's name: a name may carry personal data or a business secret.
     let refs: Vec<ocds::DocumentRef> = docs
         .into_iter()
-        .map(|d| ocds::DocumentRef {
+        .zip(1..)
+        .map(|(d, n)| ocds::DocumentRef {
             id: d.id,
-            title: d.name,
+            title: format!("Sopimusasiakirja {n} / Contract document {n}"),
             format: d.content_type,
             url: None,
             sha256: d.sha256,
