@@ -396,7 +396,8 @@ impl TestApp {
             .to_owned()
     }
 
-    /// Creates a user as the admin and logs them in; returns (user id, token).
+    /// Creates a user as the admin and logs them in; returns (user id, token). The tests' users
+    /// read English (the language a test asserts mails in), unless a test says otherwise.
     pub async fn create_user(
         &self,
         admin: &str,
@@ -408,7 +409,7 @@ impl TestApp {
             .ok(
                 Some(admin),
                 "mutation($i:CreateUserInput!){ createUser(input:$i){ id } }",
-                json!({ "i": { "email": email, "password": PASSWORD, "name": email, "role": role, "organizationId": org } }),
+                json!({ "i": { "email": email, "password": PASSWORD, "name": email, "role": role, "organizationId": org, "language": "EN" } }),
             )
             .await;
         let id = data["createUser"]["id"].as_str().expect("id").to_owned();
@@ -627,13 +628,14 @@ impl TestApp {
         })
     }
 
-    /// Registers an external provider through the API; returns (organisation id, token).
+    /// Registers an external provider through the API, reading English; returns (organisation
+    /// id, token).
     pub async fn provider(&self, n: u32) -> (String, String) {
         let data = self
             .ok(
                 None,
                 "mutation($i:RegisterProviderInput!){ registerProvider(input:$i){ token user{ organization{ id } } } }",
-                json!({ "i": { "organizationName": format!("Provider {n} Oy"), "businessId": business_id(n * 7919 + 13), "email": format!("bids{n}@provider{n}.example.fi"), "password": PASSWORD, "name": format!("Seller {n}") } }),
+                json!({ "i": { "organizationName": format!("Provider {n} Oy"), "businessId": business_id(n * 7919 + 13), "email": format!("bids{n}@provider{n}.example.fi"), "password": PASSWORD, "name": format!("Seller {n}"), "language": "EN" } }),
             )
             .await;
         let r = &data["registerProvider"];

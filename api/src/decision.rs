@@ -56,7 +56,8 @@ pub fn render(d: &Decision) -> String {
             )
         })
         .collect();
-    let [fi_correction, fi_appeal, en_correction, en_appeal] = instructions(d.remedies);
+    let [fi_correction, fi_appeal] = instructions(d.remedies, entity::Language::Fi);
+    let [en_correction, en_appeal] = instructions(d.remedies, entity::Language::En);
     let paragraphs = |texts: &[&str]| -> String {
         texts
             .iter()

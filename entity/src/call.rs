@@ -45,6 +45,8 @@ pub struct Model {
     /// The version of the latest material change (lines, weights, criteria, requirements):
     /// a bid submitted against an earlier version is not current.
     pub material_version: i32,
+    /// The orderer's estimated value, excluding VAT.
+    pub estimated_value: Option<Money>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -46,6 +46,6 @@ pub mod user_tie;
 
 pub use types::{
     AppealStatus, BidStatus, CallStatus, ContractStatus, CorrectionStatus, CreditRating, EntryKind,
-    Money, NotificationStatus, OrganizationKind, PricingModel, Procedure, RealizationStatus,
-    ResponseKind, Role,
+    Language, Money, NotificationStatus, OrganizationKind, PricingModel, Procedure,
+    RealizationStatus, ResponseKind, Role, ServiceKind,
 };

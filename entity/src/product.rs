@@ -1,3 +1,4 @@
+use crate::types::ServiceKind;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -12,6 +13,9 @@ pub struct Model {
     pub category: String,
     pub description: Option<String>,
     pub created_at: DateTimeUtc,
+    /// CPV 2008 code with its check digit, e.g. 85312000-9.
+    pub cpv_code: Option<String>,
+    pub service_kind: ServiceKind,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -187,6 +187,24 @@ string_enum! {
 }
 
 string_enum! {
+    /// A product's kind of service, for the notice thresholds.
+    pub enum ServiceKind {
+        General = "GENERAL",
+        SocialAndHealth = "SOCIAL_AND_HEALTH",
+        OtherSpecific = "OTHER_SPECIFIC",
+    }
+}
+
+string_enum! {
+    /// The language a user is written to in (notifications) and the portal speaks to it in.
+    pub enum Language {
+        Fi = "FI",
+        Sv = "SV",
+        En = "EN",
+    }
+}
+
+string_enum! {
     /// A user's role.
     #[derive(Serialize, Deserialize)]
     pub enum Role {

@@ -1,4 +1,4 @@
-use crate::types::Role;
+use crate::types::{Language, Role};
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -18,6 +18,8 @@ pub struct Model {
     pub token_version: i32,
     /// A disabled user cannot log in and its tokens are refused.
     pub disabled: bool,
+    /// FI unless chosen.
+    pub language: Language,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

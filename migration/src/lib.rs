@@ -21,6 +21,7 @@ mod m20261202_000015_amendment_effective_from;
 mod m20261202_000016_create_ocds_release;
 mod m20261202_000017_call_versions;
 mod m20261202_000018_create_documents;
+mod m20261203_000019_notices_and_languages;
 
 pub struct Migrator;
 
@@ -46,6 +47,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000016_create_ocds_release::Migration),
             Box::new(m20261202_000017_call_versions::Migration),
             Box::new(m20261202_000018_create_documents::Migration),
+            Box::new(m20261203_000019_notices_and_languages::Migration),
         ]
     }
 }

@@ -488,8 +488,7 @@ async fn the_unit_of_work_refuses_work_without_an_audit_event_and_appends_what_i
         .expect("the bootstrap admin");
     let mail = api::email::outbox::Mail {
         event: "test.mail",
-        subject: "s".into(),
-        body: "b".into(),
+        texts: std::array::from_fn(|_| ("s".into(), "b".into())),
         private: true,
         sealed_call: None,
     };

@@ -7,6 +7,7 @@ mod bids;
 mod call_changes;
 mod calls;
 mod catalogue_budget;
+mod classification;
 mod contract;
 mod contracts;
 mod deadline_rush;

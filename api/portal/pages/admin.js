@@ -183,7 +183,7 @@ export async function organization({ args, params, render, go }) {
 export async function products({ params, go, render }) {
   if (!signedIn(isAdmin)) return notAdmin(t("nav.products"), "/admin/products");
   const category = params.get("category") || null;
-  const d = await gql("query($c: String) { all: products { category } products(category: $c) { id code name unit category description } }", { c: category });
+  const d = await gql("query($c: String) { all: products { category } products(category: $c) { id code name unit category description cpvCode serviceKind } }", { c: category });
   const said = takeNotice();
   const categories = [...new Set(d.all.map((p) => p.category))].sort((a, b) => a.localeCompare(b));
 
@@ -196,8 +196,8 @@ export async function products({ params, go, render }) {
 
   const list = d.products.length ? table({
     caption: t("admin.products", { count: d.products.length }),
-    columns: [[t("admin.code")], [t("admin.name")], [t("admin.unit")], [t("admin.category")], [t("admin.description")]],
-    rows: d.products.map((p) => [p.code, p.name, p.unit, p.category, p.description ?? "–"]),
+    columns: [[t("admin.code")], [t("admin.name")], [t("admin.unit")], [t("admin.category")], [t("admin.cpvCode")], [t("admin.serviceKind")], [t("admin.description")]],
+    rows: d.products.map((p) => [p.code, p.name, p.unit, p.category, p.cpvCode ?? "–", t(`serviceKind.${p.serviceKind}`), p.description ?? "–"]),
   }) : h("p", {}, t("admin.noProducts"));
 
   // The new product; the category offers the catalogue's categories and takes a new one.
@@ -207,14 +207,18 @@ export async function products({ params, go, render }) {
   const cat = field({ name: "category", label: t("admin.category"), hint: t("admin.categoryHint"), required: true, maxLength: 100, value: category ?? "",
     attrs: { list: "product-categories", autocomplete: "off" } });
   const description = field({ name: "description", label: t("admin.description"), type: "textarea", hint: t("admin.optional"), maxLength: 4000 });
-  const fields = [code, name, unit, cat, description];
+  const cpv = field({ name: "cpvCode", label: t("admin.cpvCode"), hint: t("admin.cpvCodeHint"), maxLength: 10, attrs: { autocomplete: "off", inputmode: "numeric" },
+    validate: (v) => (/^\d{8}-\d$/.test(v.trim()) ? null : { rule: "CPV_FORMAT", params: {} }) });
+  const kind = field({ name: "serviceKind", label: t("admin.serviceKind"), type: "select", value: "GENERAL",
+    options: ["GENERAL", "SOCIAL_AND_HEALTH", "OTHER_SPECIFIC"].map((k) => [k, t(`serviceKind.${k}`)]) });
+  const fields = [code, name, unit, cat, cpv, kind, description];
   const area = formError();
   const form = h("form", { class: "stack", novalidate: true, "aria-labelledby": "new-product", onsubmit: async (e) => {
     e.preventDefault();
     if (!check(fields, area)) return;
     await submit(fields, area, "mutation($i: ProductInput!) { createProduct(input: $i) { id code name category } }", { i: {
       code: code.input.value.trim(), name: name.input.value.trim(), unit: unit.input.value.trim(), category: cat.input.value.trim(),
-      description: description.input.value.trim() || null } },
+      description: description.input.value.trim() || null, cpvCode: cpv.input.value.trim() || null, serviceKind: kind.input.value } },
     async (r) => {
       const p = r.createProduct;
       notice = t("admin.productCreated", { code: p.code, name: p.name });

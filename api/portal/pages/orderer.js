@@ -86,6 +86,7 @@ export async function newCall({ go }) {
   // Ratios are typed as percentages (0-100 %) and sent as ratios (0-1).
   const minEquity = field({ name: "minEquityRatio", label: t("newCall.minEquityRatio"), hint: t("newCall.optionalPercent"), attrs: { inputmode: "decimal" }, as: "percent", min: "0", max: "1" });
   const minRating = field({ name: "minCreditRating", label: t("newCall.minCreditRating"), type: "select", options: [["", t("newCall.none")], ...["AAA", "AA", "A", "B", "C"].map((r) => [r, r])] });
+  const estimate = field({ name: "estimatedValue", label: t("newCall.estimatedValue"), hint: t("newCall.estimatedValueHint"), attrs: { inputmode: "decimal" }, as: "money", min: "0" });
   const maxSub = field({ name: "maxSubcontractingShare", label: t("newCall.maxSubcontractingShare"), hint: t("newCall.optionalPercent"), attrs: { inputmode: "decimal" }, as: "percent", min: "0", max: "1" });
   const lines = [];
   const criteria = [];
@@ -138,7 +139,7 @@ export async function newCall({ go }) {
   const addLine = () => { drawLines([...lineValues(), {}]); saveDraft(); };
   const addCriterion = () => { drawCriteria([...criterionValues(), {}]); saveDraft(); };
   // The draft is kept in this tab until the call is created.
-  const plainFields = () => [title, description, pricing, start, end, qDeadline, sDeadline, standstill, priceWeight, minTurnover, minEquity, minRating, maxSub];
+  const plainFields = () => [title, description, pricing, estimate, start, end, qDeadline, sDeadline, standstill, priceWeight, minTurnover, minEquity, minRating, maxSub];
   let picker = null;
   const saveDraft = () => {
     const values = Object.fromEntries(plainFields().map((f) => [f.name, f.input.value]));
@@ -196,6 +197,7 @@ export async function newCall({ go }) {
       minTurnoverRatio: dec(minTurnover), minEquityRatio: ratio(minEquity), minCreditRating: minRating.input.value || null,
       capabilityRequirements: requirements.map((r) => r.input.value.trim()),
       maxSubcontractingShare: ratio(maxSub),
+      estimatedValue: dec(estimate),
       documentIds: picker.ids(),
     };
     clearErrors(all(), area);
@@ -207,7 +209,7 @@ export async function newCall({ go }) {
       showErrors(err, [...all(), picker], area);
     }
   } },
-  title.wrap, description.wrap, pricing.wrap,
+  title.wrap, description.wrap, pricing.wrap, estimate.wrap,
   h("fieldset", {}, h("legend", {}, t("documents.callTitle")), picker.wrap),
   h("fieldset", {}, h("legend", {}, t("newCall.lines")), linesBox, h("button", { type: "button", class: "secondary", onclick: addLine }, t("newCall.addLine"))),
   h("fieldset", {}, h("legend", {}, t("newCall.dates")), start.wrap, end.wrap, qDeadline.wrap, sDeadline.wrap, standstill.wrap),

@@ -89,7 +89,7 @@ export function changesPanel(c) {
 
 export const CALL = `query($id: ID!) {
   call(id: $id) {
-    id title description status pricingModel contractStart contractEnd questionsDeadline submissionDeadline standstillDays publishedAt
+    id title description status pricingModel contractStart contractEnd questionsDeadline submissionDeadline standstillDays publishedAt estimatedValue regime
     ${CHANGE_FIELDS}
     documents { ${DOC_FIELDS} }
     orderer { id name }
@@ -119,7 +119,9 @@ export async function call({ args, go, render }) {
     h("dl", { class: "deadlines" },
       h("dt", {}, t("call.questionsDeadline")), h("dd", {}, dateTime(c.questionsDeadline), " – ", timeLeft(c.questionsDeadline)),
       h("dt", {}, t("call.submissionDeadline")), h("dd", {}, dateTime(c.submissionDeadline), " – ", timeLeft(c.submissionDeadline)),
-      h("dt", {}, t("call.contractPeriod")), h("dd", {}, `${date(c.contractStart)} – ${date(c.contractEnd)}`)),
+      h("dt", {}, t("call.contractPeriod")), h("dd", {}, `${date(c.contractStart)} – ${date(c.contractEnd)}`),
+      c.estimatedValue ? [h("dt", {}, t("call.estimatedValue")), h("dd", {}, moneyNode(c.estimatedValue))] : null,
+      h("dt", {}, t("call.regime")), h("dd", { "data-regime": c.regime }, t(`regime.${c.regime}`))),
     h("h2", {}, t("call.lines")),
     h("table", {},
       h("thead", {}, h("tr", {}, h("th", { scope: "col" }, t("call.product")), h("th", { scope: "col" }, t("call.category")),

@@ -1,6 +1,6 @@
 // The user's own settings: a producer's followed product categories (told of new calls in
 // them), an orderer user's declared ties (organisations whose bids they may not evaluate),
-// and for everyone the way to change their password.
+// and for everyone the language of their e-mails and the way to change their password.
 import { gql } from "../api.js";
 import { h } from "../dom.js";
 import { t } from "../i18n.js";
@@ -42,6 +42,24 @@ async function ties(s, render) {
     } }, org.wrap, h("button", { class: "primary", type: "submit" }, t("settings.declare"))), area);
 }
 
+/** The language the user's notifications are written in (the server keeps it). */
+async function language(render) {
+  const d = await gql("{ me { language } }");
+  const choice = field({ name: "language", label: t("settings.mailLanguage"), type: "select", required: true, value: d.me.language,
+    options: [["FI", "suomi"], ["SV", "svenska"], ["EN", "English"]] });
+  const area = formError();
+  const done = h("p", { role: "status", "data-language-saved": "" });
+  return h("section", {}, h("h2", {}, t("settings.language")), h("p", { class: "hint" }, t("settings.languageHint")),
+    h("form", { class: "row", novalidate: true, onsubmit: async (e) => {
+      e.preventDefault();
+      if (await run(area, [choice], "mutation($l: Language!) { setMyLanguage(language: $l) { language } }", { l: choice.input.value })) {
+        await render();
+        const status = document.querySelector("[data-language-saved]");
+        if (status) status.textContent = t("settings.languageSaved");
+      }
+    } }, choice.wrap, h("button", { class: "primary", type: "submit" }, t("settings.saveLanguage"))), area, done);
+}
+
 /** #/settings */
 export async function settings({ render }) {
   const s = signedIn();
@@ -49,6 +67,7 @@ export async function settings({ render }) {
   const parts = [];
   if (isProducer(s)) parts.push(await subscriptions(render));
   if (isOrderer(s)) parts.push(await ties(s, render));
+  parts.push(await language(render));
   // Every signed-in user: the password.
   parts.push(h("section", {}, h("h2", {}, t("settings.password")),
     h("p", {}, h("a", { href: "#/account/password" }, t("settings.passwordLink")))));

@@ -56,6 +56,8 @@ pub struct NewCall {
     pub min_credit_rating: Option<CreditRating>,
     pub capability_requirements: Vec<String>,
     pub max_subcontracting_share: Option<Decimal>,
+    /// The orderer's estimated value, excluding VAT (the notice regime follows from it).
+    pub estimated_value: Option<Decimal>,
 }
 
 fn ratio(field: &str, value: Option<Decimal>, max: Decimal, rule: &str) -> Result<(), Invalid> {
@@ -76,6 +78,9 @@ pub const MAX_POINTS: i32 = 1000;
 pub fn validate_new_call(mut c: NewCall) -> Result<NewCall, Invalid> {
     c.title = super::validate::text("title", &c.title, 300)?;
     c.description = super::validate::text("description", &c.description, 20_000)?;
+    if let Some(v) = c.estimated_value {
+        c.estimated_value = Some(super::validate::amount("estimatedValue", v)?);
+    }
     if c.lines.is_empty() {
         return Err(Invalid::new("lines", "a call needs at least one line"));
     }
@@ -264,6 +269,7 @@ mod tests {
             min_credit_rating: Some(CreditRating::A),
             capability_requirements: vec!["Licensed nurses".into()],
             max_subcontracting_share: Some(dec!(0.3)),
+            estimated_value: None,
         }
     }
 

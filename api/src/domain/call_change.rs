@@ -9,6 +9,7 @@
 use super::call::{CallStatus, NewCall, NewCriterion, NewLine};
 use super::{Invalid, WrongState};
 use chrono::{DateTime, TimeDelta, Utc};
+use rust_decimal::Decimal;
 
 /// The days a published call's bidders have at least after a change.
 pub const MIN_DAYS_AFTER_CHANGE: i64 = 6;
@@ -29,6 +30,7 @@ pub struct Change {
     pub price_weight: Option<i32>,
     pub quality_criteria: Option<Vec<NewCriterion>>,
     pub capability_requirements: Option<Vec<String>>,
+    pub estimated_value: Option<Decimal>,
 }
 
 /// The input fields whose change is material.
@@ -88,6 +90,9 @@ pub fn apply(current: &NewCall, change: Change) -> NewCall {
     if let Some(v) = change.capability_requirements {
         next.capability_requirements = v;
     }
+    if let Some(v) = change.estimated_value {
+        next.estimated_value = Some(v);
+    }
     next
 }
 
@@ -113,6 +118,10 @@ pub fn changed_fields(current: &NewCall, next: &NewCall) -> Vec<&'static str> {
         (
             "capabilityRequirements",
             current.capability_requirements != next.capability_requirements,
+        ),
+        (
+            "estimatedValue",
+            current.estimated_value != next.estimated_value,
         ),
     ];
     differs
@@ -196,6 +205,7 @@ mod tests {
             min_credit_rating: None,
             capability_requirements: vec!["Lupa".into()],
             max_subcontracting_share: None,
+            estimated_value: None,
         }
     }
 
@@ -226,6 +236,19 @@ mod tests {
         let fields = changed_fields(&call(), &apply(&call(), change));
         assert_eq!(fields, ["lines"]);
         assert!(is_material(&fields));
+        let valued = apply(
+            &call(),
+            Change {
+                estimated_value: Some(dec!(250000)),
+                ..Change::default()
+            },
+        );
+        let fields = changed_fields(&call(), &valued);
+        assert_eq!(fields, ["estimatedValue"]);
+        assert!(
+            !is_material(&fields),
+            "the estimate is not a term of the bids"
+        );
         for f in MATERIAL {
             assert!(is_material(&[f]), "{f}");
         }

@@ -8,12 +8,14 @@ pub mod call;
 pub mod call_change;
 pub mod contract;
 pub mod costing;
+pub mod cpv;
 pub mod document;
 pub mod evaluation;
 pub mod money;
 pub mod ocds;
 pub mod remedies;
 pub mod seal;
+pub mod thresholds;
 pub mod throttle;
 pub mod validate;
 
@@ -254,6 +256,12 @@ pub fn rule_code(rule: &str) -> RuleCode {
     }
     if r == "changes nothing" {
         return code("NO_CHANGE", vec![]);
+    }
+    if r.starts_with("must be a CPV code") {
+        return code("CPV_FORMAT", vec![]);
+    }
+    if r.starts_with("is not a CPV 2008 code") {
+        return code("CPV_UNKNOWN", vec![]);
     }
     if r.contains(" is outside the contract period ") {
         let period = r

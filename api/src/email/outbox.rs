@@ -3,22 +3,35 @@
 
 use crate::error::AppResult;
 use chrono::{DateTime, Utc};
-use entity::{NotificationStatus, notification, organization, user};
+use entity::{Language, NotificationStatus, notification, organization, user};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 
-/// One e-mail to write.
+/// One e-mail to write, in every language: each recipient gets the one of their language.
 #[derive(Debug, Clone)]
 pub struct Mail {
     pub event: &'static str,
-    pub subject: String,
-    pub body: String,
+    /// (subject, body) in Finnish, Swedish and English (`compose::LANGUAGES`).
+    pub texts: [(String, String); 3],
     /// Only the recipient may see the notification (it would reveal a bidder or an asker).
     pub private: bool,
     /// The call whose sealed log records the delivery while its bids are sealed.
     pub sealed_call: Option<String>,
 }
 
-/// Queues `mail` for each user (once per address).
+impl Mail {
+    /// The subject and body in `lang`.
+    pub fn text(&self, lang: Language) -> (&str, &str) {
+        let [fi, sv, en] = &self.texts;
+        let (s, b) = match lang {
+            Language::Fi => fi,
+            Language::Sv => sv,
+            Language::En => en,
+        };
+        (s, b)
+    }
+}
+
+/// Queues `mail` for each user (once per address), in the user's language.
 pub async fn enqueue<C: ConnectionTrait>(
     conn: &C,
     now: DateTime<Utc>,
@@ -32,12 +45,13 @@ pub async fn enqueue<C: ConnectionTrait>(
             continue;
         }
         let id = uuid::Uuid::now_v7();
+        let (subject, body) = mail.text(u.language);
         notification::ActiveModel {
             id: Set(id.to_string()),
             recipient: Set(u.email.clone()),
             recipient_user_id: Set(Some(u.id.clone())),
-            subject: Set(mail.subject.clone()),
-            body: Set(mail.body.clone()),
+            subject: Set(subject.to_owned()),
+            body: Set(body.to_owned()),
             event: Set(mail.event.to_owned()),
             status: Set(NotificationStatus::Pending),
             attempts: Set(0),

@@ -99,6 +99,37 @@ impl CallForTenders {
     async fn contract_start(&self) -> NaiveDate {
         self.0.contract_start
     }
+    /// The orderer's estimated value, excluding VAT (published with the call, as the notice
+    /// carries it).
+    async fn estimated_value(&self) -> Option<Dec> {
+        self.0.estimated_value.map(|m| Dec::money(m.0))
+    }
+    /// Which notice the call is due, from its estimated value and the thresholds in force when
+    /// it was published (a draft: today) for the highest-threshold service kind among its
+    /// products (DESIGN "Notices, languages, lots"). No estimated value: BELOW_NATIONAL.
+    async fn regime(&self, ctx: &Context<'_>) -> Result<super::types::GqlNoticeRegime> {
+        let lines = ctx
+            .data::<DataLoader<LinesByCall>>()?
+            .load_one(self.0.id.clone())
+            .await?
+            .unwrap_or_default();
+        let products = ctx
+            .data::<DataLoader<super::loaders::ProductLoader>>()?
+            .load_many(lines.iter().map(|l| l.product_id.clone()))
+            .await?;
+        let on = self
+            .0
+            .published_at
+            .unwrap_or(request_time(ctx)?)
+            .date_naive();
+        let kinds = products
+            .values()
+            .map(|p| super::types::service_kind(p.service_kind));
+        Ok(
+            crate::domain::thresholds::regime(self.0.estimated_value.map(|m| m.0), kinds, on)
+                .into(),
+        )
+    }
     async fn contract_end(&self) -> NaiveDate {
         self.0.contract_end
     }
@@ -539,6 +570,8 @@ pub struct CallChangeInput {
     /// The organisation's uploads to add to the call's documents (a change of its own,
     /// field `documentIds`); at most 20 per call.
     pub document_ids: Option<Vec<ID>>,
+    /// A new estimated value, excluding VAT (not a material change).
+    pub estimated_value: Option<Dec>,
 }
 
 async fn responses(
@@ -690,6 +723,8 @@ pub struct CreateCallInput {
     pub max_subcontracting_share: Option<Dec>,
     /// Uploaded documents of the organisation to attach (at most 20).
     pub document_ids: Option<Vec<ID>>,
+    /// The orderer's estimated value, excluding VAT, in whole cents: the notice regime follows.
+    pub estimated_value: Option<Dec>,
 }
 
 #[derive(InputObject)]

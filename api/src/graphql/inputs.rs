@@ -11,6 +11,8 @@ pub struct RegisterProviderInput {
     pub email: String,
     pub password: String,
     pub name: String,
+    /// FI unless given.
+    pub language: Option<super::types::GqlLanguage>,
 }
 
 #[derive(InputObject)]
@@ -28,6 +30,8 @@ pub struct CreateUserInput {
     pub name: String,
     pub role: GqlRole,
     pub organization_id: ID,
+    /// FI unless given.
+    pub language: Option<super::types::GqlLanguage>,
 }
 
 #[derive(InputObject)]
@@ -38,6 +42,10 @@ pub struct ProductInput {
     pub unit: String,
     pub category: String,
     pub description: Option<String>,
+    /// CPV 2008 code with its check digit, e.g. 85312000-9 (BAD_USER_INPUT otherwise).
+    pub cpv_code: Option<String>,
+    /// GENERAL unless given.
+    pub service_kind: Option<super::types::GqlServiceKind>,
 }
 
 #[derive(InputObject)]

@@ -89,6 +89,7 @@ impl Mutation {
                 email: &input.email,
                 password: &input.password,
                 name: &input.name,
+                language: input.language.map(Into::into),
             },
         )
         .await?;
@@ -124,10 +125,22 @@ impl Mutation {
                 name: &input.name,
                 role: input.role.into(),
                 organization_id: &input.organization_id,
+                language: input.language.map(Into::into),
             },
         )
         .await?;
         Ok(User(user))
+    }
+
+    /// The signed-in user: the language notifications are written in.
+    async fn set_my_language(
+        &self,
+        ctx: &Context<'_>,
+        language: super::types::GqlLanguage,
+    ) -> Result<User> {
+        Ok(User(
+            identity::set_my_language(cx(ctx)?, language.into()).await?,
+        ))
     }
 
     /// The caller declares a tie (e.g. a board seat) to an organisation.
@@ -147,6 +160,8 @@ impl Mutation {
                 unit: &input.unit,
                 category: &input.category,
                 description: input.description.as_deref(),
+                cpv_code: input.cpv_code.as_deref(),
+                service_kind: input.service_kind.map(Into::into),
             },
         )
         .await?;
@@ -222,6 +237,7 @@ impl Mutation {
             min_credit_rating: input.min_credit_rating.map(Into::into),
             capability_requirements: input.capability_requirements,
             max_subcontracting_share: input.max_subcontracting_share.map(|d| d.0),
+            estimated_value: input.estimated_value.map(|d| d.0),
         };
         let documents = ids(input.document_ids);
         Ok(CallForTenders(
@@ -281,6 +297,7 @@ impl Mutation {
                 .quality_criteria
                 .map(|qs| qs.into_iter().map(Into::into).collect()),
             capability_requirements: change.capability_requirements,
+            estimated_value: change.estimated_value.map(|d| d.0),
         };
         let documents = ids(change.document_ids);
         Ok(CallForTenders(

@@ -88,6 +88,10 @@ impl User {
     async fn organization(&self, ctx: &Context<'_>) -> Result<Organization> {
         organization_by_id(ctx, &self.0.organization_id).await
     }
+    /// The language the user is written to in (FI unless chosen).
+    async fn language(&self) -> GqlLanguage {
+        self.0.language.into()
+    }
     /// Whether the user is disabled (cannot log in, its tokens refused). Visible to admins
     /// and to members of the user's own organisation; anyone else gets FORBIDDEN.
     async fn disabled(&self, ctx: &Context<'_>) -> Result<bool> {
@@ -175,6 +179,59 @@ impl Product {
     }
     async fn description(&self) -> Option<&str> {
         self.0.description.as_deref()
+    }
+    /// CPV 2008 code with its check digit, e.g. 85312000-9
+    async fn cpv_code(&self) -> Option<&str> {
+        self.0.cpv_code.as_deref()
+    }
+    /// Which notice thresholds the product's calls follow.
+    async fn service_kind(&self) -> GqlServiceKind {
+        self.0.service_kind.into()
+    }
+}
+
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+#[graphql(name = "Language", remote = "entity::Language")]
+pub enum GqlLanguage {
+    Fi,
+    Sv,
+    En,
+}
+
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+#[graphql(name = "ServiceKind", remote = "entity::ServiceKind")]
+pub enum GqlServiceKind {
+    General,
+    SocialAndHealth,
+    OtherSpecific,
+}
+
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+#[graphql(name = "NoticeRegime")]
+pub enum GqlNoticeRegime {
+    BelowNational,
+    National,
+    Eu,
+}
+
+impl From<crate::domain::thresholds::Regime> for GqlNoticeRegime {
+    fn from(r: crate::domain::thresholds::Regime) -> Self {
+        use crate::domain::thresholds::Regime;
+        match r {
+            Regime::BelowNational => GqlNoticeRegime::BelowNational,
+            Regime::National => GqlNoticeRegime::National,
+            Regime::Eu => GqlNoticeRegime::Eu,
+        }
+    }
+}
+
+/// The domain's kind of a stored product's kind.
+pub fn service_kind(k: entity::ServiceKind) -> crate::domain::thresholds::ServiceKind {
+    use crate::domain::thresholds::ServiceKind as D;
+    match k {
+        entity::ServiceKind::General => D::General,
+        entity::ServiceKind::SocialAndHealth => D::SocialAndHealth,
+        entity::ServiceKind::OtherSpecific => D::OtherSpecific,
     }
 }
 

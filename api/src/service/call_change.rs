@@ -60,6 +60,7 @@ async fn as_input<C: ConnectionTrait>(conn: &C, c: &call_entity::Model) -> AppRe
         min_credit_rating: c.min_credit_rating,
         capability_requirements: requirements.into_iter().map(|r| r.text).collect(),
         max_subcontracting_share: c.max_subcontracting_share.map(|m| m.0),
+        estimated_value: c.estimated_value.map(|m| m.0),
     })
 }
 
@@ -90,6 +91,7 @@ fn values(c: &NewCall, fields: &[&str]) -> Value {
                     .collect::<Vec<_>>()
             ),
             "capabilityRequirements" => json!(c.capability_requirements),
+            "estimatedValue" => json!(c.estimated_value.map(|v| v.to_string())),
             _ => Value::Null,
         };
         out.insert((*f).to_owned(), v);
@@ -223,6 +225,7 @@ pub async fn change_call(
         am.questions_deadline = Set(crate::clock::to_micros(next.questions_deadline));
         am.submission_deadline = Set(crate::clock::to_micros(next.submission_deadline));
         am.price_weight = Set(next.price_weight);
+        am.estimated_value = Set(next.estimated_value.map(entity::Money));
         am.version = Set(version);
         am.material_version = Set(material_version);
         let changed = am.update(w.conn()).await?;

@@ -135,6 +135,7 @@ pub async fn create_call(
             bids_opened_at: Set(None),
             version: Set(1),
             material_version: Set(1),
+            estimated_value: Set(c.estimated_value.map(Money)),
         }
         .insert(w.conn())
         .await?;

@@ -2,11 +2,11 @@
 
 use super::audit::AuditEntry;
 use super::new_id;
-use crate::domain::validate;
+use crate::domain::{cpv, validate};
 use crate::error::{AppError, AppResult};
 use crate::service::Cx;
 use crate::state::AppState;
-use entity::{Role, product};
+use entity::{Role, ServiceKind, product};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
     QueryOrder, Set,
@@ -19,6 +19,10 @@ pub struct NewProduct<'a> {
     pub unit: &'a str,
     pub category: &'a str,
     pub description: Option<&'a str>,
+    /// CPV 2008 code with its check digit.
+    pub cpv_code: Option<&'a str>,
+    /// GENERAL unless given.
+    pub service_kind: Option<ServiceKind>,
 }
 
 /// ADMIN: a product with a unique code.
@@ -32,6 +36,11 @@ pub async fn create_product(
     let unit = validate::text("unit", input.unit, 50)?;
     let category = validate::text("category", input.category, 100)?;
     let description = validate::optional_text("description", input.description, 4000)?;
+    let cpv_code = input
+        .cpv_code
+        .map(|c| cpv::check("cpvCode", c))
+        .transpose()?;
+    let service_kind = input.service_kind.unwrap_or(ServiceKind::General);
     let now = state.now();
     work!(state, |w| {
         let taken = product::Entity::find()
@@ -53,6 +62,8 @@ pub async fn create_product(
             category: Set(category),
             description: Set(description),
             created_at: Set(now),
+            cpv_code: Set(cpv_code),
+            service_kind: Set(service_kind),
         }
         .insert(w.conn())
         .await?;
@@ -63,6 +74,8 @@ pub async fn create_product(
                 "name": p.name,
                 "unit": p.unit,
                 "category": p.category,
+                "cpvCode": p.cpv_code,
+                "serviceKind": p.service_kind.as_str(),
             })),
         )?;
         Ok(p)

@@ -548,7 +548,7 @@ pub async fn award_call(
         .await?;
         let mut results = HashMap::new();
         let mut ranking_lines = Vec::new();
-        let shown = |d: Option<rust_decimal::Decimal>| money::format(d.unwrap_or_default());
+        let shown = |d: Option<rust_decimal::Decimal>| money::display(d.unwrap_or_default());
         for r in &data.results {
             let Some(b) = data.bids.get(&r.bid_id) else {
                 continue;
@@ -559,7 +559,7 @@ pub async fn award_call(
                     ranking_lines.push((
                         rank as i32,
                         names.get(&b.bidder_id).cloned().unwrap_or_default(),
-                        format!("{:.2}", b.total_price.0),
+                        b.total_price.0,
                         shown(r.total_score),
                     ));
                     if b.id == bid_key {

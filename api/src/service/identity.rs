@@ -13,7 +13,7 @@ use crate::domain::validate;
 use crate::error::{AppError, AppResult};
 use crate::service::Cx;
 use crate::state::AppState;
-use entity::{OrganizationKind, Role, organization, user, user_tie};
+use entity::{Language, OrganizationKind, Role, organization, user, user_tie};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
     QueryOrder, Set,
@@ -324,6 +324,8 @@ pub struct NewProvider<'a> {
     pub email: &'a str,
     pub password: &'a str,
     pub name: &'a str,
+    /// FI unless given.
+    pub language: Option<Language>,
 }
 
 /// Self-registration: an EXTERNAL_PROVIDER organisation and its first user.
@@ -352,19 +354,15 @@ pub async fn register_provider(
         }
         .insert(w.conn())
         .await?;
-        let u = user::ActiveModel {
-            id: Set(new_id()),
-            email: Set(email),
-            password_hash: Set(hash),
-            name: Set(name),
-            role: Set(Role::Producer),
-            organization_id: Set(org.id.clone()),
-            created_at: Set(now),
-            token_version: Set(0),
-            disabled: Set(false),
-        }
-        .insert(w.conn())
-        .await?;
+        let row = UserRow {
+            email: &email,
+            password_hash: hash,
+            name: &name,
+            role: Role::Producer,
+            organization_id: &org.id,
+            language: input.language.unwrap_or(Language::Fi),
+        };
+        let u = insert_user(w.conn(), row, now).await?;
         w.audit(
             now,
             AuditEntry::by(&u.id, "organization.register", "organization", &org.id).summary(
@@ -453,6 +451,8 @@ pub struct NewUser<'a> {
     pub name: &'a str,
     pub role: Role,
     pub organization_id: &'a str,
+    /// FI unless given.
+    pub language: Option<Language>,
 }
 
 /// ADMIN: a user whose role fits the organisation's kind.
@@ -480,7 +480,15 @@ pub async fn create_user(
     let now = state.now();
     work!(state, |w| {
         ensure_email_free(w.conn(), "email", &email).await?;
-        let u = insert_user(w.conn(), &email, hash, &name, input.role, &org.id, now).await?;
+        let row = UserRow {
+            email: &email,
+            password_hash: hash,
+            name: &name,
+            role: input.role,
+            organization_id: &org.id,
+            language: input.language.unwrap_or(Language::Fi),
+        };
+        let u = insert_user(w.conn(), row, now).await?;
         w.audit(
             now,
             AuditEntry::by(&admin.user_id, "user.create", "user", &u.id).summary(json!({
@@ -494,28 +502,65 @@ pub async fn create_user(
     })
 }
 
+/// A new user's row, its checks done.
+struct UserRow<'a> {
+    email: &'a str,
+    password_hash: String,
+    name: &'a str,
+    role: Role,
+    organization_id: &'a str,
+    language: Language,
+}
+
 async fn insert_user<C: ConnectionTrait>(
     conn: &C,
-    email: &str,
-    password_hash: String,
-    name: &str,
-    role: Role,
-    organization_id: &str,
+    row: UserRow<'_>,
     now: chrono::DateTime<chrono::Utc>,
 ) -> AppResult<user::Model> {
     Ok(user::ActiveModel {
         id: Set(new_id()),
-        email: Set(email.to_owned()),
-        password_hash: Set(password_hash),
-        name: Set(name.to_owned()),
-        role: Set(role),
-        organization_id: Set(organization_id.to_owned()),
+        email: Set(row.email.to_owned()),
+        password_hash: Set(row.password_hash),
+        name: Set(row.name.to_owned()),
+        role: Set(row.role),
+        organization_id: Set(row.organization_id.to_owned()),
         created_at: Set(now),
         token_version: Set(0),
         disabled: Set(false),
+        language: Set(row.language),
     }
     .insert(conn)
     .await?)
+}
+
+/// The signed-in user: the language notifications are written in and the portal speaks.
+pub async fn set_my_language(
+    Cx { state, caller }: Cx<'_>,
+    language: Language,
+) -> AppResult<user::Model> {
+    let actor = caller.require()?.clone();
+    work!(state, |w| {
+        let u = user::Entity::find_by_id(actor.user_id.clone())
+            .one(w.conn())
+            .await?
+            .ok_or_else(|| AppError::Unauthenticated("the token's user no longer exists".into()))?;
+        if u.language == language {
+            w.unchanged();
+            return Ok(u);
+        }
+        let before = u.language;
+        let mut am: user::ActiveModel = u.into();
+        am.language = Set(language);
+        let u = am.update(w.conn()).await?;
+        w.audit(
+            w.now(),
+            AuditEntry::by(&u.id, "user.set_language", "user", &u.id).summary(json!({
+                "before": before.as_str(),
+                "language": language.as_str(),
+            })),
+        )?;
+        Ok(u)
+    })
 }
 
 /// The caller declares a tie to an organisation (e.g. a seat on its board). Declaring the
@@ -708,16 +753,15 @@ pub async fn bootstrap_admin(state: &AppState, admin: &AdminBootstrap) -> AppRes
                 org
             }
         };
-        let u = insert_user(
-            w.conn(),
-            &email,
-            hash,
-            "Administrator",
-            Role::Admin,
-            &org.id,
-            now,
-        )
-        .await?;
+        let row = UserRow {
+            email: &email,
+            password_hash: hash,
+            name: "Administrator",
+            role: Role::Admin,
+            organization_id: &org.id,
+            language: Language::Fi,
+        };
+        let u = insert_user(w.conn(), row, now).await?;
         w.audit(
             now,
             AuditEntry::system("user.create", "user", &u.id).summary(json!({

@@ -245,13 +245,9 @@ async fn producer_told(
 
 /// The producer's users hear that their contract is active.
 pub async fn contract_activated(w: &Work<'_>, now: DateTime<Utc>, c: &sc::Model) -> AppResult<()> {
-    let (value, start, end) = (
-        c.total_value.0.to_string(),
-        c.start_date.to_string(),
-        c.end_date.to_string(),
-    );
+    let (value, start, end) = (c.total_value.0, c.start_date, c.end_date);
     producer_told(w, now, c, |title| {
-        compose::contract_activated(title, &value, &start, &end)
+        compose::contract_activated(title, value, start, end)
     })
     .await
 }
@@ -287,16 +283,13 @@ pub async fn contract_changed(
     c: &sc::Model,
     reason: &str,
 ) -> AppResult<()> {
-    let value = c.total_value.0.to_string();
+    let value = c.total_value.0;
     match c.terminated_on {
-        Some(on) => {
-            let on = on.to_string();
-            producer_told(w, now, c, |t| compose::contract_terminated(t, &on, reason)).await
-        }
+        Some(on) => producer_told(w, now, c, |t| compose::contract_terminated(t, on, reason)).await,
         None => {
             let version = c.version;
             producer_told(w, now, c, |t| {
-                compose::contract_amended(t, version, &value, reason)
+                compose::contract_amended(t, version, value, reason)
             })
             .await
         }
@@ -310,17 +303,11 @@ pub async fn deviation(
     c: &sc::Model,
     status: RealizationStatus,
     period: &str,
-    forecast: &str,
+    forecast: rust_decimal::Decimal,
 ) -> AppResult<()> {
     let title = contract_title(w.conn(), c).await?;
     let users = outbox::users_of(w.conn(), vec![c.orderer_id.clone()]).await?;
-    let mail = compose::deviation(
-        &title,
-        status,
-        period,
-        forecast,
-        &c.total_value.0.to_string(),
-    );
+    let mail = compose::deviation(&title, status, period, forecast, c.total_value.0);
     w.mail(now, &users, &mail).await?;
     Ok(())
 }

@@ -4,7 +4,6 @@
 use super::{History, Party, audit_entry, locked_for, status_at};
 use crate::domain::contract::versions;
 use crate::domain::contract::{self as dc, Change, Period, RealizationStatus};
-use crate::domain::money;
 use crate::error::AppResult;
 use crate::service::{Cx, query};
 use crate::service::{new_id, parse_id};
@@ -186,8 +185,7 @@ pub async fn report(
             }
             .insert(w.conn())
             .await?;
-            let forecast = money::format(r.forecast);
-            crate::service::notifications::deviation(w, now, &c, r.status, &label, &forecast)
+            crate::service::notifications::deviation(w, now, &c, r.status, &label, r.forecast)
                 .await?;
         }
         if r.status != previous {
