@@ -19,6 +19,7 @@ export function journeyArgs() {
 /** The portal's texts, by language. */
 export const TEXTS = {
   fi: JSON.parse(readFileSync(new URL("../api/portal/i18n/fi.json", import.meta.url), "utf8")),
+  sv: JSON.parse(readFileSync(new URL("../api/portal/i18n/sv.json", import.meta.url), "utf8")),
   en: JSON.parse(readFileSync(new URL("../api/portal/i18n/en.json", import.meta.url), "utf8")),
 };
 
@@ -66,7 +67,7 @@ export function watch(page, problems, prefix = "") {
  */
 export async function openPage(browser, { width, lang, phoneHeight = false, storeLang = true, extra = {}, problems, prefix = "" }) {
   const height = phoneHeight && width <= 400 ? 844 : 900;
-  const context = await browser.newContext({ viewport: { width, height }, locale: lang === "en" ? "en-GB" : "fi-FI", ...extra });
+  const context = await browser.newContext({ viewport: { width, height }, locale: { en: "en-GB", sv: "sv-FI" }[lang] ?? "fi-FI", ...extra });
   if (storeLang) await context.addInitScript((l) => localStorage.setItem("kilpailutus.lang", l), lang);
   const page = await context.newPage();
   if (problems) watch(page, problems, prefix);

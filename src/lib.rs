@@ -47,7 +47,8 @@ pub struct TestApp {
     pub router: Router,
     pub state: AppState,
     pub clock: ManualClock,
-    options: DbOptions,
+    /// How this app's database is reached (its PostgreSQL schema), for a second state on it.
+    pub options: DbOptions,
     _db: TestDb,
 }
 

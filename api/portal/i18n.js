@@ -5,7 +5,7 @@
 import { formatPlain, isDecimal, parse, round, toPlain } from "./decimal.js";
 import { h } from "./dom.js";
 
-export const LANGUAGES = ["fi", "en"];
+export const LANGUAGES = ["fi", "sv", "en"];
 const LOCALES = { fi: "fi-FI", sv: "sv-FI", en: "en-GB" };
 let lang = "fi";
 let texts = {};

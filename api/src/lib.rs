@@ -9,6 +9,7 @@ pub mod clock;
 pub mod config;
 pub mod db;
 pub mod decision;
+pub mod demo;
 pub mod domain;
 pub mod email;
 pub mod error;

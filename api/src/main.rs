@@ -1,4 +1,5 @@
-//! The `api` binary: `api` serves; `api export-schema [FILE]` writes the SDL.
+//! The `api` binary: `api` serves; `api demo` seeds a fresh database with a demo municipality,
+//! prints its users' credentials and serves; `api export-schema [FILE]` writes the SDL.
 
 use api::clock::SystemClock;
 use api::config::Config;
@@ -45,6 +46,13 @@ async fn run() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
         Some("export-schema") => export_schema(args.get(1).map(String::as_str)),
+        Some("demo") => match demo().await {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                tracing::error!("{e:#}");
+                ExitCode::FAILURE
+            }
+        },
         None | Some("serve") => match serve().await {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
@@ -53,7 +61,9 @@ async fn run() -> ExitCode {
             }
         },
         Some(other) => {
-            eprintln!("unknown command {other:?}; usage: api [serve | export-schema [FILE]]");
+            eprintln!(
+                "unknown command {other:?}; usage: api [serve | demo | export-schema [FILE]]"
+            );
             ExitCode::from(2)
         }
     }
@@ -76,8 +86,34 @@ fn export_schema(path: Option<&str>) -> ExitCode {
     }
 }
 
+/// Seeds the demo municipality into a fresh database (`DATABASE_URL`, by default
+/// `kilpailutus-demo.db`), prints the credentials, and serves it.
+async fn demo() -> anyhow::Result<()> {
+    let mut config = Config::from_env()?;
+    if std::env::var("DATABASE_URL").is_err() {
+        config.database_url = "sqlite://kilpailutus-demo.db?mode=rwc".to_owned();
+    }
+    tracing::info!("seeding the demo municipality into {}", config.database_url);
+    let credentials = api::demo::seed(config.clone(), DbOptions::default()).await?;
+    println!(
+        "\nKilpailutus demo: a Kouvola-model municipality. Sign in at http://{}/ as:\n",
+        config.bind
+    );
+    for c in &credentials {
+        println!(
+            "  {:<18} {:<40} {:<36} {}",
+            c.role, c.organization, c.email, c.password
+        );
+    }
+    println!();
+    serve_with(config).await
+}
+
 async fn serve() -> anyhow::Result<()> {
-    let config = Config::from_env()?;
+    serve_with(Config::from_env()?).await
+}
+
+async fn serve_with(config: Config) -> anyhow::Result<()> {
     let bind = config.bind;
     let state = api::prepare(config, Arc::new(SystemClock), DbOptions::default()).await?;
     let (mailer, stop_mailer) = api::start_mail_worker(&state)?;

@@ -37,6 +37,7 @@ assets! {
     "documents.js" => "text/javascript; charset=utf-8",
     "i18n.js" => "text/javascript; charset=utf-8",
     "i18n/fi.json" => "application/json",
+    "i18n/sv.json" => "application/json",
     "i18n/en.json" => "application/json",
     "pages/public.js" => "text/javascript; charset=utf-8",
     "pages/account.js" => "text/javascript; charset=utf-8",
@@ -98,4 +99,43 @@ pub fn serve_asset(assets: &[Asset], path: &str, csp: &'static str) -> Response 
         asset.body,
     )
         .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ASSETS;
+    use std::collections::BTreeSet;
+
+    fn texts(lang: &str) -> serde_json::Map<String, serde_json::Value> {
+        let path = format!("i18n/{lang}.json");
+        let asset = ASSETS.iter().find(|a| a.path == path).unwrap();
+        serde_json::from_slice(asset.body).unwrap()
+    }
+
+    fn placeholders(text: &str) -> BTreeSet<&str> {
+        text.split('{')
+            .skip(1)
+            .filter_map(|rest| rest.split_once('}').map(|(name, _)| name))
+            .collect()
+    }
+
+    /// The portal speaks Finnish, Swedish and English: every key in all three files, none
+    /// empty, with the same placeholders.
+    #[test]
+    fn every_text_in_finnish_swedish_and_english() {
+        let [fi, sv, en] = ["fi", "sv", "en"].map(texts);
+        let keys = |m: &serde_json::Map<String, serde_json::Value>| -> BTreeSet<String> {
+            m.keys().cloned().collect()
+        };
+        assert_eq!(keys(&fi), keys(&en), "fi and en keys");
+        assert_eq!(keys(&sv), keys(&en), "sv and en keys");
+        for (key, value) in &en {
+            let en_text = value.as_str().unwrap();
+            for (lang, other) in [("fi", &fi), ("sv", &sv)] {
+                let text = other[key].as_str().unwrap();
+                assert!(!text.trim().is_empty(), "{lang} {key}");
+                assert_eq!(placeholders(text), placeholders(en_text), "{lang} {key}");
+            }
+        }
+    }
 }

@@ -11,6 +11,7 @@ mod classification;
 mod contract;
 mod contracts;
 mod deadline_rush;
+mod demo;
 mod documents;
 mod error_codes;
 mod evaluate_10k;

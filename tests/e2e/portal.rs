@@ -2435,3 +2435,46 @@ async fn documents_in_a_real_browser() {
         assert_eq!(docs["contract"]["documents"][0]["name"], signed.as_str());
     }
 }
+
+/// A Swedish-speaking provider's journey, from registration to the receipt's e-mail, all in
+/// Swedish (issue 19): the portal in Swedish at 390 px, axe-clean in every state; the user's
+/// language SV; the receipt mail written in Swedish with the receipt the page showed.
+#[tokio::test]
+async fn a_swedish_speaking_provider_from_registration_to_the_receipt_mail_in_a_real_browser() {
+    let Some(root) = browser_ready() else { return };
+    let app = TestApp::new().await;
+    app.clock.set(Utc::now());
+    let m = Market::new(&app).await;
+    let title = "Hemvård östra området 2027";
+    let mut input = app.call_input(&m.product_refs());
+    input["title"] = json!(title);
+    let call = app.make_call(&m.orderer, input, true).await;
+    let base = app.serve().await;
+    let email = "anna@hemvard.example.fi";
+    for (width, lang) in [(390, "sv")] {
+        let r = checked_journey("swedish-journeys.mjs", &root, "provider", &base, width, lang, json!({
+            "organization": "Hemvård Ab", "businessId": business_id(515_151), "name": "Anna Berg",
+            "email": email, "password": PASSWORD, "callId": call.id, "callTitle": title,
+            // 1000 x 45 + 12,5 x 8
+            "prices": ["45", "8"], "expectedTotal": "45\u{a0}100,00 €",
+        }))
+        .await;
+        assert_eq!(r["states"].as_array().map(Vec::len), Some(5), "{r}");
+        let token = app.login(email, PASSWORD).await;
+        let me = app.ok(Some(&token), "{ me { language } }", json!({})).await;
+        assert_eq!(me["me"]["language"], "SV");
+        let mails = app.mail(&token).await;
+        let (_, body) = mails
+            .iter()
+            .find(|(e, _)| e == "bid.submitted")
+            .expect("the receipt's mail");
+        assert!(body.contains("Vi har tagit emot ert anbud"), "{body}");
+        assert!(
+            body.contains(&format!(
+                "Kvitto (SHA-256): {}",
+                r["receipt"].as_str().unwrap()
+            )),
+            "{body}"
+        );
+    }
+}

@@ -1,7 +1,7 @@
 // Logging in, registering an external provider, and changing one's password.
 import { gql, saveSession, session } from "../api.js";
 import { h } from "../dom.js";
-import { t } from "../i18n.js";
+import { t, current } from "../i18n.js";
 import { field, formError, showErrors, setFieldError, check } from "../forms.js";
 
 const USER = "token user { id name email role organization { id name kind } }";
@@ -67,7 +67,10 @@ export async function register({ params, go }) {
   const email = field({ name: "email", label: t("account.email"), type: "email", required: true, validate: emailRule, attrs: { autocomplete: "email" } });
   const password = field({ name: "password", label: t("account.password"), type: "password", hint: t("account.passwordHint"), required: true,
     validate: (v) => (v.length < 8 ? { rule: "TOO_SHORT", params: { min: 8 } } : null), attrs: { autocomplete: "new-password" } });
-  const fields = [org, bid, name, email, password];
+  // The language the provider's e-mails are written in: the portal's own unless chosen.
+  const language = field({ name: "language", label: t("account.language"), hint: t("account.languageHint"), type: "select", value: current().toUpperCase(),
+    options: [["FI", "suomi"], ["SV", "svenska"], ["EN", "English"]] });
+  const fields = [org, bid, name, email, password, language];
   const area = formError();
   bid.input.addEventListener("input", () => {
     const v = bid.input.value;
@@ -80,7 +83,7 @@ export async function register({ params, go }) {
     try {
       const d = await gql(`mutation($i: RegisterProviderInput!) { registerProvider(input: $i) { ${USER} } }`, { i: {
         organizationName: org.input.value.trim(), businessId: bid.input.value.trim(), name: name.input.value.trim(),
-        email: email.input.value.trim(), password: password.input.value } });
+        email: email.input.value.trim(), password: password.input.value, language: language.input.value } });
       saveSession(d.registerProvider);
       afterLogin(params, go);
     } catch (err) {

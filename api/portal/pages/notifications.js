@@ -1,6 +1,6 @@
 // Everyone signed in: the e-mails the system has sent or will send them, each worded in the
-// user's language from its event (the e-mail itself is in English): the subject's title part is
-// the call's or contract's own title.
+// portal's language from its event (the e-mail itself is in the language the user chose for
+// e-mails): the subject's title part is the call's or contract's own title.
 import { gql, session } from "../api.js";
 import { h } from "../dom.js";
 import { t, dateTime } from "../i18n.js";
