@@ -629,6 +629,18 @@ impl TestApp {
         })
     }
 
+    /// Submits a sound bid (`bid_input`) with these unit prices as the provider `token`;
+    /// returns `submitBid { id status version totalPrice receipt … }`.
+    pub async fn submit_bid(&self, token: &str, call: &CallFixture, prices: &[&str]) -> Value {
+        self.ok(
+            Some(token),
+            SUBMIT_BID,
+            json!({ "i": self.bid_input(call, prices) }),
+        )
+        .await["submitBid"]
+            .clone()
+    }
+
     /// Registers an external provider through the API, reading English; returns (organisation
     /// id, token).
     pub async fn provider(&self, n: u32) -> (String, String) {

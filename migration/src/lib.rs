@@ -25,6 +25,24 @@ mod m20261203_000019_notices_and_languages;
 
 pub struct Migrator;
 
+/// Adds `columns` (table, column) one ALTER TABLE each, as SQLite takes one column at a time.
+pub(crate) async fn add_columns(
+    manager: &SchemaManager<'_>,
+    columns: impl IntoIterator<Item = (DynIden, ColumnDef)>,
+) -> Result<(), DbErr> {
+    for (table, mut column) in columns {
+        manager
+            .alter_table(
+                Table::alter()
+                    .table(table)
+                    .add_column(&mut column)
+                    .to_owned(),
+            )
+            .await?;
+    }
+    Ok(())
+}
+
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {

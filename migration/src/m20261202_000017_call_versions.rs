@@ -17,7 +17,6 @@ pub struct Migration;
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        // SQLite takes one column per ALTER TABLE.
         let columns: [(DynIden, ColumnDef); 6] = [
             (
                 CallForTenders::Table.into_iden(),
@@ -41,16 +40,7 @@ impl MigrationTrait for Migration {
                 integer_null(Added::RetiredIn),
             ),
         ];
-        for (table, mut column) in columns {
-            manager
-                .alter_table(
-                    Table::alter()
-                        .table(table)
-                        .add_column(&mut column)
-                        .to_owned(),
-                )
-                .await?;
-        }
+        crate::add_columns(manager, columns).await?;
         manager
             .create_table(
                 Table::create()

@@ -14,7 +14,6 @@ pub struct Migration;
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        // SQLite takes one column per ALTER TABLE.
         let columns: [(DynIden, ColumnDef); 4] = [
             (Product::Table.into_iden(), string_null(Added::CpvCode)),
             (
@@ -30,17 +29,7 @@ impl MigrationTrait for Migration {
                 string(Added::Language).default("FI").to_owned(),
             ),
         ];
-        for (table, mut column) in columns {
-            manager
-                .alter_table(
-                    Table::alter()
-                        .table(table)
-                        .add_column(&mut column)
-                        .to_owned(),
-                )
-                .await?;
-        }
-        Ok(())
+        crate::add_columns(manager, columns).await
     }
 }
 

@@ -162,12 +162,7 @@ async fn changing_the_estimate_is_a_change_of_its_own_and_not_material() {
     let call = app
         .make_call(&m.orderer, app.call_input(&m.product_refs()), true)
         .await;
-    app.ok(
-        Some(&m.a),
-        kilpailutus_tests::SUBMIT_BID,
-        json!({ "i": app.bid_input(&call, &["45", "8"]) }),
-    )
-    .await;
+    app.submit_bid(&m.a, &call, &["45", "8"]).await;
     let changed = app
         .ok(
             Some(&m.orderer),
@@ -281,12 +276,7 @@ async fn notifications_are_written_in_the_recipients_language() {
     let sv = register(1, Some("SV")).await;
     let fi = register(2, None).await;
     for token in [&sv, &fi] {
-        app.ok(
-            Some(token),
-            kilpailutus_tests::SUBMIT_BID,
-            json!({ "i": app.bid_input(&call, &["45", "8"]) }),
-        )
-        .await;
+        app.submit_bid(token, &call, &["45", "8"]).await;
     }
     let receipt = |token: String| {
         let app = &app;
