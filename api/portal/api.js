@@ -43,23 +43,28 @@ export class ApiError extends Error {
 }
 
 export async function gql(query, variables = {}) {
+  return post(JSON.stringify({ query, variables }), { "content-type": "application/json" });
+}
+
+/** Sends a GraphQL request body (JSON, or a multipart upload's FormData) with the session's
+ *  token; its data, or an ApiError. */
+export async function post(body, headers = {}) {
   const s = session();
-  const headers = { "content-type": "application/json" };
   if (s) headers.authorization = `Bearer ${s.token}`;
   let response;
   try {
-    response = await fetch("/graphql", { method: "POST", headers, body: JSON.stringify({ query, variables }) });
+    response = await fetch("/graphql", { method: "POST", headers, body });
   } catch {
     throw new ApiError([{ message: "network", extensions: { code: "NETWORK" } }]);
   }
-  let body;
+  let answer;
   try {
-    body = await response.json();
+    answer = await response.json();
   } catch {
     throw new ApiError([{ message: `HTTP ${response.status}`, extensions: { code: response.status === 413 ? "PAYLOAD_TOO_LARGE" : "INTERNAL" } }]);
   }
-  if (body.errors?.length) {
-    const err = new ApiError(body.errors);
+  if (answer.errors?.length) {
+    const err = new ApiError(answer.errors);
     // An UNAUTHENTICATED error naming an input field (a wrong current password) is about
     // the input, not the token: the session goes on.
     if (err.code === "UNAUTHENTICATED" && s && !err.errors[0]?.field) {
@@ -69,5 +74,5 @@ export async function gql(query, variables = {}) {
     }
     throw err;
   }
-  return body.data;
+  return answer.data;
 }

@@ -2,7 +2,7 @@
 // so a cross-site form cannot upload), fetched with the same token and saved under their
 // name, and the lists and pickers the pages show. The server reads the type from the content
 // and decides who may read a document; the browser only checks the size before sending.
-import { session, ApiError } from "./api.js";
+import { session, post, ApiError } from "./api.js";
 import { h, uid } from "./dom.js";
 import { t, errorText, number, dateTime } from "./i18n.js";
 
@@ -22,20 +22,7 @@ export async function upload(file) {
   body.append("operations", JSON.stringify({ query: `mutation($f: Upload!) { uploadDocument(file: $f) { ${DOC_FIELDS} } }`, variables: { f: null } }));
   body.append("map", JSON.stringify({ 0: ["variables.f"] }));
   body.append("0", file, file.name);
-  let response;
-  try {
-    response = await fetch("/graphql", { method: "POST", headers: authHeaders(), body });
-  } catch {
-    throw new ApiError([{ message: "network", extensions: { code: "NETWORK" } }]);
-  }
-  let data;
-  try {
-    data = await response.json();
-  } catch {
-    throw new ApiError([{ message: `HTTP ${response.status}`, extensions: { code: response.status === 413 ? "PAYLOAD_TOO_LARGE" : "INTERNAL" } }]);
-  }
-  if (data.errors?.length) throw new ApiError(data.errors);
-  return data.data.uploadDocument;
+  return (await post(body)).uploadDocument;
 }
 
 /** Fetches a document with the token and saves it under its name. */
