@@ -43,6 +43,30 @@ pub struct Config {
     /// The argon2id cost of new password hashes: OWASP's (not read from the environment;
     /// the test harness lowers it, since its fixtures make hundreds of users).
     pub password_cost: crate::auth::password::Cost,
+    /// `AUTHORITY_*`: the contracting authority's details, which eForms notices require of
+    /// the buyer and the winner; used for whatever an organisation has not given itself.
+    pub authority: Authority,
+}
+
+/// The contracting authority (the municipality) as notices name it. The defaults place it in
+/// Kouvola (postal code 45100, NUTS FI1C7 Kymenlaakso); the business ID, telephone and email
+/// defaults are placeholders a deployment sets.
+#[derive(Clone, Debug)]
+pub struct Authority {
+    /// `AUTHORITY_BUSINESS_ID`
+    pub business_id: String,
+    /// `AUTHORITY_STREET` (none by default)
+    pub street: Option<String>,
+    /// `AUTHORITY_POSTAL_CODE`
+    pub postal_code: String,
+    /// `AUTHORITY_CITY`
+    pub city: String,
+    /// `AUTHORITY_NUTS`: NUTS 2024 level-3 region
+    pub nuts: String,
+    /// `AUTHORITY_PHONE`
+    pub phone: String,
+    /// `AUTHORITY_EMAIL`
+    pub email: String,
 }
 
 #[derive(Clone, Debug)]
@@ -116,6 +140,16 @@ impl Config {
             body_read_timeout: seconds("BODY_READ_TIMEOUT_SECS", DEFAULT_BODY_READ_TIMEOUT)?,
             max_response_bytes: MAX_RESPONSE_BYTES,
             password_cost: crate::auth::password::Cost::OWASP,
+            authority: Authority {
+                business_id: get("AUTHORITY_BUSINESS_ID").unwrap_or_else(|| "0000000-0".into()),
+                street: get("AUTHORITY_STREET"),
+                postal_code: get("AUTHORITY_POSTAL_CODE").unwrap_or_else(|| "45100".into()),
+                city: get("AUTHORITY_CITY").unwrap_or_else(|| "Kouvola".into()),
+                nuts: get("AUTHORITY_NUTS").unwrap_or_else(|| "FI1C7".into()),
+                phone: get("AUTHORITY_PHONE").unwrap_or_else(|| "+358 00 000 0000".into()),
+                email: get("AUTHORITY_EMAIL")
+                    .unwrap_or_else(|| "kirjaamo@kilpailutus.invalid".into()),
+            },
         })
     }
 }

@@ -57,6 +57,8 @@ pub fn router(state: AppState) -> Router {
         .route("/ocds/calls/{id}/record.json", get(ocds_record))
         .route("/calls/{id}/decision.html", get(decision_page))
         .route("/documents/{id}", get(document_download))
+        .route("/notices/{kind}/{id}", get(notice_xml))
+        .route("/notices/{kind}/{id}/{version}", get(notice_version_xml))
         .merge(crate::portal::routes())
         .merge(crate::graphiql::routes())
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
@@ -678,6 +680,84 @@ async fn ocds_releases(
 
 async fn ocds_record(State(http): State<Http>, Path(id): Path<String>) -> axum::response::Response {
     ocds_json(crate::service::ocds::record_package(&http.state, &id).await)
+}
+
+/// An eForms notice as XML (`Query.notice`): `/notices/contract/{callId}`,
+/// `/notices/award/{callId}`, `/notices/modification/{contractId}[/{version}]`. A draft
+/// needs the orderer's bearer token.
+async fn notice_xml(
+    State(http): State<Http>,
+    Path((kind, id)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> axum::response::Response {
+    notice_response(&http, &kind, &id, None, &headers).await
+}
+
+async fn notice_version_xml(
+    State(http): State<Http>,
+    Path((kind, id, version)): Path<(String, String, String)>,
+    headers: HeaderMap,
+) -> axum::response::Response {
+    let Ok(version) = version.parse::<i32>() else {
+        return (StatusCode::NOT_FOUND, "no such notice").into_response();
+    };
+    notice_response(&http, &kind, &id, Some(version), &headers).await
+}
+
+async fn notice_response(
+    http: &Http,
+    kind: &str,
+    id: &str,
+    version: Option<i32>,
+    headers: &HeaderMap,
+) -> axum::response::Response {
+    use crate::domain::eforms::Kind;
+    use crate::service::notices::Subject;
+    let (kind, subject) = match (kind, version) {
+        ("contract", None) => (Kind::Contract, Subject::Call(id)),
+        ("award", None) => (Kind::Award, Subject::Call(id)),
+        ("modification", v) => (Kind::Modification, Subject::Contract(id, v)),
+        _ => return (StatusCode::NOT_FOUND, "no such notice").into_response(),
+    };
+    let caller = match caller_from_headers(&http.state, headers).await {
+        Ok(c) => c,
+        Err(e) => {
+            return (StatusCode::UNAUTHORIZED, json_response(&error_response(e))).into_response();
+        }
+    };
+    let cx = crate::service::Cx {
+        state: &http.state,
+        caller: &caller,
+    };
+    match crate::service::notices::notice(cx, kind, subject).await {
+        Ok(n) => (
+            [
+                (header::CONTENT_TYPE, "application/xml; charset=utf-8"),
+                (
+                    header::CACHE_CONTROL,
+                    if n.draft {
+                        "private, no-store"
+                    } else {
+                        "no-cache"
+                    },
+                ),
+                (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+            ],
+            n.xml,
+        )
+            .into_response(),
+        Err(e) => {
+            let status = match e.code() {
+                "NOT_FOUND" => StatusCode::NOT_FOUND,
+                "FORBIDDEN" => StatusCode::FORBIDDEN,
+                "INVALID_STATE" => StatusCode::CONFLICT,
+                "BAD_USER_INPUT" => StatusCode::BAD_REQUEST,
+                "UNAUTHENTICATED" => StatusCode::UNAUTHORIZED,
+                _ => StatusCode::INTERNAL_SERVER_ERROR,
+            };
+            (status, json_response(&error_response(e))).into_response()
+        }
+    }
 }
 
 /// The award decision as a printable page; 404 for a call without an award.

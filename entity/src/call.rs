@@ -47,6 +47,12 @@ pub struct Model {
     pub material_version: i32,
     /// The orderer's estimated value, excluding VAT.
     pub estimated_value: Option<Money>,
+    /// The title and description in Swedish and English, where given (the Finnish ones are
+    /// `title` and `description`).
+    pub title_sv: Option<String>,
+    pub title_en: Option<String>,
+    pub description_sv: Option<String>,
+    pub description_en: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

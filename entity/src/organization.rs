@@ -11,6 +11,12 @@ pub struct Model {
     #[sea_orm(unique)]
     pub business_id: Option<String>,
     pub email: Option<String>,
+    pub street_address: Option<String>,
+    pub postal_code: Option<String>,
+    pub city: Option<String>,
+    /// NUTS 2024 region code (e.g. FI1C7, Kymenlaakso).
+    pub nuts_code: Option<String>,
+    pub phone: Option<String>,
     pub created_at: DateTimeUtc,
 }
 

@@ -22,6 +22,7 @@ mod m20261202_000016_create_ocds_release;
 mod m20261202_000017_call_versions;
 mod m20261202_000018_create_documents;
 mod m20261203_000019_notices_and_languages;
+mod m20261203_000020_notice_details;
 
 pub struct Migrator;
 
@@ -66,6 +67,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000017_call_versions::Migration),
             Box::new(m20261202_000018_create_documents::Migration),
             Box::new(m20261203_000019_notices_and_languages::Migration),
+            Box::new(m20261203_000020_notice_details::Migration),
         ]
     }
 }

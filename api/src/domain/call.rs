@@ -58,6 +58,11 @@ pub struct NewCall {
     pub max_subcontracting_share: Option<Decimal>,
     /// The orderer's estimated value, excluding VAT (the notice regime follows from it).
     pub estimated_value: Option<Decimal>,
+    /// The title and description in Swedish and English, where given.
+    pub title_sv: Option<String>,
+    pub title_en: Option<String>,
+    pub description_sv: Option<String>,
+    pub description_en: Option<String>,
 }
 
 fn ratio(field: &str, value: Option<Decimal>, max: Decimal, rule: &str) -> Result<(), Invalid> {
@@ -74,10 +79,38 @@ pub const MAX_CRITERIA: usize = 50;
 /// The highest `maxPoints` of a quality criterion.
 pub const MAX_POINTS: i32 = 1000;
 
+/// What the free-text search matches: the title and description in every language given,
+/// lower-cased.
+pub fn search_text(c: &NewCall) -> String {
+    [
+        Some(&c.title),
+        Some(&c.description),
+        c.title_sv.as_ref(),
+        c.description_sv.as_ref(),
+        c.title_en.as_ref(),
+        c.description_en.as_ref(),
+    ]
+    .into_iter()
+    .flatten()
+    .map(|t| t.to_lowercase())
+    .collect::<Vec<_>>()
+    .join("\n")
+}
+
 /// Checks a new call; returns it with texts trimmed and the standstill defaulted.
 pub fn validate_new_call(mut c: NewCall) -> Result<NewCall, Invalid> {
     c.title = super::validate::text("title", &c.title, 300)?;
     c.description = super::validate::text("description", &c.description, 20_000)?;
+    for (field, value, max) in [
+        ("titleSv", &mut c.title_sv, 300),
+        ("titleEn", &mut c.title_en, 300),
+        ("descriptionSv", &mut c.description_sv, 20_000),
+        ("descriptionEn", &mut c.description_en, 20_000),
+    ] {
+        if let Some(v) = value.take() {
+            *value = super::validate::optional_text(field, Some(&v), max)?;
+        }
+    }
     if let Some(v) = c.estimated_value {
         c.estimated_value = Some(super::validate::amount("estimatedValue", v)?);
     }

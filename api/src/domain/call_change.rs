@@ -31,6 +31,11 @@ pub struct Change {
     pub quality_criteria: Option<Vec<NewCriterion>>,
     pub capability_requirements: Option<Vec<String>>,
     pub estimated_value: Option<Decimal>,
+    /// Translations of the title and description; a blank one removes it.
+    pub title_sv: Option<String>,
+    pub title_en: Option<String>,
+    pub description_sv: Option<String>,
+    pub description_en: Option<String>,
 }
 
 /// The input fields whose change is material.
@@ -93,6 +98,16 @@ pub fn apply(current: &NewCall, change: Change) -> NewCall {
     if let Some(v) = change.estimated_value {
         next.estimated_value = Some(v);
     }
+    for (given, field) in [
+        (change.title_sv, &mut next.title_sv),
+        (change.title_en, &mut next.title_en),
+        (change.description_sv, &mut next.description_sv),
+        (change.description_en, &mut next.description_en),
+    ] {
+        if let Some(v) = given {
+            *field = Some(v);
+        }
+    }
     next
 }
 
@@ -122,6 +137,16 @@ pub fn changed_fields(current: &NewCall, next: &NewCall) -> Vec<&'static str> {
         (
             "estimatedValue",
             current.estimated_value != next.estimated_value,
+        ),
+        ("titleSv", current.title_sv != next.title_sv),
+        ("titleEn", current.title_en != next.title_en),
+        (
+            "descriptionSv",
+            current.description_sv != next.description_sv,
+        ),
+        (
+            "descriptionEn",
+            current.description_en != next.description_en,
         ),
     ];
     differs

@@ -10,6 +10,7 @@ pub mod contract;
 pub mod costing;
 pub mod cpv;
 pub mod document;
+pub mod eforms;
 pub mod evaluation;
 pub mod money;
 pub mod ocds;

@@ -104,6 +104,22 @@ impl CallForTenders {
     async fn estimated_value(&self) -> Option<Dec> {
         self.0.estimated_value.map(|m| Dec::money(m.0))
     }
+    /// The title in Swedish, where given (notices carry every language given).
+    async fn title_sv(&self) -> Option<&str> {
+        self.0.title_sv.as_deref()
+    }
+    /// The title in English, where given.
+    async fn title_en(&self) -> Option<&str> {
+        self.0.title_en.as_deref()
+    }
+    /// The description in Swedish, where given.
+    async fn description_sv(&self) -> Option<&str> {
+        self.0.description_sv.as_deref()
+    }
+    /// The description in English, where given.
+    async fn description_en(&self) -> Option<&str> {
+        self.0.description_en.as_deref()
+    }
     /// Which notice the call is due, from its estimated value and the thresholds in force when
     /// it was published (a draft: today) for the highest-threshold service kind among its
     /// products (DESIGN "Notices, languages, lots"). No estimated value: BELOW_NATIONAL.
@@ -572,6 +588,14 @@ pub struct CallChangeInput {
     pub document_ids: Option<Vec<ID>>,
     /// A new estimated value, excluding VAT (not a material change).
     pub estimated_value: Option<Dec>,
+    /// The title in Swedish ; blank removes it (not a material change).
+    pub title_sv: Option<String>,
+    /// The title in English.
+    pub title_en: Option<String>,
+    /// The description in Swedish.
+    pub description_sv: Option<String>,
+    /// The description in English.
+    pub description_en: Option<String>,
 }
 
 async fn responses(
@@ -725,6 +749,14 @@ pub struct CreateCallInput {
     pub document_ids: Option<Vec<ID>>,
     /// The orderer's estimated value, excluding VAT, in whole cents: the notice regime follows.
     pub estimated_value: Option<Dec>,
+    /// The title in Swedish (as notices carry it; the portal shows it to Swedish-speaking users).
+    pub title_sv: Option<String>,
+    /// The title in English.
+    pub title_en: Option<String>,
+    /// The description in Swedish.
+    pub description_sv: Option<String>,
+    /// The description in English.
+    pub description_en: Option<String>,
 }
 
 #[derive(InputObject)]

@@ -238,6 +238,10 @@ impl Mutation {
             capability_requirements: input.capability_requirements,
             max_subcontracting_share: input.max_subcontracting_share.map(|d| d.0),
             estimated_value: input.estimated_value.map(|d| d.0),
+            title_sv: input.title_sv,
+            title_en: input.title_en,
+            description_sv: input.description_sv,
+            description_en: input.description_en,
         };
         let documents = ids(input.document_ids);
         Ok(CallForTenders(
@@ -298,6 +302,10 @@ impl Mutation {
                 .map(|qs| qs.into_iter().map(Into::into).collect()),
             capability_requirements: change.capability_requirements,
             estimated_value: change.estimated_value.map(|d| d.0),
+            title_sv: change.title_sv,
+            title_en: change.title_en,
+            description_sv: change.description_sv,
+            description_en: change.description_en,
         };
         let documents = ids(change.document_ids);
         Ok(CallForTenders(

@@ -313,6 +313,44 @@ impl Query {
         Ok(list.into_iter().map(AuditEvent).collect())
     }
 
+    /// The eForms notice XML (eForms SDK 1.15) for a call (CONTRACT_NOTICE once published,
+    /// CONTRACT_AWARD_NOTICE once the contract is concluded) or a contract amendment
+    /// (CONTRACT_MODIFICATION_NOTICE with contractId: the latest amendment, or `version`).
+    /// Before it is due, a contract or award notice is a draft only the call's orderer reads.
+    /// Also served as XML at `GET /notices/{contract|award|modification}/{id}`.
+    async fn notice(
+        &self,
+        ctx: &Context<'_>,
+        kind: super::types::GqlNoticeKind,
+        call_id: Option<ID>,
+        contract_id: Option<ID>,
+        #[graphql(
+            desc = "The amendment (contract version) of a modification notice; the latest when omitted."
+        )]
+        version: Option<i32>,
+    ) -> Result<String> {
+        use crate::service::notices::{self, Subject};
+        let subject = match (&call_id, &contract_id) {
+            (Some(call), None) => Subject::Call(call),
+            (None, Some(contract)) => Subject::Contract(contract, version),
+            (Some(_), Some(_)) => {
+                return Err(crate::error::AppError::BadInput {
+                    field: "contractId".into(),
+                    rule: "give callId or contractId, not both".into(),
+                }
+                .into());
+            }
+            (None, None) => {
+                return Err(crate::error::AppError::BadInput {
+                    field: "callId".into(),
+                    rule: "give callId (contract and award notices) or contractId (modification notices)".into(),
+                }
+                .into());
+            }
+        };
+        Ok(notices::notice(cx(ctx)?, kind.into(), subject).await?.xml)
+    }
+
     /// OCDS 1.1 release package for one call (published calls only).
     async fn ocds_release_package(
         &self,

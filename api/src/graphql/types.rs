@@ -225,6 +225,30 @@ impl From<crate::domain::thresholds::Regime> for GqlNoticeRegime {
     }
 }
 
+/// Which eForms notice (`Query.notice`).
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+#[graphql(name = "NoticeKind")]
+pub enum GqlNoticeKind {
+    /// On publication: subtype 16 (20 for social and other specific services) in the EU
+    /// regime, E3 otherwise.
+    ContractNotice,
+    /// On the contract's conclusion: 29 (33), or E4.
+    ContractAwardNotice,
+    /// On a contract amendment: 38.
+    ContractModificationNotice,
+}
+
+impl From<GqlNoticeKind> for crate::domain::eforms::Kind {
+    fn from(k: GqlNoticeKind) -> Self {
+        use crate::domain::eforms::Kind;
+        match k {
+            GqlNoticeKind::ContractNotice => Kind::Contract,
+            GqlNoticeKind::ContractAwardNotice => Kind::Award,
+            GqlNoticeKind::ContractModificationNotice => Kind::Modification,
+        }
+    }
+}
+
 /// The domain's kind of a stored product's kind.
 pub fn service_kind(k: entity::ServiceKind) -> crate::domain::thresholds::ServiceKind {
     use crate::domain::thresholds::ServiceKind as D;

@@ -61,6 +61,10 @@ async fn as_input<C: ConnectionTrait>(conn: &C, c: &call_entity::Model) -> AppRe
         capability_requirements: requirements.into_iter().map(|r| r.text).collect(),
         max_subcontracting_share: c.max_subcontracting_share.map(|m| m.0),
         estimated_value: c.estimated_value.map(|m| m.0),
+        title_sv: c.title_sv.clone(),
+        title_en: c.title_en.clone(),
+        description_sv: c.description_sv.clone(),
+        description_en: c.description_en.clone(),
     })
 }
 
@@ -92,6 +96,10 @@ fn values(c: &NewCall, fields: &[&str]) -> Value {
             ),
             "capabilityRequirements" => json!(c.capability_requirements),
             "estimatedValue" => json!(c.estimated_value.map(|v| v.to_string())),
+            "titleSv" => json!(c.title_sv),
+            "titleEn" => json!(c.title_en),
+            "descriptionSv" => json!(c.description_sv),
+            "descriptionEn" => json!(c.description_en),
             _ => Value::Null,
         };
         out.insert((*f).to_owned(), v);
@@ -221,11 +229,15 @@ pub async fn change_call(
         let mut am: call_entity::ActiveModel = c.clone().into();
         am.title = Set(next.title.clone());
         am.description = Set(next.description.clone());
-        am.search_text = Set(format!("{}\n{}", next.title, next.description).to_lowercase());
+        am.search_text = Set(crate::domain::call::search_text(&next));
         am.questions_deadline = Set(crate::clock::to_micros(next.questions_deadline));
         am.submission_deadline = Set(crate::clock::to_micros(next.submission_deadline));
         am.price_weight = Set(next.price_weight);
         am.estimated_value = Set(next.estimated_value.map(entity::Money));
+        am.title_sv = Set(next.title_sv.clone());
+        am.title_en = Set(next.title_en.clone());
+        am.description_sv = Set(next.description_sv.clone());
+        am.description_en = Set(next.description_en.clone());
         am.version = Set(version);
         am.material_version = Set(material_version);
         let changed = am.update(w.conn()).await?;

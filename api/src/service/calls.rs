@@ -106,7 +106,7 @@ pub async fn create_call(
             );
         }
         let id = new_id();
-        let search_text = format!("{}\n{}", c.title, c.description).to_lowercase();
+        let search_text = call::search_text(&c);
         let model = call_entity::ActiveModel {
             id: Set(id.clone()),
             orderer_id: Set(actor.organization_id.clone()),
@@ -136,6 +136,10 @@ pub async fn create_call(
             version: Set(1),
             material_version: Set(1),
             estimated_value: Set(c.estimated_value.map(Money)),
+            title_sv: Set(c.title_sv.clone()),
+            title_en: Set(c.title_en.clone()),
+            description_sv: Set(c.description_sv.clone()),
+            description_en: Set(c.description_en.clone()),
         }
         .insert(w.conn())
         .await?;

@@ -351,6 +351,7 @@ pub async fn register_provider(
             business_id: Set(Some(business_id.to_string())),
             email: Set(Some(email.clone())),
             created_at: Set(now),
+            ..Default::default()
         }
         .insert(w.conn())
         .await?;
@@ -423,6 +424,7 @@ pub async fn create_organization(
             business_id: Set(business_id.map(|b| b.to_string())),
             email: Set(email),
             created_at: Set(now),
+            ..Default::default()
         }
         .insert(w.conn())
         .await?;
@@ -737,6 +739,7 @@ pub async fn bootstrap_admin(state: &AppState, admin: &AdminBootstrap) -> AppRes
                     business_id: Set(None),
                     email: Set(None),
                     created_at: Set(now),
+                    ..Default::default()
                 }
                 .insert(w.conn())
                 .await?;

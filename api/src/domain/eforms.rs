@@ -1,0 +1,1174 @@
+//! eForms notices (UBL 2.3 XML, eForms SDK 1.15) from a call's data: the contract notice on
+//! publication, the contract award notice on award and the contract modification notice on an
+//! amendment (DESIGN "Notices, languages, lots"). EU regime: subtypes 16 / 29, or 20 / 33 for
+//! social and other specific services; national regime (and a voluntary notice below it): E3 /
+//! E4; modifications: 38. Everything in a notice comes from the plain values given here; what
+//! the model does not hold (the review body, the procedure, "no EU funds") is the same for
+//! every call of a Finnish municipality's open procedure and is written here once.
+
+use super::thresholds::{Regime, ServiceKind};
+use chrono::{DateTime, NaiveDate, Utc};
+use rust_decimal::Decimal;
+use sha2::{Digest, Sha256};
+
+/// The notice's version of the SDK (`cbc:CustomizationID`).
+pub const CUSTOMIZATION: &str = "eforms-sdk-1.15";
+
+/// The review body for every Finnish public procurement: the Market Court.
+pub const REVIEW_BODY_NAME: &str = "Markkinaoikeus";
+pub const REVIEW_BODY_BUSINESS_ID: &str = "3006157-6";
+pub const REVIEW_BODY_STREET: &str = "Radanrakentajantie 5";
+pub const REVIEW_BODY_POSTAL_CODE: &str = "00520";
+pub const REVIEW_BODY_CITY: &str = "Helsinki";
+pub const REVIEW_BODY_NUTS: &str = "FI1B1";
+pub const REVIEW_BODY_EMAIL: &str = "markkinaoikeus@oikeus.fi";
+pub const REVIEW_BODY_PHONE: &str = "+358 29 564 3300";
+
+/// Which notice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Kind {
+    Contract,
+    Award,
+    Modification,
+}
+
+/// The eForms notice subtypes this system writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Subtype {
+    /// Contract notice, directive 2014/24 (general services above the EU threshold).
+    S16,
+    /// Contract notice for social and other specific services, directive 2014/24.
+    S20,
+    /// Contract award notice, directive 2014/24.
+    S29,
+    /// Contract award notice for social and other specific services.
+    S33,
+    /// Contract modification notice, directive 2014/24.
+    S38,
+    /// Contract notice below the EU thresholds (national or voluntary).
+    E3,
+    /// Contract award notice below the EU thresholds (national or voluntary).
+    E4,
+}
+
+impl Subtype {
+    /// The notice's subtype for `kind` under `regime` with the call's governing service kind.
+    pub fn of(kind: Kind, regime: Regime, service: ServiceKind) -> Subtype {
+        let light = service != ServiceKind::General;
+        match (kind, regime) {
+            (Kind::Modification, _) => Subtype::S38,
+            (Kind::Contract, Regime::Eu) if light => Subtype::S20,
+            (Kind::Contract, Regime::Eu) => Subtype::S16,
+            (Kind::Contract, _) => Subtype::E3,
+            (Kind::Award, Regime::Eu) if light => Subtype::S33,
+            (Kind::Award, Regime::Eu) => Subtype::S29,
+            (Kind::Award, _) => Subtype::E4,
+        }
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Subtype::S16 => "16",
+            Subtype::S20 => "20",
+            Subtype::S29 => "29",
+            Subtype::S33 => "33",
+            Subtype::S38 => "38",
+            Subtype::E3 => "E3",
+            Subtype::E4 => "E4",
+        }
+    }
+
+    fn national(self) -> bool {
+        matches!(self, Subtype::E3 | Subtype::E4)
+    }
+
+    fn light(self) -> bool {
+        matches!(self, Subtype::S20 | Subtype::S33)
+    }
+}
+
+/// An economic operator's size (Commission Recommendation 2003/361/EC).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum CompanySize {
+    Micro,
+    Small,
+    Medium,
+    Large,
+}
+
+impl CompanySize {
+    /// The size by annual turnover alone, the one measure a bid declares: at most 2, 10 and 50
+    /// million euros for a micro, small and medium-sized enterprise.
+    pub fn by_turnover(turnover: Decimal) -> CompanySize {
+        if turnover <= Decimal::from(2_000_000) {
+            CompanySize::Micro
+        } else if turnover <= Decimal::from(10_000_000) {
+            CompanySize::Small
+        } else if turnover <= Decimal::from(50_000_000) {
+            CompanySize::Medium
+        } else {
+            CompanySize::Large
+        }
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            CompanySize::Micro => "micro",
+            CompanySize::Small => "small",
+            CompanySize::Medium => "medium",
+            CompanySize::Large => "large",
+        }
+    }
+}
+
+/// The notice languages: Finnish always, Swedish and English where the call has them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Lang {
+    Fi,
+    Sv,
+    En,
+}
+
+impl Lang {
+    fn code(self) -> &'static str {
+        match self {
+            Lang::Fi => "FIN",
+            Lang::Sv => "SWE",
+            Lang::En => "ENG",
+        }
+    }
+}
+
+/// A text in the notice's languages: the Finnish one and any translations.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Texts {
+    pub fi: String,
+    pub sv: Option<String>,
+    pub en: Option<String>,
+}
+
+impl Texts {
+    pub fn finnish(fi: impl Into<String>) -> Texts {
+        Texts {
+            fi: fi.into(),
+            sv: None,
+            en: None,
+        }
+    }
+}
+
+/// An organisation as a notice names it, with what eForms requires of a buyer and a winner
+/// (the service fills what an organisation has not given from the contracting authority's
+/// details). Finnish: the country is Finland.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Organisation {
+    pub name: String,
+    pub business_id: String,
+    pub street: Option<String>,
+    pub postal_code: String,
+    pub city: String,
+    /// NUTS 2024 level-3 code, e.g. FI1C7 (Kymenlaakso).
+    pub nuts: String,
+    pub phone: String,
+    pub email: String,
+    pub size: Option<CompanySize>,
+}
+
+/// A quality criterion and its weight (percent of the total score).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Criterion {
+    pub name: String,
+    pub weight: i32,
+}
+
+/// What every notice of a call says about the procurement.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Procurement {
+    pub call_id: String,
+    pub title: Texts,
+    pub description: Texts,
+    pub buyer: Organisation,
+    pub regime: Regime,
+    pub service_kind: ServiceKind,
+    /// CPV codes (8 digits with the check digit, e.g. 85312000-9), the main one first.
+    pub cpv_codes: Vec<String>,
+    pub estimated_value: Option<Decimal>,
+    /// When the call was (or, for a draft, would be) published.
+    pub published_at: DateTime<Utc>,
+    pub questions_deadline: DateTime<Utc>,
+    pub submission_deadline: DateTime<Utc>,
+    pub contract_start: NaiveDate,
+    pub contract_end: NaiveDate,
+    pub price_weight: i32,
+    pub quality: Vec<Criterion>,
+    /// The call's public page, where the documents are and bids are submitted.
+    pub call_url: String,
+    pub standstill_days: i32,
+}
+
+/// A bid as the award notice counts it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Tender {
+    pub size: CompanySize,
+}
+
+/// The award: the winner, its bid and price, every bid received.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AwardResult {
+    pub decided_at: DateTime<Utc>,
+    pub winner: Organisation,
+    pub winning_bid_id: String,
+    pub winning_price: Decimal,
+    pub lowest_price: Decimal,
+    pub highest_price: Decimal,
+    pub tenders: Vec<Tender>,
+    /// The contract's reference: its id once drawn up; before, the call's id (a call has at
+    /// most one contract).
+    pub contract_ref: String,
+    /// When the contract was concluded (signed by both parties and activated), if it has been.
+    pub concluded: Option<DateTime<Utc>>,
+}
+
+/// A contract amendment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Modification {
+    pub contract_id: String,
+    pub version: i32,
+    pub reason: String,
+    pub value_delta: Decimal,
+    /// The contract's total value after the amendment.
+    pub total_after: Decimal,
+    pub made_at: DateTime<Utc>,
+}
+
+/// The notice's identifier: a UUID derived from what it is about, so the same notice has the
+/// same id however often it is read.
+pub fn notice_id(kind: Kind, subject: &str) -> String {
+    let tag = match kind {
+        Kind::Contract => "contract-notice",
+        Kind::Award => "award-notice",
+        Kind::Modification => "modification-notice",
+    };
+    let digest = Sha256::digest(format!("{tag}:{subject}").as_bytes());
+    let mut bytes = [0u8; 16];
+    bytes.copy_from_slice(&digest[..16]);
+    uuid::Builder::from_random_bytes(bytes)
+        .into_uuid()
+        .to_string()
+}
+
+// ---- XML writing -------------------------------------------------------------------------
+
+fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// An indented XML writer: elements open and close in code order.
+struct Xml {
+    out: String,
+    depth: usize,
+    /// The notice's languages, Finnish first: every text is written in each.
+    langs: Vec<Lang>,
+}
+
+impl Xml {
+    fn new(langs: Vec<Lang>) -> Xml {
+        Xml {
+            out: String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"),
+            depth: 0,
+            langs,
+        }
+    }
+
+    fn indent(&mut self) {
+        for _ in 0..self.depth {
+            self.out.push_str("  ");
+        }
+    }
+
+    fn start(&mut self, tag: &str, attrs: &[(&str, &str)]) {
+        self.indent();
+        self.out.push('<');
+        self.out.push_str(tag);
+        for (k, v) in attrs {
+            self.out.push_str(&format!(" {k}=\"{}\"", escape(v)));
+        }
+        self.out.push_str(">\n");
+        self.depth += 1;
+    }
+
+    fn end(&mut self, tag: &str) {
+        self.depth = self.depth.saturating_sub(1);
+        self.indent();
+        self.out.push_str(&format!("</{tag}>\n"));
+    }
+
+    /// `<tag attrs>` … `</tag>` around what `inner` writes.
+    fn el(&mut self, tag: &str, attrs: &[(&str, &str)], inner: impl FnOnce(&mut Xml)) {
+        self.start(tag, attrs);
+        inner(self);
+        self.end(tag);
+    }
+
+    fn leaf(&mut self, tag: &str, attrs: &[(&str, &str)], text: &str) {
+        self.indent();
+        self.out.push('<');
+        self.out.push_str(tag);
+        for (k, v) in attrs {
+            self.out.push_str(&format!(" {k}=\"{}\"", escape(v)));
+        }
+        self.out.push_str(&format!(">{}</{tag}>\n", escape(text)));
+    }
+
+    fn code(&mut self, tag: &str, list: &str, value: &str) {
+        self.leaf(tag, &[("listName", list)], value);
+    }
+
+    /// One element per notice language: `t`'s translation, or its Finnish text where it has
+    /// none (a name the call gives in one language is written as given).
+    fn texts(&mut self, tag: &str, t: &Texts) {
+        for lang in self.langs.clone() {
+            let text = match lang {
+                Lang::Fi => &t.fi,
+                Lang::Sv => t.sv.as_ref().unwrap_or(&t.fi),
+                Lang::En => t.en.as_ref().unwrap_or(&t.fi),
+            };
+            self.leaf(tag, &[("languageID", lang.code())], text);
+        }
+    }
+
+    /// A text this module writes, in Finnish, Swedish and English.
+    fn fixed(&mut self, tag: &str, [fi, sv, en]: [&str; 3]) {
+        self.texts(
+            tag,
+            &Texts {
+                fi: fi.into(),
+                sv: Some(sv.into()),
+                en: Some(en.into()),
+            },
+        );
+    }
+
+    fn org_ref(&mut self, tag: &str, id: &str) {
+        self.el(tag, &[], |x| {
+            x.el("cac:PartyIdentification", &[], |x| {
+                x.leaf("cbc:ID", &[("schemeName", "organization")], id)
+            })
+        });
+    }
+}
+
+const NS: &[(&str, &str)] = &[
+    (
+        "xmlns:cac",
+        "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2",
+    ),
+    (
+        "xmlns:cbc",
+        "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2",
+    ),
+    (
+        "xmlns:ext",
+        "urn:oasis:names:specification:ubl:schema:xsd:CommonExtensionComponents-2",
+    ),
+    (
+        "xmlns:efac",
+        "http://data.europa.eu/p27/eforms-ubl-extension-aggregate-components/1",
+    ),
+    (
+        "xmlns:efbc",
+        "http://data.europa.eu/p27/eforms-ubl-extension-basic-components/1",
+    ),
+    (
+        "xmlns:efext",
+        "http://data.europa.eu/p27/eforms-ubl-extensions/1",
+    ),
+];
+
+fn date(d: NaiveDate) -> String {
+    format!("{}Z", d.format("%Y-%m-%d"))
+}
+
+fn day(t: DateTime<Utc>) -> String {
+    date(t.date_naive())
+}
+
+fn time(t: DateTime<Utc>) -> String {
+    format!("{}Z", t.format("%H:%M:%S"))
+}
+
+/// An amount as eForms writes it: at most two decimals, no trailing zeros needed.
+fn amount(d: Decimal) -> String {
+    d.round_dp(2).normalize().to_string()
+}
+
+const BUYER: &str = "ORG-0001";
+const REVIEW: &str = "ORG-0002";
+const WINNER: &str = "ORG-0003";
+const LOT: &str = "LOT-0001";
+const TENDER: &str = "TEN-0001";
+const PARTY: &str = "TPA-0001";
+const CONTRACT: &str = "CON-0001";
+const RESULT: &str = "RES-0001";
+
+fn company(x: &mut Xml, id: &str, o: &Organisation, with_size: bool) {
+    x.el("efac:Organization", &[], |x| {
+        x.el("efac:Company", &[], |x| {
+            if with_size {
+                if let Some(size) = o.size {
+                    x.code(
+                        "efbc:CompanySizeCode",
+                        "economic-operator-size",
+                        size.code(),
+                    );
+                }
+            }
+            x.el("cac:PartyIdentification", &[], |x| {
+                x.leaf("cbc:ID", &[("schemeName", "organization")], id)
+            });
+            for lang in x.langs.clone() {
+                x.el("cac:PartyName", &[], |x| {
+                    x.leaf("cbc:Name", &[("languageID", lang.code())], &o.name)
+                });
+            }
+            x.el("cac:PostalAddress", &[], |x| {
+                if let Some(street) = &o.street {
+                    x.leaf("cbc:StreetName", &[], street);
+                }
+                x.leaf("cbc:CityName", &[], &o.city);
+                x.leaf("cbc:PostalZone", &[], &o.postal_code);
+                x.code("cbc:CountrySubentityCode", "nuts", &o.nuts);
+                x.el("cac:Country", &[], |x| {
+                    x.code("cbc:IdentificationCode", "country", "FIN")
+                });
+            });
+            x.el("cac:PartyLegalEntity", &[], |x| {
+                x.leaf("cbc:CompanyID", &[], &o.business_id)
+            });
+            x.el("cac:Contact", &[], |x| {
+                x.leaf("cbc:Telephone", &[], &o.phone);
+                x.leaf("cbc:ElectronicMail", &[], &o.email);
+            });
+        });
+    });
+}
+
+fn review_body() -> Organisation {
+    Organisation {
+        name: REVIEW_BODY_NAME.into(),
+        business_id: REVIEW_BODY_BUSINESS_ID.into(),
+        street: Some(REVIEW_BODY_STREET.into()),
+        postal_code: REVIEW_BODY_POSTAL_CODE.into(),
+        city: REVIEW_BODY_CITY.into(),
+        nuts: REVIEW_BODY_NUTS.into(),
+        phone: REVIEW_BODY_PHONE.into(),
+        email: REVIEW_BODY_EMAIL.into(),
+        size: None,
+    }
+}
+
+/// The organisations the notice names: the buyer, the review body where the notice names it
+/// (EU notices), the winner of an award or modification notice (its size only in an award
+/// notice).
+fn organisations(x: &mut Xml, sub: Subtype, p: &Procurement, winner: Option<&Organisation>) {
+    x.el("efac:Organizations", &[], |x| {
+        company(x, BUYER, &p.buyer, false);
+        if !sub.national() {
+            company(x, REVIEW, &review_body(), false);
+        }
+        if let Some(w) = winner {
+            company(x, WINNER, w, sub != Subtype::S38);
+        }
+    });
+}
+
+/// The notice's languages: Finnish, and each language the call's title and description are
+/// both translated into.
+fn languages(p: &Procurement) -> Vec<Lang> {
+    let mut langs = vec![Lang::Fi];
+    if p.title.sv.is_some() && p.description.sv.is_some() {
+        langs.push(Lang::Sv);
+    }
+    if p.title.en.is_some() && p.description.en.is_some() {
+        langs.push(Lang::En);
+    }
+    langs
+}
+
+/// The document head every notice shares: ids, dates, the legal basis, the languages and the
+/// buyer.
+fn head(x: &mut Xml, p: &Procurement, id: &str, sub: Subtype, issued: DateTime<Utc>) {
+    x.leaf("cbc:UBLVersionID", &[], "2.3");
+    x.leaf("cbc:CustomizationID", &[], CUSTOMIZATION);
+    x.leaf("cbc:ID", &[("schemeName", "notice-id")], id);
+    x.leaf("cbc:ContractFolderID", &[], &folder_id(&p.call_id));
+    x.leaf("cbc:IssueDate", &[], &day(issued));
+    x.leaf("cbc:IssueTime", &[], &time(issued));
+    x.leaf("cbc:VersionID", &[], "01");
+    x.leaf(
+        "cbc:RegulatoryDomain",
+        &[],
+        if sub.national() {
+            "other"
+        } else {
+            "32014L0024"
+        },
+    );
+    match sub {
+        Subtype::S16 | Subtype::E3 => x.code("cbc:NoticeTypeCode", "competition", "cn-standard"),
+        Subtype::S20 => x.code("cbc:NoticeTypeCode", "competition", "cn-social"),
+        Subtype::S29 | Subtype::E4 => x.code("cbc:NoticeTypeCode", "result", "can-standard"),
+        Subtype::S33 => x.code("cbc:NoticeTypeCode", "result", "can-social"),
+        Subtype::S38 => x.code("cbc:NoticeTypeCode", "cont-modif", "can-modif"),
+    }
+    let langs = x.langs.clone();
+    x.leaf("cbc:NoticeLanguageCode", &[], Lang::Fi.code());
+    for l in langs.iter().skip(1) {
+        x.el("cac:AdditionalNoticeLanguage", &[], |x| {
+            x.leaf("cbc:ID", &[], l.code())
+        });
+    }
+    x.el("cac:ContractingParty", &[], |x| {
+        if sub != Subtype::S38 {
+            x.el("cac:ContractingPartyType", &[], |x| {
+                // A municipality: a local authority.
+                x.code("cbc:PartyTypeCode", "buyer-legal-type", "la")
+            });
+            x.el("cac:ContractingActivity", &[], |x| {
+                x.code("cbc:ActivityTypeCode", "authority-activity", "gen-pub")
+            });
+        }
+        x.org_ref("cac:Party", BUYER);
+    });
+}
+
+/// The procurement folder's id: one per call, the same in all its notices.
+pub fn folder_id(call_id: &str) -> String {
+    notice_id(Kind::Contract, &format!("folder:{call_id}"))
+}
+
+/// The main CPV code of a call none of whose products has one: its service kind's division
+/// (health and social work services; other community, social and personal services; business
+/// services).
+pub fn fallback_cpv(kind: ServiceKind) -> &'static str {
+    match kind {
+        ServiceKind::SocialAndHealth => "85000000-9",
+        ServiceKind::OtherSpecific => "98000000-3",
+        ServiceKind::General => "79000000-4",
+    }
+}
+
+fn cpv_digits(code: &str) -> &str {
+    code.split('-').next().unwrap_or(code)
+}
+
+/// The object: name, description, nature, CPV codes, place and (for a contract notice) the
+/// estimated value.
+fn project(x: &mut Xml, p: &Procurement, lot: bool, with_value: bool) {
+    x.el("cac:ProcurementProject", &[], |x| {
+        if lot {
+            x.leaf("cbc:ID", &[("schemeName", "InternalID")], &p.call_id);
+        }
+        x.texts("cbc:Name", &p.title);
+        x.texts("cbc:Description", &p.description);
+        x.code("cbc:ProcurementTypeCode", "contract-nature", "services");
+        if with_value {
+            if let Some(v) = p.estimated_value {
+                x.el("cac:RequestedTenderTotal", &[], |x| {
+                    x.leaf(
+                        "cbc:EstimatedOverallContractAmount",
+                        &[("currencyID", "EUR")],
+                        &amount(v),
+                    )
+                });
+            }
+        }
+        let mut codes = p.cpv_codes.iter();
+        let main = codes
+            .next()
+            .map(String::as_str)
+            .unwrap_or(fallback_cpv(p.service_kind));
+        x.el("cac:MainCommodityClassification", &[], |x| {
+            x.code("cbc:ItemClassificationCode", "cpv", cpv_digits(main))
+        });
+        for more in codes {
+            x.el("cac:AdditionalCommodityClassification", &[], |x| {
+                x.code("cbc:ItemClassificationCode", "cpv", cpv_digits(more))
+            });
+        }
+        x.el("cac:RealizedLocation", &[], |x| {
+            x.el("cac:Address", &[], |x| {
+                x.code("cbc:CountrySubentityCode", "nuts", &p.buyer.nuts);
+                x.el("cac:Country", &[], |x| {
+                    x.code("cbc:IdentificationCode", "country", "FIN")
+                });
+            })
+        });
+        if lot {
+            x.el("cac:PlannedPeriod", &[], |x| {
+                x.leaf("cbc:StartDate", &[], &date(p.contract_start));
+                x.leaf("cbc:EndDate", &[], &date(p.contract_end));
+            });
+        }
+    });
+}
+
+fn awarding_terms(x: &mut Xml, p: &Procurement, weights: bool) {
+    x.el("cac:AwardingTerms", &[], |x| {
+        x.el("cac:AwardingCriterion", &[], |x| {
+            let criterion = |x: &mut Xml, kind: &str, name: &Texts, weight: i32| {
+                x.el("cac:SubordinateAwardingCriterion", &[], |x| {
+                    if weights {
+                        x.el("ext:UBLExtensions", &[], |x| {
+                            x.el("ext:UBLExtension", &[], |x| {
+                                x.el("ext:ExtensionContent", &[], |x| {
+                                    x.el("efext:EformsExtension", &[], |x| {
+                                        x.el("efac:AwardCriterionParameter", &[], |x| {
+                                            x.code(
+                                                "efbc:ParameterCode",
+                                                "number-weight",
+                                                "per-exa",
+                                            );
+                                            x.leaf(
+                                                "efbc:ParameterNumeric",
+                                                &[],
+                                                &weight.to_string(),
+                                            );
+                                        })
+                                    })
+                                })
+                            })
+                        });
+                    }
+                    x.code(
+                        "cbc:AwardingCriterionTypeCode",
+                        "award-criterion-type",
+                        kind,
+                    );
+                    x.texts("cbc:Name", name);
+                    let described = |t: &str| format!("{t}: {weight} %");
+                    x.texts(
+                        "cbc:Description",
+                        &Texts {
+                            fi: described(&name.fi),
+                            sv: name.sv.as_deref().map(described),
+                            en: name.en.as_deref().map(described),
+                        },
+                    );
+                });
+            };
+            if p.price_weight > 0 {
+                let price = Texts {
+                    fi: "Hinta".into(),
+                    sv: Some("Pris".into()),
+                    en: Some("Price".into()),
+                };
+                criterion(x, "price", &price, p.price_weight);
+            }
+            for c in &p.quality {
+                criterion(x, "quality", &Texts::finnish(c.name.clone()), c.weight);
+            }
+        })
+    });
+}
+
+fn appeal_terms(x: &mut Xml, p: &Procurement) {
+    x.el("cac:AppealTerms", &[], |x| {
+        x.el("cac:PresentationPeriod", &[], |x| {
+            let days = p.standstill_days;
+            x.fixed(
+                "cbc:Description",
+                [
+                    &format!(
+                        "Hankintaoikaisua voi vaatia hankintayksiköltä ja valituksen tehdä \
+                         markkinaoikeuteen 14 päivän kuluessa hankintapäätöksen \
+                         tiedoksisaannista. Odotusaika {days} päivää."
+                    ),
+                    &format!(
+                        "Upphandlingsrättelse kan begäras hos den upphandlande enheten och \
+                         besvär anföras hos marknadsdomstolen inom 14 dagar från delfåendet av \
+                         upphandlingsbeslutet. Väntetid {days} dagar."
+                    ),
+                    &format!(
+                        "A correction request to the contracting authority and an appeal to the \
+                         Market Court within 14 days of being notified of the award decision. \
+                         Standstill period {days} days."
+                    ),
+                ],
+            )
+        });
+        x.org_ref("cac:AppealReceiverParty", REVIEW);
+    });
+}
+
+/// The lot's terms in a contract notice.
+fn lot_terms_cn(x: &mut Xml, p: &Procurement, sub: Subtype) {
+    x.el("cac:TenderingTerms", &[], |x| {
+        if !sub.national() {
+            x.code("cbc:VariantConstraintCode", "permission", "not-allowed");
+            x.code("cbc:FundingProgramCode", "eu-funded", "no-eu-funds");
+        }
+        x.el("cac:CallForTendersDocumentReference", &[], |x| {
+            x.leaf("cbc:ID", &[], &p.call_id);
+            x.leaf("cbc:DocumentType", &[], "non-restricted-document");
+            x.el("cac:Attachment", &[], |x| {
+                x.el("cac:ExternalReference", &[], |x| {
+                    x.leaf("cbc:URI", &[], &p.call_url)
+                })
+            });
+        });
+        if !sub.national() {
+            x.el("cac:TendererQualificationRequest", &[], |x| {
+                x.el("cac:SpecificTendererRequirement", &[], |x| {
+                    x.code(
+                        "cbc:TendererRequirementTypeCode",
+                        "reserved-procurement",
+                        "none",
+                    )
+                })
+            });
+        }
+        x.el("cac:TendererQualificationRequest", &[], |x| {
+            x.el("cac:SpecificTendererRequirement", &[], |x| {
+                x.code(
+                    "cbc:TendererRequirementTypeCode",
+                    "selection-criteria-source",
+                    "epo-procurement-document",
+                )
+            })
+        });
+        if !sub.national() {
+            for (list, value) in [
+                ("reserved-execution", "no"),
+                ("einvoicing", "allowed"),
+                ("ecatalog-submission", "not-allowed"),
+            ] {
+                x.el("cac:ContractExecutionRequirement", &[], |x| {
+                    x.code("cbc:ExecutionRequirementCode", list, value)
+                });
+            }
+        }
+        awarding_terms(x, p, true);
+        x.el("cac:TenderRecipientParty", &[], |x| {
+            x.leaf("cbc:EndpointID", &[], &p.call_url)
+        });
+        if !sub.national() {
+            // A bid binds its bidder from the deadline until the contract starts.
+            let days = (p.contract_start - p.submission_deadline.date_naive())
+                .num_days()
+                .max(1);
+            x.el("cac:TenderValidityPeriod", &[], |x| {
+                x.leaf(
+                    "cbc:DurationMeasure",
+                    &[("unitCode", "DAY")],
+                    &days.to_string(),
+                )
+            });
+            appeal_terms(x, p);
+            x.el("cac:Language", &[], |x| x.leaf("cbc:ID", &[], "FIN"));
+            x.el("cac:PostAwardProcess", &[], |x| {
+                x.leaf("cbc:ElectronicOrderUsageIndicator", &[], "false");
+                x.leaf("cbc:ElectronicPaymentUsageIndicator", &[], "true");
+            });
+        }
+    });
+    x.el("cac:TenderingProcess", &[], |x| {
+        x.code("cbc:SubmissionMethodCode", "esubmission", "required");
+        if sub == Subtype::S16 {
+            x.leaf("cbc:GovernmentAgreementConstraintIndicator", &[], "true");
+        }
+        x.el("cac:TenderSubmissionDeadlinePeriod", &[], |x| {
+            x.leaf("cbc:EndDate", &[], &day(p.submission_deadline));
+            x.leaf("cbc:EndTime", &[], &time(p.submission_deadline));
+        });
+        x.el("cac:AdditionalInformationRequestPeriod", &[], |x| {
+            x.leaf("cbc:EndDate", &[], &day(p.questions_deadline));
+            x.leaf("cbc:EndTime", &[], &time(p.questions_deadline));
+        });
+        if !sub.national() && !sub.light() {
+            x.el("cac:OpenTenderEvent", &[], |x| {
+                x.leaf("cbc:OccurrenceDate", &[], &day(p.submission_deadline));
+                x.leaf("cbc:OccurrenceTime", &[], &time(p.submission_deadline));
+            });
+        }
+        if !sub.national() {
+            x.el("cac:AuctionTerms", &[], |x| {
+                x.leaf("cbc:AuctionConstraintIndicator", &[], "false")
+            });
+            for list in ["framework-agreement", "dps-usage"] {
+                x.el("cac:ContractingSystem", &[], |x| {
+                    x.code("cbc:ContractingSystemTypeCode", list, "none")
+                });
+            }
+        }
+    });
+}
+
+fn root(x: &mut Xml, sub: Subtype) -> &'static str {
+    let (tag, ns) = match sub {
+        Subtype::S16 | Subtype::S20 | Subtype::E3 => (
+            "ContractNotice",
+            "urn:oasis:names:specification:ubl:schema:xsd:ContractNotice-2",
+        ),
+        _ => (
+            "ContractAwardNotice",
+            "urn:oasis:names:specification:ubl:schema:xsd:ContractAwardNotice-2",
+        ),
+    };
+    let mut attrs = vec![("xmlns", ns)];
+    attrs.extend_from_slice(NS);
+    x.start(tag, &attrs);
+    tag
+}
+
+fn extension(x: &mut Xml, inner: impl FnOnce(&mut Xml)) {
+    x.el("ext:UBLExtensions", &[], |x| {
+        x.el("ext:UBLExtension", &[], |x| {
+            x.el("ext:ExtensionContent", &[], |x| {
+                x.el("efext:EformsExtension", &[], inner)
+            })
+        })
+    });
+}
+
+fn subtype(x: &mut Xml, sub: Subtype) {
+    x.el("efac:NoticeSubType", &[], |x| {
+        x.code("cbc:SubTypeCode", "notice-subtype", sub.code())
+    });
+}
+
+fn legal_basis(x: &mut Xml, sub: Subtype) {
+    let contract_notice = matches!(sub, Subtype::S16 | Subtype::S20 | Subtype::E3);
+    if !sub.national() && !contract_notice {
+        return;
+    }
+    x.el("cac:TenderingTerms", &[], |x| {
+        if sub.national() {
+            x.el("cac:ProcurementLegislationDocumentReference", &[], |x| {
+                x.leaf("cbc:ID", &[], "LocalLegalBasis");
+                x.fixed(
+                    "cbc:DocumentDescription",
+                    [
+                        "Laki julkisista hankinnoista ja käyttöoikeussopimuksista (1397/2016)",
+                        "Lag om offentlig upphandling och koncession (1397/2016)",
+                        "Act on Public Procurement and Concession Contracts (1397/2016)",
+                    ],
+                );
+            });
+        }
+        if contract_notice {
+            x.el("cac:TendererQualificationRequest", &[], |x| {
+                x.el("cac:SpecificTendererRequirement", &[], |x| {
+                    x.code(
+                        "cbc:TendererRequirementTypeCode",
+                        "exclusion-grounds-source",
+                        "epo-procurement-document",
+                    )
+                })
+            });
+        }
+    });
+}
+
+fn procedure(x: &mut Xml, sub: Subtype) {
+    x.el("cac:TenderingProcess", &[], |x| {
+        if sub.light() {
+            x.fixed(
+                "cbc:Description",
+                ["Avoin menettely", "Öppet förfarande", "Open procedure"],
+            );
+        }
+        x.code("cbc:ProcedureCode", "procurement-procedure-type", "open");
+        if sub == Subtype::S16 {
+            x.el("cac:ProcessJustification", &[], |x| {
+                x.code("cbc:ProcessReasonCode", "accelerated-procedure", "false")
+            });
+        }
+    });
+}
+
+/// The contract notice: 16, 20 or E3 by the call's regime and service kind.
+pub fn contract_notice(p: &Procurement) -> (Subtype, String) {
+    let sub = Subtype::of(Kind::Contract, p.regime, p.service_kind);
+    let mut x = Xml::new(languages(p));
+    let tag = root(&mut x, sub);
+    extension(&mut x, |x| {
+        subtype(x, sub);
+        organisations(x, sub, p, None);
+    });
+    head(
+        &mut x,
+        p,
+        &notice_id(Kind::Contract, &p.call_id),
+        sub,
+        p.published_at,
+    );
+    legal_basis(&mut x, sub);
+    procedure(&mut x, sub);
+    project(&mut x, p, false, true);
+    x.el("cac:ProcurementProjectLot", &[], |x| {
+        x.leaf("cbc:ID", &[("schemeName", "Lot")], LOT);
+        lot_terms_cn(x, p, sub);
+        project(x, p, true, true);
+    });
+    x.end(tag);
+    (sub, x.out)
+}
+
+fn statistics(x: &mut Xml, tenders: &[Tender]) {
+    let count = |size: Option<CompanySize>| {
+        tenders
+            .iter()
+            .filter(|t| size.is_none_or(|s| t.size == s))
+            .count()
+    };
+    let stats = [
+        ("tenders", count(None)),
+        ("t-micro", count(Some(CompanySize::Micro))),
+        ("t-small", count(Some(CompanySize::Small))),
+        ("t-med", count(Some(CompanySize::Medium))),
+        ("t-large", count(Some(CompanySize::Large))),
+        // Every bidder is a Finnish organisation, and every bid is submitted electronically.
+        ("t-oth-eea", 0),
+        ("t-no-eea", 0),
+        ("t-esubm", count(None)),
+    ];
+    for (code, n) in stats {
+        x.el("efac:ReceivedSubmissionsStatistics", &[], |x| {
+            x.code("efbc:StatisticsCode", "received-submission-type", code);
+            x.leaf("efbc:StatisticsNumeric", &[], &n.to_string());
+        });
+    }
+}
+
+/// The result part of an award or modification notice.
+fn notice_result(x: &mut Xml, sub: Subtype, r: &AwardResult, total: Decimal, stats: bool) {
+    x.el("efac:NoticeResult", &[], |x| {
+        x.leaf("cbc:TotalAmount", &[("currencyID", "EUR")], &amount(total));
+        x.el("efac:LotResult", &[], |x| {
+            x.leaf("cbc:ID", &[("schemeName", "result")], RESULT);
+            if stats && sub == Subtype::S29 {
+                x.leaf(
+                    "cbc:HigherTenderAmount",
+                    &[("currencyID", "EUR")],
+                    &amount(r.highest_price),
+                );
+                x.leaf(
+                    "cbc:LowerTenderAmount",
+                    &[("currencyID", "EUR")],
+                    &amount(r.lowest_price),
+                );
+            }
+            if stats {
+                x.code("cbc:TenderResultCode", "winner-selection-status", "selec-w");
+            }
+            x.el("efac:LotTender", &[], |x| {
+                x.leaf("cbc:ID", &[("schemeName", "tender")], TENDER)
+            });
+            if stats {
+                statistics(x, &r.tenders);
+            }
+            x.el("efac:SettledContract", &[], |x| {
+                x.leaf("cbc:ID", &[("schemeName", "contract")], CONTRACT)
+            });
+            x.el("efac:TenderLot", &[], |x| {
+                x.leaf("cbc:ID", &[("schemeName", "Lot")], LOT)
+            });
+        });
+        x.el("efac:LotTender", &[], |x| {
+            x.leaf("cbc:ID", &[("schemeName", "tender")], TENDER);
+            x.leaf("cbc:RankCode", &[], "1");
+            x.leaf("efbc:TenderRankedIndicator", &[], "true");
+            x.el("cac:LegalMonetaryTotal", &[], |x| {
+                x.leaf(
+                    "cbc:PayableAmount",
+                    &[("currencyID", "EUR")],
+                    &amount(r.winning_price),
+                )
+            });
+            if stats {
+                x.el("efac:SubcontractingTerm", &[], |x| {
+                    x.code("efbc:TermCode", "applicability", "no")
+                });
+            }
+            x.el("efac:TenderingParty", &[], |x| {
+                x.leaf("cbc:ID", &[("schemeName", "tendering-party")], PARTY)
+            });
+            x.el("efac:TenderLot", &[], |x| {
+                x.leaf("cbc:ID", &[("schemeName", "Lot")], LOT)
+            });
+            x.el("efac:TenderReference", &[], |x| {
+                x.leaf("cbc:ID", &[], &r.winning_bid_id)
+            });
+        });
+        x.el("efac:SettledContract", &[], |x| {
+            x.leaf("cbc:ID", &[("schemeName", "contract")], CONTRACT);
+            x.leaf("cbc:AwardDate", &[], &day(r.decided_at));
+            if let Some(concluded) = r.concluded {
+                x.leaf("cbc:IssueDate", &[], &day(concluded));
+                x.org_ref("cac:SignatoryParty", BUYER);
+            }
+            x.el("efac:ContractReference", &[], |x| {
+                x.leaf("cbc:ID", &[], &r.contract_ref)
+            });
+            x.el("efac:LotTender", &[], |x| {
+                x.leaf("cbc:ID", &[("schemeName", "tender")], TENDER)
+            });
+        });
+        x.el("efac:TenderingParty", &[], |x| {
+            x.leaf("cbc:ID", &[("schemeName", "tendering-party")], PARTY);
+            x.el("efac:Tenderer", &[], |x| {
+                x.leaf("cbc:ID", &[("schemeName", "organization")], WINNER)
+            });
+        });
+    });
+}
+
+/// The lot of an award or modification notice.
+fn result_lot(x: &mut Xml, p: &Procurement, sub: Subtype) {
+    x.el("cac:ProcurementProjectLot", &[], |x| {
+        x.leaf("cbc:ID", &[("schemeName", "Lot")], LOT);
+        x.el("cac:TenderingTerms", &[], |x| {
+            if !sub.national() && sub != Subtype::S38 {
+                x.code("cbc:FundingProgramCode", "eu-funded", "no-eu-funds");
+            }
+            if sub != Subtype::S38 {
+                awarding_terms(x, p, true);
+            }
+            if !sub.national() {
+                appeal_terms(x, p);
+            }
+        });
+        if sub != Subtype::S38 && !sub.national() {
+            x.el("cac:TenderingProcess", &[], |x| {
+                if sub == Subtype::S29 {
+                    x.leaf("cbc:GovernmentAgreementConstraintIndicator", &[], "true");
+                }
+                x.el("cac:AuctionTerms", &[], |x| {
+                    x.leaf("cbc:AuctionConstraintIndicator", &[], "false")
+                });
+                for list in ["framework-agreement", "dps-usage"] {
+                    x.el("cac:ContractingSystem", &[], |x| {
+                        x.code("cbc:ContractingSystemTypeCode", list, "none")
+                    });
+                }
+            });
+        }
+        project(x, p, true, false);
+    });
+}
+
+/// The contract award notice: 29, 33 or E4.
+pub fn award_notice(p: &Procurement, r: &AwardResult) -> (Subtype, String) {
+    let sub = Subtype::of(Kind::Award, p.regime, p.service_kind);
+    let mut x = Xml::new(languages(p));
+    let tag = root(&mut x, sub);
+    extension(&mut x, |x| {
+        notice_result(x, sub, r, r.winning_price, true);
+        subtype(x, sub);
+        organisations(x, sub, p, Some(&r.winner));
+    });
+    head(
+        &mut x,
+        p,
+        &notice_id(Kind::Award, &p.call_id),
+        sub,
+        r.concluded.unwrap_or(r.decided_at).max(r.decided_at),
+    );
+    legal_basis(&mut x, sub);
+    procedure(&mut x, sub);
+    project(&mut x, p, false, false);
+    result_lot(&mut x, p, sub);
+    x.el("cac:TenderResult", &[], |x| {
+        x.leaf("cbc:AwardDate", &[], &day(r.decided_at))
+    });
+    x.end(tag);
+    (sub, x.out)
+}
+
+/// The contract modification notice (38) of amendment `m` of the contract awarded by `r`.
+pub fn modification_notice(p: &Procurement, r: &AwardResult, m: &Modification) -> String {
+    let sub = Subtype::S38;
+    let mut result = r.clone();
+    result.contract_ref = m.contract_id.clone();
+    result.winning_price = m.total_after;
+    let mut x = Xml::new(languages(p));
+    let tag = root(&mut x, sub);
+    extension(&mut x, |x| {
+        x.el("efac:ContractModification", &[], |x| {
+            x.leaf(
+                "efbc:ChangedNoticeIdentifier",
+                &[("schemeName", "notice-id-ref")],
+                &format!("{}-01", notice_id(Kind::Award, &p.call_id)),
+            );
+            x.leaf(
+                "efbc:ModifiedContractIdentifier",
+                &[("schemeName", "contract")],
+                CONTRACT,
+            );
+            x.el("efac:Change", &[], |x| {
+                let (v, delta, total) = (m.version, amount(m.value_delta), amount(m.total_after));
+                x.fixed(
+                    "efbc:ChangeDescription",
+                    [
+                        &format!(
+                            "Sopimuksen {v}. versio: arvo muuttuu {delta} euroa, kokonaisarvo \
+                             {total} euroa."
+                        ),
+                        &format!(
+                            "Avtalets version {v}: värdet ändras med {delta} euro, totalt värde \
+                             {total} euro."
+                        ),
+                        &format!(
+                            "Version {v} of the contract: the value changes by {delta} euros, \
+                             total value {total} euros."
+                        ),
+                    ],
+                )
+            });
+            x.el("efac:ChangeReason", &[], |x| {
+                x.code(
+                    "cbc:ReasonCode",
+                    "modification-justification",
+                    if m.value_delta > Decimal::ZERO {
+                        "add-wss"
+                    } else {
+                        "mod-nons"
+                    },
+                );
+                x.texts("efbc:ReasonDescription", &Texts::finnish(m.reason.clone()));
+            });
+        });
+        notice_result(x, sub, &result, m.total_after, false);
+        subtype(x, sub);
+        organisations(x, sub, p, Some(&r.winner));
+    });
+    head(
+        &mut x,
+        p,
+        &notice_id(
+            Kind::Modification,
+            &format!("{}:{}", m.contract_id, m.version),
+        ),
+        sub,
+        m.made_at,
+    );
+    project(&mut x, p, false, false);
+    result_lot(&mut x, p, sub);
+    x.el("cac:TenderResult", &[], |x| {
+        x.leaf("cbc:AwardDate", &[], &day(r.decided_at))
+    });
+    x.end(tag);
+    x.out
+}

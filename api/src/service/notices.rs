@@ -1,0 +1,322 @@
+//! eForms notices (`domain::eforms`) from the stored call, award and contract: the contract
+//! notice of a call (public once published; before, a draft its orderer may read), the
+//! contract award notice (public once the contract is concluded, which eForms requires it to
+//! date; from the award decision until then, a draft its orderer may read) and the contract
+//! modification notice of an amendment of a call's contract (public once made). Read only: a
+//! notice is computed from the data each time, so it is the same whenever it is read.
+
+use super::{Cx, parse_id};
+use crate::config::Authority;
+use crate::domain::call::manages_call;
+use crate::domain::eforms::{
+    self, AwardResult, CompanySize, Criterion, Kind, Modification, Organisation, Procurement,
+    Subtype, Tender, Texts,
+};
+use crate::domain::thresholds;
+use crate::error::{AppError, AppResult};
+use chrono::{DateTime, Utc};
+use entity::{
+    BidStatus, award, bid, call, contract_amendment, contract_signature, organization, product,
+    service_contract as sc,
+};
+use rust_decimal::Decimal;
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+
+/// A notice: its subtype, its XML, and whether it is a draft (not yet due).
+#[derive(Debug, Clone)]
+pub struct Notice {
+    pub subtype: Subtype,
+    pub xml: String,
+    pub draft: bool,
+}
+
+/// What a notice is asked of: a call (contract and award notices) or a contract's amendment.
+#[derive(Debug, Clone, Copy)]
+pub enum Subject<'a> {
+    Call(&'a str),
+    /// The contract and the amendment's version (the latest when `None`).
+    Contract(&'a str, Option<i32>),
+}
+
+/// The notice of `kind` about `subject`, as the caller may read it.
+pub async fn notice(
+    Cx { state, caller }: Cx<'_>,
+    kind: Kind,
+    subject: Subject<'_>,
+) -> AppResult<Notice> {
+    let conn = state.db.conn();
+    let now = state.now();
+    let viewer = caller.viewer();
+    match (kind, subject) {
+        (Kind::Contract, Subject::Call(id)) => {
+            let c = super::calls::visible_call(conn, caller, "callId", id).await?;
+            let draft = c.published_at.is_none();
+            if draft && !manages_call(viewer, &c.orderer_id) {
+                return Err(AppError::forbidden(
+                    "callId: the contract notice of a call not yet published is a draft only its orderer reads",
+                ));
+            }
+            let p = procurement(conn, &state.config, &c, now).await?;
+            let (subtype, xml) = eforms::contract_notice(&p);
+            Ok(Notice {
+                subtype,
+                xml,
+                draft,
+            })
+        }
+        (Kind::Award, Subject::Call(id)) => {
+            let c = super::calls::visible_call(conn, caller, "callId", id).await?;
+            let contract = sc::Entity::find()
+                .filter(sc::Column::CallId.eq(c.id.as_str()))
+                .one(conn)
+                .await?;
+            let concluded = match &contract {
+                Some(k) => concluded_at(conn, k).await?,
+                None => None,
+            };
+            let draft = concluded.is_none();
+            if draft && !manages_call(viewer, &c.orderer_id) {
+                return Err(AppError::InvalidState(
+                    "callId: the contract award notice is due once the contract is concluded (signed by both parties)"
+                        .into(),
+                ));
+            }
+            let p = procurement(conn, &state.config, &c, now).await?;
+            let mut r = result(conn, &state.config.authority, &c, contract.as_ref()).await?;
+            // A draft reads as if the contract were concluded now.
+            r.concluded = Some(concluded.unwrap_or(now));
+            let (subtype, xml) = eforms::award_notice(&p, &r);
+            Ok(Notice {
+                subtype,
+                xml,
+                draft,
+            })
+        }
+        (Kind::Modification, Subject::Contract(id, version)) => {
+            let not_found = || AppError::not_found("contractId: no such contract");
+            let k = sc::Entity::find_by_id(parse_id("contractId", id)?)
+                .one(conn)
+                .await?
+                .ok_or_else(not_found)?;
+            let Some(call_id) = k.call_id.clone() else {
+                return Err(AppError::InvalidState(
+                    "contractId: a contract made without a call for tenders (in-house) has no notices"
+                        .into(),
+                ));
+            };
+            let c = call::Entity::find_by_id(call_id)
+                .one(conn)
+                .await?
+                .ok_or_else(not_found)?;
+            let amendments = contract_amendment::Entity::find()
+                .filter(contract_amendment::Column::ContractId.eq(k.id.as_str()))
+                .order_by_asc(contract_amendment::Column::Version)
+                .all(conn)
+                .await?;
+            let chosen = match version {
+                Some(v) => amendments.iter().find(|a| a.version == v).ok_or_else(|| {
+                    AppError::not_found(format!("version: the contract has no amendment {v}"))
+                })?,
+                None => amendments.last().ok_or_else(|| {
+                    AppError::InvalidState(
+                        "contractId: the contract has not been amended: no modification notice is due"
+                            .into(),
+                    )
+                })?,
+            };
+            // The value after the chosen amendment: today's less the later amendments'.
+            let later = crate::domain::money::sum(
+                amendments
+                    .iter()
+                    .filter(|a| a.version > chosen.version)
+                    .map(|a| a.value_delta.0),
+            );
+            let m = Modification {
+                contract_id: k.id.clone(),
+                version: chosen.version,
+                reason: chosen.reason.clone(),
+                value_delta: chosen.value_delta.0,
+                total_after: k.total_value.0.saturating_sub(later),
+                made_at: chosen.created_at,
+            };
+            let p = procurement(conn, &state.config, &c, now).await?;
+            let mut r = result(conn, &state.config.authority, &c, Some(&k)).await?;
+            r.concluded = concluded_at(conn, &k).await?;
+            Ok(Notice {
+                subtype: Subtype::S38,
+                xml: eforms::modification_notice(&p, &r, &m),
+                draft: false,
+            })
+        }
+        (Kind::Contract | Kind::Award, Subject::Contract(..)) => Err(AppError::BadInput {
+            field: "callId".into(),
+            rule: "contract and contract award notices are asked by callId".into(),
+        }),
+        (Kind::Modification, Subject::Call(_)) => Err(AppError::BadInput {
+            field: "contractId".into(),
+            rule: "a contract modification notice is asked by contractId".into(),
+        }),
+    }
+}
+
+/// When the contract was concluded: its second signature, or (a contract activated before
+/// signatures existed) its activation.
+async fn concluded_at<C: ConnectionTrait>(
+    conn: &C,
+    k: &sc::Model,
+) -> AppResult<Option<DateTime<Utc>>> {
+    let signatures = contract_signature::Entity::find()
+        .filter(contract_signature::Column::ContractId.eq(k.id.as_str()))
+        .all(conn)
+        .await?;
+    if signatures.len() >= 2 {
+        return Ok(signatures.iter().map(|s| s.signed_at).max());
+    }
+    Ok(k.activated_at)
+}
+
+/// An organisation as notices name it: its own details, the authority's where it has none.
+fn organisation(o: &organization::Model, a: &Authority, size: Option<CompanySize>) -> Organisation {
+    Organisation {
+        name: o.name.clone(),
+        business_id: o
+            .business_id
+            .clone()
+            .unwrap_or_else(|| a.business_id.clone()),
+        street: o.street_address.clone().or_else(|| a.street.clone()),
+        postal_code: o
+            .postal_code
+            .clone()
+            .unwrap_or_else(|| a.postal_code.clone()),
+        city: o.city.clone().unwrap_or_else(|| a.city.clone()),
+        nuts: o.nuts_code.clone().unwrap_or_else(|| a.nuts.clone()),
+        phone: o.phone.clone().unwrap_or_else(|| a.phone.clone()),
+        email: o.email.clone().unwrap_or_else(|| a.email.clone()),
+        size,
+    }
+}
+
+async fn org<C: ConnectionTrait>(conn: &C, id: &str) -> AppResult<organization::Model> {
+    organization::Entity::find_by_id(id.to_owned())
+        .one(conn)
+        .await?
+        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("organisation {id} missing")))
+}
+
+/// What every notice of `c` says of the procurement. A draft's regime is today's.
+async fn procurement<C: ConnectionTrait>(
+    conn: &C,
+    config: &crate::config::Config,
+    c: &call::Model,
+    now: DateTime<Utc>,
+) -> AppResult<Procurement> {
+    let lines = super::calls::lines_of(conn, &c.id).await?;
+    let products = super::query::keyed::<product::Entity, _, _>(
+        conn,
+        product::Column::Id,
+        lines.iter().map(|l| l.product_id.clone()),
+        |p| p.id.clone(),
+    )
+    .await?;
+    let mut cpv_codes: Vec<String> = Vec::new();
+    let mut kinds = Vec::new();
+    for l in &lines {
+        if let Some(p) = products.get(&l.product_id) {
+            kinds.push(crate::graphql::types::service_kind(p.service_kind));
+            if let Some(code) = &p.cpv_code
+                && !cpv_codes.contains(code)
+            {
+                cpv_codes.push(code.clone());
+            }
+        }
+    }
+    let published_at = c.published_at.unwrap_or(now);
+    let on = published_at.date_naive();
+    let estimated_value = c.estimated_value.map(|m| m.0);
+    let regime = thresholds::regime(estimated_value, kinds.iter().copied(), on);
+    let service_kind = thresholds::governing_kind(kinds, &thresholds::in_force(on));
+    let quality = super::calls::criteria_of(conn, &c.id)
+        .await?
+        .into_iter()
+        .map(|q| Criterion {
+            name: q.name,
+            weight: q.weight,
+        })
+        .collect();
+    let buyer = organisation(&org(conn, &c.orderer_id).await?, &config.authority, None);
+    Ok(Procurement {
+        call_id: c.id.clone(),
+        title: Texts {
+            fi: c.title.clone(),
+            sv: c.title_sv.clone(),
+            en: c.title_en.clone(),
+        },
+        description: Texts {
+            fi: c.description.clone(),
+            sv: c.description_sv.clone(),
+            en: c.description_en.clone(),
+        },
+        buyer,
+        regime,
+        service_kind,
+        cpv_codes,
+        estimated_value,
+        published_at,
+        questions_deadline: c.questions_deadline,
+        submission_deadline: c.submission_deadline,
+        contract_start: c.contract_start,
+        contract_end: c.contract_end,
+        price_weight: c.price_weight,
+        quality,
+        call_url: format!("{}/#/calls/{}", config.public_url, c.id),
+        standstill_days: c.standstill_days,
+    })
+}
+
+/// The award of `c`: the winner, its bid, every bid received (sizes by declared turnover).
+async fn result<C: ConnectionTrait>(
+    conn: &C,
+    authority: &Authority,
+    c: &call::Model,
+    contract: Option<&sc::Model>,
+) -> AppResult<AwardResult> {
+    let a = award::Entity::find_by_id(c.id.clone())
+        .one(conn)
+        .await?
+        .ok_or_else(|| {
+            AppError::InvalidState(
+                "callId: the call has no award decision: no award notice yet".into(),
+            )
+        })?;
+    let bids = bid::Entity::find()
+        .filter(bid::Column::CallId.eq(c.id.as_str()))
+        .filter(bid::Column::Status.eq(BidStatus::Submitted))
+        .all(conn)
+        .await?;
+    let winning = bids
+        .iter()
+        .find(|b| b.id == a.bid_id)
+        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("awarded bid {} missing", a.bid_id)))?;
+    let prices = || bids.iter().map(|b| b.total_price.0);
+    let winner = organisation(
+        &org(conn, &winning.bidder_id).await?,
+        authority,
+        Some(CompanySize::by_turnover(winning.annual_turnover.0)),
+    );
+    Ok(AwardResult {
+        decided_at: a.decided_at,
+        winner,
+        winning_bid_id: winning.id.clone(),
+        winning_price: winning.total_price.0,
+        lowest_price: prices().min().unwrap_or(Decimal::ZERO),
+        highest_price: prices().max().unwrap_or(Decimal::ZERO),
+        tenders: bids
+            .iter()
+            .map(|b| Tender {
+                size: CompanySize::by_turnover(b.annual_turnover.0),
+            })
+            .collect(),
+        contract_ref: contract.map_or_else(|| c.id.clone(), |k| k.id.clone()),
+        concluded: None,
+    })
+}
