@@ -39,6 +39,11 @@ async fn evaluate_and_rank_ten_thousand_bids() {
                 business_id: Set(None),
                 email: Set(None),
                 created_at: Set(now),
+                street_address: Set(None),
+                postal_code: Set(None),
+                city: Set(None),
+                nuts_code: Set(None),
+                phone: Set(None),
             })
             .collect();
         organization::Entity::insert_many(orgs)

@@ -303,6 +303,10 @@ mod tests {
             capability_requirements: vec!["Licensed nurses".into()],
             max_subcontracting_share: Some(dec!(0.3)),
             estimated_value: None,
+            title_sv: None,
+            title_en: None,
+            description_sv: None,
+            description_en: None,
         }
     }
 

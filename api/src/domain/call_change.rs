@@ -231,6 +231,10 @@ mod tests {
             capability_requirements: vec!["Lupa".into()],
             max_subcontracting_share: None,
             estimated_value: None,
+            title_sv: None,
+            title_en: None,
+            description_sv: None,
+            description_en: None,
         }
     }
 

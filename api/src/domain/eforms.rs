@@ -425,14 +425,12 @@ const RESULT: &str = "RES-0001";
 fn company(x: &mut Xml, id: &str, o: &Organisation, with_size: bool) {
     x.el("efac:Organization", &[], |x| {
         x.el("efac:Company", &[], |x| {
-            if with_size {
-                if let Some(size) = o.size {
-                    x.code(
-                        "efbc:CompanySizeCode",
-                        "economic-operator-size",
-                        size.code(),
-                    );
-                }
+            if with_size && let Some(size) = o.size {
+                x.code(
+                    "efbc:CompanySizeCode",
+                    "economic-operator-size",
+                    size.code(),
+                );
             }
             x.el("cac:PartyIdentification", &[], |x| {
                 x.leaf("cbc:ID", &[("schemeName", "organization")], id)
@@ -583,28 +581,32 @@ fn project(x: &mut Xml, p: &Procurement, lot: bool, with_value: bool) {
         x.texts("cbc:Name", &p.title);
         x.texts("cbc:Description", &p.description);
         x.code("cbc:ProcurementTypeCode", "contract-nature", "services");
-        if with_value {
-            if let Some(v) = p.estimated_value {
-                x.el("cac:RequestedTenderTotal", &[], |x| {
-                    x.leaf(
-                        "cbc:EstimatedOverallContractAmount",
-                        &[("currencyID", "EUR")],
-                        &amount(v),
-                    )
-                });
+        if with_value && let Some(v) = p.estimated_value {
+            x.el("cac:RequestedTenderTotal", &[], |x| {
+                x.leaf(
+                    "cbc:EstimatedOverallContractAmount",
+                    &[("currencyID", "EUR")],
+                    &amount(v),
+                )
+            });
+        }
+        // Each code once, the main one first.
+        let mut codes: Vec<&str> = Vec::new();
+        for code in &p.cpv_codes {
+            if !codes.contains(&cpv_digits(code)) {
+                codes.push(cpv_digits(code));
             }
         }
-        let mut codes = p.cpv_codes.iter();
         let main = codes
-            .next()
-            .map(String::as_str)
-            .unwrap_or(fallback_cpv(p.service_kind));
+            .first()
+            .copied()
+            .unwrap_or(cpv_digits(fallback_cpv(p.service_kind)));
         x.el("cac:MainCommodityClassification", &[], |x| {
-            x.code("cbc:ItemClassificationCode", "cpv", cpv_digits(main))
+            x.code("cbc:ItemClassificationCode", "cpv", main)
         });
-        for more in codes {
+        for more in codes.iter().skip(1) {
             x.el("cac:AdditionalCommodityClassification", &[], |x| {
-                x.code("cbc:ItemClassificationCode", "cpv", cpv_digits(more))
+                x.code("cbc:ItemClassificationCode", "cpv", more)
             });
         }
         x.el("cac:RealizedLocation", &[], |x| {
@@ -1171,4 +1173,295 @@ pub fn modification_notice(p: &Procurement, r: &AwardResult, m: &Modification) -
     });
     x.end(tag);
     x.out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+    use proptest::prelude::*;
+    use rust_decimal::dec;
+
+    fn org(name: &str) -> Organisation {
+        Organisation {
+            name: name.into(),
+            business_id: "0000000-0".into(),
+            street: None,
+            postal_code: "45100".into(),
+            city: "Kouvola".into(),
+            nuts: "FI1C7".into(),
+            phone: "+358 00 000 0000".into(),
+            email: "kirjaamo@example.fi".into(),
+            size: None,
+        }
+    }
+
+    fn procurement(regime: Regime, kind: ServiceKind) -> Procurement {
+        let t = |d, h| Utc.with_ymd_and_hms(2027, 1, d, h, 0, 0).single().unwrap();
+        Procurement {
+            call_id: "c-1".into(),
+            title: Texts::finnish("Siivous & <kunnossapito>"),
+            description: Texts::finnish("Koulujen siivous"),
+            buyer: org("Tekninen lautakunta"),
+            regime,
+            service_kind: kind,
+            cpv_codes: vec![
+                "90910000-9".into(),
+                "85312000-9".into(),
+                "90910000-9".into(),
+            ],
+            estimated_value: Some(dec!(250000.50)),
+            published_at: t(1, 9),
+            questions_deadline: t(10, 9),
+            submission_deadline: t(20, 10),
+            contract_start: NaiveDate::from_ymd_opt(2027, 3, 1).unwrap(),
+            contract_end: NaiveDate::from_ymd_opt(2028, 2, 29).unwrap(),
+            price_weight: 70,
+            quality: vec![Criterion {
+                name: "Laatu".into(),
+                weight: 30,
+            }],
+            call_url: "https://example.fi/#/calls/c-1".into(),
+            standstill_days: 14,
+        }
+    }
+
+    #[test]
+    fn the_subtype_follows_the_regime_and_the_service_kind() {
+        use Kind::*;
+        use ServiceKind::*;
+        for (kind, regime, service, code) in [
+            (Contract, Regime::Eu, General, "16"),
+            (Contract, Regime::Eu, SocialAndHealth, "20"),
+            (Contract, Regime::Eu, OtherSpecific, "20"),
+            (Contract, Regime::National, SocialAndHealth, "E3"),
+            (Contract, Regime::BelowNational, General, "E3"),
+            (Award, Regime::Eu, General, "29"),
+            (Award, Regime::Eu, OtherSpecific, "33"),
+            (Award, Regime::National, General, "E4"),
+            (Award, Regime::BelowNational, SocialAndHealth, "E4"),
+            (Modification, Regime::Eu, General, "38"),
+            (Modification, Regime::BelowNational, General, "38"),
+        ] {
+            assert_eq!(
+                Subtype::of(kind, regime, service).code(),
+                code,
+                "{kind:?} {regime:?} {service:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn company_size_by_turnover_at_each_ceiling() {
+        for (turnover, size) in [
+            (dec!(0), CompanySize::Micro),
+            (dec!(2000000), CompanySize::Micro),
+            (dec!(2000000.01), CompanySize::Small),
+            (dec!(10000000), CompanySize::Small),
+            (dec!(10000000.01), CompanySize::Medium),
+            (dec!(50000000), CompanySize::Medium),
+            (dec!(50000000.01), CompanySize::Large),
+        ] {
+            assert_eq!(CompanySize::by_turnover(turnover), size, "{turnover}");
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn a_larger_turnover_is_never_a_smaller_company(a in 0i64..100_000_000_000, b in 0i64..100_000_000_000) {
+            let (a, b) = (Decimal::new(a.min(b), 2), Decimal::new(a.max(b), 2));
+            prop_assert!(CompanySize::by_turnover(a) <= CompanySize::by_turnover(b));
+        }
+
+        #[test]
+        fn any_text_is_escaped_into_well_formed_xml(text in "\\PC{0,40}") {
+            let mut p = procurement(Regime::Eu, ServiceKind::General);
+            p.title = Texts::finnish(text.clone());
+            let (_, xml) = contract_notice(&p);
+            let escaped = escape(&text);
+            let element = format!(">{escaped}</cbc:Name>");
+            prop_assert!(xml.contains(&element));
+            prop_assert!(!escaped.contains('<') && !escaped.contains('>') && !escaped.contains('"'));
+            prop_assert_eq!(escaped.matches('&').count(), text.chars().filter(|c| "&<>\"'".contains(*c)).count());
+        }
+    }
+
+    #[test]
+    fn a_notice_is_the_same_whenever_it_is_written() {
+        let p = procurement(Regime::Eu, ServiceKind::General);
+        assert_eq!(contract_notice(&p), contract_notice(&p));
+        assert_eq!(
+            notice_id(Kind::Contract, "c-1"),
+            notice_id(Kind::Contract, "c-1")
+        );
+        assert_ne!(
+            notice_id(Kind::Contract, "c-1"),
+            notice_id(Kind::Award, "c-1")
+        );
+        let id = notice_id(Kind::Award, "c-1");
+        assert_eq!(id.len(), 36);
+        assert_eq!(&id[14..15], "4", "a version-4 UUID");
+    }
+
+    #[test]
+    fn a_contract_notice_carries_the_calls_data() {
+        let (sub, xml) = contract_notice(&procurement(Regime::Eu, ServiceKind::General));
+        assert_eq!(sub, Subtype::S16);
+        assert!(xml.contains("Siivous &amp; &lt;kunnossapito&gt;"));
+        assert!(xml.contains(
+            "<cbc:EstimatedOverallContractAmount currencyID=\"EUR\">250000.5</cbc:EstimatedOverallContractAmount>"
+        ));
+        // The main CPV code first, each code once, without its check digit.
+        let main = xml.find(">90910000<").unwrap();
+        let more = xml.find(">85312000<").unwrap();
+        assert!(main < more);
+        assert_eq!(xml.matches(">90910000<").count(), 2, "procedure and lot");
+        assert!(xml.contains("<cbc:EndDate>2027-01-20Z</cbc:EndDate>"));
+        assert!(xml.contains("<cbc:EndTime>10:00:00Z</cbc:EndTime>"));
+        assert!(xml.contains("<efbc:ParameterNumeric>70</efbc:ParameterNumeric>"));
+        assert!(xml.contains("<efbc:ParameterNumeric>30</efbc:ParameterNumeric>"));
+        assert!(xml.contains("<cbc:RegulatoryDomain>32014L0024</cbc:RegulatoryDomain>"));
+        assert!(xml.contains(REVIEW_BODY_NAME), "the review body");
+        let (sub, national) = contract_notice(&procurement(Regime::National, ServiceKind::General));
+        assert_eq!(sub, Subtype::E3);
+        assert!(national.contains("<cbc:RegulatoryDomain>other</cbc:RegulatoryDomain>"));
+        assert!(national.contains("LocalLegalBasis"));
+        assert!(
+            !national.contains(REVIEW_BODY_NAME),
+            "unreferenced: not named"
+        );
+    }
+
+    #[test]
+    fn every_text_is_in_every_notice_language() {
+        let mut p = procurement(Regime::Eu, ServiceKind::SocialAndHealth);
+        p.title.sv = Some("Städning".into());
+        p.description.sv = Some("Städning av skolor".into());
+        p.title.en = Some("Cleaning".into());
+        let (_, xml) = contract_notice(&p);
+        assert!(xml.contains("<cbc:NoticeLanguageCode>FIN</cbc:NoticeLanguageCode>"));
+        assert!(xml.contains("<cac:AdditionalNoticeLanguage>"));
+        assert!(xml.contains("<cbc:ID>SWE</cbc:ID>"));
+        assert!(
+            !xml.contains("<cbc:ID>ENG</cbc:ID>"),
+            "English lacks the description"
+        );
+        assert!(xml.contains("<cbc:Name languageID=\"SWE\">Städning</cbc:Name>"));
+        // A name given in one language is written as given in the other.
+        assert!(xml.contains("<cbc:Name languageID=\"SWE\">Laatu</cbc:Name>"));
+        assert!(xml.contains("<cbc:Name languageID=\"SWE\">Pris</cbc:Name>"));
+        assert_eq!(
+            xml.matches("languageID=\"FIN\"").count(),
+            xml.matches("languageID=\"SWE\"").count()
+        );
+    }
+
+    #[test]
+    fn without_cpv_codes_the_service_kinds_division_is_the_main_code() {
+        let mut p = procurement(Regime::Eu, ServiceKind::SocialAndHealth);
+        p.cpv_codes.clear();
+        let (_, xml) = contract_notice(&p);
+        assert!(xml.contains(">85000000<"));
+        for kind in [
+            ServiceKind::General,
+            ServiceKind::SocialAndHealth,
+            ServiceKind::OtherSpecific,
+        ] {
+            assert!(super::super::cpv::check("cpv", fallback_cpv(kind)).is_ok());
+        }
+    }
+
+    fn result() -> AwardResult {
+        let mut winner = org("Puhdas Oy");
+        winner.size = Some(CompanySize::Small);
+        AwardResult {
+            decided_at: Utc.with_ymd_and_hms(2027, 1, 25, 9, 0, 0).single().unwrap(),
+            winner,
+            winning_bid_id: "bid-1".into(),
+            winning_price: dec!(240000),
+            lowest_price: dec!(240000),
+            highest_price: dec!(260000.40),
+            tenders: vec![
+                Tender {
+                    size: CompanySize::Small,
+                },
+                Tender {
+                    size: CompanySize::Large,
+                },
+                Tender {
+                    size: CompanySize::Small,
+                },
+            ],
+            contract_ref: "k-1".into(),
+            concluded: Utc.with_ymd_and_hms(2027, 2, 12, 9, 0, 0).single(),
+        }
+    }
+
+    #[test]
+    fn an_award_notice_counts_the_bids_and_names_the_winner() {
+        let p = procurement(Regime::Eu, ServiceKind::General);
+        let (sub, xml) = award_notice(&p, &result());
+        assert_eq!(sub, Subtype::S29);
+        let stat = |code: &str, n: usize| {
+            format!(
+                "<efbc:StatisticsCode listName=\"received-submission-type\">{code}</efbc:StatisticsCode>\n                <efbc:StatisticsNumeric>{n}</efbc:StatisticsNumeric>"
+            )
+        };
+        for (code, n) in [
+            ("tenders", 3),
+            ("t-small", 2),
+            ("t-large", 1),
+            ("t-micro", 0),
+            ("t-esubm", 3),
+        ] {
+            assert!(xml.contains(&stat(code, n)), "{code}");
+        }
+        assert!(xml.contains(
+            "<cbc:HigherTenderAmount currencyID=\"EUR\">260000.4</cbc:HigherTenderAmount>"
+        ));
+        assert!(xml.contains("Puhdas Oy") && xml.contains(">small</efbc:CompanySizeCode>"));
+        assert!(
+            xml.contains("<cbc:IssueDate>2027-02-12Z</cbc:IssueDate>"),
+            "issued on conclusion"
+        );
+        let (sub, social) = award_notice(
+            &procurement(Regime::Eu, ServiceKind::OtherSpecific),
+            &result(),
+        );
+        assert_eq!(sub, Subtype::S33);
+        assert!(
+            !social.contains("HigherTenderAmount"),
+            "33 does not carry the range"
+        );
+    }
+
+    #[test]
+    fn a_modification_notice_refers_to_the_award_notice_and_gives_the_new_value() {
+        let p = procurement(Regime::Eu, ServiceKind::General);
+        let m = Modification {
+            contract_id: "k-1".into(),
+            version: 3,
+            reason: "Lisää kohteita".into(),
+            value_delta: dec!(-1500.25),
+            total_after: dec!(238499.75),
+            made_at: Utc.with_ymd_and_hms(2027, 6, 1, 9, 0, 0).single().unwrap(),
+        };
+        let xml = modification_notice(&p, &result(), &m);
+        assert!(xml.contains(&format!("{}-01", notice_id(Kind::Award, "c-1"))));
+        assert!(
+            xml.contains(">mod-nons</cbc:ReasonCode>"),
+            "a decrease is not more work"
+        );
+        assert!(xml.contains("<cbc:TotalAmount currencyID=\"EUR\">238499.75</cbc:TotalAmount>"));
+        assert!(xml.contains("Lisää kohteita"));
+        assert!(
+            !xml.contains("CompanySizeCode"),
+            "38 does not carry the size"
+        );
+        let more = Modification {
+            value_delta: dec!(1000),
+            ..m
+        };
+        assert!(modification_notice(&p, &result(), &more).contains(">add-wss</cbc:ReasonCode>"));
+    }
 }

@@ -1,6 +1,7 @@
 //! Plain types and rules of the domain. Nothing here imports sea-orm or async-graphql,
 //! so each rule of DESIGN.md is a function unit-tested beside its code.
 
+pub mod address;
 pub mod audit;
 pub mod bid;
 pub mod business_id;

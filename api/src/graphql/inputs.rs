@@ -15,6 +15,19 @@ pub struct RegisterProviderInput {
     pub language: Option<super::types::GqlLanguage>,
 }
 
+/// An organisation's details for eForms notices; a field left out keeps its value, a blank
+/// one clears it.
+#[derive(InputObject)]
+pub struct OrganizationDetailsInput {
+    pub street_address: Option<String>,
+    /// Five digits.
+    pub postal_code: Option<String>,
+    pub city: Option<String>,
+    /// NUTS 2024 level-3 region, e.g. FI1C7.
+    pub nuts_code: Option<String>,
+    pub phone: Option<String>,
+}
+
 #[derive(InputObject)]
 pub struct CreateOrganizationInput {
     pub name: String,

@@ -115,6 +115,31 @@ impl Mutation {
         Ok(Organization(org))
     }
 
+    /// Sets an organisation's postal address, NUTS region and telephone, as eForms notices
+    /// name a buyer and a winner: an ADMIN any organisation's, any other user its own. A field
+    /// left out keeps its value; a blank one clears it (notices then use the contracting
+    /// authority's details from the configuration).
+    async fn update_organization_details(
+        &self,
+        ctx: &Context<'_>,
+        organization_id: ID,
+        input: super::inputs::OrganizationDetailsInput,
+    ) -> Result<Organization> {
+        let org = identity::update_organization_details(
+            cx(ctx)?,
+            &organization_id,
+            crate::domain::address::DetailsInput {
+                street_address: input.street_address.as_deref(),
+                postal_code: input.postal_code.as_deref(),
+                city: input.city.as_deref(),
+                nuts_code: input.nuts_code.as_deref(),
+                phone: input.phone.as_deref(),
+            },
+        )
+        .await?;
+        Ok(Organization(org))
+    }
+
     /// ADMIN: creates a user whose role fits the organisation's kind.
     async fn create_user(&self, ctx: &Context<'_>, input: CreateUserInput) -> Result<User> {
         let user = identity::create_user(

@@ -67,6 +67,24 @@ impl Organization {
     async fn email(&self) -> Option<&str> {
         self.0.email.as_deref()
     }
+    /// Street address, where given (notices name the buyer and the winner with it).
+    async fn street_address(&self) -> Option<&str> {
+        self.0.street_address.as_deref()
+    }
+    /// Finnish postal code, where given.
+    async fn postal_code(&self) -> Option<&str> {
+        self.0.postal_code.as_deref()
+    }
+    async fn city(&self) -> Option<&str> {
+        self.0.city.as_deref()
+    }
+    /// NUTS 2024 level-3 region (e.g. FI1C7, Kymenlaakso), where given.
+    async fn nuts_code(&self) -> Option<&str> {
+        self.0.nuts_code.as_deref()
+    }
+    async fn phone(&self) -> Option<&str> {
+        self.0.phone.as_deref()
+    }
 }
 
 pub struct User(pub user::Model);

@@ -16,7 +16,7 @@ use crate::state::AppState;
 use entity::{Language, OrganizationKind, Role, organization, user, user_tie};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, Set,
+    QueryOrder, QuerySelect, Set,
 };
 use serde_json::json;
 
@@ -395,6 +395,80 @@ pub struct NewOrganization<'a> {
     pub kind: OrganizationKind,
     pub business_id: Option<&'a str>,
     pub email: Option<&'a str>,
+}
+
+/// Sets an organisation's postal address, NUTS region and telephone (what eForms notices name
+/// of a buyer and a winner): an ADMIN for any organisation, any other user for its own. A field
+/// not given keeps its value; a blank one clears it. A change that changes nothing writes
+/// nothing.
+pub async fn update_organization_details(
+    Cx { state, caller }: Cx<'_>,
+    organization_id: &str,
+    input: crate::domain::address::DetailsInput<'_>,
+) -> AppResult<organization::Model> {
+    let actor = caller.require()?;
+    let id = parse_id("organizationId", organization_id)?;
+    if actor.role != Role::Admin && actor.organization_id != id {
+        return Err(AppError::forbidden(
+            "organizationId: a user sets its own organisation's details (an ADMIN any organisation's)",
+        ));
+    }
+    let change = crate::domain::address::check(input)?;
+    let now = state.now();
+    work!(state, |w| {
+        let org = organization::Entity::find_by_id(id.clone())
+            .lock_exclusive()
+            .one(w.conn())
+            .await?
+            .ok_or_else(|| AppError::not_found("organizationId: no such organization"))?;
+        let mut am: organization::ActiveModel = org.clone().into();
+        let mut changed = serde_json::Map::new();
+        for (name, given, current, set) in [
+            (
+                "streetAddress",
+                &change.street_address,
+                &org.street_address,
+                &mut am.street_address,
+            ),
+            (
+                "postalCode",
+                &change.postal_code,
+                &org.postal_code,
+                &mut am.postal_code,
+            ),
+            ("city", &change.city, &org.city, &mut am.city),
+            (
+                "nutsCode",
+                &change.nuts_code,
+                &org.nuts_code,
+                &mut am.nuts_code,
+            ),
+            ("phone", &change.phone, &org.phone, &mut am.phone),
+        ] {
+            if let Some(value) = given
+                && value != current
+            {
+                *set = Set(value.clone());
+                changed.insert(name.to_owned(), json!(value));
+            }
+        }
+        if changed.is_empty() {
+            w.unchanged();
+            return Ok(org);
+        }
+        let org = am.update(w.conn()).await?;
+        w.audit(
+            now,
+            AuditEntry::by(
+                &actor.user_id,
+                "organization.update_details",
+                "organization",
+                &org.id,
+            )
+            .summary(serde_json::Value::Object(changed)),
+        )?;
+        Ok(org)
+    })
 }
 
 /// ADMIN: any kind of organisation.
