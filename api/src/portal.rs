@@ -35,6 +35,7 @@ assets! {
     "dom.js" => "text/javascript; charset=utf-8",
     "forms.js" => "text/javascript; charset=utf-8",
     "documents.js" => "text/javascript; charset=utf-8",
+    "notices.js" => "text/javascript; charset=utf-8",
     "i18n.js" => "text/javascript; charset=utf-8",
     "i18n/fi.json" => "application/json",
     "i18n/sv.json" => "application/json",

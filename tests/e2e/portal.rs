@@ -2445,9 +2445,13 @@ async fn a_swedish_speaking_provider_from_registration_to_the_receipt_mail_in_a_
     let app = TestApp::new().await;
     app.clock.set(Utc::now());
     let m = Market::new(&app).await;
+    // The call in Finnish with a Swedish translation: the portal and the mails show the
+    // Swedish-speaking provider the Swedish title.
     let title = "Hemvård östra området 2027";
     let mut input = app.call_input(&m.product_refs());
-    input["title"] = json!(title);
+    input["title"] = json!("Kotihoito itäinen alue 2027");
+    input["titleSv"] = json!(title);
+    input["descriptionSv"] = json!("Hemvård per timme i östra området");
     let call = app.make_call(&m.orderer, input, true).await;
     let base = app.serve().await;
     let email = "anna@hemvard.example.fi";
@@ -2475,6 +2479,74 @@ async fn a_swedish_speaking_provider_from_registration_to_the_receipt_mail_in_a_
                 r["receipt"].as_str().unwrap()
             )),
             "{body}"
+        );
+    }
+}
+
+/// eForms notices in the portal (issue 19): the orderer saves a draft call's contract notice
+/// (with its Swedish translation) and sets the board's address for notices in the settings,
+/// at 1280 px in Finnish and at 390 px in English; axe-clean in every state.
+#[tokio::test]
+async fn an_orderer_saves_a_draft_notice_and_sets_the_boards_address_in_a_real_browser() {
+    let Some(root) = browser_ready() else { return };
+    let app = TestApp::new().await;
+    app.clock.set(Utc::now());
+    let m = Market::new(&app).await;
+    let orderer = app
+        .ok(Some(&m.orderer), "{ me { email } }", json!({}))
+        .await["me"]["email"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    for (i, (width, lang)) in [(1280, "fi"), (390, "en")].into_iter().enumerate() {
+        let title = format!("Kotihoito itäinen alue {i}");
+        let title_sv = format!("Hemvård östra området {i}");
+        let mut input = app.call_input(&m.product_refs());
+        input["title"] = json!(title);
+        input["titleSv"] = json!(title_sv);
+        input["descriptionSv"] = json!("Hemvård per timme");
+        let call = app.make_call(&m.orderer, input, false).await;
+        let base = app.serve().await;
+        let street = format!("Torikatu {}", 10 + i);
+        let r = checked_journey(
+            "notices-journeys.mjs",
+            &root,
+            "orderer",
+            &base,
+            width,
+            lang,
+            json!({
+                "email": orderer, "password": PASSWORD, "callId": call.id, "callTitle": title,
+                "titleSv": title_sv, "street": street,
+            }),
+        )
+        .await;
+        assert_eq!(
+            r["swedish"], true,
+            "the notice carries the Swedish title: {r}"
+        );
+        assert_eq!(r["states"].as_array().map(Vec::len), Some(3), "{r}");
+        let org = app
+            .ok(
+                Some(&m.orderer),
+                "{ me { organization { streetAddress postalCode city nutsCode phone } } }",
+                json!({}),
+            )
+            .await;
+        assert_eq!(
+            org["me"]["organization"],
+            json!({ "streetAddress": street, "postalCode": "45100", "city": "Kouvola", "nutsCode": "FI1C7", "phone": "+358 20 615 11" })
+        );
+        let notice = app
+            .ok(
+                Some(&m.orderer),
+                "query($c:ID){ notice(kind:CONTRACT_NOTICE,callId:$c) }",
+                json!({ "c": call.id }),
+            )
+            .await;
+        assert!(
+            notice["notice"].as_str().unwrap().contains(&street),
+            "the notice names the board's address"
         );
     }
 }

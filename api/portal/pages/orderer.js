@@ -10,6 +10,7 @@ import { statusBadge, confirmDialog, changesPanel, CHANGE_FIELDS } from "./publi
 import { bidLines, linesDetails, judgementState, anyUnjudged, qualification } from "./report.js";
 import { REMEDY_FIELDS, ordererPanel } from "./remedies.js";
 import { DOC_FIELDS, documentList, documentPicker } from "../documents.js";
+import { noticeButton } from "../notices.js";
 
 function signedInOrderer() {
   const s = session();
@@ -69,6 +70,17 @@ function positive(raw) {
   return v !== null && (v.startsWith("-") || /^[0.]*$/.test(v)) ? { rule: "NOT_POSITIVE", params: {} } : null;
 }
 
+/** The optional Swedish and English title and description of a call (notices carry them, and
+ *  the portal shows them to users of those languages), filled from `c` when given. */
+function translationFields(c = {}) {
+  return [
+    field({ name: "titleSv", label: t("newCall.titleSv"), value: c.titleSv ?? "", maxLength: 300, attrs: { lang: "sv" } }),
+    field({ name: "descriptionSv", label: t("newCall.descriptionSv"), type: "textarea", value: c.descriptionSv ?? "", maxLength: 20000, attrs: { lang: "sv" } }),
+    field({ name: "titleEn", label: t("newCall.titleEn"), value: c.titleEn ?? "", maxLength: 300, attrs: { lang: "en" } }),
+    field({ name: "descriptionEn", label: t("newCall.descriptionEn"), type: "textarea", value: c.descriptionEn ?? "", maxLength: 20000, attrs: { lang: "en" } }),
+  ];
+}
+
 export async function newCall({ go }) {
   if (!signedInOrderer()) return needOrderer(t("nav.newCall"));
   const { products } = await gql("{ products { id code name unit category } }");
@@ -88,6 +100,7 @@ export async function newCall({ go }) {
   const minRating = field({ name: "minCreditRating", label: t("newCall.minCreditRating"), type: "select", options: [["", t("newCall.none")], ...["AAA", "AA", "A", "B", "C"].map((r) => [r, r])] });
   const estimate = field({ name: "estimatedValue", label: t("newCall.estimatedValue"), hint: t("newCall.estimatedValueHint"), attrs: { inputmode: "decimal" }, as: "money", min: "0" });
   const maxSub = field({ name: "maxSubcontractingShare", label: t("newCall.maxSubcontractingShare"), hint: t("newCall.optionalPercent"), attrs: { inputmode: "decimal" }, as: "percent", min: "0", max: "1" });
+  const translations = translationFields();
   const lines = [];
   const criteria = [];
   const linesBox = h("div", { class: "stack" });
@@ -139,7 +152,7 @@ export async function newCall({ go }) {
   const addLine = () => { drawLines([...lineValues(), {}]); saveDraft(); };
   const addCriterion = () => { drawCriteria([...criterionValues(), {}]); saveDraft(); };
   // The draft is kept in this tab until the call is created.
-  const plainFields = () => [title, description, pricing, estimate, start, end, qDeadline, sDeadline, standstill, priceWeight, minTurnover, minEquity, minRating, maxSub];
+  const plainFields = () => [title, description, ...translations, pricing, estimate, start, end, qDeadline, sDeadline, standstill, priceWeight, minTurnover, minEquity, minRating, maxSub];
   let picker = null;
   const saveDraft = () => {
     const values = Object.fromEntries(plainFields().map((f) => [f.name, f.input.value]));
@@ -198,6 +211,7 @@ export async function newCall({ go }) {
       capabilityRequirements: requirements.map((r) => r.input.value.trim()),
       maxSubcontractingShare: ratio(maxSub),
       estimatedValue: dec(estimate),
+      ...Object.fromEntries(translations.map((f) => [f.name, f.input.value.trim() || null])),
       documentIds: picker.ids(),
     };
     clearErrors(all(), area);
@@ -209,7 +223,9 @@ export async function newCall({ go }) {
       showErrors(err, [...all(), picker], area);
     }
   } },
-  title.wrap, description.wrap, pricing.wrap, estimate.wrap,
+  title.wrap, description.wrap,
+  h("fieldset", {}, h("legend", {}, t("newCall.translations")), h("p", { class: "hint" }, t("newCall.translationsHint")), ...translations.map((f) => f.wrap)),
+  pricing.wrap, estimate.wrap,
   h("fieldset", {}, h("legend", {}, t("documents.callTitle")), picker.wrap),
   h("fieldset", {}, h("legend", {}, t("newCall.lines")), linesBox, h("button", { type: "button", class: "secondary", onclick: addLine }, t("newCall.addLine"))),
   h("fieldset", {}, h("legend", {}, t("newCall.dates")), start.wrap, end.wrap, qDeadline.wrap, sDeadline.wrap, standstill.wrap),
@@ -225,7 +241,7 @@ export async function newCall({ go }) {
 const MANAGE = `query($id: ID!) {
   me { id organization { id } }
   call(id: $id) {
-    id title description status submissionDeadline questionsDeadline standstillDays orderer { id name }
+    id title description titleSv titleEn descriptionSv descriptionEn status submissionDeadline questionsDeadline standstillDays orderer { id name }
     lines { quantity product { id code name unit } }
     ${CHANGE_FIELDS}
     documents { ${DOC_FIELDS} }
@@ -258,7 +274,8 @@ function changeForm(c, render) {
     required: true, value: numberInput(l.quantity), as: "decimal", min: "0", maxDecimals: 4, attrs: { inputmode: "decimal" } }));
   const reason = field({ name: "reason", label: t("change.reason"), type: "textarea", required: !draft, maxLength: 20000, hint: draft ? t("change.draftReasonHint") : null });
   const added = documentPicker({ label: t("documents.addToCall") });
-  const fields = [title, description, qDeadline, sDeadline, ...quantities, reason, added];
+  const translations = translationFields(c);
+  const fields = [title, description, ...translations, qDeadline, sDeadline, ...quantities, reason, added];
   const area = formError();
   const form = h("form", { class: "stack", novalidate: true, onsubmit: async (e) => {
     e.preventDefault();
@@ -267,6 +284,10 @@ function changeForm(c, render) {
     const named = [];
     if (title.input.value.trim() !== c.title) { change.title = title.input.value; named.push(t("newCall.title")); }
     if (description.input.value.trim() !== c.description) { change.description = description.input.value; named.push(t("newCall.description")); }
+    // A translation emptied is sent blank, which removes it.
+    for (const f of translations) {
+      if (f.input.value.trim() !== (c[f.name] ?? "")) { change[f.name] = f.input.value.trim(); named.push(t(`newCall.${f.name}`)); }
+    }
     // A deadline is sent only when its input was changed (the input holds whole minutes).
     if (qDeadline.input.value !== isoToHelsinkiInput(c.questionsDeadline)) {
       change.questionsDeadline = localToIso(qDeadline.input.value);
@@ -294,7 +315,8 @@ function changeForm(c, render) {
       summary: [[t("change.changed"), named.join(", ")], [t("change.reason"), reason.input.value.trim() || "–"]] });
     if (sure) await act(area, fields, render, "mutation($id: ID!, $c: CallChangeInput!, $r: String!) { changeCall(id: $id, change: $c, reason: $r) { id } }",
       { id: c.id, c: change, r: reason.input.value });
-  } }, h("p", { class: "hint" }, t(draft ? "change.draftHint" : "change.publishedHint")), title.wrap, description.wrap, qDeadline.wrap, sDeadline.wrap,
+  } }, h("p", { class: "hint" }, t(draft ? "change.draftHint" : "change.publishedHint")), title.wrap, description.wrap,
+  h("fieldset", {}, h("legend", {}, t("newCall.translations")), ...translations.map((f) => f.wrap)), qDeadline.wrap, sDeadline.wrap,
   ...quantities.map((f) => f.wrap), added.wrap, reason.wrap, area, h("button", { class: "primary", type: "submit" }, t("change.save")));
   return h("details", { class: "panel" }, h("summary", {}, t(draft ? "change.editDraft" : "change.title")), form);
 }
@@ -728,6 +750,9 @@ export async function contract({ args, render }) {
     k.amendments.length ? h("ul", { class: "cards" }, k.amendments.map((a) => h("li", {},
       h("p", {}, h("strong", {}, t("contract.version", { version: a.version })), ` · ${dateTime(a.createdAt)} · ${t("contract.valueDelta")} `, moneyDeltaNode(a.valueDelta)),
       h("p", {}, a.reason), lineTable(a.lines)))) : h("p", {}, t("contract.noAmendments")),
+    k.call && k.amendments.length ? h("section", { "data-notices": "" }, h("h3", {}, t("eforms.title")), h("p", { class: "hint" }, t("eforms.modificationHint")),
+      h("ul", {}, noticeButton({ kind: "CONTRACT_MODIFICATION_NOTICE", contractId: k.id, file: `${k.id}-v${k.version}-modification-notice.xml`,
+        label: t("eforms.modification", { version: k.amendments.at(-1).version }) }))) : null,
     h("h2", {}, t("contract.realization")),
     h("p", { "data-realization": "" }, tNodes("contract.realizationText", { delivered: moneyNode(k.realization.deliveredValue), percent: number(k.realization.percent),
       forecast: moneyNode(k.realization.forecastValue), status: t(`realization.${k.realization.status}`) })),

@@ -2,11 +2,28 @@
 // criteria, deadlines, questions and answers, and the award ranking once awarded.
 import { gql, session } from "../api.js";
 import { h } from "../dom.js";
-import { t, errorText, money, moneyNode, number, percent, dateTime, date, timeLeft } from "../i18n.js";
+import { t, current, errorText, money, moneyNode, number, percent, dateTime, date, timeLeft } from "../i18n.js";
 import { field } from "../forms.js";
 import * as provider from "./provider.js";
 import { REMEDY_FIELDS, decisionPanel } from "./remedies.js";
 import { DOC_FIELDS, documentList } from "../documents.js";
+import { callNotices } from "../notices.js";
+
+/** A call's `title` or `description` in the portal's language where the call gives it, else
+ *  the Finnish one, marked as Finnish for screen readers when the page speaks another. */
+export function localized(c, key) {
+  const lang = current();
+  const suffix = { sv: "Sv", en: "En" }[lang];
+  const translated = suffix ? c[`${key}${suffix}`] : null;
+  if (translated) return { text: translated, lang };
+  return { text: c[key], lang: "fi" };
+}
+
+/** An element of `tag` holding the call's `key` in the portal's language (`lang` set). */
+function localizedNode(tag, c, key, attrs = {}) {
+  const { text, lang } = localized(c, key);
+  return h(tag, { ...attrs, lang }, text);
+}
 
 const STATUSES = ["PUBLISHED", "EVALUATION", "AWARDED", "CONTRACTED", "CANCELLED", "UNSUCCESSFUL"];
 const PAGE = 20;
@@ -14,7 +31,7 @@ const PAGE = 20;
 const LIST = `query($f: CallFilter, $first: Int, $after: String) {
   calls(filter: $f, first: $first, after: $after) {
     totalCount pageInfo { hasNextPage endCursor }
-    edges { node { id title status submissionDeadline orderer { name } lines { product { name category } } } }
+    edges { node { id title titleSv titleEn status submissionDeadline orderer { name } lines { product { name category } } } }
   }
   products { category }
 }`;
@@ -48,7 +65,7 @@ export async function calls({ params, go }) {
     go(`/calls${p.toString() ? `?${p}` : ""}`);
   } }, q.wrap, c.wrap, s.wrap, h("button", { class: "primary", type: "submit" }, t("calls.filter")));
   const rows = data.calls.edges.map(({ node }) => h("tr", {},
-    h("td", {}, h("a", { href: `#/calls/${node.id}` }, node.title)),
+    h("td", {}, localizedNode("a", node, "title", { href: `#/calls/${node.id}` })),
     h("td", {}, node.orderer.name),
     h("td", {}, [...new Set(node.lines.map((l) => l.product.category))].join(", ")),
     h("td", {}, statusBadge(node.status)),
@@ -89,7 +106,7 @@ export function changesPanel(c) {
 
 export const CALL = `query($id: ID!) {
   call(id: $id) {
-    id title description status pricingModel contractStart contractEnd questionsDeadline submissionDeadline standstillDays publishedAt estimatedValue regime
+    id title description titleSv titleEn descriptionSv descriptionEn status pricingModel contractStart contractEnd questionsDeadline submissionDeadline standstillDays publishedAt estimatedValue regime
     ${CHANGE_FIELDS}
     documents { ${DOC_FIELDS} }
     orderer { id name }
@@ -110,10 +127,10 @@ export async function call({ args, go, render }) {
   const s = session();
   const crit = c.criteria;
   const parts = [
-    h("h1", {}, c.title),
+    localizedNode("h1", c, "title"),
     h("p", {}, statusBadge(c.status), " ", t("call.by", { orderer: c.orderer.name })),
     changesPanel(c),
-    h("p", {}, c.description),
+    localizedNode("p", c, "description"),
     documentList(c.documents, { title: t("documents.callTitle") }),
     h("h2", {}, t("call.deadlines")),
     h("dl", { class: "deadlines" },
@@ -164,6 +181,8 @@ export async function call({ args, go, render }) {
           h("td", { class: "num" }, moneyNode(r.totalPrice)), h("td", { class: "num" }, number(r.totalScore)))))));
     parts.push(await decisionPanel(c, s, render));
   }
+  // The eForms notices to publish in Hilma (a draft's only for the call's orderer).
+  parts.push(callNotices(c, { orderer: s?.user.role === "ORDERER" && s.user.organization.id === c.orderer.id }));
   // Open data: the call's OCDS release package and record, as published (no sign-in).
   if (c.status !== "DRAFT") {
     const ocds = (file, key) => h("li", {}, h("a", { href: `/ocds/calls/${encodeURIComponent(c.id)}/${file}`, download: `${c.id}-${file}`, type: "application/json" }, t(key)));

@@ -1,6 +1,7 @@
 // The user's own settings: a producer's followed product categories (told of new calls in
 // them), an orderer user's declared ties (organisations whose bids they may not evaluate),
-// and for everyone the language of their e-mails and the way to change their password.
+// and for everyone the language of their e-mails, their organisation's address for eForms
+// notices and the way to change their password.
 import { gql } from "../api.js";
 import { h } from "../dom.js";
 import { t } from "../i18n.js";
@@ -60,6 +61,32 @@ async function language(render) {
     } }, choice.wrap, h("button", { class: "primary", type: "submit" }, t("settings.saveLanguage"))), area, done);
 }
 
+/** The organisation's postal address, NUTS region and telephone: eForms notices name the
+ *  buyer and the winner with them (the municipality's details stand in for what is blank). */
+async function organizationDetails(render) {
+  const d = await gql("{ me { organization { id name streetAddress postalCode city nutsCode phone } } }");
+  const o = d.me.organization;
+  const fields = [
+    field({ name: "streetAddress", label: t("org.streetAddress"), value: o.streetAddress ?? "", maxLength: 200 }),
+    field({ name: "postalCode", label: t("org.postalCode"), value: o.postalCode ?? "", maxLength: 5, attrs: { inputmode: "numeric", autocomplete: "postal-code" } }),
+    field({ name: "city", label: t("org.city"), value: o.city ?? "", maxLength: 100, attrs: { autocomplete: "address-level2" } }),
+    field({ name: "nutsCode", label: t("org.nutsCode"), hint: t("org.nutsHint"), value: o.nutsCode ?? "", maxLength: 5 }),
+    field({ name: "phone", label: t("org.phone"), type: "tel", value: o.phone ?? "", maxLength: 30, attrs: { autocomplete: "tel" } }),
+  ];
+  const area = formError();
+  return h("section", { "data-org-details": "" }, h("h2", {}, t("org.details", { name: o.name })), h("p", { class: "hint" }, t("org.detailsHint")),
+    h("form", { class: "stack", novalidate: true, onsubmit: async (e) => {
+      e.preventDefault();
+      const input = Object.fromEntries(fields.map((f) => [f.name, f.input.value.trim()]));
+      if (await run(area, fields, "mutation($o: ID!, $i: OrganizationDetailsInput!) { updateOrganizationDetails(organizationId: $o, input: $i) { id } }", { o: o.id, i: input })) {
+        await render();
+        const status = document.querySelector("[data-org-saved]");
+        if (status) status.textContent = t("org.saved");
+      }
+    } }, ...fields.map((f) => f.wrap), area, h("button", { class: "primary", type: "submit" }, t("org.save"))),
+    h("p", { role: "status", "data-org-saved": "" }));
+}
+
 /** #/settings */
 export async function settings({ render }) {
   const s = signedIn();
@@ -68,6 +95,7 @@ export async function settings({ render }) {
   if (isProducer(s)) parts.push(await subscriptions(render));
   if (isOrderer(s)) parts.push(await ties(s, render));
   parts.push(await language(render));
+  parts.push(await organizationDetails(render));
   // Every signed-in user: the password.
   parts.push(h("section", {}, h("h2", {}, t("settings.password")),
     h("p", {}, h("a", { href: "#/account/password" }, t("settings.passwordLink")))));

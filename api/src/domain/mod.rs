@@ -259,6 +259,15 @@ pub fn rule_code(rule: &str) -> RuleCode {
     if r == "changes nothing" {
         return code("NO_CHANGE", vec![]);
     }
+    if r.starts_with("must be a Finnish postal code") {
+        return code("POSTAL_CODE", vec![]);
+    }
+    if r.starts_with("must be a Finnish NUTS") {
+        return code("NUTS_CODE", vec![]);
+    }
+    if r.starts_with("must be a telephone number") {
+        return code("PHONE", vec![]);
+    }
     if r.starts_with("must be a CPV code") {
         return code("CPV_FORMAT", vec![]);
     }
@@ -315,6 +324,21 @@ mod tests {
         type Case = (&'static str, &'static str, Vec<(&'static str, Param)>);
         let cases: Vec<Case> = vec![
             ("must not be empty", "REQUIRED", vec![]),
+            (
+                "must be a Finnish postal code of five digits",
+                "POSTAL_CODE",
+                vec![],
+            ),
+            (
+                "must be a Finnish NUTS level-3 region code such as FI1C7",
+                "NUTS_CODE",
+                vec![],
+            ),
+            (
+                "must be a telephone number: 5 to 20 digits, spaces, brackets and hyphens, an optional leading +",
+                "PHONE",
+                vec![],
+            ),
             (
                 "must be at most 200 characters",
                 "TOO_LONG",

@@ -29,8 +29,49 @@ fn mail(
 }
 
 /// The subject `key` with the title.
-fn titled(key: &'static str, title: &str) -> impl Fn(Language) -> String {
-    move |l| render(key, l, &[("title", title)])
+fn titled<'a>(key: &'static str, title: impl Into<Title<'a>>) -> impl Fn(Language) -> String {
+    let title = title.into();
+    move |l| render(key, l, &[("title", title.get(l))])
+}
+
+/// A call's title in each language: the Finnish one, and its Swedish and English
+/// translations where the call gives them (a recipient reads the one in their language).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Title<'a> {
+    pub fi: &'a str,
+    pub sv: Option<&'a str>,
+    pub en: Option<&'a str>,
+}
+
+impl<'a> Title<'a> {
+    /// The title of the stored call `c`.
+    pub fn of(c: &'a entity::call::Model) -> Title<'a> {
+        Title {
+            fi: &c.title,
+            sv: c.title_sv.as_deref(),
+            en: c.title_en.as_deref(),
+        }
+    }
+
+    /// The title in `lang`, or the Finnish one where it has none.
+    pub fn get(&self, lang: Language) -> &'a str {
+        match lang {
+            Language::Fi => self.fi,
+            Language::Sv => self.sv.unwrap_or(self.fi),
+            Language::En => self.en.unwrap_or(self.fi),
+        }
+    }
+}
+
+/// A title in one language only (a contract's, say).
+impl<'a> From<&'a str> for Title<'a> {
+    fn from(fi: &'a str) -> Self {
+        Title {
+            fi,
+            sv: None,
+            en: None,
+        }
+    }
 }
 
 /// What the receipt e-mail is about.
@@ -42,7 +83,7 @@ pub enum BidAction {
 }
 
 pub fn bid_receipt(
-    call_title: &str,
+    call_title: Title<'_>,
     action: BidAction,
     version: i32,
     receipt: &str,
@@ -73,7 +114,7 @@ pub fn bid_receipt(
                 l,
                 &[
                     ("verb", &verb),
-                    ("title", call_title),
+                    ("title", call_title.get(l)),
                     ("version", &version),
                     ("time", &format::date_time(at_time, l)),
                     ("receipt", receipt),
@@ -85,7 +126,7 @@ pub fn bid_receipt(
 }
 
 /// To the call's orderer: a new question, without who asked it.
-pub fn question_asked(call_title: &str, question: &str) -> Mail {
+pub fn question_asked(call_title: Title<'_>, question: &str) -> Mail {
     mail(
         "question.asked",
         false,
@@ -94,13 +135,13 @@ pub fn question_asked(call_title: &str, question: &str) -> Mail {
             render(
                 "question.asked.body",
                 l,
-                &[("title", call_title), ("question", question)],
+                &[("title", call_title.get(l)), ("question", question)],
             )
         },
     )
 }
 
-pub fn answer_published(call_title: &str, question: &str, answer: &str) -> Mail {
+pub fn answer_published(call_title: Title<'_>, question: &str, answer: &str) -> Mail {
     mail(
         "question.answered",
         false,
@@ -110,7 +151,7 @@ pub fn answer_published(call_title: &str, question: &str, answer: &str) -> Mail 
                 "question.answered.body",
                 l,
                 &[
-                    ("title", call_title),
+                    ("title", call_title.get(l)),
                     ("question", question),
                     ("answer", answer),
                 ],
@@ -120,7 +161,7 @@ pub fn answer_published(call_title: &str, question: &str, answer: &str) -> Mail 
 }
 
 pub fn call_published(
-    call_title: &str,
+    call_title: Title<'_>,
     categories: &[String],
     submission_deadline: DateTime<Utc>,
 ) -> Mail {
@@ -134,7 +175,7 @@ pub fn call_published(
                 "call.published.body",
                 l,
                 &[
-                    ("title", call_title),
+                    ("title", call_title.get(l)),
                     ("categories", &categories),
                     ("deadline", &format::date_time(submission_deadline, l)),
                 ],
@@ -237,7 +278,7 @@ fn own_result(own: &OwnResult, lang: Language) -> String {
 /// ranking, the justification, the standstill end, and the instructions for a correction
 /// request and an appeal with their deadlines.
 pub fn award_decision(
-    call_title: &str,
+    call_title: Title<'_>,
     own: &OwnResult,
     ranking: &[RankingLine],
     justification: &str,
@@ -268,7 +309,7 @@ pub fn award_decision(
                 "call.awarded.body",
                 l,
                 &[
-                    ("title", call_title),
+                    ("title", call_title.get(l)),
                     ("own", &own_result(own, l)),
                     ("ranking", &table),
                     ("justification", justification),
@@ -285,7 +326,7 @@ pub fn award_decision(
 }
 
 /// The call's orderer users hear of a correction request about its award decision.
-pub fn correction_requested(call_title: &str, requester: &str, text: &str) -> Mail {
+pub fn correction_requested(call_title: Title<'_>, requester: &str, text: &str) -> Mail {
     mail(
         "correction.requested",
         true,
@@ -295,7 +336,7 @@ pub fn correction_requested(call_title: &str, requester: &str, text: &str) -> Ma
                 "correction.requested.body",
                 l,
                 &[
-                    ("title", call_title),
+                    ("title", call_title.get(l)),
                     ("requester", requester),
                     ("text", text),
                 ],
@@ -305,7 +346,7 @@ pub fn correction_requested(call_title: &str, requester: &str, text: &str) -> Ma
 }
 
 /// The requester hears the orderer's decision on its correction request.
-pub fn correction_decided(call_title: &str, accepted: bool, decision: &str) -> Mail {
+pub fn correction_decided(call_title: Title<'_>, accepted: bool, decision: &str) -> Mail {
     let outcome = if accepted {
         "correction.accepted"
     } else {
@@ -320,7 +361,7 @@ pub fn correction_decided(call_title: &str, accepted: bool, decision: &str) -> M
                 "correction.decided.body",
                 l,
                 &[
-                    ("title", call_title),
+                    ("title", call_title.get(l)),
                     ("outcome", &render(outcome, l, &[])),
                     ("decision", decision),
                 ],
@@ -331,7 +372,7 @@ pub fn correction_decided(call_title: &str, accepted: bool, decision: &str) -> M
 
 /// Every bidder hears that the award decision was withdrawn and the call is back in
 /// evaluation.
-pub fn award_withdrawn(call_title: &str, reason: &str) -> Mail {
+pub fn award_withdrawn(call_title: Title<'_>, reason: &str) -> Mail {
     mail(
         "award.withdrawn",
         false,
@@ -340,7 +381,7 @@ pub fn award_withdrawn(call_title: &str, reason: &str) -> Mail {
             render(
                 "award.withdrawn.body",
                 l,
-                &[("title", call_title), ("reason", reason)],
+                &[("title", call_title.get(l)), ("reason", reason)],
             )
         },
     )
@@ -349,7 +390,7 @@ pub fn award_withdrawn(call_title: &str, reason: &str) -> Mail {
 /// What a change to a published call says: its version, the fields it changed, the reason
 /// and the submission deadline after it.
 pub struct CallChanged<'a> {
-    pub title: &'a str,
+    pub title: Title<'a>,
     pub version: i32,
     pub fields: &'a [&'a str],
     pub reason: &'a str,
@@ -386,7 +427,10 @@ pub fn call_changed(c: &CallChanged<'_>) -> Mail {
             render(
                 "call.changed.body",
                 l,
-                &[("title", c.title), ("summary", &change_summary(c, l))],
+                &[
+                    ("title", c.title.get(l)),
+                    ("summary", &change_summary(c, l)),
+                ],
             )
         },
     )
@@ -409,7 +453,7 @@ pub fn bid_review(c: &CallChanged<'_>) -> Mail {
                 "bid.review.body",
                 l,
                 &[
-                    ("title", c.title),
+                    ("title", c.title.get(l)),
                     ("summary", &change_summary(c, l)),
                     ("what", &render(what, l, &[])),
                 ],
@@ -418,7 +462,7 @@ pub fn bid_review(c: &CallChanged<'_>) -> Mail {
     )
 }
 
-pub fn call_cancelled(call_title: &str, reason: &str) -> Mail {
+pub fn call_cancelled(call_title: Title<'_>, reason: &str) -> Mail {
     mail(
         "call.cancelled",
         false,
@@ -427,13 +471,13 @@ pub fn call_cancelled(call_title: &str, reason: &str) -> Mail {
             render(
                 "call.cancelled.body",
                 l,
-                &[("title", call_title), ("reason", reason)],
+                &[("title", call_title.get(l)), ("reason", reason)],
             )
         },
     )
 }
 
-pub fn call_unsuccessful(call_title: &str, reason: &str) -> Mail {
+pub fn call_unsuccessful(call_title: Title<'_>, reason: &str) -> Mail {
     mail(
         "call.unsuccessful",
         false,
@@ -442,7 +486,7 @@ pub fn call_unsuccessful(call_title: &str, reason: &str) -> Mail {
             render(
                 "call.unsuccessful.body",
                 l,
-                &[("title", call_title), ("reason", reason)],
+                &[("title", call_title.get(l)), ("reason", reason)],
             )
         },
     )
@@ -575,7 +619,7 @@ pub fn deviation(
     )
 }
 
-pub fn deadline_reminder(call_title: &str, submission_deadline: DateTime<Utc>) -> Mail {
+pub fn deadline_reminder(call_title: Title<'_>, submission_deadline: DateTime<Utc>) -> Mail {
     mail(
         "call.deadline_soon",
         false,
@@ -585,7 +629,7 @@ pub fn deadline_reminder(call_title: &str, submission_deadline: DateTime<Utc>) -
                 "call.deadline_soon.body",
                 l,
                 &[
-                    ("title", call_title),
+                    ("title", call_title.get(l)),
                     ("deadline", &format::date_time(submission_deadline, l)),
                 ],
             )
@@ -609,10 +653,35 @@ mod tests {
     }
 
     #[test]
+    fn each_recipient_reads_the_calls_title_in_their_language() {
+        let title = Title {
+            fi: "Kotihoito",
+            sv: Some("Hemvård"),
+            en: None,
+        };
+        let d = Utc.with_ymd_and_hms(2027, 1, 1, 10, 0, 0).unwrap();
+        let m = call_published(title, &["home care".into()], d);
+        assert!(m.text(Language::Fi).0.contains("Kotihoito"));
+        assert!(m.text(Language::Sv).0.contains("Hemvård"));
+        assert!(m.text(Language::Sv).1.contains("Hemvård"));
+        assert!(
+            m.text(Language::En).0.contains("Kotihoito"),
+            "no English title: the Finnish one"
+        );
+    }
+
+    #[test]
     fn a_receipt_names_the_call_and_the_hash_and_stays_sealed() {
         let t = Utc.with_ymd_and_hms(2026, 11, 24, 12, 0, 0).unwrap();
         let d = Utc.with_ymd_and_hms(2026, 12, 8, 12, 0, 0).unwrap();
-        let m = bid_receipt("Kotihoito 2027", BidAction::Replaced, 2, "abc123", t, d);
+        let m = bid_receipt(
+            "Kotihoito 2027".into(),
+            BidAction::Replaced,
+            2,
+            "abc123",
+            t,
+            d,
+        );
         let (subject, body) = m.text(Language::En);
         assert_eq!(subject, "Bid replaced: Kotihoito 2027");
         assert!(body.contains("abc123") && body.contains("Version: 2"));
@@ -637,7 +706,13 @@ mod tests {
             quality_score: dec!(30),
             total_score: dec!(80),
         };
-        let m = award_decision("Kotihoito", &ranked, &ranking, "Best value", remedies());
+        let m = award_decision(
+            "Kotihoito".into(),
+            &ranked,
+            &ranking,
+            "Best value",
+            remedies(),
+        );
         let (_, en) = m.text(Language::En);
         assert!(en.contains("ranked 2: price score 50.00"), "{en}");
         assert!(en.contains("correct the decision until 9 December 2026 at 14:00 (Finnish time)"));
@@ -663,7 +738,7 @@ mod tests {
         let out = OwnResult::Disqualified {
             reasons: vec!["equity ratio 0.18 is below the required 0.2".into()],
         };
-        let m = award_decision("K", &out, &ranking, "x", remedies());
+        let m = award_decision("K".into(), &out, &ranking, "x", remedies());
         let (_, en) = m.text(Language::En);
         assert!(en.contains("did not qualify") && en.contains("equity ratio 0.18"));
         // The awarded bidder is told plainly, whatever its rank.
@@ -671,7 +746,7 @@ mod tests {
             rank: 2,
             total_score: dec!(80),
         };
-        let m = award_decision("K", &won, &ranking, "x", remedies());
+        let m = award_decision("K".into(), &won, &ranking, "x", remedies());
         assert!(
             m.text(Language::En)
                 .1
@@ -688,7 +763,7 @@ mod tests {
         let t = Utc.with_ymd_and_hms(2026, 12, 8, 12, 0, 0).unwrap();
         let day = NaiveDate::from_ymd_opt(2027, 1, 1).unwrap();
         let changed = CallChanged {
-            title: "K",
+            title: "K".into(),
             version: 2,
             fields: &[
                 "submissionDeadline",
@@ -702,24 +777,24 @@ mod tests {
         };
         let ranking = vec![(1, "A Oy".to_owned(), dec!(1), dec!(1))];
         let mut all = vec![
-            bid_receipt("K", BidAction::Submitted, 1, "h", t, t),
-            bid_receipt("K", BidAction::Replaced, 2, "h", t, t),
-            bid_receipt("K", BidAction::Withdrawn, 2, "h", t, t),
-            question_asked("K", "q"),
-            answer_published("K", "q", "a"),
-            call_published("K", &["home care".into()], t),
-            correction_requested("K", "B Oy", "t"),
-            correction_decided("K", true, "d"),
-            correction_decided("K", false, "d"),
-            award_withdrawn("K", "r"),
+            bid_receipt("K".into(), BidAction::Submitted, 1, "h", t, t),
+            bid_receipt("K".into(), BidAction::Replaced, 2, "h", t, t),
+            bid_receipt("K".into(), BidAction::Withdrawn, 2, "h", t, t),
+            question_asked("K".into(), "q"),
+            answer_published("K".into(), "q", "a"),
+            call_published("K".into(), &["home care".into()], t),
+            correction_requested("K".into(), "B Oy", "t"),
+            correction_decided("K".into(), true, "d"),
+            correction_decided("K".into(), false, "d"),
+            award_withdrawn("K".into(), "r"),
             call_changed(&changed),
             bid_review(&changed),
             bid_review(&CallChanged {
                 material: false,
                 ..changed
             }),
-            call_cancelled("K", "r"),
-            call_unsuccessful("K", "r"),
+            call_cancelled("K".into(), "r"),
+            call_unsuccessful("K".into(), "r"),
             contract_activated("K", dec!(100), day, day),
             contract_signed("K", "A Oy", true),
             contract_signed("K", "A Oy", false),
@@ -727,7 +802,7 @@ mod tests {
             contract_terminated("K", day, "r"),
             deviation("K", RealizationStatus::Over, "2027-01", dec!(1), dec!(2)),
             deviation("K", RealizationStatus::Under, "2027-01", dec!(1), dec!(2)),
-            deadline_reminder("K", t),
+            deadline_reminder("K".into(), t),
         ];
         for own in [
             OwnResult::Awarded {
@@ -745,7 +820,7 @@ mod tests {
             },
             OwnResult::NotCurrent,
         ] {
-            all.push(award_decision("K", &own, &ranking, "j", remedies()));
+            all.push(award_decision("K".into(), &own, &ranking, "j", remedies()));
         }
         for m in &all {
             for l in LANGUAGES {

@@ -312,7 +312,7 @@ pub(super) async fn end_without_award(
         Ending::Cancelled { .. } => TenderEnd::Cancelled,
         Ending::Unsuccessful => TenderEnd::Unsuccessful,
     };
-    let (action, summary, mail): (_, _, fn(&str, &str) -> Mail) = match ending {
+    let (action, summary, mail): (_, _, fn(compose::Title<'_>, &str) -> Mail) = match ending {
         Ending::Cancelled { before } => {
             am.status = Set(CallStatus::Cancelled);
             am.cancelled_at = Set(Some(now));
@@ -333,7 +333,7 @@ pub(super) async fn end_without_award(
     };
     let c = am.update(w.conn()).await?;
     w.audit(now, AuditEntry::on_call(actor, action, &c).summary(summary))?;
-    super::notifications::bidders_told(w, now, &c, &mail(&c.title, &reason)).await?;
+    super::notifications::bidders_told(w, now, &c, &mail(compose::Title::of(&c), &reason)).await?;
     super::ocds::tender_ended(w, &c, now, end).await?;
     Ok(c)
 }

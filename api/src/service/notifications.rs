@@ -85,7 +85,7 @@ pub async fn bid_receipt(
         return Ok(());
     };
     let mut mail = compose::bid_receipt(
-        &c.title,
+        compose::Title::of(&c),
         action,
         b.version,
         &b.receipt,
@@ -119,8 +119,12 @@ pub async fn question_asked(
     c: &call::Model,
 ) -> AppResult<()> {
     let users = orderer_users(w.conn(), c).await?;
-    w.mail(now, &users, &compose::question_asked(&c.title, &q.text))
-        .await?;
+    w.mail(
+        now,
+        &users,
+        &compose::question_asked(compose::Title::of(&c), &q.text),
+    )
+    .await?;
     Ok(())
 }
 
@@ -134,8 +138,11 @@ pub async fn answer_published(
     let Some(u) = outbox::user(w.conn(), &q.asker_user_id).await? else {
         return Ok(());
     };
-    let mut mail =
-        compose::answer_published(&c.title, &q.text, q.answer.as_deref().unwrap_or_default());
+    let mut mail = compose::answer_published(
+        compose::Title::of(&c),
+        &q.text,
+        q.answer.as_deref().unwrap_or_default(),
+    );
     // Who asked is for the asker's own organisation only.
     mail.private = true;
     w.mail(now, &[u], &mail).await?;
@@ -149,7 +156,7 @@ pub async fn call_published(w: &Work<'_>, now: DateTime<Utc>, c: &call::Model) -
     w.mail(
         now,
         &users,
-        &compose::call_published(&c.title, &cats, c.submission_deadline),
+        &compose::call_published(compose::Title::of(&c), &cats, c.submission_deadline),
     )
     .await?;
     Ok(())
@@ -208,7 +215,13 @@ pub async fn award_decided(
         // A standing bid without a result was not evaluated: it is not current.
         let own = results.get(&org).unwrap_or(&compose::OwnResult::NotCurrent);
         let users = outbox::users_of(w.conn(), vec![org.clone()]).await?;
-        let mail = compose::award_decision(&c.title, own, ranking, justification, remedies);
+        let mail = compose::award_decision(
+            compose::Title::of(&c),
+            own,
+            ranking,
+            justification,
+            remedies,
+        );
         w.mail(now, &users, &mail).await?;
     }
     Ok(())
@@ -341,7 +354,7 @@ pub async fn write_deadline_reminders(state: &AppState) -> AppResult<usize> {
             .await?;
             let cats = categories_of(w.conn(), &c.id).await?;
             let users: Vec<user::Model> = subscribers(w.conn(), &cats).await?;
-            let mail = compose::deadline_reminder(&c.title, c.submission_deadline);
+            let mail = compose::deadline_reminder(compose::Title::of(&c), c.submission_deadline);
             let n = w.mail(now, &users, &mail).await?;
             w.audit(
                 now,

@@ -113,7 +113,7 @@ pub async fn request_correction(
         let names = outbox::organization_names(w.conn(), vec![r.requester_id.clone()]).await?;
         let requester = names.get(&r.requester_id).map_or("", String::as_str);
         let users = super::notifications::orderer_users(w.conn(), &c).await?;
-        let mail = compose::correction_requested(&c.title, requester, &text);
+        let mail = compose::correction_requested(compose::Title::of(&c), requester, &text);
         w.mail(now, &users, &mail).await?;
         Ok(r)
     })
@@ -191,7 +191,7 @@ pub async fn decide_correction(
             })),
         )?;
         let users = outbox::users_of(w.conn(), vec![r.requester_id.clone()]).await?;
-        let mail = compose::correction_decided(&c.title, accept, &decision);
+        let mail = compose::correction_decided(compose::Title::of(&c), accept, &decision);
         w.mail(now, &users, &mail).await?;
         if accept {
             let reason = format!("a correction request was accepted: {decision}");
@@ -292,8 +292,13 @@ async fn withdraw(
             "requestsClosed": closed,
         })),
     )?;
-    super::notifications::bidders_told(w, now, &c, &compose::award_withdrawn(&c.title, reason))
-        .await?;
+    super::notifications::bidders_told(
+        w,
+        now,
+        &c,
+        &compose::award_withdrawn(compose::Title::of(&c), reason),
+    )
+    .await?;
     let winner = entity::bid::Entity::find_by_id(a.bid_id.clone())
         .one(w.conn())
         .await?
