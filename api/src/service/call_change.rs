@@ -295,7 +295,7 @@ async fn published_change(
     .await?;
     super::ocds::tender_amended(w, c, reason, fields, before.lines, now).await?;
     let what = compose::CallChanged {
-        title: compose::Title::of(&c),
+        title: compose::Title::of(c),
         version: c.version,
         fields,
         reason,

@@ -85,7 +85,7 @@ pub async fn bid_receipt(
         return Ok(());
     };
     let mut mail = compose::bid_receipt(
-        compose::Title::of(&c),
+        compose::Title::of(c),
         action,
         b.version,
         &b.receipt,
@@ -122,7 +122,7 @@ pub async fn question_asked(
     w.mail(
         now,
         &users,
-        &compose::question_asked(compose::Title::of(&c), &q.text),
+        &compose::question_asked(compose::Title::of(c), &q.text),
     )
     .await?;
     Ok(())
@@ -139,7 +139,7 @@ pub async fn answer_published(
         return Ok(());
     };
     let mut mail = compose::answer_published(
-        compose::Title::of(&c),
+        compose::Title::of(c),
         &q.text,
         q.answer.as_deref().unwrap_or_default(),
     );
@@ -156,7 +156,7 @@ pub async fn call_published(w: &Work<'_>, now: DateTime<Utc>, c: &call::Model) -
     w.mail(
         now,
         &users,
-        &compose::call_published(compose::Title::of(&c), &cats, c.submission_deadline),
+        &compose::call_published(compose::Title::of(c), &cats, c.submission_deadline),
     )
     .await?;
     Ok(())
@@ -215,13 +215,8 @@ pub async fn award_decided(
         // A standing bid without a result was not evaluated: it is not current.
         let own = results.get(&org).unwrap_or(&compose::OwnResult::NotCurrent);
         let users = outbox::users_of(w.conn(), vec![org.clone()]).await?;
-        let mail = compose::award_decision(
-            compose::Title::of(&c),
-            own,
-            ranking,
-            justification,
-            remedies,
-        );
+        let mail =
+            compose::award_decision(compose::Title::of(c), own, ranking, justification, remedies);
         w.mail(now, &users, &mail).await?;
     }
     Ok(())
