@@ -127,10 +127,11 @@ fn str_of(v: &Value) -> anyhow::Result<String> {
         .ok_or_else(|| anyhow!("expected a string, got {v}"))
 }
 
-/// A call's input: home care by the hour and visits, price 60 %, two quality criteria.
+/// A call's input in Finnish with its Swedish translation: home care by the hour and visits,
+/// price 60 %, two quality criteria.
 fn call_input(
-    title: &str,
-    description: &str,
+    title: (&str, &str),
+    description: (&str, &str),
     products: (&str, &str),
     now: DateTime<Utc>,
     bids_in_days: i64,
@@ -138,8 +139,10 @@ fn call_input(
     estimate: &str,
 ) -> Value {
     json!({
-        "title": title,
-        "description": description,
+        "title": title.0,
+        "titleSv": title.1,
+        "description": description.0,
+        "descriptionSv": description.1,
         "pricingModel": "UNIT_PRICE",
         "lines": [ { "productId": products.0, "quantity": "12000" }, { "productId": products.1, "quantity": "2500" } ],
         "contractStart": period.0.to_string(),
@@ -307,6 +310,14 @@ pub async fn seed(mut config: Config, options: DbOptions) -> anyhow::Result<Vec<
             ("tilaaja@kouvola.example.fi", "Tiina Tilaaja", "FI"),
         )
         .await?;
+    // The board's address for its notices (the rest of the organisations use the authority's
+    // details from the configuration).
+    s.gql(
+        Some(&admin),
+        "mutation($o:ID!,$i:OrganizationDetailsInput!){ updateOrganizationDetails(organizationId:$o,input:$i){ id } }",
+        json!({ "o": welfare, "i": { "streetAddress": "Torikatu 10", "postalCode": "45100", "city": "Kouvola", "nutsCode": "FI1C7", "phone": "+358 20 615 11" } }),
+    )
+    .await?;
     let education = s
         .member(
             &admin,
@@ -458,10 +469,24 @@ pub async fn seed(mut config: Config, options: DbOptions) -> anyhow::Result<Vec<
         .checked_add_months(Months::new(24))
         .and_then(|d| d.pred_opt())
         .context("date")?;
-    let contracted = create_call(&s, &orderer, call_input(
-        "Kotihoito itäinen alue / Hemvård östra området",
-        "Kotihoidon käynnit ja tunnit itäisellä alueella. Hemvårdens besök och timmar i östra området.",
-        (care, visit), t0, 21, (contract_start, contract_end), "1650000"), true).await?;
+    let contracted = create_call(
+        &s,
+        &orderer,
+        call_input(
+            ("Kotihoito itäinen alue", "Hemvård östra området"),
+            (
+                "Kotihoidon käynnit ja tunnit itäisellä alueella.",
+                "Hemvårdens besök och timmar i östra området.",
+            ),
+            (care, visit),
+            t0,
+            21,
+            (contract_start, contract_end),
+            "1650000",
+        ),
+        true,
+    )
+    .await?;
     let a = s.login(providers[0]).await?;
     let b = s.login(providers[1]).await?;
     let bid_a = bid(&s, &a, &contracted, ["41.50", "28.00"], "5200000").await?;
@@ -513,8 +538,11 @@ pub async fn seed(mut config: Config, options: DbOptions) -> anyhow::Result<Vec<
         &s,
         &orderer,
         call_input(
-            "Siivous, palvelukeskukset / Städning, servicecentraler",
-            "Palvelukeskusten ylläpitosiivous. Underhållsstädning av servicecentralerna.",
+            ("Siivous, palvelukeskukset", "Städning, servicecentraler"),
+            (
+                "Palvelukeskusten ylläpitosiivous.",
+                "Underhållsstädning av servicecentralerna.",
+            ),
             (clean, special),
             s.clock.now(),
             20,
@@ -530,8 +558,11 @@ pub async fn seed(mut config: Config, options: DbOptions) -> anyhow::Result<Vec<
         &s,
         &orderer,
         call_input(
-            "Erikoissiivous / Specialstädning",
-            "Erikoissiivous tarpeen mukaan. Specialstädning vid behov.",
+            ("Erikoissiivous", "Specialstädning"),
+            (
+                "Erikoissiivous tarpeen mukaan.",
+                "Specialstädning vid behov.",
+            ),
             (special, clean),
             s.clock.now(),
             14,
@@ -562,8 +593,11 @@ pub async fn seed(mut config: Config, options: DbOptions) -> anyhow::Result<Vec<
             &s,
             &orderer,
             call_input(
-                "Kotihoito läntinen alue / Hemvård västra området",
-                "Kotihoito läntisellä alueella. Hemvård i västra området.",
+                ("Kotihoito läntinen alue", "Hemvård västra området"),
+                (
+                    "Kotihoito läntisellä alueella.",
+                    "Hemvård i västra området.",
+                ),
                 (care, visit),
                 s.clock.now(),
                 21,
@@ -599,8 +633,11 @@ pub async fn seed(mut config: Config, options: DbOptions) -> anyhow::Result<Vec<
             &s,
             &orderer,
             call_input(
-                "Kotihoito eteläinen alue / Hemvård södra området",
-                "Kotihoito eteläisellä alueella. Hemvård i södra området.",
+                ("Kotihoito eteläinen alue", "Hemvård södra området"),
+                (
+                    "Kotihoito eteläisellä alueella.",
+                    "Hemvård i södra området.",
+                ),
                 (care, visit),
                 s.clock.now(),
                 20,
@@ -641,8 +678,11 @@ pub async fn seed(mut config: Config, options: DbOptions) -> anyhow::Result<Vec<
         &s,
         &orderer,
         call_input(
-            "Kotihoito pohjoinen alue / Hemvård norra området",
-            "Kotihoito pohjoisella alueella. Hemvård i norra området.",
+            ("Kotihoito pohjoinen alue", "Hemvård norra området"),
+            (
+                "Kotihoito pohjoisella alueella.",
+                "Hemvård i norra området.",
+            ),
             (care, visit),
             today,
             16,
@@ -659,8 +699,11 @@ pub async fn seed(mut config: Config, options: DbOptions) -> anyhow::Result<Vec<
         &s,
         &education_token,
         call_input(
-            "Kouluateriat 2027 / Skolmåltider 2027",
-            "Koulujen ateriat ja välipalat. Skolornas måltider och mellanmål.",
+            ("Kouluateriat 2027", "Skolmåltider 2027"),
+            (
+                "Koulujen ateriat ja välipalat.",
+                "Skolornas måltider och mellanmål.",
+            ),
             (meal, snack),
             today,
             30,

@@ -85,6 +85,42 @@ async fn the_demo_municipality_is_seeded_through_the_api() {
         mails.iter().any(|(_, body)| body.contains("anbud")),
         "{mails:?}"
     );
+    // The contracted call's notices, public: its contract notice and, the contract concluded,
+    // its award notice, in Finnish and Swedish (written for .ci/run to validate).
+    let contracted = app
+        .ok(
+            None,
+            "{ calls(first: 50, filter: { status: CONTRACTED }) { edges { node { id titleSv } } } }",
+            json!({}),
+        )
+        .await;
+    let call = &contracted["calls"]["edges"][0]["node"];
+    assert_eq!(call["titleSv"], "Hemvård östra området");
+    let prefix = if kilpailutus_tests::on_postgres() {
+        "pg"
+    } else {
+        "sqlite"
+    };
+    let dir = std::env::var("EFORMS_OUT")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|_| std::env::temp_dir().join("kilpailutus-eforms"));
+    std::fs::create_dir_all(&dir).unwrap();
+    for kind in ["CONTRACT_NOTICE", "CONTRACT_AWARD_NOTICE"] {
+        let n = app
+            .ok(
+                None,
+                "query($k:NoticeKind!,$c:ID){ notice(kind:$k,callId:$c) }",
+                json!({ "k": kind, "c": call["id"] }),
+            )
+            .await;
+        let xml = n["notice"].as_str().unwrap();
+        assert!(
+            xml.contains("languageID=\"SWE\">Hemvård östra området<"),
+            "{xml}"
+        );
+        assert!(xml.contains("Torikatu 10"));
+        std::fs::write(dir.join(format!("{prefix}-demo-{kind}.xml")), xml).unwrap();
+    }
     // A second run refuses: the database is no longer empty.
     let again = api::demo::seed(config, app.options.clone()).await;
     assert!(again.unwrap_err().to_string().contains("empty database"));
