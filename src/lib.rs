@@ -533,6 +533,21 @@ impl TestApp {
     }
 
     /// The orderer and the producer sign the contract (activation needs both signatures).
+    /// Moves the clock past a 14-day standstill (15 days on) and makes the contract from the
+    /// call's award as its orderer; the contract's id.
+    pub async fn contract_after_standstill(&self, orderer: &str, call_id: &str) -> String {
+        self.clock.advance(chrono::TimeDelta::days(15));
+        self.ok(
+            Some(orderer),
+            "mutation($c:ID!){ createContractFromAward(callId:$c){ id } }",
+            json!({ "c": call_id }),
+        )
+        .await["createContractFromAward"]["id"]
+            .as_str()
+            .expect("contract id")
+            .to_owned()
+    }
+
     pub async fn sign_both(&self, contract: &str, orderer: &str, producer: &str) {
         for token in [orderer, producer] {
             self.ok(Some(token), SIGN_CONTRACT, json!({ "id": contract }))

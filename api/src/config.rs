@@ -43,30 +43,13 @@ pub struct Config {
     /// The argon2id cost of new password hashes: OWASP's (not read from the environment;
     /// the test harness lowers it, since its fixtures make hundreds of users).
     pub password_cost: crate::auth::password::Cost,
-    /// `AUTHORITY_*`: the contracting authority's details, which eForms notices require of
-    /// the buyer and the winner; used for whatever an organisation has not given itself.
-    pub authority: Authority,
-}
-
-/// The contracting authority (the municipality) as notices name it. The defaults place it in
-/// Kouvola (postal code 45100, NUTS FI1C7 Kymenlaakso); the business ID, telephone and email
-/// defaults are placeholders a deployment sets.
-#[derive(Clone, Debug)]
-pub struct Authority {
-    /// `AUTHORITY_BUSINESS_ID`
-    pub business_id: String,
-    /// `AUTHORITY_STREET` (none by default)
-    pub street: Option<String>,
-    /// `AUTHORITY_POSTAL_CODE`
-    pub postal_code: String,
-    /// `AUTHORITY_CITY`
-    pub city: String,
-    /// `AUTHORITY_NUTS`: NUTS 2024 level-3 region
-    pub nuts: String,
-    /// `AUTHORITY_PHONE`
-    pub phone: String,
-    /// `AUTHORITY_EMAIL`
-    pub email: String,
+    /// `AUTHORITY_BUSINESS_ID`, `AUTHORITY_STREET`, `AUTHORITY_POSTAL_CODE`, `AUTHORITY_CITY`,
+    /// `AUTHORITY_NUTS`, `AUTHORITY_PHONE`, `AUTHORITY_EMAIL`: the contracting authority's (the
+    /// municipality's) contact, which eForms notices require of the buyer and the winner; used
+    /// for whatever an organisation has not given itself. The defaults place it in Kouvola
+    /// (45100, NUTS FI1C7 Kymenlaakso); the business ID, telephone and email defaults are
+    /// placeholders a deployment sets.
+    pub authority: crate::domain::eforms::Contact,
 }
 
 #[derive(Clone, Debug)]
@@ -140,7 +123,7 @@ impl Config {
             body_read_timeout: seconds("BODY_READ_TIMEOUT_SECS", DEFAULT_BODY_READ_TIMEOUT)?,
             max_response_bytes: MAX_RESPONSE_BYTES,
             password_cost: crate::auth::password::Cost::OWASP,
-            authority: Authority {
+            authority: crate::domain::eforms::Contact {
                 business_id: get("AUTHORITY_BUSINESS_ID").unwrap_or_else(|| "0000000-0".into()),
                 street: get("AUTHORITY_STREET"),
                 postal_code: get("AUTHORITY_POSTAL_CODE").unwrap_or_else(|| "45100".into()),

@@ -3,6 +3,7 @@
 //! justification, the standstill end and the remedies with their deadlines. Everything on it
 //! is public once the call is awarded (as the ranking is); the page runs no script.
 
+use crate::domain::escape_markup as esc;
 use crate::email::compose::{Remedies, instructions};
 use chrono::{DateTime, SecondsFormat, Utc};
 
@@ -20,22 +21,6 @@ pub struct Decision {
     /// (rank, bidder, total price, total score), by rank.
     pub ranking: Vec<(i32, String, String, String)>,
     pub remedies: Remedies,
-}
-
-/// Text made safe for HTML.
-fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 fn at(t: DateTime<Utc>) -> String {

@@ -288,18 +288,7 @@ async fn every_capability_records_itself_in_the_chain() {
     )
     .await;
     app.ok(Some(&m.orderer), "mutation($c:ID!,$b:ID!){ awardCall(callId:$c,bidId:$b,justification:\"ok\"){ decidedAt } }", json!({ "c": call.id, "b": bid_id })).await;
-    app.clock.advance(chrono::TimeDelta::days(15));
-    let c = app
-        .ok(
-            Some(&m.orderer),
-            "mutation($c:ID!){ createContractFromAward(callId:$c){ id } }",
-            json!({ "c": call.id }),
-        )
-        .await;
-    let cid = c["createContractFromAward"]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let cid = app.contract_after_standstill(&m.orderer, &call.id).await;
     app.ok(Some(&m.admin), "mutation($o:ID!){ setAppropriation(ordererId:$o,fiscalYear:2027,amount:\"1000000\"){ amount } }", json!({ "o": m.orderer_org })).await;
     app.sign_both(&cid, &m.orderer, &m.a).await;
     app.ok(

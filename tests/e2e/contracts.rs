@@ -744,15 +744,7 @@ async fn the_portfolio_splits_the_years_value_between_in_house_and_external() {
     app.clock.set(call.submission_deadline);
     app.ok(Some(&m.orderer), "mutation($b:ID!,$j:[CapabilityJudgementInput!]!){ judgeCapability(bidId:$b,judgements:$j){ qualified } }", json!({ "b": bid_id, "j": [{ "requirementId": call.requirement_ids[0], "met": true }] })).await;
     app.ok(Some(&m.orderer), "mutation($c:ID!,$b:ID!){ awardCall(callId:$c,bidId:$b,justification:\"Only bid\"){ decidedAt } }", json!({ "c": call.id, "b": bid_id })).await;
-    app.clock.advance(chrono::TimeDelta::days(15));
-    let ext = app
-        .ok(
-            Some(&m.orderer),
-            "mutation($c:ID!){ createContractFromAward(callId:$c){ id } }",
-            json!({ "c": call.id }),
-        )
-        .await;
-    let ext_id = ext["createContractFromAward"]["id"].as_str().unwrap();
+    let ext_id = &app.contract_after_standstill(&m.orderer, &call.id).await;
     app.sign_both(ext_id, &m.orderer, &m.a).await;
     app.ok(Some(&m.orderer), ACTIVATE, json!({ "id": ext_id }))
         .await;

@@ -1,6 +1,6 @@
 //! eForms notices (issue 19): the contract notice of a call (a draft only its orderer reads
-//! until published), the contract award notice (a draft for the orderer from the award decision,
-//! public once the contract is concluded) and the contract modification notice of an amendment,
+//! until published), the contract award notice (public once awarded, dated the contract's
+//! conclusion once both have signed) and the contract modification notice of an amendment,
 //! over GraphQL and `GET /notices/…`, with the subtype of the regime and service kind. Every
 //! notice is written to `$EFORMS_OUT` (default: a temporary directory), where `.ci/run`
 //! validates them with the eForms SDK's schemas and schematron rules.
@@ -350,17 +350,7 @@ async fn award(app: &TestApp, m: &Market, call: &CallFixture) -> String {
 
 /// The contract from the award, signed by both and activated; its id.
 async fn conclude(app: &TestApp, m: &Market, call: &CallFixture) -> String {
-    app.clock.advance(TimeDelta::days(15));
-    let kid = app
-        .ok(
-            Some(&m.orderer),
-            "mutation($c:ID!){ createContractFromAward(callId:$c){ id } }",
-            json!({ "c": call.id }),
-        )
-        .await["createContractFromAward"]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let kid = app.contract_after_standstill(&m.orderer, &call.id).await;
     app.ok(Some(&m.admin), "mutation($o:ID!){ setAppropriation(ordererId:$o,fiscalYear:2027,amount:\"10000000\"){ amount } }", json!({ "o": m.orderer_org })).await;
     app.sign_both(&kid, &m.orderer, &m.a).await;
     app.ok(
@@ -402,24 +392,35 @@ async fn award_and_modification_notices_follow_the_contract() {
             .make_call(&m.orderer, input(&app, &products, Some(estimate)), true)
             .await;
         let a_bid = award(&app, &m, &call).await;
-        // Awarded, the contract not yet concluded: a draft for the orderer only.
-        let draft = xml_of(&app, Some(&m.orderer), "CONTRACT_AWARD_NOTICE", &call.id).await;
-        assert_eq!(subtype(&draft), award_sub, "{name}");
+        // Awarded: public, like the decision; the conclusion date is the decision's until the
+        // contract is concluded.
+        let awarded = xml_of(&app, None, "CONTRACT_AWARD_NOTICE", &call.id).await;
+        assert_eq!(subtype(&awarded), award_sub, "{name}");
         for token in [
-            None,
+            Some(m.orderer.as_str()),
             Some(m.a.as_str()),
+            Some(m.b.as_str()),
             Some(m.other_orderer.as_str()),
             Some(m.admin.as_str()),
         ] {
             assert_eq!(
-                code(&notice(&app, token, "CONTRACT_AWARD_NOTICE", &call.id).await),
-                "INVALID_STATE",
-                "{name}: not due before the contract is concluded"
+                xml_of(&app, token, "CONTRACT_AWARD_NOTICE", &call.id).await,
+                awarded,
+                "{name}: the same notice for everyone"
             );
         }
-        let (status, _, _) = get(&app, &format!("/notices/award/{}", call.id), None).await;
-        assert_eq!(status, 409);
-        write(&format!("can-draft-{name}-{award_sub}"), &draft);
+        let decided = app.clock_now().format("%Y-%m-%d").to_string();
+        assert!(
+            awarded.contains(&format!("<cbc:IssueDate>{decided}Z</cbc:IssueDate>")),
+            "{name}: dated the decision"
+        );
+        let (status, _, body) = get(&app, &format!("/notices/award/{}", call.id), None).await;
+        assert_eq!((status, body.as_str()), (200, awarded.as_str()));
+        assert!(
+            awarded.contains(&format!("<cbc:ID>{}</cbc:ID>", call.id)),
+            "the contract to be made is the call's"
+        );
+        write(&format!("can-awarded-{name}-{award_sub}"), &awarded);
 
         let kid = conclude(&app, &m, &call).await;
         let public = xml_of(&app, None, "CONTRACT_AWARD_NOTICE", &call.id).await;

@@ -189,18 +189,7 @@ async fn every_event_tells_the_right_people() {
         "B did not bid"
     );
     // Contract activated: the producer. Deviation: the orderer.
-    app.clock.advance(TimeDelta::days(15));
-    let c = app
-        .ok(
-            Some(&m.orderer),
-            "mutation($c:ID!){ createContractFromAward(callId:$c){ id } }",
-            json!({ "c": call.id }),
-        )
-        .await;
-    let cid = c["createContractFromAward"]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let cid = app.contract_after_standstill(&m.orderer, &call.id).await;
     app.ok(Some(&m.admin), "mutation($o:ID!){ setAppropriation(ordererId:$o,fiscalYear:2027,amount:\"1000000\"){ amount } }", json!({ "o": m.orderer_org })).await;
     app.sign_both(&cid, &m.orderer, &m.in_house).await;
     app.ok(

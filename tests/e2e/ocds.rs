@@ -203,18 +203,7 @@ async fn a_call_is_published_as_ocds_at_every_stage() {
     );
 
     // Contracted.
-    app.clock.advance(TimeDelta::days(15));
-    let k = app
-        .ok(
-            Some(&m.orderer),
-            "mutation($c:ID!){ createContractFromAward(callId:$c){ id } }",
-            json!({ "c": call.id }),
-        )
-        .await;
-    let kid = k["createContractFromAward"]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let kid = app.contract_after_standstill(&m.orderer, &call.id).await;
     app.ok(Some(&m.admin), "mutation($o:ID!){ setAppropriation(ordererId:$o,fiscalYear:2027,amount:\"100000\"){ amount } }", json!({ "o": m.orderer_org })).await;
     app.sign_both(&kid, &m.orderer, &m.a).await;
     app.ok(
@@ -568,17 +557,7 @@ async fn every_change_is_a_new_release_and_published_releases_never_change() {
     assert_eq!(awards[1]["suppliers"][0]["id"], m.b_org.as_str());
     assert_eq!(roles(&compiled, &m.b_org), json!(["tenderer", "supplier"]));
 
-    app.clock.advance(TimeDelta::days(15));
-    let k = app
-        .ok(
-            Some(&m.orderer),
-            "mutation($c:ID!){ createContractFromAward(callId:$c){ id } }",
-            json!({ "c": call.id }),
-        )
-        .await["createContractFromAward"]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let k = app.contract_after_standstill(&m.orderer, &call.id).await;
     app.ok(Some(&m.admin), "mutation($o:ID!){ setAppropriation(ordererId:$o,fiscalYear:2027,amount:\"200000\"){ amount } }", json!({ "o": m.orderer_org })).await;
     app.ok(
         Some(&m.orderer),

@@ -6,6 +6,7 @@
 //! the model does not hold (the review body, the procedure, "no EU funds") is the same for
 //! every call of a Finnish municipality's open procedure and is written here once.
 
+use super::escape_markup as escape;
 use super::thresholds::{Regime, ServiceKind};
 use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal::Decimal;
@@ -157,12 +158,10 @@ impl Texts {
     }
 }
 
-/// An organisation as a notice names it, with what eForms requires of a buyer and a winner
-/// (the service fills what an organisation has not given from the contracting authority's
-/// details). Finnish: the country is Finland.
+/// Where and how an organisation is reached, as eForms requires it of a buyer and a winner.
+/// Finnish: the country is Finland.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Organisation {
-    pub name: String,
+pub struct Contact {
     pub business_id: String,
     pub street: Option<String>,
     pub postal_code: String,
@@ -171,6 +170,14 @@ pub struct Organisation {
     pub nuts: String,
     pub phone: String,
     pub email: String,
+}
+
+/// An organisation as a notice names it (the service fills what an organisation has not given
+/// from the contracting authority's contact).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Organisation {
+    pub name: String,
+    pub contact: Contact,
     pub size: Option<CompanySize>,
 }
 
@@ -225,8 +232,20 @@ pub struct AwardResult {
     /// The contract's reference: its id once drawn up; before, the call's id (a call has at
     /// most one contract).
     pub contract_ref: String,
-    /// When the contract was concluded (signed by both parties and activated), if it has been.
+    /// When the contract was concluded (signed by both parties), if it has been. Until then
+    /// the notice gives the award decision's date as the conclusion date, which eForms requires
+    /// of a result with a winner (BT-145).
     pub concluded: Option<DateTime<Utc>>,
+}
+
+impl AwardResult {
+    /// The conclusion date the notice gives: the contract's, or until it is concluded the
+    /// award decision's (never before the decision).
+    fn concluded_on(&self) -> DateTime<Utc> {
+        self.concluded
+            .unwrap_or(self.decided_at)
+            .max(self.decided_at)
+    }
 }
 
 /// A contract amendment.
@@ -258,21 +277,6 @@ pub fn notice_id(kind: Kind, subject: &str) -> String {
 }
 
 // ---- XML writing -------------------------------------------------------------------------
-
-fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
 
 /// An indented XML writer: elements open and close in code order.
 struct Xml {
@@ -440,23 +444,24 @@ fn company(x: &mut Xml, id: &str, o: &Organisation, with_size: bool) {
                     x.leaf("cbc:Name", &[("languageID", lang.code())], &o.name)
                 });
             }
+            let c = &o.contact;
             x.el("cac:PostalAddress", &[], |x| {
-                if let Some(street) = &o.street {
+                if let Some(street) = &c.street {
                     x.leaf("cbc:StreetName", &[], street);
                 }
-                x.leaf("cbc:CityName", &[], &o.city);
-                x.leaf("cbc:PostalZone", &[], &o.postal_code);
-                x.code("cbc:CountrySubentityCode", "nuts", &o.nuts);
+                x.leaf("cbc:CityName", &[], &c.city);
+                x.leaf("cbc:PostalZone", &[], &c.postal_code);
+                x.code("cbc:CountrySubentityCode", "nuts", &c.nuts);
                 x.el("cac:Country", &[], |x| {
                     x.code("cbc:IdentificationCode", "country", "FIN")
                 });
             });
             x.el("cac:PartyLegalEntity", &[], |x| {
-                x.leaf("cbc:CompanyID", &[], &o.business_id)
+                x.leaf("cbc:CompanyID", &[], &c.business_id)
             });
             x.el("cac:Contact", &[], |x| {
-                x.leaf("cbc:Telephone", &[], &o.phone);
-                x.leaf("cbc:ElectronicMail", &[], &o.email);
+                x.leaf("cbc:Telephone", &[], &c.phone);
+                x.leaf("cbc:ElectronicMail", &[], &c.email);
             });
         });
     });
@@ -465,13 +470,15 @@ fn company(x: &mut Xml, id: &str, o: &Organisation, with_size: bool) {
 fn review_body() -> Organisation {
     Organisation {
         name: REVIEW_BODY_NAME.into(),
-        business_id: REVIEW_BODY_BUSINESS_ID.into(),
-        street: Some(REVIEW_BODY_STREET.into()),
-        postal_code: REVIEW_BODY_POSTAL_CODE.into(),
-        city: REVIEW_BODY_CITY.into(),
-        nuts: REVIEW_BODY_NUTS.into(),
-        phone: REVIEW_BODY_PHONE.into(),
-        email: REVIEW_BODY_EMAIL.into(),
+        contact: Contact {
+            business_id: REVIEW_BODY_BUSINESS_ID.into(),
+            street: Some(REVIEW_BODY_STREET.into()),
+            postal_code: REVIEW_BODY_POSTAL_CODE.into(),
+            city: REVIEW_BODY_CITY.into(),
+            nuts: REVIEW_BODY_NUTS.into(),
+            phone: REVIEW_BODY_PHONE.into(),
+            email: REVIEW_BODY_EMAIL.into(),
+        },
         size: None,
     }
 }
@@ -611,7 +618,7 @@ fn project(x: &mut Xml, p: &Procurement, lot: bool, with_value: bool) {
         }
         x.el("cac:RealizedLocation", &[], |x| {
             x.el("cac:Address", &[], |x| {
-                x.code("cbc:CountrySubentityCode", "nuts", &p.buyer.nuts);
+                x.code("cbc:CountrySubentityCode", "nuts", &p.buyer.contact.nuts);
                 x.el("cac:Country", &[], |x| {
                     x.code("cbc:IdentificationCode", "country", "FIN")
                 });
@@ -1017,10 +1024,8 @@ fn notice_result(x: &mut Xml, sub: Subtype, r: &AwardResult, total: Decimal, sta
         x.el("efac:SettledContract", &[], |x| {
             x.leaf("cbc:ID", &[("schemeName", "contract")], CONTRACT);
             x.leaf("cbc:AwardDate", &[], &day(r.decided_at));
-            if let Some(concluded) = r.concluded {
-                x.leaf("cbc:IssueDate", &[], &day(concluded));
-                x.org_ref("cac:SignatoryParty", BUYER);
-            }
+            x.leaf("cbc:IssueDate", &[], &day(r.concluded_on()));
+            x.org_ref("cac:SignatoryParty", BUYER);
             x.el("efac:ContractReference", &[], |x| {
                 x.leaf("cbc:ID", &[], &r.contract_ref)
             });
@@ -1086,7 +1091,7 @@ pub fn award_notice(p: &Procurement, r: &AwardResult) -> (Subtype, String) {
         p,
         &notice_id(Kind::Award, &p.call_id),
         sub,
-        r.concluded.unwrap_or(r.decided_at).max(r.decided_at),
+        r.concluded_on(),
     );
     legal_basis(&mut x, sub);
     procedure(&mut x, sub);
@@ -1185,13 +1190,15 @@ mod tests {
     fn org(name: &str) -> Organisation {
         Organisation {
             name: name.into(),
-            business_id: "0000000-0".into(),
-            street: None,
-            postal_code: "45100".into(),
-            city: "Kouvola".into(),
-            nuts: "FI1C7".into(),
-            phone: "+358 00 000 0000".into(),
-            email: "kirjaamo@example.fi".into(),
+            contact: Contact {
+                business_id: "0000000-0".into(),
+                street: None,
+                postal_code: "45100".into(),
+                city: "Kouvola".into(),
+                nuts: "FI1C7".into(),
+                phone: "+358 00 000 0000".into(),
+                email: "kirjaamo@example.fi".into(),
+            },
             size: None,
         }
     }
@@ -1423,6 +1430,18 @@ mod tests {
         assert!(
             xml.contains("<cbc:IssueDate>2027-02-12Z</cbc:IssueDate>"),
             "issued on conclusion"
+        );
+        let not_yet = AwardResult {
+            concluded: None,
+            ..result()
+        };
+        let (_, awarded) = award_notice(&p, &not_yet);
+        assert_eq!(
+            awarded
+                .matches("<cbc:IssueDate>2027-01-25Z</cbc:IssueDate>")
+                .count(),
+            2,
+            "before the signatures: the notice and the conclusion dated the decision"
         );
         let (sub, social) = award_notice(
             &procurement(Regime::Eu, ServiceKind::OtherSpecific),

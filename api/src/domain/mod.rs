@@ -21,6 +21,22 @@ pub mod thresholds;
 pub mod throttle;
 pub mod validate;
 
+/// Text made safe inside XML or HTML markup, in element content and in quoted attributes.
+pub fn escape_markup(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// A rule an input broke: the field and the rule, in words a user can act on.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Invalid {

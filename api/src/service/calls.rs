@@ -595,6 +595,25 @@ pub async fn lines_of<C: ConnectionTrait>(
         .await?)
 }
 
+/// A call's lines in their order, with their products by id.
+pub async fn lines_with_products<C: ConnectionTrait>(
+    conn: &C,
+    call_id: &str,
+) -> AppResult<(
+    Vec<call_line::Model>,
+    std::collections::HashMap<String, product::Model>,
+)> {
+    let lines = lines_of(conn, call_id).await?;
+    let products = super::query::keyed::<product::Entity, _, _>(
+        conn,
+        product::Column::Id,
+        lines.iter().map(|l| l.product_id.clone()),
+        |p| p.id.clone(),
+    )
+    .await?;
+    Ok((lines, products))
+}
+
 /// The call's own quality criteria (not those a change replaced), in order.
 pub async fn criteria_of<C: ConnectionTrait>(
     conn: &C,

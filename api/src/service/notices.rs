@@ -1,22 +1,21 @@
 //! eForms notices (`domain::eforms`) from the stored call, award and contract: the contract
 //! notice of a call (public once published; before, a draft its orderer may read), the
-//! contract award notice (public once the contract is concluded, which eForms requires it to
-//! date; from the award decision until then, a draft its orderer may read) and the contract
-//! modification notice of an amendment of a call's contract (public once made). Read only: a
+//! contract award notice (public once awarded, like the decision and its ranking; it gives the
+//! contract's conclusion date once both parties have signed, the decision's until then) and the
+//! contract modification notice of an amendment of a call's contract (public once made). Read only: a
 //! notice is computed from the data each time, so it is the same whenever it is read.
 
 use super::{Cx, parse_id};
-use crate::config::Authority;
 use crate::domain::call::manages_call;
 use crate::domain::eforms::{
-    self, AwardResult, CompanySize, Criterion, Kind, Modification, Organisation, Procurement,
-    Subtype, Tender, Texts,
+    self, AwardResult, CompanySize, Contact, Criterion, Kind, Modification, Organisation,
+    Procurement, Subtype, Tender, Texts,
 };
 use crate::domain::thresholds;
 use crate::error::{AppError, AppResult};
 use chrono::{DateTime, Utc};
 use entity::{
-    BidStatus, award, bid, call, contract_amendment, contract_signature, organization, product,
+    BidStatus, award, bid, call, contract_amendment, contract_signature, organization,
     service_contract as sc,
 };
 use rust_decimal::Decimal;
@@ -65,31 +64,23 @@ pub async fn notice(
             })
         }
         (Kind::Award, Subject::Call(id)) => {
+            // Public once awarded, as the award decision and its ranking are.
             let c = super::calls::visible_call(conn, caller, "callId", id).await?;
             let contract = sc::Entity::find()
                 .filter(sc::Column::CallId.eq(c.id.as_str()))
                 .one(conn)
                 .await?;
-            let concluded = match &contract {
+            let p = procurement(conn, &state.config, &c, now).await?;
+            let mut r = result(conn, &state.config.authority, &c, contract.as_ref()).await?;
+            r.concluded = match &contract {
                 Some(k) => concluded_at(conn, k).await?,
                 None => None,
             };
-            let draft = concluded.is_none();
-            if draft && !manages_call(viewer, &c.orderer_id) {
-                return Err(AppError::InvalidState(
-                    "callId: the contract award notice is due once the contract is concluded (signed by both parties)"
-                        .into(),
-                ));
-            }
-            let p = procurement(conn, &state.config, &c, now).await?;
-            let mut r = result(conn, &state.config.authority, &c, contract.as_ref()).await?;
-            // A draft reads as if the contract were concluded now.
-            r.concluded = Some(concluded.unwrap_or(now));
             let (subtype, xml) = eforms::award_notice(&p, &r);
             Ok(Notice {
                 subtype,
                 xml,
-                draft,
+                draft: false,
             })
         }
         (Kind::Modification, Subject::Contract(id, version)) => {
@@ -176,22 +167,19 @@ async fn concluded_at<C: ConnectionTrait>(
 }
 
 /// An organisation as notices name it: its own details, the authority's where it has none.
-fn organisation(o: &organization::Model, a: &Authority, size: Option<CompanySize>) -> Organisation {
+fn organisation(o: &organization::Model, a: &Contact, size: Option<CompanySize>) -> Organisation {
+    let or = |own: &Option<String>, theirs: &String| own.clone().unwrap_or_else(|| theirs.clone());
     Organisation {
         name: o.name.clone(),
-        business_id: o
-            .business_id
-            .clone()
-            .unwrap_or_else(|| a.business_id.clone()),
-        street: o.street_address.clone().or_else(|| a.street.clone()),
-        postal_code: o
-            .postal_code
-            .clone()
-            .unwrap_or_else(|| a.postal_code.clone()),
-        city: o.city.clone().unwrap_or_else(|| a.city.clone()),
-        nuts: o.nuts_code.clone().unwrap_or_else(|| a.nuts.clone()),
-        phone: o.phone.clone().unwrap_or_else(|| a.phone.clone()),
-        email: o.email.clone().unwrap_or_else(|| a.email.clone()),
+        contact: Contact {
+            business_id: or(&o.business_id, &a.business_id),
+            street: o.street_address.clone().or_else(|| a.street.clone()),
+            postal_code: or(&o.postal_code, &a.postal_code),
+            city: or(&o.city, &a.city),
+            nuts: or(&o.nuts_code, &a.nuts),
+            phone: or(&o.phone, &a.phone),
+            email: or(&o.email, &a.email),
+        },
         size,
     }
 }
@@ -210,14 +198,7 @@ async fn procurement<C: ConnectionTrait>(
     c: &call::Model,
     now: DateTime<Utc>,
 ) -> AppResult<Procurement> {
-    let lines = super::calls::lines_of(conn, &c.id).await?;
-    let products = super::query::keyed::<product::Entity, _, _>(
-        conn,
-        product::Column::Id,
-        lines.iter().map(|l| l.product_id.clone()),
-        |p| p.id.clone(),
-    )
-    .await?;
+    let (lines, products) = super::calls::lines_with_products(conn, &c.id).await?;
     let mut cpv_codes: Vec<String> = Vec::new();
     let mut kinds = Vec::new();
     for l in &lines {
@@ -276,7 +257,7 @@ async fn procurement<C: ConnectionTrait>(
 /// The award of `c`: the winner, its bid, every bid received (sizes by declared turnover).
 async fn result<C: ConnectionTrait>(
     conn: &C,
-    authority: &Authority,
+    authority: &Contact,
     c: &call::Model,
     contract: Option<&sc::Model>,
 ) -> AppResult<AwardResult> {

@@ -13,7 +13,7 @@ use crate::state::AppState;
 use chrono::{DateTime, Utc};
 use entity::{
     BidStatus, EntryKind, PricingModel, audit_event, award, bid, call, contract_amendment,
-    contract_line, contract_signature, ocds_release, organization, performance_report, product,
+    contract_line, contract_signature, ocds_release, organization, performance_report,
     report_entry, service_contract as sc,
 };
 use rust_decimal::Decimal;
@@ -91,14 +91,7 @@ async fn call_facts(
     published_at: DateTime<Utc>,
 ) -> AppResult<ocds::Call> {
     let conn = w.conn();
-    let lines = super::calls::lines_of(conn, &c.id).await?;
-    let products = super::query::keyed::<product::Entity, _, _>(
-        conn,
-        product::Column::Id,
-        lines.iter().map(|l| l.product_id.clone()),
-        |p| p.id.clone(),
-    )
-    .await?;
+    let (lines, products) = super::calls::lines_with_products(conn, &c.id).await?;
     let documents = entity::document::Entity::find()
         .filter(entity::document::Column::OwnerKind.eq(super::documents::CALL))
         .filter(entity::document::Column::OwnerId.eq(c.id.as_str()))
