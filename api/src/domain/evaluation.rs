@@ -274,34 +274,48 @@ fn means_of_others(values: &[Decimal]) -> Vec<Decimal> {
 /// Evaluates every standing bid of a call. The result lists qualified bids by rank, then the
 /// disqualified ones in submission order.
 pub fn evaluate<'a>(rules: &Rules, bids: impl IntoIterator<Item = &'a BidFacts>) -> Vec<BidResult> {
+    evaluate_priced(rules, bids.into_iter().map(|b| (b, b.total_price)))
+}
+
+/// Evaluates bids whose prices are compared at `compared` rather than their whole total: one
+/// lot of a call divided into lots, each bid at its total for that lot. Qualification stays
+/// the bid's own (the turnover rule weighs the annual value of everything the bid covers,
+/// `BidFacts::total_price`); the price score, total, rank and the abnormally-low flag compare
+/// the `compared` prices.
+pub fn evaluate_priced<'a>(
+    rules: &Rules,
+    bids: impl IntoIterator<Item = (&'a BidFacts, Decimal)>,
+) -> Vec<BidResult> {
     struct Scored<'a> {
         bid: &'a BidFacts,
+        compared: Decimal,
         price: Decimal,
         quality: Decimal,
         total: Decimal,
     }
     let mut qualified = Vec::new();
     let mut disqualified = Vec::new();
-    for b in bids {
+    for (b, compared) in bids {
         let reasons = disqualifications(rules, b);
         if reasons.is_empty() {
-            qualified.push(b);
+            qualified.push((b, compared));
         } else {
             disqualified.push((b, reasons));
         }
     }
     let lowest = qualified
         .iter()
-        .map(|b| b.total_price)
+        .map(|(_, compared)| *compared)
         .min()
         .unwrap_or(Decimal::ZERO);
     let mut scored: Vec<Scored> = qualified
         .iter()
-        .map(|b| {
-            let price = price_score(lowest, b.total_price, rules.price_weight);
+        .map(|&(b, compared)| {
+            let price = price_score(lowest, compared, rules.price_weight);
             let quality = quality_score(rules, b);
             Scored {
                 bid: b,
+                compared,
                 price,
                 quality,
                 total: price + quality,
@@ -316,7 +330,7 @@ pub fn evaluate<'a>(rules: &Rules, bids: impl IntoIterator<Item = &'a BidFacts>)
             .then_with(|| a.bid.id.cmp(&b.bid.id))
     });
     let n = scored.len();
-    let totals: Vec<Decimal> = scored.iter().map(|s| s.bid.total_price).collect();
+    let totals: Vec<Decimal> = scored.iter().map(|s| s.compared).collect();
     let others_means = means_of_others(&totals);
     let threshold = Decimal::new(8, 1);
     let mut out: Vec<BidResult> = scored
@@ -326,7 +340,7 @@ pub fn evaluate<'a>(rules: &Rules, bids: impl IntoIterator<Item = &'a BidFacts>)
             // Below 80 % of the mean of the *other* qualified bids.
             let abnormally_low = n > 1 && {
                 let others_mean = others_means[i];
-                s.bid.total_price < threshold.saturating_mul(others_mean)
+                s.compared < threshold.saturating_mul(others_mean)
             };
             BidResult {
                 bid_id: s.bid.id.clone(),

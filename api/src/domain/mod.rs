@@ -13,6 +13,7 @@ pub mod cpv;
 pub mod document;
 pub mod eforms;
 pub mod evaluation;
+pub mod lot;
 pub mod money;
 pub mod ocds;
 pub mod remedies;
