@@ -532,7 +532,6 @@ impl TestApp {
         base
     }
 
-    /// The orderer and the producer sign the contract (activation needs both signatures).
     /// Moves the clock past a 14-day standstill (15 days on) and makes the contract from the
     /// call's award as its orderer; the contract's id.
     pub async fn contract_after_standstill(&self, orderer: &str, call_id: &str) -> String {
@@ -548,6 +547,7 @@ impl TestApp {
             .to_owned()
     }
 
+    /// The orderer and the producer sign the contract (activation needs both signatures).
     pub async fn sign_both(&self, contract: &str, orderer: &str, producer: &str) {
         for token in [orderer, producer] {
             self.ok(Some(token), SIGN_CONTRACT, json!({ "id": contract }))

@@ -129,9 +129,10 @@ impl Config {
                 postal_code: get("AUTHORITY_POSTAL_CODE").unwrap_or_else(|| "45100".into()),
                 city: get("AUTHORITY_CITY").unwrap_or_else(|| "Kouvola".into()),
                 nuts: get("AUTHORITY_NUTS").unwrap_or_else(|| "FI1C7".into()),
-                phone: get("AUTHORITY_PHONE").unwrap_or_else(|| "+358 00 000 0000".into()),
-                email: get("AUTHORITY_EMAIL")
-                    .unwrap_or_else(|| "kirjaamo@kilpailutus.invalid".into()),
+                phone: Some(get("AUTHORITY_PHONE").unwrap_or_else(|| "+358 00 000 0000".into())),
+                email: Some(
+                    get("AUTHORITY_EMAIL").unwrap_or_else(|| "kirjaamo@kilpailutus.invalid".into()),
+                ),
             },
         })
     }

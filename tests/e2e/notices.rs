@@ -449,6 +449,14 @@ async fn award_and_modification_notices_follow_the_contract() {
             );
         }
         assert!(public.contains(">micro</efbc:CompanySizeCode>"));
+        if award_sub == "29" {
+            // The price range of the admissible bids: B's capability was never judged, so B
+            // is not ranked and its 47 000 is not published.
+            assert!(public.contains(
+                "<cbc:HigherTenderAmount currencyID=\"EUR\">45500</cbc:HigherTenderAmount>"
+            ));
+            assert!(!public.contains("47000"));
+        }
         write(&format!("can-{name}-{award_sub}"), &public);
 
         // No amendment yet: no modification notice.
@@ -544,6 +552,19 @@ async fn notice_arguments_and_organisation_details_are_checked() {
         )
         .await;
     assert_eq!(e["extensions"]["code"], "INVALID_STATE");
+    for token in [None, Some(m.a.as_str()), Some(m.other_orderer.as_str())] {
+        let e = app
+            .error(
+                token,
+                NOTICE,
+                json!({ "k": "CONTRACT_MODIFICATION_NOTICE", "k2": direct }),
+            )
+            .await;
+        assert_eq!(
+            e["extensions"]["code"], "NOT_FOUND",
+            "not its party: the contract is not there"
+        );
+    }
     // Organisation details: one's own (or an admin any), checked, nothing written when bad.
     let e = app
         .error(
@@ -609,4 +630,88 @@ async fn notice_arguments_and_organisation_details_are_checked() {
         cleared["updateOrganizationDetails"]["nutsCode"], "FI1C7",
         "kept"
     );
+}
+
+#[tokio::test]
+async fn a_winner_is_named_with_its_own_business_id() {
+    let app = TestApp::new().await;
+    let m = Market::new(&app).await;
+    // A provider the administrator made without a business ID wins.
+    let (ext_org, _, ext) = app
+        .member(&m.admin, "EXTERNAL_PROVIDER", "Nimetön Hoiva")
+        .await;
+    let call = app
+        .make_call(&m.orderer, app.call_input(&m.product_refs()), true)
+        .await;
+    let bid = app.submit_bid(&ext, &call, &["45", "8"]).await;
+    let bid_id = bid["id"].as_str().unwrap();
+    app.clock.set(call.submission_deadline);
+    app.ok(
+        Some(&m.orderer),
+        JUDGE,
+        json!({ "b": bid_id, "j": [{ "requirementId": call.requirement_ids[0], "met": true }] }),
+    )
+    .await;
+    app.ok(
+        Some(&m.orderer),
+        AWARD,
+        json!({ "c": call.id, "b": bid_id }),
+    )
+    .await;
+    let e = app
+        .error(
+            None,
+            NOTICE,
+            json!({ "k": "CONTRACT_AWARD_NOTICE", "c": call.id }),
+        )
+        .await;
+    assert_eq!(e["extensions"]["code"], "INVALID_STATE");
+    assert!(
+        e["message"].as_str().unwrap().contains("business ID"),
+        "{e}"
+    );
+    // Its user gives it one; one already taken is a CONFLICT; once given it stays.
+    let taken = app
+        .ok(
+            Some(&m.a),
+            "{ me { organization { businessId } } }",
+            json!({}),
+        )
+        .await["me"]["organization"]["businessId"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let e = app
+        .error(
+            Some(&ext),
+            DETAILS,
+            json!({ "o": ext_org, "i": { "businessId": taken } }),
+        )
+        .await;
+    assert_eq!(e["extensions"]["code"], "CONFLICT");
+    let own = kilpailutus_tests::business_id(424_242);
+    app.ok(
+        Some(&ext),
+        DETAILS,
+        json!({ "o": ext_org, "i": { "businessId": own } }),
+    )
+    .await;
+    let e = app
+        .error(
+            Some(&m.admin),
+            DETAILS,
+            json!({ "o": ext_org, "i": { "businessId": kilpailutus_tests::business_id(434_343) } }),
+        )
+        .await;
+    assert_eq!(e["extensions"]["code"], "INVALID_STATE", "never changed");
+    let xml = xml_of(&app, None, "CONTRACT_AWARD_NOTICE", &call.id).await;
+    assert!(xml.contains(&format!("<cbc:CompanyID>{own}</cbc:CompanyID>")));
+    // The winner gave no telephone or email: none is made up for it.
+    let winner = &xml[xml.find("Nimetön Hoiva").unwrap()..];
+    let winner = &winner[..winner.find("</efac:Organization>").unwrap()];
+    assert!(
+        !winner.contains("Telephone") && !winner.contains("ElectronicMail"),
+        "{winner}"
+    );
+    write("can-own-business-id-E4", &xml);
 }

@@ -64,7 +64,7 @@ async function language(render) {
 /** The organisation's postal address, NUTS region and telephone: eForms notices name the
  *  buyer and the winner with them (the municipality's details stand in for what is blank). */
 async function organizationDetails(render) {
-  const d = await gql("{ me { organization { id name streetAddress postalCode city nutsCode phone } } }");
+  const d = await gql("{ me { organization { id name businessId streetAddress postalCode city nutsCode phone } } }");
   const o = d.me.organization;
   const fields = [
     field({ name: "streetAddress", label: t("org.streetAddress"), value: o.streetAddress ?? "", maxLength: 200 }),
@@ -72,7 +72,9 @@ async function organizationDetails(render) {
     field({ name: "city", label: t("org.city"), value: o.city ?? "", maxLength: 100, attrs: { autocomplete: "address-level2" } }),
     field({ name: "nutsCode", label: t("org.nutsCode"), hint: t("org.nutsHint"), value: o.nutsCode ?? "", maxLength: 5 }),
     field({ name: "phone", label: t("org.phone"), type: "tel", value: o.phone ?? "", maxLength: 30, attrs: { autocomplete: "tel" } }),
-  ];
+    // An organisation made without a business ID is given one here, once.
+    o.businessId ? null : field({ name: "businessId", label: t("account.businessId"), hint: t("org.businessIdHint"), maxLength: 9 }),
+  ].filter(Boolean);
   const area = formError();
   return h("section", { "data-org-details": "" }, h("h2", {}, t("org.details", { name: o.name })), h("p", { class: "hint" }, t("org.detailsHint")),
     h("form", { class: "stack", novalidate: true, onsubmit: async (e) => {

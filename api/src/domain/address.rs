@@ -1,8 +1,9 @@
-//! An organisation's postal address, NUTS region and telephone, as eForms notices name the
-//! buyer and the winner. Each is optional; a notice fills what is missing from the contracting
-//! authority's details.
+//! An organisation's postal address, NUTS region and telephone (and a business ID it was made
+//! without), as eForms notices name the buyer and the winner. Each is optional; a notice fills
+//! what a buyer has not given from the contracting authority's details.
 
 use super::Invalid;
+use super::business_id::BusinessId;
 use super::validate::optional_text;
 
 /// A change to an organisation's details: `None` keeps a value, `Some(None)` (a blank input)
@@ -14,6 +15,8 @@ pub struct DetailsChange {
     pub city: Option<Option<String>>,
     pub nuts_code: Option<Option<String>>,
     pub phone: Option<Option<String>>,
+    /// A business ID for an organisation made without one (it is never changed or cleared).
+    pub business_id: Option<BusinessId>,
 }
 
 /// The details as given by a client, before checking.
@@ -24,6 +27,7 @@ pub struct DetailsInput<'a> {
     pub city: Option<&'a str>,
     pub nuts_code: Option<&'a str>,
     pub phone: Option<&'a str>,
+    pub business_id: Option<&'a str>,
 }
 
 fn checked(
@@ -91,6 +95,10 @@ pub fn check(input: DetailsInput<'_>) -> Result<DetailsChange, Invalid> {
                 ))
             }
         })?,
+        business_id: match input.business_id.map(str::trim).filter(|b| !b.is_empty()) {
+            Some(b) => Some(BusinessId::parse("businessId", b)?),
+            None => None,
+        },
     })
 }
 
@@ -106,6 +114,7 @@ mod tests {
             city: Some("Kouvola"),
             nuts_code: Some("FI1C7"),
             phone: Some("+358 (0)20 615 11"),
+            business_id: None,
         })
         .unwrap();
         assert_eq!(c.street_address, Some(Some("Torikatu 10".into())));
@@ -117,6 +126,15 @@ mod tests {
         .unwrap();
         assert_eq!(cleared.city, Some(None));
         assert_eq!(cleared.phone, None, "not given: kept");
+        let with_id = check(DetailsInput {
+            business_id: Some(" 0112038-9 "),
+            ..Default::default()
+        })
+        .unwrap();
+        assert_eq!(
+            with_id.business_id.map(|b| b.to_string()),
+            Some("0112038-9".into())
+        );
     }
 
     #[test]
@@ -155,6 +173,14 @@ mod tests {
                 ..Default::default()
             }),
             "city"
+        );
+        assert_eq!(
+            field(DetailsInput {
+                business_id: Some("0112038-8"),
+                ..Default::default()
+            }),
+            "businessId",
+            "a wrong check digit"
         );
     }
 }

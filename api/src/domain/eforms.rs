@@ -168,8 +168,9 @@ pub struct Contact {
     pub city: String,
     /// NUTS 2024 level-3 code, e.g. FI1C7 (Kymenlaakso).
     pub nuts: String,
-    pub phone: String,
-    pub email: String,
+    /// Required of a buyer; a winner's where it has given one.
+    pub phone: Option<String>,
+    pub email: Option<String>,
 }
 
 /// An organisation as a notice names it (the service fills what an organisation has not given
@@ -459,10 +460,16 @@ fn company(x: &mut Xml, id: &str, o: &Organisation, with_size: bool) {
             x.el("cac:PartyLegalEntity", &[], |x| {
                 x.leaf("cbc:CompanyID", &[], &c.business_id)
             });
-            x.el("cac:Contact", &[], |x| {
-                x.leaf("cbc:Telephone", &[], &c.phone);
-                x.leaf("cbc:ElectronicMail", &[], &c.email);
-            });
+            if c.phone.is_some() || c.email.is_some() {
+                x.el("cac:Contact", &[], |x| {
+                    if let Some(phone) = &c.phone {
+                        x.leaf("cbc:Telephone", &[], phone);
+                    }
+                    if let Some(email) = &c.email {
+                        x.leaf("cbc:ElectronicMail", &[], email);
+                    }
+                });
+            }
         });
     });
 }
@@ -476,8 +483,8 @@ fn review_body() -> Organisation {
             postal_code: REVIEW_BODY_POSTAL_CODE.into(),
             city: REVIEW_BODY_CITY.into(),
             nuts: REVIEW_BODY_NUTS.into(),
-            phone: REVIEW_BODY_PHONE.into(),
-            email: REVIEW_BODY_EMAIL.into(),
+            phone: Some(REVIEW_BODY_PHONE.into()),
+            email: Some(REVIEW_BODY_EMAIL.into()),
         },
         size: None,
     }
@@ -1196,8 +1203,8 @@ mod tests {
                 postal_code: "45100".into(),
                 city: "Kouvola".into(),
                 nuts: "FI1C7".into(),
-                phone: "+358 00 000 0000".into(),
-                email: "kirjaamo@example.fi".into(),
+                phone: Some("+358 00 000 0000".into()),
+                email: Some("kirjaamo@example.fi".into()),
             },
             size: None,
         }

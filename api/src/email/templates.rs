@@ -502,6 +502,38 @@ pub const TEMPLATES: &[(&str, [&str; 3])] = &[
         "field.estimatedValue",
         ["ennakoitu arvo", "uppskattat värde", "estimatedValue"],
     ),
+    (
+        "field.titleSv",
+        [
+            "ruotsinkielinen otsikko",
+            "svensk rubrik",
+            "title in Swedish",
+        ],
+    ),
+    (
+        "field.titleEn",
+        [
+            "englanninkielinen otsikko",
+            "engelsk rubrik",
+            "title in English",
+        ],
+    ),
+    (
+        "field.descriptionSv",
+        [
+            "ruotsinkielinen kuvaus",
+            "svensk beskrivning",
+            "description in Swedish",
+        ],
+    ),
+    (
+        "field.descriptionEn",
+        [
+            "englanninkielinen kuvaus",
+            "engelsk beskrivning",
+            "description in English",
+        ],
+    ),
 ];
 
 fn index(lang: Language) -> usize {

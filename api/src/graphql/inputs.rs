@@ -26,6 +26,8 @@ pub struct OrganizationDetailsInput {
     /// NUTS 2024 level-3 region, e.g. FI1C7.
     pub nuts_code: Option<String>,
     pub phone: Option<String>,
+    /// For an organisation made without a business ID (Y-tunnus): given once, never changed.
+    pub business_id: Option<String>,
 }
 
 #[derive(InputObject)]

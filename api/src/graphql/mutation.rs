@@ -134,6 +134,7 @@ impl Mutation {
                 city: input.city.as_deref(),
                 nuts_code: input.nuts_code.as_deref(),
                 phone: input.phone.as_deref(),
+                business_id: input.business_id.as_deref(),
             },
         )
         .await?;

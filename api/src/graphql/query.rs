@@ -314,9 +314,10 @@ impl Query {
     }
 
     /// The eForms notice XML (eForms SDK 1.15) for a call (CONTRACT_NOTICE once published,
-    /// CONTRACT_AWARD_NOTICE once the contract is concluded) or a contract amendment
-    /// (CONTRACT_MODIFICATION_NOTICE with contractId: the latest amendment, or `version`).
-    /// Before it is due, a contract or award notice is a draft only the call's orderer reads.
+    /// CONTRACT_AWARD_NOTICE once awarded, dated the contract's conclusion once both parties
+    /// have signed) or a contract amendment (CONTRACT_MODIFICATION_NOTICE with contractId: the
+    /// latest amendment, or `version`). Before its call is published, a contract notice is a
+    /// draft only the call's orderer reads.
     /// Also served as XML at `GET /notices/{contract|award|modification}/{id}`.
     async fn notice(
         &self,

@@ -398,9 +398,10 @@ pub struct NewOrganization<'a> {
 }
 
 /// Sets an organisation's postal address, NUTS region and telephone (what eForms notices name
-/// of a buyer and a winner): an ADMIN for any organisation, any other user for its own. A field
-/// not given keeps its value; a blank one clears it. A change that changes nothing writes
-/// nothing.
+/// of a buyer and a winner), and gives an organisation made without a business ID one: an
+/// ADMIN for any organisation, any other user for its own. A field not given keeps its value; a
+/// blank one clears it (a business ID is never changed or cleared). A change that changes
+/// nothing writes nothing.
 pub async fn update_organization_details(
     Cx { state, caller }: Cx<'_>,
     organization_id: &str,
@@ -450,6 +451,21 @@ pub async fn update_organization_details(
             {
                 *set = Set(value.clone());
                 changed.insert(name.to_owned(), json!(value));
+            }
+        }
+        if let Some(b) = &change.business_id {
+            match &org.business_id {
+                Some(own) if own == b.as_str() => {}
+                Some(_) => {
+                    return Err(AppError::InvalidState(
+                        "businessId: the organisation has a business ID: it is not changed".into(),
+                    ));
+                }
+                None => {
+                    ensure_business_id_free(w.conn(), b).await?;
+                    am.business_id = Set(Some(b.to_string()));
+                    changed.insert("businessId".to_owned(), json!(b.as_str()));
+                }
             }
         }
         if changed.is_empty() {

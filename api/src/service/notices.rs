@@ -15,10 +15,9 @@ use crate::domain::thresholds;
 use crate::error::{AppError, AppResult};
 use chrono::{DateTime, Utc};
 use entity::{
-    BidStatus, award, bid, call, contract_amendment, contract_signature, organization,
-    service_contract as sc,
+    BidStatus, OrganizationKind, award, award_ranking, bid, call, contract_amendment,
+    contract_signature, organization, service_contract as sc,
 };
-use rust_decimal::Decimal;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 
 /// A notice: its subtype, its XML, and whether it is a draft (not yet due).
@@ -90,6 +89,10 @@ pub async fn notice(
                 .await?
                 .ok_or_else(not_found)?;
             let Some(call_id) = k.call_id.clone() else {
+                // Not public: only its parties learn that it exists.
+                if !super::contracts::may_see(viewer, &k) {
+                    return Err(not_found());
+                }
                 return Err(AppError::InvalidState(
                     "contractId: a contract made without a call for tenders (in-house) has no notices"
                         .into(),
@@ -166,8 +169,9 @@ async fn concluded_at<C: ConnectionTrait>(
     Ok(k.activated_at)
 }
 
-/// An organisation as notices name it: its own details, the authority's where it has none.
-fn organisation(o: &organization::Model, a: &Contact, size: Option<CompanySize>) -> Organisation {
+/// The buyer as notices name it: the orderer board's own details, the authority's (the
+/// municipality's) where it has none, since a board is the municipality's.
+fn buyer(o: &organization::Model, a: &Contact) -> Organisation {
     let or = |own: &Option<String>, theirs: &String| own.clone().unwrap_or_else(|| theirs.clone());
     Organisation {
         name: o.name.clone(),
@@ -177,11 +181,42 @@ fn organisation(o: &organization::Model, a: &Contact, size: Option<CompanySize>)
             postal_code: or(&o.postal_code, &a.postal_code),
             city: or(&o.city, &a.city),
             nuts: or(&o.nuts_code, &a.nuts),
-            phone: or(&o.phone, &a.phone),
-            email: or(&o.email, &a.email),
+            phone: o.phone.clone().or_else(|| a.phone.clone()),
+            email: o.email.clone().or_else(|| a.email.clone()),
         },
-        size,
+        size: None,
     }
+}
+
+/// The winner as notices name it: its own business ID (an in-house producer without one is
+/// the municipality's unit: the authority's), telephone and email (none where it has given
+/// none); its address where it has given one, else the authority's region, which eForms needs
+/// of a winner.
+fn winner(o: &organization::Model, a: &Contact, size: CompanySize) -> AppResult<Organisation> {
+    let business_id = match (&o.business_id, o.kind) {
+        (Some(own), _) => own.clone(),
+        (None, OrganizationKind::InHouseProducer) => a.business_id.clone(),
+        (None, _) => {
+            return Err(AppError::InvalidState(format!(
+                "callId: the winner {} has no business ID, which the notice must give: set it with updateOrganizationDetails",
+                o.name
+            )));
+        }
+    };
+    let or = |own: &Option<String>, theirs: &String| own.clone().unwrap_or_else(|| theirs.clone());
+    Ok(Organisation {
+        name: o.name.clone(),
+        contact: Contact {
+            business_id,
+            street: o.street_address.clone(),
+            postal_code: or(&o.postal_code, &a.postal_code),
+            city: or(&o.city, &a.city),
+            nuts: or(&o.nuts_code, &a.nuts),
+            phone: o.phone.clone(),
+            email: o.email.clone(),
+        },
+        size: Some(size),
+    })
 }
 
 async fn org<C: ConnectionTrait>(conn: &C, id: &str) -> AppResult<organization::Model> {
@@ -224,7 +259,7 @@ async fn procurement<C: ConnectionTrait>(
             weight: q.weight,
         })
         .collect();
-    let buyer = organisation(&org(conn, &c.orderer_id).await?, &config.authority, None);
+    let buyer = buyer(&org(conn, &c.orderer_id).await?, &config.authority);
     Ok(Procurement {
         call_id: c.id.clone(),
         title: Texts {
@@ -278,19 +313,24 @@ async fn result<C: ConnectionTrait>(
         .iter()
         .find(|b| b.id == a.bid_id)
         .ok_or_else(|| AppError::Internal(anyhow::anyhow!("awarded bid {} missing", a.bid_id)))?;
-    let prices = || bids.iter().map(|b| b.total_price.0);
-    let winner = organisation(
+    // The range of prices among the admissible bids: those the public ranking lists.
+    let ranked = award_ranking::Entity::find()
+        .filter(award_ranking::Column::CallId.eq(c.id.as_str()))
+        .all(conn)
+        .await?;
+    let prices = || ranked.iter().map(|r| r.total_price.0);
+    let winner = winner(
         &org(conn, &winning.bidder_id).await?,
         authority,
-        Some(CompanySize::by_turnover(winning.annual_turnover.0)),
-    );
+        CompanySize::by_turnover(winning.annual_turnover.0),
+    )?;
     Ok(AwardResult {
         decided_at: a.decided_at,
         winner,
         winning_bid_id: winning.id.clone(),
         winning_price: winning.total_price.0,
-        lowest_price: prices().min().unwrap_or(Decimal::ZERO),
-        highest_price: prices().max().unwrap_or(Decimal::ZERO),
+        lowest_price: prices().min().unwrap_or(winning.total_price.0),
+        highest_price: prices().max().unwrap_or(winning.total_price.0),
         tenders: bids
             .iter()
             .map(|b| Tender {
