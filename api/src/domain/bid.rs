@@ -16,6 +16,8 @@ pub struct BidTerms {
     pub requirement_ids: HashSet<String>,
     pub criterion_ids: HashSet<String>,
     pub max_subcontracting_share: Option<Decimal>,
+    /// The call's lots (none for a call without lots): a bid then covers whole lots.
+    pub lots: Vec<super::lot::LotLines>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -38,6 +40,8 @@ pub struct BidInput {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ValidBid {
     pub lines: Vec<(String, Decimal)>,
+    /// The numbers of the lots the bid covers, ascending (none for a call without lots).
+    pub lots: Vec<i32>,
     pub total_price: Decimal,
     pub annual_turnover: Decimal,
     pub equity_ratio: Decimal,
@@ -111,15 +115,28 @@ pub fn validate_bid(terms: &BidTerms, input: BidInput) -> Result<ValidBid, Inval
             ));
         }
     }
+    // A call in lots: the bid prices the lines of the whole lots it covers; otherwise every
+    // line of the call.
+    let lots = if terms.lots.is_empty() {
+        Vec::new()
+    } else {
+        let priced: Vec<&str> = prices.keys().copied().collect();
+        super::lot::covered(&terms.lots, &priced)?
+    };
     let mut lines = Vec::with_capacity(terms.lines.len());
     let mut total = Decimal::ZERO;
     for (line_id, quantity) in &terms.lines {
-        let price = *prices.get(line_id.as_str()).ok_or_else(|| {
-            Invalid::new(
-                "lines",
-                format!("every line of the call must be priced; line {line_id} is not"),
-            )
-        })?;
+        let price = match prices.get(line_id.as_str()) {
+            Some(price) => *price,
+            // A line of a lot the bid does not cover.
+            None if !lots.is_empty() => continue,
+            None => {
+                return Err(Invalid::new(
+                    "lines",
+                    format!("every line of the call must be priced; line {line_id} is not"),
+                ));
+            }
+        };
         let line_total = quantity
             .checked_mul(price)
             .ok_or_else(|| Invalid::new("lines", "a line total is too large"))?;
@@ -181,6 +198,7 @@ pub fn validate_bid(terms: &BidTerms, input: BidInput) -> Result<ValidBid, Inval
     }
     Ok(ValidBid {
         lines,
+        lots,
         total_price: total,
         annual_turnover: input.annual_turnover,
         equity_ratio: input.equity_ratio,
@@ -368,7 +386,64 @@ mod tests {
             requirement_ids: ["r1".to_owned()].into(),
             criterion_ids: ["c1".to_owned(), "c2".to_owned()].into(),
             max_subcontracting_share: Some(dec!(0.3)),
+            lots: vec![],
         }
+    }
+
+    /// The same call in two lots: lot 1 is line l1, lot 2 line l2 and a third line l3.
+    fn lot_terms() -> BidTerms {
+        use crate::domain::lot::LotLines;
+        let mut t = terms();
+        t.lines.push(("l3".into(), dec!(4)));
+        t.lots = vec![
+            LotLines {
+                number: 1,
+                lines: vec![("l1".into(), dec!(1000))],
+            },
+            LotLines {
+                number: 2,
+                lines: vec![("l2".into(), dec!(12.5)), ("l3".into(), dec!(4))],
+            },
+        ];
+        t
+    }
+
+    #[test]
+    fn in_a_call_in_lots_a_bid_prices_the_whole_lots_it_covers() {
+        // Lot 2 only: 12.5 x 8 + 4 x 2.25 = 100 + 9 = 109.
+        let mut i = input();
+        i.lines = vec![("l3".into(), dec!(2.25)), ("l2".into(), dec!(8))];
+        let b = validate_bid(&lot_terms(), i).unwrap();
+        assert_eq!(b.lots, vec![2]);
+        assert_eq!(b.total_price, dec!(109));
+        assert_eq!(
+            b.lines,
+            vec![("l2".to_owned(), dec!(8)), ("l3".to_owned(), dec!(2.25))],
+            "in the call's order"
+        );
+        // Both lots: 45 500 + 109.
+        let mut both = input();
+        both.lines = vec![
+            ("l1".into(), dec!(45.50)),
+            ("l2".into(), dec!(8)),
+            ("l3".into(), dec!(2.25)),
+        ];
+        let b = validate_bid(&lot_terms(), both).unwrap();
+        assert_eq!((b.lots, b.total_price), (vec![1, 2], dec!(45609)));
+        // Part of lot 2: refused, naming the lot.
+        let mut part = input();
+        part.lines = vec![("l1".into(), dec!(45.50)), ("l2".into(), dec!(8))];
+        let e = validate_bid(&lot_terms(), part).unwrap_err();
+        assert_eq!(e.field, "lines");
+        assert!(e.rule.contains("covers lot 2 in part"), "{}", e.rule);
+        // A call without lots still needs every line.
+        let mut one = input();
+        one.lines = vec![("l1".into(), dec!(45.50))];
+        assert!(validate_bid(&terms(), one).is_err());
+        assert_eq!(
+            validate_bid(&terms(), input()).unwrap().lots,
+            Vec::<i32>::new()
+        );
     }
 
     fn input() -> BidInput {
