@@ -728,6 +728,30 @@ impl Market {
         self.products.iter().map(String::as_str).collect()
     }
 
+    /// Gives the orderer an appropriation of `amount` for 2027, has the orderer and the
+    /// `producer` sign the contract and activates it.
+    pub async fn sign_and_activate(
+        &self,
+        app: &TestApp,
+        contract: &str,
+        producer: &str,
+        amount: &str,
+    ) {
+        app.ok(
+            Some(&self.admin),
+            "mutation($o:ID!,$a:Decimal!){ setAppropriation(ordererId:$o,fiscalYear:2027,amount:$a){ amount } }",
+            json!({ "o": self.orderer_org, "a": amount }),
+        )
+        .await;
+        app.sign_both(contract, &self.orderer, producer).await;
+        app.ok(
+            Some(&self.orderer),
+            "mutation($id:ID!){ activateContract(id:$id){ id } }",
+            json!({ "id": contract }),
+        )
+        .await;
+    }
+
     /// A direct contract of the orderer with the in-house producer for 2027 (100 units of the
     /// first product at 100); its id.
     pub async fn direct_contract(&self, app: &TestApp) -> String {

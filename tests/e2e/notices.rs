@@ -351,14 +351,7 @@ async fn award(app: &TestApp, m: &Market, call: &CallFixture) -> String {
 /// The contract from the award, signed by both and activated; its id.
 async fn conclude(app: &TestApp, m: &Market, call: &CallFixture) -> String {
     let kid = app.contract_after_standstill(&m.orderer, &call.id).await;
-    app.ok(Some(&m.admin), "mutation($o:ID!){ setAppropriation(ordererId:$o,fiscalYear:2027,amount:\"10000000\"){ amount } }", json!({ "o": m.orderer_org })).await;
-    app.sign_both(&kid, &m.orderer, &m.a).await;
-    app.ok(
-        Some(&m.orderer),
-        "mutation($id:ID!){ activateContract(id:$id){ id } }",
-        json!({ "id": kid }),
-    )
-    .await;
+    m.sign_and_activate(app, &kid, &m.a, "10000000").await;
     kid
 }
 

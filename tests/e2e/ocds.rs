@@ -204,14 +204,7 @@ async fn a_call_is_published_as_ocds_at_every_stage() {
 
     // Contracted.
     let kid = app.contract_after_standstill(&m.orderer, &call.id).await;
-    app.ok(Some(&m.admin), "mutation($o:ID!){ setAppropriation(ordererId:$o,fiscalYear:2027,amount:\"100000\"){ amount } }", json!({ "o": m.orderer_org })).await;
-    app.sign_both(&kid, &m.orderer, &m.a).await;
-    app.ok(
-        Some(&m.orderer),
-        "mutation($id:ID!){ activateContract(id:$id){ id } }",
-        json!({ "id": kid }),
-    )
-    .await;
+    m.sign_and_activate(&app, &kid, &m.a, "100000").await;
     let (contracted, compiled) = stage(&app, &call.id, "3-contracted", "contractUpdate").await;
     unchanged(&awarded, &contracted);
     let tags: Vec<&Value> = contracted["releases"]
