@@ -78,6 +78,8 @@ pub enum ConfigError {
     AdminPair,
     #[error("{0} must be a whole number of seconds between 1 and 3600, got {1:?}")]
     Seconds(&'static str, String),
+    #[error("{0} is not valid for eForms notices: {1}")]
+    Authority(&'static str, String),
 }
 
 impl Config {
@@ -104,6 +106,30 @@ impl Config {
                 _ => Err(ConfigError::Seconds(key, text)),
             },
         };
+        let authority = crate::domain::eforms::Contact {
+            business_id: get("AUTHORITY_BUSINESS_ID").unwrap_or_else(|| "0000000-0".into()),
+            street: get("AUTHORITY_STREET"),
+            postal_code: get("AUTHORITY_POSTAL_CODE").unwrap_or_else(|| "45100".into()),
+            city: get("AUTHORITY_CITY").unwrap_or_else(|| "Kouvola".into()),
+            nuts: get("AUTHORITY_NUTS").unwrap_or_else(|| "FI1C7".into()),
+            phone: Some(get("AUTHORITY_PHONE").unwrap_or_else(|| "+358 00 000 0000".into())),
+            email: Some(
+                get("AUTHORITY_EMAIL").unwrap_or_else(|| "kirjaamo@kilpailutus.invalid".into()),
+            ),
+        };
+
+        // The authority's business ID and region go into every notice: checked at start.
+        crate::domain::business_id::BusinessId::parse(
+            "AUTHORITY_BUSINESS_ID",
+            &authority.business_id,
+        )
+        .map_err(|e| ConfigError::Authority("AUTHORITY_BUSINESS_ID", e.rule))?;
+        if !crate::domain::address::FINNISH_NUTS3.contains(&authority.nuts.as_str()) {
+            return Err(ConfigError::Authority(
+                "AUTHORITY_NUTS",
+                "must be a Finnish NUTS 2024 level-3 region such as FI1C7".into(),
+            ));
+        }
         Ok(Config {
             database_url: get("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned()),
             bind,
@@ -123,17 +149,7 @@ impl Config {
             body_read_timeout: seconds("BODY_READ_TIMEOUT_SECS", DEFAULT_BODY_READ_TIMEOUT)?,
             max_response_bytes: MAX_RESPONSE_BYTES,
             password_cost: crate::auth::password::Cost::OWASP,
-            authority: crate::domain::eforms::Contact {
-                business_id: get("AUTHORITY_BUSINESS_ID").unwrap_or_else(|| "0000000-0".into()),
-                street: get("AUTHORITY_STREET"),
-                postal_code: get("AUTHORITY_POSTAL_CODE").unwrap_or_else(|| "45100".into()),
-                city: get("AUTHORITY_CITY").unwrap_or_else(|| "Kouvola".into()),
-                nuts: get("AUTHORITY_NUTS").unwrap_or_else(|| "FI1C7".into()),
-                phone: Some(get("AUTHORITY_PHONE").unwrap_or_else(|| "+358 00 000 0000".into())),
-                email: Some(
-                    get("AUTHORITY_EMAIL").unwrap_or_else(|| "kirjaamo@kilpailutus.invalid".into()),
-                ),
-            },
+            authority,
         })
     }
 }
@@ -186,6 +202,32 @@ mod tests {
                 Err(ConfigError::Seconds("BODY_READ_TIMEOUT_SECS", _))
             ));
         }
+    }
+
+    #[test]
+    fn the_authoritys_business_id_and_region_are_checked() {
+        let c = Config::from_lookup(lookup(&[])).unwrap();
+        assert_eq!(c.authority.nuts, "FI1C7");
+        assert!(matches!(
+            Config::from_lookup(lookup(&[("AUTHORITY_NUTS", "FI1C4")])),
+            Err(ConfigError::Authority("AUTHORITY_NUTS", _))
+        ));
+        assert!(matches!(
+            Config::from_lookup(lookup(&[("AUTHORITY_BUSINESS_ID", "1234567-8")])),
+            Err(ConfigError::Authority("AUTHORITY_BUSINESS_ID", _))
+        ));
+        let set = Config::from_lookup(lookup(&[
+            ("AUTHORITY_NUTS", "FI1B1"),
+            ("AUTHORITY_BUSINESS_ID", "0112038-9"),
+        ]))
+        .unwrap();
+        assert_eq!(
+            (
+                set.authority.nuts.as_str(),
+                set.authority.business_id.as_str()
+            ),
+            ("FI1B1", "0112038-9")
+        );
     }
 
     #[test]

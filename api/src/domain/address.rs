@@ -6,6 +6,13 @@ use super::Invalid;
 use super::business_id::BusinessId;
 use super::validate::optional_text;
 
+/// Finland's NUTS 2024 level-3 regions (and Åland, FI200), as the eForms SDK 1.15.1 code
+/// list `nuts-lvl3` has them (the extra-regio FIZZZ is no address).
+pub const FINNISH_NUTS3: [&str; 19] = [
+    "FI196", "FI198", "FI199", "FI19A", "FI19B", "FI1B1", "FI1C1", "FI1C2", "FI1C5", "FI1C6",
+    "FI1C7", "FI1D5", "FI1D7", "FI1D8", "FI1D9", "FI1DA", "FI1DB", "FI1DC", "FI200",
+];
+
 /// A change to an organisation's details: `None` keeps a value, `Some(None)` (a blank input)
 /// clears it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -46,8 +53,8 @@ fn checked(
     Ok(Some(value))
 }
 
-/// Checks the given details: a Finnish postal code (five digits), a Finnish NUTS level-3
-/// region (FI and three letters or digits, e.g. FI1C7), a telephone number of digits, spaces,
+/// Checks the given details: a Finnish postal code (five digits), a Finnish NUTS 2024 level-3
+/// region ([`FINNISH_NUTS3`], e.g. FI1C7), a telephone number of digits, spaces,
 /// brackets and hyphens with an optional leading +.
 pub fn check(input: DetailsInput<'_>) -> Result<DetailsChange, Invalid> {
     let any = |_: &str| Ok(());
@@ -65,17 +72,12 @@ pub fn check(input: DetailsInput<'_>) -> Result<DetailsChange, Invalid> {
         })?,
         city: checked("city", input.city, 100, any)?,
         nuts_code: checked("nutsCode", input.nuts_code, 5, |v| {
-            let ok = v.len() == 5
-                && v.starts_with("FI")
-                && v[2..]
-                    .bytes()
-                    .all(|b| b.is_ascii_digit() || b.is_ascii_uppercase());
-            if ok {
+            if FINNISH_NUTS3.contains(&v) {
                 Ok(())
             } else {
                 Err(Invalid::new(
                     "nutsCode",
-                    "must be a Finnish NUTS level-3 region code such as FI1C7",
+                    "must be a Finnish NUTS 2024 level-3 region code such as FI1C7",
                 ))
             }
         })?,
@@ -147,7 +149,8 @@ mod tests {
             }),
             "postalCode"
         );
-        for nuts in ["SE110", "FI1c7", "FI1C", "FI1C77"] {
+        // FI1C4 was Kymenlaakso before NUTS 2024; FIZZZ is extra-regio.
+        for nuts in ["SE110", "FI1c7", "FI1C", "FI1C77", "FI1C4", "FIZZZ"] {
             assert_eq!(
                 field(DetailsInput {
                     nuts_code: Some(nuts),

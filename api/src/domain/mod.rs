@@ -347,7 +347,7 @@ mod tests {
                 vec![],
             ),
             (
-                "must be a Finnish NUTS level-3 region code such as FI1C7",
+                "must be a Finnish NUTS 2024 level-3 region code such as FI1C7",
                 "NUTS_CODE",
                 vec![],
             ),
