@@ -3,7 +3,7 @@
 // name, and the lists and pickers the pages show. The server reads the type from the content
 // and decides who may read a document; the browser only checks the size before sending.
 import { session, post, ApiError } from "./api.js";
-import { h, uid } from "./dom.js";
+import { h, uid, saveFile } from "./dom.js";
 import { t, errorText, number, dateTime } from "./i18n.js";
 
 /** The fields of a Document every page reads. */
@@ -40,12 +40,7 @@ async function download(doc) {
   } catch {
     throw new ApiError([{ message: "network", extensions: { code: "NETWORK" } }]);
   }
-  const url = URL.createObjectURL(blob);
-  const a = h("a", { href: url, download: doc.name, hidden: true });
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+  saveFile(blob, doc.name);
 }
 
 /** "PDF", "Text", … from a content type; the type itself when unnamed. */

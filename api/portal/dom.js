@@ -33,3 +33,13 @@ export function uid(prefix) {
   ids += 1;
   return `${prefix}-${ids}`;
 }
+
+/** Saves `blob` as a download named `name` (through a hidden link, released after a minute). */
+export function saveFile(blob, name) {
+  const url = URL.createObjectURL(blob);
+  const a = h("a", { href: url, download: name, hidden: true });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}

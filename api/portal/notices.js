@@ -2,7 +2,7 @@
 // through GraphQL with the session (a draft is its orderer's), saved as a download. A notice
 // that is not due yet, or not the caller's to read, says why beside its button.
 import { gql } from "./api.js";
-import { h } from "./dom.js";
+import { h, saveFile } from "./dom.js";
 import { t, errorText } from "./i18n.js";
 
 const QUERY = "query($k: NoticeKind!, $c: ID, $k2: ID) { notice(kind: $k, callId: $c, contractId: $k2) }";
@@ -15,12 +15,7 @@ export function noticeButton({ kind, callId = null, contractId = null, label, fi
     button.disabled = true;
     try {
       const d = await gql(QUERY, { k: kind, c: callId, k2: contractId });
-      const url = URL.createObjectURL(new Blob([d.notice], { type: "application/xml" }));
-      const a = h("a", { href: url, download: file, hidden: true });
-      document.body.append(a);
-      a.click();
-      a.remove();
-      setTimeout(() => URL.revokeObjectURL(url), 60_000);
+      saveFile(new Blob([d.notice], { type: "application/xml" }), file);
       status.textContent = t("eforms.saved");
     } catch (err) {
       status.textContent = errorText(err);

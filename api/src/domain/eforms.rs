@@ -646,24 +646,10 @@ fn awarding_terms(x: &mut Xml, p: &Procurement, weights: bool) {
             let criterion = |x: &mut Xml, kind: &str, name: &Texts, weight: i32| {
                 x.el("cac:SubordinateAwardingCriterion", &[], |x| {
                     if weights {
-                        x.el("ext:UBLExtensions", &[], |x| {
-                            x.el("ext:UBLExtension", &[], |x| {
-                                x.el("ext:ExtensionContent", &[], |x| {
-                                    x.el("efext:EformsExtension", &[], |x| {
-                                        x.el("efac:AwardCriterionParameter", &[], |x| {
-                                            x.code(
-                                                "efbc:ParameterCode",
-                                                "number-weight",
-                                                "per-exa",
-                                            );
-                                            x.leaf(
-                                                "efbc:ParameterNumeric",
-                                                &[],
-                                                &weight.to_string(),
-                                            );
-                                        })
-                                    })
-                                })
+                        extension(x, |x| {
+                            x.el("efac:AwardCriterionParameter", &[], |x| {
+                                x.code("efbc:ParameterCode", "number-weight", "per-exa");
+                                x.leaf("efbc:ParameterNumeric", &[], &weight.to_string());
                             })
                         });
                     }
@@ -745,25 +731,9 @@ fn lot_terms_cn(x: &mut Xml, p: &Procurement, sub: Subtype) {
             });
         });
         if !sub.national() {
-            x.el("cac:TendererQualificationRequest", &[], |x| {
-                x.el("cac:SpecificTendererRequirement", &[], |x| {
-                    x.code(
-                        "cbc:TendererRequirementTypeCode",
-                        "reserved-procurement",
-                        "none",
-                    )
-                })
-            });
+            tenderer_requirement(x, "reserved-procurement", "none");
         }
-        x.el("cac:TendererQualificationRequest", &[], |x| {
-            x.el("cac:SpecificTendererRequirement", &[], |x| {
-                x.code(
-                    "cbc:TendererRequirementTypeCode",
-                    "selection-criteria-source",
-                    "epo-procurement-document",
-                )
-            })
-        });
+        tenderer_requirement(x, "selection-criteria-source", "epo-procurement-document");
         if !sub.national() {
             for (list, value) in [
                 ("reserved-execution", "no"),
@@ -819,16 +789,31 @@ fn lot_terms_cn(x: &mut Xml, p: &Procurement, sub: Subtype) {
             });
         }
         if !sub.national() {
-            x.el("cac:AuctionTerms", &[], |x| {
-                x.leaf("cbc:AuctionConstraintIndicator", &[], "false")
-            });
-            for list in ["framework-agreement", "dps-usage"] {
-                x.el("cac:ContractingSystem", &[], |x| {
-                    x.code("cbc:ContractingSystemTypeCode", list, "none")
-                });
-            }
+            no_auction_or_framework(x);
         }
     });
+}
+
+/// A requirement on tenderers (`cac:TendererQualificationRequest`) from code list `list`.
+fn tenderer_requirement(x: &mut Xml, list: &str, value: &str) {
+    x.el("cac:TendererQualificationRequest", &[], |x| {
+        x.el("cac:SpecificTendererRequirement", &[], |x| {
+            x.code("cbc:TendererRequirementTypeCode", list, value)
+        })
+    });
+}
+
+/// Every call here: no electronic auction, no framework agreement, no dynamic purchasing
+/// system.
+fn no_auction_or_framework(x: &mut Xml) {
+    x.el("cac:AuctionTerms", &[], |x| {
+        x.leaf("cbc:AuctionConstraintIndicator", &[], "false")
+    });
+    for list in ["framework-agreement", "dps-usage"] {
+        x.el("cac:ContractingSystem", &[], |x| {
+            x.code("cbc:ContractingSystemTypeCode", list, "none")
+        });
+    }
 }
 
 fn root(x: &mut Xml, sub: Subtype) -> &'static str {
@@ -884,15 +869,7 @@ fn legal_basis(x: &mut Xml, sub: Subtype) {
             });
         }
         if contract_notice {
-            x.el("cac:TendererQualificationRequest", &[], |x| {
-                x.el("cac:SpecificTendererRequirement", &[], |x| {
-                    x.code(
-                        "cbc:TendererRequirementTypeCode",
-                        "exclusion-grounds-source",
-                        "epo-procurement-document",
-                    )
-                })
-            });
+            tenderer_requirement(x, "exclusion-grounds-source", "epo-procurement-document");
         }
     });
 }
@@ -1069,14 +1046,7 @@ fn result_lot(x: &mut Xml, p: &Procurement, sub: Subtype) {
                 if sub == Subtype::S29 {
                     x.leaf("cbc:GovernmentAgreementConstraintIndicator", &[], "true");
                 }
-                x.el("cac:AuctionTerms", &[], |x| {
-                    x.leaf("cbc:AuctionConstraintIndicator", &[], "false")
-                });
-                for list in ["framework-agreement", "dps-usage"] {
-                    x.el("cac:ContractingSystem", &[], |x| {
-                        x.code("cbc:ContractingSystemTypeCode", list, "none")
-                    });
-                }
+                no_auction_or_framework(x);
             });
         }
         project(x, p, true, false);
