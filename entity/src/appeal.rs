@@ -8,6 +8,8 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: String,
     pub call_id: String,
+    /// The lot whose award the appeal is about; null for a call awarded whole.
+    pub lot_id: Option<String>,
     /// The bidder organisation that appealed.
     pub appellant_id: String,
     pub case_number: String,

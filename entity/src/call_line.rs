@@ -13,6 +13,8 @@ pub struct Model {
     pub quantity: Money,
     /// The call version that replaced it; null while it is the call's own.
     pub retired_in: Option<i32>,
+    /// The lot the line belongs to; null on a call without lots.
+    pub lot_id: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

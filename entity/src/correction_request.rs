@@ -8,6 +8,8 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: String,
     pub call_id: String,
+    /// The lot whose award the request is about; null for a call awarded whole.
+    pub lot_id: Option<String>,
     /// The bidder organisation asking.
     pub requester_id: String,
     pub requested_by: String,

@@ -30,6 +30,7 @@ pub mod document_blob;
 pub mod document_chunk;
 pub mod grant;
 pub mod login_attempt;
+pub mod lot;
 pub mod notification;
 pub mod ocds_release;
 pub mod organization;

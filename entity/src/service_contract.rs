@@ -12,6 +12,12 @@ pub struct Model {
     pub producer_id: String,
     #[sea_orm(unique)]
     pub call_id: Option<String>,
+    /// The call the contract came from, awarded whole or by lot (null for a direct
+    /// in-house contract). `call_id` is set only for a call awarded whole, and unique.
+    pub source_call_id: Option<String>,
+    /// The lot the contract was awarded in.
+    #[sea_orm(unique)]
+    pub lot_id: Option<String>,
     /// OPEN or IN_HOUSE.
     pub procedure: Procedure,
     /// UNIT_PRICE or LUMP_SUM.

@@ -23,6 +23,7 @@ mod m20261202_000017_call_versions;
 mod m20261202_000018_create_documents;
 mod m20261203_000019_notices_and_languages;
 mod m20261203_000020_notice_details;
+mod m20261203_000021_lots;
 
 pub struct Migrator;
 
@@ -68,6 +69,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000018_create_documents::Migration),
             Box::new(m20261203_000019_notices_and_languages::Migration),
             Box::new(m20261203_000020_notice_details::Migration),
+            Box::new(m20261203_000021_lots::Migration),
         ]
     }
 }

@@ -288,6 +288,9 @@ pub struct ReceiptContent<'a> {
     pub documents: Vec<&'a str>,
     pub equity_ratio: String,
     pub lines: Vec<LineItem<'a>>,
+    /// The numbers of the lots the bid covers, ascending; left out on a call without lots.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub lots: Vec<i32>,
     pub quality_responses: Vec<QualityItem<'a>>,
     pub subcontracting_share: String,
     pub submitted_at: String,
@@ -353,6 +356,7 @@ pub fn canonical_bid<'a>(
         documents,
         equity_ratio: bid.equity_ratio.to_string(),
         lines,
+        lots: bid.lots.clone(),
         quality_responses: bid
             .quality_responses
             .iter()

@@ -28,6 +28,50 @@ pub const DEFAULT_STANDSTILL_DAYS: i32 = 14;
 pub struct NewLine {
     pub product_id: String,
     pub quantity: Decimal,
+    /// The number of the lot the line belongs to (from 1); none on a call without lots.
+    pub lot: Option<i32>,
+}
+
+/// A call's lines from the client's `lines` and `lots` (either, not both): with lots, the
+/// lots' lines in order, each numbered with its lot. Returns the lots' titles (none without
+/// lots) and the lines.
+pub fn lines_and_lots(
+    lines: Vec<NewLine>,
+    lots: Option<Vec<(String, Vec<NewLine>)>>,
+) -> Result<(Vec<String>, Vec<NewLine>), Invalid> {
+    let Some(lots) = lots else {
+        return Ok((Vec::new(), lines));
+    };
+    if !lines.is_empty() {
+        return Err(Invalid::new(
+            "lines",
+            "give either lines or lots: with lots, lines is [] and the call's lines are the lots' lines",
+        ));
+    }
+    super::validate::list_len("lots", lots.len(), super::lot::MAX_LOTS)?;
+    let mut titles = Vec::with_capacity(lots.len());
+    let mut out = Vec::new();
+    for (number, (title, lines)) in (1..).zip(lots) {
+        titles.push(title);
+        super::validate::list_len("lines", out.len() + lines.len(), MAX_LINES)?;
+        out.extend(lines.into_iter().map(|l| NewLine {
+            lot: Some(number),
+            ..l
+        }));
+    }
+    Ok((titles, out))
+}
+
+/// The input field naming line `k` of call `c`: `lines[k]`, or `lots[i].lines[j]` in a call
+/// in lots.
+pub fn line_field(c: &NewCall, k: usize) -> String {
+    match c.lines.get(k).and_then(|l| l.lot) {
+        None => format!("lines[{k}]"),
+        Some(lot) => {
+            let j = c.lines[..k].iter().filter(|l| l.lot == Some(lot)).count();
+            format!("lots[{}].lines[{j}]", lot.saturating_sub(1))
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -44,6 +88,9 @@ pub struct NewCall {
     pub description: String,
     pub pricing_model: PricingModel,
     pub lines: Vec<NewLine>,
+    /// The titles of the call's lots, lot 1 first; none on a call without lots (each line
+    /// then has no lot, otherwise each names one of these).
+    pub lots: Vec<String>,
     pub contract_start: NaiveDate,
     pub contract_end: NaiveDate,
     pub questions_deadline: DateTime<Utc>,
@@ -114,8 +161,37 @@ pub fn validate_new_call(mut c: NewCall) -> Result<NewCall, Invalid> {
     if let Some(v) = c.estimated_value {
         c.estimated_value = Some(super::validate::amount("estimatedValue", v)?);
     }
-    if c.lines.is_empty() {
-        return Err(Invalid::new("lines", "a call needs at least one line"));
+    if c.lots.is_empty() {
+        if c.lines.is_empty() {
+            return Err(Invalid::new("lines", "a call needs at least one line"));
+        }
+        if let Some(k) = c.lines.iter().position(|l| l.lot.is_some()) {
+            return Err(Invalid::new(
+                line_field(&c, k),
+                "the call is not divided into lots",
+            ));
+        }
+    } else {
+        let sizes: Vec<(String, usize)> = (1..)
+            .zip(&c.lots)
+            .map(|(n, t)| {
+                (
+                    t.clone(),
+                    c.lines.iter().filter(|l| l.lot == Some(n)).count(),
+                )
+            })
+            .collect();
+        c.lots = super::lot::check_lots(&sizes)?;
+        let count = c.lots.len();
+        if let Some(k) = c.lines.iter().position(|l| {
+            !l.lot
+                .is_some_and(|n| n >= 1 && usize::try_from(n).is_ok_and(|n| n <= count))
+        }) {
+            return Err(Invalid::new(
+                format!("lines[{k}]"),
+                "the call is divided into lots: give its lines in lots",
+            ));
+        }
     }
     super::validate::list_len("lines", c.lines.len(), MAX_LINES)?;
     super::validate::list_len("qualityCriteria", c.quality_criteria.len(), MAX_CRITERIA)?;
@@ -125,18 +201,13 @@ pub fn validate_new_call(mut c: NewCall) -> Result<NewCall, Invalid> {
         MAX_CRITERIA,
     )?;
     for (i, l) in c.lines.iter().enumerate() {
-        super::validate::quantity(&format!("lines[{i}].quantity"), l.quantity)?;
+        let field = || format!("{}.quantity", line_field(&c, i));
+        super::validate::quantity(&field(), l.quantity)?;
         if l.quantity <= Decimal::ZERO {
-            return Err(Invalid::new(
-                format!("lines[{i}].quantity"),
-                "must be greater than 0",
-            ));
+            return Err(Invalid::new(field(), "must be greater than 0"));
         }
         if l.quantity.normalize().scale() > 4 {
-            return Err(Invalid::new(
-                format!("lines[{i}].quantity"),
-                "may have at most 4 decimals",
-            ));
+            return Err(Invalid::new(field(), "may have at most 4 decimals"));
         }
     }
     if !(0..=100).contains(&c.price_weight) {
@@ -285,7 +356,9 @@ mod tests {
             lines: vec![NewLine {
                 product_id: "p".into(),
                 quantity: dec!(1000),
+                lot: None,
             }],
+            lots: Vec::new(),
             contract_start: NaiveDate::from_ymd_opt(2027, 1, 1).unwrap(),
             contract_end: NaiveDate::from_ymd_opt(2027, 12, 31).unwrap(),
             questions_deadline: now() + TimeDelta::days(7),

@@ -27,6 +27,8 @@ pub struct Change {
     pub questions_deadline: Option<DateTime<Utc>>,
     pub submission_deadline: Option<DateTime<Utc>>,
     pub lines: Option<Vec<NewLine>>,
+    /// The lots' titles, given with `lines` numbered by lot, on a call in lots.
+    pub lots: Option<Vec<String>>,
     pub price_weight: Option<i32>,
     pub quality_criteria: Option<Vec<NewCriterion>>,
     pub capability_requirements: Option<Vec<String>>,
@@ -86,6 +88,9 @@ pub fn apply(current: &NewCall, change: Change) -> NewCall {
     if let Some(v) = change.lines {
         next.lines = v;
     }
+    if let Some(v) = change.lots {
+        next.lots = v;
+    }
     if let Some(v) = change.price_weight {
         next.price_weight = v;
     }
@@ -125,6 +130,7 @@ pub fn changed_fields(current: &NewCall, next: &NewCall) -> Vec<&'static str> {
             current.submission_deadline != next.submission_deadline,
         ),
         ("lines", current.lines != next.lines),
+        ("lots", current.lots != next.lots),
         ("priceWeight", current.price_weight != next.price_weight),
         (
             "qualityCriteria",
@@ -213,7 +219,9 @@ mod tests {
             lines: vec![NewLine {
                 product_id: "p1".into(),
                 quantity: dec!(1000),
+                lot: None,
             }],
+            lots: Vec::new(),
             contract_start: NaiveDate::from_ymd_opt(2027, 1, 1).unwrap(),
             contract_end: NaiveDate::from_ymd_opt(2027, 12, 31).unwrap(),
             questions_deadline: t(10),
@@ -259,6 +267,7 @@ mod tests {
             lines: Some(vec![NewLine {
                 product_id: "p1".into(),
                 quantity: dec!(1200),
+                lot: None,
             }]),
             ..Change::default()
         };

@@ -96,6 +96,10 @@ impl CallForTenders {
             .map(CallLine)
             .collect())
     }
+    /// The call's lots, by number; none on a call without lots.
+    async fn lots(&self, ctx: &Context<'_>) -> Result<Vec<super::lots::Lot>> {
+        super::lots::lots_of(ctx, &self.0.id).await
+    }
     async fn contract_start(&self) -> NaiveDate {
         self.0.contract_start
     }
@@ -317,6 +321,10 @@ impl CallLine {
     async fn quantity(&self) -> Dec {
         Dec(self.0.quantity.0)
     }
+    /// The lot the line belongs to; null on a call without lots.
+    async fn lot(&self, ctx: &Context<'_>) -> Result<Option<super::lots::Lot>> {
+        super::lots::lot_by_id(ctx, self.0.lot_id.as_ref()).await
+    }
 }
 
 pub struct EvaluationCriteria(pub call::Model);
@@ -455,6 +463,11 @@ impl Bid {
     async fn documents(&self, ctx: &Context<'_>) -> Result<Vec<super::documents::Document>> {
         super::documents::of(ctx, crate::service::documents::BID, &self.0.id).await
     }
+    /// The lots the bid covers (it prices every line of each), by number; none on a call
+    /// without lots.
+    async fn lots(&self, ctx: &Context<'_>) -> Result<Vec<super::lots::Lot>> {
+        super::lots::lots_of_bid(ctx, &self.0.id).await
+    }
     /// In the order of the call's lines.
     async fn lines(&self, ctx: &Context<'_>) -> Result<Vec<BidLine>> {
         let lines = ctx
@@ -580,6 +593,10 @@ pub struct CallChangeInput {
     pub questions_deadline: Option<Ts>,
     pub submission_deadline: Option<Ts>,
     pub lines: Option<Vec<CallLineInput>>,
+    /// A call in lots: all its lots, in order, with their titles and lines (the lines of a
+    /// call in lots are changed here; `lines` is then left out). A material change when the
+    /// lines change.
+    pub lots: Option<Vec<super::lots::LotInput>>,
     pub price_weight: Option<i32>,
     pub quality_criteria: Option<Vec<QualityCriterionInput>>,
     pub capability_requirements: Option<Vec<String>>,
@@ -706,6 +723,7 @@ impl From<CallLineInput> for crate::domain::call::NewLine {
         crate::domain::call::NewLine {
             product_id: l.product_id.0,
             quantity: l.quantity.0,
+            lot: None,
         }
     }
 }
@@ -733,6 +751,8 @@ pub struct CreateCallInput {
     pub description: String,
     pub pricing_model: GqlPricingModel,
     pub lines: Vec<CallLineInput>,
+    /// Either lines or lots: with lots, the call's lines are the lots' lines.
+    pub lots: Option<Vec<super::lots::LotInput>>,
     pub contract_start: NaiveDate,
     pub contract_end: NaiveDate,
     pub questions_deadline: Ts,

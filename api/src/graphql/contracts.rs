@@ -103,9 +103,13 @@ impl ServiceContract {
     async fn producer(&self, ctx: &Context<'_>) -> Result<Organization> {
         organization_by_id(ctx, &self.0.producer_id).await
     }
-    /// The call the contract was awarded from (procedure OPEN).
+    /// The lot the contract was awarded in, for a call in lots.
+    async fn lot(&self, ctx: &Context<'_>) -> Result<Option<super::lots::Lot>> {
+        super::lots::lot_by_id(ctx, self.0.lot_id.as_ref()).await
+    }
+    /// The call the contract was awarded from (procedure OPEN), whole or by lot.
     async fn call(&self, ctx: &Context<'_>) -> Result<Option<CallForTenders>> {
-        let Some(id) = &self.0.call_id else {
+        let Some(id) = &self.0.source_call_id else {
             return Ok(None);
         };
         let c = ctx

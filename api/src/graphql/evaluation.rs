@@ -3,7 +3,7 @@
 //! shown only to those who may see that bid.
 
 use super::calls::{Bid, CallForTenders, CapabilityRequirement, QualityCriterion};
-use super::loaders::{AwardByCall, BidLoader, RankingByCall, UserLoader};
+use super::loaders::{AwardLoader, BidLoader, RankingByAward, UserLoader};
 use super::scalars::{Dec, Ts};
 use super::types::{Organization, User, organization_by_id};
 use super::{caller, request_time};
@@ -412,8 +412,8 @@ impl Award {
     /// Public: every qualified bidder's organisation, total price and total score, by rank.
     async fn ranking(&self, ctx: &Context<'_>) -> Result<Vec<AwardRankingEntry>> {
         let rows = ctx
-            .data::<DataLoader<RankingByCall>>()?
-            .load_one(self.award.call_id.clone())
+            .data::<DataLoader<RankingByAward>>()?
+            .load_one(self.award.id.clone())
             .await?;
         Ok(rows
             .unwrap_or_default()
@@ -423,11 +423,17 @@ impl Award {
     }
 }
 
-/// The award of a call, if it has one.
+/// The award of a call awarded whole, if it has one (a call in lots has its awards on its
+/// lots: its own id names none).
 pub async fn award_for(ctx: &Context<'_>, c: &call::Model) -> Result<Option<Award>> {
+    award_by_id(ctx, c, &c.id).await
+}
+
+/// The award `id` (a call's or a lot's) of call `c`, if made.
+pub async fn award_by_id(ctx: &Context<'_>, c: &call::Model, id: &str) -> Result<Option<Award>> {
     let a = ctx
-        .data::<DataLoader<AwardByCall>>()?
-        .load_one(c.id.clone())
+        .data::<DataLoader<AwardLoader>>()?
+        .load_one(id.to_owned())
         .await?;
     Ok(a.map(|award| Award {
         award,

@@ -7,7 +7,7 @@ use async_graphql::dataloader::{DataLoader, Loader};
 use entity::{
     BidStatus, appeal, award, award_ranking, bid, bid_line, bid_response, call, call_change,
     call_line, capability_requirement, contract_amendment, contract_line, contract_signature,
-    correction_request, deviation_alert, document, organization, performance_report, product,
+    correction_request, deviation_alert, document, lot, organization, performance_report, product,
     quality_criterion, question, report_entry, user, user_tie,
 };
 use sea_orm::sea_query::{Expr, ExprTrait};
@@ -87,7 +87,8 @@ by_id_loader!(CriterionLoader, quality_criterion);
 by_id_loader!(RequirementLoader, capability_requirement);
 by_id_loader!(UserLoader, user);
 by_id_loader!(BidLoader, bid);
-by_id_loader!(AwardByCall, award, CallId, call_id);
+by_id_loader!(AwardLoader, award);
+by_id_loader!(LotLoader, lot);
 
 grouped_loader!(TiesByUser, user_tie, UserId, user_id, DeclaredAt);
 // A call's own lines, criteria and requirements: not those a change replaced.
@@ -139,7 +140,8 @@ grouped_loader!(QuestionsByCall, question, CallId, call_id, AskedAt);
 grouped_loader!(BidsByCall, bid, CallId, call_id, SubmittedAt);
 grouped_loader!(LinesByBid, bid_line, BidId, bid_id, CallLineId);
 grouped_loader!(ResponsesByBid, bid_response, BidId, bid_id, TargetId);
-grouped_loader!(RankingByCall, award_ranking, CallId, call_id, Rank);
+grouped_loader!(RankingByAward, award_ranking, AwardId, award_id, Rank);
+grouped_loader!(LotsByCall, lot, CallId, call_id, Number);
 grouped_loader!(
     CorrectionsByCall,
     correction_request,
@@ -274,8 +276,10 @@ pub fn attach(request: Request, db: &DatabaseConnection) -> Request {
         .data(dl(OwnBidLoader(db.clone())))
         .data(dl(UserLoader(db.clone())))
         .data(dl(BidLoader(db.clone())))
-        .data(dl(AwardByCall(db.clone())))
-        .data(dl(RankingByCall(db.clone())))
+        .data(dl(AwardLoader(db.clone())))
+        .data(dl(RankingByAward(db.clone())))
+        .data(dl(LotLoader(db.clone())))
+        .data(dl(LotsByCall(db.clone())))
         .data(dl(CorrectionsByCall(db.clone())))
         .data(dl(AppealsByCall(db.clone())))
         .data(dl(SignaturesByContract(db.clone())))

@@ -10,6 +10,7 @@ pub mod evaluation;
 pub mod input_guard;
 pub mod inputs;
 pub mod loaders;
+pub mod lots;
 pub mod mutation;
 pub mod notifications;
 pub mod query;

@@ -246,11 +246,19 @@ impl Mutation {
         ctx: &Context<'_>,
         input: CreateCallInput,
     ) -> Result<CallForTenders> {
+        let (lots, lines) = dcall::lines_and_lots(
+            input.lines.into_iter().map(Into::into).collect(),
+            input
+                .lots
+                .map(|ls| ls.into_iter().map(Into::into).collect()),
+        )
+        .map_err(crate::error::AppError::from)?;
         let new = dcall::NewCall {
             title: input.title,
             description: input.description,
             pricing_model: input.pricing_model.into(),
-            lines: input.lines.into_iter().map(Into::into).collect(),
+            lines,
+            lots,
             contract_start: input.contract_start,
             contract_end: input.contract_end,
             questions_deadline: input.questions_deadline.0,
@@ -314,14 +322,31 @@ impl Mutation {
         change: CallChangeInput,
         reason: String,
     ) -> Result<CallForTenders> {
+        let (lots, lines) = match (change.lines, change.lots) {
+            (lines, None) => (
+                None,
+                lines.map(|ls| ls.into_iter().map(Into::into).collect()),
+            ),
+            (lines, Some(lots)) => {
+                let (titles, lines) = dcall::lines_and_lots(
+                    lines
+                        .unwrap_or_default()
+                        .into_iter()
+                        .map(Into::into)
+                        .collect(),
+                    Some(lots.into_iter().map(Into::into).collect()),
+                )
+                .map_err(crate::error::AppError::from)?;
+                (Some(titles), Some(lines))
+            }
+        };
         let given = crate::domain::call_change::Change {
             title: change.title,
             description: change.description,
             questions_deadline: change.questions_deadline.map(|t| t.0),
             submission_deadline: change.submission_deadline.map(|t| t.0),
-            lines: change
-                .lines
-                .map(|ls| ls.into_iter().map(Into::into).collect()),
+            lines,
+            lots,
             price_weight: change.price_weight,
             quality_criteria: change
                 .quality_criteria
@@ -469,11 +494,53 @@ impl Mutation {
         justification: String,
     ) -> Result<Award> {
         let cx = cx(ctx)?;
-        let award = evaluation::award_call(cx, &call_id, &bid_id, &justification).await?;
-        let call = calls::get_call(cx, &award.call_id).await?.ok_or_else(|| {
-            crate::error::AppError::Internal(anyhow::anyhow!("awarded call vanished"))
-        })?;
-        Ok(Award { award, call })
+        let what = evaluation::Awarded::Call(&call_id);
+        awarded(
+            cx,
+            evaluation::award(cx, what, &bid_id, &justification).await?,
+        )
+        .await
+    }
+
+    /// ORDERER of the call: awards one lot of a call in lots to a qualified bid covering it;
+    /// the lot's ranking is fixed and published and its standstill period starts.
+    async fn award_lot(
+        &self,
+        ctx: &Context<'_>,
+        lot_id: ID,
+        bid_id: ID,
+        justification: String,
+    ) -> Result<Award> {
+        let cx = cx(ctx)?;
+        let what = evaluation::Awarded::Lot(&lot_id);
+        awarded(
+            cx,
+            evaluation::award(cx, what, &bid_id, &justification).await?,
+        )
+        .await
+    }
+
+    /// ORDERER of the call: declares a lot in evaluation unsuccessful (no award), with a
+    /// reason; its bidders are told. The call is decided once every lot is.
+    async fn declare_lot_unsuccessful(
+        &self,
+        ctx: &Context<'_>,
+        lot_id: ID,
+        reason: String,
+    ) -> Result<super::lots::Lot> {
+        let l = crate::service::lots::declare_lot_unsuccessful(cx(ctx)?, &lot_id, &reason).await?;
+        Ok(super::lots::Lot(l))
+    }
+
+    /// ORDERER of the call: the contract from a lot's award, after the lot's standstill.
+    async fn create_contract_from_lot_award(
+        &self,
+        ctx: &Context<'_>,
+        lot_id: ID,
+    ) -> Result<ServiceContract> {
+        Ok(ServiceContract(
+            contracts::create_from_lot_award(cx(ctx)?, &lot_id).await?,
+        ))
     }
 
     /// ORDERER of the call: ends a call in evaluation without an award.
@@ -541,15 +608,18 @@ impl Mutation {
     }
 
     /// PRODUCER whose organisation bid on the call: asks the orderer to correct its award
-    /// decision, until the correction deadline.
+    /// decision, until the correction deadline. On a call in lots, `lotId` names the lot whose
+    /// award it is about.
     async fn request_correction(
         &self,
         ctx: &Context<'_>,
         call_id: ID,
         text: String,
+        lot_id: Option<ID>,
     ) -> Result<CorrectionRequest> {
+        let lot = lot_id.as_ref().map(|id| id.as_str());
         Ok(CorrectionRequest(
-            remedies::request_correction(cx(ctx)?, &call_id, &text).await?,
+            remedies::request_correction(cx(ctx)?, &call_id, lot, &text).await?,
         ))
     }
 
@@ -568,19 +638,22 @@ impl Mutation {
     }
 
     /// ORDERER of the call: withdraws its award before a contract is made; the call returns to
-    /// EVALUATION.
+    /// EVALUATION. On a call in lots, `lotId` names the lot whose award is withdrawn.
     async fn withdraw_award(
         &self,
         ctx: &Context<'_>,
         call_id: ID,
         reason: String,
+        lot_id: Option<ID>,
     ) -> Result<CallForTenders> {
+        let lot = lot_id.as_ref().map(|id| id.as_str());
         Ok(CallForTenders(
-            remedies::withdraw_award(cx(ctx)?, &call_id, &reason).await?,
+            remedies::withdraw_award(cx(ctx)?, &call_id, lot, &reason).await?,
         ))
     }
 
-    /// ORDERER of the call: records an appeal a bidder lodged with the Market Court.
+    /// ORDERER of the call: records an appeal a bidder lodged with the Market Court. On a
+    /// call in lots, `lotId` names the lot whose award is appealed.
     async fn record_appeal(
         &self,
         ctx: &Context<'_>,
@@ -588,9 +661,11 @@ impl Mutation {
         appellant_id: ID,
         case_number: String,
         filed_at: Ts,
+        lot_id: Option<ID>,
     ) -> Result<Appeal> {
         let input = remedies::NewAppeal {
             call_id: &call_id,
+            lot_id: lot_id.as_ref().map(|id| id.as_str()),
             appellant_id: &appellant_id,
             case_number: &case_number,
             filed_at: filed_at.0,
@@ -687,4 +762,12 @@ impl Mutation {
 /// The ids of an optional list input (none given is none).
 fn ids(given: Option<Vec<ID>>) -> Vec<String> {
     given.unwrap_or_default().into_iter().map(|d| d.0).collect()
+}
+
+/// The award just made, with its call as the caller sees it.
+async fn awarded(cx: crate::service::Cx<'_>, award: entity::award::Model) -> Result<Award> {
+    let call = calls::get_call(cx, &award.call_id).await?.ok_or_else(|| {
+        crate::error::AppError::Internal(anyhow::anyhow!("awarded call vanished"))
+    })?;
+    Ok(Award { award, call })
 }

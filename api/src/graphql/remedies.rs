@@ -40,6 +40,10 @@ impl CorrectionRequest {
     async fn requester(&self, ctx: &Context<'_>) -> Result<Organization> {
         organization_by_id(ctx, &self.0.requester_id).await
     }
+    /// The lot whose award the request is about, on a call in lots.
+    async fn lot(&self, ctx: &Context<'_>) -> Result<Option<super::lots::Lot>> {
+        super::lots::lot_by_id(ctx, self.0.lot_id.as_ref()).await
+    }
     async fn text(&self) -> &str {
         &self.0.text
     }
@@ -69,6 +73,10 @@ impl Appeal {
     }
     async fn appellant(&self, ctx: &Context<'_>) -> Result<Organization> {
         organization_by_id(ctx, &self.0.appellant_id).await
+    }
+    /// The lot whose award is appealed, on a call in lots.
+    async fn lot(&self, ctx: &Context<'_>) -> Result<Option<super::lots::Lot>> {
+        super::lots::lot_by_id(ctx, self.0.lot_id.as_ref()).await
     }
     /// The Market Court's case number (diaarinumero).
     async fn case_number(&self) -> &str {

@@ -60,8 +60,7 @@ async fn terms<C: ConnectionTrait>(conn: &C, c: &call_entity::Model) -> AppResul
         requirement_ids,
         criterion_ids,
         max_subcontracting_share: c.max_subcontracting_share.map(|m| m.0),
-        // Calls are not divided into lots yet (issue 20): every line is priced.
-        lots: Vec::new(),
+        lots: super::lots::lot_lines(conn, &c.id).await?,
     })
 }
 

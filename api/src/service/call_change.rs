@@ -18,7 +18,7 @@ use crate::error::{AppError, AppResult};
 use crate::service::Cx;
 use chrono::{DateTime, Utc};
 use entity::{
-    call as call_entity, call_change, call_line, call_reminder, capability_requirement,
+    call as call_entity, call_change, call_line, call_reminder, capability_requirement, lot,
     quality_criterion,
 };
 use sea_orm::sea_query::Expr;
@@ -26,8 +26,17 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, Query
 use serde_json::{Value, json};
 
 /// The call as a new call's input, with its own lines, criteria and requirements.
-async fn as_input<C: ConnectionTrait>(conn: &C, c: &call_entity::Model) -> AppResult<NewCall> {
+async fn as_input<C: ConnectionTrait>(
+    conn: &C,
+    c: &call_entity::Model,
+    lots: &[lot::Model],
+) -> AppResult<NewCall> {
     let lines = super::calls::lines_of(conn, &c.id).await?;
+    let number_of = |id: &Option<String>| {
+        lots.iter()
+            .find(|l| Some(&l.id) == id.as_ref())
+            .map(|l| l.number)
+    };
     let criteria = super::calls::criteria_of(conn, &c.id).await?;
     let requirements = super::calls::requirements_of(conn, &c.id).await?;
     Ok(NewCall {
@@ -37,10 +46,12 @@ async fn as_input<C: ConnectionTrait>(conn: &C, c: &call_entity::Model) -> AppRe
         lines: lines
             .into_iter()
             .map(|l| NewLine {
+                lot: number_of(&l.lot_id),
                 product_id: l.product_id,
                 quantity: l.quantity.0,
             })
             .collect(),
+        lots: lots.iter().map(|l| l.title.clone()).collect(),
         contract_start: c.contract_start,
         contract_end: c.contract_end,
         questions_deadline: c.questions_deadline,
@@ -80,11 +91,14 @@ fn values(c: &NewCall, fields: &[&str]) -> Value {
             "lines" => json!(
                 c.lines
                     .iter()
-                    .map(
-                        |l| json!({ "productId": l.product_id, "quantity": l.quantity.to_string() })
-                    )
+                    .map(|l| json!({
+                        "productId": l.product_id,
+                        "quantity": l.quantity.to_string(),
+                        "lot": l.lot,
+                    }))
                     .collect::<Vec<_>>()
             ),
+            "lots" => json!(c.lots),
             "priceWeight" => json!(c.price_weight),
             "qualityCriteria" => json!(
                 c.quality_criteria
@@ -170,14 +184,30 @@ pub async fn change_call(
             }
         };
         let mut given = given;
+        let lots = super::lots::lots_of(w.conn(), &c.id).await?;
+        if let Some(titles) = &given.lots
+            && titles.len() != lots.len()
+        {
+            return Err(AppError::bad_input(
+                "lots",
+                format!(
+                    "a call keeps the lots it was made with: give all {} of them, in order",
+                    lots.len()
+                ),
+            ));
+        }
+        let before = as_input(w.conn(), &c, &lots).await?;
         if let Some(lines) = given.lines.as_mut() {
             validate::list_len("lines", lines.len(), call::MAX_LINES)?;
+            let shape = NewCall {
+                lines: lines.clone(),
+                ..before.clone()
+            };
             for (i, l) in lines.iter_mut().enumerate() {
-                let field = format!("lines[{i}].productId");
+                let field = format!("{}.productId", call::line_field(&shape, i));
                 l.product_id = find_product(w.conn(), &field, &l.product_id).await?.id;
             }
         }
-        let before = as_input(w.conn(), &c).await?;
         let next = call::validate_new_call(change::apply(&before, given))?;
         let mut fields = change::changed_fields(&before, &next);
         if !document_ids.is_empty() {
@@ -213,9 +243,20 @@ pub async fn change_call(
                 .await?;
         }
         let given_if = |name: &str| fields.contains(&name);
+        if given_if("lots") {
+            for (l, title) in lots.iter().zip(&next.lots) {
+                if &l.title != title {
+                    let mut am: lot::ActiveModel = l.clone().into();
+                    am.title = Set(title.clone());
+                    am.update(w.conn()).await?;
+                }
+            }
+        }
+        let lot_ids = lots.iter().map(|l| (l.number, l.id.clone())).collect();
         insert_terms(
             w,
             &c.id,
+            &lot_ids,
             given_if("lines").then_some(next.lines.as_slice()),
             given_if("qualityCriteria").then_some(next.quality_criteria.as_slice()),
             given_if("capabilityRequirements").then_some(next.capability_requirements.as_slice()),

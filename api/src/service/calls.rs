@@ -20,7 +20,7 @@ use crate::error::{AppError, AppResult};
 use crate::service::Cx;
 use chrono::{DateTime, Utc};
 use entity::{
-    Money, Role, call as call_entity, call_line, capability_requirement, product,
+    Money, Role, call as call_entity, call_line, capability_requirement, lot, product,
     quality_criterion, question,
 };
 use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr, Query};
@@ -29,6 +29,7 @@ use sea_orm::{
     QueryFilter, QueryOrder, QuerySelect, Select, Set,
 };
 use serde_json::json;
+use std::collections::HashMap;
 
 /// The longest free-text search accepted (SQLite refuses LIKE patterns past 50 000 bytes).
 pub const MAX_SEARCH_CHARS: usize = 200;
@@ -99,11 +100,8 @@ pub async fn create_call(
     work!(state, |w| {
         let mut product_ids = Vec::with_capacity(c.lines.len());
         for (i, l) in c.lines.iter().enumerate() {
-            product_ids.push(
-                find_product(w.conn(), &format!("lines[{i}].productId"), &l.product_id)
-                    .await?
-                    .id,
-            );
+            let field = format!("{}.productId", call::line_field(&c, i));
+            product_ids.push(find_product(w.conn(), &field, &l.product_id).await?.id);
         }
         let id = new_id();
         let search_text = call::search_text(&c);
@@ -150,11 +148,14 @@ pub async fn create_call(
             .map(|(l, product_id)| call::NewLine {
                 product_id,
                 quantity: l.quantity,
+                lot: l.lot,
             })
             .collect();
+        let lot_ids = insert_lots(w, &id, &c.lots).await?;
         insert_terms(
             w,
             &id,
+            &lot_ids,
             Some(&lines),
             Some(&c.quality_criteria),
             Some(&c.capability_requirements),
@@ -177,6 +178,7 @@ pub async fn create_call(
                     json!({
                         "title": model.title,
                         "lines": c.lines.len(),
+                        "lots": c.lots.len(),
                         "submissionDeadline": model.submission_deadline.to_rfc3339(),
                     }),
                     &docs,
@@ -186,11 +188,40 @@ pub async fn create_call(
     })
 }
 
-/// Inserts a call's lines (products by id), quality criteria and capability requirements,
-/// each of those given, numbered from 0.
+/// Inserts a new call's lots, numbered from 1; returns their ids by number.
+async fn insert_lots(
+    w: &Work<'_>,
+    call_id: &str,
+    titles: &[String],
+) -> AppResult<HashMap<i32, String>> {
+    let lots: Vec<lot::ActiveModel> = (1..)
+        .zip(titles)
+        .map(|(number, title)| lot::ActiveModel {
+            id: Set(new_id()),
+            call_id: Set(call_id.to_owned()),
+            number: Set(number),
+            title: Set(title.clone()),
+            unsuccessful_reason: Set(None),
+            unsuccessful_at: Set(None),
+        })
+        .collect();
+    let ids = lots
+        .iter()
+        .filter_map(|l| match (&l.number, &l.id) {
+            (Set(n), Set(id)) => Some((*n, id.clone())),
+            _ => None,
+        })
+        .collect();
+    w.insert_all(lots).await?;
+    Ok(ids)
+}
+
+/// Inserts a call's lines (products by id; each in its lot, by number in `lot_ids`), quality
+/// criteria and capability requirements, each of those given, numbered from 0.
 pub(super) async fn insert_terms(
     w: &Work<'_>,
     call_id: &str,
+    lot_ids: &HashMap<i32, String>,
     lines: Option<&[call::NewLine]>,
     criteria: Option<&[call::NewCriterion]>,
     requirements: Option<&[String]>,
@@ -203,6 +234,7 @@ pub(super) async fn insert_terms(
             product_id: Set(l.product_id.clone()),
             quantity: Set(Money(l.quantity)),
             retired_in: Set(None),
+            lot_id: Set(l.lot.and_then(|n| lot_ids.get(&n).cloned())),
         }),
     )
     .await?;

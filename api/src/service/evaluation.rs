@@ -5,20 +5,22 @@
 use super::audit::AuditEntry;
 use super::bids::may_see;
 use super::calls::{Ending, end_without_award, status_at};
+use super::lots::Unit;
 use super::parse_id;
 use super::query;
 use super::work::Work;
 use crate::auth::Caller;
 use crate::domain::call::{CallStatus, Viewer, manages_call};
 use crate::domain::evaluation::{self, BidFacts, BidResult, Criterion, Rules};
+use crate::domain::lot::LotLines;
 use crate::domain::{money, remedies, validate};
 use crate::email::compose::OwnResult;
 use crate::error::{AppError, AppResult};
 use crate::service::Cx;
 use chrono::{DateTime, Datelike, TimeDelta, Utc};
 use entity::{
-    BidStatus, Money, Role, award, award_ranking, bid, bid_score, call, call_evaluator,
-    capability_judgement, capability_requirement, grant, quality_criterion, user, user_tie,
+    BidStatus, Money, Role, award, award_ranking, bid, bid_line, bid_score, call, call_evaluator,
+    capability_judgement, capability_requirement, grant, lot, quality_criterion, user, user_tie,
 };
 use sea_orm::Condition;
 use sea_orm::sea_query::ExprTrait;
@@ -38,6 +40,11 @@ pub struct EvaluationData {
     pub evaluators: Vec<user::Model>,
     pub bids: HashMap<String, bid::Model>,
     pub facts: HashMap<String, BidFacts>,
+    /// The lot evaluated, for a call in lots: only the bids covering it, compared at their
+    /// totals for its lines.
+    pub lot: Option<lot::Model>,
+    /// Each bid's compared total: its whole total, or its total for the lot.
+    pub compared: HashMap<String, rust_decimal::Decimal>,
     /// Qualified bids by rank, then the disqualified ones.
     pub results: Vec<BidResult>,
 }
@@ -66,8 +73,62 @@ fn standing_bids(call_id: &str) -> Condition {
         .add(bid::Column::Status.eq(BidStatus::Submitted))
 }
 
-/// Loads and computes the evaluation of a call (its standing bids only).
+/// Loads and computes the evaluation of a call (its standing bids only) as a whole.
 pub async fn compute<C: ConnectionTrait>(conn: &C, c: &call::Model) -> AppResult<EvaluationData> {
+    compute_for(conn, c, None).await
+}
+
+/// Loads and computes the evaluation of a unit: a call awarded whole, or one of its lots.
+pub async fn compute_unit<C: ConnectionTrait>(conn: &C, u: &Unit) -> AppResult<EvaluationData> {
+    compute_for(conn, &u.call, u.lot.as_ref()).await
+}
+
+/// A lot's current lines and each bid's total for them, of the bids that price them all.
+async fn lot_totals<C: ConnectionTrait>(
+    conn: &C,
+    c: &call::Model,
+    l: &lot::Model,
+) -> AppResult<HashMap<String, rust_decimal::Decimal>> {
+    let lines: Vec<(String, rust_decimal::Decimal)> = super::calls::lines_of(conn, &c.id)
+        .await?
+        .into_iter()
+        .filter(|x| x.lot_id.as_deref() == Some(l.id.as_str()))
+        .map(|x| (x.id, x.quantity.0))
+        .collect();
+    let priced: Vec<(String, String, Money)> = bid_line::Entity::find()
+        .select_only()
+        .column(bid_line::Column::BidId)
+        .column(bid_line::Column::CallLineId)
+        .column(bid_line::Column::UnitPrice)
+        .filter(bid_line::Column::BidId.in_subquery(evaluated_bid_ids(c)))
+        .filter(bid_line::Column::CallLineId.is_in(lines.iter().map(|(id, _)| id.clone())))
+        .into_tuple()
+        .all(conn)
+        .await?;
+    let mut prices: HashMap<String, HashMap<String, rust_decimal::Decimal>> = HashMap::new();
+    for (bid_id, line_id, price) in priced {
+        prices.entry(bid_id).or_default().insert(line_id, price.0);
+    }
+    let lot = [LotLines {
+        number: l.number,
+        lines,
+    }];
+    let mut out = HashMap::with_capacity(prices.len());
+    for (bid_id, p) in prices {
+        let p: HashMap<&str, rust_decimal::Decimal> =
+            p.iter().map(|(k, v)| (k.as_str(), *v)).collect();
+        if let Some((_, total)) = crate::domain::lot::lot_totals(&lot, &p)?.first() {
+            out.insert(bid_id, *total);
+        }
+    }
+    Ok(out)
+}
+
+async fn compute_for<C: ConnectionTrait>(
+    conn: &C,
+    c: &call::Model,
+    lot: Option<&lot::Model>,
+) -> AppResult<EvaluationData> {
     let criteria = super::calls::criteria_of(conn, &c.id).await?;
     let requirements = super::calls::requirements_of(conn, &c.id).await?;
     let evaluator_ids: Vec<String> = call_evaluator::Entity::find()
@@ -83,10 +144,21 @@ pub async fn compute<C: ConnectionTrait>(conn: &C, c: &call::Model) -> AppResult
         .all(conn)
         .await?;
     evaluators.sort_by_key(|u| evaluator_ids.iter().position(|id| *id == u.id));
-    let bids = bid::Entity::find()
+    let mut bids = bid::Entity::find()
         .filter(evaluated_bids(c))
         .all(conn)
         .await?;
+    let compared: HashMap<String, rust_decimal::Decimal> = match lot {
+        Some(l) => {
+            let totals = lot_totals(conn, c, l).await?;
+            bids.retain(|b| totals.contains_key(&b.id));
+            totals
+        }
+        None => bids
+            .iter()
+            .map(|b| (b.id.clone(), b.total_price.0))
+            .collect(),
+    };
     // Only the columns the ranking reads: with 10 000 bids these are 30 000 rows, and
     // decoding the judges' and timestamps' columns took a third of the evaluation's time.
     let judgements: Vec<(String, String, bool)> = capability_judgement::Entity::find()
@@ -173,7 +245,13 @@ pub async fn compute<C: ConnectionTrait>(conn: &C, c: &call::Model) -> AppResult
         contract_start: c.contract_start,
         contract_end: c.contract_end,
     };
-    let results = evaluation::evaluate(&rules, bids.iter().filter_map(|b| facts.get(&b.id)));
+    let results = evaluation::evaluate_priced(
+        &rules,
+        bids.iter().filter_map(|b| {
+            let total = compared.get(&b.id).copied()?;
+            Some((facts.get(&b.id)?, total))
+        }),
+    );
     Ok(EvaluationData {
         call: c.clone(),
         criteria,
@@ -181,6 +259,8 @@ pub async fn compute<C: ConnectionTrait>(conn: &C, c: &call::Model) -> AppResult
         evaluators,
         bids: bids.into_iter().map(|b| (b.id.clone(), b)).collect(),
         facts,
+        lot: lot.cloned(),
+        compared,
         results,
     })
 }
@@ -201,6 +281,20 @@ pub async fn evaluation_of(
     }
     super::seal::ensure_open(state, c).await?;
     Ok(Some(compute(state.db.conn(), c).await?))
+}
+
+/// `Lot.evaluation`: the lot's evaluation, for the call's orderer after the deadline only.
+pub async fn lot_evaluation_of(
+    Cx { state, caller }: Cx<'_>,
+    c: &call::Model,
+    l: &lot::Model,
+    now: DateTime<Utc>,
+) -> AppResult<Option<EvaluationData>> {
+    if !may_see_evaluation(caller.viewer(), c, now) {
+        return Ok(None);
+    }
+    super::seal::ensure_open(state, c).await?;
+    Ok(Some(compute_for(state.db.conn(), c, Some(l)).await?))
 }
 
 /// The call, locked, for a change by its orderer (see `calls::managed_call`).
@@ -472,25 +566,53 @@ pub async fn score_bid(
     })
 }
 
+/// What an orderer awards: a call whole, or one of its lots.
+#[derive(Debug, Clone, Copy)]
+pub enum Awarded<'a> {
+    Call(&'a str),
+    Lot(&'a str),
+}
+
 /// ORDERER of the call: awards a qualified bid with a justification; the ranking of the
-/// qualified bids is fixed and published, and the standstill period starts.
-pub async fn award_call(
+/// qualified bids is fixed and published, and the standstill period starts. A lot is awarded
+/// on its own (its bids compared at their totals for its lines); the call is AWARDED once
+/// every lot is decided.
+pub async fn award(
     Cx { state, caller }: Cx<'_>,
-    call_id: &str,
+    what: Awarded<'_>,
     bid_id: &str,
     justification: &str,
 ) -> AppResult<award::Model> {
     let actor = caller.require()?.clone();
     let justification = validate::reason("justification", justification)?;
     work!(state, |w| {
-        let c = call_for_update(w, caller, "callId", call_id, state.now()).await?;
         let now = state.now();
-        require_evaluation_status(&c, now, "awarding")?;
-        let data = compute(w.conn(), &c).await?;
+        let u = match what {
+            Awarded::Call(call_id) => {
+                let c = call_for_update(w, caller, "callId", call_id, now).await?;
+                super::lots::refuse_lots(w.conn(), &c, "award each lot with awardLot").await?;
+                Unit { call: c, lot: None }
+            }
+            Awarded::Lot(lot_id) => super::lots::managed_lot(w, caller, lot_id, now).await?,
+        };
+        require_evaluation_status(&u.call, now, "awarding")?;
+        let status = super::lots::unit_status(w.conn(), &u, now).await?;
+        if status != CallStatus::Evaluation {
+            return Err(AppError::InvalidState(format!(
+                "awarding is possible in EVALUATION; the lot is {}",
+                status.as_str()
+            )));
+        }
+        let c = u.call.clone();
+        let data = compute_unit(w.conn(), &u).await?;
         let bid_key = parse_id("bidId", bid_id)?;
-        let result = data
-            .result_for(&bid_key)
-            .ok_or_else(|| AppError::not_found("bidId: no such bid on this call"))?;
+        let result = data.result_for(&bid_key).ok_or_else(|| {
+            AppError::not_found(if u.lot.is_some() {
+                "bidId: no such bid on this lot"
+            } else {
+                "bidId: no such bid on this call"
+            })
+        })?;
         if !result.qualified {
             return Err(AppError::InvalidState(format!(
                 "the bid is not qualified: {}",
@@ -499,7 +621,9 @@ pub async fn award_call(
         }
         let standstill_ends_at = now + TimeDelta::days(i64::from(c.standstill_days));
         let a = award::ActiveModel {
+            id: Set(u.id().to_owned()),
             call_id: Set(c.id.clone()),
+            lot_id: Set(u.lot_id()),
             bid_id: Set(bid_key.clone()),
             justification: Set(justification.clone()),
             decided_by: Set(actor.user_id.clone()),
@@ -515,32 +639,47 @@ pub async fn award_call(
             .filter_map(|r| {
                 let b = data.bids.get(&r.bid_id)?;
                 Some(award_ranking::ActiveModel {
-                    call_id: Set(c.id.clone()),
+                    award_id: Set(u.id().to_owned()),
                     rank: Set(r.rank.map_or(0, |x| x as i32)),
                     bid_id: Set(b.id.clone()),
                     bidder_id: Set(b.bidder_id.clone()),
-                    total_price: Set(b.total_price),
+                    total_price: Set(Money(data.compared.get(&b.id).copied()?)),
                     total_score: Set(Money(r.total_score.unwrap_or_default())),
                 })
             })
             .collect();
         w.insert_all(ranking).await?;
-        let mut am: call::ActiveModel = c.clone().into();
-        am.status = Set(CallStatus::Awarded);
-        am.update(w.conn()).await?;
         let winner = data
             .bids
             .get(&bid_key)
             .ok_or_else(|| AppError::Internal(anyhow::anyhow!("awarded bid {bid_key} missing")))?;
-        super::ocds::awarded(w, &c, &a, winner).await?;
-        w.audit(
-            now,
-            AuditEntry::on_call(&actor.user_id, "call.award", &c).summary(json!({
-                "bidId": bid_key,
-                "justification": justification,
-                "standstillEndsAt": standstill_ends_at.to_rfc3339(),
-            })),
-        )?;
+        let mut summary = json!({
+            "bidId": bid_key,
+            "justification": justification,
+            "standstillEndsAt": standstill_ends_at.to_rfc3339(),
+        });
+        match &u.lot {
+            None => {
+                let mut am: call::ActiveModel = c.clone().into();
+                am.status = Set(CallStatus::Awarded);
+                am.update(w.conn()).await?;
+                super::ocds::awarded(w, &c, &a, winner).await?;
+                w.audit(
+                    now,
+                    AuditEntry::on_call(&actor.user_id, "call.award", &c).summary(summary),
+                )?;
+            }
+            Some(l) => {
+                summary["lotId"] = json!(l.id);
+                summary["lotNumber"] = json!(l.number);
+                summary["lotTotal"] = json!(data.compared.get(&bid_key).map(|d| d.to_string()));
+                w.audit(
+                    now,
+                    AuditEntry::on_call(&actor.user_id, "lot.award", &c).summary(summary),
+                )?;
+                super::lots::after_lot_decided(w, now, &actor.user_id, c.clone()).await?;
+            }
+        }
         let names = crate::email::outbox::organization_names(
             w.conn(),
             data.bids.values().map(|b| b.bidder_id.clone()).collect(),
@@ -559,7 +698,7 @@ pub async fn award_call(
                     ranking_lines.push((
                         rank as i32,
                         names.get(&b.bidder_id).cloned().unwrap_or_default(),
-                        b.total_price.0,
+                        data.compared.get(&b.id).copied().unwrap_or(b.total_price.0),
                         shown(r.total_score),
                     ));
                     if b.id == bid_key {
@@ -582,10 +721,12 @@ pub async fn award_call(
             };
             results.insert(b.bidder_id.clone(), own);
         }
+        let unit_names = u.names();
         super::notifications::award_decided(
             w,
             now,
-            &c,
+            super::lots::bidders_of(w.conn(), &u).await?,
+            unit_names.title(),
             &ranking_lines,
             &results,
             &justification,
@@ -629,7 +770,7 @@ pub async fn award_of<C: ConnectionTrait>(
         return Ok(None);
     };
     let ranking = award_ranking::Entity::find()
-        .filter(award_ranking::Column::CallId.eq(call_id))
+        .filter(award_ranking::Column::AwardId.eq(call_id))
         .order_by_asc(award_ranking::Column::Rank)
         .all(conn)
         .await?;

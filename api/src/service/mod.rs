@@ -25,6 +25,7 @@ pub mod documents;
 pub mod evaluation;
 pub mod identity;
 pub mod login_throttle;
+pub mod lots;
 pub mod notices;
 pub mod notifications;
 pub mod ocds;

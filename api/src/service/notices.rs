@@ -315,7 +315,7 @@ async fn result<C: ConnectionTrait>(
         .ok_or_else(|| AppError::Internal(anyhow::anyhow!("awarded bid {} missing", a.bid_id)))?;
     // The range of prices among the admissible bids: those the public ranking lists.
     let ranked = award_ranking::Entity::find()
-        .filter(award_ranking::Column::CallId.eq(c.id.as_str()))
+        .filter(award_ranking::Column::AwardId.eq(c.id.as_str()))
         .all(conn)
         .await?;
     let prices = || ranked.iter().map(|r| r.total_price.0);

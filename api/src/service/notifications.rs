@@ -199,24 +199,25 @@ pub async fn bidders_told(
     Ok(())
 }
 
-/// Every bidder's users hear the award decision: their own result (awarded, their rank and
+/// Every bidder's users (`bidders`: the call's, or the lot's) hear the award decision of
+/// `title` (the call's, or the lot's): their own result (awarded, their rank and
 /// scores, or why they did not qualify), the ranking, the justification, the standstill end
 /// and the remedies. `results` maps bidder organisation to its own result.
 pub async fn award_decided(
     w: &Work<'_>,
     now: DateTime<Utc>,
-    c: &call::Model,
+    bidders: Vec<String>,
+    title: compose::Title<'_>,
     ranking: &[RankingLine],
     results: &std::collections::HashMap<String, compose::OwnResult>,
     justification: &str,
     remedies: compose::Remedies,
 ) -> AppResult<()> {
-    for org in bidder_orgs(w.conn(), &c.id).await? {
+    for org in bidders {
         // A standing bid without a result was not evaluated: it is not current.
         let own = results.get(&org).unwrap_or(&compose::OwnResult::NotCurrent);
         let users = outbox::users_of(w.conn(), vec![org.clone()]).await?;
-        let mail =
-            compose::award_decision(compose::Title::of(c), own, ranking, justification, remedies);
+        let mail = compose::award_decision(title, own, ranking, justification, remedies);
         w.mail(now, &users, &mail).await?;
     }
     Ok(())

@@ -3,7 +3,8 @@
 //! Market Court the orderer records and resolves. Rules in `domain::remedies`.
 
 use super::audit::AuditEntry;
-use super::calls::{find_call_for_producer, managed_call, status_at};
+use super::calls::{find_call_for_producer, managed_call};
+use super::lots::{self, Unit};
 use super::work::Work;
 use super::{Cx, new_id, query};
 use crate::domain::remedies::{self, AppealRefused, RequestRefused};
@@ -13,8 +14,8 @@ use crate::email::outbox;
 use crate::error::{AppError, AppResult};
 use chrono::{DateTime, Utc};
 use entity::{
-    AppealStatus, BidStatus, CallStatus, CorrectionStatus, Role, appeal, award, award_ranking, bid,
-    call, correction_request, service_contract,
+    AppealStatus, CallStatus, CorrectionStatus, Role, appeal, award, award_ranking, call,
+    correction_request,
 };
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -47,15 +48,9 @@ impl From<AppealRefused> for AppError {
     }
 }
 
-/// Whether `org` has a standing bid on the call.
-async fn is_bidder<C: ConnectionTrait>(conn: &C, call_id: &str, org: &str) -> AppResult<bool> {
-    Ok(bid::Entity::find()
-        .filter(bid::Column::CallId.eq(call_id))
-        .filter(bid::Column::BidderId.eq(org))
-        .filter(bid::Column::Status.eq(BidStatus::Submitted))
-        .count(conn)
-        .await?
-        > 0)
+/// Whether `org` has a standing bid on the unit (the call, or covering the lot).
+async fn is_bidder<C: ConnectionTrait>(conn: &C, u: &Unit, org: &str) -> AppResult<bool> {
+    Ok(lots::bidders_of(conn, u).await?.iter().any(|b| b == org))
 }
 
 /// PRODUCER whose organisation has a standing bid on the call: asks the orderer to correct its
@@ -63,6 +58,7 @@ async fn is_bidder<C: ConnectionTrait>(conn: &C, call_id: &str, org: &str) -> Ap
 pub async fn request_correction(
     Cx { state, caller }: Cx<'_>,
     call_id: &str,
+    lot_id: Option<&str>,
     text: &str,
 ) -> AppResult<correction_request::Model> {
     let actor = caller
@@ -75,19 +71,20 @@ pub async fn request_correction(
             return Err(AppError::not_found("callId: no such call"));
         }
         let now = state.now();
-        let decided = award::Entity::find_by_id(c.id.clone())
-            .one(w.conn())
+        let u = lots::unit_of(w.conn(), c, lot_id).await?;
+        let decided = lots::award_of_unit(w.conn(), &u)
             .await?
             .map(|a| a.decided_at);
-        remedies::check_request(status_at(&c, now), decided, now)?;
-        if !is_bidder(w.conn(), &c.id, &actor.organization_id).await? {
+        remedies::check_request(lots::unit_status(w.conn(), &u, now).await?, decided, now)?;
+        if !is_bidder(w.conn(), &u, &actor.organization_id).await? {
             return Err(AppError::forbidden(
                 "only an organisation that bid on the call may request a correction",
             ));
         }
         let r = correction_request::ActiveModel {
             id: Set(new_id()),
-            call_id: Set(c.id.clone()),
+            call_id: Set(u.call.id.clone()),
+            lot_id: Set(u.lot_id()),
             requester_id: Set(actor.organization_id.clone()),
             requested_by: Set(actor.user_id.clone()),
             text: Set(text.clone()),
@@ -107,13 +104,19 @@ pub async fn request_correction(
                 "correction_request",
                 &r.id,
             )
-            .orderer(&c.orderer_id)
-            .summary(json!({ "callId": c.id, "requesterId": r.requester_id, "text": text })),
+            .orderer(&u.call.orderer_id)
+            .summary(json!({
+                "callId": u.call.id,
+                "lotId": r.lot_id,
+                "requesterId": r.requester_id,
+                "text": text,
+            })),
         )?;
         let names = outbox::organization_names(w.conn(), vec![r.requester_id.clone()]).await?;
         let requester = names.get(&r.requester_id).map_or("", String::as_str);
-        let users = super::notifications::orderer_users(w.conn(), &c).await?;
-        let mail = compose::correction_requested(compose::Title::of(&c), requester, &text);
+        let users = super::notifications::orderer_users(w.conn(), &u.call).await?;
+        let unit_names = u.names();
+        let mail = compose::correction_requested(unit_names.title(), requester, &text);
         w.mail(now, &users, &mail).await?;
         Ok(r)
     })
@@ -164,6 +167,8 @@ pub async fn decide_correction(
         )
         .await?;
         remedies::check_decidable(r.status)?;
+        let u = lots::unit_of(w.conn(), c, r.lot_id.as_deref()).await?;
+        let c = u.call.clone();
         let status = if accept {
             CorrectionStatus::Accepted
         } else {
@@ -186,58 +191,58 @@ pub async fn decide_correction(
             .orderer(&c.orderer_id)
             .summary(json!({
                 "callId": c.id,
+                "lotId": r.lot_id,
                 "status": status.as_str(),
                 "decision": decision,
             })),
         )?;
         let users = outbox::users_of(w.conn(), vec![r.requester_id.clone()]).await?;
-        let mail = compose::correction_decided(compose::Title::of(&c), accept, &decision);
+        let unit_names = u.names();
+        let mail = compose::correction_decided(unit_names.title(), accept, &decision);
         w.mail(now, &users, &mail).await?;
         if accept {
             let reason = format!("a correction request was accepted: {decision}");
-            withdraw(w, now, &actor.user_id, c, &reason).await?;
+            withdraw(w, now, &actor.user_id, u, &reason).await?;
         }
         Ok(r)
     })
 }
 
-/// ORDERER of the call: withdraws its award (its own correction) before a contract is made.
+/// ORDERER of the call: withdraws its award (its own correction) before a contract is made;
+/// of a lot, `lot_id`, on a call in lots.
 pub async fn withdraw_award(
     Cx { state, caller }: Cx<'_>,
     call_id: &str,
+    lot_id: Option<&str>,
     reason: &str,
 ) -> AppResult<call::Model> {
     let actor = caller.require()?.clone();
     let reason = validate::reason("reason", reason)?;
     work!(state, |w| {
         let now = state.now();
-        let c = managed_call(w, caller, "callId", call_id, now).await?;
-        withdraw(w, now, &actor.user_id, c, &reason).await
+        let u = lots::managed_unit(w, caller, call_id, lot_id, now).await?;
+        withdraw(w, now, &actor.user_id, u, &reason).await
     })
 }
 
-/// Withdraws the call's award: the call returns to EVALUATION (judgements and scores kept),
-/// the award and its ranking leave the public view (the event keeps them in the audit chain),
-/// the pending correction requests are closed as ACCEPTED, and every bidder is told.
+/// Withdraws a unit's award: the call (or the lot) returns to EVALUATION (judgements and
+/// scores kept), the award and its ranking leave the public view (the event keeps them in the
+/// audit chain), the pending correction requests about it are closed as ACCEPTED, and every
+/// bidder of the unit is told.
 async fn withdraw(
     w: &Work<'_>,
     now: DateTime<Utc>,
     actor: &str,
-    c: call::Model,
+    u: Unit,
     reason: &str,
 ) -> AppResult<call::Model> {
-    let contract_made = service_contract::Entity::find()
-        .filter(service_contract::Column::CallId.eq(c.id.as_str()))
-        .count(w.conn())
+    let contract_made = lots::contract_of_unit(w.conn(), &u).await?.is_some();
+    remedies::check_withdrawable(lots::unit_status(w.conn(), &u, now).await?, contract_made)?;
+    let a = lots::award_of_unit(w.conn(), &u)
         .await?
-        > 0;
-    remedies::check_withdrawable(status_at(&c, now), contract_made)?;
-    let a = award::Entity::find_by_id(c.id.clone())
-        .one(w.conn())
-        .await?
-        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("awarded call {} has no award", c.id)))?;
+        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("awarded {} has no award", u.id())))?;
     let ranking: Vec<_> = award_ranking::Entity::find()
-        .filter(award_ranking::Column::CallId.eq(c.id.as_str()))
+        .filter(award_ranking::Column::AwardId.eq(u.id()))
         .order_by_asc(award_ranking::Column::Rank)
         .all(w.conn())
         .await?
@@ -253,12 +258,16 @@ async fn withdraw(
         })
         .collect();
     award_ranking::Entity::delete_many()
-        .filter(award_ranking::Column::CallId.eq(c.id.as_str()))
+        .filter(award_ranking::Column::AwardId.eq(u.id()))
         .exec(w.conn())
         .await?;
-    award::Entity::delete_by_id(c.id.clone())
+    award::Entity::delete_by_id(u.id().to_owned())
         .exec(w.conn())
         .await?;
+    let about = match &u.lot {
+        Some(l) => correction_request::Column::LotId.eq(l.id.as_str()),
+        None => correction_request::Column::CallId.eq(u.call.id.as_str()),
+    };
     let closed = correction_request::Entity::update_many()
         .col_expr(
             correction_request::Column::Status,
@@ -270,17 +279,19 @@ async fn withdraw(
         )
         .col_expr(correction_request::Column::DecidedBy, Expr::value(actor))
         .col_expr(correction_request::Column::DecidedAt, Expr::value(now))
-        .filter(correction_request::Column::CallId.eq(c.id.as_str()))
+        .filter(about)
         .filter(correction_request::Column::Status.eq(CorrectionStatus::Pending))
         .exec(w.conn())
         .await?
         .rows_affected;
-    let mut am: call::ActiveModel = c.into();
+    // The call is in evaluation again (a call in lots: until every lot is decided again).
+    let mut am: call::ActiveModel = u.call.clone().into();
     am.status = Set(CallStatus::Published);
     let c = am.update(w.conn()).await?;
     w.audit(
         now,
         AuditEntry::on_call(actor, "call.withdraw_award", &c).summary(json!({
+            "lotId": u.lot_id(),
             "reason": reason,
             "withdrawn": {
                 "bidId": a.bid_id,
@@ -292,24 +303,29 @@ async fn withdraw(
             "requestsClosed": closed,
         })),
     )?;
-    super::notifications::bidders_told(
-        w,
+    let users = outbox::users_of(w.conn(), lots::bidders_of(w.conn(), &u).await?).await?;
+    let unit_names = u.names();
+    w.mail(
         now,
-        &c,
-        &compose::award_withdrawn(compose::Title::of(&c), reason),
+        &users,
+        &compose::award_withdrawn(unit_names.title(), reason),
     )
     .await?;
     let winner = entity::bid::Entity::find_by_id(a.bid_id.clone())
         .one(w.conn())
         .await?
         .ok_or_else(|| AppError::Internal(anyhow::anyhow!("awarded bid {} missing", a.bid_id)))?;
-    super::ocds::award_withdrawn(w, &c, &winner.bidder_id, now).await?;
+    if u.lot.is_none() {
+        super::ocds::award_withdrawn(w, &c, &winner.bidder_id, now).await?;
+    }
     Ok(c)
 }
 
 /// What an orderer records of an appeal.
 pub struct NewAppeal<'a> {
     pub call_id: &'a str,
+    /// The lot whose award is appealed, on a call in lots.
+    pub lot_id: Option<&'a str>,
     pub appellant_id: &'a str,
     pub case_number: &'a str,
     pub filed_at: DateTime<Utc>,
@@ -325,11 +341,12 @@ pub async fn record_appeal(
     let case_number = validate::text("caseNumber", input.case_number, MAX_CASE_NUMBER_CHARS)?;
     work!(state, |w| {
         let now = state.now();
-        let c = managed_call(w, caller, "callId", input.call_id, now).await?;
-        remedies::check_appeal(status_at(&c, now), input.filed_at, now)?;
+        let u = lots::managed_unit(w, caller, input.call_id, input.lot_id, now).await?;
+        let status = lots::unit_status(w.conn(), &u, now).await?;
+        remedies::check_appeal(status, input.filed_at, now)?;
         let appellant =
             super::identity::find_organization(w.conn(), "appellantId", input.appellant_id).await?;
-        if !is_bidder(w.conn(), &c.id, &appellant.id).await? {
+        if !is_bidder(w.conn(), &u, &appellant.id).await? {
             return Err(AppError::bad_input(
                 "appellantId",
                 "is not a bidder of this call",
@@ -337,7 +354,8 @@ pub async fn record_appeal(
         }
         let a = appeal::ActiveModel {
             id: Set(new_id()),
-            call_id: Set(c.id.clone()),
+            call_id: Set(u.call.id.clone()),
+            lot_id: Set(u.lot_id()),
             appellant_id: Set(appellant.id.clone()),
             case_number: Set(case_number.clone()),
             filed_at: Set(input.filed_at),
@@ -353,9 +371,10 @@ pub async fn record_appeal(
         w.audit(
             now,
             AuditEntry::by(&actor.user_id, "appeal.record", "appeal", &a.id)
-                .orderer(&c.orderer_id)
+                .orderer(&u.call.orderer_id)
                 .summary(json!({
-                    "callId": c.id,
+                    "callId": u.call.id,
+                    "lotId": a.lot_id,
                     "appellantId": appellant.id,
                     "caseNumber": case_number,
                     "filedAt": input.filed_at.to_rfc3339(),
@@ -403,16 +422,26 @@ pub async fn resolve_appeal(
     })
 }
 
-/// No contract is made from the call's award while a correction request or an appeal about
+/// No contract is made from a unit's award while a correction request or an appeal about
 /// it is pending.
-pub async fn check_nothing_pending<C: ConnectionTrait>(conn: &C, call_id: &str) -> AppResult<()> {
+pub async fn check_nothing_pending<C: ConnectionTrait>(conn: &C, u: &Unit) -> AppResult<()> {
+    let (requests, appeals) = match &u.lot {
+        Some(l) => (
+            correction_request::Column::LotId.eq(l.id.as_str()),
+            appeal::Column::LotId.eq(l.id.as_str()),
+        ),
+        None => (
+            correction_request::Column::CallId.eq(u.call.id.as_str()),
+            appeal::Column::CallId.eq(u.call.id.as_str()),
+        ),
+    };
     let corrections = correction_request::Entity::find()
-        .filter(correction_request::Column::CallId.eq(call_id))
+        .filter(requests)
         .filter(correction_request::Column::Status.eq(CorrectionStatus::Pending))
         .count(conn)
         .await?;
     let appeals = appeal::Entity::find()
-        .filter(appeal::Column::CallId.eq(call_id))
+        .filter(appeals)
         .filter(appeal::Column::Status.eq(AppealStatus::Pending))
         .count(conn)
         .await?;
@@ -475,7 +504,7 @@ pub async fn decision_of<C: sea_orm::ConnectionTrait>(
         return Err(not_found());
     }
     let ranking = award_ranking::Entity::find()
-        .filter(award_ranking::Column::CallId.eq(c.id.as_str()))
+        .filter(award_ranking::Column::AwardId.eq(c.id.as_str()))
         .order_by_asc(award_ranking::Column::Rank)
         .all(conn)
         .await?;

@@ -69,6 +69,13 @@ pub async fn activate(Cx { state, caller }: Cx<'_>, id: &str) -> AppResult<sc::M
         am.status = Set(ContractStatus::Active);
         am.activated_at = Set(Some(now));
         let c = am.update(w.conn()).await?;
+        if let (Some(_), Some(source)) = (&c.lot_id, &c.source_call_id) {
+            let call = call::Entity::find_by_id(source.clone())
+                .one(w.conn())
+                .await?
+                .ok_or_else(|| AppError::Internal(anyhow::anyhow!("contract's call missing")))?;
+            crate::service::lots::after_lot_contracted(w, call).await?;
+        }
         if let Some(call_id) = &call_id {
             let mut call_am = call::ActiveModel {
                 id: Set(call_id.clone()),

@@ -6,12 +6,12 @@ use crate::domain::call::CallStatus;
 use crate::domain::contract::{self as dc, ContractStatus, RealizationStatus};
 use crate::error::{AppError, AppResult};
 use crate::service::Cx;
+use crate::service::lots::{self, Unit};
 use crate::service::new_id;
 use crate::service::work::Work;
 use chrono::{DateTime, NaiveDate, Utc};
 use entity::{
-    Money, OrganizationKind, PricingModel, Procedure, Role, award, bid, bid_line,
-    service_contract as sc,
+    Money, OrganizationKind, PricingModel, Procedure, Role, bid, bid_line, service_contract as sc,
 };
 use rust_decimal::Decimal;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
@@ -23,6 +23,8 @@ struct Terms {
     orderer_id: String,
     producer_id: String,
     call_id: Option<String>,
+    source_call_id: Option<String>,
+    lot_id: Option<String>,
     procedure: Procedure,
     pricing_model: PricingModel,
     start: NaiveDate,
@@ -40,6 +42,8 @@ async fn save(w: &Work<'_>, actor: &str, t: Terms, now: DateTime<Utc>) -> AppRes
         orderer_id: Set(t.orderer_id.clone()),
         producer_id: Set(t.producer_id.clone()),
         call_id: Set(t.call_id.clone()),
+        source_call_id: Set(t.source_call_id.clone()),
+        lot_id: Set(t.lot_id.clone()),
         procedure: Set(t.procedure),
         pricing_model: Set(t.pricing_model),
         status: Set(ContractStatus::Draft),
@@ -58,8 +62,11 @@ async fn save(w: &Work<'_>, actor: &str, t: Terms, now: DateTime<Utc>) -> AppRes
     .await?;
     insert_lines(w, &id, 1, &t.lines).await?;
     let mut summary = serde_json::Map::new();
-    if let Some(call_id) = &t.call_id {
+    if let Some(call_id) = &t.source_call_id {
         summary.insert("callId".into(), json!(call_id));
+    }
+    if let Some(lot_id) = &t.lot_id {
+        summary.insert("lotId".into(), json!(lot_id));
     }
     summary.insert("procedure".into(), json!(t.procedure.as_str()));
     summary.insert("producerId".into(), json!(t.producer_id));
@@ -81,79 +88,121 @@ pub async fn create_from_award(
     work!(state, |w| {
         let now = state.now();
         let c = crate::service::calls::managed_call(w, caller, "callId", call_id, now).await?;
+        lots::refuse_lots(
+            w.conn(),
+            &c,
+            "make each lot's contract with createContractFromLotAward",
+        )
+        .await?;
         if c.status != CallStatus::Awarded {
             return Err(AppError::InvalidState(format!(
                 "a contract is made from an AWARDED call; this one is {}",
                 c.status.as_str()
             )));
         }
-        let a = award::Entity::find_by_id(c.id.clone())
-            .one(w.conn())
-            .await?
-            .ok_or_else(|| {
-                AppError::Internal(anyhow::anyhow!("awarded call {} has no award", c.id))
-            })?;
-        if now < a.standstill_ends_at {
+        from_award(w, &actor.user_id, &Unit { call: c, lot: None }, now).await
+    })
+}
+
+/// ORDERER of the call: the contract from a lot's award, once the lot's standstill has ended.
+/// Lines are the lot's quantities at the winning bid's unit prices. The call is CONTRACTED
+/// once every awarded lot's contract is activated (as a call awarded whole is).
+pub async fn create_from_lot_award(
+    Cx { state, caller }: Cx<'_>,
+    lot_id: &str,
+) -> AppResult<sc::Model> {
+    let actor = caller.require()?.clone();
+    work!(state, |w| {
+        let now = state.now();
+        let u = lots::managed_lot(w, caller, lot_id, now).await?;
+        let status = lots::unit_status(w.conn(), &u, now).await?;
+        if status != CallStatus::Awarded {
             return Err(AppError::InvalidState(format!(
-                "the standstill period runs until {}; the contract can be made after it",
-                a.standstill_ends_at.to_rfc3339()
+                "a contract is made from an AWARDED lot; this one is {}",
+                status.as_str()
             )));
         }
-        crate::service::remedies::check_nothing_pending(w.conn(), &c.id).await?;
-        if sc::Entity::find()
-            .filter(sc::Column::CallId.eq(c.id.as_str()))
-            .one(w.conn())
-            .await?
-            .is_some()
-        {
-            return Err(AppError::InvalidState(
-                "this call already has its contract".into(),
-            ));
-        }
-        let winner = bid::Entity::find_by_id(a.bid_id.clone())
-            .one(w.conn())
-            .await?
-            .ok_or_else(|| AppError::Internal(anyhow::anyhow!("awarded bid missing")))?;
-        let call_lines = crate::service::calls::lines_of(w.conn(), &c.id).await?;
-        let prices: HashMap<String, Decimal> = bid_line::Entity::find()
-            .filter(bid_line::Column::BidId.eq(winner.id.as_str()))
-            .all(w.conn())
-            .await?
-            .into_iter()
-            .map(|l| (l.call_line_id, l.unit_price.0))
-            .collect();
-        let mut lines = Vec::with_capacity(call_lines.len());
-        for l in &call_lines {
-            let price = prices.get(&l.id).copied().ok_or_else(|| {
-                AppError::Internal(anyhow::anyhow!("winning bid lacks line {}", l.id))
-            })?;
-            lines.push(dc::input::Line {
-                product_id: l.product_id.clone(),
-                quantity: l.quantity.0,
-                unit_price: price,
-            });
-        }
-        let total = crate::domain::money::sum(
-            lines
-                .iter()
-                .map(|l| crate::domain::money::line_total(l.quantity, l.unit_price)),
-        );
-        let terms = Terms {
-            orderer_id: c.orderer_id.clone(),
-            producer_id: winner.bidder_id.clone(),
-            call_id: Some(c.id.clone()),
-            procedure: Procedure::Open,
-            pricing_model: c.pricing_model,
-            start: c.contract_start,
-            end: c.contract_end,
-            max_subcontracting_share: c.max_subcontracting_share.map(|m| m.0),
-            lines,
-            total,
-        };
-        let k = save(w, &actor.user_id, terms, now).await?;
-        crate::service::ocds::contracted(w, &k, &c.title).await?;
-        Ok(k)
+        from_award(w, &actor.user_id, &u, now).await
     })
+}
+
+/// The contract from a unit's award (checked AWARDED): after the standstill, with nothing
+/// pending, once.
+async fn from_award(
+    w: &Work<'_>,
+    actor: &str,
+    u: &Unit,
+    now: DateTime<Utc>,
+) -> AppResult<sc::Model> {
+    let c = &u.call;
+    let a = lots::award_of_unit(w.conn(), u)
+        .await?
+        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("awarded {} has no award", u.id())))?;
+    if now < a.standstill_ends_at {
+        return Err(AppError::InvalidState(format!(
+            "the standstill period runs until {}; the contract can be made after it",
+            a.standstill_ends_at.to_rfc3339()
+        )));
+    }
+    crate::service::remedies::check_nothing_pending(w.conn(), u).await?;
+    if lots::contract_of_unit(w.conn(), u).await?.is_some() {
+        return Err(AppError::InvalidState(if u.lot.is_some() {
+            "this lot already has its contract".into()
+        } else {
+            "this call already has its contract".into()
+        }));
+    }
+    let winner = bid::Entity::find_by_id(a.bid_id.clone())
+        .one(w.conn())
+        .await?
+        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("awarded bid missing")))?;
+    let call_lines: Vec<_> = crate::service::calls::lines_of(w.conn(), &c.id)
+        .await?
+        .into_iter()
+        .filter(|l| u.lot.is_none() || l.lot_id.as_deref() == Some(u.id()))
+        .collect();
+    let prices: HashMap<String, Decimal> = bid_line::Entity::find()
+        .filter(bid_line::Column::BidId.eq(winner.id.as_str()))
+        .all(w.conn())
+        .await?
+        .into_iter()
+        .map(|l| (l.call_line_id, l.unit_price.0))
+        .collect();
+    let mut lines = Vec::with_capacity(call_lines.len());
+    for l in &call_lines {
+        let price = prices.get(&l.id).copied().ok_or_else(|| {
+            AppError::Internal(anyhow::anyhow!("winning bid lacks line {}", l.id))
+        })?;
+        lines.push(dc::input::Line {
+            product_id: l.product_id.clone(),
+            quantity: l.quantity.0,
+            unit_price: price,
+        });
+    }
+    let total = crate::domain::money::sum(
+        lines
+            .iter()
+            .map(|l| crate::domain::money::line_total(l.quantity, l.unit_price)),
+    );
+    let terms = Terms {
+        orderer_id: c.orderer_id.clone(),
+        producer_id: winner.bidder_id.clone(),
+        call_id: u.lot.is_none().then(|| c.id.clone()),
+        source_call_id: Some(c.id.clone()),
+        lot_id: u.lot_id(),
+        procedure: Procedure::Open,
+        pricing_model: c.pricing_model,
+        start: c.contract_start,
+        end: c.contract_end,
+        max_subcontracting_share: c.max_subcontracting_share.map(|m| m.0),
+        lines,
+        total,
+    };
+    let k = save(w, actor, terms, now).await?;
+    if u.lot.is_none() {
+        crate::service::ocds::contracted(w, &k, &c.title).await?;
+    }
+    Ok(k)
 }
 
 pub struct DirectInput {
@@ -193,6 +242,8 @@ pub async fn create_direct(
             orderer_id: actor.organization_id.clone(),
             producer_id: producer.id,
             call_id: None,
+            source_call_id: None,
+            lot_id: None,
             procedure: Procedure::InHouse,
             pricing_model: input.pricing_model,
             start: input.start_date,

@@ -10,7 +10,7 @@ mod report;
 mod sign;
 
 pub use change::{activate, amend, terminate};
-pub use create::{DirectInput, create_direct, create_from_award};
+pub use create::{DirectInput, create_direct, create_from_award, create_from_lot_award};
 pub use figures::{BenchmarkFigures, benchmark, portfolio};
 pub use report::{ReportInput, realization_of, report, report_entries};
 pub use sign::sign;

@@ -1,0 +1,134 @@
+//! GraphQL types of lots: a call's lots with their lines, and per lot the evaluation (the
+//! orderer's, after the deadline) and the award (public once made).
+
+use super::calls::{CallLine, CallLineInput};
+use super::evaluation::{Award, Evaluation, award_by_id};
+use super::loaders::{CallLineLoader, CallLoader, LinesByBid, LinesByCall, LotLoader, LotsByCall};
+use super::request_time;
+use crate::error::AppError;
+use async_graphql::dataloader::DataLoader;
+use async_graphql::{Context, ID, InputObject, Object, Result};
+use entity::{call, lot};
+use std::sync::Arc;
+
+/// A lot (osa-alue) of a call.
+pub struct Lot(pub lot::Model);
+
+impl Lot {
+    async fn call(&self, ctx: &Context<'_>) -> Result<call::Model> {
+        ctx.data::<DataLoader<CallLoader>>()?
+            .load_one(self.0.call_id.clone())
+            .await?
+            .ok_or_else(|| AppError::Internal(anyhow::anyhow!("lot's call missing")).into())
+    }
+}
+
+#[Object]
+impl Lot {
+    async fn id(&self) -> ID {
+        ID(self.0.id.clone())
+    }
+    /// From 1.
+    async fn number(&self) -> i32 {
+        self.0.number
+    }
+    async fn title(&self) -> &str {
+        &self.0.title
+    }
+    /// The lot's lines, in the call's order.
+    async fn lines(&self, ctx: &Context<'_>) -> Result<Vec<CallLine>> {
+        Ok(ctx
+            .data::<DataLoader<LinesByCall>>()?
+            .load_one(self.0.call_id.clone())
+            .await?
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|l| l.lot_id.as_deref() == Some(self.0.id.as_str()))
+            .map(CallLine)
+            .collect())
+    }
+    /// Orderer only, after the deadline: the bids covering the lot, compared at their totals
+    /// for its lines (qualification and quality scores are each bid's own).
+    async fn evaluation(&self, ctx: &Context<'_>) -> Result<Option<Evaluation>> {
+        let c = self.call(ctx).await?;
+        let data = crate::service::evaluation::lot_evaluation_of(
+            super::cx(ctx)?,
+            &c,
+            &self.0,
+            request_time(ctx)?,
+        )
+        .await?;
+        Ok(data.map(|d| Evaluation {
+            data: Arc::new(d),
+            show_results: true,
+        }))
+    }
+    /// The lot's award decision and its public ranking, once made.
+    async fn award(&self, ctx: &Context<'_>) -> Result<Option<Award>> {
+        let c = self.call(ctx).await?;
+        award_by_id(ctx, &c, &self.0.id).await
+    }
+    /// Why the orderer declared the lot unsuccessful (no award), if it did.
+    async fn unsuccessful_reason(&self) -> Option<&str> {
+        self.0.unsuccessful_reason.as_deref()
+    }
+}
+
+#[derive(InputObject)]
+pub struct LotInput {
+    pub title: String,
+    pub lines: Vec<CallLineInput>,
+}
+
+impl From<LotInput> for (String, Vec<crate::domain::call::NewLine>) {
+    fn from(l: LotInput) -> Self {
+        (l.title, l.lines.into_iter().map(Into::into).collect())
+    }
+}
+
+/// The lots of call `call_id`, by number.
+pub async fn lots_of(ctx: &Context<'_>, call_id: &str) -> Result<Vec<Lot>> {
+    Ok(ctx
+        .data::<DataLoader<LotsByCall>>()?
+        .load_one(call_id.to_owned())
+        .await?
+        .unwrap_or_default()
+        .into_iter()
+        .map(Lot)
+        .collect())
+}
+
+/// The lot `id`, if given.
+pub async fn lot_by_id(ctx: &Context<'_>, id: Option<&String>) -> Result<Option<Lot>> {
+    let Some(id) = id else {
+        return Ok(None);
+    };
+    Ok(ctx
+        .data::<DataLoader<LotLoader>>()?
+        .load_one(id.clone())
+        .await?
+        .map(Lot))
+}
+
+/// The lots a bid covers (those whose lines it prices), by number.
+pub async fn lots_of_bid(ctx: &Context<'_>, bid_id: &str) -> Result<Vec<Lot>> {
+    let lines = ctx
+        .data::<DataLoader<LinesByBid>>()?
+        .load_one(bid_id.to_owned())
+        .await?
+        .unwrap_or_default();
+    let call_lines = ctx
+        .data::<DataLoader<CallLineLoader>>()?
+        .load_many(lines.iter().map(|l| l.call_line_id.clone()))
+        .await?;
+    let lot_ids: std::collections::BTreeSet<String> =
+        call_lines.into_values().filter_map(|l| l.lot_id).collect();
+    let mut lots: Vec<lot::Model> = ctx
+        .data::<DataLoader<LotLoader>>()?
+        .load_many(lot_ids)
+        .await?
+        .into_values()
+        .collect();
+    lots.sort_by_key(|l| l.number);
+    Ok(lots.into_iter().map(Lot).collect())
+}
