@@ -19,6 +19,7 @@ mod evaluation;
 mod hardening;
 mod hostile_input;
 mod identity;
+mod lots;
 mod notices;
 mod notifications;
 mod ocds;

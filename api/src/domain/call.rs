@@ -48,6 +48,12 @@ pub fn lines_and_lots(
             "give either lines or lots: with lots, lines is [] and the call's lines are the lots' lines",
         ));
     }
+    if lots.is_empty() {
+        return Err(Invalid::new(
+            "lots",
+            "a call divided into lots needs at least one lot",
+        ));
+    }
     super::validate::list_len("lots", lots.len(), super::lot::MAX_LOTS)?;
     let mut titles = Vec::with_capacity(lots.len());
     let mut out = Vec::new();

@@ -25,8 +25,8 @@ use entity::{
 use sea_orm::Condition;
 use sea_orm::sea_query::ExprTrait;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set,
 };
 use serde_json::json;
 use std::collections::{HashMap, HashSet};
@@ -270,13 +270,17 @@ pub fn may_see_evaluation(viewer: Viewer<'_>, c: &call::Model, now: DateTime<Utc
     manages_call(viewer, &c.orderer_id) && super::seal::bids_open(c, now)
 }
 
-/// `call.evaluation`: the evaluation, or nothing for anyone else or before the deadline.
+/// `call.evaluation`: the evaluation, or nothing for anyone else or before the deadline, and
+/// nothing on a call in lots (each lot has its own).
 pub async fn evaluation_of(
     Cx { state, caller }: Cx<'_>,
     c: &call::Model,
     now: DateTime<Utc>,
 ) -> AppResult<Option<EvaluationData>> {
     if !may_see_evaluation(caller.viewer(), c, now) {
+        return Ok(None);
+    }
+    if super::lots::has_lots(state.db.conn(), &c.id).await? {
         return Ok(None);
     }
     super::seal::ensure_open(state, c).await?;
@@ -442,7 +446,9 @@ async fn bid_for_evaluation(
 }
 
 /// Records a change to a bid's evaluation (`entry`) and returns the call's evaluation as
-/// it now stands, with the bid's id.
+/// it now stands, with the bid's id. On a call in lots the bid's qualification and quality
+/// score are its own, but prices are compared lot by lot (`Lot.evaluation`): its price score,
+/// total, rank and abnormally-low flag are left out here.
 async fn reevaluated(
     w: &Work<'_>,
     now: DateTime<Utc>,
@@ -451,7 +457,16 @@ async fn reevaluated(
     bid_id: &str,
 ) -> AppResult<(EvaluationData, String)> {
     w.audit(now, entry)?;
-    Ok((compute(w.conn(), c).await?, bid_id.to_owned()))
+    let mut data = compute(w.conn(), c).await?;
+    if super::lots::has_lots(w.conn(), &c.id).await? {
+        for r in &mut data.results {
+            r.price_score = None;
+            r.total_score = None;
+            r.rank = None;
+            r.abnormally_low = false;
+        }
+    }
+    Ok((data, bid_id.to_owned()))
 }
 
 /// ORDERER of the call: judges whether a bid meets capability requirements. Judging a
@@ -753,6 +768,15 @@ pub async fn declare_unsuccessful(
         let c = call_for_update(w, caller, "callId", call_id, state.now()).await?;
         let now = state.now();
         require_evaluation_status(&c, now, "declaring the call unsuccessful")?;
+        let lots_awarded = award::Entity::find()
+            .filter(award::Column::CallId.eq(c.id.as_str()))
+            .count(w.conn())
+            .await?;
+        if lots_awarded > 0 {
+            return Err(AppError::InvalidState(
+                "a lot of this call is awarded: declare the other lots unsuccessful one by one (declareLotUnsuccessful)".into(),
+            ));
+        }
         let ending = Ending::Unsuccessful;
         end_without_award(w, now, &actor.user_id, c, ending, reason).await
     })
