@@ -433,13 +433,18 @@ mod tests {
             ("l3".into(), dec!(2.25)),
         ];
         let b = validate_bid(&lot_terms(), both).unwrap();
-        assert_eq!((b.lots, b.total_price), (vec![1, 2], dec!(45609)));
+        assert_eq!((b.lots.clone(), b.total_price), (vec![1, 2], dec!(45609)));
         // Part of lot 2: refused, naming the lot.
         let mut part = input();
         part.lines = vec![("l1".into(), dec!(45.50)), ("l2".into(), dec!(8))];
         let e = validate_bid(&lot_terms(), part).unwrap_err();
         assert_eq!(e.field, "lines");
         assert!(e.rule.contains("covers lot 2 in part"), "{}", e.rule);
+        // The receipt covers the lots; a call without lots has none in it.
+        let text = canonical_bid("c", "o", 1, &b, &[], Utc::now());
+        assert!(text.contains(r#""lots":[1,2],"quality"#), "{text}");
+        let plain = validate_bid(&terms(), input()).unwrap();
+        assert!(!canonical_bid("c", "o", 1, &plain, &[], Utc::now()).contains("lots"));
         // A call without lots still needs every line.
         let mut one = input();
         one.lines = vec![("l1".into(), dec!(45.50))];

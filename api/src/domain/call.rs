@@ -173,7 +173,7 @@ pub fn validate_new_call(mut c: NewCall) -> Result<NewCall, Invalid> {
         }
         if let Some(k) = c.lines.iter().position(|l| l.lot.is_some()) {
             return Err(Invalid::new(
-                line_field(&c, k),
+                format!("lines[{k}]"),
                 "the call is not divided into lots",
             ));
         }
@@ -398,6 +398,64 @@ mod tests {
         let c = validate_new_call(call()).unwrap();
         assert_eq!(c.title, "Kotihoito 2027");
         assert_eq!(c.standstill_days, Some(14));
+    }
+
+    fn line(quantity: Decimal) -> NewLine {
+        NewLine {
+            product_id: "p".into(),
+            quantity,
+            lot: None,
+        }
+    }
+
+    #[test]
+    fn a_call_is_given_lines_or_lots_and_its_lines_are_the_lots_lines() {
+        let lots = vec![
+            ("East".to_owned(), vec![line(dec!(1000))]),
+            ("West".to_owned(), vec![line(dec!(500)), line(dec!(10))]),
+        ];
+        let (titles, lines) = lines_and_lots(Vec::new(), Some(lots.clone())).unwrap();
+        assert_eq!(titles, ["East", "West"]);
+        let numbers: Vec<_> = lines.iter().map(|l| l.lot).collect();
+        assert_eq!(numbers, [Some(1), Some(2), Some(2)]);
+        assert_eq!(
+            lines_and_lots(vec![line(dec!(1))], Some(lots))
+                .unwrap_err()
+                .field,
+            "lines"
+        );
+        assert_eq!(
+            lines_and_lots(Vec::new(), Some(Vec::new()))
+                .unwrap_err()
+                .field,
+            "lots"
+        );
+        let (none, plain) = lines_and_lots(vec![line(dec!(1))], None).unwrap();
+        assert!(none.is_empty() && plain[0].lot.is_none());
+
+        let mut c = call();
+        c.lots = titles;
+        c.lines = lines;
+        assert_eq!(line_field(&c, 0), "lots[0].lines[0]");
+        assert_eq!(line_field(&c, 2), "lots[1].lines[1]");
+        let checked = validate_new_call(c.clone()).unwrap();
+        assert_eq!(checked.lots, ["East", "West"]);
+        let mut zero = c.clone();
+        zero.lines[2].quantity = dec!(0);
+        assert_eq!(field_of(zero), "lots[1].lines[1].quantity");
+        // A lot without lines, a line outside the lots, a lot line on a call without lots.
+        let mut empty = c.clone();
+        empty.lots.push("North".into());
+        assert_eq!(field_of(empty), "lots[2].lines");
+        let mut stray = c.clone();
+        stray.lines.push(NewLine {
+            lot: Some(7),
+            ..line(dec!(1))
+        });
+        assert_eq!(field_of(stray), "lines[3]");
+        let mut plain = call();
+        plain.lines[0].lot = Some(1);
+        assert_eq!(field_of(plain), "lines[0]");
     }
 
     #[test]

@@ -737,21 +737,19 @@ pub async fn award(
             results.insert(b.bidder_id.clone(), own);
         }
         let unit_names = u.names();
-        super::notifications::award_decided(
-            w,
-            now,
-            super::lots::bidders_of(w.conn(), &u).await?,
-            unit_names.title(),
-            &ranking_lines,
-            &results,
-            &justification,
-            crate::email::compose::Remedies {
+        let decided = super::notifications::Decided {
+            bidders: super::lots::bidders_of(w.conn(), &u).await?,
+            title: unit_names.title(),
+            ranking: &ranking_lines,
+            results: &results,
+            justification: &justification,
+            remedies: crate::email::compose::Remedies {
                 standstill_ends_at,
                 correction_deadline: remedies::correction_deadline(now),
                 appeal_deadline: remedies::appeal_deadline(now),
             },
-        )
-        .await?;
+        };
+        super::notifications::award_decided(w, now, decided).await?;
         Ok(a)
     })
 }

@@ -199,25 +199,31 @@ pub async fn bidders_told(
     Ok(())
 }
 
-/// Every bidder's users (`bidders`: the call's, or the lot's) hear the award decision of
-/// `title` (the call's, or the lot's): their own result (awarded, their rank and
+/// An award decision as its bidders are served it.
+pub struct Decided<'a> {
+    /// The bidders told: the call's, or the lot's.
+    pub bidders: Vec<String>,
+    /// What was awarded: the call's title, or the lot's.
+    pub title: compose::Title<'a>,
+    pub ranking: &'a [RankingLine],
+    /// Each bidder organisation's own result.
+    pub results: &'a std::collections::HashMap<String, compose::OwnResult>,
+    pub justification: &'a str,
+    pub remedies: compose::Remedies,
+}
+
+/// Every bidder's users hear the award decision: their own result (awarded, their rank and
 /// scores, or why they did not qualify), the ranking, the justification, the standstill end
-/// and the remedies. `results` maps bidder organisation to its own result.
-pub async fn award_decided(
-    w: &Work<'_>,
-    now: DateTime<Utc>,
-    bidders: Vec<String>,
-    title: compose::Title<'_>,
-    ranking: &[RankingLine],
-    results: &std::collections::HashMap<String, compose::OwnResult>,
-    justification: &str,
-    remedies: compose::Remedies,
-) -> AppResult<()> {
-    for org in bidders {
+/// and the remedies.
+pub async fn award_decided(w: &Work<'_>, now: DateTime<Utc>, d: Decided<'_>) -> AppResult<()> {
+    for org in d.bidders {
         // A standing bid without a result was not evaluated: it is not current.
-        let own = results.get(&org).unwrap_or(&compose::OwnResult::NotCurrent);
+        let own = d
+            .results
+            .get(&org)
+            .unwrap_or(&compose::OwnResult::NotCurrent);
         let users = outbox::users_of(w.conn(), vec![org.clone()]).await?;
-        let mail = compose::award_decision(title, own, ranking, justification, remedies);
+        let mail = compose::award_decision(d.title, own, d.ranking, d.justification, d.remedies);
         w.mail(now, &users, &mail).await?;
     }
     Ok(())
