@@ -56,6 +56,7 @@ pub fn router(state: AppState) -> Router {
         .route("/ocds/calls/{id}/releases.json", get(ocds_releases))
         .route("/ocds/calls/{id}/record.json", get(ocds_record))
         .route("/calls/{id}/decision.html", get(decision_page))
+        .route("/lots/{id}/decision.html", get(decision_page))
         .route("/documents/{id}", get(document_download))
         .route("/notices/{kind}/{id}", get(notice_xml))
         .route("/notices/{kind}/{id}/{version}", get(notice_version_xml))

@@ -486,6 +486,33 @@ async fn each_lot_is_evaluated_awarded_and_contracted_on_its_own() {
     )
     .await;
     assert_eq!(s.lots(None).await["status"], "CONTRACTED");
+    // OCDS: the tender's lots, each item's lot, each award's lot and its ranked bids (written
+    // for `.ci/run` to validate).
+    let (_, compiled) = crate::ocds::stage(app, &s.call.id, "lots", "contractUpdate").await;
+    let tender = &compiled["tender"];
+    assert_eq!(tender["status"], "complete");
+    assert_eq!(tender["lots"][0]["id"], s.lots[0].as_str());
+    assert_eq!(tender["lots"][0]["status"], "complete");
+    assert_eq!(tender["items"][2]["relatedLot"], s.lots[1].as_str());
+    let awards = compiled["awards"].as_array().unwrap();
+    assert_eq!(awards.len(), 2);
+    assert_eq!(awards[0]["relatedLots"], json!([s.lots[0]]));
+    assert_eq!(awards[0]["value"]["amount"], json!(40000.0));
+    assert_eq!(awards[1]["relatedLots"], json!([s.lots[1]]));
+    assert_eq!(awards[1]["status"], "active");
+    let bids = compiled["bids"]["details"].as_array().unwrap();
+    assert_eq!(bids.len(), 4, "two ranked bids in each lot");
+    assert!(
+        bids.iter()
+            .any(|b| b["relatedLots"] == json!([s.lots[1]])
+                && b["value"]["amount"] == json!(23000.0))
+    );
+    let contracts = compiled["contracts"].as_array().unwrap();
+    assert_eq!(contracts.len(), 2);
+    assert_eq!(contracts[1]["awardID"], awards[1]["id"]);
+    let (status, page) = app.get(&format!("/lots/{}/decision.html", s.lots[1])).await;
+    assert_eq!(status, 200);
+    assert!(page.contains("osa-alue 2: Läntinen alue"), "{page}");
     // A lot's contract is a contract: the portfolio counts both.
     let p = app
         .ok(

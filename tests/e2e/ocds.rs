@@ -30,7 +30,7 @@ async fn get_json(app: &TestApp, path: &str) -> (u16, Value) {
 
 /// Writes both packages of this stage and returns the release package and the record's
 /// compiled release. `tag` is the newest release's.
-async fn stage(app: &TestApp, call_id: &str, name: &str, tag: &str) -> (Value, Value) {
+pub async fn stage(app: &TestApp, call_id: &str, name: &str, tag: &str) -> (Value, Value) {
     let (status, releases) = get_json(app, &format!("/ocds/calls/{call_id}/releases.json")).await;
     assert_eq!(status, 200);
     let (status, record) = get_json(app, &format!("/ocds/calls/{call_id}/record.json")).await;

@@ -25,7 +25,24 @@ pub struct Item {
     pub product_name: String,
     pub unit: String,
     pub quantity: Decimal,
+    /// The id of the lot the item belongs to, on a call in lots.
+    pub related_lot: Option<String>,
 }
+
+/// A lot of a call (the OCDS lots extension): its id and title.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Lot {
+    pub id: String,
+    pub number: i32,
+    pub title: String,
+}
+
+/// The OCDS lots and bids extensions the releases use (fields under `tender.lots`,
+/// `relatedLot`, `relatedLots` and `bids.details`), declared in every package.
+pub const EXTENSIONS: [&str; 2] = [
+    "https://raw.githubusercontent.com/open-contracting-extensions/ocds_lots_extension/v1.1.5/extension.json",
+    "https://raw.githubusercontent.com/open-contracting-extensions/ocds_bid_extension/v1.1.5/extension.json",
+];
 
 /// The public facts of a call, as OCDS needs them when it is published.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -40,6 +57,8 @@ pub struct Call {
     pub contract_start: NaiveDate,
     pub contract_end: NaiveDate,
     pub items: Vec<Item>,
+    /// The call's lots; none on a call without lots.
+    pub lots: Vec<Lot>,
     /// The call's documents, as published.
     pub documents: Vec<DocumentRef>,
 }
@@ -100,6 +119,10 @@ pub struct Award {
     /// The award decision as a document (`awardNotice`): the page published at the call's
     /// decision url, with the SHA-256 of that page as the decision was made.
     pub decision: DocumentRef,
+    /// The lot awarded, on a call in lots.
+    pub related_lot: Option<String>,
+    /// The ranked bids (the public ranking): each tenderer and its price for what was awarded.
+    pub ranked: Vec<(Party, Decimal)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -205,13 +228,19 @@ fn tender(call: &Call) -> Value {
         "description": call.description,
         "status": "active",
         "procuringEntity": org_ref(&call.buyer),
-        "items": call.items.iter().map(|i| json!({
-            "id": i.id,
-            "description": i.product_name,
-            "classification": { "scheme": "x_kilpailutus_product", "id": i.product_code, "description": i.product_name },
-            "quantity": amount(i.quantity),
-            "unit": { "name": i.unit },
-        })).collect::<Vec<_>>(),
+        "items": call.items.iter().map(|i| {
+            let mut item = json!({
+                "id": i.id,
+                "description": i.product_name,
+                "classification": { "scheme": "x_kilpailutus_product", "id": i.product_code, "description": i.product_name },
+                "quantity": amount(i.quantity),
+                "unit": { "name": i.unit },
+            });
+            if let Some(lot) = &i.related_lot {
+                item["relatedLot"] = json!(lot);
+            }
+            item
+        }).collect::<Vec<_>>(),
         "procurementMethod": "open",
         "mainProcurementCategory": "services",
         "awardCriteria": "ratedCriteria",
@@ -223,7 +252,34 @@ fn tender(call: &Call) -> Value {
     if !call.documents.is_empty() {
         tender["documents"] = documents(&call.documents, "biddingDocuments");
     }
+    if !call.lots.is_empty() {
+        tender["lots"] = Value::Array(
+            call.lots
+                .iter()
+                .map(|l| {
+                    json!({
+                        "id": l.id,
+                        "title": l.title,
+                        "description": format!("Osa-alue {n} / Lot {n}", n = l.number),
+                        "status": "active",
+                    })
+                })
+                .collect(),
+        );
+    }
     tender
+}
+
+/// A lot declared unsuccessful (no award).
+pub fn lot_unsuccessful(call_id: &str, buyer: &Party, lot_id: &str, at: DateTime<Utc>) -> Release {
+    Release {
+        tag: "tenderUpdate",
+        date: at,
+        sections: json!({
+            "buyer": org_ref(buyer),
+            "tender": { "id": call_id, "lots": [{ "id": lot_id, "status": "unsuccessful" }] },
+        }),
+    }
 }
 
 /// The call published: the whole tender, open for bids.
@@ -318,25 +374,51 @@ pub fn bids_opened(
 
 /// An award decided. It is `pending` while the standstill and the remedies run; the
 /// contract's release makes it `active`.
-pub fn awarded(call_id: &str, buyer: &Party, a: &Award) -> Release {
+/// A lot's award completes the lot; the tender stays active until every lot is decided
+/// (`tender_ended` or the last lot's award says so with `complete`).
+pub fn awarded(call_id: &str, buyer: &Party, a: &Award, complete: bool) -> Release {
+    let mut award = json!({
+        "id": a.id,
+        "title": a.title,
+        "description": a.justification,
+        "status": "pending",
+        "date": rfc3339(a.date),
+        "value": money(a.value),
+        "suppliers": [org_ref(&a.supplier)],
+        "contractPeriod": { "startDate": day(a.contract_start), "endDate": day_end(a.contract_end) },
+        "documents": documents(std::slice::from_ref(&a.decision), "awardNotice"),
+    });
+    let mut tender =
+        json!({ "id": call_id, "status": if complete { "complete" } else { "active" } });
+    let related: Vec<&String> = a.related_lot.iter().collect();
+    if let Some(lot) = &a.related_lot {
+        award["relatedLots"] = json!([lot]);
+        tender["lots"] = json!([{ "id": lot, "status": "complete" }]);
+    }
+    let details: Vec<Value> = (1..)
+        .zip(&a.ranked)
+        .map(|(rank, (tenderer, value))| {
+            let mut bid = json!({
+                "id": format!("{}-bid-{rank}", a.id),
+                "status": "valid",
+                "tenderers": [org_ref(tenderer)],
+                "value": money(*value),
+            });
+            if !related.is_empty() {
+                bid["relatedLots"] = json!(related);
+            }
+            bid
+        })
+        .collect();
     Release {
         tag: "award",
         date: a.date,
         sections: json!({
             "buyer": org_ref(buyer),
             "parties": [party(&a.supplier, &["tenderer", "supplier"])],
-            "tender": { "id": call_id, "status": "complete" },
-            "awards": [{
-                "id": a.id,
-                "title": a.title,
-                "description": a.justification,
-                "status": "pending",
-                "date": rfc3339(a.date),
-                "value": money(a.value),
-                "suppliers": [org_ref(&a.supplier)],
-                "contractPeriod": { "startDate": day(a.contract_start), "endDate": day_end(a.contract_end) },
-                "documents": documents(std::slice::from_ref(&a.decision), "awardNotice"),
-            }],
+            "tender": tender,
+            "awards": [award],
+            "bids": { "details": details },
         }),
     }
 }
@@ -350,14 +432,19 @@ pub fn award_withdrawn(
     award_id: &str,
     supplier: &Party,
     at: DateTime<Utc>,
+    lot: Option<&str>,
 ) -> Release {
+    let mut tender = json!({ "id": call_id, "status": "active" });
+    if let Some(lot) = lot {
+        tender["lots"] = json!([{ "id": lot, "status": "active" }]);
+    }
     Release {
         tag: "awardCancellation",
         date: at,
         sections: json!({
             "buyer": org_ref(buyer),
             "parties": [party(supplier, &["tenderer"])],
-            "tender": { "id": call_id, "status": "active" },
+            "tender": tender,
             "awards": [{ "id": award_id, "status": "cancelled", "statusDetails": "The award decision was withdrawn." }],
         }),
     }
@@ -540,6 +627,7 @@ pub fn release_package(uri: &str, releases: Vec<Value>) -> Value {
     json!({
         "uri": uri,
         "version": "1.1",
+        "extensions": EXTENSIONS,
         "publishedDate": last_change(&releases),
         "publisher": publisher(),
         "releases": releases,
@@ -556,6 +644,7 @@ pub fn record_package(
     json!({
         "uri": uri,
         "version": "1.1",
+        "extensions": EXTENSIONS,
         "publishedDate": last_change(&releases),
         "publisher": publisher(),
         "packages": [release_package_uri],
@@ -665,7 +754,9 @@ mod tests {
                 product_name: "Home care".into(),
                 unit: "hour".into(),
                 quantity: dec!(1000),
+                related_lot: None,
             }],
+            lots: Vec::new(),
             documents: vec![DocumentRef {
                 id: "d1".into(),
                 title: "Tarjouspyyntö.pdf".into(),
@@ -696,6 +787,8 @@ mod tests {
                 sha256: "cd".repeat(32),
                 date: t(day),
             },
+            related_lot: None,
+            ranked: vec![(supplier.clone(), dec!(45601.5425))],
         }
     }
 
@@ -733,9 +826,9 @@ mod tests {
         let changes = [
             published(&c),
             bids_opened("c1", &c.buyer, t(10), &[a.clone(), b.clone()]),
-            awarded("c1", &c.buyer, &award(1, &a, 12)),
-            award_withdrawn("c1", &c.buyer, &award_id("c1", 1), &a, t(14)),
-            awarded("c1", &c.buyer, &award(2, &b, 15)),
+            awarded("c1", &c.buyer, &award(1, &a, 12), true),
+            award_withdrawn("c1", &c.buyer, &award_id("c1", 1), &a, t(14), None),
+            awarded("c1", &c.buyer, &award(2, &b, 15), true),
             contracted(&c.buyer, &contract),
             contract_changed(
                 &c.buyer,
@@ -870,6 +963,70 @@ mod tests {
         assert_eq!(
             (r.tag, &r.sections["tender"]["status"]),
             ("tenderUpdate", &json!("unsuccessful"))
+        );
+    }
+
+    #[test]
+    fn a_call_in_lots_has_its_lots_and_each_award_names_its_lot() {
+        let mut c = call();
+        c.lots = vec![
+            Lot {
+                id: "lot-1".into(),
+                number: 1,
+                title: "East".into(),
+            },
+            Lot {
+                id: "lot-2".into(),
+                number: 2,
+                title: "West".into(),
+            },
+        ];
+        c.items[0].related_lot = Some("lot-2".into());
+        let tender = &published(&c).sections["tender"];
+        assert_eq!(tender["lots"][1]["id"], "lot-2");
+        assert_eq!(tender["lots"][1]["status"], "active");
+        assert_eq!(tender["items"][0]["relatedLot"], "lot-2");
+        let (a, b) = (
+            Party {
+                id: "p1".into(),
+                name: "A".into(),
+                business_id: None,
+            },
+            Party {
+                id: "p2".into(),
+                name: "B".into(),
+                business_id: None,
+            },
+        );
+        let mut lot_award = award(1, &a, 12);
+        lot_award.related_lot = Some("lot-2".into());
+        lot_award.ranked = vec![(a.clone(), dec!(40000)), (b.clone(), dec!(42000))];
+        let r = awarded("c1", &c.buyer, &lot_award, false);
+        assert_eq!(
+            r.sections["tender"]["status"], "active",
+            "lot 1 is undecided"
+        );
+        assert_eq!(
+            r.sections["tender"]["lots"],
+            json!([{ "id": "lot-2", "status": "complete" }])
+        );
+        assert_eq!(r.sections["awards"][0]["relatedLots"], json!(["lot-2"]));
+        let bids = &r.sections["bids"]["details"];
+        assert_eq!(bids[1]["tenderers"][0]["id"], "p2");
+        assert_eq!(bids[1]["value"]["amount"], json!(42000.0));
+        assert_eq!(bids[1]["relatedLots"], json!(["lot-2"]));
+        let w = award_withdrawn("c1", &c.buyer, &lot_award.id, &a, t(14), Some("lot-2"));
+        assert_eq!(w.sections["tender"]["lots"][0]["status"], "active");
+        let u = lot_unsuccessful("c1", &c.buyer, "lot-1", t(15));
+        assert_eq!(u.sections["tender"]["lots"][0]["status"], "unsuccessful");
+        // A call awarded whole: no lots anywhere, its bids without relatedLots.
+        let whole = awarded("c1", &c.buyer, &award(1, &a, 12), true);
+        assert_eq!(whole.sections["tender"]["status"], "complete");
+        assert!(whole.sections["awards"][0].get("relatedLots").is_none());
+        assert!(
+            whole.sections["bids"]["details"][0]
+                .get("relatedLots")
+                .is_none()
         );
     }
 

@@ -678,7 +678,6 @@ pub async fn award(
                 let mut am: call::ActiveModel = c.clone().into();
                 am.status = Set(CallStatus::Awarded);
                 am.update(w.conn()).await?;
-                super::ocds::awarded(w, &c, &a, winner).await?;
                 w.audit(
                     now,
                     AuditEntry::on_call(&actor.user_id, "call.award", &c).summary(summary),
@@ -695,6 +694,16 @@ pub async fn award(
                 super::lots::after_lot_decided(w, now, &actor.user_id, c.clone()).await?;
             }
         }
+        let ranked: Vec<(String, rust_decimal::Decimal)> = data
+            .results
+            .iter()
+            .filter(|r| r.qualified)
+            .filter_map(|r| {
+                let b = data.bids.get(&r.bid_id)?;
+                Some((b.bidder_id.clone(), data.compared.get(&b.id).copied()?))
+            })
+            .collect();
+        super::ocds::awarded(w, &u, &a, winner, &ranked).await?;
         let names = crate::email::outbox::organization_names(
             w.conn(),
             data.bids.values().map(|b| b.bidder_id.clone()).collect(),

@@ -385,6 +385,7 @@ pub async fn declare_lot_unsuccessful(
             &compose::call_unsuccessful(names.title(), &reason),
         )
         .await?;
+        super::ocds::lot_unsuccessful(w, &u.call, &l.id, now).await?;
         after_lot_decided(w, now, &actor.user_id, u.call).await?;
         Ok(l)
     })

@@ -107,7 +107,17 @@ async fn call_facts(
                 product_name: p.name.clone(),
                 unit: p.unit.clone(),
                 quantity: l.quantity.0,
+                related_lot: l.lot_id.clone(),
             })
+        })
+        .collect();
+    let lots = super::lots::lots_of(conn, &c.id)
+        .await?
+        .into_iter()
+        .map(|l| ocds::Lot {
+            id: l.id,
+            number: l.number,
+            title: l.title,
         })
         .collect();
     Ok(ocds::Call {
@@ -121,6 +131,7 @@ async fn call_facts(
         contract_start: c.contract_start,
         contract_end: c.contract_end,
         items,
+        lots,
         documents: documents
             .into_iter()
             .map(|d| ocds::DocumentRef {
@@ -213,70 +224,143 @@ async fn award_rounds<C: ConnectionTrait>(conn: &C, call_id: &str) -> AppResult<
         .await?)
 }
 
-/// The id of the call's current award (its latest).
-async fn current_award_id<C: ConnectionTrait>(conn: &C, call_id: &str) -> AppResult<String> {
-    Ok(ocds::award_id(call_id, award_rounds(conn, call_id).await?))
+/// The id of the current award of the call whole (its latest), or of its lot `lot`: the
+/// latest award release naming the lot. Award ids number a call's award releases, every lot's
+/// together, so each is unique within the call.
+async fn current_award_id<C: ConnectionTrait>(
+    conn: &C,
+    call_id: &str,
+    lot: Option<&str>,
+) -> AppResult<String> {
+    let Some(lot) = lot else {
+        return Ok(ocds::award_id(call_id, award_rounds(conn, call_id).await?));
+    };
+    let releases = ocds_release::Entity::find()
+        .filter(ocds_release::Column::CallId.eq(call_id))
+        .filter(ocds_release::Column::Tag.eq("award"))
+        .order_by_desc(ocds_release::Column::Seq)
+        .all(conn)
+        .await?;
+    releases
+        .iter()
+        .find_map(|r| {
+            let sections: Value = serde_json::from_str(&r.sections).ok()?;
+            let award = sections["awards"].get(0)?;
+            (award["relatedLots"].get(0)?.as_str()? == lot)
+                .then(|| award["id"].as_str().map(str::to_owned))
+                .flatten()
+        })
+        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("lot {lot} has no award release")))
 }
 
-/// An award decided on bid `winner`.
+/// The call a contract came from and its award's id; none for a direct contract.
+async fn contract_award<C: ConnectionTrait>(
+    conn: &C,
+    k: &sc::Model,
+) -> AppResult<Option<(String, String)>> {
+    let Some(call_id) = &k.source_call_id else {
+        return Ok(None);
+    };
+    let award_id = current_award_id(conn, call_id, k.lot_id.as_deref()).await?;
+    Ok(Some((call_id.clone(), award_id)))
+}
+
+/// An award decided on bid `winner`, of the call whole or of a lot; `ranked` are the ranked
+/// bidders with their prices for what was awarded, by rank.
 pub async fn awarded(
     w: &Work<'_>,
-    c: &call::Model,
+    u: &super::lots::Unit,
     a: &award::Model,
     winner: &bid::Model,
+    ranked: &[(String, Decimal)],
 ) -> AppResult<()> {
+    let c = &u.call;
     let round = award_rounds(w.conn(), &c.id).await?.saturating_add(1);
     let id = ocds::award_id(&c.id, round);
-    let page = crate::decision::render(&super::remedies::decision_of(w.conn(), &c.id).await?);
+    let page = crate::decision::render(&super::remedies::decision_of(w.conn(), u.id()).await?);
+    let names = u.names();
+    let title = names.title().fi.to_owned();
+    let route = if u.lot.is_some() { "lots" } else { "calls" };
     let decision = ocds::DocumentRef {
         id: format!("{id}-decision"),
-        title: format!("Hankintapäätös / Award decision: {}", c.title),
+        title: format!("Hankintapäätös / Award decision: {title}"),
         format: "text/html".into(),
         url: Some(format!(
-            "{}/calls/{}/decision.html",
+            "{}/{route}/{}/decision.html",
             w.state().config.public_url,
-            c.id
+            u.id()
         )),
         sha256: crate::domain::audit::sha256_hex(&page),
         date: a.decided_at,
     };
+    let ids: Vec<String> = ranked.iter().map(|(b, _)| b.clone()).collect();
+    let tenderers = parties(w.conn(), &ids).await?;
+    let value = ranked
+        .iter()
+        .find(|(b, _)| *b == winner.bidder_id)
+        .map_or(winner.total_price.0, |(_, v)| *v);
     let facts = ocds::Award {
         id,
         decision,
-        title: c.title.clone(),
+        title,
         date: a.decided_at,
         supplier: party_of(w.conn(), &winner.bidder_id).await?,
-        value: winner.total_price.0,
+        value,
         justification: a.justification.clone(),
         contract_start: c.contract_start,
         contract_end: c.contract_end,
+        related_lot: u.lot_id(),
+        ranked: tenderers
+            .into_iter()
+            .zip(ranked.iter().map(|(_, v)| *v))
+            .collect(),
     };
+    // The tender is complete once the call is decided: at once for a call awarded whole, at
+    // the last lot's decision for a call in lots.
+    let complete = u.lot.is_none()
+        || call::Entity::find_by_id(c.id.clone())
+            .one(w.conn())
+            .await?
+            .is_some_and(|now| now.status == entity::CallStatus::Awarded);
     let buyer = party_of(w.conn(), &c.orderer_id).await?;
-    append(w, &c.id, ocds::awarded(&c.id, &buyer, &facts)).await
+    append(w, &c.id, ocds::awarded(&c.id, &buyer, &facts, complete)).await
 }
 
-/// The call's award withdrawn; `supplier` is the organisation it had named.
+/// A unit's award withdrawn; `supplier` is the organisation it had named.
 pub async fn award_withdrawn(
     w: &Work<'_>,
-    c: &call::Model,
+    u: &super::lots::Unit,
     supplier: &str,
     at: DateTime<Utc>,
 ) -> AppResult<()> {
-    let award_id = current_award_id(w.conn(), &c.id).await?;
+    let c = &u.call;
+    let lot = u.lot_id();
+    let award_id = current_award_id(w.conn(), &c.id, lot.as_deref()).await?;
     let supplier = party_of(w.conn(), supplier).await?;
     let buyer = party_of(w.conn(), &c.orderer_id).await?;
-    let r = ocds::award_withdrawn(&c.id, &buyer, &award_id, &supplier, at);
+    let r = ocds::award_withdrawn(&c.id, &buyer, &award_id, &supplier, at, lot.as_deref());
     append(w, &c.id, r).await
 }
 
-/// The contract of a call's award made (a direct contract has no call and no releases).
+/// A lot declared unsuccessful.
+pub async fn lot_unsuccessful(
+    w: &Work<'_>,
+    c: &call::Model,
+    lot_id: &str,
+    at: DateTime<Utc>,
+) -> AppResult<()> {
+    let buyer = party_of(w.conn(), &c.orderer_id).await?;
+    append(w, &c.id, ocds::lot_unsuccessful(&c.id, &buyer, lot_id, at)).await
+}
+
+/// The contract of an award made (a direct contract has no call and no releases).
 pub async fn contracted(w: &Work<'_>, k: &sc::Model, title: &str) -> AppResult<()> {
-    let Some(call_id) = &k.call_id else {
+    let Some((call_id, award_id)) = contract_award(w.conn(), k).await? else {
         return Ok(());
     };
     let facts = ocds::Contract {
         id: k.id.clone(),
-        award_id: current_award_id(w.conn(), call_id).await?,
+        award_id,
         title: title.to_owned(),
         date: k.created_at,
         start: k.start_date,
@@ -284,7 +368,7 @@ pub async fn contracted(w: &Work<'_>, k: &sc::Model, title: &str) -> AppResult<(
         value: k.total_value.0,
     };
     let buyer = party_of(w.conn(), &k.orderer_id).await?;
-    append(w, call_id, ocds::contracted(&buyer, &facts)).await
+    append(w, &call_id, ocds::contracted(&buyer, &facts)).await
 }
 
 /// A call's contract signed by both, activated or terminated.
@@ -294,19 +378,18 @@ pub async fn contract_changed(
     at: DateTime<Utc>,
     change: ContractChange,
 ) -> AppResult<()> {
-    let Some(call_id) = &k.call_id else {
+    let Some((call_id, award_id)) = contract_award(w.conn(), k).await? else {
         return Ok(());
     };
-    let award_id = current_award_id(w.conn(), call_id).await?;
     let buyer = party_of(w.conn(), &k.orderer_id).await?;
     let r = ocds::contract_changed(&buyer, &k.id, &award_id, at, change);
-    append(w, call_id, r).await
+    append(w, &call_id, r).await
 }
 
 /// Documents attached to a call's contract: a release with the contract's documents as they
 /// now are (their names and SHA-256; the content stays its parties').
 pub async fn contract_documents(w: &Work<'_>, k: &sc::Model, at: DateTime<Utc>) -> AppResult<()> {
-    let Some(call_id) = &k.call_id else {
+    let Some((call_id, award_id)) = contract_award(w.conn(), k).await? else {
         return Ok(());
     };
     let docs = entity::document::Entity::find()
@@ -328,11 +411,10 @@ pub async fn contract_documents(w: &Work<'_>, k: &sc::Model, at: DateTime<Utc>) 
             date: d.uploaded_at,
         })
         .collect();
-    let award_id = current_award_id(w.conn(), call_id).await?;
     let buyer = party_of(w.conn(), &k.orderer_id).await?;
     append(
         w,
-        call_id,
+        &call_id,
         ocds::contract_documents(&buyer, &k.id, &award_id, at, &refs),
     )
     .await
@@ -344,13 +426,12 @@ pub async fn contract_amended(
     k: &sc::Model,
     amendment: &ocds::Amendment,
 ) -> AppResult<()> {
-    let Some(call_id) = &k.call_id else {
+    let Some((call_id, award_id)) = contract_award(w.conn(), k).await? else {
         return Ok(());
     };
-    let award_id = current_award_id(w.conn(), call_id).await?;
     let buyer = party_of(w.conn(), &k.orderer_id).await?;
     let r = ocds::contract_amended(&buyer, &k.id, &award_id, amendment);
-    append(w, call_id, r).await
+    append(w, &call_id, r).await
 }
 
 /// What a reported month is worth: at the prices of the version in effect that month, or,
@@ -391,7 +472,7 @@ pub async fn reported(
     period: Period,
     value: Decimal,
 ) -> AppResult<()> {
-    let Some(call_id) = &k.call_id else {
+    let Some(call_id) = &k.source_call_id else {
         return Ok(());
     };
     let Some(date) = period.last_day().and_hms_opt(23, 59, 59) else {
@@ -416,7 +497,7 @@ pub async fn reported(
     if published == Some(ocds::money(value)) {
         return Ok(());
     }
-    let award_id = current_award_id(w.conn(), call_id).await?;
+    let award_id = current_award_id(w.conn(), call_id, k.lot_id.as_deref()).await?;
     let buyer = party_of(w.conn(), &k.orderer_id).await?;
     let supplier = party_of(w.conn(), &k.producer_id).await?;
     let r = ocds::implementation(&buyer, &k.id, &award_id, &supplier, at, &t);
@@ -468,7 +549,19 @@ async fn backfill_call(state: &AppState, call_id: &str) -> AppResult<bool> {
                 .ok_or_else(|| {
                     AppError::Internal(anyhow::anyhow!("awarded bid {} missing", a.bid_id))
                 })?;
-            awarded(w, &c, &a, &winner).await?;
+            let ranked: Vec<(String, Decimal)> = entity::award_ranking::Entity::find()
+                .filter(entity::award_ranking::Column::AwardId.eq(a.id.as_str()))
+                .order_by_asc(entity::award_ranking::Column::Rank)
+                .all(conn)
+                .await?
+                .into_iter()
+                .map(|r| (r.bidder_id, r.total_price.0))
+                .collect();
+            let whole = super::lots::Unit {
+                call: c.clone(),
+                lot: None,
+            };
+            awarded(w, &whole, &a, &winner, &ranked).await?;
         }
         if c.status == entity::CallStatus::Unsuccessful {
             let at = recorded_at(conn, &c.id, "call.declare_unsuccessful")
@@ -622,21 +715,31 @@ pub async fn releases(state: &AppState, call_id: &str) -> AppResult<(String, Vec
             ))
         })
         .collect::<AppResult<_>>()?;
-    // A contract that ran to its end: the day after its last day, it reads terminated.
+    // A contract that ran to its end: the day after its last day, it reads terminated. (A
+    // call in lots has a contract per lot.)
     let today = state.now().date_naive();
-    if let Some(k) = sc::Entity::find()
-        .filter(sc::Column::CallId.eq(c.id.as_str()))
-        .one(conn)
-        .await?
+    let contracts = sc::Entity::find()
+        .filter(sc::Column::SourceCallId.eq(c.id.as_str()))
+        .all(conn)
+        .await?;
+    let lots = super::lots::lots_of(conn, &c.id).await?;
+    for k in contracts
+        .iter()
         .filter(|k| super::contracts::status_at(k, today) == ContractStatus::Completed)
     {
-        let award_id = current_award_id(conn, &c.id).await?;
+        let Some((_, award_id)) = contract_award(conn, k).await? else {
+            continue;
+        };
         let buyer = party_of(conn, &k.orderer_id).await?;
         // After its activation too (a contract may be activated after its period).
         let at = ocds::contract_end_date(k.end_date).max(k.activated_at.unwrap_or_default());
         let r = ocds::contract_changed(&buyer, &k.id, &award_id, at, ContractChange::Ended);
-        // Numbered 0: stored releases count from 1.
-        out.push((r.date, ocds::publish(&ocid, 0, r.tag, r.date, &r.sections)));
+        // Numbered 0: stored releases count from 1; a lot's contract names its lot.
+        let mut release = ocds::publish(&ocid, 0, r.tag, r.date, &r.sections);
+        if let Some(lot) = lots.iter().find(|l| Some(&l.id) == k.lot_id.as_ref()) {
+            release["id"] = Value::String(format!("{ocid}-0-lot{}-{}", lot.number, r.tag));
+        }
+        out.push((r.date, release));
     }
     // Oldest first; the sort is stable, so releases of one moment keep their order.
     out.sort_by_key(|(date, _)| *date);

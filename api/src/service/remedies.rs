@@ -315,9 +315,7 @@ async fn withdraw(
         .one(w.conn())
         .await?
         .ok_or_else(|| AppError::Internal(anyhow::anyhow!("awarded bid {} missing", a.bid_id)))?;
-    if u.lot.is_none() {
-        super::ocds::award_withdrawn(w, &c, &winner.bidder_id, now).await?;
-    }
+    super::ocds::award_withdrawn(w, &u, &winner.bidder_id, now).await?;
     Ok(c)
 }
 
@@ -480,31 +478,34 @@ pub fn appeals_for(reader: &RemedyReader, rows: Vec<appeal::Model>) -> Vec<appea
     }
 }
 
-/// The award decision of an awarded call as its printable document (everything on it is
-/// public once the call is awarded); NOT_FOUND for a call without an award.
+/// The award decision `id` (an awarded call's id, or an awarded lot's) as its printable
+/// document (everything on it is public once the award is made); NOT_FOUND for anything else.
 pub async fn decision_document(
     state: &crate::state::AppState,
-    call_id: &str,
+    id: &str,
 ) -> AppResult<crate::decision::Decision> {
-    decision_of(state.db.conn(), call_id).await
+    decision_of(state.db.conn(), id).await
 }
 
 /// The award decision document as `conn` sees it (inside the award's own unit of work too).
 pub async fn decision_of<C: sea_orm::ConnectionTrait>(
     conn: &C,
-    call_id: &str,
+    id: &str,
 ) -> AppResult<crate::decision::Decision> {
-    let c = query::given::<call::Entity, _>(conn, "id", call_id, "call").await?;
-    let not_found = || AppError::not_found("id: this call has no award decision");
-    let a = award::Entity::find_by_id(c.id.clone())
-        .one(conn)
-        .await?
-        .ok_or_else(not_found)?;
+    let not_found = || AppError::not_found("id: no such award decision");
+    let a = query::given::<award::Entity, _>(conn, "id", id, "award decision")
+        .await
+        .map_err(|_| not_found())?;
+    let c = query::given::<call::Entity, _>(conn, "id", &a.call_id, "call").await?;
     if c.published_at.is_none() {
         return Err(not_found());
     }
+    let lot = match &a.lot_id {
+        Some(l) => Some(query::given::<entity::lot::Entity, _>(conn, "id", l, "lot").await?),
+        None => None,
+    };
     let ranking = award_ranking::Entity::find()
-        .filter(award_ranking::Column::AwardId.eq(c.id.as_str()))
+        .filter(award_ranking::Column::AwardId.eq(a.id.as_str()))
         .order_by_asc(award_ranking::Column::Rank)
         .all(conn)
         .await?;
@@ -518,7 +519,7 @@ pub async fn decision_of<C: sea_orm::ConnectionTrait>(
     let names = outbox::organization_names(conn, ids).await?;
     let name = |id: &str| names.get(id).cloned().unwrap_or_default();
     Ok(crate::decision::Decision {
-        call_title: c.title.clone(),
+        call_title: lots::Names::of(&c, lot.as_ref()).title().fi.to_owned(),
         orderer: name(&c.orderer_id),
         decided_at: a.decided_at,
         awarded: name(&winner),

@@ -199,9 +199,8 @@ async fn from_award(
         total,
     };
     let k = save(w, actor, terms, now).await?;
-    if u.lot.is_none() {
-        crate::service::ocds::contracted(w, &k, &c.title).await?;
-    }
+    let names = u.names();
+    crate::service::ocds::contracted(w, &k, names.title().fi).await?;
     Ok(k)
 }
 
