@@ -10,7 +10,7 @@ use entity::{
     BidStatus, CreditRating, Money, OrganizationKind, bid, bid_line, bid_score,
     capability_judgement, organization,
 };
-use kilpailutus_tests::{Market, TestApp};
+use kilpailutus_tests::{CallFixture, Market, TestApp};
 use rust_decimal::Decimal;
 use sea_orm::{EntityTrait, Set};
 use serde_json::json;
@@ -18,14 +18,16 @@ use std::time::Instant;
 
 const BIDS: usize = 10_000;
 
-#[tokio::test]
-#[ignore = "a measurement: run with --release --ignored"]
-async fn evaluate_and_rank_ten_thousand_bids() {
-    let app = TestApp::new().await;
-    let m = Market::new(&app).await;
-    let call = app
-        .make_call(&m.orderer, app.call_input(&m.product_refs()), true)
-        .await;
+/// Seeds `BIDS` bids on `call` straight into the database, bid `i` pricing the lines
+/// `prices(i)` (line index, unit price) of the call's lines of `quantities`; every tenth bid
+/// fails the credit rating, the others are judged capable and scored.
+async fn seed(
+    app: &TestApp,
+    m: &Market,
+    call: &CallFixture,
+    quantities: &[Decimal],
+    prices: impl Fn(usize) -> Vec<(usize, Decimal)>,
+) {
     let db = app.state.db.conn();
     let now = app.clock_now();
     let seeded = Instant::now();
@@ -56,9 +58,11 @@ async fn evaluate_and_rank_ten_thousand_bids() {
         let mut scores = Vec::new();
         for &i in chunk {
             let id = format!("00000000-0000-7000-9000-{i:012}");
-            let p1 = Decimal::from(40 + (i * 7919) % 20) + Decimal::new((i % 100) as i64, 2);
-            let p2 = Decimal::from(8);
-            let total = Decimal::from(1000) * p1 + Decimal::new(125, 1) * p2;
+            let priced = prices(i);
+            let total = priced
+                .iter()
+                .map(|(line, price)| quantities[*line] * price)
+                .sum::<Decimal>();
             bids.push(bid::ActiveModel {
                 id: Set(id.clone()),
                 call_id: Set(call.id.clone()),
@@ -81,10 +85,10 @@ async fn evaluate_and_rank_ten_thousand_bids() {
                 withdrawn_at: Set(None),
                 call_version: Set(1),
             });
-            for (line, price) in call.line_ids.iter().zip([p1, p2]) {
+            for (line, price) in priced {
                 lines.push(bid_line::ActiveModel {
                     bid_id: Set(id.clone()),
-                    call_line_id: Set(line.clone()),
+                    call_line_id: Set(call.line_ids[line].clone()),
                     unit_price: Set(Money(price)),
                 });
             }
@@ -117,6 +121,28 @@ async fn evaluate_and_rank_ten_thousand_bids() {
             .unwrap();
     }
     println!("seeded {BIDS} bids in {:?}", seeded.elapsed());
+}
+
+#[tokio::test]
+#[ignore = "a measurement: run with --release --ignored"]
+async fn evaluate_and_rank_ten_thousand_bids() {
+    let app = TestApp::new().await;
+    let m = Market::new(&app).await;
+    let call = app
+        .make_call(&m.orderer, app.call_input(&m.product_refs()), true)
+        .await;
+    seed(
+        &app,
+        &m,
+        &call,
+        &[Decimal::from(1000), Decimal::new(125, 1)],
+        |i| {
+            let p1 = Decimal::from(40 + (i * 7919) % 20) + Decimal::new((i % 100) as i64, 2);
+            vec![(0, p1), (1, Decimal::from(8))]
+        },
+    )
+    .await;
+    let db = app.state.db.conn();
     app.clock.set(call.submission_deadline);
     let c = entity::call::Entity::find_by_id(call.id.clone())
         .one(db)
@@ -149,4 +175,85 @@ async fn evaluate_and_rank_ten_thousand_bids() {
     }
     println!("evaluate {BIDS} bids (load + qualify + score + rank), service: {service_runs:?}");
     println!("evaluate {BIDS} bids through GraphQL (call.evaluation.results): {graphql_runs:?}");
+}
+
+/// The same 10 000 bids on a call in 5 lots of one line each (1 000 units): bid `i` covers
+/// lot `i % 5`, and every third bid lot `(i + 2) % 5` too, so each lot has about 2 700 bids.
+/// Measures one lot's evaluation through the service, and every lot's through GraphQL
+/// (`call.lots.evaluation.results`, the orderer's comparison of all five).
+#[tokio::test]
+#[ignore = "a measurement: run with --release --ignored"]
+async fn evaluate_and_rank_ten_thousand_bids_over_five_lots() {
+    const LOTS: usize = 5;
+    let app = TestApp::new().await;
+    let m = Market::new(&app).await;
+    let mut input = app.call_input(&m.product_refs());
+    input["lines"] = json!([]);
+    input["lots"] = json!(
+        (1..=LOTS)
+            .map(|n| json!({ "title": format!("Alue {n}"), "lines": [{ "productId": m.products[0], "quantity": "1000" }] }))
+            .collect::<Vec<_>>()
+    );
+    let call = app.make_call(&m.orderer, input, true).await;
+    let covers = |i: usize| -> Vec<usize> {
+        let mut lots = vec![i % LOTS];
+        if i % 3 == 0 {
+            lots.push((i + 2) % LOTS);
+        }
+        lots
+    };
+    seed(&app, &m, &call, &[Decimal::from(1000); LOTS], |i| {
+        covers(i)
+            .into_iter()
+            .map(|lot| {
+                let price =
+                    Decimal::from(40 + (i * 7919 + lot) % 20) + Decimal::new((i % 100) as i64, 2);
+                (lot, price)
+            })
+            .collect()
+    })
+    .await;
+    let db = app.state.db.conn();
+    app.clock.set(call.submission_deadline);
+    let c = entity::call::Entity::find_by_id(call.id.clone())
+        .one(db)
+        .await
+        .unwrap()
+        .unwrap();
+    let lots = api::service::lots::lots_of(db, &c.id).await.unwrap();
+    let expected: Vec<usize> = (0..LOTS)
+        .map(|lot| (0..BIDS).filter(|i| covers(*i).contains(&lot)).count())
+        .collect();
+
+    let mut service_runs = Vec::new();
+    for _ in 0..3 {
+        let t = Instant::now();
+        let unit = api::service::lots::Unit {
+            call: c.clone(),
+            lot: Some(lots[0].clone()),
+        };
+        let data = api::service::evaluation::compute_unit(db, &unit)
+            .await
+            .unwrap();
+        service_runs.push(t.elapsed());
+        assert_eq!(data.results.len(), expected[0]);
+    }
+    let q = "query($id:ID!){ call(id:$id){ lots{ number evaluation{ results{ rank totalScore abnormallyLow } } } } }";
+    let mut graphql_runs = Vec::new();
+    for _ in 0..3 {
+        let t = Instant::now();
+        let r = app.ok(Some(&m.orderer), q, json!({ "id": call.id })).await;
+        graphql_runs.push(t.elapsed());
+        for (lot, n) in r["call"]["lots"].as_array().unwrap().iter().zip(&expected) {
+            assert_eq!(lot["evaluation"]["results"].as_array().unwrap().len(), *n);
+        }
+    }
+    println!("bids per lot: {expected:?}");
+    println!(
+        "evaluate lot 1 of 5 ({} bids), service: {service_runs:?}",
+        expected[0]
+    );
+    println!(
+        "evaluate all 5 lots of {BIDS} bids through GraphQL (call.lots.evaluation.results): {graphql_runs:?}"
+    );
 }

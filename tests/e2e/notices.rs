@@ -708,3 +708,153 @@ async fn a_winner_is_named_with_its_own_business_id() {
     );
     write("can-own-business-id-E4", &xml);
 }
+
+/// A call in three lots: the contract notice has one lot per lot; the award notice, due once
+/// every lot is decided, gives each lot's result (two won by A, one without a winner); the
+/// modification notice of a lot's contract names that lot's contract.
+#[tokio::test]
+async fn a_call_in_lots_has_a_lot_per_lot_in_its_notices() {
+    let app = TestApp::new().await;
+    let m = Market::new(&app).await;
+    let p = products(&app, &m).await;
+    let mut i = input(&app, &[], Some("300000"));
+    i["lines"] = json!([]);
+    i["lots"] = json!([
+        { "title": "Koulut", "lines": [{ "productId": p.cleaning, "quantity": "1000" }] },
+        { "title": "Päiväkodit", "lines": [{ "productId": p.cleaning, "quantity": "200" }] },
+        { "title": "Virastot", "lines": [{ "productId": p.cleaning, "quantity": "300" }] }
+    ]);
+    let call = app.make_call(&m.orderer, i.clone(), true).await;
+    let lots: Vec<String> = app
+        .ok(
+            None,
+            "query($id:ID!){ call(id:$id){ lots{ id } } }",
+            json!({ "id": call.id }),
+        )
+        .await["call"]["lots"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["id"].as_str().unwrap().to_owned())
+        .collect();
+    let cn = xml_of(&app, None, "CONTRACT_NOTICE", &call.id).await;
+    assert_eq!(subtype(&cn), "16");
+    for n in 1..=3 {
+        assert!(cn.contains(&format!("<cbc:ID schemeName=\"Lot\">LOT-000{n}</cbc:ID>")));
+    }
+    assert!(cn.contains(">Päiväkodit</cbc:Name>"));
+    assert!(cn.contains("<cbc:MaximumLotsSubmittedNumeric>3</cbc:MaximumLotsSubmittedNumeric>"));
+    write("lots-cn-16", &cn);
+    // The same lots below the EU threshold: a national notice.
+    let mut national = i.clone();
+    national["estimatedValue"] = json!("100000");
+    let below = app.make_call(&m.orderer, national, true).await;
+    let e3 = xml_of(&app, None, "CONTRACT_NOTICE", &below.id).await;
+    assert_eq!(subtype(&e3), "E3");
+    write("lots-cn-E3", &e3);
+
+    // A bids for lots 1 and 2, B for lots 1 and 3.
+    let bid = |prices: &[(usize, &str)]| {
+        let mut b = app.bid_input(&call, &[]);
+        b["lines"] = json!(
+            prices
+                .iter()
+                .map(|(k, p)| json!({ "callLineId": call.line_ids[*k], "unitPrice": p }))
+                .collect::<Vec<_>>()
+        );
+        b
+    };
+    let mut ids = Vec::new();
+    for (token, prices) in [
+        (&m.a, vec![(0, "30"), (1, "31")]),
+        (&m.b, vec![(0, "32"), (2, "33")]),
+    ] {
+        let b = app
+            .ok(
+                Some(token),
+                kilpailutus_tests::SUBMIT_BID,
+                json!({ "i": bid(&prices) }),
+            )
+            .await;
+        ids.push(b["submitBid"]["id"].as_str().unwrap().to_owned());
+    }
+    app.clock.set(call.submission_deadline);
+    for b in &ids {
+        app.ok(
+            Some(&m.orderer),
+            JUDGE,
+            json!({ "b": b, "j": [{ "requirementId": call.requirement_ids[0], "met": true }] }),
+        )
+        .await;
+    }
+    const AWARD_LOT: &str = "mutation($l:ID!,$b:ID!){ awardLot(lotId:$l,bidId:$b,justification:\"Paras hinta-laatusuhde\"){ decidedAt } }";
+    for lot in &lots[..2] {
+        app.ok(
+            Some(&m.orderer),
+            AWARD_LOT,
+            json!({ "l": lot, "b": ids[0] }),
+        )
+        .await;
+    }
+    let early = notice(&app, None, "CONTRACT_AWARD_NOTICE", &call.id).await;
+    assert_eq!(code(&early), "INVALID_STATE", "lot 3 is undecided");
+    app.ok(
+        Some(&m.orderer),
+        "mutation($l:ID!){ declareLotUnsuccessful(lotId:$l,reason:\"Hinta ylitti budjetin\"){ number } }",
+        json!({ "l": lots[2] }),
+    )
+    .await;
+    let can = xml_of(&app, None, "CONTRACT_AWARD_NOTICE", &call.id).await;
+    assert_eq!(subtype(&can), "29");
+    assert_eq!(can.matches("<efac:LotResult>").count(), 3);
+    assert_eq!(can.matches(">selec-w</cbc:TenderResultCode>").count(), 2);
+    assert_eq!(can.matches(">clos-nw</cbc:TenderResultCode>").count(), 1);
+    assert_eq!(
+        can.matches("<efac:TenderingParty>").count(),
+        3,
+        "one tendering party (A) in two tenders and its own entry"
+    );
+    // A's bid is 30 000 for lot 1 and 6 200 for lot 2: the notice's total is their sum.
+    assert!(can.contains("<cbc:TotalAmount currencyID=\"EUR\">36200</cbc:TotalAmount>"));
+    write("lots-can-29", &can);
+
+    // Lot 2's contract, concluded and amended: its modification notice.
+    app.clock.advance(TimeDelta::days(15));
+    let kid = app
+        .ok(
+            Some(&m.orderer),
+            "mutation($l:ID!){ createContractFromLotAward(lotId:$l){ id } }",
+            json!({ "l": lots[1] }),
+        )
+        .await["createContractFromLotAward"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    m.sign_and_activate(&app, &kid, &m.a, "10000000").await;
+    app.clock.advance(TimeDelta::days(30));
+    app.ok(
+        Some(&m.orderer),
+        AMEND,
+        json!({ "id": kid, "l": [
+            { "productId": p.cleaning, "quantity": "250", "unitPrice": "31" }
+        ], "f": "2027-06-01" }),
+    )
+    .await;
+    let modification = app
+        .ok(
+            None,
+            NOTICE,
+            json!({ "k": "CONTRACT_MODIFICATION_NOTICE", "k2": kid }),
+        )
+        .await["notice"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(subtype(&modification), "38");
+    assert!(modification.contains(
+        "<efbc:ModifiedContractIdentifier schemeName=\"contract\">CON-0002</efbc:ModifiedContractIdentifier>"
+    ));
+    assert!(modification.contains("<cbc:ID schemeName=\"Lot\">LOT-0002</cbc:ID>"));
+    assert!(!modification.contains("LOT-0001"));
+    write("lots-modification-38", &modification);
+}

@@ -2550,3 +2550,118 @@ async fn an_orderer_saves_a_draft_notice_and_sets_the_boards_address_in_a_real_b
         );
     }
 }
+
+/// Lots (osa-alueet) in the browser: the orderer divides a new call into two lots in the
+/// form and publishes it; a provider bids for the first lot only (the second lot's prices
+/// are not asked) and its receipt names the lot; after the deadline the orderer judges and
+/// scores the bid, compares it lot by lot, awards the first lot and declares the second
+/// unsuccessful, and the call's page shows both; after the lot's standstill the lot's
+/// contract is made. At 1280 px in Finnish and 390 px in English, each with its own server,
+/// axe-core clean in every state; afterwards the API holds what the pages did.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_call_in_lots_from_the_form_to_each_lots_decision_in_a_real_browser() {
+    let Some(root) = browser_ready() else { return };
+    for (width, lang) in [(1280, "fi"), (390, "en")] {
+        let app = TestApp::new().await;
+        app.clock.set(Utc::now());
+        let m = Market::new(&app).await;
+        let (orderer, provider) = (
+            email_of(&app, m.orderer.clone()).await,
+            email_of(&app, m.a.clone()).await,
+        );
+        let evaluator =
+            app.ok(Some(&m.orderer), "{ me { name } }", json!({})).await["me"]["name"].clone();
+        let base = app.serve().await;
+        let local = |days: i64| {
+            (app.state.now() + TimeDelta::days(days))
+                .with_timezone(&chrono_tz_helsinki())
+                .format("%Y-%m-%dT%H:%M")
+                .to_string()
+        };
+        let title = format!("Kotihoito osa-alueittain {width} {lang}");
+        let lots = json!([
+            { "title": "Itäinen alue", "quantity": "1000" },
+            { "title": "Läntinen alue", "quantity": "500" }
+        ]);
+        let requirement = "Sairaanhoitajat joka vuorossa";
+        let r = checked_journey("lots-journeys.mjs", &root, "create", &base, width, lang, json!({
+            "email": orderer, "password": PASSWORD, "title": title, "description": "Kotihoito kahdella alueella",
+            "lots": lots, "questionsDeadline": local(7), "submissionDeadline": local(14),
+            "criterion": "Laatu", "requirement": requirement,
+        }))
+        .await;
+        let call_id = r["callId"].as_str().expect("callId").to_owned();
+        let q = "query($id:ID!){ call(id:$id){ status submissionDeadline lines{ id } lots{ number title lines{ quantity product{ id } } } } }";
+        let call = app.ok(Some(&m.orderer), q, json!({ "id": call_id })).await["call"].clone();
+        assert_eq!(call["status"], "PUBLISHED", "{call}");
+        assert_eq!(
+            call["lots"],
+            json!([
+                { "number": 1, "title": "Itäinen alue", "lines": [{ "quantity": "1000", "product": { "id": m.products[0] } }] },
+                { "number": 2, "title": "Läntinen alue", "lines": [{ "quantity": "500", "product": { "id": m.products[1] } }] }
+            ]),
+            "{call}"
+        );
+
+        let r = checked_journey("lots-journeys.mjs", &root, "bid", &base, width, lang, json!({
+            "email": provider, "password": PASSWORD, "callId": call_id, "callTitle": title, "lots": lots,
+            "price": "45", "expectedTotal": money(lang, "45\u{a0}000,00 €", "45,000.00 €"),
+            "turnover": "5000000", "equity": "35", "requirement": requirement,
+            "evidence": "Kolme sairaanhoitajaa jokaisessa vuorossa",
+        }))
+        .await;
+        let mine = app
+            .ok(Some(&m.a), "query($id:ID!){ call(id:$id){ myBid{ id receipt totalPrice lots{ number } lines{ callLine{ id } } } } }", json!({ "id": call_id }))
+            .await["call"]["myBid"]
+            .clone();
+        assert_eq!(mine["lots"], json!([{ "number": 1 }]), "{mine}");
+        assert_eq!(mine["totalPrice"], "45000.00", "{mine}");
+        assert_eq!(mine["lines"].as_array().map(Vec::len), Some(1), "{mine}");
+        assert_eq!(r["receipt"], mine["receipt"]);
+
+        // Past the deadline the orderer decides each lot.
+        let deadline: chrono::DateTime<Utc> = call["submissionDeadline"]
+            .as_str()
+            .expect("deadline")
+            .parse()
+            .expect("instant");
+        app.clock.set(deadline + TimeDelta::minutes(1));
+        let reason = format!("Alueelle ei saatu tarjouksia ({lang})");
+        let justification = format!("Ainoa soveltuva tarjous ({lang})");
+        checked_journey("lots-journeys.mjs", &root, "decide", &base, width, lang, json!({
+            "email": orderer, "password": PASSWORD, "callId": call_id, "callTitle": title, "lots": lots,
+            "bidder": "Provider 1 Oy", "winnerLabel": "1. Provider 1 Oy", "evaluatorName": evaluator, "points": 8,
+            "justification": justification, "reason": reason,
+        }))
+        .await;
+        let q = "query($id:ID!){ call(id:$id){ status lots{ award{ justification bid{ id } ranking{ rank bidder{ id } } } unsuccessfulReason } } }";
+        let seen = app.ok(Some(&m.orderer), q, json!({ "id": call_id })).await["call"].clone();
+        assert_eq!(seen["status"], "AWARDED", "{seen}");
+        assert_eq!(seen["lots"][0]["award"]["bid"]["id"], mine["id"], "{seen}");
+        assert_eq!(
+            seen["lots"][0]["award"]["justification"],
+            justification.as_str()
+        );
+        assert_eq!(
+            seen["lots"][0]["award"]["ranking"],
+            json!([{ "rank": 1, "bidder": { "id": m.a_org } }])
+        );
+        assert!(seen["lots"][1]["award"].is_null(), "{seen}");
+        assert_eq!(seen["lots"][1]["unsuccessfulReason"], reason.as_str());
+
+        // After the lot's standstill, its contract.
+        app.clock.advance(TimeDelta::days(15));
+        let r = checked_journey("lots-journeys.mjs", &root, "contract", &base, width, lang, json!({
+            "email": orderer, "password": PASSWORD, "callId": call_id, "callTitle": title, "bidder": "Provider 1 Oy",
+        }))
+        .await;
+        let k = app
+            .ok(Some(&m.orderer), "query($id:ID!){ contract(id:$id){ totalValue producer{ id } lot{ number } call{ id } } }", json!({ "id": r["contractId"] }))
+            .await["contract"]
+            .clone();
+        assert_eq!(
+            k,
+            json!({ "totalValue": "45000.00", "producer": { "id": m.a_org }, "lot": { "number": 1 }, "call": { "id": call_id } })
+        );
+    }
+}

@@ -212,6 +212,27 @@ pub struct Procurement {
     /// The call's public page, where the documents are and bids are submitted.
     pub call_url: String,
     pub standstill_days: i32,
+    /// The call's lots; none for a call without lots, which is one lot (`LOT-0001`).
+    pub lots: Vec<LotPart>,
+}
+
+/// A lot of a call as notices give it: its number (`LOT-000n`), its title and the CPV codes of
+/// its lines (the main one first).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LotPart {
+    pub number: i32,
+    pub title: String,
+    pub cpv_codes: Vec<String>,
+}
+
+/// A lot's outcome in an award or modification notice: its award, or none when the lot was
+/// declared unsuccessful (no winner). `tenders` are the bids received for the lot.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LotOutcome {
+    /// The lot's number (1 for a call without lots).
+    pub number: i32,
+    pub award: Option<AwardResult>,
+    pub tenders: Vec<Tender>,
 }
 
 /// A bid as the award notice counts it.
@@ -229,7 +250,6 @@ pub struct AwardResult {
     pub winning_price: Decimal,
     pub lowest_price: Decimal,
     pub highest_price: Decimal,
-    pub tenders: Vec<Tender>,
     /// The contract's reference: its id once drawn up; before, the call's id (a call has at
     /// most one contract).
     pub contract_ref: String,
@@ -420,12 +440,38 @@ fn amount(d: Decimal) -> String {
 
 const BUYER: &str = "ORG-0001";
 const REVIEW: &str = "ORG-0002";
-const WINNER: &str = "ORG-0003";
-const LOT: &str = "LOT-0001";
-const TENDER: &str = "TEN-0001";
-const PARTY: &str = "TPA-0001";
-const CONTRACT: &str = "CON-0001";
-const RESULT: &str = "RES-0001";
+
+/// The notice's identifier `prefix-000n` (a lot's, its result's, tender's and contract's by
+/// the lot's number; a winner's organisation and tendering party by its place among the
+/// winners).
+fn nth(prefix: &str, n: i32) -> String {
+    format!("{prefix}-{n:04}")
+}
+
+/// The winners of `outcomes`, each once (by business ID), in the order of their first lot.
+fn winners(outcomes: &[LotOutcome]) -> Vec<&Organisation> {
+    let mut out: Vec<&Organisation> = Vec::new();
+    for o in outcomes {
+        if let Some(r) = &o.award
+            && !out
+                .iter()
+                .any(|w| w.contact.business_id == r.winner.contact.business_id)
+        {
+            out.push(&r.winner);
+        }
+    }
+    out
+}
+
+/// A winner's place among `winners` from 1 (its organisation is `ORG-000(n+2)`, its tendering
+/// party `TPA-000n`).
+fn winner_no(winners: &[&Organisation], w: &Organisation) -> i32 {
+    let place = winners
+        .iter()
+        .position(|x| x.contact.business_id == w.contact.business_id)
+        .unwrap_or(0);
+    i32::try_from(place).unwrap_or(0).saturating_add(1)
+}
 
 fn company(x: &mut Xml, id: &str, o: &Organisation, with_size: bool) {
     x.el("efac:Organization", &[], |x| {
@@ -491,16 +537,16 @@ fn review_body() -> Organisation {
 }
 
 /// The organisations the notice names: the buyer, the review body where the notice names it
-/// (EU notices), the winner of an award or modification notice (its size only in an award
+/// (EU notices), the winners of an award or modification notice (their sizes only in an award
 /// notice).
-fn organisations(x: &mut Xml, sub: Subtype, p: &Procurement, winner: Option<&Organisation>) {
+fn organisations(x: &mut Xml, sub: Subtype, p: &Procurement, winners: &[&Organisation]) {
     x.el("efac:Organizations", &[], |x| {
         company(x, BUYER, &p.buyer, false);
         if !sub.national() {
             company(x, REVIEW, &review_body(), false);
         }
-        if let Some(w) = winner {
-            company(x, WINNER, w, sub != Subtype::S38);
+        for (n, w) in (1..).zip(winners) {
+            company(x, &nth("ORG", n + 2), w, sub != Subtype::S38);
         }
     });
 }
@@ -585,17 +631,51 @@ fn cpv_digits(code: &str) -> &str {
     code.split('-').next().unwrap_or(code)
 }
 
+/// What a `cac:ProcurementProject` describes: the procedure, or a lot (the one lot of a call
+/// without lots when `None`).
+#[derive(Debug, Clone, Copy)]
+enum Scope<'a> {
+    Procedure,
+    Lot(Option<&'a LotPart>),
+}
+
+/// The lots a notice gives: the call's, or its one implied lot.
+fn parts(p: &Procurement) -> Vec<Option<&LotPart>> {
+    if p.lots.is_empty() {
+        vec![None]
+    } else {
+        p.lots.iter().map(Some).collect()
+    }
+}
+
+fn part_number(part: Option<&LotPart>) -> i32 {
+    part.map_or(1, |l| l.number)
+}
+
 /// The object: name, description, nature, CPV codes, place and (for a contract notice) the
-/// estimated value.
-fn project(x: &mut Xml, p: &Procurement, lot: bool, with_value: bool) {
+/// estimated value (the procedure's; a lot has none of its own).
+fn project(x: &mut Xml, p: &Procurement, scope: Scope<'_>, with_value: bool) {
     x.el("cac:ProcurementProject", &[], |x| {
-        if lot {
-            x.leaf("cbc:ID", &[("schemeName", "InternalID")], &p.call_id);
+        let lot = matches!(scope, Scope::Lot(_));
+        match scope {
+            Scope::Lot(Some(l)) => {
+                let internal = format!("{}-{}", p.call_id, l.number);
+                x.leaf("cbc:ID", &[("schemeName", "InternalID")], &internal);
+                x.texts("cbc:Name", &Texts::finnish(l.title.clone()));
+            }
+            Scope::Lot(None) => {
+                x.leaf("cbc:ID", &[("schemeName", "InternalID")], &p.call_id);
+                x.texts("cbc:Name", &p.title);
+            }
+            Scope::Procedure => x.texts("cbc:Name", &p.title),
         }
-        x.texts("cbc:Name", &p.title);
         x.texts("cbc:Description", &p.description);
         x.code("cbc:ProcurementTypeCode", "contract-nature", "services");
-        if with_value && let Some(v) = p.estimated_value {
+        let valued = !matches!(scope, Scope::Lot(Some(_)));
+        if with_value
+            && valued
+            && let Some(v) = p.estimated_value
+        {
             x.el("cac:RequestedTenderTotal", &[], |x| {
                 x.leaf(
                     "cbc:EstimatedOverallContractAmount",
@@ -605,8 +685,12 @@ fn project(x: &mut Xml, p: &Procurement, lot: bool, with_value: bool) {
             });
         }
         // Each code once, the main one first.
+        let cpv_codes = match scope {
+            Scope::Lot(Some(l)) => &l.cpv_codes,
+            _ => &p.cpv_codes,
+        };
         let mut codes: Vec<&str> = Vec::new();
-        for code in &p.cpv_codes {
+        for code in cpv_codes {
             if !codes.contains(&cpv_digits(code)) {
                 codes.push(cpv_digits(code));
             }
@@ -849,7 +933,9 @@ fn subtype(x: &mut Xml, sub: Subtype) {
     });
 }
 
-fn legal_basis(x: &mut Xml, sub: Subtype) {
+/// The procedure's terms: the legal basis, where exclusion grounds are given and, for a call
+/// in `lots` lots, that a bidder may bid for all of them.
+fn legal_basis(x: &mut Xml, sub: Subtype, lots: usize) {
     let contract_notice = matches!(sub, Subtype::S16 | Subtype::S20 | Subtype::E3);
     if !sub.national() && !contract_notice {
         return;
@@ -870,6 +956,11 @@ fn legal_basis(x: &mut Xml, sub: Subtype) {
         }
         if contract_notice {
             tenderer_requirement(x, "exclusion-grounds-source", "epo-procurement-document");
+        }
+        if contract_notice && lots > 1 {
+            x.el("cac:LotDistribution", &[], |x| {
+                x.leaf("cbc:MaximumLotsSubmittedNumeric", &[], &lots.to_string())
+            });
         }
     });
 }
@@ -898,7 +989,7 @@ pub fn contract_notice(p: &Procurement) -> (Subtype, String) {
     let tag = root(&mut x, sub);
     extension(&mut x, |x| {
         subtype(x, sub);
-        organisations(x, sub, p, None);
+        organisations(x, sub, p, &[]);
     });
     head(
         &mut x,
@@ -907,14 +998,17 @@ pub fn contract_notice(p: &Procurement) -> (Subtype, String) {
         sub,
         p.published_at,
     );
-    legal_basis(&mut x, sub);
+    legal_basis(&mut x, sub, p.lots.len());
     procedure(&mut x, sub);
-    project(&mut x, p, false, true);
-    x.el("cac:ProcurementProjectLot", &[], |x| {
-        x.leaf("cbc:ID", &[("schemeName", "Lot")], LOT);
-        lot_terms_cn(x, p, sub);
-        project(x, p, true, true);
-    });
+    project(&mut x, p, Scope::Procedure, true);
+    for part in parts(p) {
+        x.el("cac:ProcurementProjectLot", &[], |x| {
+            let id = nth("LOT", part_number(part));
+            x.leaf("cbc:ID", &[("schemeName", "Lot")], &id);
+            lot_terms_cn(x, p, sub);
+            project(x, p, Scope::Lot(part), true);
+        });
+    }
     x.end(tag);
     (sub, x.out)
 }
@@ -945,91 +1039,154 @@ fn statistics(x: &mut Xml, tenders: &[Tender]) {
     }
 }
 
-/// The result part of an award or modification notice.
-fn notice_result(x: &mut Xml, sub: Subtype, r: &AwardResult, total: Decimal, stats: bool) {
+/// The result part of an award or modification notice: a result per lot (its winning tender
+/// and contract, or no winner), the winning tenders, the contracts and the winners' tendering
+/// parties. `total` is the notice's total amount.
+fn notice_result(
+    x: &mut Xml,
+    sub: Subtype,
+    outcomes: &[LotOutcome],
+    total: Decimal,
+    stats: bool,
+    lots: bool,
+) {
+    let winners = winners(outcomes);
     x.el("efac:NoticeResult", &[], |x| {
         x.leaf("cbc:TotalAmount", &[("currencyID", "EUR")], &amount(total));
-        x.el("efac:LotResult", &[], |x| {
-            x.leaf("cbc:ID", &[("schemeName", "result")], RESULT);
-            if stats && sub == Subtype::S29 {
-                x.leaf(
-                    "cbc:HigherTenderAmount",
-                    &[("currencyID", "EUR")],
-                    &amount(r.highest_price),
-                );
-                x.leaf(
-                    "cbc:LowerTenderAmount",
-                    &[("currencyID", "EUR")],
-                    &amount(r.lowest_price),
-                );
-            }
-            if stats {
-                x.code("cbc:TenderResultCode", "winner-selection-status", "selec-w");
-            }
-            x.el("efac:LotTender", &[], |x| {
-                x.leaf("cbc:ID", &[("schemeName", "tender")], TENDER)
-            });
-            if stats {
-                statistics(x, &r.tenders);
-            }
-            x.el("efac:SettledContract", &[], |x| {
-                x.leaf("cbc:ID", &[("schemeName", "contract")], CONTRACT)
-            });
-            x.el("efac:TenderLot", &[], |x| {
-                x.leaf("cbc:ID", &[("schemeName", "Lot")], LOT)
-            });
-        });
-        x.el("efac:LotTender", &[], |x| {
-            x.leaf("cbc:ID", &[("schemeName", "tender")], TENDER);
-            x.leaf("cbc:RankCode", &[], "1");
-            x.leaf("efbc:TenderRankedIndicator", &[], "true");
-            x.el("cac:LegalMonetaryTotal", &[], |x| {
-                x.leaf(
-                    "cbc:PayableAmount",
-                    &[("currencyID", "EUR")],
-                    &amount(r.winning_price),
-                )
-            });
-            if stats {
-                x.el("efac:SubcontractingTerm", &[], |x| {
-                    x.code("efbc:TermCode", "applicability", "no")
+        for o in outcomes {
+            let n = o.number;
+            x.el("efac:LotResult", &[], |x| {
+                x.leaf("cbc:ID", &[("schemeName", "result")], &nth("RES", n));
+                if let Some(r) = &o.award
+                    && stats
+                    && sub == Subtype::S29
+                {
+                    x.leaf(
+                        "cbc:HigherTenderAmount",
+                        &[("currencyID", "EUR")],
+                        &amount(r.highest_price),
+                    );
+                    x.leaf(
+                        "cbc:LowerTenderAmount",
+                        &[("currencyID", "EUR")],
+                        &amount(r.lowest_price),
+                    );
+                }
+                if stats {
+                    let status = if o.award.is_some() {
+                        "selec-w"
+                    } else {
+                        "clos-nw"
+                    };
+                    x.code("cbc:TenderResultCode", "winner-selection-status", status);
+                }
+                if o.award.is_none() && stats {
+                    x.el("efac:DecisionReason", &[], |x| {
+                        x.code(
+                            "efbc:DecisionReasonCode",
+                            "non-award-justification",
+                            "all-rej",
+                        )
+                    });
+                }
+                if o.award.is_some() {
+                    x.el("efac:LotTender", &[], |x| {
+                        x.leaf("cbc:ID", &[("schemeName", "tender")], &nth("TEN", n))
+                    });
+                }
+                if stats {
+                    statistics(x, &o.tenders);
+                }
+                if o.award.is_some() {
+                    x.el("efac:SettledContract", &[], |x| {
+                        x.leaf("cbc:ID", &[("schemeName", "contract")], &nth("CON", n))
+                    });
+                }
+                x.el("efac:TenderLot", &[], |x| {
+                    x.leaf("cbc:ID", &[("schemeName", "Lot")], &nth("LOT", n))
                 });
-            }
-            x.el("efac:TenderingParty", &[], |x| {
-                x.leaf("cbc:ID", &[("schemeName", "tendering-party")], PARTY)
             });
-            x.el("efac:TenderLot", &[], |x| {
-                x.leaf("cbc:ID", &[("schemeName", "Lot")], LOT)
-            });
-            x.el("efac:TenderReference", &[], |x| {
-                x.leaf("cbc:ID", &[], &r.winning_bid_id)
-            });
-        });
-        x.el("efac:SettledContract", &[], |x| {
-            x.leaf("cbc:ID", &[("schemeName", "contract")], CONTRACT);
-            x.leaf("cbc:AwardDate", &[], &day(r.decided_at));
-            x.leaf("cbc:IssueDate", &[], &day(r.concluded_on()));
-            x.org_ref("cac:SignatoryParty", BUYER);
-            x.el("efac:ContractReference", &[], |x| {
-                x.leaf("cbc:ID", &[], &r.contract_ref)
-            });
+        }
+        for o in outcomes {
+            let Some(r) = &o.award else { continue };
+            let n = o.number;
             x.el("efac:LotTender", &[], |x| {
-                x.leaf("cbc:ID", &[("schemeName", "tender")], TENDER)
+                x.leaf("cbc:ID", &[("schemeName", "tender")], &nth("TEN", n));
+                x.leaf("cbc:RankCode", &[], "1");
+                x.leaf("efbc:TenderRankedIndicator", &[], "true");
+                x.el("cac:LegalMonetaryTotal", &[], |x| {
+                    x.leaf(
+                        "cbc:PayableAmount",
+                        &[("currencyID", "EUR")],
+                        &amount(r.winning_price),
+                    )
+                });
+                if stats {
+                    x.el("efac:SubcontractingTerm", &[], |x| {
+                        x.code("efbc:TermCode", "applicability", "no")
+                    });
+                }
+                x.el("efac:TenderingParty", &[], |x| {
+                    let party = nth("TPA", winner_no(&winners, &r.winner));
+                    x.leaf("cbc:ID", &[("schemeName", "tendering-party")], &party)
+                });
+                x.el("efac:TenderLot", &[], |x| {
+                    x.leaf("cbc:ID", &[("schemeName", "Lot")], &nth("LOT", n))
+                });
+                x.el("efac:TenderReference", &[], |x| {
+                    // A bid covering several lots is a tender in each.
+                    let reference = if lots {
+                        format!("{}/{n}", r.winning_bid_id)
+                    } else {
+                        r.winning_bid_id.clone()
+                    };
+                    x.leaf("cbc:ID", &[], &reference)
+                });
             });
-        });
-        x.el("efac:TenderingParty", &[], |x| {
-            x.leaf("cbc:ID", &[("schemeName", "tendering-party")], PARTY);
-            x.el("efac:Tenderer", &[], |x| {
-                x.leaf("cbc:ID", &[("schemeName", "organization")], WINNER)
+        }
+        for o in outcomes {
+            let Some(r) = &o.award else { continue };
+            let n = o.number;
+            x.el("efac:SettledContract", &[], |x| {
+                x.leaf("cbc:ID", &[("schemeName", "contract")], &nth("CON", n));
+                x.leaf("cbc:AwardDate", &[], &day(r.decided_at));
+                x.leaf("cbc:IssueDate", &[], &day(r.concluded_on()));
+                x.org_ref("cac:SignatoryParty", BUYER);
+                x.el("efac:ContractReference", &[], |x| {
+                    x.leaf("cbc:ID", &[], &r.contract_ref)
+                });
+                x.el("efac:LotTender", &[], |x| {
+                    x.leaf("cbc:ID", &[("schemeName", "tender")], &nth("TEN", n))
+                });
             });
-        });
+        }
+        for (k, _) in (1..).zip(&winners) {
+            x.el("efac:TenderingParty", &[], |x| {
+                x.leaf(
+                    "cbc:ID",
+                    &[("schemeName", "tendering-party")],
+                    &nth("TPA", k),
+                );
+                x.el("efac:Tenderer", &[], |x| {
+                    x.leaf(
+                        "cbc:ID",
+                        &[("schemeName", "organization")],
+                        &nth("ORG", k + 2),
+                    )
+                });
+            });
+        }
     });
 }
 
-/// The lot of an award or modification notice.
-fn result_lot(x: &mut Xml, p: &Procurement, sub: Subtype) {
+/// A lot of an award or modification notice.
+fn result_lot(x: &mut Xml, p: &Procurement, sub: Subtype, part: Option<&LotPart>) {
     x.el("cac:ProcurementProjectLot", &[], |x| {
-        x.leaf("cbc:ID", &[("schemeName", "Lot")], LOT);
+        x.leaf(
+            "cbc:ID",
+            &[("schemeName", "Lot")],
+            &nth("LOT", part_number(part)),
+        );
         x.el("cac:TenderingTerms", &[], |x| {
             if !sub.national() && sub != Subtype::S38 {
                 x.code("cbc:FundingProgramCode", "eu-funded", "no-eu-funds");
@@ -1049,44 +1206,65 @@ fn result_lot(x: &mut Xml, p: &Procurement, sub: Subtype) {
                 no_auction_or_framework(x);
             });
         }
-        project(x, p, true, false);
+        project(x, p, Scope::Lot(part), false);
     });
 }
 
-/// The contract award notice: 29, 33 or E4.
-pub fn award_notice(p: &Procurement, r: &AwardResult) -> (Subtype, String) {
+/// The lots of `outcomes` as the notice describes them.
+fn outcome_lots<'a>(p: &'a Procurement, outcomes: &[LotOutcome]) -> Vec<Option<&'a LotPart>> {
+    parts(p)
+        .into_iter()
+        .filter(|part| outcomes.iter().any(|o| o.number == part_number(*part)))
+        .collect()
+}
+
+/// The contract award notice: 29, 33 or E4, of every lot's outcome (the call's one lot when
+/// it has none). Issued when the last contract was concluded (the last decision until then).
+pub fn award_notice(p: &Procurement, outcomes: &[LotOutcome]) -> (Subtype, String) {
     let sub = Subtype::of(Kind::Award, p.regime, p.service_kind);
+    let awards = || outcomes.iter().filter_map(|o| o.award.as_ref());
+    let total = awards().fold(Decimal::ZERO, |t, r| t.saturating_add(r.winning_price));
+    let decided = awards().map(|r| r.decided_at).max();
+    let issued = awards()
+        .map(AwardResult::concluded_on)
+        .max()
+        .unwrap_or(p.submission_deadline);
     let mut x = Xml::new(languages(p));
     let tag = root(&mut x, sub);
     extension(&mut x, |x| {
-        notice_result(x, sub, r, r.winning_price, true);
+        notice_result(x, sub, outcomes, total, true, !p.lots.is_empty());
         subtype(x, sub);
-        organisations(x, sub, p, Some(&r.winner));
+        organisations(x, sub, p, &winners(outcomes));
     });
-    head(
-        &mut x,
-        p,
-        &notice_id(Kind::Award, &p.call_id),
-        sub,
-        r.concluded_on(),
-    );
-    legal_basis(&mut x, sub);
+    head(&mut x, p, &notice_id(Kind::Award, &p.call_id), sub, issued);
+    legal_basis(&mut x, sub, p.lots.len());
     procedure(&mut x, sub);
-    project(&mut x, p, false, false);
-    result_lot(&mut x, p, sub);
-    x.el("cac:TenderResult", &[], |x| {
-        x.leaf("cbc:AwardDate", &[], &day(r.decided_at))
-    });
+    project(&mut x, p, Scope::Procedure, false);
+    for part in outcome_lots(p, outcomes) {
+        result_lot(&mut x, p, sub, part);
+    }
+    if let Some(decided) = decided {
+        x.el("cac:TenderResult", &[], |x| {
+            x.leaf("cbc:AwardDate", &[], &day(decided))
+        });
+    }
     x.end(tag);
     (sub, x.out)
 }
 
-/// The contract modification notice (38) of amendment `m` of the contract awarded by `r`.
-pub fn modification_notice(p: &Procurement, r: &AwardResult, m: &Modification) -> String {
+/// The contract modification notice (38) of amendment `m` of the contract awarded by `r` in
+/// lot `n` (1 for a call without lots).
+pub fn modification_notice(p: &Procurement, n: i32, r: &AwardResult, m: &Modification) -> String {
     let sub = Subtype::S38;
     let mut result = r.clone();
     result.contract_ref = m.contract_id.clone();
     result.winning_price = m.total_after;
+    let decided_at = r.decided_at;
+    let outcomes = [LotOutcome {
+        number: n,
+        award: Some(result),
+        tenders: Vec::new(),
+    }];
     let mut x = Xml::new(languages(p));
     let tag = root(&mut x, sub);
     extension(&mut x, |x| {
@@ -1099,7 +1277,7 @@ pub fn modification_notice(p: &Procurement, r: &AwardResult, m: &Modification) -
             x.leaf(
                 "efbc:ModifiedContractIdentifier",
                 &[("schemeName", "contract")],
-                CONTRACT,
+                &nth("CON", n),
             );
             x.el("efac:Change", &[], |x| {
                 let (v, delta, total) = (m.version, amount(m.value_delta), amount(m.total_after));
@@ -1134,9 +1312,9 @@ pub fn modification_notice(p: &Procurement, r: &AwardResult, m: &Modification) -
                 x.texts("efbc:ReasonDescription", &Texts::finnish(m.reason.clone()));
             });
         });
-        notice_result(x, sub, &result, m.total_after, false);
+        notice_result(x, sub, &outcomes, m.total_after, false, !p.lots.is_empty());
         subtype(x, sub);
-        organisations(x, sub, p, Some(&r.winner));
+        organisations(x, sub, p, &winners(&outcomes));
     });
     head(
         &mut x,
@@ -1148,10 +1326,12 @@ pub fn modification_notice(p: &Procurement, r: &AwardResult, m: &Modification) -
         sub,
         m.made_at,
     );
-    project(&mut x, p, false, false);
-    result_lot(&mut x, p, sub);
+    project(&mut x, p, Scope::Procedure, false);
+    for part in outcome_lots(p, &outcomes) {
+        result_lot(&mut x, p, sub, part);
+    }
     x.el("cac:TenderResult", &[], |x| {
-        x.leaf("cbc:AwardDate", &[], &day(r.decided_at))
+        x.leaf("cbc:AwardDate", &[], &day(decided_at))
     });
     x.end(tag);
     x.out
@@ -1207,6 +1387,7 @@ mod tests {
             }],
             call_url: "https://example.fi/#/calls/c-1".into(),
             standstill_days: 14,
+            lots: Vec::new(),
         }
     }
 
@@ -1365,26 +1546,27 @@ mod tests {
             winning_price: dec!(240000),
             lowest_price: dec!(240000),
             highest_price: dec!(260000.40),
-            tenders: vec![
-                Tender {
-                    size: CompanySize::Small,
-                },
-                Tender {
-                    size: CompanySize::Large,
-                },
-                Tender {
-                    size: CompanySize::Small,
-                },
-            ],
             contract_ref: "k-1".into(),
             concluded: Utc.with_ymd_and_hms(2027, 2, 12, 9, 0, 0).single(),
         }
     }
 
+    /// The one lot of a call without lots, awarded by `r`, with three bids.
+    fn outcome(r: AwardResult) -> Vec<LotOutcome> {
+        vec![LotOutcome {
+            number: 1,
+            award: Some(r),
+            tenders: [CompanySize::Small, CompanySize::Large, CompanySize::Small]
+                .into_iter()
+                .map(|size| Tender { size })
+                .collect(),
+        }]
+    }
+
     #[test]
     fn an_award_notice_counts_the_bids_and_names_the_winner() {
         let p = procurement(Regime::Eu, ServiceKind::General);
-        let (sub, xml) = award_notice(&p, &result());
+        let (sub, xml) = award_notice(&p, &outcome(result()));
         assert_eq!(sub, Subtype::S29);
         let stat = |code: &str, n: usize| {
             format!(
@@ -1412,7 +1594,7 @@ mod tests {
             concluded: None,
             ..result()
         };
-        let (_, awarded) = award_notice(&p, &not_yet);
+        let (_, awarded) = award_notice(&p, &outcome(not_yet));
         assert_eq!(
             awarded
                 .matches("<cbc:IssueDate>2027-01-25Z</cbc:IssueDate>")
@@ -1422,12 +1604,74 @@ mod tests {
         );
         let (sub, social) = award_notice(
             &procurement(Regime::Eu, ServiceKind::OtherSpecific),
-            &result(),
+            &outcome(result()),
         );
         assert_eq!(sub, Subtype::S33);
         assert!(
             !social.contains("HigherTenderAmount"),
             "33 does not carry the range"
+        );
+    }
+
+    #[test]
+    fn a_call_in_lots_has_a_lot_per_lot_and_a_result_per_lot() {
+        let mut p = procurement(Regime::Eu, ServiceKind::General);
+        p.lots = vec![
+            LotPart {
+                number: 1,
+                title: "Koulut".into(),
+                cpv_codes: vec!["90910000-9".into()],
+            },
+            LotPart {
+                number: 2,
+                title: "Päiväkodit".into(),
+                cpv_codes: Vec::new(),
+            },
+        ];
+        let (_, cn) = contract_notice(&p);
+        assert_eq!(cn.matches("<cac:ProcurementProjectLot>").count(), 2);
+        assert!(cn.contains("<cbc:ID schemeName=\"Lot\">LOT-0002</cbc:ID>"));
+        assert!(cn.contains("<cbc:ID schemeName=\"InternalID\">c-1-2</cbc:ID>"));
+        assert!(
+            cn.contains("<cbc:MaximumLotsSubmittedNumeric>2</cbc:MaximumLotsSubmittedNumeric>")
+        );
+        // Lot 2 has no CPV code of its own: its service kind's division.
+        assert!(cn.contains(">79000000</cbc:ItemClassificationCode>"));
+        // Lot 1 awarded, lot 2 without a winner.
+        let mut outcomes = outcome(result());
+        outcomes.push(LotOutcome {
+            number: 2,
+            award: None,
+            tenders: vec![Tender {
+                size: CompanySize::Large,
+            }],
+        });
+        let (_, can) = award_notice(&p, &outcomes);
+        assert_eq!(can.matches("<efac:LotResult>").count(), 2);
+        assert!(can.contains(">clos-nw</cbc:TenderResultCode>"));
+        assert!(can.contains(">all-rej</efbc:DecisionReasonCode>"));
+        assert_eq!(
+            can.matches("<efac:SettledContract>").count(),
+            2,
+            "one in the result, one listed"
+        );
+        assert!(
+            can.contains("<cbc:ID>bid-1/1</cbc:ID>"),
+            "the tender of a bid in lot 1"
+        );
+        let m = Modification {
+            contract_id: "k-2".into(),
+            version: 2,
+            reason: "Lisää".into(),
+            value_delta: dec!(100),
+            total_after: dec!(240100),
+            made_at: Utc.with_ymd_and_hms(2027, 6, 1, 9, 0, 0).single().unwrap(),
+        };
+        let modification = modification_notice(&p, 2, &result(), &m);
+        assert!(modification.contains(">CON-0002</efbc:ModifiedContractIdentifier>"));
+        assert_eq!(
+            modification.matches("<cac:ProcurementProjectLot>").count(),
+            1
         );
     }
 
@@ -1442,7 +1686,7 @@ mod tests {
             total_after: dec!(238499.75),
             made_at: Utc.with_ymd_and_hms(2027, 6, 1, 9, 0, 0).single().unwrap(),
         };
-        let xml = modification_notice(&p, &result(), &m);
+        let xml = modification_notice(&p, 1, &result(), &m);
         assert!(xml.contains(&format!("{}-01", notice_id(Kind::Award, "c-1"))));
         assert!(
             xml.contains(">mod-nons</cbc:ReasonCode>"),
@@ -1458,6 +1702,6 @@ mod tests {
             value_delta: dec!(1000),
             ..m
         };
-        assert!(modification_notice(&p, &result(), &more).contains(">add-wss</cbc:ReasonCode>"));
+        assert!(modification_notice(&p, 1, &result(), &more).contains(">add-wss</cbc:ReasonCode>"));
     }
 }

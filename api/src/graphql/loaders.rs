@@ -280,6 +280,7 @@ pub fn attach(request: Request, db: &DatabaseConnection) -> Request {
         .data(dl(RankingByAward(db.clone())))
         .data(dl(LotLoader(db.clone())))
         .data(dl(LotsByCall(db.clone())))
+        .data(dl(super::lots::LotEvaluationLoader(db.clone())))
         .data(dl(CorrectionsByCall(db.clone())))
         .data(dl(AppealsByCall(db.clone())))
         .data(dl(SignaturesByContract(db.clone())))

@@ -3,12 +3,16 @@
 
 use super::calls::{CallLine, CallLineInput};
 use super::evaluation::{Award, Evaluation, award_by_id};
+use super::loaders::LoadError;
 use super::loaders::{CallLineLoader, CallLoader, LinesByBid, LinesByCall, LotLoader, LotsByCall};
 use super::request_time;
 use crate::error::AppError;
-use async_graphql::dataloader::DataLoader;
+use crate::service::evaluation::EvaluationData;
+use async_graphql::dataloader::{DataLoader, Loader};
 use async_graphql::{Context, ID, InputObject, Object, Result};
 use entity::{call, lot};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
+use std::collections::HashMap;
 use std::sync::Arc;
 
 /// A lot (osa-alue) of a call.
@@ -51,15 +55,17 @@ impl Lot {
     /// for its lines (qualification and quality scores are each bid's own).
     async fn evaluation(&self, ctx: &Context<'_>) -> Result<Option<Evaluation>> {
         let c = self.call(ctx).await?;
-        let data = crate::service::evaluation::lot_evaluation_of(
-            super::cx(ctx)?,
-            &c,
-            &self.0,
-            request_time(ctx)?,
-        )
-        .await?;
-        Ok(data.map(|d| Evaluation {
-            data: Arc::new(d),
+        let now = request_time(ctx)?;
+        if !crate::service::evaluation::may_see_lot_evaluations(super::cx(ctx)?, &c, now).await? {
+            return Ok(None);
+        }
+        let data = ctx
+            .data::<DataLoader<LotEvaluationLoader>>()?
+            .load_one(self.0.id.clone())
+            .await?
+            .ok_or_else(|| AppError::Internal(anyhow::anyhow!("lot evaluation missing")))?;
+        Ok(Some(Evaluation {
+            data,
             show_results: true,
         }))
     }
@@ -131,4 +137,43 @@ pub async fn lots_of_bid(ctx: &Context<'_>, bid_id: &str) -> Result<Vec<Lot>> {
         .collect();
     lots.sort_by_key(|l| l.number);
     Ok(lots.into_iter().map(Lot).collect())
+}
+
+/// The evaluations of lots, by lot id: the lots of one call asked in one request (the
+/// orderer's comparison of every lot) are computed together, reading the call's bids,
+/// judgements and scores once. Only for a caller the resolver has let see them.
+pub struct LotEvaluationLoader(pub DatabaseConnection);
+
+impl Loader<String> for LotEvaluationLoader {
+    type Value = Arc<EvaluationData>;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[String]) -> Result<HashMap<String, Self::Value>, Self::Error> {
+        let db_err = |e: sea_orm::DbErr| Arc::new(AppError::Db(e));
+        let lots = lot::Entity::find()
+            .filter(lot::Column::Id.is_in(keys.iter().cloned()))
+            .order_by_asc(lot::Column::Number)
+            .all(&self.0)
+            .await
+            .map_err(db_err)?;
+        let mut by_call: HashMap<String, Vec<lot::Model>> = HashMap::new();
+        for l in lots {
+            by_call.entry(l.call_id.clone()).or_default().push(l);
+        }
+        let mut out = HashMap::new();
+        for (call_id, lots) in by_call {
+            let Some(c) = call::Entity::find_by_id(call_id)
+                .one(&self.0)
+                .await
+                .map_err(db_err)?
+            else {
+                continue;
+            };
+            let computed = crate::service::evaluation::compute_lots(&self.0, &c, &lots)
+                .await
+                .map_err(Arc::new)?;
+            out.extend(computed.into_iter().map(|(id, d)| (id, Arc::new(d))));
+        }
+        Ok(out)
+    }
 }

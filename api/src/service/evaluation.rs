@@ -75,33 +75,68 @@ fn standing_bids(call_id: &str) -> Condition {
 
 /// Loads and computes the evaluation of a call (its standing bids only) as a whole.
 pub async fn compute<C: ConnectionTrait>(conn: &C, c: &call::Model) -> AppResult<EvaluationData> {
-    compute_for(conn, c, None).await
+    let mut all = compute_for(conn, c, &[]).await?;
+    all.pop()
+        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("no evaluation computed")))
 }
 
 /// Loads and computes the evaluation of a unit: a call awarded whole, or one of its lots.
 pub async fn compute_unit<C: ConnectionTrait>(conn: &C, u: &Unit) -> AppResult<EvaluationData> {
-    compute_for(conn, &u.call, u.lot.as_ref()).await
+    let lots: Vec<lot::Model> = u.lot.iter().cloned().collect();
+    let mut all = compute_for(conn, &u.call, &lots).await?;
+    all.pop()
+        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("no evaluation computed")))
 }
 
-/// A lot's current lines and each bid's total for them, of the bids that price them all.
+/// Loads and computes the evaluations of `lots` of call `c` at once: the bids, judgements
+/// and scores are read once for them all. By lot id.
+pub async fn compute_lots<C: ConnectionTrait>(
+    conn: &C,
+    c: &call::Model,
+    lots: &[lot::Model],
+) -> AppResult<HashMap<String, EvaluationData>> {
+    Ok(compute_for(conn, c, lots)
+        .await?
+        .into_iter()
+        .filter_map(|d| Some((d.lot.as_ref()?.id.clone(), d)))
+        .collect())
+}
+
+/// Each bid's total for each of `lots` whose current lines it prices all, by lot id and bid id
+/// (read in one query).
 async fn lot_totals<C: ConnectionTrait>(
     conn: &C,
     c: &call::Model,
-    l: &lot::Model,
-) -> AppResult<HashMap<String, rust_decimal::Decimal>> {
-    let lines: Vec<(String, rust_decimal::Decimal)> = super::calls::lines_of(conn, &c.id)
-        .await?
-        .into_iter()
-        .filter(|x| x.lot_id.as_deref() == Some(l.id.as_str()))
-        .map(|x| (x.id, x.quantity.0))
+    lots: &[lot::Model],
+) -> AppResult<HashMap<String, HashMap<String, rust_decimal::Decimal>>> {
+    let lines = super::calls::lines_of(conn, &c.id).await?;
+    let lot_lines: Vec<(String, LotLines)> = lots
+        .iter()
+        .map(|l| {
+            let own = lines
+                .iter()
+                .filter(|x| x.lot_id.as_deref() == Some(l.id.as_str()))
+                .map(|x| (x.id.clone(), x.quantity.0))
+                .collect();
+            (
+                l.id.clone(),
+                LotLines {
+                    number: l.number,
+                    lines: own,
+                },
+            )
+        })
         .collect();
+    let line_ids = lot_lines
+        .iter()
+        .flat_map(|(_, l)| l.lines.iter().map(|(id, _)| id.clone()));
     let priced: Vec<(String, String, Money)> = bid_line::Entity::find()
         .select_only()
         .column(bid_line::Column::BidId)
         .column(bid_line::Column::CallLineId)
         .column(bid_line::Column::UnitPrice)
         .filter(bid_line::Column::BidId.in_subquery(evaluated_bid_ids(c)))
-        .filter(bid_line::Column::CallLineId.is_in(lines.iter().map(|(id, _)| id.clone())))
+        .filter(bid_line::Column::CallLineId.is_in(line_ids))
         .into_tuple()
         .all(conn)
         .await?;
@@ -109,26 +144,29 @@ async fn lot_totals<C: ConnectionTrait>(
     for (bid_id, line_id, price) in priced {
         prices.entry(bid_id).or_default().insert(line_id, price.0);
     }
-    let lot = [LotLines {
-        number: l.number,
-        lines,
-    }];
-    let mut out = HashMap::with_capacity(prices.len());
-    for (bid_id, p) in prices {
+    let mut out: HashMap<String, HashMap<String, rust_decimal::Decimal>> = HashMap::new();
+    for (bid_id, p) in &prices {
         let p: HashMap<&str, rust_decimal::Decimal> =
             p.iter().map(|(k, v)| (k.as_str(), *v)).collect();
-        if let Some((_, total)) = crate::domain::lot::lot_totals(&lot, &p)?.first() {
-            out.insert(bid_id, *total);
+        for (lot_id, lot) in &lot_lines {
+            if let Some((_, total)) =
+                crate::domain::lot::lot_totals(std::slice::from_ref(lot), &p)?.first()
+            {
+                out.entry(lot_id.clone())
+                    .or_default()
+                    .insert(bid_id.clone(), *total);
+            }
         }
     }
     Ok(out)
 }
 
+/// The evaluation of call `c` as a whole (`lots` empty), or of each of `lots` (in their order).
 async fn compute_for<C: ConnectionTrait>(
     conn: &C,
     c: &call::Model,
-    lot: Option<&lot::Model>,
-) -> AppResult<EvaluationData> {
+    lots: &[lot::Model],
+) -> AppResult<Vec<EvaluationData>> {
     let criteria = super::calls::criteria_of(conn, &c.id).await?;
     let requirements = super::calls::requirements_of(conn, &c.id).await?;
     let evaluator_ids: Vec<String> = call_evaluator::Entity::find()
@@ -144,21 +182,14 @@ async fn compute_for<C: ConnectionTrait>(
         .all(conn)
         .await?;
     evaluators.sort_by_key(|u| evaluator_ids.iter().position(|id| *id == u.id));
-    let mut bids = bid::Entity::find()
-        .filter(evaluated_bids(c))
-        .all(conn)
-        .await?;
-    let compared: HashMap<String, rust_decimal::Decimal> = match lot {
-        Some(l) => {
-            let totals = lot_totals(conn, c, l).await?;
-            bids.retain(|b| totals.contains_key(&b.id));
-            totals
-        }
-        None => bids
-            .iter()
-            .map(|b| (b.id.clone(), b.total_price.0))
-            .collect(),
-    };
+    // A lot's evaluation reads the bids covering the lots asked for only.
+    let mut scope = evaluated_bids(c);
+    if !lots.is_empty() {
+        let ids: Vec<String> = lots.iter().map(|l| l.id.clone()).collect();
+        scope = scope.add(super::lots::covers_any(&ids));
+    }
+    let scoped_ids = || query::select::<bid::Entity>(bid::Column::Id, scope.clone());
+    let bids = bid::Entity::find().filter(scope.clone()).all(conn).await?;
     // Only the columns the ranking reads: with 10 000 bids these are 30 000 rows, and
     // decoding the judges' and timestamps' columns took a third of the evaluation's time.
     let judgements: Vec<(String, String, bool)> = capability_judgement::Entity::find()
@@ -166,7 +197,7 @@ async fn compute_for<C: ConnectionTrait>(
         .column(capability_judgement::Column::BidId)
         .column(capability_judgement::Column::RequirementId)
         .column(capability_judgement::Column::Met)
-        .filter(capability_judgement::Column::BidId.in_subquery(evaluated_bid_ids(c)))
+        .filter(capability_judgement::Column::BidId.in_subquery(scoped_ids()))
         .into_tuple()
         .all(conn)
         .await?;
@@ -176,7 +207,7 @@ async fn compute_for<C: ConnectionTrait>(
         .column(bid_score::Column::CriterionId)
         .column(bid_score::Column::EvaluatorId)
         .column(bid_score::Column::Points)
-        .filter(bid_score::Column::BidId.in_subquery(evaluated_bid_ids(c)))
+        .filter(bid_score::Column::BidId.in_subquery(scoped_ids()))
         .into_tuple()
         .all(conn)
         .await?;
@@ -245,24 +276,47 @@ async fn compute_for<C: ConnectionTrait>(
         contract_start: c.contract_start,
         contract_end: c.contract_end,
     };
-    let results = evaluation::evaluate_priced(
-        &rules,
-        bids.iter().filter_map(|b| {
-            let total = compared.get(&b.id).copied()?;
-            Some((facts.get(&b.id)?, total))
-        }),
-    );
-    Ok(EvaluationData {
-        call: c.clone(),
-        criteria,
-        requirements,
-        evaluators,
-        bids: bids.into_iter().map(|b| (b.id.clone(), b)).collect(),
-        facts,
-        lot: lot.cloned(),
-        compared,
-        results,
-    })
+    let evaluated = |lot: Option<&lot::Model>, compared: HashMap<String, rust_decimal::Decimal>| {
+        let results = evaluation::evaluate_priced(
+            &rules,
+            bids.iter().filter_map(|b| {
+                let total = compared.get(&b.id).copied()?;
+                Some((facts.get(&b.id)?, total))
+            }),
+        );
+        let own = |id: &String| compared.contains_key(id);
+        EvaluationData {
+            call: c.clone(),
+            criteria: criteria.clone(),
+            requirements: requirements.clone(),
+            evaluators: evaluators.clone(),
+            bids: bids
+                .iter()
+                .filter(|b| own(&b.id))
+                .map(|b| (b.id.clone(), b.clone()))
+                .collect(),
+            facts: facts
+                .iter()
+                .filter(|(id, _)| own(id))
+                .map(|(id, f)| (id.clone(), f.clone()))
+                .collect(),
+            lot: lot.cloned(),
+            compared,
+            results,
+        }
+    };
+    if lots.is_empty() {
+        let whole = bids
+            .iter()
+            .map(|b| (b.id.clone(), b.total_price.0))
+            .collect();
+        return Ok(vec![evaluated(None, whole)]);
+    }
+    let mut totals = lot_totals(conn, c, lots).await?;
+    Ok(lots
+        .iter()
+        .map(|l| evaluated(Some(l), totals.remove(&l.id).unwrap_or_default()))
+        .collect())
 }
 
 /// The evaluation is for the call's orderer organisation, after the deadline only.
@@ -287,18 +341,18 @@ pub async fn evaluation_of(
     Ok(Some(compute(state.db.conn(), c).await?))
 }
 
-/// `Lot.evaluation`: the lot's evaluation, for the call's orderer after the deadline only.
-pub async fn lot_evaluation_of(
+/// Whether the caller may read the evaluations of call `c`'s lots (`Lot.evaluation`): its
+/// orderer, after the deadline only; the sealed log is opened first.
+pub async fn may_see_lot_evaluations(
     Cx { state, caller }: Cx<'_>,
     c: &call::Model,
-    l: &lot::Model,
     now: DateTime<Utc>,
-) -> AppResult<Option<EvaluationData>> {
+) -> AppResult<bool> {
     if !may_see_evaluation(caller.viewer(), c, now) {
-        return Ok(None);
+        return Ok(false);
     }
     super::seal::ensure_open(state, c).await?;
-    Ok(Some(compute_for(state.db.conn(), c, Some(l)).await?))
+    Ok(true)
 }
 
 /// The call, locked, for a change by its orderer (see `calls::managed_call`).

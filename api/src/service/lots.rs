@@ -252,13 +252,18 @@ pub async fn unit_status<C: ConnectionTrait>(
 
 /// The condition "the bid prices a line of lot `lot_id`" on `bid::Column::Id`.
 pub fn covers(lot_id: &str) -> Condition {
+    covers_any(&[lot_id.to_owned()])
+}
+
+/// The condition "the bid prices a line of one of `lot_ids`" on `bid::Column::Id`.
+pub fn covers_any(lot_ids: &[String]) -> Condition {
     let lines = Query::select()
         .column(bid_line::Column::BidId)
         .from(bid_line::Entity)
         .and_where(
             bid_line::Column::CallLineId.in_subquery(query::select::<call_line::Entity>(
                 call_line::Column::Id,
-                call_line::Column::LotId.eq(lot_id),
+                call_line::Column::LotId.is_in(lot_ids.iter().cloned()),
             )),
         )
         .to_owned();

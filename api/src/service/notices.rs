@@ -5,18 +5,20 @@
 //! contract modification notice of an amendment of a call's contract (public once made). Read only: a
 //! notice is computed from the data each time, so it is the same whenever it is read.
 
+use super::lots::Unit;
 use super::{Cx, parse_id};
 use crate::domain::call::manages_call;
 use crate::domain::eforms::{
-    self, AwardResult, CompanySize, Contact, Criterion, Kind, Modification, Organisation,
-    Procurement, Subtype, Tender, Texts,
+    self, AwardResult, CompanySize, Contact, Criterion, Kind, LotOutcome, LotPart, Modification,
+    Organisation, Procurement, Subtype, Tender, Texts,
 };
 use crate::domain::thresholds;
 use crate::error::{AppError, AppResult};
 use chrono::{DateTime, Utc};
+use entity::CallStatus;
 use entity::{
-    BidStatus, OrganizationKind, award, award_ranking, bid, call, contract_amendment,
-    contract_signature, organization, service_contract as sc,
+    BidStatus, OrganizationKind, award_ranking, bid, call, contract_amendment, contract_signature,
+    organization, service_contract as sc,
 };
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 
@@ -65,17 +67,33 @@ pub async fn notice(
         (Kind::Award, Subject::Call(id)) => {
             // Public once awarded, as the award decision and its ranking are.
             let c = super::calls::visible_call(conn, caller, "callId", id).await?;
-            let contract = sc::Entity::find()
-                .filter(sc::Column::CallId.eq(c.id.as_str()))
-                .one(conn)
-                .await?;
             let p = procurement(conn, &state.config, &c, now).await?;
-            let mut r = result(conn, &state.config.authority, &c, contract.as_ref()).await?;
-            r.concluded = match &contract {
-                Some(k) => concluded_at(conn, k).await?,
-                None => None,
+            let lots = super::lots::lots_of(conn, &c.id).await?;
+            let units: Vec<Unit> = if lots.is_empty() {
+                vec![Unit {
+                    call: c.clone(),
+                    lot: None,
+                }]
+            } else {
+                // A call in lots: once every lot is decided, of every lot.
+                if !matches!(c.status, CallStatus::Awarded | CallStatus::Contracted) {
+                    return Err(AppError::InvalidState(
+                        "callId: the award notice of a call in lots is due once every lot is awarded or declared unsuccessful"
+                            .into(),
+                    ));
+                }
+                lots.into_iter()
+                    .map(|l| Unit {
+                        call: c.clone(),
+                        lot: Some(l),
+                    })
+                    .collect()
             };
-            let (subtype, xml) = eforms::award_notice(&p, &r);
+            let mut outcomes = Vec::with_capacity(units.len());
+            for u in &units {
+                outcomes.push(outcome(conn, &state.config.authority, u).await?);
+            }
+            let (subtype, xml) = eforms::award_notice(&p, &outcomes);
             Ok(Notice {
                 subtype,
                 xml,
@@ -88,7 +106,7 @@ pub async fn notice(
                 .one(conn)
                 .await?
                 .ok_or_else(not_found)?;
-            let Some(call_id) = k.call_id.clone() else {
+            let Some(call_id) = k.source_call_id.clone() else {
                 // Not public: only its parties learn that it exists.
                 if !super::contracts::may_see(viewer, &k) {
                     return Err(not_found());
@@ -134,11 +152,21 @@ pub async fn notice(
                 made_at: chosen.created_at,
             };
             let p = procurement(conn, &state.config, &c, now).await?;
-            let mut r = result(conn, &state.config.authority, &c, Some(&k)).await?;
-            r.concluded = concluded_at(conn, &k).await?;
+            let lot = match &k.lot_id {
+                Some(l) => Some(
+                    entity::lot::Entity::find_by_id(l.clone())
+                        .one(conn)
+                        .await?
+                        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("lot {l} missing")))?,
+                ),
+                None => None,
+            };
+            let n = lot.as_ref().map_or(1, |l| l.number);
+            let u = Unit { call: c, lot };
+            let (r, _) = result(conn, &state.config.authority, &u).await?;
             Ok(Notice {
                 subtype: Subtype::S38,
-                xml: eforms::modification_notice(&p, &r, &m),
+                xml: eforms::modification_notice(&p, n, &r, &m),
                 draft: false,
             })
         }
@@ -260,6 +288,27 @@ async fn procurement<C: ConnectionTrait>(
         })
         .collect();
     let buyer = buyer(&org(conn, &c.orderer_id).await?, &config.authority);
+    let lots = super::lots::lots_of(conn, &c.id)
+        .await?
+        .into_iter()
+        .map(|l| {
+            let mut codes: Vec<String> = Vec::new();
+            for line in lines.iter().filter(|x| x.lot_id.as_ref() == Some(&l.id)) {
+                if let Some(code) = products
+                    .get(&line.product_id)
+                    .and_then(|p| p.cpv_code.clone())
+                    && !codes.contains(&code)
+                {
+                    codes.push(code);
+                }
+            }
+            LotPart {
+                number: l.number,
+                title: l.title,
+                cpv_codes: codes,
+            }
+        })
+        .collect();
     Ok(Procurement {
         call_id: c.id.clone(),
         title: Texts {
@@ -286,58 +335,98 @@ async fn procurement<C: ConnectionTrait>(
         quality,
         call_url: format!("{}/#/calls/{}", config.public_url, c.id),
         standstill_days: c.standstill_days,
+        lots,
     })
 }
 
-/// The award of `c`: the winner, its bid, every bid received (sizes by declared turnover).
+/// A unit's outcome in the award notice: its award (none for a lot declared unsuccessful)
+/// and the bids it received.
+async fn outcome<C: ConnectionTrait>(
+    conn: &C,
+    authority: &Contact,
+    u: &Unit,
+) -> AppResult<LotOutcome> {
+    let number = u.lot.as_ref().map_or(1, |l| l.number);
+    if u.lot.as_ref().is_some_and(|l| l.unsuccessful_at.is_some()) {
+        return Ok(LotOutcome {
+            number,
+            award: None,
+            tenders: tenders(&unit_bids(conn, u).await?),
+        });
+    }
+    let (award, tenders) = result(conn, authority, u).await?;
+    Ok(LotOutcome {
+        number,
+        award: Some(award),
+        tenders,
+    })
+}
+
+/// The standing bids of a unit: the call's, or those covering the lot.
+async fn unit_bids<C: ConnectionTrait>(conn: &C, u: &Unit) -> AppResult<Vec<bid::Model>> {
+    let mut q = bid::Entity::find()
+        .filter(bid::Column::CallId.eq(u.call.id.as_str()))
+        .filter(bid::Column::Status.eq(BidStatus::Submitted));
+    if let Some(l) = &u.lot {
+        q = q.filter(super::lots::covers(&l.id));
+    }
+    Ok(q.all(conn).await?)
+}
+
+/// The bids as the notice counts them, sized by declared turnover.
+fn tenders(bids: &[bid::Model]) -> Vec<Tender> {
+    bids.iter()
+        .map(|b| Tender {
+            size: CompanySize::by_turnover(b.annual_turnover.0),
+        })
+        .collect()
+}
+
+/// The award of a unit (the call whole, or a lot): the winner, its bid and price for what was
+/// awarded, the contract's reference and conclusion, and every bid received.
 async fn result<C: ConnectionTrait>(
     conn: &C,
     authority: &Contact,
-    c: &call::Model,
-    contract: Option<&sc::Model>,
-) -> AppResult<AwardResult> {
-    let a = award::Entity::find_by_id(c.id.clone())
-        .one(conn)
-        .await?
-        .ok_or_else(|| {
-            AppError::InvalidState(
-                "callId: the call has no award decision: no award notice yet".into(),
-            )
-        })?;
-    let bids = bid::Entity::find()
-        .filter(bid::Column::CallId.eq(c.id.as_str()))
-        .filter(bid::Column::Status.eq(BidStatus::Submitted))
-        .all(conn)
-        .await?;
+    u: &Unit,
+) -> AppResult<(AwardResult, Vec<Tender>)> {
+    let a = super::lots::award_of_unit(conn, u).await?.ok_or_else(|| {
+        AppError::InvalidState("callId: the call has no award decision: no award notice yet".into())
+    })?;
+    let bids = unit_bids(conn, u).await?;
     let winning = bids
         .iter()
         .find(|b| b.id == a.bid_id)
         .ok_or_else(|| AppError::Internal(anyhow::anyhow!("awarded bid {} missing", a.bid_id)))?;
-    // The range of prices among the admissible bids: those the public ranking lists.
+    // The range of prices among the admissible bids: those the public ranking lists, at their
+    // prices for what was awarded.
     let ranked = award_ranking::Entity::find()
-        .filter(award_ranking::Column::AwardId.eq(c.id.as_str()))
+        .filter(award_ranking::Column::AwardId.eq(a.id.as_str()))
         .all(conn)
         .await?;
+    let price = ranked
+        .iter()
+        .find(|r| r.bid_id == winning.id)
+        .map_or(winning.total_price.0, |r| r.total_price.0);
     let prices = || ranked.iter().map(|r| r.total_price.0);
     let winner = winner(
         &org(conn, &winning.bidder_id).await?,
         authority,
         CompanySize::by_turnover(winning.annual_turnover.0),
     )?;
-    Ok(AwardResult {
+    let contract = super::lots::contract_of_unit(conn, u).await?;
+    let concluded = match &contract {
+        Some(k) => concluded_at(conn, k).await?,
+        None => None,
+    };
+    let award = AwardResult {
         decided_at: a.decided_at,
         winner,
         winning_bid_id: winning.id.clone(),
-        winning_price: winning.total_price.0,
-        lowest_price: prices().min().unwrap_or(winning.total_price.0),
-        highest_price: prices().max().unwrap_or(winning.total_price.0),
-        tenders: bids
-            .iter()
-            .map(|b| Tender {
-                size: CompanySize::by_turnover(b.annual_turnover.0),
-            })
-            .collect(),
-        contract_ref: contract.map_or_else(|| c.id.clone(), |k| k.id.clone()),
-        concluded: None,
-    })
+        winning_price: price,
+        lowest_price: prices().min().unwrap_or(price),
+        highest_price: prices().max().unwrap_or(price),
+        contract_ref: contract.map_or_else(|| u.id().to_owned(), |k| k.id),
+        concluded,
+    };
+    Ok((award, tenders(&bids)))
 }
