@@ -197,7 +197,7 @@ async fn evaluate_and_rank_ten_thousand_bids_over_five_lots() {
     let call = app.make_call(&m.orderer, input, true).await;
     let covers = |i: usize| -> Vec<usize> {
         let mut lots = vec![i % LOTS];
-        if i % 3 == 0 {
+        if i.is_multiple_of(3) {
             lots.push((i + 2) % LOTS);
         }
         lots
