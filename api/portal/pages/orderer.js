@@ -151,12 +151,56 @@ export async function newCall({ go }) {
   };
   const addLine = () => { drawLines([...lineValues(), {}]); saveDraft(); };
   const addCriterion = () => { drawCriteria([...criterionValues(), {}]); saveDraft(); };
+  // A call in lots (osa-alueet): each lot has a title and its own lines instead of the call's
+  // flat list. Lots and their rows are numbered by position, rebuilt from their values.
+  const lots = [];
+  const lotsBox = h("div", { class: "stack" });
+  const lotValues = () => lots.map((l) => ({ title: l.title.input.value, lines: l.lines.map(({ p, q }) => ({ p: p.input.value, q: q.input.value })) }));
+  const drawLots = (values) => {
+    lots.length = 0;
+    lotsBox.replaceChildren();
+    values.forEach((v, i) => {
+      const n = i + 1;
+      const lotTitle = field({ name: `lots[${i}].title`, label: t("lots.lotName", { n }), required: true, maxLength: 300, value: v.title ?? "" });
+      const rows = (v.lines?.length ? v.lines : [{}]).map((lv, j) => ({
+        p: field({ name: `lots[${i}].lines[${j}].productId`, label: t("lots.lineProduct", { lot: n, n: j + 1 }), type: "select", options: productOptions, value: lv.p ?? "" }),
+        q: field({ name: `lots[${i}].lines[${j}].quantity`, label: t("lots.lineQuantity", { lot: n, n: j + 1 }), required: true, value: lv.q ?? "", attrs: { inputmode: "decimal" },
+          as: "decimal", maxDecimals: 4, validate: positive }),
+      }));
+      lots.push({ title: lotTitle, lines: rows });
+      const change = (edit, focus) => () => { const all = lotValues(); edit(all); drawLots(all); saveDraft(); focus()?.focus(); };
+      lotsBox.append(h("fieldset", { class: "lot" }, h("legend", {}, t("lots.lot", { n })), lotTitle.wrap,
+        rows.map(({ p, q }, j) => h("div", { class: "row" }, p.wrap, q.wrap, rows.length > 1 ? h("button", { type: "button", class: "secondary",
+          onclick: change((all) => all[i].lines.splice(j, 1), () => lots[i]?.lines[0]?.p.input) }, t("lots.removeLine", { lot: n, n: j + 1 })) : null)),
+        h("div", { class: "row" },
+          h("button", { type: "button", class: "secondary", onclick: change((all) => all[i].lines.push({}), () => lots[i]?.lines.at(-1)?.p.input) }, t("lots.addLine", { n })),
+          values.length > 1 ? h("button", { type: "button", class: "secondary",
+            onclick: change((all) => all.splice(i, 1), () => lots[Math.max(0, i - 1)]?.title.input) }, t("lots.remove", { n })) : null)));
+    });
+  };
+  const addLot = () => { drawLots([...lotValues(), { title: "", lines: [{}] }]); saveDraft(); lots.at(-1)?.title.input.focus(); };
+  const divideId = "divide-into-lots";
+  const divide = h("input", { type: "checkbox", id: divideId, name: "divideIntoLots", "aria-describedby": `${divideId}-hint` });
+  // Plain blocks (a styled one would show through `hidden`), each a stack inside.
+  const flatPart = h("div", {}, h("div", { class: "stack" }, linesBox, h("div", {}, h("button", { type: "button", class: "secondary", onclick: addLine }, t("newCall.addLine")))));
+  const lotsPart = h("div", {}, h("div", { class: "stack" }, lotsBox, h("div", {}, h("button", { type: "button", class: "secondary", onclick: addLot }, t("lots.add")))));
+  // Only the chosen way is shown (and checked and sent); the other keeps its values.
+  const showDivision = () => {
+    flatPart.hidden = divide.checked;
+    lotsPart.hidden = !divide.checked;
+  };
+  divide.addEventListener("change", () => {
+    // The first lot starts from the lines given so far.
+    if (divide.checked && !lots.length) drawLots([{ title: "", lines: lineValues() }]);
+    showDivision();
+    saveDraft();
+  });
   // The draft is kept in this tab until the call is created.
   const plainFields = () => [title, description, ...translations, pricing, estimate, start, end, qDeadline, sDeadline, standstill, priceWeight, minTurnover, minEquity, minRating, maxSub];
   let picker = null;
   const saveDraft = () => {
     const values = Object.fromEntries(plainFields().map((f) => [f.name, f.input.value]));
-    sessionStorage.setItem(DRAFT_KEY, JSON.stringify({ values, lines: lineValues(), criteria: criterionValues(), requirements: requirementValues(), documents: picker?.docs() ?? [] }));
+    sessionStorage.setItem(DRAFT_KEY, JSON.stringify({ values, lines: lineValues(), divided: divide.checked, lots: lotValues(), criteria: criterionValues(), requirements: requirementValues(), documents: picker?.docs() ?? [] }));
   };
   let draft = null;
   try { draft = JSON.parse(sessionStorage.getItem(DRAFT_KEY) || "null"); } catch { draft = null; }
@@ -165,11 +209,15 @@ export async function newCall({ go }) {
   picker = documentPicker({ label: t("documents.callPick"), initial: Array.isArray(draft?.documents) ? draft.documents : [], onchange: () => saveDraft() });
   if (draft) for (const f of plainFields()) if (typeof draft.values?.[f.name] === "string") f.input.value = draft.values[f.name];
   drawLines(draft?.lines?.length ? draft.lines : [{}]);
+  if (Array.isArray(draft?.lots) && draft.lots.length) drawLots(draft.lots);
+  divide.checked = Boolean(draft?.divided) && lots.length > 0;
+  showDivision();
   drawCriteria(draft?.criteria ?? [{}]);
   drawRequirements(Array.isArray(draft?.requirements) ? draft.requirements : []);
   const area = formError();
   const plain = plainFields;
-  const all = () => [...plain(), ...lines.flatMap((l) => [l.p, l.q]), ...criteria.flatMap((c) => [c.n, c.w, c.m]), ...requirements];
+  const lineFields = () => (divide.checked ? lots.flatMap((l) => [l.title, ...l.lines.flatMap((x) => [x.p, x.q])]) : lines.flatMap((l) => [l.p, l.q]));
+  const all = () => [...plain(), ...lineFields(), ...criteria.flatMap((c) => [c.n, c.w, c.m]), ...requirements];
   const dec = (f) => (f.input.value.trim() ? fromInput(f.input.value) ?? f.input.value.trim() : null);
   const ratio = (f) => (f.input.value.trim() ? valueOf(f) : null);
   // The rules between fields: weights with the price weight sum to 100, the questions deadline
@@ -202,7 +250,9 @@ export async function newCall({ go }) {
     }
     const input = {
       title: title.input.value.trim(), description: description.input.value.trim(), pricingModel: pricing.input.value,
-      lines: lines.map(({ p, q }) => ({ productId: p.input.value, quantity: dec(q) ?? "" })),
+      // A call in lots has its lines in its lots only.
+      lines: divide.checked ? [] : lines.map(({ p, q }) => ({ productId: p.input.value, quantity: dec(q) ?? "" })),
+      ...(divide.checked ? { lots: lots.map((l) => ({ title: l.title.input.value.trim(), lines: l.lines.map(({ p, q }) => ({ productId: p.input.value, quantity: dec(q) ?? "" })) })) } : {}),
       contractStart: start.input.value, contractEnd: end.input.value,
       questionsDeadline: localToIso(qDeadline.input.value), submissionDeadline: localToIso(sDeadline.input.value),
       standstillDays: Number(standstill.input.value || 14), priceWeight: Number(priceWeight.input.value || 0),
@@ -227,7 +277,10 @@ export async function newCall({ go }) {
   h("fieldset", {}, h("legend", {}, t("newCall.translations")), h("p", { class: "hint" }, t("newCall.translationsHint")), ...translations.map((f) => f.wrap)),
   pricing.wrap, estimate.wrap,
   h("fieldset", {}, h("legend", {}, t("documents.callTitle")), picker.wrap),
-  h("fieldset", {}, h("legend", {}, t("newCall.lines")), linesBox, h("button", { type: "button", class: "secondary", onclick: addLine }, t("newCall.addLine"))),
+  h("fieldset", {}, h("legend", {}, t("newCall.lines")),
+    h("div", { class: "field" }, h("div", {}, divide, " ", h("label", { for: divideId, class: "inline" }, t("lots.divide"))),
+      h("span", { id: `${divideId}-hint`, class: "hint" }, t("lots.divideHint"))),
+    flatPart, lotsPart),
   h("fieldset", {}, h("legend", {}, t("newCall.dates")), start.wrap, end.wrap, qDeadline.wrap, sDeadline.wrap, standstill.wrap),
   h("fieldset", {}, h("legend", {}, t("newCall.criteria")), priceWeight.wrap, criteriaBox,
     h("button", { type: "button", class: "secondary", onclick: addCriterion }, t("newCall.addCriterion"))),
@@ -238,26 +291,81 @@ export async function newCall({ go }) {
   return h("section", {}, h("h1", {}, t("nav.newCall")), form);
 }
 
+/** What the orderer's page reads of an evaluation: the call's, or on a call in lots each lot's. */
+const EVALUATION_FIELDS = `evaluators { id name }
+      results { bid { id submittedAt bidder { id name } inHouse totalPrice capabilityResponses { requirement { id } evidence } qualityResponses { criterion { id } text } }
+        qualified disqualificationReasons reasonCodes { code actual required year requirementId message } priceScore qualityScore totalScore rank abnormallyLow }
+      report { rows { evaluation { bid { id } } capability { requirement { id } met }
+        criteria { criterion { id } scores { evaluator { id } points } } } }`;
+
+const AWARD_FIELDS = "bid { id bidder { name } } justification decidedAt standstillEndsAt correctionDeadline appealDeadline ranking { bidder { id name } }";
+
 const MANAGE = `query($id: ID!) {
   me { id organization { id } }
   call(id: $id) {
     id title description titleSv titleEn descriptionSv descriptionEn status submissionDeadline questionsDeadline standstillDays orderer { id name }
-    lines { quantity product { id code name unit } }
+    lines { id quantity product { id code name unit } lot { id number } }
+    lots { id number title unsuccessfulReason award { bid { id bidder { name } } decidedAt standstillEndsAt } }
     ${CHANGE_FIELDS}
     documents { ${DOC_FIELDS} }
     criteria { priceWeight qualityCriteria { id name weight maxPoints } capabilityRequirements { id text } }
     questions { id text answer askedAt answerEditedAt }
     bidCount
-    evaluation { evaluators { id name }
-      results { bid { id submittedAt bidder { id name } inHouse totalPrice capabilityResponses { requirement { id } evidence } qualityResponses { criterion { id } text } }
-        qualified disqualificationReasons reasonCodes { code actual required year requirementId message } priceScore qualityScore totalScore rank abnormallyLow }
-      report { rows { evaluation { bid { id } } capability { requirement { id } met }
-        criteria { criterion { id } scores { evaluator { id } points } } } } }
-    award { bid { id bidder { name } } justification decidedAt standstillEndsAt correctionDeadline appealDeadline ranking { bidder { id name } } }
+    award { ${AWARD_FIELDS} }
     ${REMEDY_FIELDS}
   }
-  contracts { id status call { id } }
+  contracts { id status call { id } lot { id } }
 }`;
+
+/** The call's evaluation, read apart from the page's question: the API prices a question by
+ *  the size of its answer, and the two together would cost too much. */
+const EVALUATION = `query($id: ID!) { call(id: $id) { evaluation { ${EVALUATION_FIELDS} } } }`;
+
+// A call in lots: its lots' evaluations are read apart, in parts. The API prices a question
+// by the size of its answer (every list counted full), and every lot's whole evaluation in
+// one question would cost too much: here each lot's comparison with the bids read once, the
+// bids' disqualification reasons, their judgements, and their quality points.
+const LOT_RESULTS = `query($id: ID!) { call(id: $id) {
+  bids { id submittedAt bidder { id name } inHouse totalPrice capabilityResponses { requirement { id } evidence } qualityResponses { criterion { id } text } }
+  lots { id evaluation { evaluators { id name } results { bid { id } qualified priceScore qualityScore totalScore rank abnormallyLow } } } } }`;
+const LOT_REASONS = `query($id: ID!) { call(id: $id) { lots { evaluation { results { bid { id } reasonCodes { code actual required year requirementId } } } } } }`;
+const LOT_JUDGEMENTS = `query($id: ID!) { call(id: $id) { lots { evaluation { report { rows { evaluation { bid { id } } capability { requirement { id } met } } } } } } }`;
+const LOT_POINTS = `query($id: ID!) { call(id: $id) { lots { evaluation { report { rows { evaluation { bid { id } } criteria { criterion { id } mean } } } } } } }`;
+
+/**
+ * Each lot's evaluation (its results with the whole bids) set on `c.lots`, and the bids'
+ * report rows, each bid once (its judgements and quality points are its own, the same in
+ * every lot). A bid's own points per criterion are not read (too costly for every lot): they
+ * are the mean when `me` is the only evaluator, else not shown.
+ */
+async function readLotEvaluations(c, me) {
+  const [a, r, j, p] = await Promise.all([LOT_RESULTS, LOT_REASONS, LOT_JUDGEMENTS, LOT_POINTS].map((q) => gql(q, { id: c.id })));
+  const bids = new Map((a.call?.bids ?? []).map((b) => [b.id, b]));
+  const perBid = (d, pick) => new Map((d.call?.lots ?? []).flatMap((l) => pick(l.evaluation) ?? []).map((x) => [x.bid?.id ?? x.evaluation.bid.id, x]));
+  const reasons = perBid(r, (e) => e?.results);
+  const judged = perBid(j, (e) => e?.report.rows);
+  const points = perBid(p, (e) => e?.report.rows);
+  const evaluations = new Map((a.call?.lots ?? []).map((l) => [l.id, l.evaluation && {
+    evaluators: l.evaluation.evaluators,
+    results: l.evaluation.results.filter((x) => bids.has(x.bid.id))
+      .map((x) => ({ ...x, bid: bids.get(x.bid.id), reasonCodes: reasons.get(x.bid.id)?.reasonCodes ?? [] })),
+  }]));
+  for (const lot of c.lots) lot.evaluation = evaluations.get(lot.id) ?? null;
+  const evaluators = [...evaluations.values()].find(Boolean)?.evaluators ?? [];
+  const alone = evaluators.length === 1 && evaluators[0].id === me.id;
+  return [...judged.keys()].map((id) => ({
+    evaluation: { bid: { id } },
+    capability: judged.get(id).capability,
+    criteria: (points.get(id)?.criteria ?? []).map((x) => ({ criterion: x.criterion,
+      scores: alone && x.mean != null ? [{ evaluator: { id: me.id }, points: Number(x.mean) }] : [] })),
+  }));
+}
+
+/** A line's product as the orderer's pages name it, with its lot on a call in lots. */
+function lineName(l) {
+  const name = `${l.product.code} ${l.product.name}`;
+  return l.lot ? `${t("lots.lot", { n: l.lot.number })} · ${name}` : name;
+}
 
 /** The reason the API gives for a bid whose capability nobody has judged yet. */
 
@@ -270,7 +378,7 @@ function changeForm(c, render) {
   const description = field({ name: "description", label: t("newCall.description"), type: "textarea", required: true, value: c.description, maxLength: 20000 });
   const qDeadline = field({ name: "questionsDeadline", label: t("newCall.questionsDeadline"), type: "datetime-local", required: true, value: isoToHelsinkiInput(c.questionsDeadline) });
   const sDeadline = field({ name: "submissionDeadline", label: t("newCall.submissionDeadline"), type: "datetime-local", required: true, value: isoToHelsinkiInput(c.submissionDeadline) });
-  const quantities = c.lines.map((l, i) => field({ name: `lines[${i}].quantity`, label: t("change.quantity", { product: `${l.product.code} ${l.product.name}`, unit: l.product.unit }),
+  const quantities = c.lines.map((l, i) => field({ name: `lines[${i}].quantity`, label: t("change.quantity", { product: lineName(l), unit: l.product.unit }),
     required: true, value: numberInput(l.quantity), as: "decimal", min: "0", maxDecimals: 4, attrs: { inputmode: "decimal" } }));
   const reason = field({ name: "reason", label: t("change.reason"), type: "textarea", required: !draft, maxLength: 20000, hint: draft ? t("change.draftReasonHint") : null });
   const added = documentPicker({ label: t("documents.addToCall") });
@@ -299,7 +407,10 @@ function changeForm(c, render) {
     }
     const given = quantities.map((f) => valueOf(f));
     if (given.some((v, i) => Number(v) !== Number(c.lines[i].quantity))) {
-      change.lines = c.lines.map((l, i) => ({ productId: l.product.id, quantity: given[i] }));
+      const line = (l) => ({ productId: l.product.id, quantity: given[c.lines.indexOf(l)] });
+      // A call in lots changes its lines through its lots: all of them, in order.
+      if (c.lots.length) change.lots = c.lots.map((lot) => ({ title: lot.title, lines: c.lines.filter((l) => l.lot?.id === lot.id).map(line) }));
+      else change.lines = c.lines.map(line);
       named.push(t("call.lines"));
     }
     if (added.ids().length) {
@@ -311,7 +422,7 @@ function changeForm(c, render) {
       return;
     }
     const sure = await confirmDialog({ title: t(draft ? "change.confirmDraft" : "change.confirm"), confirm: t("change.save"),
-      intro: change.lines && !draft ? t("change.materialWarning") : null,
+      intro: (change.lines || change.lots) && !draft ? t("change.materialWarning") : null,
       summary: [[t("change.changed"), named.join(", ")], [t("change.reason"), reason.input.value.trim() || "–"]] });
     if (sure) await act(area, fields, render, "mutation($id: ID!, $c: CallChangeInput!, $r: String!) { changeCall(id: $id, change: $c, reason: $r) { id } }",
       { id: c.id, c: change, r: reason.input.value });
@@ -334,9 +445,10 @@ function reasonForm({ legend, label, button, danger, dialogTitle, summary, send 
 
 export async function manage({ args, render }) {
   if (!signedInOrderer()) return needOrderer(t("nav.ordererCalls"));
-  const d = await gql(MANAGE, { id: args[0] });
+  const [d, e] = await Promise.all([gql(MANAGE, { id: args[0] }), gql(EVALUATION, { id: args[0] })]);
   const c = d.call;
   if (!c) return h("section", {}, h("h1", {}, t("page.notFound")));
+  c.evaluation = e.call?.evaluation ?? null;
   const parts = [h("h1", {}, c.title), h("p", {}, statusBadge(c.status), " ", h("a", { href: `#/calls/${c.id}` }, t("orderer.publicPage")))];
   const area = formError();
   parts.push(area);
@@ -346,7 +458,8 @@ export async function manage({ args, render }) {
         [t("newCall.title"), c.title],
         [t("call.questionsDeadline"), dateTime(c.questionsDeadline)],
         [t("call.submissionDeadline"), dateTime(c.submissionDeadline)],
-        [t("call.lines"), h("ul", {}, c.lines.map((l) => h("li", {}, `${l.product.code} ${l.product.name}: ${number(l.quantity)} ${l.product.unit}`)))],
+        ...(c.lots.length ? [[t("lots.title"), h("ul", {}, c.lots.map((lot) => h("li", {}, t("lots.heading", { n: lot.number, title: lot.title }))))]] : []),
+        [t("call.lines"), h("ul", {}, c.lines.map((l) => h("li", {}, `${lineName(l)}: ${number(l.quantity)} ${l.product.unit}`)))],
         [t("call.criteria"), h("ul", {}, h("li", {}, `${t("call.price")} ${c.criteria.priceWeight} %`),
           c.criteria.qualityCriteria.map((q) => h("li", {}, `${q.name} ${q.weight} % (${t("call.maxPoints")} ${q.maxPoints})`)))],
       ] });
@@ -381,7 +494,9 @@ export async function manage({ args, render }) {
   if (c.bidCount !== null && c.bidCount !== undefined) {
     parts.push(h("p", {}, h("a", { href: `#/audit?sealedCall=${encodeURIComponent(c.id)}` }, t("orderer.sealedLogLink"))));
   }
-  if (c.evaluation) parts.push(...(await evaluationParts(c, d.me, render)));
+  // Once the bids are opened (bidCount is shown), a call in lots reads its lots' evaluations.
+  const lotRows = c.lots.length && c.bidCount != null ? await readLotEvaluations(c, d.me) : [];
+  if (c.evaluation || c.lots.some((l) => l.evaluation)) parts.push(...(await evaluationParts(c, d.me, render, d.contracts, lotRows)));
   if (c.award) {
     parts.push(h("h2", {}, t("call.award")),
       h("p", {}, t("orderer.awardedTo", { bidder: c.award.bid.bidder.name })),
@@ -401,10 +516,12 @@ export async function manage({ args, render }) {
     }
   }
   // The decision's remedies: correction requests, the award's withdrawal, appeals.
-  if (c.award || c.correctionRequests.length || c.appeals.length || c.status === "UNSUCCESSFUL") {
+  if (c.award || c.correctionRequests.length || c.appeals.length || (c.status === "UNSUCCESSFUL" && !c.lots.length)) {
     const bidders = new Map((c.evaluation?.results ?? []).map((r) => [r.bid.bidder.id, r.bid.bidder.name]));
     for (const r of c.award?.ranking ?? []) bidders.set(r.bidder.id, r.bidder.name);
-    parts.push(ordererPanel(c, [...bidders], render));
+    // On a call in lots the requests and appeals are decided here; an appeal is recorded
+    // against a lot's award, which this panel does not name: none is offered.
+    parts.push(ordererPanel(c, c.lots.length ? [] : [...bidders], render));
   }
   // Ending the call without a contract: cancel it (before an award) or declare it unsuccessful.
   const summary = [[t("newCall.title"), c.title], [t("calls.status"), t(`status.${c.status}`)]];
@@ -434,10 +551,106 @@ function stayAt(render, bidId, which) {
   };
 }
 
-async function evaluationParts(c, me, render) {
-  const ev = c.evaluation;
+/**
+ * The evaluation of a call in lots, for what is each bid's own (its qualification, capability
+ * judgements and quality scores, the same in every lot it covers): the lots' evaluations'
+ * bids, each once. Prices, scores and ranks are the lots' (see `lotParts`).
+ */
+function bidsOfLots(lots, rows) {
+  const evs = lots.map((l) => l.evaluation).filter(Boolean);
+  return {
+    evaluators: evs[0]?.evaluators ?? [],
+    results: [...new Map(evs.flatMap((e) => e.results).map((r) => [r.bid.id, r])).values()],
+    report: { rows },
+  };
+}
+
+/** A comparison table of evaluation results, by rank, under `caption`. */
+function comparisonTable(results, caption, qualifiedCell) {
+  return h("table", {},
+    h("caption", {}, caption),
+    h("thead", {}, h("tr", {}, ...["call.rank", "call.bidder", "call.totalPrice", "orderer.priceScore", "orderer.qualityScore", "call.totalScore", "orderer.qualified"]
+      .map((k) => h("th", { scope: "col", class: ["call.rank", "call.totalPrice", "orderer.priceScore", "orderer.qualityScore", "call.totalScore"].includes(k) ? "num" : null }, t(k))))),
+    h("tbody", {}, results.map((r) => h("tr", {},
+      h("td", { class: "num" }, r.rank ?? "–"),
+      h("td", {}, r.bid.bidder.name, r.bid.inHouse ? ` (${t("orderer.inHouse")})` : ""),
+      h("td", { class: "num" }, moneyNode(r.bid.totalPrice), r.abnormallyLow ? h("span", { class: "badge warn" }, ` ${t("orderer.abnormallyLow")}`) : null),
+      h("td", { class: "num" }, number(r.priceScore)), h("td", { class: "num" }, number(r.qualityScore)), h("td", { class: "num" }, number(r.totalScore)),
+      h("td", {}, qualifiedCell(r))))));
+}
+
+/** The award form of the call (`lot` null) or of one lot: the winner among the qualified
+ *  results, chosen by the officer, and the justification, confirmed first. */
+function awardForm(c, lot, results, render) {
+  const qualified = results.filter((r) => r.qualified);
+  if (!qualified.length) return [h("p", {}, t("orderer.noQualified"))];
+  const aArea = formError();
+  const n = lot?.number;
+  const winner = field({ name: "bidId", label: lot ? t("lots.winner", { n }) : t("orderer.winner"), type: "select", required: true,
+    options: [["", t("orderer.chooseWinner")], ...qualified.map((r) => [r.bid.id, `${r.rank ?? "–"}. ${r.bid.bidder.name}`])] });
+  const justification = field({ name: "justification", label: lot ? t("lots.justification", { n }) : t("orderer.justification"), type: "textarea", required: true });
+  const button = lot ? t("lots.award", { n }) : t("orderer.award");
+  return [h("form", { class: "stack", novalidate: true, onsubmit: async (e) => {
+    e.preventDefault();
+    clearErrors([winner, justification], aArea);
+    const chosen = qualified.find((r) => r.bid.id === winner.input.value);
+    if (!chosen) { setFieldError(winner, t("orderer.chooseWinnerFirst")); winner.input.focus(); return; }
+    const sure = await confirmDialog({ title: lot ? t("lots.confirmAward", { n }) : t("orderer.confirmAward"), confirm: button, summary: [
+      ...(lot ? [[t("lots.title"), t("lots.heading", { n, title: lot.title })]] : []),
+      [t("orderer.winner"), chosen.bid.bidder.name], [t("call.totalScore"), number(chosen.totalScore)], [t("call.rank"), String(chosen.rank ?? "–")],
+      [t("call.totalPrice"), money(chosen.bid.totalPrice)], [t("orderer.justification"), justification.input.value.trim() || "–"]] });
+    if (!sure) return;
+    if (lot) {
+      act(aArea, [winner, justification], render, "mutation($l: ID!, $b: ID!, $j: String!) { awardLot(lotId: $l, bidId: $b, justification: $j) { decidedAt } }",
+        { l: lot.id, b: winner.input.value, j: justification.input.value });
+    } else {
+      act(aArea, [winner, justification], render, "mutation($c: ID!, $b: ID!, $j: String!) { awardCall(callId: $c, bidId: $b, justification: $j) { decidedAt } }",
+        { c: c.id, b: winner.input.value, j: justification.input.value });
+    }
+  } }, winner.wrap, justification.wrap, aArea, h("button", { class: "primary", type: "submit" }, button))];
+}
+
+/** One lot's decision: its award with the contract (made after the lot's standstill), or
+ *  why it was declared unsuccessful, or else the award form and the unsuccessful form. */
+function lotDecision(c, lot, contracts, render) {
+  const n = lot.number;
+  const out = [h("h3", { id: `lot-decision-${lot.id}` }, t("lots.decisionOf", { n }), " – ", lot.title)];
+  if (lot.award) {
+    out.push(h("p", {}, t("lots.awardedTo", { n, bidder: lot.award.bid.bidder.name })),
+      h("p", {}, t("call.decided", { at: dateTime(lot.award.decidedAt), until: dateTime(lot.award.standstillEndsAt) })));
+    const contract = contracts.find((k) => k.lot?.id === lot.id);
+    const pending = [...c.correctionRequests, ...c.appeals].some((x) => x.status === "PENDING" && (!x.lot || x.lot.id === lot.id));
+    if (contract) {
+      out.push(h("p", {}, h("a", { href: `#/contracts/${contract.id}` }, t("lots.openContract", { n }))));
+    } else if (pending) {
+      out.push(h("p", { class: "panel", "data-contract-waits": "" }, t("remedy.contractWaits")));
+    } else {
+      // The server refuses the contract before the lot's standstill has ended, and says so.
+      const cArea = formError();
+      out.push(cArea, h("button", { class: "primary", type: "button", onclick: async () => {
+        const r = await act(cArea, [], async () => {}, "mutation($l: ID!) { createContractFromLotAward(lotId: $l) { id } }", { l: lot.id });
+        if (r) location.hash = `/contracts/${r.createContractFromLotAward.id}`;
+      } }, t("lots.makeContract", { n })));
+    }
+  } else if (lot.unsuccessfulReason) {
+    out.push(h("p", { "data-lot-unsuccessful": "" }, t("lots.unsuccessful", { reason: lot.unsuccessfulReason })));
+  } else {
+    const results = lot.evaluation?.results ?? [];
+    out.push(...(results.length ? awardForm(c, lot, results, render) : [h("p", {}, t("lots.noBids"))]));
+    out.push(reasonForm({ legend: t("lots.declareUnsuccessful", { n }), label: t("lots.unsuccessfulReason", { n }), button: t("lots.declareUnsuccessful", { n }), danger: true,
+      dialogTitle: t("lots.confirmUnsuccessful", { n }), summary: [[t("lots.title"), t("lots.heading", { n, title: lot.title })]],
+      send: (reason, a) => act(a, [reason], render, "mutation($l: ID!, $r: String!) { declareLotUnsuccessful(lotId: $l, reason: $r) { id } }", { l: lot.id, r: reason.input.value }) }));
+  }
+  return h("section", { class: "panel", "aria-labelledby": `lot-decision-${lot.id}`, "data-lot-decision": n }, out);
+}
+
+async function evaluationParts(c, me, render, contracts = [], lotRows = []) {
+  // A call in lots has no evaluation of its own: each lot is compared and decided apart.
+  const inLots = c.lots.length > 0;
+  const ev = inLots ? bidsOfLots(c.lots, lotRows) : c.evaluation;
+  const decided = inLots ? c.lots.every((l) => l.award || l.unsuccessfulReason) : Boolean(c.award);
   const out = [h("h2", {}, t("orderer.evaluation")),
-    h("p", {}, h("a", { href: `#/orderer/calls/${c.id}/report`, "data-report-link": "" }, t("orderer.reportLink")))];
+    inLots ? null : h("p", {}, h("a", { href: `#/orderer/calls/${c.id}/report`, "data-report-link": "" }, t("orderer.reportLink")))];
   const rowOf = new Map(ev.report.rows.map((r) => [r.evaluation.bid.id, r]));
   // Evaluators, and the bids' unit prices (opened with the bids; null if they could not be read).
   // The bids' attachments, read apart from the page's query (each bid may have 20).
@@ -449,7 +662,7 @@ async function evaluationParts(c, me, render) {
   const pick = field({ name: "userId", label: t("orderer.evaluator"), type: "select",
     options: users.filter((u) => !assigned.has(u.id)).map((u) => [u.id, u.name]) });
   out.push(h("p", {}, t("orderer.evaluators"), " ", ev.evaluators.map((u) => u.name).join(", ") || "–"));
-  if (!c.award && pick.input.options.length) {
+  if (!decided && pick.input.options.length) {
     out.push(h("form", { class: "row", novalidate: true, onsubmit: (e) => {
       e.preventDefault();
       act(evArea, [pick], render, "mutation($c: ID!, $u: ID!) { assignEvaluator(callId: $c, userId: $u) { evaluators { id } } }", { c: c.id, u: pick.input.value });
@@ -457,23 +670,20 @@ async function evaluationParts(c, me, render) {
   }
   // Reasons worded in the user's language from their codes; "not judged yet" is its own state.
   const qualifiedCell = (r) => qualification(r, anyUnjudged(c.criteria.capabilityRequirements, rowOf.get(r.bid.id)));
-  // The comparison table, by rank.
-  out.push(h("table", {},
-    h("caption", {}, t("orderer.comparison")),
-    h("thead", {}, h("tr", {}, ...["call.rank", "call.bidder", "call.totalPrice", "orderer.priceScore", "orderer.qualityScore", "call.totalScore", "orderer.qualified"]
-      .map((k) => h("th", { scope: "col", class: ["call.rank", "call.totalPrice", "orderer.priceScore", "orderer.qualityScore", "call.totalScore"].includes(k) ? "num" : null }, t(k))))),
-    h("tbody", {}, ev.results.map((r) => h("tr", {},
-      h("td", { class: "num" }, r.rank ?? "–"),
-      h("td", {}, r.bid.bidder.name, r.bid.inHouse ? ` (${t("orderer.inHouse")})` : ""),
-      h("td", { class: "num" }, moneyNode(r.bid.totalPrice), r.abnormallyLow ? h("span", { class: "badge warn" }, ` ${t("orderer.abnormallyLow")}`) : null),
-      h("td", { class: "num" }, number(r.priceScore)), h("td", { class: "num" }, number(r.qualityScore)), h("td", { class: "num" }, number(r.totalScore)),
-      h("td", {}, qualifiedCell(r)))))));
+  // The comparison table, by rank: the call's, or each lot's at the bids' totals for its lines.
+  if (!inLots) out.push(comparisonTable(ev.results, t("orderer.comparison"), qualifiedCell));
+  for (const lot of c.lots) {
+    const results = lot.evaluation?.results ?? [];
+    out.push(h("h3", {}, t("lots.heading", { n: lot.number, title: lot.title })),
+      results.length ? comparisonTable(results, t("lots.comparison", { n: lot.number, title: lot.title }), qualifiedCell) : h("p", {}, t("lots.noBids")));
+  }
   // Per bid, in a stable order (bidder name, then submission) whatever the ranking does:
   // its unit prices, capability judgement and (for an assigned evaluator) scores, read back
   // from the API. Once awarded, only the unit prices.
   const stable = [...ev.results].sort((a, b) => a.bid.bidder.name.localeCompare(b.bid.bidder.name) || a.bid.submittedAt.localeCompare(b.bid.submittedAt));
-  if (c.award) {
+  if (decided) {
     if (stable.length) out.push(h("h3", {}, t("orderer.unitPricesHeading")), stable.map((r) => linesOf(r.bid)));
+    if (inLots) out.push(h("h2", {}, t("orderer.decision")), c.lots.map((lot) => lotDecision(c, lot, contracts, render)));
     return out;
   }
   const iEvaluate = assigned.has(me.id);
@@ -530,29 +740,11 @@ async function evaluationParts(c, me, render) {
     }
     out.push(section);
   }
-  // The award: only when a bid is qualified, the winner chosen by the officer.
-  const qualified = ev.results.filter((r) => r.qualified);
+  // The award: only when a bid is qualified, the winner chosen by the officer; on a call in
+  // lots, each lot's.
   out.push(h("h2", {}, t("orderer.decision")));
-  if (!qualified.length) {
-    out.push(h("p", {}, t("orderer.noQualified")));
-    return out;
-  }
-  const aArea = formError();
-  const winner = field({ name: "bidId", label: t("orderer.winner"), type: "select", required: true,
-    options: [["", t("orderer.chooseWinner")], ...qualified.map((r) => [r.bid.id, `${r.rank ?? "–"}. ${r.bid.bidder.name}`])] });
-  const justification = field({ name: "justification", label: t("orderer.justification"), type: "textarea", required: true });
-  out.push(h("form", { class: "stack", novalidate: true, onsubmit: async (e) => {
-    e.preventDefault();
-    clearErrors([winner, justification], aArea);
-    const chosen = qualified.find((r) => r.bid.id === winner.input.value);
-    if (!chosen) { setFieldError(winner, t("orderer.chooseWinnerFirst")); winner.input.focus(); return; }
-    const sure = await confirmDialog({ title: t("orderer.confirmAward"), confirm: t("orderer.award"), summary: [
-      [t("orderer.winner"), chosen.bid.bidder.name], [t("call.totalScore"), number(chosen.totalScore)], [t("call.rank"), String(chosen.rank ?? "–")],
-      [t("call.totalPrice"), money(chosen.bid.totalPrice)], [t("orderer.justification"), justification.input.value.trim() || "–"]] });
-    if (!sure) return;
-    act(aArea, [winner, justification], render, "mutation($c: ID!, $b: ID!, $j: String!) { awardCall(callId: $c, bidId: $b, justification: $j) { decidedAt } }",
-      { c: c.id, b: winner.input.value, j: justification.input.value });
-  } }, winner.wrap, justification.wrap, aArea, h("button", { class: "primary", type: "submit" }, t("orderer.award"))));
+  if (inLots) out.push(c.lots.map((lot) => lotDecision(c, lot, contracts, render)));
+  else out.push(...awardForm(c, null, ev.results, render));
   return out;
 }
 

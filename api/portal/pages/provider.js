@@ -32,6 +32,7 @@ export function askForm(c, render) {
 const BID_FIELDS = `id version status totalPrice receipt submittedAt inHouse annualTurnover equityRatio creditRating subcontractingShare callVersion current
   bidder { id } call { id }
   lines { callLine { id quantity } unitPrice lineTotal }
+  lots { id number title }
   capabilityResponses { requirement { id } evidence }
   qualityResponses { criterion { id } text }
   documents { ${DOC_FIELDS} }`;
@@ -46,6 +47,8 @@ export function canonical(b) {
     capabilityResponses: b.capabilityResponses.map((r) => ({ evidence: r.evidence, requirementId: r.requirement.id })).sort(byKey("requirementId")),
     creditRating: b.creditRating, ...(documents.length ? { documents } : {}), equityRatio: b.equityRatio,
     lines: b.lines.map((l) => ({ callLineId: l.callLine.id, unitPrice: l.unitPrice })).sort(byKey("callLineId")),
+    // On a call in lots, the numbers of the lots the bid covers (none: no such key).
+    ...(b.lots?.length ? { lots: b.lots.map((l) => l.number).sort((x, y) => x - y) } : {}),
     qualityResponses: b.qualityResponses.map((r) => ({ criterionId: r.criterion.id, text: r.text })).sort(byKey("criterionId")),
     subcontractingShare: b.subcontractingShare, submittedAt: b.submittedAt, version: b.version,
   });
@@ -83,6 +86,7 @@ async function receiptPanel(b) {
     h("h3", { id: "receipt-title" }, t("bid.receiptTitle", { version: b.version })),
     h("p", {}, t("bid.receivedAt", { at: dateTime(b.submittedAt) })),
     h("p", {}, t("bid.total"), " ", h("strong", {}, moneyNode(b.totalPrice))),
+    b.lots?.length ? h("p", { "data-bid-lots": "" }, t("lots.covers", { lots: b.lots.map((l) => t("lots.heading", { n: l.number, title: l.title })).join("; ") })) : null,
     h("p", {}, t("bid.receipt"), " ", h("code", { class: "receipt", "data-receipt": b.receipt }, b.receipt)),
     recomputed ? h("p", { class: recomputed === b.receipt ? "ok" : "error" },
       recomputed === b.receipt ? t("bid.receiptVerified") : t("bid.receiptMismatch")) : null,
@@ -119,12 +123,31 @@ export async function bidPanel(c, render) {
   const shownNumber = (v) => (v == null ? "" : numberInput(v));
   const shownPercent = (v) => (v == null ? "" : numberInput(ratioToPercent(v)));
   const priceOf = (lineId) => shownNumber(mine?.lines.find((l) => l.callLine.id === lineId)?.unitPrice);
-  const lineFields = c.lines.map((l, i) => ({
-    line: l,
-    f: field({ name: `lines[${i}].unitPrice`, label: t("bid.unitPrice", { product: `${l.product.code} ${l.product.name}`, quantity: number(l.quantity), unit: l.product.unit }),
-      value: prev(`line.${l.id}`, priceOf(l.id)), required: true, as: "decimal", min: "0", maxDecimals: 4, attrs: { inputmode: "decimal", autocomplete: "off" } }),
-    out: h("output", { "aria-live": "off" }),
-  }));
+  // On a call in lots the provider chooses the lots it bids for (those of its standing bid at
+  // first) and prices every line of each; the lines of other lots are neither shown nor sent.
+  const lotOf = new Map(c.lots.flatMap((lot) => lot.lines.map((l) => [l.id, lot])));
+  const lotChoices = c.lots.map((lot) => {
+    const id = `bid-lot-${lot.id}`;
+    const input = h("input", { type: "checkbox", id, name: "lots", value: lot.id,
+      checked: prev(`lot.${lot.id}`, Boolean(mine?.lots?.some((x) => x.id === lot.id))) });
+    return { lot, input, el: h("div", {}, input, " ", h("label", { for: id, class: "inline" }, t("lots.bidFor", { n: lot.number, title: lot.title }))) };
+  });
+  const chosen = (lot) => lotChoices.find((x) => x.lot.id === lot.id)?.input.checked ?? false;
+  const lineFields = c.lines.map((l, i) => {
+    const lot = lotOf.get(l.id);
+    const product = `${l.product.code} ${l.product.name}`;
+    const label = lot ? t("lots.unitPrice", { lot: lot.number, product, quantity: number(l.quantity), unit: l.product.unit })
+      : t("bid.unitPrice", { product, quantity: number(l.quantity), unit: l.product.unit });
+    return {
+      line: l,
+      lot,
+      f: field({ name: `lines[${i}].unitPrice`, label,
+        value: prev(`line.${l.id}`, priceOf(l.id)), required: true, as: "decimal", min: "0", maxDecimals: 4, attrs: { inputmode: "decimal", autocomplete: "off" } }),
+      out: h("output", { "aria-live": "off" }),
+    };
+  });
+  // The lines the bid prices: every line, or on a call in lots those of the chosen lots.
+  const pricedLines = () => lineFields.filter((x) => !x.lot || chosen(x.lot));
   const turnover = field({ name: "annualTurnover", label: t("bid.annualTurnover"), value: prev("annualTurnover", shownNumber(mine?.annualTurnover)), required: true,
     as: "money", min: "0", attrs: { inputmode: "decimal" } });
   const equity = field({ name: "equityRatio", label: t("bid.equityRatioPercent"), hint: t("bid.percentHint"), value: prev("equityRatio", shownPercent(mine?.equityRatio)), required: true,
@@ -144,7 +167,14 @@ export async function bidPanel(c, render) {
   const attachments = documentPicker({ label: t("documents.bidPick"),
     initial: saved?.documents ?? mine?.documents ?? [], onchange: () => saveDraft() });
   const total = h("output", { id: "bid-total", "aria-live": "polite" });
-  const fields = [...lineFields.map((x) => x.f), turnover, equity, rating, sub, ...caps.map((x) => x.f), ...quals.map((x) => x.f)];
+  const otherFields = [turnover, equity, rating, sub, ...caps.map((x) => x.f), ...quals.map((x) => x.f)];
+  // Named by their place among the lines sent, so that the API's errors find them.
+  const fieldsNow = () => {
+    const priced = pricedLines();
+    priced.forEach((x, k) => { x.f.name = `lines[${k}].unitPrice`; });
+    return [...priced.map((x) => x.f), ...otherFields];
+  };
+  let fields = fieldsNow();
   const area = formError();
 
   // The total as prices are typed; a price the API would refuse (negative, more than four
@@ -152,7 +182,12 @@ export async function bidPanel(c, render) {
   const recompute = () => {
     let sum = parse("0");
     let complete = true;
-    for (const { line, f, out } of lineFields) {
+    const priced = pricedLines();
+    for (const x of lineFields) {
+      const lotPart = x.out.closest("[data-lot-prices]");
+      if (lotPart) lotPart.hidden = !chosen(x.lot);
+    }
+    for (const { line, f, out } of priced) {
       const problem = f.input.value.trim() ? problemOf(f) : null;
       const price = problem ? null : readNumber(f.input.value);
       setFieldError(f, problem ? ruleText(problem.rule, problem.params) : null);
@@ -165,11 +200,12 @@ export async function bidPanel(c, render) {
       out.textContent = t("bid.lineTotal", { total: money(toPlain(lineTotal)) });
       sum = add(sum, lineTotal);
     }
-    total.textContent = complete ? money(toPlain(round(sum, 2))) : t("bid.totalIncomplete");
+    total.textContent = !priced.length ? t("lots.totalNone") : complete ? money(toPlain(round(sum, 2))) : t("bid.totalIncomplete");
   };
   const saveDraft = () => {
     const draft = { annualTurnover: turnover.input.value, equityRatio: equity.input.value, creditRating: rating.input.value, subcontractingShare: sub.input.value };
     for (const { line, f } of lineFields) draft[`line.${line.id}`] = f.input.value;
+    for (const { lot, input } of lotChoices) draft[`lot.${lot.id}`] = input.checked;
     for (const { id, f } of caps) draft[`cap.${id}`] = f.input.value;
     for (const { id, f } of quals) draft[`qual.${id}`] = f.input.value;
     draft.documents = attachments.docs();
@@ -178,11 +214,18 @@ export async function bidPanel(c, render) {
   const form = h("form", { class: "stack", novalidate: true, oninput: () => { recompute(); saveDraft(); }, onsubmit: async (e) => {
     e.preventDefault();
     saveDraft();
+    fields = fieldsNow();
     // Every problem the browser can see is shown at once, beside its field; nothing is sent.
-    if (!check(fields, area)) return;
+    const fine = check(fields, area);
+    if (lotChoices.length && !lotChoices.some((x) => x.input.checked)) {
+      area.append(h("p", {}, t("lots.chooseOne")));
+      if (fine) lotChoices[0].input.focus();
+      return;
+    }
+    if (!fine) return;
     const input = {
       callId: c.id,
-      lines: lineFields.map(({ line, f }) => ({ callLineId: line.id, unitPrice: valueOf(f) })),
+      lines: pricedLines().map(({ line, f }) => ({ callLineId: line.id, unitPrice: valueOf(f) })),
       annualTurnover: valueOf(turnover), equityRatio: valueOf(equity), creditRating: rating.input.value,
       subcontractingShare: valueOf(sub) || "0",
       capabilityResponses: caps.map(({ id, f }) => ({ requirementId: id, evidence: f.input.value })),
@@ -204,7 +247,11 @@ export async function bidPanel(c, render) {
       showErrors(err, [...fields, attachments], area); // the draft stays: nothing typed is lost
     }
   } },
-  h("fieldset", {}, h("legend", {}, t("bid.prices")), lineFields.map(({ f, out }) => h("div", {}, f.wrap, out))),
+  lotChoices.length
+    ? h("fieldset", { "data-lot-choice": "" }, h("legend", {}, t("bid.prices")), h("p", { class: "hint" }, t("lots.chooseHint")),
+      lotChoices.map(({ lot, el }) => h("div", { class: "panel" }, el,
+        h("div", { "data-lot-prices": lot.id }, h("div", { class: "stack" }, lineFields.filter((x) => x.lot?.id === lot.id).map(({ f, out }) => h("div", {}, f.wrap, out)))))))
+    : h("fieldset", {}, h("legend", {}, t("bid.prices")), lineFields.map(({ f, out }) => h("div", {}, f.wrap, out))),
   h("p", {}, t("bid.total"), " ", h("strong", {}, total)),
   h("fieldset", {}, h("legend", {}, t("bid.financials")), turnover.wrap, equity.wrap, rating.wrap, sub.wrap),
   caps.length ? h("fieldset", {}, h("legend", {}, t("bid.capability")), caps.map((x) => x.f.wrap)) : null,

@@ -114,6 +114,8 @@ export const CALL = `query($id: ID!) {
     criteria { priceWeight minTurnoverRatio minEquityRatio minCreditRating maxSubcontractingShare
       qualityCriteria { id name weight maxPoints } capabilityRequirements { id text } }
     questions { id text answer askedAt answeredAt answerEditedAt }
+    lots { id number title unsuccessfulReason lines { id quantity product { code name unit category } }
+      award { decidedAt standstillEndsAt justification ranking { rank bidder { id name } totalPrice totalScore } } }
     bidCount
     award { decidedAt standstillEndsAt correctionDeadline appealDeadline justification ranking { rank bidder { id name } totalPrice totalScore } }
     ${REMEDY_FIELDS}
@@ -139,12 +141,8 @@ export async function call({ args, go, render }) {
       h("dt", {}, t("call.contractPeriod")), h("dd", {}, `${date(c.contractStart)} – ${date(c.contractEnd)}`),
       c.estimatedValue ? [h("dt", {}, t("call.estimatedValue")), h("dd", {}, moneyNode(c.estimatedValue))] : null,
       h("dt", {}, t("call.regime")), h("dd", { "data-regime": c.regime }, t(`regime.${c.regime}`))),
-    h("h2", {}, t("call.lines")),
-    h("table", {},
-      h("thead", {}, h("tr", {}, h("th", { scope: "col" }, t("call.product")), h("th", { scope: "col" }, t("call.category")),
-        h("th", { scope: "col", class: "num" }, t("call.quantity")), h("th", { scope: "col" }, t("call.unit")))),
-      h("tbody", {}, c.lines.map((l) => h("tr", {}, h("td", {}, `${l.product.code} ${l.product.name}`), h("td", {}, l.product.category),
-        h("td", { class: "num" }, number(l.quantity)), h("td", {}, l.product.unit))))),
+    // A call in lots shows its lines lot by lot, each lot with its own decision.
+    c.lots.length ? lotsSection(c) : [h("h2", {}, t("call.lines")), linesTable(c.lines)],
     h("h2", {}, t("call.criteria")),
     h("table", {},
       h("thead", {}, h("tr", {}, h("th", { scope: "col" }, t("call.criterion")), h("th", { scope: "col", class: "num" }, t("call.weight")),
@@ -173,12 +171,7 @@ export async function call({ args, go, render }) {
     parts.push(h("h2", {}, t("call.award")),
       h("p", {}, t("call.decided", { at: dateTime(c.award.decidedAt), until: dateTime(c.award.standstillEndsAt) })),
       h("p", {}, c.award.justification),
-      h("table", {},
-        h("caption", {}, t("call.ranking")),
-        h("thead", {}, h("tr", {}, h("th", { scope: "col", class: "num" }, t("call.rank")), h("th", { scope: "col" }, t("call.bidder")),
-          h("th", { scope: "col", class: "num" }, t("call.totalPrice")), h("th", { scope: "col", class: "num" }, t("call.totalScore")))),
-        h("tbody", {}, c.award.ranking.map((r) => h("tr", {}, h("td", { class: "num" }, String(r.rank)), h("td", {}, r.bidder.name),
-          h("td", { class: "num" }, moneyNode(r.totalPrice)), h("td", { class: "num" }, number(r.totalScore)))))));
+      rankingTable(c.award.ranking, t("call.ranking")));
     parts.push(await decisionPanel(c, s, render));
   }
   // The eForms notices to publish in Hilma (a draft's only for the call's orderer).
@@ -192,6 +185,42 @@ export async function call({ args, go, render }) {
   if (s?.user.role === "PRODUCER") parts.push(await provider.bidPanel(c, render));
   if (s?.user.role === "ORDERER") parts.push(h("p", {}, h("a", { href: `#/orderer/calls/${c.id}` }, t("call.manage"))));
   return h("article", {}, parts);
+}
+
+/** A call's lines: product, category, quantity and unit; `caption` names the table. */
+function linesTable(lines, caption = null) {
+  return h("table", {},
+    caption ? h("caption", {}, caption) : null,
+    h("thead", {}, h("tr", {}, h("th", { scope: "col" }, t("call.product")), h("th", { scope: "col" }, t("call.category")),
+      h("th", { scope: "col", class: "num" }, t("call.quantity")), h("th", { scope: "col" }, t("call.unit")))),
+    h("tbody", {}, lines.map((l) => h("tr", {}, h("td", {}, `${l.product.code} ${l.product.name}`), h("td", {}, l.product.category),
+      h("td", { class: "num" }, number(l.quantity)), h("td", {}, l.product.unit)))));
+}
+
+/** An award's public ranking: rank, bidder, total price and total score. */
+export function rankingTable(ranking, caption) {
+  return h("table", {},
+    h("caption", {}, caption),
+    h("thead", {}, h("tr", {}, h("th", { scope: "col", class: "num" }, t("call.rank")), h("th", { scope: "col" }, t("call.bidder")),
+      h("th", { scope: "col", class: "num" }, t("call.totalPrice")), h("th", { scope: "col", class: "num" }, t("call.totalScore")))),
+    h("tbody", {}, ranking.map((r) => h("tr", {}, h("td", { class: "num" }, String(r.rank)), h("td", {}, r.bidder.name),
+      h("td", { class: "num" }, moneyNode(r.totalPrice)), h("td", { class: "num" }, number(r.totalScore))))));
+}
+
+/** The lots of a call in lots: each with its number, title and lines, and once decided its
+ *  award with the ranking, or why it was declared unsuccessful. */
+function lotsSection(c) {
+  const decided = ["EVALUATION", "AWARDED", "CONTRACTED"].includes(c.status);
+  return h("section", { "aria-labelledby": "lots-title", "data-lots": "" }, h("h2", { id: "lots-title" }, t("lots.title")),
+    c.lots.map((lot) => h("section", { class: "panel", "aria-labelledby": `lot-${lot.id}`, "data-lot": lot.number },
+      h("h3", { id: `lot-${lot.id}` }, t("lots.heading", { n: lot.number, title: lot.title })),
+      linesTable(lot.lines, t("lots.linesOf", { n: lot.number })),
+      lot.award ? [h("h4", {}, t("call.award")),
+        h("p", {}, t("call.decided", { at: dateTime(lot.award.decidedAt), until: dateTime(lot.award.standstillEndsAt) })),
+        h("p", {}, lot.award.justification),
+        rankingTable(lot.award.ranking, t("lots.rankingOf", { n: lot.number }))] : null,
+      lot.unsuccessfulReason ? h("p", { "data-lot-unsuccessful": "" }, t("lots.unsuccessful", { reason: lot.unsuccessfulReason })) : null,
+      decided && !lot.award && !lot.unsuccessfulReason ? h("p", { class: "hint" }, t("lots.undecided")) : null)));
 }
 
 /** A modal confirmation for a step with legal weight: a <dialog> with a heading, the

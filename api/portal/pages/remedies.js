@@ -10,8 +10,8 @@ import { field, formError, showErrors, clearErrors, check } from "../forms.js";
 import { confirmDialog } from "./public.js";
 
 /** The remedy fields a call query adds (the API filters them by who asks). */
-export const REMEDY_FIELDS = `correctionRequests { id text status decision submittedAt decidedAt requester { id name } }
-    appeals { id caseNumber filedAt status outcome resolvedAt appellant { id name } }`;
+export const REMEDY_FIELDS = `correctionRequests { id text status decision submittedAt decidedAt requester { id name } lot { id } }
+    appeals { id caseNumber filedAt status outcome resolvedAt appellant { id name } lot { id } }`;
 
 async function send(area, fields, render, query, variables) {
   clearErrors(fields, area);
