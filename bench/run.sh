@@ -112,11 +112,12 @@ awk '/VmHWM/ {print $2}' "/proc/$PID/status" > "$WORK/rss.txt"
 [ -n "${PID2:-}" ] && awk '/VmHWM/ {print $2}' "/proc/$PID2/status" > "$WORK/rss2.txt"
 kill "$PID" ${PID2:-} 2>/dev/null || true
 
-# The evaluate scenario: ranking a call with 10 000 bids, through the service and GraphQL.
+# The evaluate scenario: ranking a call with 10 000 bids, through the service and GraphQL, as
+# one lot and over five lots.
 if [ "${EVALUATE:-1}" = 1 ]; then
   case "$DB" in sqlite) EV_URL="" ;; postgres) EV_URL="$PGBASE/$PGDB" ;; esac
-  DATABASE_URL="$EV_URL" cargo test -q --release --test evaluate_10k -- --ignored --nocapture 2>&1 \
-    | tee "$WORK/evaluate.txt" | grep -E '^(seeded|evaluate)' || { cat "$WORK/evaluate.txt"; exit 1; }
+  DATABASE_URL="$EV_URL" cargo test -q --release --test e2e evaluate_10k:: -- --ignored --nocapture --test-threads=1 2>&1 \
+    | tee "$WORK/evaluate.txt" | grep -E '(seeded|evaluate|bids per)' || { cat "$WORK/evaluate.txt"; exit 1; }
 else
   : > "$WORK/evaluate.txt"
 fi

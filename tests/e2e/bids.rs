@@ -7,10 +7,10 @@ use kilpailutus_tests::{Market, SUBMIT_BID, TestApp};
 use serde_json::{Value, json};
 
 const WITHDRAW: &str = "mutation($c:ID!){ withdrawBid(callId:$c){ id status version } }";
-pub(crate) const FULL_BID: &str = "query($id:ID!){ bid(id:$id){ id version submittedAt receipt documents{ id sha256 } bidder{ id } call{ id } annualTurnover equityRatio creditRating subcontractingShare lines{ callLine{ id } unitPrice } capabilityResponses{ requirement{ id } evidence } qualityResponses{ criterion{ id } text } } }";
+pub(crate) const FULL_BID: &str = "query($id:ID!){ bid(id:$id){ id version submittedAt receipt documents{ id sha256 } lots{ number } bidder{ id } call{ id } annualTurnover equityRatio creditRating subcontractingShare lines{ callLine{ id } unitPrice } capabilityResponses{ requirement{ id } evidence } qualityResponses{ criterion{ id } text } } }";
 
 /// Recomputes a receipt from what the API returns, as README.md tells a provider to: the canonical text from the API's answer, with `documents` (sorted
-/// SHA-256) only when the bid has some.
+/// SHA-256) only when the bid has some, and `lots` (their numbers) only on a call in lots.
 pub(crate) fn recompute_receipt(b: &Value) -> String {
     let mut lines: Vec<(String, String)> = b["lines"]
         .as_array()
@@ -59,8 +59,19 @@ pub(crate) fn recompute_receipt(b: &Value) -> String {
     } else {
         format!("\"documents\":[{}],", docs.join(","))
     };
+    let mut numbers: Vec<i64> = b["lots"]
+        .as_array()
+        .map(|l| l.iter().filter_map(|x| x["number"].as_i64()).collect())
+        .unwrap_or_default();
+    numbers.sort_unstable();
+    let lots = if numbers.is_empty() {
+        String::new()
+    } else {
+        let list: Vec<String> = numbers.iter().map(i64::to_string).collect();
+        format!("\"lots\":[{}],", list.join(","))
+    };
     let text = format!(
-        "{{\"annualTurnover\":{},\"bidderId\":{},\"callId\":{},\"capabilityResponses\":[{}],\"creditRating\":{},{documents}\"equityRatio\":{},\"lines\":[{}],\"qualityResponses\":[{}],\"subcontractingShare\":{},\"submittedAt\":{},\"version\":{}}}",
+        "{{\"annualTurnover\":{},\"bidderId\":{},\"callId\":{},\"capabilityResponses\":[{}],\"creditRating\":{},{documents}\"equityRatio\":{},\"lines\":[{}],{lots}\"qualityResponses\":[{}],\"subcontractingShare\":{},\"submittedAt\":{},\"version\":{}}}",
         s(b["annualTurnover"].as_str().unwrap()),
         s(b["bidder"]["id"].as_str().unwrap()),
         s(b["call"]["id"].as_str().unwrap()),

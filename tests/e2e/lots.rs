@@ -224,7 +224,15 @@ async fn a_call_in_lots_takes_bids_on_whole_lots() {
         a["lots"],
         json!([{ "number": 1, "title": "Itäinen alue" }, { "number": 2, "title": "Läntinen alue" }])
     );
-    assert_eq!(a["receipt"].as_str().unwrap().len(), 64);
+    // The provider recomputes the receipt from the API's answer, the lots included.
+    let full = app
+        .ok(Some(&m.a), crate::bids::FULL_BID, json!({ "id": a["id"] }))
+        .await["bid"]
+        .clone();
+    assert_eq!(
+        crate::bids::recompute_receipt(&full),
+        a["receipt"].as_str().unwrap()
+    );
     let b = s.submit(&m.b, &[(0, "42")]).await;
     assert_eq!(b["totalPrice"], "42000.00");
     assert_eq!(b["lots"], json!([{ "number": 1, "title": "Itäinen alue" }]));
@@ -774,4 +782,94 @@ async fn a_call_is_given_lines_or_lots_and_keeps_its_lots() {
         )
         .await;
     assert_eq!(lines["extensions"]["code"], "BAD_USER_INPUT");
+}
+
+/// Migration 000021 moves the awards made before lots into `award_decision` (keyed by the
+/// call) with their rankings, and names the call a contract came from. SQLite, with the
+/// foreign keys off so the rows need no call or bid around them (the PostgreSQL pass runs
+/// the same statements on its empty databases).
+#[tokio::test]
+async fn awards_made_before_lots_keep_their_decision_and_ranking() {
+    use migration::MigratorTrait;
+    use sea_orm::{ConnectOptions, ConnectionTrait, Database, Statement};
+    if kilpailutus_tests::on_postgres() {
+        return;
+    }
+    let dir = std::env::temp_dir().join(format!(
+        "kilpailutus-upgrade-{}",
+        uuid::Uuid::new_v4().simple()
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut options = ConnectOptions::new(format!(
+        "sqlite://{}?mode=rwc",
+        dir.join("old.db").display()
+    ));
+    options.max_connections(1).min_connections(1);
+    let db = Database::connect(options).await.unwrap();
+    migration::Migrator::up(&db, Some(20)).await.unwrap();
+    db.execute_unprepared("PRAGMA foreign_keys = OFF")
+        .await
+        .unwrap();
+    db.execute_unprepared(
+        "INSERT INTO award (call_id, bid_id, justification, decided_by, decided_at, standstill_ends_at) \
+         VALUES ('call-1', 'bid-1', 'Paras', 'user-1', '2027-01-25 09:00:00+00:00', '2027-02-08 09:00:00+00:00')",
+    )
+    .await
+    .unwrap();
+    db.execute_unprepared(
+        "INSERT INTO award_ranking (call_id, rank, bid_id, bidder_id, total_price, total_score) VALUES \
+         ('call-1', 1, 'bid-1', 'org-1', '45500.00', '92'), ('call-1', 2, 'bid-2', 'org-2', '47000.00', '80.5')",
+    )
+    .await
+    .unwrap();
+    db.execute_unprepared(
+        "INSERT INTO service_contract (id, orderer_id, producer_id, call_id, procedure, pricing_model, status, \
+         start_date, end_date, version, total_value, max_subcontracting_share, realization_status, created_at) \
+         VALUES ('k-1', 'o-1', 'org-1', 'call-1', 'OPEN', 'UNIT_PRICE', 'DRAFT', '2027-01-01', '2027-12-31', 1, \
+         '45500.00', NULL, 'ON_TRACK', '2027-02-09 09:00:00+00:00')",
+    )
+    .await
+    .unwrap();
+    migration::Migrator::up(&db, None).await.unwrap();
+    let rows = |sql: &str| {
+        let db = db.clone();
+        let sql = sql.to_owned();
+        async move {
+            db.query_all_raw(Statement::from_string(db.get_database_backend(), sql))
+                .await
+                .unwrap()
+        }
+    };
+    let awards =
+        rows("SELECT id, call_id, lot_id, bid_id, justification FROM award_decision").await;
+    assert_eq!(awards.len(), 1);
+    let a = &awards[0];
+    let text = |r: &sea_orm::QueryResult, c: &str| r.try_get::<Option<String>>("", c).unwrap();
+    assert_eq!(
+        (
+            text(a, "id"),
+            text(a, "call_id"),
+            text(a, "lot_id"),
+            text(a, "bid_id"),
+            text(a, "justification")
+        ),
+        (
+            Some("call-1".into()),
+            Some("call-1".into()),
+            None,
+            Some("bid-1".into()),
+            Some("Paras".into())
+        )
+    );
+    let ranking = rows("SELECT award_id, bid_id, total_score FROM award_rank ORDER BY rank").await;
+    assert_eq!(ranking.len(), 2);
+    assert_eq!(text(&ranking[1], "award_id"), Some("call-1".into()));
+    assert_eq!(text(&ranking[1], "total_score"), Some("80.5".into()));
+    let contract = rows("SELECT source_call_id, lot_id FROM service_contract").await;
+    assert_eq!(text(&contract[0], "source_call_id"), Some("call-1".into()));
+    assert_eq!(text(&contract[0], "lot_id"), None);
+    let old = rows("SELECT name FROM sqlite_master WHERE name IN ('award', 'award_ranking')").await;
+    assert!(old.is_empty(), "the old tables are gone");
+    db.close().await.ok();
+    let _ = std::fs::remove_dir_all(&dir);
 }
