@@ -381,6 +381,17 @@ async fn each_lot_is_evaluated_awarded_and_contracted_on_its_own() {
     assert_eq!(public["status"], "EVALUATION");
     assert_eq!(public["lots"][0]["award"]["ranking"], a1["ranking"]);
     assert!(public["lots"][1]["award"].is_null() && public["award"].is_null());
+    let cancel = app
+        .code(
+            Some(&m.orderer),
+            "mutation($id:ID!){ cancelCall(id:$id,reason:\"Budjetti\"){ status } }",
+            json!({ "id": s.call.id }),
+        )
+        .await;
+    assert_eq!(
+        cancel, "INVALID_STATE",
+        "a call decided in part is not cancelled"
+    );
     let again = app
         .error(
             Some(&m.orderer),
@@ -486,6 +497,14 @@ async fn each_lot_is_evaluated_awarded_and_contracted_on_its_own() {
     let k2 = k2["id"].as_str().unwrap();
     m.sign_and_activate(app, k1, &m.a, "100000").await;
     assert_eq!(s.lots(None).await["status"], "AWARDED");
+    // The contract's mail names its call and lot.
+    let signed = app.mail(&m.a).await;
+    assert!(
+        signed
+            .iter()
+            .any(|(e, b)| e == "contract.signed" && b.contains("osa-alue 1: Itäinen alue")),
+        "{signed:?}"
+    );
     app.sign_both(k2, &m.orderer, &m.in_house).await;
     app.ok(
         Some(&m.orderer),

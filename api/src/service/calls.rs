@@ -316,6 +316,16 @@ pub async fn cancel_call(
                 before.as_str()
             )));
         }
+        // A call in lots with a lot awarded is decided in part: withdraw that award first.
+        let awarded = entity::award::Entity::find()
+            .filter(entity::award::Column::CallId.eq(c.id.as_str()))
+            .count(w.conn())
+            .await?;
+        if awarded > 0 {
+            return Err(AppError::InvalidState(
+                "a lot of this call is awarded: a call decided in part cannot be cancelled (withdraw the lot's award first)".into(),
+            ));
+        }
         let ending = Ending::Cancelled { before };
         end_without_award(w, now, &actor.user_id, c, ending, reason).await
     })

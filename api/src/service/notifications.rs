@@ -231,10 +231,20 @@ pub async fn award_decided(w: &Work<'_>, now: DateTime<Utc>, d: Decided<'_>) -> 
 
 /// A readable name for a contract in e-mails.
 async fn contract_title<C: ConnectionTrait>(conn: &C, c: &sc::Model) -> AppResult<String> {
-    if let Some(call_id) = &c.call_id
+    if let Some(call_id) = &c.source_call_id
         && let Some(call) = call::Entity::find_by_id(call_id.clone()).one(conn).await?
     {
-        return Ok(call.title);
+        // A lot's contract is named by its call and lot.
+        let lot = match &c.lot_id {
+            Some(id) => {
+                entity::lot::Entity::find_by_id(id.clone())
+                    .one(conn)
+                    .await?
+            }
+            None => None,
+        };
+        let names = super::lots::Names::of(&call, lot.as_ref());
+        return Ok(names.title().fi.to_owned());
     }
     let names = outbox::organization_names(conn, vec![c.producer_id.clone()]).await?;
     Ok(format!(
