@@ -20,14 +20,15 @@ const BIDS: usize = 10_000;
 
 /// Seeds `BIDS` bids on `call` straight into the database, bid `i` pricing the lines
 /// `prices(i)` (line index, unit price) of the call's lines of `quantities`; every tenth bid
-/// fails the credit rating, the others are judged capable and scored.
+/// fails the credit rating, the others are judged capable and scored. Moves the clock to the
+/// submission deadline and returns the call as stored.
 async fn seed(
     app: &TestApp,
     m: &Market,
     call: &CallFixture,
     quantities: &[Decimal],
     prices: impl Fn(usize) -> Vec<(usize, Decimal)>,
-) {
+) -> entity::call::Model {
     let db = app.state.db.conn();
     let now = app.clock_now();
     let seeded = Instant::now();
@@ -121,6 +122,12 @@ async fn seed(
             .unwrap();
     }
     println!("seeded {BIDS} bids in {:?}", seeded.elapsed());
+    app.clock.set(call.submission_deadline);
+    entity::call::Entity::find_by_id(call.id.clone())
+        .one(db)
+        .await
+        .unwrap()
+        .unwrap()
 }
 
 #[tokio::test]
@@ -131,7 +138,7 @@ async fn evaluate_and_rank_ten_thousand_bids() {
     let call = app
         .make_call(&m.orderer, app.call_input(&m.product_refs()), true)
         .await;
-    seed(
+    let c = seed(
         &app,
         &m,
         &call,
@@ -143,12 +150,6 @@ async fn evaluate_and_rank_ten_thousand_bids() {
     )
     .await;
     let db = app.state.db.conn();
-    app.clock.set(call.submission_deadline);
-    let c = entity::call::Entity::find_by_id(call.id.clone())
-        .one(db)
-        .await
-        .unwrap()
-        .unwrap();
 
     let mut service_runs = Vec::new();
     for _ in 0..3 {
@@ -202,7 +203,7 @@ async fn evaluate_and_rank_ten_thousand_bids_over_five_lots() {
         }
         lots
     };
-    seed(&app, &m, &call, &[Decimal::from(1000); LOTS], |i| {
+    let c = seed(&app, &m, &call, &[Decimal::from(1000); LOTS], |i| {
         covers(i)
             .into_iter()
             .map(|lot| {
@@ -214,12 +215,6 @@ async fn evaluate_and_rank_ten_thousand_bids_over_five_lots() {
     })
     .await;
     let db = app.state.db.conn();
-    app.clock.set(call.submission_deadline);
-    let c = entity::call::Entity::find_by_id(call.id.clone())
-        .one(db)
-        .await
-        .unwrap()
-        .unwrap();
     let lots = api::service::lots::lots_of(db, &c.id).await.unwrap();
     let expected: Vec<usize> = (0..LOTS)
         .map(|lot| (0..BIDS).filter(|i| covers(*i).contains(&lot)).count())

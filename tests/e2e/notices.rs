@@ -58,6 +58,19 @@ async fn xml_of(app: &TestApp, token: Option<&str>, kind: &str, call: &str) -> S
         .to_owned()
 }
 
+/// The latest modification notice of contract `kid`, read anonymously.
+async fn modification_of(app: &TestApp, kid: &str) -> String {
+    app.ok(
+        None,
+        NOTICE,
+        json!({ "k": "CONTRACT_MODIFICATION_NOTICE", "k2": kid }),
+    )
+    .await["notice"]
+        .as_str()
+        .expect("xml")
+        .to_owned()
+}
+
 /// An amount as notices write it: no trailing zeros after the decimal point.
 fn normal(amount: &str) -> &str {
     if amount.contains('.') {
@@ -476,16 +489,7 @@ async fn award_and_modification_notices_follow_the_contract() {
             .as_str()
             .unwrap()
             .to_owned();
-        let modification = app
-            .ok(
-                None,
-                NOTICE,
-                json!({ "k": "CONTRACT_MODIFICATION_NOTICE", "k2": kid }),
-            )
-            .await["notice"]
-            .as_str()
-            .unwrap()
-            .to_owned();
+        let modification = modification_of(&app, &kid).await;
         assert_eq!(subtype(&modification), "38");
         assert!(modification.contains("Asiakasmäärä kasvaa"));
         let total_text = normal(&total);
@@ -840,16 +844,7 @@ async fn a_call_in_lots_has_a_lot_per_lot_in_its_notices() {
         ], "f": "2027-06-01" }),
     )
     .await;
-    let modification = app
-        .ok(
-            None,
-            NOTICE,
-            json!({ "k": "CONTRACT_MODIFICATION_NOTICE", "k2": kid }),
-        )
-        .await["notice"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let modification = modification_of(&app, &kid).await;
     assert_eq!(subtype(&modification), "38");
     assert!(modification.contains(
         "<efbc:ModifiedContractIdentifier schemeName=\"contract\">CON-0002</efbc:ModifiedContractIdentifier>"

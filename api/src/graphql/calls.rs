@@ -301,6 +301,26 @@ impl CallForTenders {
     }
 }
 
+/// A bid's lines and the call lines they price, by call line id.
+pub async fn priced_lines(
+    ctx: &Context<'_>,
+    bid_id: &str,
+) -> Result<(
+    Vec<bid_line::Model>,
+    std::collections::HashMap<String, call_line::Model>,
+)> {
+    let lines = ctx
+        .data::<DataLoader<LinesByBid>>()?
+        .load_one(bid_id.to_owned())
+        .await?
+        .unwrap_or_default();
+    let call_lines = ctx
+        .data::<DataLoader<CallLineLoader>>()?
+        .load_many(lines.iter().map(|l| l.call_line_id.clone()))
+        .await?;
+    Ok((lines, call_lines))
+}
+
 async fn own_bid(ctx: &Context<'_>, call_id: &str, org: &str) -> Result<Option<bid::Model>> {
     Ok(ctx
         .data::<DataLoader<OwnBidLoader>>()?
@@ -470,15 +490,7 @@ impl Bid {
     }
     /// In the order of the call's lines.
     async fn lines(&self, ctx: &Context<'_>) -> Result<Vec<BidLine>> {
-        let lines = ctx
-            .data::<DataLoader<LinesByBid>>()?
-            .load_one(self.0.id.clone())
-            .await?
-            .unwrap_or_default();
-        let call_lines = ctx
-            .data::<DataLoader<CallLineLoader>>()?
-            .load_many(lines.iter().map(|l| l.call_line_id.clone()))
-            .await?;
+        let (lines, call_lines) = priced_lines(ctx, &self.0.id).await?;
         let mut out = Vec::with_capacity(lines.len());
         for l in lines {
             let cl = call_lines

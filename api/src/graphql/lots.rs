@@ -4,7 +4,7 @@
 use super::calls::{CallLine, CallLineInput};
 use super::evaluation::{Award, Evaluation, award_by_id};
 use super::loaders::LoadError;
-use super::loaders::{CallLineLoader, CallLoader, LinesByBid, LinesByCall, LotLoader, LotsByCall};
+use super::loaders::{CallLoader, LinesByCall, LotLoader, LotsByCall};
 use super::request_time;
 use crate::error::AppError;
 use crate::service::evaluation::EvaluationData;
@@ -118,15 +118,7 @@ pub async fn lot_by_id(ctx: &Context<'_>, id: Option<&String>) -> Result<Option<
 
 /// The lots a bid covers (those whose lines it prices), by number.
 pub async fn lots_of_bid(ctx: &Context<'_>, bid_id: &str) -> Result<Vec<Lot>> {
-    let lines = ctx
-        .data::<DataLoader<LinesByBid>>()?
-        .load_one(bid_id.to_owned())
-        .await?
-        .unwrap_or_default();
-    let call_lines = ctx
-        .data::<DataLoader<CallLineLoader>>()?
-        .load_many(lines.iter().map(|l| l.call_line_id.clone()))
-        .await?;
+    let (_, call_lines) = super::calls::priced_lines(ctx, bid_id).await?;
     let lot_ids: std::collections::BTreeSet<String> =
         call_lines.into_values().filter_map(|l| l.lot_id).collect();
     let mut lots: Vec<lot::Model> = ctx
