@@ -3,7 +3,10 @@
 // only, pricing its lines alone, and reads the lots in its verified receipt (`bid`); after the
 // deadline the orderer judges and scores the bid, compares it lot by lot, awards the first lot
 // and declares the second unsuccessful, and the call's page shows both decisions (`decide`);
-// after the lot's standstill the orderer makes the lot's contract (`contract`). Each run at a
+// the provider asks for a correction of the first lot's award on the call's page (`request`),
+// and the orderer, offered the first lot's own withdrawal and appeal forms, rejects the request,
+// which names its lot (`reject`); after the lot's standstill the orderer makes the lot's
+// contract (`contract`). Each run at a
 // width and in a language, every state checked with axe-core and, at 390 px, that the page does
 // not scroll sideways.
 //
@@ -141,6 +144,61 @@ const journeys = {
     await page.getByText(params.justification).waitFor();
     await page.getByText(tr("lots.unsuccessful", { reason: params.reason })).waitFor();
     await check("the call's page with each lot's decision");
+    return {};
+  },
+
+  /** The provider after the award: the first lot's remedies (the second lot, unsuccessful,
+   *  has none), and a correction request about the first lot, confirmed and listed as the lot's. */
+  async request() {
+    await login(params.email, params.password);
+    await page.goto(`${base}/#/calls/${params.callId}`);
+    await heading(params.callTitle);
+    const [first] = params.lots;
+    const remedies = page.getByRole("region", { name: L["remedy.title"] });
+    const lot1 = remedies.locator("[data-lot-remedies='1']");
+    await lot1.getByRole("link", { name: tr("remedy.lotDocument", { n: 1 }) }).waitFor();
+    if (await remedies.locator("[data-lot-remedies='2']").count()) fail("the unsuccessful lot 2 has the remedies of an award");
+    await check("the first lot's remedies, as its bidder");
+    await lot1.getByLabel(tr("remedy.lotRequestText", { n: 1 })).fill(params.text);
+    await lot1.getByRole("button", { name: tr("remedy.lotRequest", { n: 1 }) }).click();
+    const dialog = page.getByRole("dialog");
+    await dialog.getByText(tr("lots.heading", { n: 1, title: first.title })).waitFor();
+    await dialog.getByText(params.text).waitFor();
+    await check("the first lot's correction request to confirm");
+    await settle(() => dialog.getByRole("button", { name: tr("remedy.lotRequest", { n: 1 }) }).click());
+    const mine = remedies.locator("[data-request]").filter({ hasText: params.text });
+    await mine.getByText(tr("remedy.aboutLot", { n: 1, title: first.title })).waitFor();
+    await mine.getByText(L["correction.PENDING"], { exact: true }).waitFor();
+    await check("the bidder's pending request about the first lot");
+    return {};
+  },
+
+  /** The orderer: the request names the first lot, whose own withdrawal and appeal forms are
+   *  offered; no contract while it is pending; the request rejected with reasons. */
+  async reject() {
+    await login(params.email, params.password);
+    await page.goto(`${base}/#/orderer/calls/${params.callId}`);
+    await heading(params.callTitle);
+    const [first] = params.lots;
+    const remedies = page.getByRole("region", { name: L["remedy.title"] });
+    const request = remedies.locator("[data-request]").filter({ hasText: params.text });
+    await request.getByText(tr("remedy.aboutLot", { n: 1, title: first.title })).waitFor();
+    const lot1 = remedies.locator("[data-lot-remedies='1']");
+    await lot1.getByLabel(tr("remedy.lotWithdrawReason", { n: 1 })).waitFor();
+    await lot1.getByLabel(tr("remedy.lotAppellant", { n: 1 })).waitFor();
+    await page.getByText(L["remedy.contractWaits"]).waitFor();
+    if (await page.getByRole("button", { name: tr("lots.makeContract", { n: 1 }) }).count()) fail("a contract is offered while a request about the lot is pending");
+    await check("the orderer's remedies with a request about the first lot");
+    await request.getByLabel(L["remedy.decisionText"]).fill(params.decision);
+    await request.getByRole("button", { name: L["remedy.reject"], exact: true }).click();
+    const dialog = page.getByRole("dialog");
+    await dialog.getByText(tr("lots.heading", { n: 1, title: first.title })).waitFor();
+    await dialog.getByText(params.decision).waitFor();
+    await check("rejecting the request about the first lot: the confirmation");
+    await settle(() => dialog.getByRole("button", { name: L["remedy.reject"], exact: true }).click());
+    await request.getByText(L["correction.REJECTED"], { exact: true }).waitFor();
+    await page.getByRole("button", { name: tr("lots.makeContract", { n: 1 }) }).waitFor();
+    await check("the request about the first lot rejected");
     return {};
   },
 

@@ -2555,9 +2555,11 @@ async fn an_orderer_saves_a_draft_notice_and_sets_the_boards_address_in_a_real_b
 /// form and publishes it; a provider bids for the first lot only (the second lot's prices
 /// are not asked) and its receipt names the lot; after the deadline the orderer judges and
 /// scores the bid, compares it lot by lot, awards the first lot and declares the second
-/// unsuccessful, and the call's page shows both; after the lot's standstill the lot's
-/// contract is made. At 1280 px in Finnish and 390 px in English, each with its own server,
-/// axe-core clean in every state; afterwards the API holds what the pages did.
+/// unsuccessful, and the call's page shows both; the provider asks for a correction of the
+/// first lot's award and the orderer rejects it (the request names its lot); after the lot's
+/// standstill the lot's contract is made. At 1280 px in Finnish and 390 px in English, each
+/// with its own server, axe-core clean in every state; afterwards the API holds what the pages
+/// did.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_call_in_lots_from_the_form_to_each_lots_decision_in_a_real_browser() {
     let Some(root) = browser_ready() else { return };
@@ -2648,6 +2650,26 @@ async fn a_call_in_lots_from_the_form_to_each_lots_decision_in_a_real_browser() 
         );
         assert!(seen["lots"][1]["award"].is_null(), "{seen}");
         assert_eq!(seen["lots"][1]["unsuccessfulReason"], reason.as_str());
+
+        // The provider asks for a correction of the first lot's award; the orderer rejects it.
+        let text = format!("Osa-alueen 1 laatupisteet on laskettu väärin ({lang})");
+        let decision = format!("Pisteet tarkistettiin ({lang})");
+        checked_journey("lots-journeys.mjs", &root, "request", &base, width, lang, json!({
+            "email": provider, "password": PASSWORD, "callId": call_id, "callTitle": title, "lots": lots, "text": text,
+        }))
+        .await;
+        checked_journey("lots-journeys.mjs", &root, "reject", &base, width, lang, json!({
+            "email": orderer, "password": PASSWORD, "callId": call_id, "callTitle": title, "lots": lots,
+            "text": text, "decision": decision,
+        }))
+        .await;
+        let q = "query($id:ID!){ call(id:$id){ correctionRequests{ text status decision requester{ id } lot{ number } } } }";
+        let seen = app.ok(Some(&m.orderer), q, json!({ "id": call_id })).await["call"].clone();
+        assert_eq!(
+            seen["correctionRequests"],
+            json!([{ "text": text, "status": "REJECTED", "decision": decision, "requester": { "id": m.a_org }, "lot": { "number": 1 } }]),
+            "{seen}"
+        );
 
         // After the lot's standstill, its contract.
         app.clock.advance(TimeDelta::days(15));

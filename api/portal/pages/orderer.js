@@ -305,7 +305,7 @@ const MANAGE = `query($id: ID!) {
   call(id: $id) {
     id title description titleSv titleEn descriptionSv descriptionEn status submissionDeadline questionsDeadline standstillDays orderer { id name }
     lines { id quantity product { id code name unit } lot { id number } }
-    lots { id number title unsuccessfulReason award { bid { id bidder { name } } decidedAt standstillEndsAt } }
+    lots { id number title unsuccessfulReason award { bid { id bidder { name } } decidedAt standstillEndsAt correctionDeadline appealDeadline ranking { bidder { id name } } } }
     ${CHANGE_FIELDS}
     documents { ${DOC_FIELDS} }
     criteria { priceWeight qualityCriteria { id name weight maxPoints } capabilityRequirements { id text } }
@@ -515,13 +515,15 @@ export async function manage({ args, render }) {
       } }, t("orderer.makeContract")));
     }
   }
-  // The decision's remedies: correction requests, the award's withdrawal, appeals.
-  if (c.award || c.correctionRequests.length || c.appeals.length || (c.status === "UNSUCCESSFUL" && !c.lots.length)) {
+  // The decision's remedies: correction requests, the award's withdrawal, appeals; on a call
+  // in lots, each decided lot's.
+  const lotDecided = c.lots.some((l) => l.award || l.unsuccessfulReason);
+  if (c.award || c.correctionRequests.length || c.appeals.length || (c.status === "UNSUCCESSFUL" && !c.lots.length) || lotDecided) {
     const bidders = new Map((c.evaluation?.results ?? []).map((r) => [r.bid.bidder.id, r.bid.bidder.name]));
     for (const r of c.award?.ranking ?? []) bidders.set(r.bidder.id, r.bidder.name);
-    // On a call in lots the requests and appeals are decided here; an appeal is recorded
-    // against a lot's award, which this panel does not name: none is offered.
-    parts.push(ordererPanel(c, c.lots.length ? [] : [...bidders], render));
+    // On a call in lots an appeal is recorded about a lot's decision, in the lot's part (its
+    // bidders are those of the lot's evaluation): none about the whole call.
+    parts.push(ordererPanel(c, c.lots.length ? [] : [...bidders], render, d.contracts));
   }
   // Ending the call without a contract: cancel it (before an award) or declare it unsuccessful.
   const summary = [[t("newCall.title"), c.title], [t("calls.status"), t(`status.${c.status}`)]];

@@ -115,7 +115,7 @@ export const CALL = `query($id: ID!) {
       qualityCriteria { id name weight maxPoints } capabilityRequirements { id text } }
     questions { id text answer askedAt answeredAt answerEditedAt }
     lots { id number title unsuccessfulReason lines { id quantity product { code name unit category } }
-      award { decidedAt standstillEndsAt justification ranking { rank bidder { id name } totalPrice totalScore } } }
+      award { decidedAt standstillEndsAt correctionDeadline appealDeadline justification ranking { rank bidder { id name } totalPrice totalScore } } }
     bidCount
     award { decidedAt standstillEndsAt correctionDeadline appealDeadline justification ranking { rank bidder { id name } totalPrice totalScore } }
     ${REMEDY_FIELDS}
@@ -172,6 +172,9 @@ export async function call({ args, go, render }) {
       h("p", {}, t("call.decided", { at: dateTime(c.award.decidedAt), until: dateTime(c.award.standstillEndsAt) })),
       h("p", {}, c.award.justification),
       rankingTable(c.award.ranking, t("call.ranking")));
+    parts.push(await decisionPanel(c, s, render));
+  } else if (c.lots.length && (c.lots.some((l) => l.award) || c.correctionRequests.length || c.appeals.length)) {
+    // A call in lots: each lot's award has its own remedies.
     parts.push(await decisionPanel(c, s, render));
   }
   // The eForms notices to publish in Hilma (a draft's only for the call's orderer).
