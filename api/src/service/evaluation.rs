@@ -182,9 +182,10 @@ async fn compute_for<C: ConnectionTrait>(
         .all(conn)
         .await?;
     evaluators.sort_by_key(|u| evaluator_ids.iter().position(|id| *id == u.id));
-    // A lot's evaluation reads the bids covering the lots asked for only.
+    // A lot's evaluation reads the bids covering the lots asked for only (every lot asked:
+    // every bid, which saves the sub-select).
     let mut scope = evaluated_bids(c);
-    if !lots.is_empty() {
+    if !lots.is_empty() && lots.len() < super::lots::lots_of(conn, &c.id).await?.len() {
         let ids: Vec<String> = lots.iter().map(|l| l.id.clone()).collect();
         scope = scope.add(super::lots::covers_any(&ids));
     }
