@@ -2,8 +2,9 @@
 // with its title and lines, and publishes it (`create`); a provider bids for the first lot
 // only, pricing its lines alone, and reads the lots in its verified receipt (`bid`); after the
 // deadline the orderer judges and scores the bid, compares it lot by lot, awards the first lot
-// and declares the second unsuccessful, and the call's page shows both decisions (`decide`);
-// the provider asks for a correction of the first lot's award on the call's page (`request`),
+// and declares the second unsuccessful, opens the first lot's evaluation report, and the call's
+// page shows both decisions (`decide`); the provider asks for a correction of the first lot's
+// award on the call's page and sees its rank in the lot in "my bids" (`request`),
 // and the orderer, offered the first lot's own withdrawal and appeal forms, rejects the request,
 // which names its lot (`reject`); after the lot's standstill the orderer makes the lot's
 // contract (`contract`). Each run at a
@@ -137,6 +138,19 @@ const journeys = {
     await page.getByRole("button", { name: tr("lots.makeContract", { n: 1 }) }).waitFor();
     await check("both lots decided");
 
+    // The first lot's evaluation report for the minutes, from the lot's comparison.
+    await page.getByRole("link", { name: tr("lots.reportLink", { n: 1 }), exact: true }).click();
+    await heading(tr("report.lotHeading", { title: params.callTitle, lot: tr("lots.heading", { n: 1, title: first.title }) }));
+    const ranked = page.getByRole("table", { name: L["orderer.comparison"], exact: true });
+    await ranked.getByText(params.bidder).waitFor();
+    if ((await page.locator("section.report-bid").count()) !== 1) fail("the first lot's report does not show its one bid alone");
+    // The bid's lines in the lot only: the one line of lot 1.
+    const lotLines = page.getByRole("table", { name: tr("report.linesOf", { bidder: params.bidder }), exact: true });
+    await lotLines.waitFor();
+    if ((await lotLines.locator("tbody tr").count()) !== 1) fail("the first lot's report lists lines of other lots");
+    await page.getByText(params.justification).waitFor();
+    await check("the first lot's evaluation report");
+
     await page.goto(`${base}/#/calls/${params.callId}`);
     await heading(params.callTitle);
     const ranking = page.getByRole("table", { name: tr("lots.rankingOf", { n: 1 }) });
@@ -170,6 +184,14 @@ const journeys = {
     await mine.getByText(tr("remedy.aboutLot", { n: 1, title: first.title })).waitFor();
     await mine.getByText(L["correction.PENDING"], { exact: true }).waitFor();
     await check("the bidder's pending request about the first lot");
+
+    // My bids: the lot the bid covers, with its rank in the lot's award.
+    await page.goto(`${base}/#/my-bids`);
+    await heading(L["nav.myBids"]);
+    const row = page.getByRole("row").filter({ has: page.getByRole("link", { name: params.callTitle, exact: true }) });
+    await row.getByText(tr("myBids.inLot", { n: 1, value: "1" }), { exact: true }).waitFor();
+    if (await row.getByText(tr("lots.lot", { n: 2 }), { exact: true }).count()) fail("my bids names lot 2, which the bid does not cover");
+    await check("my bids with the lot the bid covers");
     return {};
   },
 

@@ -677,7 +677,8 @@ async function evaluationParts(c, me, render, contracts = [], lotRows = []) {
   for (const lot of c.lots) {
     const results = lot.evaluation?.results ?? [];
     out.push(h("h3", {}, t("lots.heading", { n: lot.number, title: lot.title })),
-      results.length ? comparisonTable(results, t("lots.comparison", { n: lot.number, title: lot.title }), qualifiedCell) : h("p", {}, t("lots.noBids")));
+      results.length ? comparisonTable(results, t("lots.comparison", { n: lot.number, title: lot.title }), qualifiedCell) : h("p", {}, t("lots.noBids")),
+      h("p", {}, h("a", { href: `#/orderer/calls/${c.id}/report?lot=${lot.number}`, "data-lot-report-link": String(lot.number) }, t("lots.reportLink", { n: lot.number }))));
   }
   // Per bid, in a stable order (bidder name, then submission) whatever the ranking does:
   // its unit prices, capability judgement and (for an assigned evaluator) scores, read back

@@ -276,20 +276,56 @@ export async function bidPanel(c, render) {
   return section;
 }
 
+// "My bids" reads the bids' calls with their rankings in one question (the portal's most
+// costly: the API prices a question by the size of its answer, every list counted full), so
+// the lots the bids cover are read apart, and the lots' rankings of the calls in lots apart
+// again, a few calls in each question.
+const MY_BID_LOTS = "{ myBids(first: 100) { id lots { number } } }";
+const CALLS_PER_QUESTION = 12;
+
+/** The lots' public rankings of the given calls, by call id (each call's lots by number). */
+async function lotRankings(callIds) {
+  const out = new Map();
+  for (let i = 0; i < callIds.length; i += CALLS_PER_QUESTION) {
+    const part = callIds.slice(i, i + CALLS_PER_QUESTION);
+    const vars = Object.fromEntries(part.map((id, k) => [`c${k}`, id]));
+    const query = `query(${part.map((_, k) => `$c${k}: ID!`).join(", ")}) {
+      ${part.map((_, k) => `c${k}: call(id: $c${k}) { id lots { number award { ranking { rank bidder { id } totalScore } } } }`).join("\n")} }`;
+    const d = await gql(query, vars);
+    for (const c of Object.values(d)) if (c) out.set(c.id, new Map(c.lots.map((l) => [l.number, l.award])));
+  }
+  return out;
+}
+
 export async function myBids() {
   if (!session()) return h("section", {}, h("h1", {}, t("nav.myBids")), h("p", {}, h("a", { href: "#/login?next=/my-bids" }, t("nav.login"))));
   const d = await gql(`{ myBids(first: 100) { id version status totalPrice submittedAt bidder { id }
     call { id title status submissionDeadline award { ranking { rank bidder { id } totalScore } } } } }`);
+  // On a call in lots: the lots each bid covers, and each awarded lot's ranking. If they cannot
+  // be read the page stands, with "–" for those calls.
+  const lotsOf = await gql(MY_BID_LOTS).then((x) => new Map(x.myBids.map((b) => [b.id, b.lots.map((l) => l.number)]))).catch(() => new Map());
+  const inLots = [...new Set(d.myBids.filter((b) => lotsOf.get(b.id)?.length).map((b) => b.call.id))];
+  const rankings = inLots.length ? await lotRankings(inLots).catch(() => new Map()) : new Map();
+  // Per lot the bid covers: "Lot 1: 2" (its rank in the lot's award), or the lot alone before
+  // (or without) an award in which it is ranked.
+  const perLot = (b, pick) => {
+    const numbers = lotsOf.get(b.id) ?? [];
+    return h("ul", { class: "lot-list", "data-bid-lots": b.id }, numbers.map((n) => {
+      const entry = rankings.get(b.call.id)?.get(n)?.ranking.find((r) => r.bidder.id === b.bidder.id);
+      return h("li", { "data-lot": String(n) }, entry ? t("myBids.inLot", { n, value: pick(entry) }) : t("lots.lot", { n }));
+    }));
+  };
   const rows = d.myBids.map((b) => {
     const entry = b.call.award?.ranking.find((r) => r.bidder.id === b.bidder.id);
+    const lots = lotsOf.get(b.id)?.length > 0;
     return h("tr", {},
       h("td", {}, h("a", { href: `#/calls/${b.call.id}` }, b.call.title)),
       h("td", {}, t(`status.${b.call.status}`)),
       h("td", {}, t(`bidStatus.${b.status}`), ` (v${b.version})`),
       h("td", { class: "num" }, moneyNode(b.totalPrice)),
       h("td", {}, dateTime(b.submittedAt)),
-      h("td", { class: "num" }, entry ? String(entry.rank) : "–"),
-      h("td", { class: "num" }, entry ? number(entry.totalScore) : "–"));
+      h("td", { class: "num" }, lots ? perLot(b, (e) => String(e.rank)) : entry ? String(entry.rank) : "–"),
+      h("td", { class: "num" }, lots ? perLot(b, (e) => number(e.totalScore)) : entry ? number(entry.totalScore) : "–"));
   });
   return h("section", {}, h("h1", {}, t("nav.myBids")),
     rows.length ? h("table", {}, h("thead", {}, h("tr", {}, ...["myBids.call", "myBids.callStatus", "myBids.bid", "myBids.total", "myBids.submitted", "myBids.rank", "myBids.score"]

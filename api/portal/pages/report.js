@@ -64,11 +64,13 @@ export function qualification(result, unjudged) {
 
 const judgementText = (met) => (met === true ? t("orderer.met") : met === false ? t("orderer.notMet") : t("orderer.notJudged"));
 
+const CALL_FIELDS = `id title status submissionDeadline contractStart contractEnd orderer { id name }
+    criteria { priceWeight minTurnoverRatio minEquityRatio minCreditRating maxSubcontractingShare
+      qualityCriteria { id name weight maxPoints } capabilityRequirements { id text } }`;
+
 const REPORT = `query($id: ID!) {
   call(id: $id) {
-    id title status submissionDeadline contractStart contractEnd orderer { id name }
-    criteria { priceWeight minTurnoverRatio minEquityRatio minCreditRating maxSubcontractingShare
-      qualityCriteria { id name weight maxPoints } capabilityRequirements { id text } }
+    ${CALL_FIELDS}
     evaluation { evaluators { id name }
       results { bid { id submittedAt bidder { name } inHouse totalPrice }
         qualified reasonCodes { code actual required year requirementId message } priceScore qualityScore totalScore rank abnormallyLow }
@@ -78,20 +80,94 @@ const REPORT = `query($id: ID!) {
   }
 }`;
 
+// A lot's report (a call in lots has no evaluation of its own). The API has no way to ask for
+// one lot and prices a question by the size of its answer with every list counted full, so
+// every lot's evaluation is read, in parts that each stay under its limit: the call with its
+// lots' awards, the results, their reasons, the judgements (with the lot's totals), the
+// quality points. Each evaluator's own points per lot would cost too much: with one evaluator
+// they are the mean; with more, the mean and the weighted points are shown.
+const LOT_CALL = `query($id: ID!) { call(id: $id) { ${CALL_FIELDS}
+  lots { number title award { bid { id bidder { name } } justification decidedAt standstillEndsAt } } } }`;
+const LOT_RESULTS = `query($id: ID!) { call(id: $id) { lots { number evaluation { evaluators { id name }
+  results { bid { id submittedAt bidder { name } inHouse totalPrice } qualified priceScore qualityScore totalScore rank abnormallyLow } } } } }`;
+const LOT_REASONS = `query($id: ID!) { call(id: $id) { lots { number evaluation { results { bid { id } reasonCodes { code actual required year requirementId } } } } } }`;
+const LOT_JUDGEMENTS = `query($id: ID!) { call(id: $id) { lots { number evaluation { report { rows { evaluation { bid { id } } totalPrice capability { requirement { id } met } } } } } } }`;
+const LOT_POINTS = `query($id: ID!) { call(id: $id) { lots { number evaluation { report { rows { evaluation { bid { id } } criteria { criterion { id } mean weightedScore } } } } } } }`;
+const LOT_LINES = `query($id: ID!) {
+  call(id: $id) { bids { id lines { callLine { lot { number } product { code name unit } quantity } unitPrice lineTotal } } }
+}`;
+
+/**
+ * The call with lot `n`'s evaluation and award set as the call's own (`evaluation`, `award`),
+ * in the shape of the call's report, and the bids' lines of the lot; null when the call has
+ * no such lot (or is not to be seen).
+ */
+async function readLot(id, n) {
+  const d = await gql(LOT_CALL, { id });
+  const c = d.call;
+  const lot = c?.lots.find((l) => l.number === n);
+  if (!lot) return { c, lot: null };
+  const [a, r, j, p] = await Promise.all([LOT_RESULTS, LOT_REASONS, LOT_JUDGEMENTS, LOT_POINTS]
+    .map((q) => gql(q, { id }).then((x) => x.call?.lots.find((l) => l.number === n)?.evaluation ?? null)));
+  c.award = lot.award;
+  c.evaluation = null;
+  if (a) {
+    const byBid = (e, rows) => new Map((rows(e) ?? []).map((x) => [x.bid?.id ?? x.evaluation.bid.id, x]));
+    const reasons = byBid(r, (e) => e?.results);
+    const judged = byBid(j, (e) => e?.report.rows);
+    const points = byBid(p, (e) => e?.report.rows);
+    const alone = a.evaluators.length === 1 ? a.evaluators[0] : null;
+    c.evaluation = {
+      evaluators: a.evaluators,
+      // Each evaluator's points are not read: one evaluator's are the mean.
+      pointsByEvaluator: a.evaluators.length <= 1,
+      results: a.results.map((x) => ({ ...x, bid: { ...x.bid, totalPrice: judged.get(x.bid.id)?.totalPrice ?? x.bid.totalPrice },
+        reasonCodes: reasons.get(x.bid.id)?.reasonCodes ?? [] })),
+      report: { rows: a.results.map((x) => ({
+        evaluation: { bid: { id: x.bid.id } },
+        capability: judged.get(x.bid.id)?.capability ?? [],
+        criteria: (points.get(x.bid.id)?.criteria ?? []).map((k) => ({ ...k,
+          scores: alone && k.mean != null ? [{ evaluator: { id: alone.id }, points: Number(k.mean) }] : [] })),
+      })) },
+    };
+  }
+  return { c, lot };
+}
+
+/** The bids' lines of lot `n` by bid id (see `bidLines`); null if they could not be read. */
+async function lotLines(callId, n) {
+  try {
+    const d = await gql(LOT_LINES, { id: callId });
+    return new Map((d.call?.bids ?? []).map((b) => [b.id, b.lines.filter((l) => l.callLine.lot?.number === n)]));
+  } catch {
+    return null;
+  }
+}
+
 /** Pairs of [term, value] as a definition list. */
 const facts = (pairs) => h("dl", { class: "figures" }, pairs.filter(Boolean).flatMap(([k, v]) => [h("dt", {}, k), h("dd", {}, v)]));
 
-/** #/orderer/calls/<id>/report: for the call's orderer users (the API gives the evaluation to no one else). */
-export async function report({ args }) {
+/**
+ * #/orderer/calls/<id>/report, or on a call in lots #/orderer/calls/<id>/report?lot=<n> for
+ * lot n: for the call's orderer users (the API gives the evaluation to no one else).
+ */
+export async function report({ args, params }) {
   const s = session();
-  const path = `/orderer/calls/${args[0]}/report`;
+  const n = params?.has("lot") ? Number(params.get("lot")) : null;
+  const path = `/orderer/calls/${args[0]}/report${n === null ? "" : `?lot=${encodeURIComponent(params.get("lot"))}`}`;
   if (s?.user.role !== "ORDERER") return needLogin(t("report.title"), path, t("orderer.needLogin"));
-  const d = await gql(REPORT, { id: args[0] });
-  const c = d.call;
+  const notFound = () => h("section", {}, h("h1", {}, t("page.notFound")));
+  if (n !== null && !Number.isInteger(n)) return notFound();
+  let c;
+  let lot = null;
+  if (n === null) c = (await gql(REPORT, { id: args[0] })).call;
+  else ({ c, lot } = await readLot(args[0], n));
   // Another orderer's call (public once published) has no report for this user.
-  if (!c || c.orderer.id !== s.user.organization?.id) return h("section", {}, h("h1", {}, t("page.notFound")));
+  if (!c || c.orderer.id !== s.user.organization?.id || (n !== null && !lot)) return notFound();
   const ev = c.evaluation;
-  const lines = ev ? await bidLines(c.id) : new Map();
+  const lines = !ev ? new Map() : lot ? await lotLines(c.id, n) : await bidLines(c.id);
+  // The evaluators whose own points are shown (a lot's: with one evaluator only).
+  const pointColumns = ev && ev.pointsByEvaluator !== false ? ev.evaluators : [];
   const crit = c.criteria;
   const printedAt = h("span", { "data-printed-at": "" }, dateTime(new Date().toISOString()));
   const printButton = h("button", { type: "button", class: "primary", onclick: () => {
@@ -99,11 +175,12 @@ export async function report({ args }) {
     window.print();
   } }, t("report.print"));
   const parts = [
-    h("h1", {}, t("report.heading", { title: c.title })),
+    h("h1", {}, lot ? t("report.lotHeading", { title: c.title, lot: t("lots.heading", { n: lot.number, title: lot.title }) }) : t("report.heading", { title: c.title })),
     h("div", { class: "row no-print" }, printButton, h("a", { href: `#/orderer/calls/${c.id}` }, t("report.back"))),
     h("h2", {}, t("report.call")),
     facts([
       [t("newCall.title"), c.title],
+      lot ? [t("lots.lot", { n: lot.number }), lot.title] : null,
       [t("calls.orderer"), c.orderer.name],
       [t("report.reference"), h("span", { class: "receipt" }, c.id)],
       [t("calls.status"), statusBadge(c.status)],
@@ -179,10 +256,11 @@ export async function report({ args }) {
       }) : null,
       crit.qualityCriteria.length ? table({
         caption: t("report.pointsOf", { bidder: name }),
-        columns: [[t("call.criterion")], ...ev.evaluators.map((u) => [u.name, { num: true }]), [t("report.mean"), { num: true }], [t("report.weighted"), { num: true }]],
-        rows: crit.qualityCriteria.map((q) => [`${q.name} (0–${q.maxPoints})`, ...ev.evaluators.map((u) => (points(q, u) ?? "–")),
+        columns: [[t("call.criterion")], ...pointColumns.map((u) => [u.name, { num: true }]), [t("report.mean"), { num: true }], [t("report.weighted"), { num: true }]],
+        rows: crit.qualityCriteria.map((q) => [`${q.name} (0–${q.maxPoints})`, ...pointColumns.map((u) => (points(q, u) ?? "–")),
           number(criterion(q)?.mean ?? null), number(criterion(q)?.weightedScore ?? null)]),
-      }) : null));
+      }) : null,
+      crit.qualityCriteria.length && pointColumns.length < ev.evaluators.length ? h("p", { class: "hint" }, t("report.lotPointsHint")) : null));
   }
   parts.push(h("h2", {}, t("call.award")));
   if (c.award) {
