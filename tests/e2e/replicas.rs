@@ -162,7 +162,7 @@ async fn two_replicas_share_a_rush_an_award_race_and_the_outbox_without_loss_or_
         }
     }
     assert_eq!(awarded, 1, "exactly one award succeeds");
-    assert_eq!(a.count("award").await, 1);
+    assert_eq!(a.count("award_decision").await, 1);
 
     // Both mail workers drain the one outbox at the same time.
     let mut workers = JoinSet::new();
