@@ -699,6 +699,67 @@ async fn lots_declared_unsuccessful_decide_the_call() {
     assert_eq!(t.lots(None).await["status"], "UNSUCCESSFUL");
 }
 
+/// A lot's contract activated while another lot is still in evaluation: declaring that lot
+/// unsuccessful leaves nothing more to contract, so the call is CONTRACTED at once. A lot's
+/// winner judged again as not capable after the award (the call is still in evaluation for
+/// its other lot) gets no contract.
+#[tokio::test]
+async fn the_last_lot_decided_and_a_winner_judged_again() {
+    const UNSUCCESSFUL: &str =
+        "mutation($l:ID!){ declareLotUnsuccessful(lotId:$l,reason:\"Ei rahaa\"){ number } }";
+    let s = scene().await;
+    let (app, m) = (&s.app, &s.m);
+    let bids = s.bids().await;
+    s.evaluate(&bids).await;
+    s.award(1, &bids.2).await;
+    app.clock.advance(TimeDelta::days(15));
+    let k = app
+        .ok(Some(&m.orderer), LOT_CONTRACT, json!({ "l": s.lots[1] }))
+        .await["createContractFromLotAward"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    app.ok(
+        Some(&m.admin),
+        "mutation($o:ID!){ setAppropriation(ordererId:$o,fiscalYear:2027,amount:\"100000\"){ amount } }",
+        json!({ "o": m.orderer_org }),
+    )
+    .await;
+    app.sign_both(&k, &m.orderer, &m.in_house).await;
+    app.ok(
+        Some(&m.orderer),
+        "mutation($id:ID!){ activateContract(id:$id){ id } }",
+        json!({ "id": k }),
+    )
+    .await;
+    assert_eq!(s.lots(None).await["status"], "EVALUATION");
+    app.ok(Some(&m.orderer), UNSUCCESSFUL, json!({ "l": s.lots[0] }))
+        .await;
+    assert_eq!(s.lots(None).await["status"], "CONTRACTED");
+
+    let t = scene().await;
+    let bids = t.bids().await;
+    t.evaluate(&bids).await;
+    t.award(1, &bids.2).await;
+    let j = json!([{ "requirementId": t.call.requirement_ids[0], "met": false }]);
+    t.app
+        .ok(Some(&t.m.orderer), JUDGE, json!({ "b": bids.2, "j": j }))
+        .await;
+    t.app.clock.advance(TimeDelta::days(15));
+    let refused = t
+        .app
+        .error(Some(&t.m.orderer), LOT_CONTRACT, json!({ "l": t.lots[1] }))
+        .await;
+    assert_eq!(refused["extensions"]["code"], "INVALID_STATE");
+    assert!(
+        refused["message"]
+            .as_str()
+            .unwrap()
+            .contains("no longer qualifies"),
+        "{refused}"
+    );
+}
+
 #[tokio::test]
 async fn a_call_is_given_lines_or_lots_and_keeps_its_lots() {
     let app = TestApp::new().await;

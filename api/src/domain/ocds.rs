@@ -336,12 +336,15 @@ pub fn tender_amended(
 pub enum TenderEnd {
     Cancelled,
     Unsuccessful,
+    /// Every lot of a call in lots decided, the last one without an award.
+    Complete,
 }
 
 pub fn tender_ended(call_id: &str, buyer: &Party, at: DateTime<Utc>, end: TenderEnd) -> Release {
     let (tag, status) = match end {
         TenderEnd::Cancelled => ("tenderCancellation", "cancelled"),
         TenderEnd::Unsuccessful => ("tenderUpdate", "unsuccessful"),
+        TenderEnd::Complete => ("tenderUpdate", "complete"),
     };
     Release {
         tag,

@@ -167,6 +167,8 @@ pub async fn managed_lot(
             AppError::NotFound(_) => AppError::not_found("lotId: no such lot"),
             e => e,
         })?;
+    // Read again under the call's lock: a decision on the lot that came first is seen.
+    let l = query::given::<lot::Entity, _>(w.conn(), "lotId", lot_id, "lot").await?;
     Ok(Unit {
         call: c,
         lot: Some(l),
@@ -319,7 +321,10 @@ pub async fn after_lot_decided(
         Ok(c)
     } else {
         am.status = Set(CallStatus::Awarded);
-        Ok(am.update(w.conn()).await?)
+        let c = am.update(w.conn()).await?;
+        // Every awarded lot's contract may already be active (the last lot decided was
+        // declared unsuccessful).
+        after_lot_contracted(w, c).await
     }
 }
 
@@ -391,7 +396,11 @@ pub async fn declare_lot_unsuccessful(
         )
         .await?;
         super::ocds::lot_unsuccessful(w, &u.call, &l.id, now).await?;
-        after_lot_decided(w, now, &actor.user_id, u.call).await?;
+        let c = after_lot_decided(w, now, &actor.user_id, u.call).await?;
+        if matches!(c.status, CallStatus::Awarded | CallStatus::Contracted) {
+            // The last lot decided: the tender is complete.
+            super::ocds::tender_ended(w, &c, now, crate::domain::ocds::TenderEnd::Complete).await?;
+        }
         Ok(l)
     })
 }

@@ -138,6 +138,17 @@ async fn from_award(
     let a = lots::award_of_unit(w.conn(), u)
         .await?
         .ok_or_else(|| AppError::Internal(anyhow::anyhow!("awarded {} has no award", u.id())))?;
+    if u.lot.is_some() {
+        // On a call in lots the bids stay open to judging while other lots are evaluated: the
+        // awarded bid must still qualify when its lot's contract is made.
+        let data = crate::service::evaluation::compute_unit(w.conn(), u).await?;
+        if !data.result_for(&a.bid_id).is_some_and(|r| r.qualified) {
+            return Err(AppError::InvalidState(
+                "the awarded bid no longer qualifies (it was judged again after the award): withdraw the lot's award and award it anew"
+                    .into(),
+            ));
+        }
+    }
     if now < a.standstill_ends_at {
         return Err(AppError::InvalidState(format!(
             "the standstill period runs until {}; the contract can be made after it",
