@@ -505,13 +505,7 @@ async fn each_lot_is_evaluated_awarded_and_contracted_on_its_own() {
             .any(|(e, b)| e == "contract.signed" && b.contains("osa-alue 1: Itäinen alue")),
         "{signed:?}"
     );
-    app.sign_both(k2, &m.orderer, &m.in_house).await;
-    app.ok(
-        Some(&m.orderer),
-        "mutation($id:ID!){ activateContract(id:$id){ id } }",
-        json!({ "id": k2 }),
-    )
-    .await;
+    m.sign_and_activate(app, k2, &m.in_house, "100000").await;
     assert_eq!(s.lots(None).await["status"], "CONTRACTED");
     // OCDS: the tender's lots, each item's lot, each award's lot and its ranked bids (written
     // for `.ci/run` to validate).
@@ -719,19 +713,7 @@ async fn the_last_lot_decided_and_a_winner_judged_again() {
         .as_str()
         .unwrap()
         .to_owned();
-    app.ok(
-        Some(&m.admin),
-        "mutation($o:ID!){ setAppropriation(ordererId:$o,fiscalYear:2027,amount:\"100000\"){ amount } }",
-        json!({ "o": m.orderer_org }),
-    )
-    .await;
-    app.sign_both(&k, &m.orderer, &m.in_house).await;
-    app.ok(
-        Some(&m.orderer),
-        "mutation($id:ID!){ activateContract(id:$id){ id } }",
-        json!({ "id": k }),
-    )
-    .await;
+    m.sign_and_activate(app, &k, &m.in_house, "100000").await;
     assert_eq!(s.lots(None).await["status"], "EVALUATION");
     app.ok(Some(&m.orderer), UNSUCCESSFUL, json!({ "l": s.lots[0] }))
         .await;
