@@ -1,8 +1,10 @@
-//! Connecting to SQLite or PostgreSQL, and the unit of work every mutation runs in.
+//! Connecting to SQLite or PostgreSQL.
 //!
-//! SQLite runs in WAL mode with a busy timeout and foreign keys on. SQLite admits one writer
-//! at a time, so write transactions queue on an in-process gate instead of failing with
-//! `SQLITE_BUSY`; on PostgreSQL writers run concurrently and rows they contend for are locked.
+//! SQLite runs in WAL mode with a busy timeout and foreign keys on. Writes go through the
+//! process's one writer (`service::work`), which runs the queued mutations in one transaction
+//! at a time (group commit): on SQLite on a connection of its own, on PostgreSQL on one taken
+//! from the pool for the batch. Several processes on one PostgreSQL lock the rows they contend
+//! for.
 
 use sea_orm::sqlx::postgres::PgConnectOptions;
 use sea_orm::sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
@@ -10,19 +12,15 @@ use sea_orm::{
     ConnectOptions, Database, DatabaseBackend, DatabaseConnection, DatabaseTransaction, DbErr,
     TransactionTrait,
 };
-use std::ops::Deref;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
-use tokio::sync::{Mutex, OwnedMutexGuard};
 
 #[derive(Clone, Debug)]
 pub struct Db {
     conn: DatabaseConnection,
     /// SQL statements run through this pool since it opened (for tests and diagnostics).
     statements: Arc<AtomicU64>,
-    /// Present on SQLite only: one write transaction at a time within this process.
-    write_gate: Option<Arc<Mutex<()>>>,
     /// SQLite only: the one connection write transactions run on. A SQLite connection drops
     /// its page cache whenever another connection has written, so writes spread over the pool
     /// would each start cold; on one connection they find their pages cached.
@@ -54,11 +52,9 @@ impl Db {
         } else {
             None
         };
-        let write_gate = is_sqlite.then(|| Arc::new(Mutex::new(())));
         Ok(Db {
             conn,
             statements,
-            write_gate,
             writer,
         })
     }
@@ -97,15 +93,10 @@ impl Db {
         self.conn.get_database_backend()
     }
 
-    /// Starts the one transaction a mutation runs in: only the unit of work
-    /// (`service::work::run`) opens it. Dropping it without `commit` rolls back.
-    pub(crate) async fn begin(&self) -> Result<UnitOfWork, DbErr> {
-        let gate = match &self.write_gate {
-            Some(gate) => Some(gate.clone().lock_owned().await),
-            None => None,
-        };
-        let txn = self.writer.as_ref().unwrap_or(&self.conn).begin().await?;
-        Ok(UnitOfWork { txn, _gate: gate })
+    /// Starts the transaction of one batch of writes: only the process's writer
+    /// (`service::work`) opens it. Dropping it without `commit` rolls back.
+    pub(crate) async fn begin_batch(&self) -> Result<DatabaseTransaction, DbErr> {
+        self.writer.as_ref().unwrap_or(&self.conn).begin().await
     }
 
     /// How many SQL statements have run through this connection pool.
@@ -129,25 +120,5 @@ impl Db {
 
     pub async fn ping(&self) -> Result<(), DbErr> {
         self.conn.ping().await
-    }
-}
-
-/// A database transaction holding, on SQLite, the process's write gate.
-/// Field order matters: the transaction is dropped (rolled back) before the gate opens.
-pub struct UnitOfWork {
-    txn: DatabaseTransaction,
-    _gate: Option<OwnedMutexGuard<()>>,
-}
-
-impl UnitOfWork {
-    pub async fn commit(self) -> Result<(), DbErr> {
-        self.txn.commit().await
-    }
-}
-
-impl Deref for UnitOfWork {
-    type Target = DatabaseTransaction;
-    fn deref(&self) -> &DatabaseTransaction {
-        &self.txn
     }
 }

@@ -18,6 +18,8 @@ pub struct AppState {
     pub public_cache: Arc<crate::public_cache::PublicCache>,
     /// Users' token versions and disabled flags, as recently read or written by this process.
     pub token_status: Arc<crate::auth::revocation::StatusCache>,
+    /// The process's one writer: mutations queue for it and commit in groups.
+    pub writer: Arc<crate::service::work::Writer>,
 }
 
 impl AppState {
@@ -31,6 +33,7 @@ impl AppState {
             mail_wake: Arc::new(tokio::sync::Notify::new()),
             public_cache: Arc::new(crate::public_cache::PublicCache::default()),
             token_status: Arc::new(crate::auth::revocation::StatusCache::default()),
+            writer: Arc::new(crate::service::work::Writer::default()),
         }
     }
 

@@ -1,8 +1,8 @@
 //! Appending to the audit chain, inside the caller's transaction.
 //!
 //! The single `audit_head` row names the last link. Locking it (`SELECT … FOR UPDATE` on
-//! PostgreSQL; SQLite has one writer at a time) serialises appends, so concurrent writers —
-//! also in several processes — extend one unbroken chain; the unique `seq` is a second guard.
+//! PostgreSQL; SQLite has one writer at a time) serialises appends, so the batches of several
+//! processes extend one unbroken chain; the unique `seq` is a second guard.
 
 use super::PageLimits;
 use crate::domain::audit::{ChainEvent, canonical_content, sha256_hex, verify_chain};
@@ -166,7 +166,8 @@ pub(crate) fn link(
 }
 
 /// The chain's head, locked for the rest of the transaction. Holding it serialises every
-/// writer that appends; take it late, just before the writes, to hold it briefly.
+/// writer that appends: the process's writer takes it when a batch of units begins and
+/// appends the batch's events when it commits (`service::work`).
 pub struct ChainLock {
     seq: i64,
     hash: String,
@@ -185,23 +186,39 @@ pub async fn lock<C: ConnectionTrait>(conn: &C) -> AppResult<ChainLock> {
     })
 }
 
+/// How many events one statement inserts at most (SQLite admits 32 766 bound values).
+const INSERT_CHUNK: usize = 500;
+
 impl ChainLock {
-    /// Appends one event after the locked head and moves the head to it.
-    pub async fn append<C: ConnectionTrait>(
+    /// Appends `events` in order after the locked head and moves the head to the last: the
+    /// links are computed here, stored with one insert per 500 and one move of the head.
+    pub async fn append_all<C: ConnectionTrait>(
         &mut self,
         conn: &C,
-        at: DateTime<Utc>,
-        entry: AuditEntry<'_>,
+        events: &[(DateTime<Utc>, AuditEntry<'_>)],
     ) -> AppResult<()> {
-        let seq = self.seq + 1;
-        let ev = link(&self.hash, seq, at, &entry)?;
-        let hash = ev.hash.clone();
-        event_row!(audit_event, ev, {
-            orderer_id: entry.orderer.map(str::to_owned),
-            sealed_until: entry.sealed_until,
-        })
-        .insert(conn)
-        .await?;
+        if events.is_empty() {
+            return Ok(());
+        }
+        let (mut seq, mut hash) = (self.seq, self.hash.clone());
+        let mut rows = Vec::with_capacity(events.len());
+        for (at, entry) in events {
+            seq = seq
+                .checked_add(1)
+                .ok_or_else(|| AppError::Internal(anyhow::anyhow!("audit sequence overflow")))?;
+            let ev = link(&hash, seq, *at, entry)?;
+            hash = ev.hash.clone();
+            rows.push(event_row!(audit_event, ev, {
+                orderer_id: entry.orderer.map(str::to_owned),
+                sealed_until: entry.sealed_until,
+            }));
+        }
+        while !rows.is_empty() {
+            let rest = rows.split_off(rows.len().min(INSERT_CHUNK));
+            audit_event::Entity::insert_many(std::mem::replace(&mut rows, rest))
+                .exec(conn)
+                .await?;
+        }
         audit_head::ActiveModel {
             id: Set(1),
             seq: Set(seq),

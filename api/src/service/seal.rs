@@ -2,8 +2,9 @@
 //! and opening the log (anchoring it in the main chain) on the first read or write after
 //! the deadline, or from the background tick. All paths write the same anchor event.
 //!
-//! Lock order, so concurrent writers never deadlock on PostgreSQL: the bidder organisation,
-//! then the call row, then the main chain's head. Contract changes lock the contract row and
+//! Lock order, so concurrent writers never deadlock on PostgreSQL: the main chain's head
+//! (taken by the writer's batch before any unit runs, `service::work`), then the bidder
+//! organisation, then the call row. Contract changes lock the contract row and
 //! the appropriations before the call row (an OCDS release locks the call, `service::ocds`);
 //! no path locks a call and then a contract or an appropriation.
 

@@ -1,16 +1,29 @@
-//! The unit of work every mutation runs in.
+//! The unit of work every mutation runs in, and the process's one writer that commits the
+//! units in groups.
 //!
-//! A use case hands its work to [`run`] as a closure; `run` opens the transaction (on SQLite
-//! the process's one write slot), lets the work read and write through [`Work`], and then
-//! finishes it the same way every time: it refuses to commit work that recorded nothing in
-//! the audit trail, appends the recorded events to the main chain under the chain's lock
-//! (taken last, so it is held only for the append and the commit), commits, and wakes the
-//! mail worker when mail was queued. A failure anywhere — in the work, the append or the
-//! commit — writes nothing.
+//! A use case hands its work to [`run`] as a closure; `run` queues for the process's writer,
+//! lets the work read and write through [`Work`], and then finishes it the same way every
+//! time: it refuses work that recorded nothing in the audit trail, and it answers only once
+//! the work is committed. A failure anywhere in the work writes nothing.
+//!
+//! **Group commit.** The writer is one slot that units take in the order they arrive (a fair
+//! lock). The first unit to find no batch open begins a database transaction (on SQLite on
+//! the writer's own connection) and hands the commit to a task that queues for the slot
+//! behind everyone already waiting. Each unit runs in a savepoint of the batch's transaction:
+//! a failed unit rolls back its savepoint only and answers its own error at once; a unit that
+//! succeeds releases its savepoint, leaves its audit events and mail in the batch and waits.
+//! The batch locks the main chain's head when it begins and holds it to its commit: on
+//! PostgreSQL the batches of several processes (replicas) take turns, so the row locks their
+//! units gather in arbitrary order cannot wait on each other in a cycle, and the lock is taken
+//! once per batch, not per unit. When the commit task's turn comes, it takes the batch,
+//! appends every unit's events to the main chain in the order the units ran, commits once,
+//! and tells every unit: all succeed together, or all get the commit's error. Nothing is acknowledged before its commit, so a
+//! crash mid-batch loses only work nobody was told was done. A unit reads the clock after it
+//! holds the slot and whatever locks it takes, so times of receipt, sealed logs and the main
+//! chain follow the order in which units ran.
 //!
 //! The work never holds the connection itself: it is given `&Work` for the duration of the
-//! closure. That keeps the door open to running several units in one database transaction
-//! later (group commit) without changing a use case.
+//! closure, so it cannot outlive its savepoint.
 //!
 //! Bid events do not go to the main chain but to their call's sealed log
 //! ([`super::seal`]); appending to a sealed log through [`Work::seal`] counts as the unit's
@@ -23,12 +36,13 @@ use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use chrono::{DateTime, Utc};
 use entity::user;
-use sea_orm::{ActiveModelTrait, DatabaseTransaction, EntityTrait};
+use sea_orm::{ActiveModelTrait, DatabaseTransaction, EntityTrait, TransactionTrait};
 use std::future::Future;
 use std::marker::PhantomData;
 use std::pin::Pin;
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use tokio::sync::{Mutex as Slot, OwnedMutexGuard, oneshot};
 
 /// The future a unit's work returns: boxed, so `run` can take work that borrows both the
 /// unit (for `'w`) and the caller's values (for `'s`).
@@ -47,11 +61,176 @@ struct Pending {
     summary: serde_json::Value,
 }
 
+impl Pending {
+    fn entry(&self) -> (DateTime<Utc>, AuditEntry<'_>) {
+        (
+            self.at,
+            AuditEntry {
+                actor: self.actor.as_deref(),
+                action: &self.action,
+                entity: &self.entity,
+                entity_id: &self.entity_id,
+                orderer: self.orderer.as_deref(),
+                sealed_until: self.sealed_until,
+                summary: self.summary.clone(),
+            },
+        )
+    }
+}
+
+/// What a unit is told when its batch has been committed, or why it was not.
+type Outcome = Result<(), Arc<str>>;
+
+/// The transaction of the units that ran since the last commit, and what they left for it.
+struct Batch {
+    txn: DatabaseTransaction,
+    /// The main chain's head, locked for the whole batch.
+    chain: audit::ChainLock,
+    events: Vec<Pending>,
+    mail: bool,
+    waiters: Vec<oneshot::Sender<Outcome>>,
+}
+
+/// The process's one writer (see the module's documentation). Each process — each replica on
+/// one PostgreSQL — has its own.
+#[derive(Default)]
+pub struct Writer {
+    slot: Arc<Slot<Option<Batch>>>,
+    batches: AtomicU64,
+    units: AtomicU64,
+}
+
+impl Writer {
+    /// (batches committed, units committed in them) since the process started.
+    pub fn committed(&self) -> (u64, u64) {
+        (
+            self.batches.load(Ordering::Relaxed),
+            self.units.load(Ordering::Relaxed),
+        )
+    }
+
+    /// Takes the writer's slot without running a unit: units queue behind the holder until
+    /// the guard is dropped, and then run in the order they arrived in one batch. For tests
+    /// that need a batch of known members, and for maintenance that must stop writes.
+    pub async fn hold(&self) -> Hold {
+        Hold(self.slot.clone().lock_owned().await)
+    }
+}
+
+/// The writer's slot, held by [`Writer::hold`] until dropped.
+pub struct Hold(#[allow(dead_code)] Seat);
+
+/// A unit's place in the batch: the slot, held while the unit runs.
+type Seat = OwnedMutexGuard<Option<Batch>>;
+
+/// Takes the slot and a savepoint in the open batch, opening a batch (and scheduling its
+/// commit) when none is open.
+async fn enter(state: &AppState) -> AppResult<(Seat, DatabaseTransaction)> {
+    let mut seat = state.writer.slot.clone().lock_owned().await;
+    let batch = match seat.as_mut() {
+        Some(batch) => batch,
+        None => {
+            let txn = state.db.begin_batch().await?;
+            // The chain's head is locked first and for the whole batch: on PostgreSQL the
+            // batches of several processes run one after the other, so the row locks their
+            // units gather one after another (a bidder, a call, another bidder) never wait on
+            // each other in a cycle.
+            let chain = audit::lock(&txn).await?;
+            let batch = seat.insert(Batch {
+                txn,
+                chain,
+                events: Vec::new(),
+                mail: false,
+                waiters: Vec::new(),
+            });
+            // Queues for the slot behind every unit already waiting: they join this batch.
+            tokio::spawn(commit_in_turn(state.clone()));
+            batch
+        }
+    };
+    match batch.txn.begin().await {
+        Ok(savepoint) => Ok((seat, savepoint)),
+        Err(e) => {
+            fail_batch(&mut seat, &e.to_string());
+            Err(e.into())
+        }
+    }
+}
+
+/// The commit task of one batch: waits for the slot, takes the batch, appends its events to
+/// the main chain, commits and tells its units.
+async fn commit_in_turn(state: AppState) {
+    let batch = state.writer.slot.lock().await.take();
+    // The slot is free again: on PostgreSQL the next batch starts on another connection while
+    // this one commits (the rows it locked stay locked until then); on SQLite it waits for the
+    // writer's connection.
+    let Some(batch) = batch else {
+        return; // It failed and was rolled back already.
+    };
+    let Batch {
+        txn,
+        chain,
+        events,
+        mail,
+        waiters,
+    } = batch;
+    let units = waiters.len() as u64;
+    let outcome = commit(txn, chain, &events).await;
+    match &outcome {
+        Ok(()) => {
+            state.writer.batches.fetch_add(1, Ordering::Relaxed);
+            state.writer.units.fetch_add(units, Ordering::Relaxed);
+            if mail {
+                state.wake_mailer();
+            }
+        }
+        Err(e) => tracing::error!(units, error = %e, "a batch of writes could not be committed"),
+    }
+    for w in waiters {
+        // A unit whose caller went away is not waiting any more: nothing to tell.
+        let _ = w.send(outcome.clone());
+    }
+}
+
+async fn commit(
+    txn: DatabaseTransaction,
+    mut chain: audit::ChainLock,
+    events: &[Pending],
+) -> Outcome {
+    let append = async {
+        let entries: Vec<_> = events.iter().map(Pending::entry).collect();
+        chain.append_all(&txn, &entries).await?;
+        txn.commit().await?;
+        Ok::<(), AppError>(())
+    };
+    append.await.map_err(|e| Arc::from(e.to_string()))
+}
+
+/// Rolls back the batch in the slot now (its transaction is in a state nobody can vouch for)
+/// and tells its units it failed; the next unit opens a new batch.
+fn fail_batch(seat: &mut Seat, why: &str) {
+    if let Some(batch) = seat.take() {
+        tracing::error!(
+            units = batch.waiters.len(),
+            error = why,
+            "a batch of writes was rolled back"
+        );
+        let outcome: Outcome = Err(Arc::from(format!("the batch was rolled back: {why}")));
+        for w in batch.waiters {
+            let _ = w.send(outcome.clone());
+        }
+        // Dropping the transaction rolls it back.
+    }
+}
+
 /// What a unit's work reads and writes through. `'s` is the caller's scope: the work may
 /// borrow anything that lives that long.
 pub struct Work<'s> {
     state: &'s AppState,
-    txn: crate::db::UnitOfWork,
+    /// The unit's savepoint in the batch's transaction. Declared before the seat: on a drop
+    /// (the caller went away) it is rolled back before the slot is free.
+    txn: DatabaseTransaction,
+    seat: Seat,
     events: Mutex<Vec<Pending>>,
     sealed: AtomicUsize,
     mail: AtomicBool,
@@ -60,14 +239,17 @@ pub struct Work<'s> {
     _scope: PhantomData<&'s ()>,
 }
 
-/// Runs `work` as one unit: one transaction, its audit events, its mail.
+/// Runs `work` as one unit: one savepoint in the writer's batch, its audit events, its mail;
+/// returns once the batch is committed.
 pub async fn run<'s, T, F>(state: &'s AppState, work: F) -> AppResult<T>
 where
     F: for<'w> FnOnce(&'w Work<'s>) -> WorkFuture<'w, T>,
 {
+    let (seat, txn) = enter(state).await?;
     let unit = Work {
         state,
-        txn: state.db.begin().await?,
+        txn,
+        seat,
         events: Mutex::new(Vec::new()),
         sealed: AtomicUsize::new(0),
         mail: AtomicBool::new(false),
@@ -75,9 +257,16 @@ where
         bookkeeping: AtomicBool::new(false),
         _scope: PhantomData,
     };
-    let out = work(&unit).await?;
-    unit.finish().await?;
-    Ok(out)
+    match work(&unit).await {
+        Ok(out) => {
+            unit.finish().await?;
+            Ok(out)
+        }
+        Err(e) => {
+            unit.abandon().await;
+            Err(e)
+        }
+    }
 }
 
 impl<'s> Work<'s> {
@@ -175,11 +364,20 @@ impl<'s> Work<'s> {
         self.bookkeeping.store(true, Ordering::Relaxed);
     }
 
-    /// Appends the recorded events under the chain's lock, commits, wakes the mailer.
+    /// Rolls the unit's savepoint back; if even that fails, the whole batch is rolled back.
+    async fn abandon(self) {
+        let Work { txn, mut seat, .. } = self;
+        if let Err(e) = txn.rollback().await {
+            fail_batch(&mut seat, &e.to_string());
+        }
+    }
+
+    /// Releases the unit's savepoint, leaves its events and mail in the batch, frees the
+    /// slot and waits for the batch's commit.
     async fn finish(self) -> AppResult<()> {
         let Work {
-            state,
             txn,
+            mut seat,
             events,
             sealed,
             mail,
@@ -191,39 +389,42 @@ impl<'s> Work<'s> {
             .into_inner()
             .map_err(|_| AppError::Internal(anyhow::anyhow!("audit list poisoned")))?;
         let recorded = !events.is_empty() || sealed.into_inner() > 0;
-        if unchanged.into_inner() && !recorded {
-            // Dropping the transaction rolls it back.
-            return Ok(());
-        }
-        if !recorded && !bookkeeping.into_inner() {
+        let unchanged = unchanged.into_inner() && !recorded;
+        if !unchanged && !recorded && !bookkeeping.into_inner() {
+            if let Err(e) = txn.rollback().await {
+                fail_batch(&mut seat, &e.to_string());
+            }
             return Err(AppError::Internal(anyhow::anyhow!(
                 "a unit of work must record at least one audit event"
             )));
         }
-        if !events.is_empty() {
-            let mut chain = audit::lock(&*txn).await?;
-            for e in &events {
-                chain
-                    .append(
-                        &*txn,
-                        e.at,
-                        AuditEntry {
-                            actor: e.actor.as_deref(),
-                            action: &e.action,
-                            entity: &e.entity,
-                            entity_id: &e.entity_id,
-                            orderer: e.orderer.as_deref(),
-                            sealed_until: e.sealed_until,
-                            summary: e.summary.clone(),
-                        },
-                    )
-                    .await?;
-            }
+        // Work that found nothing to do keeps nothing, but still answers after the commit:
+        // what it found may be an earlier unit's work in this very batch.
+        let closed = if unchanged {
+            txn.rollback().await
+        } else {
+            txn.commit().await
+        };
+        if let Err(e) = closed {
+            fail_batch(&mut seat, &e.to_string());
+            return Err(e.into());
         }
-        txn.commit().await?;
-        if mail.into_inner() {
-            state.wake_mailer();
+        let (tell, told) = oneshot::channel();
+        let batch = seat
+            .as_mut()
+            .ok_or_else(|| AppError::Internal(anyhow::anyhow!("the unit's batch is gone")))?;
+        batch.events.extend(events);
+        batch.mail |= mail.into_inner() && !unchanged;
+        batch.waiters.push(tell);
+        drop(seat);
+        match told.await {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(why)) => Err(AppError::Internal(anyhow::anyhow!(
+                "the write was not committed: {why}"
+            ))),
+            Err(_) => Err(AppError::Internal(anyhow::anyhow!(
+                "the write's batch was abandoned before its commit"
+            ))),
         }
-        Ok(())
     }
 }
