@@ -16,6 +16,7 @@ mod documents;
 mod error_codes;
 mod evaluate_10k;
 mod evaluation;
+mod group_commit;
 mod hardening;
 mod hostile_input;
 mod identity;

@@ -96,6 +96,8 @@ struct Batch {
 #[derive(Default)]
 pub struct Writer {
     slot: Arc<Slot<Option<Batch>>>,
+    /// Units waiting for the slot.
+    waiting: AtomicUsize,
     batches: AtomicU64,
     units: AtomicU64,
 }
@@ -107,6 +109,11 @@ impl Writer {
             self.batches.load(Ordering::Relaxed),
             self.units.load(Ordering::Relaxed),
         )
+    }
+
+    /// How many units are waiting for the slot now.
+    pub fn waiting(&self) -> usize {
+        self.waiting.load(Ordering::Relaxed)
     }
 
     /// Takes the writer's slot without running a unit: units queue behind the holder until
@@ -123,10 +130,29 @@ pub struct Hold(#[allow(dead_code)] Seat);
 /// A unit's place in the batch: the slot, held while the unit runs.
 type Seat = OwnedMutexGuard<Option<Batch>>;
 
+/// Counts a unit as waiting for the slot while it exists (also when the caller goes away).
+struct Waiting<'a>(&'a Writer);
+
+impl<'a> Waiting<'a> {
+    fn on(writer: &'a Writer) -> Self {
+        writer.waiting.fetch_add(1, Ordering::Relaxed);
+        Waiting(writer)
+    }
+}
+
+impl Drop for Waiting<'_> {
+    fn drop(&mut self) {
+        self.0.waiting.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
 /// Takes the slot and a savepoint in the open batch, opening a batch (and scheduling its
 /// commit) when none is open.
 async fn enter(state: &AppState) -> AppResult<(Seat, DatabaseTransaction)> {
-    let mut seat = state.writer.slot.clone().lock_owned().await;
+    let mut seat = {
+        let _waiting = Waiting::on(&state.writer);
+        state.writer.slot.clone().lock_owned().await
+    };
     let batch = match seat.as_mut() {
         Some(batch) => batch,
         None => {
@@ -259,13 +285,27 @@ where
     };
     match work(&unit).await {
         Ok(out) => {
-            unit.finish().await?;
+            let told = unit.close().await?;
+            committed(told).await?;
             Ok(out)
         }
         Err(e) => {
             unit.abandon().await;
             Err(e)
         }
+    }
+}
+
+/// Waits for the unit's batch to be committed.
+async fn committed(told: oneshot::Receiver<Outcome>) -> AppResult<()> {
+    match told.await {
+        Ok(Ok(())) => Ok(()),
+        Ok(Err(why)) => Err(AppError::Internal(anyhow::anyhow!(
+            "the write was not committed: {why}"
+        ))),
+        Err(_) => Err(AppError::Internal(anyhow::anyhow!(
+            "the write's batch was abandoned before its commit"
+        ))),
     }
 }
 
@@ -372,9 +412,9 @@ impl<'s> Work<'s> {
         }
     }
 
-    /// Releases the unit's savepoint, leaves its events and mail in the batch, frees the
-    /// slot and waits for the batch's commit.
-    async fn finish(self) -> AppResult<()> {
+    /// Releases the unit's savepoint, leaves its events and mail in the batch and frees the
+    /// slot; the batch's commit is told on the returned channel.
+    async fn close(self) -> AppResult<oneshot::Receiver<Outcome>> {
         let Work {
             txn,
             mut seat,
@@ -417,14 +457,6 @@ impl<'s> Work<'s> {
         batch.mail |= mail.into_inner() && !unchanged;
         batch.waiters.push(tell);
         drop(seat);
-        match told.await {
-            Ok(Ok(())) => Ok(()),
-            Ok(Err(why)) => Err(AppError::Internal(anyhow::anyhow!(
-                "the write was not committed: {why}"
-            ))),
-            Err(_) => Err(AppError::Internal(anyhow::anyhow!(
-                "the write's batch was abandoned before its commit"
-            ))),
-        }
+        Ok(told)
     }
 }

@@ -169,3 +169,139 @@ pub fn psql(url: &str, sql: &str) {
         .expect("psql runs");
     assert!(status.success(), "psql {sql}");
 }
+
+/// A fresh database for one test: a new PostgreSQL database when `DATABASE_URL` names a
+/// PostgreSQL server (`url` is then its address), else the SQLite default (`url` is `None`:
+/// the file in the server's working directory).
+pub struct TestDatabase {
+    pub url: Option<String>,
+    pg: Option<(String, String)>,
+}
+
+impl TestDatabase {
+    pub fn fresh(label: &str) -> TestDatabase {
+        let Some(base) = std::env::var("DATABASE_URL")
+            .ok()
+            .filter(|u| u.starts_with("postgres"))
+        else {
+            return TestDatabase {
+                url: None,
+                pg: None,
+            };
+        };
+        let name = format!("kt_{label}_{}", uuid::Uuid::new_v4().simple());
+        psql(&base, &format!("CREATE DATABASE {name}"));
+        let (server, _) = base.rsplit_once('/').unwrap();
+        TestDatabase {
+            url: Some(format!("{server}/{name}")),
+            pg: Some((base, name)),
+        }
+    }
+
+    pub fn drop(self) {
+        if let Some((base, name)) = &self.pg {
+            psql(base, &format!("DROP DATABASE {name} WITH (FORCE)"));
+        }
+    }
+}
+
+/// The `data` of a GraphQL answer that must have no errors.
+pub fn ok(server: &Server, token: Option<&str>, query: &str, vars: Value) -> Value {
+    let r = server.gql(token, query, vars);
+    assert!(r.get("errors").is_none(), "{r}");
+    r["data"].clone()
+}
+
+/// A valid business ID from a number (mod-11 check digit; remainder-1 bodies skipped).
+pub fn business_id(n: u32) -> String {
+    const W: [u32; 7] = [7, 9, 10, 5, 8, 4, 2];
+    let mut body = n;
+    loop {
+        let digits = format!("{body:07}");
+        let sum: u32 = digits
+            .bytes()
+            .zip(W)
+            .map(|(d, w)| u32::from(d - b'0') * w)
+            .sum();
+        match sum % 11 {
+            1 => body += 1,
+            0 => return format!("{digits}-0"),
+            r => return format!("{digits}-{}", 11 - r),
+        }
+    }
+}
+
+/// As the bootstrap admin: an orderer board, its user, a product, and a published call of one
+/// line whose deadline is two hours away. Returns the call's and its line's ids.
+pub fn open_call(api: &Server) -> (String, String) {
+    let admin = api.login();
+    let org = ok(
+        api,
+        Some(&admin),
+        "mutation{ createOrganization(input:{name:\"Lautakunta\",kind:ORDERER}){ id } }",
+        json!({}),
+    )["createOrganization"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    ok(
+        api,
+        Some(&admin),
+        "mutation($o:ID!){ createUser(input:{email:\"tilaaja@kunta.example.fi\",password:\"orderer-password\",name:\"T\",role:ORDERER,organizationId:$o}){ id } }",
+        json!({ "o": org }),
+    );
+    let product = ok(api, Some(&admin), "mutation{ createProduct(input:{code:\"KH\",name:\"Kotihoito\",unit:\"h\",category:\"home care\"}){ id } }", json!({}))["createProduct"]["id"].as_str().unwrap().to_owned();
+    let orderer = ok(api, None, "mutation{ login(email:\"tilaaja@kunta.example.fi\",password:\"orderer-password\"){ token } }", json!({}))["login"]["token"].as_str().unwrap().to_owned();
+    let now = chrono::Utc::now();
+    let call = ok(
+        api,
+        Some(&orderer),
+        "mutation($i:CreateCallInput!){ createCall(input:$i){ id lines{ id } } }",
+        json!({ "i": {
+        "title": "Kotihoito 2027", "description": "Home care", "pricingModel": "UNIT_PRICE",
+        "lines": [{ "productId": product, "quantity": "100" }],
+        "contractStart": "2027-01-01", "contractEnd": "2027-12-31",
+        "questionsDeadline": (now + chrono::TimeDelta::hours(1)).to_rfc3339(),
+        "submissionDeadline": (now + chrono::TimeDelta::hours(2)).to_rfc3339(),
+        "priceWeight": 100, "qualityCriteria": [], "capabilityRequirements": [],
+    } }),
+    )["createCall"]
+        .clone();
+    let call_id = call["id"].as_str().unwrap().to_owned();
+    let line = call["lines"][0]["id"].as_str().unwrap().to_owned();
+    ok(
+        api,
+        Some(&orderer),
+        "mutation($id:ID!){ publishCall(id:$id){ status } }",
+        json!({ "id": call_id }),
+    );
+    (call_id, line)
+}
+
+/// Registers provider `i`; returns its user's e-mail address and token.
+pub fn register_provider(api: &Server, i: u32) -> (String, String) {
+    let email = format!("bidder{i}@provider{i}.example.fi");
+    let reg = ok(
+        api,
+        None,
+        "mutation($i:RegisterProviderInput!){ registerProvider(input:$i){ token } }",
+        json!({ "i": {
+        "organizationName": format!("Provider {i} Oy"), "businessId": business_id(1_000_000 + i * 97),
+        "email": email, "password": "provider-password", "name": format!("Seller {i}"),
+    } }),
+    );
+    let token = reg["registerProvider"]["token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    (email, token)
+}
+
+/// A bid on the one line of `open_call`'s call at `price`.
+pub fn bid_input(call_id: &str, line: &str, price: &str) -> Value {
+    json!({
+        "callId": call_id, "lines": [{ "callLineId": line, "unitPrice": price }],
+        "annualTurnover": "1000000", "equityRatio": "0.3", "creditRating": "A",
+        "capabilityResponses": [], "qualityResponses": [],
+    })
+}

@@ -1,0 +1,268 @@
+//! Group commit (`service::work`): the process's writer runs queued mutations in savepoints of
+//! one transaction and acknowledges them after its one commit. A failing mutation rolls back
+//! alone and answers its own error; the others commit; times of receipt, the sealed log and
+//! the main chain follow the order in which the units ran. (That a crash mid-batch loses
+//! nothing acknowledged is shown with a killed process in `api/tests/group_commit_crash.rs`.)
+
+use chrono::TimeDelta;
+use kilpailutus_tests::{Market, SUBMIT_BID, TestApp};
+use serde_json::{Value, json};
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+const ASK: &str = "mutation($c:ID!,$t:String!){ askQuestion(callId:$c,text:$t){ id } }";
+const MY_BID: &str = "{ myBids { version receipt submittedAt totalPrice lines { unitPrice } } }";
+
+/// Waits (in real time: tasks are queueing, the clock is not involved) until `n` units wait
+/// for the writer.
+async fn until_waiting(app: &TestApp, n: usize) {
+    for _ in 0..2000 {
+        if app.state.writer.waiting() >= n {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    panic!(
+        "only {} of {n} units queued for the writer",
+        app.state.writer.waiting()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_batch_commits_its_units_in_the_order_they_ran_and_a_failing_one_rolls_back_alone() {
+    let app = Arc::new(TestApp::new().await);
+    let m = Market::new(&app).await;
+    let call = Arc::new(
+        app.make_call(&m.orderer, app.call_input(&m.product_refs()), true)
+            .await,
+    );
+    let mut providers = Vec::new();
+    for n in 0..6 {
+        providers.push(app.provider(700 + n).await.1);
+    }
+    // Everyone has a first bid; the batch replaces them.
+    for token in &providers {
+        app.ok(
+            Some(token),
+            SUBMIT_BID,
+            json!({ "i": app.bid_input(&call, &["50.00", "8"]) }),
+        )
+        .await;
+    }
+    let before: Vec<Value> = {
+        let mut v = Vec::new();
+        for token in &providers {
+            v.push(app.ok(Some(token), MY_BID, json!({})).await["myBids"][0].clone());
+        }
+        v
+    };
+    // Every reading of the clock from now on is a millisecond later than the one before.
+    app.clock.tick_on_read(TimeDelta::milliseconds(1));
+    let (batches, units) = app.state.writer.committed();
+
+    // The writer is held while eight mutations queue: six replacements (the fourth names a
+    // document that does not exist, which the unit finds only after it has released the
+    // earlier version's attachments) and two questions, which go to the main chain.
+    let hold = app.state.writer.hold().await;
+    let mut tasks = Vec::new();
+    for (i, token) in providers.iter().enumerate() {
+        let (task_app, call, token) = (app.clone(), call.clone(), token.clone());
+        let price = format!("{}.25", 60 + i);
+        tasks.push(tokio::spawn(async move {
+            let app = task_app;
+            let mut input = app.bid_input(&call, &[&price, "9"]);
+            if i == 3 {
+                input["documentIds"] = json!([uuid::Uuid::new_v4().to_string()]);
+            }
+            app.gql(Some(&token), SUBMIT_BID, json!({ "i": input }))
+                .await
+        }));
+        // One at a time, so the queue's order is known.
+        until_waiting(&app, i + 1).await;
+    }
+    for (i, token) in providers.iter().take(2).enumerate() {
+        let (task_app, call, token) = (app.clone(), call.clone(), token.clone());
+        tasks.push(tokio::spawn(async move {
+            task_app
+                .gql(
+                    Some(&token),
+                    ASK,
+                    json!({ "c": call.id, "t": format!("Question {i} asked in the batch") }),
+                )
+                .await
+        }));
+        until_waiting(&app, 7 + i).await;
+    }
+    drop(hold);
+    let mut answers = Vec::new();
+    for t in tasks {
+        answers.push(t.await.expect("task"));
+    }
+
+    // One batch: seven units committed in it; the failing one is not among them.
+    let (batches_after, units_after) = app.state.writer.committed();
+    assert_eq!(
+        batches_after - batches,
+        1,
+        "the queued units ran as one batch"
+    );
+    assert_eq!(units_after - units, 7);
+    for (i, a) in answers.iter().enumerate() {
+        if i == 3 {
+            assert_eq!(a["errors"][0]["extensions"]["code"], "NOT_FOUND", "{a}");
+            assert!(
+                a["errors"][0]["message"]
+                    .as_str()
+                    .unwrap()
+                    .contains("documentIds[0]"),
+                "{a}"
+            );
+        } else {
+            assert!(a.get("errors").is_none(), "{a}");
+        }
+    }
+    // The failed replacement left the earlier version as it was.
+    let failed_now = app.ok(Some(&providers[3]), MY_BID, json!({})).await["myBids"][0].clone();
+    assert_eq!(failed_now, before[3]);
+    // The others are version 2, received in the order they queued.
+    let mut received = Vec::new();
+    for (i, token) in providers.iter().enumerate().filter(|(i, _)| *i != 3) {
+        let now = app.ok(Some(token), MY_BID, json!({})).await["myBids"][0].clone();
+        let acknowledged = &answers[i]["data"]["submitBid"];
+        assert_eq!(now["version"], 2);
+        assert_eq!(now["receipt"], acknowledged["receipt"]);
+        assert_eq!(now["submittedAt"], acknowledged["submittedAt"]);
+        received.push(now["submittedAt"].as_str().unwrap().to_owned());
+    }
+    let parse = |s: &str| chrono::DateTime::parse_from_rfc3339(s).unwrap();
+    assert!(
+        received.windows(2).all(|w| parse(&w[0]) < parse(&w[1])),
+        "times of receipt follow the queue: {received:?}"
+    );
+
+    // The main chain holds the two questions in the order they ran, after everything before.
+    let chain = app.audit_chain().await;
+    assert_eq!(
+        api::domain::audit::verify_chain(&chain).first_broken_seq,
+        None
+    );
+    let asked: Vec<_> = chain
+        .iter()
+        .filter(|e| e.action == "question.ask")
+        .collect();
+    assert_eq!(asked.len(), 2);
+    assert!(asked[0].seq < asked[1].seq && asked[0].at < asked[1].at);
+    assert!(
+        chain.windows(2).all(|w| w[0].at <= w[1].at),
+        "the chain's times never go back"
+    );
+
+    // After the deadline, the sealed log shows every version in the order of receipt: the six
+    // first bids, then the five replacements of the batch (the failed one left no event).
+    app.clock.tick_on_read(TimeDelta::zero());
+    app.clock.set(call.submission_deadline);
+    let log = app
+        .ok(
+            Some(&m.orderer),
+            "query($c:ID!){ sealedLog(callId:$c, first: 100){ seq at action summary } }",
+            json!({ "c": call.id }),
+        )
+        .await;
+    let log = log["sealedLog"].as_array().unwrap().clone();
+    let actions: Vec<&str> = log.iter().map(|e| e["action"].as_str().unwrap()).collect();
+    assert_eq!(actions[..6], ["bid.submit"; 6]);
+    assert_eq!(actions[6..], ["bid.replace"; 5]);
+    let receipts_in_log: Vec<String> = log[6..]
+        .iter()
+        .map(|e| {
+            let s: Value = match e["summary"].as_str() {
+                Some(text) => serde_json::from_str(text).unwrap(),
+                None => e["summary"].clone(),
+            };
+            s["receipt"].as_str().unwrap().to_owned()
+        })
+        .collect();
+    let acknowledged: Vec<String> = answers
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| *i < 6 && *i != 3)
+        .map(|(_, a)| {
+            a["data"]["submitBid"]["receipt"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
+        .collect();
+    assert_eq!(receipts_in_log, acknowledged);
+    let at: HashMap<usize, String> = log
+        .iter()
+        .enumerate()
+        .map(|(i, e)| (i, e["at"].as_str().unwrap().to_owned()))
+        .collect();
+    assert!((1..log.len()).all(|i| parse(&at[&(i - 1)]) <= parse(&at[&i])));
+    let verified = app
+        .ok(
+            Some(&m.admin),
+            "{ verifyAuditChain { valid sealedEvents } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        verified["verifyAuditChain"],
+        json!({ "valid": true, "sealedEvents": 11 })
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_unit_whose_caller_went_away_rolls_back_and_the_batch_goes_on() {
+    let app = Arc::new(TestApp::new().await);
+    let m = Market::new(&app).await;
+    let call = Arc::new(
+        app.make_call(&m.orderer, app.call_input(&m.product_refs()), true)
+            .await,
+    );
+    let a = app.provider(720).await.1;
+    let b = app.provider(721).await.1;
+    let (batches, units) = app.state.writer.committed();
+    let hold = app.state.writer.hold().await;
+    let gone = {
+        let (app, call, a) = (app.clone(), call.clone(), a.clone());
+        tokio::spawn(async move {
+            app.gql(
+                Some(&a),
+                SUBMIT_BID,
+                json!({ "i": app.bid_input(&call, &["41.00", "8"]) }),
+            )
+            .await
+        })
+    };
+    until_waiting(&app, 1).await;
+    let stays = {
+        let (app, call, b) = (app.clone(), call.clone(), b.clone());
+        tokio::spawn(async move {
+            app.gql(
+                Some(&b),
+                SUBMIT_BID,
+                json!({ "i": app.bid_input(&call, &["42.00", "8"]) }),
+            )
+            .await
+        })
+    };
+    until_waiting(&app, 2).await;
+    // The first caller goes away while it waits: its unit never runs.
+    gone.abort();
+    drop(hold);
+    let answer = stays.await.expect("task");
+    assert!(answer.get("errors").is_none(), "{answer}");
+    let (batches_after, units_after) = app.state.writer.committed();
+    assert_eq!((batches_after - batches, units_after - units), (1, 1));
+    assert_eq!(
+        app.ok(Some(&a), MY_BID, json!({})).await["myBids"],
+        json!([])
+    );
+    assert_eq!(
+        app.ok(Some(&b), MY_BID, json!({})).await["myBids"][0]["version"],
+        1
+    );
+}
