@@ -10,7 +10,7 @@ use sea_orm::sqlx::postgres::PgConnectOptions;
 use sea_orm::sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{
     ConnectOptions, Database, DatabaseBackend, DatabaseConnection, DatabaseTransaction, DbErr,
-    TransactionTrait,
+    SqliteTransactionMode, TransactionOptions, TransactionTrait,
 };
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -95,8 +95,22 @@ impl Db {
 
     /// Starts the transaction of one batch of writes: only the process's writer
     /// (`service::work`) opens it. Dropping it without `commit` rolls back.
+    /// On SQLite it begins `IMMEDIATE`, taking the file's write lock at once: a batch reads
+    /// before it writes, and a deferred transaction whose snapshot another process's (another
+    /// test replica's) commit made stale could not write at all (`SQLITE_BUSY_SNAPSHOT`); an
+    /// immediate one waits its turn (the busy timeout) instead.
     pub(crate) async fn begin_batch(&self) -> Result<DatabaseTransaction, DbErr> {
-        self.writer.as_ref().unwrap_or(&self.conn).begin().await
+        match &self.writer {
+            Some(writer) => {
+                writer
+                    .begin_with_options(TransactionOptions {
+                        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+                        ..Default::default()
+                    })
+                    .await
+            }
+            None => self.conn.begin().await,
+        }
     }
 
     /// How many SQL statements have run through this connection pool.
