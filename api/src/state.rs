@@ -20,6 +20,8 @@ pub struct AppState {
     pub token_status: Arc<crate::auth::revocation::StatusCache>,
     /// The process's one writer: mutations queue for it and commit in groups.
     pub writer: Arc<crate::service::work::Writer>,
+    /// The terms bids on a call are checked against, by the call's version.
+    pub bid_terms: Arc<crate::service::bids::TermsCache>,
 }
 
 impl AppState {
@@ -34,6 +36,7 @@ impl AppState {
             public_cache: Arc::new(crate::public_cache::PublicCache::default()),
             token_status: Arc::new(crate::auth::revocation::StatusCache::default()),
             writer: Arc::new(crate::service::work::Writer::default()),
+            bid_terms: Arc::new(crate::service::bids::TermsCache::default()),
         }
     }
 

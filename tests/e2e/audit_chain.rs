@@ -489,7 +489,7 @@ async fn the_unit_of_work_refuses_work_without_an_audit_event_and_appends_what_i
         let (admin, mail) = (&admin, &mail);
         let result = work::run(state, |w| {
             Box::pin(async move {
-                w.mail(now, std::slice::from_ref(admin), mail).await?;
+                w.mail(now, std::slice::from_ref(admin), mail)?;
                 if fail {
                     return Err(api::error::AppError::InvalidState(
                         "fails after queuing".into(),

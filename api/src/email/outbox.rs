@@ -1,10 +1,10 @@
-//! Writing notifications into the outbox, inside the caller's transaction, so a change and
-//! the e-mails it causes commit or roll back together.
+//! Writing notifications into the outbox with the unit of work that causes them, so a change
+//! and the e-mails it causes commit or roll back together.
 
 use crate::error::AppResult;
 use chrono::{DateTime, Utc};
 use entity::{Language, NotificationStatus, notification, organization, user};
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 
 /// One e-mail to write, in every language: each recipient gets the one of their language.
 #[derive(Debug, Clone)]
@@ -31,22 +31,22 @@ impl Mail {
     }
 }
 
-/// Queues `mail` for each user (once per address), in the user's language.
-pub async fn enqueue<C: ConnectionTrait>(
-    conn: &C,
+/// The outbox rows that queue `mail` for each user (once per address), in the user's
+/// language. The unit of work stores them with its batch (`Work::mail`).
+pub fn rows(
     now: DateTime<Utc>,
     users: &[user::Model],
     mail: &Mail,
-) -> AppResult<usize> {
+) -> Vec<notification::ActiveModel> {
     let mut seen = std::collections::HashSet::new();
-    let mut n = 0;
+    let mut rows = Vec::new();
     for u in users {
         if !seen.insert(u.email.clone()) {
             continue;
         }
         let id = uuid::Uuid::now_v7();
         let (subject, body) = mail.text(u.language);
-        notification::ActiveModel {
+        rows.push(notification::ActiveModel {
             id: Set(id.to_string()),
             recipient: Set(u.email.clone()),
             recipient_user_id: Set(Some(u.id.clone())),
@@ -65,12 +65,9 @@ pub async fn enqueue<C: ConnectionTrait>(
             sealed_until: Set(None),
             private: Set(mail.private || mail.sealed_call.is_some()),
             sealed_call_id: Set(mail.sealed_call.clone()),
-        }
-        .insert(conn)
-        .await?;
-        n += 1;
+        });
     }
-    Ok(n)
+    rows
 }
 
 /// The users of these organisations.

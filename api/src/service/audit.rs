@@ -186,12 +186,9 @@ pub async fn lock<C: ConnectionTrait>(conn: &C) -> AppResult<ChainLock> {
     })
 }
 
-/// How many events one statement inserts at most (SQLite admits 32 766 bound values).
-const INSERT_CHUNK: usize = 500;
-
 impl ChainLock {
     /// Appends `events` in order after the locked head and moves the head to the last: the
-    /// links are computed here, stored with one insert per 500 and one move of the head.
+    /// links are computed here, stored in a few multi-row inserts with one move of the head.
     pub async fn append_all<C: ConnectionTrait>(
         &mut self,
         conn: &C,
@@ -213,12 +210,7 @@ impl ChainLock {
                 sealed_until: entry.sealed_until,
             }));
         }
-        while !rows.is_empty() {
-            let rest = rows.split_off(rows.len().min(INSERT_CHUNK));
-            audit_event::Entity::insert_many(std::mem::replace(&mut rows, rest))
-                .exec(conn)
-                .await?;
-        }
+        super::work::insert_chunked(conn, rows).await?;
         audit_head::ActiveModel {
             id: Set(1),
             seq: Set(seq),

@@ -6,10 +6,12 @@ use super::calls::find_call_for_producer;
 use super::documents;
 use super::query::column;
 use super::seal::{self, SealedEntry};
+use super::work::Work;
 use super::{new_id, parse_id};
 use crate::domain::bid::{self, BidInput, BidTerms, BiddingClosed, ValidBid};
 use crate::domain::call::Viewer;
 use crate::email::compose::BidAction;
+use crate::email::outbox;
 use crate::error::{AppError, AppResult};
 use crate::service::Cx;
 use chrono::{DateTime, Utc};
@@ -19,10 +21,12 @@ use entity::{
 };
 use sea_orm::sea_query::ExprTrait;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set,
 };
 use serde_json::json;
+use std::collections::HashMap;
+use std::sync::Arc;
 
 fn closed(e: BiddingClosed, deadline: DateTime<Utc>) -> AppError {
     match e {
@@ -64,16 +68,64 @@ async fn terms<C: ConnectionTrait>(conn: &C, c: &call_entity::Model) -> AppResul
     })
 }
 
-/// Locks the bidder organisation's row for this transaction (PostgreSQL), so one
-/// organisation's concurrent submissions apply one after the other.
-async fn lock_bidder<C: ConnectionTrait>(conn: &C, org_id: &str) -> AppResult<organization::Model> {
+/// The bidder organisation, read before the unit of work (its kind decides `inHouse`).
+async fn bidder_of<C: ConnectionTrait>(conn: &C, org_id: &str) -> AppResult<organization::Model> {
     organization::Entity::find_by_id(org_id.to_owned())
-        .lock_exclusive()
         .one(conn)
         .await?
         .ok_or_else(|| {
             AppError::Unauthenticated("the token's organization no longer exists".into())
         })
+}
+
+/// Locks the bidder organisation's row for this unit on PostgreSQL (`SELECT … FOR UPDATE`), so
+/// one organisation's concurrent submissions through several processes apply one after the
+/// other, and returns it as it is now. On SQLite the unit holds the database's one write lock
+/// already: the row read before the unit is used as it is, without a statement on the
+/// writer's serial path.
+async fn lock_bidder(w: &Work<'_>, read: organization::Model) -> AppResult<organization::Model> {
+    if w.conn().get_database_backend() != DbBackend::Postgres {
+        return Ok(read);
+    }
+    organization::Entity::find_by_id(read.id)
+        .lock_exclusive()
+        .one(w.conn())
+        .await?
+        .ok_or_else(|| {
+            AppError::Unauthenticated("the token's organization no longer exists".into())
+        })
+}
+
+/// The terms bids on a call are checked against, kept by (call, version, material version):
+/// its lines, requirements, criteria and lots change only with a new version, so an entry is
+/// never stale. At most `TERMS_KEPT` calls' terms are kept; then they are read again.
+#[derive(Default)]
+pub struct TermsCache(std::sync::Mutex<HashMap<(String, i32, i32), Arc<BidTerms>>>);
+
+const TERMS_KEPT: usize = 256;
+
+impl TermsCache {
+    async fn of<C: ConnectionTrait>(
+        &self,
+        conn: &C,
+        c: &call_entity::Model,
+    ) -> AppResult<Arc<BidTerms>> {
+        let key = (c.id.clone(), c.version, c.material_version);
+        if let Some(t) = self.lock().get(&key) {
+            return Ok(t.clone());
+        }
+        let t = Arc::new(terms(conn, c).await?);
+        let mut kept = self.lock();
+        if kept.len() >= TERMS_KEPT {
+            kept.clear();
+        }
+        kept.insert(key, t.clone());
+        Ok(t)
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<(String, i32, i32), Arc<BidTerms>>> {
+        self.0.lock().unwrap_or_else(|p| p.into_inner())
+    }
 }
 
 /// PRODUCER: submits the organisation's bid, replacing an earlier one (version + 1).
@@ -93,9 +145,14 @@ pub async fn submit_bid(
     // terms a material change replaced in between is refused, to be checked again).
     let before = find_call_for_producer(state.db.conn(), "callId", call_id).await?;
     open(&before, state.now())?;
-    let valid: ValidBid = bid::validate_bid(&terms(state.db.conn(), &before).await?, input)?;
+    let terms = state.bid_terms.of(state.db.conn(), &before).await?;
+    let valid: ValidBid = bid::validate_bid(&terms, input)?;
+    // Read before the unit, off the writer's serial path: the bidder and the user the
+    // receipt goes to.
+    let bidder = bidder_of(state.db.conn(), &actor.organization_id).await?;
+    let submitter = outbox::user(state.db.conn(), &actor.user_id).await?;
     work!(state, |w| {
-        let bidder = lock_bidder(w.conn(), &actor.organization_id).await?;
+        let bidder = lock_bidder(w, bidder).await?;
         // The call row holds the head of its sealed log: locking it serialises this call's
         // bidders (and nobody else's). The time of receipt is read again once it is locked: a
         // bid queued behind others in the last second is judged by when it is actually taken
@@ -240,7 +297,7 @@ pub async fn submit_bid(
         } else {
             BidAction::Submitted
         };
-        super::notifications::bid_receipt(w, now, &actor.user_id, &c, &saved, action).await?;
+        super::notifications::bid_receipt(w, now, submitter.as_ref(), &c, &saved, action)?;
         Ok(saved)
     })
 }
@@ -276,8 +333,10 @@ pub async fn withdraw_bid(
     let actor = caller
         .require_role(Role::Producer, "withdraw bids")?
         .clone();
+    let bidder = bidder_of(state.db.conn(), &actor.organization_id).await?;
+    let submitter = outbox::user(state.db.conn(), &actor.user_id).await?;
     work!(state, |w| {
-        let bidder = lock_bidder(w.conn(), &actor.organization_id).await?;
+        let bidder = lock_bidder(w, bidder).await?;
         let mut log = seal::lock(w.conn(), "callId", call_id).await?;
         let now = state.now();
         let c = log.call.clone();
@@ -310,8 +369,14 @@ pub async fn withdraw_bid(
                 .summary(json!({ "callId": c.id, "bidderId": bidder.id, "version": b.version })),
         )
         .await?;
-        super::notifications::bid_receipt(w, now, &actor.user_id, &c, &b, BidAction::Withdrawn)
-            .await?;
+        super::notifications::bid_receipt(
+            w,
+            now,
+            submitter.as_ref(),
+            &c,
+            &b,
+            BidAction::Withdrawn,
+        )?;
         Ok(b)
     })
 }

@@ -393,8 +393,7 @@ pub async fn declare_lot_unsuccessful(
             now,
             &users,
             &compose::call_unsuccessful(names.title(), &reason),
-        )
-        .await?;
+        )?;
         super::ocds::lot_unsuccessful(w, &u.call, &l.id, now).await?;
         let c = after_lot_decided(w, now, &actor.user_id, u.call).await?;
         if matches!(c.status, CallStatus::Awarded | CallStatus::Contracted) {

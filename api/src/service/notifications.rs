@@ -73,15 +73,15 @@ async fn subscribers<C: ConnectionTrait>(
 }
 
 /// The submitting user gets the receipt of a submission, replacement or withdrawal.
-pub async fn bid_receipt(
+pub fn bid_receipt(
     w: &Work<'_>,
     now: DateTime<Utc>,
-    user_id: &str,
+    submitter: Option<&user::Model>,
     c: &call::Model,
     b: &bid::Model,
     action: BidAction,
 ) -> AppResult<()> {
-    let Some(u) = outbox::user(w.conn(), user_id).await? else {
+    let Some(u) = submitter else {
         return Ok(());
     };
     let mut mail = compose::bid_receipt(
@@ -94,7 +94,7 @@ pub async fn bid_receipt(
     );
     // Its delivery is recorded in the call's sealed log, and only the bidder sees it.
     mail.sealed_call = Some(c.id.clone());
-    w.mail(now, &[u], &mail).await?;
+    w.mail(now, std::slice::from_ref(u), &mail)?;
     Ok(())
 }
 
@@ -123,8 +123,7 @@ pub async fn question_asked(
         now,
         &users,
         &compose::question_asked(compose::Title::of(c), &q.text),
-    )
-    .await?;
+    )?;
     Ok(())
 }
 
@@ -145,7 +144,7 @@ pub async fn answer_published(
     );
     // Who asked is for the asker's own organisation only.
     mail.private = true;
-    w.mail(now, &[u], &mail).await?;
+    w.mail(now, &[u], &mail)?;
     Ok(())
 }
 
@@ -157,8 +156,7 @@ pub async fn call_published(w: &Work<'_>, now: DateTime<Utc>, c: &call::Model) -
         now,
         &users,
         &compose::call_published(compose::Title::of(c), &cats, c.submission_deadline),
-    )
-    .await?;
+    )?;
     Ok(())
 }
 
@@ -176,7 +174,7 @@ pub async fn call_changed(
     cats.sort();
     cats.dedup();
     let users = subscribers(w.conn(), &cats).await?;
-    w.mail(now, &users, mail).await?;
+    w.mail(now, &users, mail)?;
     Ok(())
 }
 
@@ -195,7 +193,7 @@ pub async fn bidders_told(
     if c.bids_opened_at.is_none() && now < c.submission_deadline {
         mail.sealed_call = Some(c.id.clone());
     }
-    w.mail(now, &users, &mail).await?;
+    w.mail(now, &users, &mail)?;
     Ok(())
 }
 
@@ -224,7 +222,7 @@ pub async fn award_decided(w: &Work<'_>, now: DateTime<Utc>, d: Decided<'_>) -> 
             .unwrap_or(&compose::OwnResult::NotCurrent);
         let users = outbox::users_of(w.conn(), vec![org.clone()]).await?;
         let mail = compose::award_decision(d.title, own, d.ranking, d.justification, d.remedies);
-        w.mail(now, &users, &mail).await?;
+        w.mail(now, &users, &mail)?;
     }
     Ok(())
 }
@@ -264,7 +262,7 @@ async fn producer_told(
 ) -> AppResult<()> {
     let title = contract_title(w.conn(), c).await?;
     let users = outbox::users_of(w.conn(), vec![c.producer_id.clone()]).await?;
-    w.mail(now, &users, &mail(&title)).await?;
+    w.mail(now, &users, &mail(&title))?;
     Ok(())
 }
 
@@ -295,8 +293,7 @@ pub async fn contract_signed(
     let names = outbox::organization_names(w.conn(), vec![signer.to_owned()]).await?;
     let users = outbox::users_of(w.conn(), vec![other.clone()]).await?;
     let by = names.get(signer).map_or("", String::as_str);
-    w.mail(now, &users, &compose::contract_signed(&title, by, both))
-        .await?;
+    w.mail(now, &users, &compose::contract_signed(&title, by, both))?;
     Ok(())
 }
 
@@ -333,7 +330,7 @@ pub async fn deviation(
     let title = contract_title(w.conn(), c).await?;
     let users = outbox::users_of(w.conn(), vec![c.orderer_id.clone()]).await?;
     let mail = compose::deviation(&title, status, period, forecast, c.total_value.0);
-    w.mail(now, &users, &mail).await?;
+    w.mail(now, &users, &mail)?;
     Ok(())
 }
 
@@ -367,7 +364,7 @@ pub async fn write_deadline_reminders(state: &AppState) -> AppResult<usize> {
             let cats = categories_of(w.conn(), &c.id).await?;
             let users: Vec<user::Model> = subscribers(w.conn(), &cats).await?;
             let mail = compose::deadline_reminder(compose::Title::of(&c), c.submission_deadline);
-            let n = w.mail(now, &users, &mail).await?;
+            let n = w.mail(now, &users, &mail)?;
             w.audit(
                 now,
                 AuditEntry::system("call.deadline_reminder", "call", &c.id)

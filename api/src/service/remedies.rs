@@ -117,7 +117,7 @@ pub async fn request_correction(
         let users = super::notifications::orderer_users(w.conn(), &u.call).await?;
         let unit_names = u.names();
         let mail = compose::correction_requested(unit_names.title(), requester, &text);
-        w.mail(now, &users, &mail).await?;
+        w.mail(now, &users, &mail)?;
         Ok(r)
     })
 }
@@ -199,7 +199,7 @@ pub async fn decide_correction(
         let users = outbox::users_of(w.conn(), vec![r.requester_id.clone()]).await?;
         let unit_names = u.names();
         let mail = compose::correction_decided(unit_names.title(), accept, &decision);
-        w.mail(now, &users, &mail).await?;
+        w.mail(now, &users, &mail)?;
         if accept {
             let reason = format!("a correction request was accepted: {decision}");
             withdraw(w, now, &actor.user_id, u, &reason).await?;
@@ -309,8 +309,7 @@ async fn withdraw(
         now,
         &users,
         &compose::award_withdrawn(unit_names.title(), reason),
-    )
-    .await?;
+    )?;
     let winner = entity::bid::Entity::find_by_id(a.bid_id.clone())
         .one(w.conn())
         .await?

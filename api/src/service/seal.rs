@@ -51,26 +51,29 @@ impl SealedLog {
         self.call.bids_opened_at.is_none()
     }
 
-    /// Appends one event after the log's head and moves the head (on the call row). Use
-    /// cases append through their unit of work (`Work::seal`).
+    /// Appends one event after the log's head: moves the head (on the call row, so the next
+    /// reader of the row sees it) and returns the event's row, which the unit of work stores
+    /// with its batch (`Work::seal`).
     pub(super) async fn append<C: ConnectionTrait>(
         &mut self,
         conn: &C,
         at: DateTime<Utc>,
         entry: SealedEntry<'_>,
-    ) -> AppResult<()> {
+    ) -> AppResult<sealed_event::ActiveModel> {
         if !self.is_sealed() {
             return Err(AppError::Internal(anyhow::anyhow!(
                 "sealed log of call {} is already anchored",
                 self.call.id
             )));
         }
-        let seq = self.call.sealed_seq + 1;
+        let seq = self
+            .call
+            .sealed_seq
+            .checked_add(1)
+            .ok_or_else(|| AppError::Internal(anyhow::anyhow!("sealed sequence overflow")))?;
         let ev = link(&self.call.sealed_hash, seq, at, &entry)?;
         let hash = ev.hash.clone();
-        event_row!(sealed_event, ev, { call_id: self.call.id.clone() })
-            .insert(conn)
-            .await?;
+        let row = event_row!(sealed_event, ev, { call_id: self.call.id.clone() });
         call::Entity::update_many()
             .col_expr(call::Column::SealedSeq, Expr::value(seq))
             .col_expr(call::Column::SealedHash, Expr::value(hash.clone()))
@@ -79,7 +82,7 @@ impl SealedLog {
             .await?;
         self.call.sealed_seq = seq;
         self.call.sealed_hash = hash;
-        Ok(())
+        Ok(row)
     }
 }
 

@@ -35,7 +35,7 @@ use crate::email::outbox::{self, Mail};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use chrono::{DateTime, Utc};
-use entity::user;
+use entity::{notification, sealed_event, user};
 use sea_orm::{ActiveModelTrait, DatabaseTransaction, EntityTrait, TransactionTrait};
 use std::future::Future;
 use std::marker::PhantomData;
@@ -87,6 +87,7 @@ struct Batch {
     /// The main chain's head, locked for the whole batch.
     chain: audit::ChainLock,
     events: Vec<Pending>,
+    rows: Deferred,
     mail: bool,
     waiters: Vec<oneshot::Sender<Outcome>>,
 }
@@ -166,6 +167,7 @@ async fn enter(state: &AppState) -> AppResult<(Seat, DatabaseTransaction)> {
                 txn,
                 chain,
                 events: Vec::new(),
+                rows: Deferred::default(),
                 mail: false,
                 waiters: Vec::new(),
             });
@@ -197,11 +199,12 @@ async fn commit_in_turn(state: AppState) {
         txn,
         chain,
         events,
+        rows,
         mail,
         waiters,
     } = batch;
     let units = waiters.len() as u64;
-    let outcome = commit(txn, chain, &events).await;
+    let outcome = commit(txn, chain, rows, &events).await;
     match &outcome {
         Ok(()) => {
             state.writer.batches.fetch_add(1, Ordering::Relaxed);
@@ -221,15 +224,46 @@ async fn commit_in_turn(state: AppState) {
 async fn commit(
     txn: DatabaseTransaction,
     mut chain: audit::ChainLock,
+    rows: Deferred,
     events: &[Pending],
 ) -> Outcome {
     let append = async {
+        insert_chunked(&txn, rows.sealed).await?;
+        insert_chunked(&txn, rows.mail).await?;
         let entries: Vec<_> = events.iter().map(Pending::entry).collect();
         chain.append_all(&txn, &entries).await?;
         txn.commit().await?;
         Ok::<(), AppError>(())
     };
     append.await.map_err(|e| Arc::from(e.to_string()))
+}
+
+/// Rows the units of a batch write that no unit reads back — sealed-log events and outbox
+/// mail — stored when the batch commits, in the order the units ran, a few statements for the
+/// whole batch instead of one per row.
+#[derive(Default)]
+struct Deferred {
+    sealed: Vec<sealed_event::ActiveModel>,
+    mail: Vec<notification::ActiveModel>,
+}
+
+/// How many rows one statement inserts at most: SQLite binds at most 32 766 values, and the
+/// widest table written in bulk (the outbox) has 18 columns.
+const INSERT_CHUNK: usize = 500;
+
+/// Inserts `rows` with one statement per `INSERT_CHUNK`.
+pub(crate) async fn insert_chunked<A, C>(conn: &C, mut rows: Vec<A>) -> AppResult<()>
+where
+    A: ActiveModelTrait + Send,
+    C: sea_orm::ConnectionTrait,
+{
+    while !rows.is_empty() {
+        let rest = rows.split_off(rows.len().min(INSERT_CHUNK));
+        A::Entity::insert_many(std::mem::replace(&mut rows, rest))
+            .exec(conn)
+            .await?;
+    }
+    Ok(())
 }
 
 /// Rolls back the batch in the slot now (its transaction is in a state nobody can vouch for)
@@ -258,6 +292,7 @@ pub struct Work<'s> {
     txn: DatabaseTransaction,
     seat: Seat,
     events: Mutex<Vec<Pending>>,
+    rows: Mutex<Deferred>,
     sealed: AtomicUsize,
     mail: AtomicBool,
     unchanged: AtomicBool,
@@ -277,6 +312,7 @@ where
         txn,
         seat,
         events: Mutex::new(Vec::new()),
+        rows: Mutex::new(Deferred::default()),
         sealed: AtomicUsize::new(0),
         mail: AtomicBool::new(false),
         unchanged: AtomicBool::new(false),
@@ -356,31 +392,36 @@ impl<'s> Work<'s> {
         Ok(())
     }
 
-    /// Appends an event to a call's sealed log, which this unit holds locked.
+    /// Appends an event to a call's sealed log, which this unit holds locked. The log's head
+    /// moves now; the event's row is stored when the batch commits.
     pub async fn seal(
         &self,
         log: &mut SealedLog,
         at: DateTime<Utc>,
         entry: SealedEntry<'_>,
     ) -> AppResult<()> {
-        log.append(self.conn(), at, entry).await?;
+        let row = log.append(self.conn(), at, entry).await?;
+        self.deferred()?.sealed.push(row);
         self.sealed.fetch_add(1, Ordering::Relaxed);
         Ok(())
     }
 
-    /// Queues `mail` to each of `users` (once per address) in the outbox; the mail worker
-    /// is woken when the unit has committed. Returns how many were queued.
-    pub async fn mail(
-        &self,
-        now: DateTime<Utc>,
-        users: &[user::Model],
-        mail: &Mail,
-    ) -> AppResult<usize> {
-        let n = outbox::enqueue(self.conn(), now, users, mail).await?;
+    /// Queues `mail` to each of `users` (once per address) in the outbox, stored when the
+    /// batch commits; the mail worker is woken then. Returns how many were queued.
+    pub fn mail(&self, now: DateTime<Utc>, users: &[user::Model], mail: &Mail) -> AppResult<usize> {
+        let rows = outbox::rows(now, users, mail);
+        let n = rows.len();
         if n > 0 {
+            self.deferred()?.mail.extend(rows);
             self.mail.store(true, Ordering::Relaxed);
         }
         Ok(n)
+    }
+
+    fn deferred(&self) -> AppResult<std::sync::MutexGuard<'_, Deferred>> {
+        self.rows
+            .lock()
+            .map_err(|_| AppError::Internal(anyhow::anyhow!("deferred rows poisoned")))
     }
 
     /// Says the work found nothing to do (it was done already, or another writer did it
@@ -419,6 +460,7 @@ impl<'s> Work<'s> {
             txn,
             mut seat,
             events,
+            rows,
             sealed,
             mail,
             unchanged,
@@ -453,8 +495,15 @@ impl<'s> Work<'s> {
         let batch = seat
             .as_mut()
             .ok_or_else(|| AppError::Internal(anyhow::anyhow!("the unit's batch is gone")))?;
-        batch.events.extend(events);
-        batch.mail |= mail.into_inner() && !unchanged;
+        if !unchanged {
+            let rows = rows
+                .into_inner()
+                .map_err(|_| AppError::Internal(anyhow::anyhow!("deferred rows poisoned")))?;
+            batch.events.extend(events);
+            batch.rows.sealed.extend(rows.sealed);
+            batch.rows.mail.extend(rows.mail);
+            batch.mail |= mail.into_inner();
+        }
         batch.waiters.push(tell);
         drop(seat);
         Ok(told)
