@@ -129,7 +129,7 @@ async fn graphql(
     if is_multipart(&headers) && headers.contains_key(header::AUTHORIZATION) {
         let now = http.state.now();
         return match multipart_request(&http, &headers, request).await {
-            Ok((request, caller)) => run(&http, connect, request, caller, None, now).await,
+            Ok((request, caller)) => run(&http, connect, request, caller, (None, None), now).await,
             Err(response) => response,
         };
     }
@@ -159,23 +159,25 @@ async fn graphql(
         Err(e) => return json_response(&error_response(e)),
     };
     let now = http.state.now();
-    // Anonymous reads may be answered from the cache (see `public_cache`).
-    let cache_seq = match caller {
-        Caller::Anonymous => match crate::service::audit::head_seq(http.state.db.conn()).await {
-            Ok(seq) => {
-                let key = crate::public_cache::Key::of(&body);
-                if let Some(hit) = http.state.public_cache.get(seq, now, &key) {
-                    crate::metrics::graphql_request("cached", 0.0, &[]);
-                    return json_bytes(hit.as_ref().clone());
-                }
-                Some((seq, key))
+    // The chain head this request reads at: anonymous reads may be answered from the cache,
+    // and every read-only request builds its answer from the cache's parts (`public_cache`).
+    let head = match crate::service::audit::head_seq(http.state.db.conn()).await {
+        Ok(seq) => Some(seq),
+        Err(e) => {
+            tracing::warn!(error = %e, "public cache: cannot read the chain head");
+            None
+        }
+    };
+    let cache_seq = match (&caller, head) {
+        (Caller::Anonymous, Some(seq)) => {
+            let key = crate::public_cache::Key::of(&body);
+            if let Some(hit) = http.state.public_cache.get(seq, now, &key) {
+                crate::metrics::graphql_request("cached", 0.0, &[]);
+                return json_bytes(hit.as_ref().clone());
             }
-            Err(e) => {
-                tracing::warn!(error = %e, "public cache: cannot read the chain head");
-                None
-            }
-        },
-        Caller::User(_) => None,
+            Some((seq, key))
+        }
+        _ => None,
     };
     let request = match parse_request(&body) {
         Ok(r) => r,
@@ -187,7 +189,7 @@ async fn graphql(
             );
         }
     };
-    run(&http, connect, request, caller, cache_seq, now).await
+    run(&http, connect, request, caller, (head, cache_seq), now).await
 }
 
 /// Runs a parsed request for `caller`: admission (cost), execution, metrics, the response
@@ -197,7 +199,7 @@ async fn run(
     connect: Option<Extension<ConnectInfo<std::net::SocketAddr>>>,
     request: async_graphql::Request,
     caller: Caller,
-    cache_seq: Option<(i64, crate::public_cache::Key)>,
+    (head, cache_seq): (Option<i64>, Option<(i64, crate::public_cache::Key)>),
     now: chrono::DateTime<chrono::Utc>,
 ) -> axum::response::Response {
     // A long document is parsed, validated and executed on the blocking pool, a few at a time.
@@ -226,7 +228,19 @@ async fn run(
     };
     let client = ClientAddr(connect.map(|Extension(ConnectInfo(addr))| addr.ip()));
     let request = request.data(caller).data(client).data(RequestTime(now));
-    let request = loaders::attach(request, http.state.db.conn());
+    // A read-only request reads the cache's parts at its head (after learning, once per head,
+    // until when they hold); a request that writes reads the database only.
+    let parts = match (admitted.only_queries, head) {
+        (true, Some(seq)) => know(http, seq, now)
+            .await
+            .then(|| crate::public_cache::Parts {
+                cache: http.state.public_cache.clone(),
+                seq,
+                now,
+            }),
+        _ => None,
+    };
+    let request = loaders::attach(request.data(parts.clone()), http.state.db.conn(), parts);
     // Labelled by operation type only (the document was parsed once, in `admit`): a bid
     // mutation is counted with every other mutation.
     let operation = if admitted.only_queries {
@@ -259,20 +273,33 @@ async fn run(
     };
     if let (true, Some((seq, key))) = (cacheable && fits && response.errors.is_empty(), cache_seq) {
         let cache = &http.state.public_cache;
-        if !cache.knows(seq, now) {
-            let conn = http.state.db.conn();
-            let deadline = crate::service::calls::next_deadline(conn, now).await;
-            let completion = crate::service::contracts::next_completion(conn, now).await;
-            match (deadline, completion) {
-                (Ok(d), Ok(c)) => cache.reset(seq, [d, c].into_iter().flatten().min()),
-                (Err(e), _) | (_, Err(e)) => {
-                    tracing::warn!(error = %e, "public cache: next change")
-                }
-            }
-        }
+        know(http, seq, now).await;
         cache.put(seq, key, std::sync::Arc::new(bytes.clone()));
     }
     json_bytes(bytes)
+}
+
+/// Makes the public cache current for the chain head `seq` at `now`, learning the next moment
+/// a public answer changes without a write when it does not know it yet. False when that could
+/// not be read (nothing is kept then).
+async fn know(http: &Http, seq: i64, now: chrono::DateTime<chrono::Utc>) -> bool {
+    let cache = &http.state.public_cache;
+    if cache.knows(seq, now) {
+        return true;
+    }
+    let conn = http.state.db.conn();
+    let deadline = crate::service::calls::next_deadline(conn, now).await;
+    let completion = crate::service::contracts::next_completion(conn, now).await;
+    match (deadline, completion) {
+        (Ok(d), Ok(c)) => {
+            cache.reset(seq, [d, c].into_iter().flatten().min());
+            cache.knows(seq, now)
+        }
+        (Err(e), _) | (_, Err(e)) => {
+            tracing::warn!(error = %e, "public cache: next change");
+            false
+        }
+    }
 }
 
 /// The most bytes of a multipart upload request: 20 files of 25 MiB and the operations.

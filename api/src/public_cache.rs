@@ -6,6 +6,12 @@
 //! unchanged and the clock has not reached the next moment a public answer changes without
 //! a write: a submission deadline (a call turns to EVALUATION) or the day after an active
 //! contract's end (its OCDS status). A cached answer costs one indexed read.
+//!
+//! Under the same rule it keeps *parts*: rows that signed-in answers are built from and every
+//! reader of their call may be shown (a call's lines, criteria and requirements, products,
+//! organisations; `graphql::loaders::Parts`) and the counts of call lists by viewer and filter
+//! (`service::calls::list_calls`). A signed-in read then costs its page query: the answer is
+//! still computed for its reader, whose guards decide what it shows.
 
 use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
@@ -20,6 +26,11 @@ pub const MAX_ENTRY_BYTES: usize = 1024 * 1024;
 const ENTRY_OVERHEAD: usize = 128;
 /// Most questions with a lock of their own (see [`PublicCache::flight`]).
 const MAX_FLIGHTS: usize = 1024;
+/// Most parts kept; beyond, all are dropped and read again.
+pub const MAX_PARTS: usize = 20_000;
+
+/// A kept part: a value, or that there is none.
+type Part = Option<Arc<dyn std::any::Any + Send + Sync>>;
 
 /// A question, by the SHA-256 of its request body: 32 bytes whatever the body's size.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -39,6 +50,8 @@ struct Entry {
 
 #[derive(Default)]
 struct Inner {
+    /// Whether `seq` and `valid_until` were set (`reset`): nothing is current before.
+    known: bool,
     seq: i64,
     valid_until: Option<DateTime<Utc>>,
     entries: HashMap<Key, Entry>,
@@ -46,6 +59,8 @@ struct Inner {
     order: BTreeMap<u64, Key>,
     bytes: usize,
     clock: u64,
+    /// Parts by (kind, key).
+    parts: HashMap<(&'static str, String), Part>,
 }
 
 impl Inner {
@@ -53,6 +68,11 @@ impl Inner {
         self.entries.clear();
         self.order.clear();
         self.bytes = 0;
+        self.parts.clear();
+    }
+
+    fn current(&self, seq: i64, now: DateTime<Utc>) -> bool {
+        self.known && self.seq == seq && self.valid_until.is_none_or(|t| now < t)
     }
 
     fn touch(&mut self, key: Key) -> Option<Arc<Vec<u8>>> {
@@ -87,7 +107,7 @@ impl PublicCache {
     /// The cached answer to `key` if it is still current at (`seq`, `now`).
     pub fn get(&self, seq: i64, now: DateTime<Utc>, key: &Key) -> Option<Arc<Vec<u8>>> {
         let mut inner = self.lock();
-        if inner.seq != seq || inner.valid_until.is_some_and(|t| now >= t) {
+        if !inner.current(seq, now) {
             return None;
         }
         inner.touch(*key)
@@ -104,13 +124,17 @@ impl PublicCache {
 
     /// Whether answers for `seq` can be stored without first learning the next deadline.
     pub fn knows(&self, seq: i64, now: DateTime<Utc>) -> bool {
-        let inner = self.lock();
-        inner.seq == seq && inner.valid_until.is_none_or(|t| now < t)
+        self.lock().current(seq, now)
     }
 
-    /// Starts over for `seq`, valid until `valid_until` (the next submission deadline).
+    /// Starts over for `seq`, valid until `valid_until` (the next submission deadline). A
+    /// request that read an older head than the cache's does not take it back.
     pub fn reset(&self, seq: i64, valid_until: Option<DateTime<Utc>>) {
         let mut inner = self.lock();
+        if inner.known && seq < inner.seq {
+            return;
+        }
+        inner.known = true;
         inner.seq = seq;
         inner.valid_until = valid_until;
         inner.clear();
@@ -137,9 +161,91 @@ impl PublicCache {
         }
     }
 
+    /// The part `kind` of `key` if it is kept and current at (`seq`, `now`): `Some(None)` when
+    /// it is known that there is none.
+    pub fn part<T: Clone + Send + Sync + 'static>(
+        &self,
+        seq: i64,
+        now: DateTime<Utc>,
+        kind: &'static str,
+        key: &str,
+    ) -> Option<Option<T>> {
+        let inner = self.lock();
+        if !inner.current(seq, now) {
+            return None;
+        }
+        match inner.parts.get(&(kind, key.to_owned()))? {
+            None => Some(None),
+            Some(v) => v.downcast_ref::<T>().map(|v| Some(v.clone())),
+        }
+    }
+
+    /// Keeps `value` (or that there is none) as part `kind` of `key`, read at `seq` or later.
+    pub fn put_part<T: Clone + Send + Sync + 'static>(
+        &self,
+        seq: i64,
+        kind: &'static str,
+        key: String,
+        value: Option<T>,
+    ) {
+        let mut inner = self.lock();
+        if inner.seq != seq {
+            return;
+        }
+        if inner.parts.len() >= MAX_PARTS {
+            inner.parts.clear();
+        }
+        let value: Part = value.map(|v| Arc::new(v) as Arc<dyn std::any::Any + Send + Sync>);
+        inner.parts.insert((kind, key), value);
+    }
+
     /// The bytes the answers take, with their overhead.
     pub fn bytes(&self) -> usize {
         self.lock().bytes
+    }
+}
+
+/// The cache's parts as one read-only request sees them: at the chain head and the time it
+/// read. Requests that write have none (they read what they wrote).
+#[derive(Clone)]
+pub struct Parts {
+    pub cache: Arc<PublicCache>,
+    pub seq: i64,
+    pub now: DateTime<Utc>,
+}
+
+impl Parts {
+    /// The kept values of `keys` of `kind`, and the keys not kept.
+    pub fn get_many<V: Clone + Send + Sync + 'static>(
+        &self,
+        kind: &'static str,
+        keys: &[String],
+    ) -> (HashMap<String, V>, Vec<String>) {
+        let mut found = HashMap::new();
+        let mut missing = Vec::new();
+        for key in keys {
+            match self.cache.part::<V>(self.seq, self.now, kind, key) {
+                Some(Some(v)) => {
+                    found.insert(key.clone(), v);
+                }
+                Some(None) => {} // Known to have none.
+                None => missing.push(key.clone()),
+            }
+        }
+        (found, missing)
+    }
+
+    /// Keeps what was loaded for `keys`, and that the others have none.
+    pub fn put_many<V: Clone + Send + Sync + 'static>(
+        &self,
+        kind: &'static str,
+        keys: &[String],
+        loaded: &HashMap<String, V>,
+    ) {
+        for key in keys {
+            self.cache
+                .put_part(self.seq, kind, key.clone(), loaded.get(key).cloned());
+        }
     }
 }
 

@@ -86,10 +86,7 @@ impl CallForTenders {
         self.0.pricing_model.into()
     }
     async fn lines(&self, ctx: &Context<'_>) -> Result<Vec<CallLine>> {
-        let lines = ctx
-            .data::<DataLoader<LinesByCall>>()?
-            .load_one(self.0.id.clone())
-            .await?;
+        let lines = super::loaders::kept_one::<LinesByCall>(ctx, &self.0.id).await?;
         Ok(lines
             .unwrap_or_default()
             .into_iter()
@@ -355,10 +352,7 @@ impl EvaluationCriteria {
         self.0.price_weight
     }
     async fn quality_criteria(&self, ctx: &Context<'_>) -> Result<Vec<QualityCriterion>> {
-        let list = ctx
-            .data::<DataLoader<CriteriaByCall>>()?
-            .load_one(self.0.id.clone())
-            .await?;
+        let list = super::loaders::kept_one::<CriteriaByCall>(ctx, &self.0.id).await?;
         Ok(list
             .unwrap_or_default()
             .into_iter()
@@ -378,10 +372,7 @@ impl EvaluationCriteria {
         &self,
         ctx: &Context<'_>,
     ) -> Result<Vec<CapabilityRequirement>> {
-        let list = ctx
-            .data::<DataLoader<RequirementsByCall>>()?
-            .load_one(self.0.id.clone())
-            .await?;
+        let list = super::loaders::kept_one::<RequirementsByCall>(ctx, &self.0.id).await?;
         Ok(list
             .unwrap_or_default()
             .into_iter()

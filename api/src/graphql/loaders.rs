@@ -1,5 +1,8 @@
-//! DataLoaders for relation fields, created per request so nothing is cached across requests
-//! (and nothing sealed outlives the request that was allowed to see it).
+//! DataLoaders for relation fields, created per request. Nothing sealed is kept across
+//! requests: only the rows of a call's terms (lines, criteria, requirements), products and
+//! organisations, which every reader of the call may be shown, are kept between read-only
+//! requests in the public cache's parts (`public_cache::Parts`, under the public cache's rule: until the
+//! next write or deadline); the fields' guards decide, per request, who sees them.
 
 use crate::error::AppError;
 use async_graphql::Request;
@@ -21,10 +24,91 @@ fn db_err(e: sea_orm::DbErr) -> LoadError {
     Arc::new(AppError::Db(e))
 }
 
+/// A loader whose values are kept in the public cache's parts, as `KIND`.
+pub trait Kept {
+    const KIND: &'static str;
+}
+
+/// One value by key: straight from the request's parts when they keep it (no loader round,
+/// which costs more than the lookup), else through the request's loader, which keeps it.
+pub async fn kept_one<L>(
+    ctx: &async_graphql::Context<'_>,
+    key: &str,
+) -> async_graphql::Result<Option<L::Value>>
+where
+    L: Loader<String, Error = LoadError> + Kept,
+    L::Value: Clone + Send + Sync + 'static,
+{
+    if let Some(Some(parts)) = ctx.data_opt::<Option<crate::public_cache::Parts>>()
+        && let Some(kept) = parts
+            .cache
+            .part::<L::Value>(parts.seq, parts.now, L::KIND, key)
+    {
+        return Ok(kept);
+    }
+    Ok(ctx
+        .data::<DataLoader<L>>()?
+        .load_one(key.to_owned())
+        .await?)
+}
+
+/// Loads the keys that `parts` does not keep with `load`, and keeps what it loaded.
+async fn through_parts<V, F>(
+    parts: Option<&crate::public_cache::Parts>,
+    kind: &'static str,
+    keys: &[String],
+    load: impl FnOnce(Vec<String>) -> F,
+) -> Result<HashMap<String, V>, LoadError>
+where
+    V: Clone + Send + Sync + 'static,
+    F: std::future::Future<Output = Result<HashMap<String, V>, LoadError>>,
+{
+    let Some(parts) = parts else {
+        return load(keys.to_vec()).await;
+    };
+    let (mut found, missing) = parts.get_many::<V>(kind, keys);
+    if !missing.is_empty() {
+        let loaded = load(missing.clone()).await?;
+        parts.put_many(kind, &missing, &loaded);
+        found.extend(loaded);
+    }
+    Ok(found)
+}
+
 /// A loader of rows by a unique key column (by default the primary key `id`).
 macro_rules! by_id_loader {
     ($name:ident, $entity:ident) => {
         by_id_loader!($name, $entity, Id, id);
+    };
+    ($name:ident, $entity:ident, kept as $kind:literal) => {
+        pub struct $name(
+            pub DatabaseConnection,
+            pub Option<crate::public_cache::Parts>,
+        );
+
+        impl Kept for $name {
+            const KIND: &'static str = $kind;
+        }
+
+        impl Loader<String> for $name {
+            type Value = $entity::Model;
+            type Error = LoadError;
+
+            async fn load(
+                &self,
+                keys: &[String],
+            ) -> Result<HashMap<String, Self::Value>, Self::Error> {
+                through_parts(self.1.as_ref(), $kind, keys, |keys| async move {
+                    let rows = $entity::Entity::find()
+                        .filter($entity::Column::Id.is_in(keys))
+                        .all(&self.0)
+                        .await
+                        .map_err(db_err)?;
+                    Ok(rows.into_iter().map(|r| (r.id.clone(), r)).collect())
+                })
+                .await
+            }
+        }
     };
     ($name:ident, $entity:ident, $key:ident, $field:ident) => {
         pub struct $name(pub DatabaseConnection);
@@ -51,6 +135,39 @@ macro_rules! by_id_loader {
 /// A loader of child rows grouped by a parent key column, in a given order (only the rows
 /// that meet `where`, when given).
 macro_rules! grouped_loader {
+    ($name:ident, $entity:ident, $key:ident, $field:ident, $order:ident, where $cond:expr, kept as $kind:literal) => {
+        pub struct $name(pub DatabaseConnection, pub Option<crate::public_cache::Parts>);
+
+        impl Kept for $name {
+            const KIND: &'static str = $kind;
+        }
+
+        impl Loader<String> for $name {
+            type Value = Vec<$entity::Model>;
+            type Error = LoadError;
+
+            async fn load(
+                &self,
+                keys: &[String],
+            ) -> Result<HashMap<String, Self::Value>, Self::Error> {
+                through_parts(self.1.as_ref(), $kind, keys, |keys| async move {
+                    let rows = $entity::Entity::find()
+                        .filter($entity::Column::$key.is_in(keys))
+                        .filter($cond)
+                        .order_by_asc($entity::Column::$order)
+                        .all(&self.0)
+                        .await
+                        .map_err(db_err)?;
+                    let mut map: HashMap<String, Vec<$entity::Model>> = HashMap::new();
+                    for r in rows {
+                        map.entry(r.$field.clone()).or_default().push(r);
+                    }
+                    Ok(map)
+                })
+                .await
+            }
+        }
+    };
     ($name:ident, $entity:ident, $key:ident, $field:ident, $order:ident $(, where $cond:expr)?) => {
         pub struct $name(pub DatabaseConnection);
 
@@ -79,8 +196,8 @@ macro_rules! grouped_loader {
     };
 }
 
-by_id_loader!(OrganizationLoader, organization);
-by_id_loader!(ProductLoader, product);
+by_id_loader!(OrganizationLoader, organization, kept as "organization");
+by_id_loader!(ProductLoader, product, kept as "product");
 by_id_loader!(CallLoader, call);
 by_id_loader!(CallLineLoader, call_line);
 by_id_loader!(CriterionLoader, quality_criterion);
@@ -92,15 +209,16 @@ by_id_loader!(LotLoader, lot);
 
 grouped_loader!(TiesByUser, user_tie, UserId, user_id, DeclaredAt);
 // A call's own lines, criteria and requirements: not those a change replaced.
-grouped_loader!(LinesByCall, call_line, CallId, call_id, Position, where call_line::Column::RetiredIn.is_null());
-grouped_loader!(CriteriaByCall, quality_criterion, CallId, call_id, Position, where quality_criterion::Column::RetiredIn.is_null());
+grouped_loader!(LinesByCall, call_line, CallId, call_id, Position, where call_line::Column::RetiredIn.is_null(), kept as "lines");
+grouped_loader!(CriteriaByCall, quality_criterion, CallId, call_id, Position, where quality_criterion::Column::RetiredIn.is_null(), kept as "criteria");
 grouped_loader!(
     RequirementsByCall,
     capability_requirement,
     CallId,
     call_id,
     Position,
-    where capability_requirement::Column::RetiredIn.is_null()
+    where capability_requirement::Column::RetiredIn.is_null(),
+    kept as "requirements"
 );
 grouped_loader!(ChangesByCall, call_change, CallId, call_id, Version);
 /// The documents attached to objects, by (kind, id) (`service::documents::CALL`, …), in
@@ -250,24 +368,31 @@ impl Loader<(String, String)> for OwnBidLoader {
     }
 }
 
-/// Attaches a fresh set of loaders to one request.
-pub fn attach(request: Request, db: &DatabaseConnection) -> Request {
+/// Attaches a fresh set of loaders to one request; `parts` for a read-only request.
+pub fn attach(
+    request: Request,
+    db: &DatabaseConnection,
+    parts: Option<crate::public_cache::Parts>,
+) -> Request {
+    // No waiting for more keys: the fields of one list ask for theirs in the same pass of
+    // the resolver, before the load (a task spawned in that pass) runs; a 1 ms wait would only
+    // add that much to every nesting level of every answer.
     fn dl<T: Send + Sync + 'static>(loader: T) -> DataLoader<T> {
-        DataLoader::new(loader, tokio::spawn)
+        DataLoader::new(loader, tokio::spawn).delay(std::time::Duration::ZERO)
     }
     request
-        .data(dl(OrganizationLoader(db.clone())))
-        .data(dl(ProductLoader(db.clone())))
+        .data(dl(OrganizationLoader(db.clone(), parts.clone())))
+        .data(dl(ProductLoader(db.clone(), parts.clone())))
         .data(dl(CallLoader(db.clone())))
         .data(dl(CallLineLoader(db.clone())))
         .data(dl(CriterionLoader(db.clone())))
         .data(dl(RequirementLoader(db.clone())))
         .data(dl(TiesByUser(db.clone())))
-        .data(dl(LinesByCall(db.clone())))
-        .data(dl(CriteriaByCall(db.clone())))
+        .data(dl(LinesByCall(db.clone(), parts.clone())))
+        .data(dl(CriteriaByCall(db.clone(), parts.clone())))
         .data(dl(ChangesByCall(db.clone())))
         .data(dl(DocumentsByOwner(db.clone())))
-        .data(dl(RequirementsByCall(db.clone())))
+        .data(dl(RequirementsByCall(db.clone(), parts.clone())))
         .data(dl(QuestionsByCall(db.clone())))
         .data(dl(BidsByCall(db.clone())))
         .data(dl(LinesByBid(db.clone())))

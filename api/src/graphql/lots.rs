@@ -41,15 +41,15 @@ impl Lot {
     }
     /// The lot's lines, in the call's order.
     async fn lines(&self, ctx: &Context<'_>) -> Result<Vec<CallLine>> {
-        Ok(ctx
-            .data::<DataLoader<LinesByCall>>()?
-            .load_one(self.0.call_id.clone())
-            .await?
-            .unwrap_or_default()
-            .into_iter()
-            .filter(|l| l.lot_id.as_deref() == Some(self.0.id.as_str()))
-            .map(CallLine)
-            .collect())
+        Ok(
+            super::loaders::kept_one::<LinesByCall>(ctx, &self.0.call_id)
+                .await?
+                .unwrap_or_default()
+                .into_iter()
+                .filter(|l| l.lot_id.as_deref() == Some(self.0.id.as_str()))
+                .map(CallLine)
+                .collect(),
+        )
     }
     /// Orderer only, after the deadline: the bids covering the lot, compared at their totals
     /// for its lines (qualification and quality scores are each bid's own).

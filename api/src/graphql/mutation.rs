@@ -766,8 +766,10 @@ fn ids(given: Option<Vec<ID>>) -> Vec<String> {
 
 /// The award just made, with its call as the caller sees it.
 async fn awarded(cx: crate::service::Cx<'_>, award: entity::award::Model) -> Result<Award> {
-    let call = calls::get_call(cx, &award.call_id).await?.ok_or_else(|| {
-        crate::error::AppError::Internal(anyhow::anyhow!("awarded call vanished"))
-    })?;
+    let call = calls::get_call(cx, &award.call_id, None)
+        .await?
+        .ok_or_else(|| {
+            crate::error::AppError::Internal(anyhow::anyhow!("awarded call vanished"))
+        })?;
     Ok(Award { award, call })
 }

@@ -140,6 +140,8 @@ impl Query {
             after.as_deref(),
             request_time(ctx)?,
             wanted,
+            ctx.data_opt::<Option<crate::public_cache::Parts>>()
+                .and_then(Option::as_ref),
         )
         .await?;
         let end_cursor = page.calls.last().map(|c| c.id.clone());
@@ -162,7 +164,12 @@ impl Query {
 
     /// One call, or null when it does not exist or the caller may not see it.
     async fn call(&self, ctx: &Context<'_>, id: ID) -> Result<Option<CallForTenders>> {
-        Ok(calls::get_call(cx(ctx)?, &id).await?.map(CallForTenders))
+        let kept = ctx
+            .data_opt::<Option<crate::public_cache::Parts>>()
+            .and_then(Option::as_ref);
+        Ok(calls::get_call(cx(ctx)?, &id, kept)
+            .await?
+            .map(CallForTenders))
     }
 
     /// One bid, or null when it does not exist or is sealed from the caller.

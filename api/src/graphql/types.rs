@@ -29,18 +29,14 @@ pub enum GqlOrganizationKind {
 
 /// Loads one organisation that must exist (a foreign key guarantees it).
 pub(crate) async fn organization_by_id(ctx: &Context<'_>, id: &str) -> Result<Organization> {
-    let loader = ctx.data::<DataLoader<OrganizationLoader>>()?;
-    loader
-        .load_one(id.to_owned())
+    super::loaders::kept_one::<OrganizationLoader>(ctx, id)
         .await?
         .map(Organization)
         .ok_or_else(|| AppError::Internal(anyhow::anyhow!("organization {id} is missing")).into())
 }
 
 pub(crate) async fn product_by_id(ctx: &Context<'_>, id: &str) -> Result<Product> {
-    let loader = ctx.data::<DataLoader<ProductLoader>>()?;
-    loader
-        .load_one(id.to_owned())
+    super::loaders::kept_one::<ProductLoader>(ctx, id)
         .await?
         .map(Product)
         .ok_or_else(|| AppError::Internal(anyhow::anyhow!("product {id} is missing")).into())

@@ -30,6 +30,7 @@ use sea_orm::{
 };
 use serde_json::json;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 /// The longest free-text search accepted (SQLite refuses LIKE patterns past 50 000 bytes).
 pub const MAX_SEARCH_CHARS: usize = 200;
@@ -384,12 +385,26 @@ pub(super) async fn end_without_award(
 pub async fn get_call(
     Cx { state, caller }: Cx<'_>,
     id: &str,
+    kept: Option<&crate::public_cache::Parts>,
 ) -> AppResult<Option<call_entity::Model>> {
-    match visible_call(state.db.conn(), caller, "id", id).await {
-        Ok(c) => Ok(Some(c)),
-        Err(AppError::NotFound(_)) => Ok(None),
-        Err(e) => Err(e),
-    }
+    let id = parse_id("id", id)?;
+    // The row as kept for read-only requests (the public cache's rule), or read.
+    let c = match kept.and_then(|k| {
+        k.cache
+            .part::<call_entity::Model>(k.seq, k.now, "call", &id)
+    }) {
+        Some(c) => c,
+        None => {
+            let c = call_entity::Entity::find_by_id(id.clone())
+                .one(state.db.conn())
+                .await?;
+            if let Some(k) = kept {
+                k.cache.put_part(k.seq, "call", id, c.clone());
+            }
+            c
+        }
+    };
+    Ok(c.filter(|c| can_see_call(caller.viewer(), &c.orderer_id, c.published_at.is_some())))
 }
 
 #[derive(Debug, Clone, Default)]
@@ -517,6 +532,40 @@ pub struct PageParts {
     pub count: bool,
 }
 
+/// Who sees which calls (`filtered`): everything, an orderer also its drafts, everyone else
+/// the published ones. Lists and counts are kept per scope and filter.
+fn scope_key(caller: &Caller, filter: &CallFilter) -> String {
+    let scope = match caller.viewer() {
+        Viewer::Admin => "all".to_owned(),
+        Viewer::Orderer(org) => format!("orderer {org}"),
+        Viewer::Producer(_) | Viewer::Anonymous => "published".to_owned(),
+    };
+    format!("{scope} {filter:?}")
+}
+
+/// How many calls `base` finds: counted once per scope and filter while nothing is written
+/// and no deadline passes (the public cache's rule; a status filter depends on the
+/// deadlines), not on every request.
+async fn count_of(
+    state: &crate::state::AppState,
+    key: &str,
+    base: &Select<call_entity::Entity>,
+    kept: Option<&crate::public_cache::Parts>,
+) -> AppResult<u64> {
+    if let Some(Some(n)) = kept.and_then(|k| k.cache.part::<u64>(k.seq, k.now, "call count", key)) {
+        return Ok(n);
+    }
+    let n = base.clone().count(state.db.conn()).await?;
+    if let Some(k) = kept {
+        k.cache
+            .put_part(k.seq, "call count", key.to_owned(), Some(n));
+    }
+    Ok(n)
+}
+
+/// One page of calls (and whether more follow), kept like the counts.
+type Page = (Arc<Vec<call_entity::Model>>, bool);
+
 pub async fn list_calls(
     Cx { state, caller }: Cx<'_>,
     filter: CallFilter,
@@ -524,11 +573,13 @@ pub async fn list_calls(
     after: Option<&str>,
     now: DateTime<Utc>,
     wanted: PageParts,
+    kept: Option<&crate::public_cache::Parts>,
 ) -> AppResult<CallPage> {
     let first = CALLS_PAGE.size(first)?;
     let base = filtered(caller, &filter, now)?;
+    let key = scope_key(caller, &filter);
     let total_count = if wanted.count {
-        base.clone().count(state.db.conn()).await?
+        count_of(state, &key, &base, kept).await?
     } else {
         0
     };
@@ -540,13 +591,34 @@ pub async fn list_calls(
         });
     }
     let mut page = base.order_by_desc(call_entity::Column::Id);
-    if let Some(cursor) = after {
-        let cursor = uuid::Uuid::parse_str(cursor)
-            .map_err(|_| AppError::bad_input("after", "is not a cursor this API gave out"))?;
-        page = page.filter(call_entity::Column::Id.lt(cursor.to_string()));
+    let cursor = match after {
+        Some(cursor) => Some(
+            uuid::Uuid::parse_str(cursor)
+                .map_err(|_| AppError::bad_input("after", "is not a cursor this API gave out"))?
+                .to_string(),
+        ),
+        None => None,
+    };
+    let page_key = format!("{key} first {first} after {cursor:?}");
+    if let Some(Some((calls, has_next_page))) =
+        kept.and_then(|k| k.cache.part::<Page>(k.seq, k.now, "call page", &page_key))
+    {
+        return Ok(CallPage {
+            calls: calls.as_ref().clone(),
+            has_next_page,
+            total_count,
+        });
+    }
+    if let Some(cursor) = cursor {
+        page = page.filter(call_entity::Column::Id.lt(cursor));
     }
     let (calls, has_next_page) =
         super::page_of(page.limit(first + 1).all(state.db.conn()).await?, first);
+    if let Some(k) = kept {
+        let kept_page: Page = (Arc::new(calls.clone()), has_next_page);
+        k.cache
+            .put_part(k.seq, "call page", page_key, Some(kept_page));
+    }
     Ok(CallPage {
         calls,
         has_next_page,
