@@ -318,4 +318,55 @@ mod tests {
         );
         assert!(c.get(1, now, &key(fits)).is_some());
     }
+
+    #[test]
+    fn parts_live_under_the_same_rule_and_a_late_reader_does_not_take_the_cache_back() {
+        let c = PublicCache::default();
+        let now = Utc::now();
+        assert_eq!(
+            c.part::<u64>(0, now, "count", "k"),
+            None,
+            "nothing before a reset"
+        );
+        c.put_part(0, "count", "k".into(), Some(1u64));
+        assert_eq!(
+            c.part::<u64>(0, now, "count", "k"),
+            None,
+            "nor kept before it"
+        );
+        c.reset(5, Some(now + TimeDelta::seconds(10)));
+        c.put_part(5, "count", "k".into(), Some(3u64));
+        c.put_part(5, "lines", "none".into(), None::<Vec<u8>>);
+        c.put_part(4, "count", "old".into(), Some(9u64));
+        assert_eq!(c.part::<u64>(5, now, "count", "k"), Some(Some(3)));
+        assert_eq!(
+            c.part::<Vec<u8>>(5, now, "lines", "none"),
+            Some(None),
+            "known empty"
+        );
+        assert_eq!(
+            c.part::<u64>(5, now, "count", "old"),
+            None,
+            "read at an older head"
+        );
+        assert_eq!(
+            c.part::<u64>(6, now, "count", "k"),
+            None,
+            "a write happened"
+        );
+        assert_eq!(
+            c.part::<u64>(5, now + TimeDelta::seconds(10), "count", "k"),
+            None,
+            "a deadline passed"
+        );
+        // A request that read head 4 before the write of 5 cannot reset the cache to 4.
+        c.reset(4, None);
+        assert_eq!(c.part::<u64>(5, now, "count", "k"), Some(Some(3)));
+        c.reset(6, None);
+        assert_eq!(
+            c.part::<u64>(6, now, "count", "k"),
+            None,
+            "dropped with the move"
+        );
+    }
 }

@@ -27,6 +27,7 @@ mod ocds;
 mod portal;
 mod portal_errors;
 mod questions_followup;
+mod read_cache;
 mod remedies;
 mod replicas;
 mod seal;
