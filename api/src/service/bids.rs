@@ -139,8 +139,8 @@ pub async fn submit_bid(
         bid::check_bidding_open(c.status, c.submission_deadline, now)
             .map_err(|e| closed(e, c.submission_deadline))
     };
-    // The bid is checked against the call's lines, requirements and criteria before the write
-    // transaction; the transaction (on SQLite the one write slot) then re-reads what can
+    // The bid is checked against the call's lines, requirements and criteria before the unit of
+    // work; the unit (in the process's one writer) then re-reads what can
     // change: the call's status and deadline, and its material version (a bid checked against
     // terms a material change replaced in between is refused, to be checked again).
     let before = find_call_for_producer(state.db.conn(), "callId", call_id).await?;
