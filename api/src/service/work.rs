@@ -118,8 +118,8 @@ impl Writer {
     }
 
     /// Takes the writer's slot without running a unit: units queue behind the holder until
-    /// the guard is dropped, and then run in the order they arrived in one batch. For tests
-    /// that need a batch of known members, and for maintenance that must stop writes.
+    /// the guard is dropped, and then run in the order they arrived in one batch (the tests
+    /// make a batch of known members with it).
     pub async fn hold(&self) -> Hold {
         Hold(self.slot.clone().lock_owned().await)
     }
