@@ -75,6 +75,37 @@ where
     Ok(found)
 }
 
+/// The rows of `$entity` whose `$key` is one of `$keys`, by `$field`.
+macro_rules! rows_by_key {
+    ($conn:expr, $entity:ident, $key:ident, $field:ident, $keys:expr) => {{
+        let rows = $entity::Entity::find()
+            .filter($entity::Column::$key.is_in($keys))
+            .all($conn)
+            .await
+            .map_err(db_err)?;
+        Ok(rows.into_iter().map(|r| (r.$field.clone(), r)).collect())
+    }};
+}
+
+/// The rows of `$entity` whose `$key` is one of `$keys` (and that meet `where`), grouped by
+/// `$field` in `$order`.
+macro_rules! rows_grouped {
+    ($conn:expr, $entity:ident, $key:ident, $field:ident, $order:ident, $keys:expr $(, where $cond:expr)?) => {{
+        let rows = $entity::Entity::find()
+            .filter($entity::Column::$key.is_in($keys))
+            $(.filter($cond))?
+            .order_by_asc($entity::Column::$order)
+            .all($conn)
+            .await
+            .map_err(db_err)?;
+        let mut map: HashMap<String, Vec<$entity::Model>> = HashMap::new();
+        for r in rows {
+            map.entry(r.$field.clone()).or_default().push(r);
+        }
+        Ok(map)
+    }};
+}
+
 /// A loader of rows by a unique key column (by default the primary key `id`).
 macro_rules! by_id_loader {
     ($name:ident, $entity:ident) => {
@@ -99,12 +130,7 @@ macro_rules! by_id_loader {
                 keys: &[String],
             ) -> Result<HashMap<String, Self::Value>, Self::Error> {
                 through_parts(self.1.as_ref(), $kind, keys, |keys| async move {
-                    let rows = $entity::Entity::find()
-                        .filter($entity::Column::Id.is_in(keys))
-                        .all(&self.0)
-                        .await
-                        .map_err(db_err)?;
-                    Ok(rows.into_iter().map(|r| (r.id.clone(), r)).collect())
+                    rows_by_key!(&self.0, $entity, Id, id, keys)
                 })
                 .await
             }
@@ -121,12 +147,7 @@ macro_rules! by_id_loader {
                 &self,
                 keys: &[String],
             ) -> Result<HashMap<String, Self::Value>, Self::Error> {
-                let rows = $entity::Entity::find()
-                    .filter($entity::Column::$key.is_in(keys.iter().cloned()))
-                    .all(&self.0)
-                    .await
-                    .map_err(db_err)?;
-                Ok(rows.into_iter().map(|r| (r.$field.clone(), r)).collect())
+                rows_by_key!(&self.0, $entity, $key, $field, keys.iter().cloned())
             }
         }
     };
@@ -151,18 +172,7 @@ macro_rules! grouped_loader {
                 keys: &[String],
             ) -> Result<HashMap<String, Self::Value>, Self::Error> {
                 through_parts(self.1.as_ref(), $kind, keys, |keys| async move {
-                    let rows = $entity::Entity::find()
-                        .filter($entity::Column::$key.is_in(keys))
-                        .filter($cond)
-                        .order_by_asc($entity::Column::$order)
-                        .all(&self.0)
-                        .await
-                        .map_err(db_err)?;
-                    let mut map: HashMap<String, Vec<$entity::Model>> = HashMap::new();
-                    for r in rows {
-                        map.entry(r.$field.clone()).or_default().push(r);
-                    }
-                    Ok(map)
+                    rows_grouped!(&self.0, $entity, $key, $field, $order, keys, where $cond)
                 })
                 .await
             }
@@ -179,18 +189,7 @@ macro_rules! grouped_loader {
                 &self,
                 keys: &[String],
             ) -> Result<HashMap<String, Self::Value>, Self::Error> {
-                let rows = $entity::Entity::find()
-                    .filter($entity::Column::$key.is_in(keys.iter().cloned()))
-                    $(.filter($cond))?
-                    .order_by_asc($entity::Column::$order)
-                    .all(&self.0)
-                    .await
-                    .map_err(db_err)?;
-                let mut map: HashMap<String, Vec<$entity::Model>> = HashMap::new();
-                for r in rows {
-                    map.entry(r.$field.clone()).or_default().push(r);
-                }
-                Ok(map)
+                rows_grouped!(&self.0, $entity, $key, $field, $order, keys.iter().cloned() $(, where $cond)?)
             }
         }
     };
