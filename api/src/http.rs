@@ -161,12 +161,10 @@ async fn graphql(
     let now = http.state.now();
     // The chain head this request reads at: anonymous reads may be answered from the cache,
     // and every read-only request builds its answer from the cache's parts (`public_cache`).
-    let head = match crate::service::audit::head_seq(http.state.db.conn()).await {
-        Ok(seq) => Some(seq),
-        Err(e) => {
-            tracing::warn!(error = %e, "public cache: cannot read the chain head");
-            None
-        }
+    // A signed-in request reads it once it is known to be read-only (`run`).
+    let head = match &caller {
+        Caller::Anonymous => chain_head(&http).await,
+        _ => None,
     };
     let cache_seq = match (&caller, head) {
         (Caller::Anonymous, Some(seq)) => {
@@ -213,6 +211,10 @@ async fn run(
         Err(refusal) => return json_response(&refusal),
     };
     let cacheable = cache_seq.is_some() && admitted.only_queries;
+    let head = match (head, admitted.only_queries) {
+        (None, true) => chain_head(http).await,
+        (head, _) => head,
+    };
     // One computation per question at a time: concurrent misses on the same question (a
     // burst after a write, or at start) wait for the first and take its answer.
     let _flight = match (cacheable, cache_seq) {
@@ -277,6 +279,18 @@ async fn run(
         cache.put(seq, key, std::sync::Arc::new(bytes.clone()));
     }
     json_bytes(bytes)
+}
+
+/// The main chain's head now, or nothing (logged) when it cannot be read: the request is then
+/// answered from the database alone.
+async fn chain_head(http: &Http) -> Option<i64> {
+    match crate::service::audit::head_seq(http.state.db.conn()).await {
+        Ok(seq) => Some(seq),
+        Err(e) => {
+            tracing::warn!(error = %e, "public cache: cannot read the chain head");
+            None
+        }
+    }
 }
 
 /// Makes the public cache current for the chain head `seq` at `now`, learning the next moment

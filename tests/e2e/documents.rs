@@ -13,7 +13,7 @@ use sha2::{Digest, Sha256};
 use tower::ServiceExt;
 
 const UPLOAD: &str = "mutation($f:Upload!){ uploadDocument(file:$f){ id name contentType size sha256 url uploadedAt } }";
-const PDF: &[u8] =
+pub(crate) const PDF: &[u8] =
     b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
 
 fn multipart(name: &str, bytes: &[u8]) -> (String, Vec<u8>) {

@@ -12,6 +12,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 const ASK: &str = "mutation($c:ID!,$t:String!){ askQuestion(callId:$c,text:$t){ id } }";
+/// A submission that asks for nothing the answer would have to read back.
+const SUBMIT_SHORT: &str =
+    "mutation($i:SubmitBidInput!){ submitBid(input:$i){ id version receipt } }";
 const MY_BID: &str = "{ myBids { version receipt submittedAt totalPrice lines { unitPrice } } }";
 
 /// Waits (in real time: tasks are queueing, the clock is not involved) until `n` units wait
@@ -264,5 +267,183 @@ async fn a_unit_whose_caller_went_away_rolls_back_and_the_batch_goes_on() {
     assert_eq!(
         app.ok(Some(&b), MY_BID, json!({})).await["myBids"][0]["version"],
         1
+    );
+}
+
+/// Submissions without documents are buffered in the batch and stored together
+/// (`service::bid_batch`): a batch of them costs a few statements whatever their number, a
+/// bidder's second submission in the same batch replaces its first, a replacement gives the
+/// earlier version's documents back, and a unit of another kind queued behind them reads
+/// what they wrote.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn buffered_submissions_are_stored_together_in_the_order_they_ran() {
+    let app = Arc::new(TestApp::new().await);
+    let m = Market::new(&app).await;
+    let call = Arc::new(
+        app.make_call(&m.orderer, app.call_input(&m.product_refs()), true)
+            .await,
+    );
+    let mut providers = Vec::new();
+    for n in 0..12 {
+        providers.push(app.provider(740 + n).await.1);
+    }
+    // Everyone has a first bid; the first provider's names a document.
+    let doc =
+        crate::documents::upload(&app, &providers[0], "Tarjous.pdf", crate::documents::PDF).await;
+    for (i, token) in providers.iter().enumerate() {
+        let mut input = app.bid_input(&call, &["50.00", "8"]);
+        if i == 0 {
+            input["documentIds"] = json!([doc["id"]]);
+        }
+        app.ok(Some(token), SUBMIT_BID, json!({ "i": input })).await;
+    }
+    app.clock.tick_on_read(TimeDelta::milliseconds(1));
+    let (batches, units) = app.state.writer.committed();
+    let statements = app.state.db.statement_count();
+
+    // Held: every provider replaces its bid, then the second provider replaces it again.
+    let hold = app.state.writer.hold().await;
+    let mut tasks = Vec::new();
+    let queue: Vec<(usize, String)> = (0..12)
+        .map(|i| (i, format!("{}.25", 60 + i)))
+        .chain([(1, "99.75".to_owned())])
+        .collect();
+    for (n, (i, price)) in queue.iter().enumerate() {
+        let (task_app, call, token) = (app.clone(), call.clone(), providers[*i].clone());
+        let input = app.bid_input(&call, &[price, "9"]);
+        tasks.push(tokio::spawn(async move {
+            task_app
+                .gql(Some(&token), SUBMIT_SHORT, json!({ "i": input }))
+                .await
+        }));
+        until_waiting(&app, n + 1).await;
+    }
+    drop(hold);
+    let mut answers = Vec::new();
+    for t in tasks {
+        answers.push(t.await.expect("task"));
+    }
+    for a in &answers {
+        assert!(a.get("errors").is_none(), "{a}");
+    }
+    let used = app.state.db.statement_count() - statements;
+    let (batches_after, units_after) = app.state.writer.committed();
+    assert_eq!((batches_after - batches, units_after - units), (1, 13));
+    // Each submission reads the call and its bidder before it queues (two statements); the
+    // batch then stores all thirteen in a fixed number of statements (twelve, with its
+    // transaction and the chain's lock). One unit after another took about a dozen each.
+    assert!(
+        used <= 2 * 13 + 16,
+        "{used} statements for 13 buffered submissions"
+    );
+
+    // The second provider's two submissions: versions 2 and 3, the stored bid is the last.
+    let (second, third) = (
+        &answers[1]["data"]["submitBid"],
+        &answers[12]["data"]["submitBid"],
+    );
+    assert_eq!(
+        (second["version"].clone(), third["version"].clone()),
+        (json!(2), json!(3))
+    );
+    assert_ne!(second["receipt"], third["receipt"]);
+    let now = app.ok(Some(&providers[1]), MY_BID, json!({})).await["myBids"][0].clone();
+    assert_eq!(now["version"], 3);
+    assert_eq!(now["receipt"], third["receipt"]);
+    assert_eq!(now["lines"][0]["unitPrice"], "99.75");
+    for (i, token) in providers.iter().enumerate().filter(|(i, _)| *i != 1) {
+        let stored = app.ok(Some(token), MY_BID, json!({})).await["myBids"][0].clone();
+        assert_eq!(stored["version"], 2, "provider {i}");
+        assert_eq!(
+            stored["receipt"],
+            answers[i]["data"]["submitBid"]["receipt"]
+        );
+    }
+    // The first provider's document went back to it with the replacement: the bid names none,
+    // the receipt checks without it, and a new version may name the document again.
+    let replaced = app
+        .ok(
+            Some(&providers[0]),
+            crate::bids::FULL_BID,
+            json!({ "id": answers[0]["data"]["submitBid"]["id"] }),
+        )
+        .await;
+    assert_eq!(replaced["bid"]["documents"], json!([]));
+    assert_eq!(
+        crate::bids::recompute_receipt(&replaced["bid"]),
+        answers[0]["data"]["submitBid"]["receipt"].as_str().unwrap()
+    );
+    let mut again = app.bid_input(&call, &["61.00", "9"]);
+    again["documentIds"] = json!([doc["id"]]);
+    let again = app
+        .ok(Some(&providers[0]), SUBMIT_BID, json!({ "i": again }))
+        .await;
+    assert_eq!(again["submitBid"]["version"], 3);
+
+    // A withdrawal queued behind a buffered replacement of the same bid reads it.
+    let hold = app.state.writer.hold().await;
+    let replace = {
+        let (task_app, call, token) = (app.clone(), call.clone(), providers[2].clone());
+        let input = app.bid_input(&call, &["70.00", "9"]);
+        tokio::spawn(async move {
+            task_app
+                .gql(Some(&token), SUBMIT_BID, json!({ "i": input }))
+                .await
+        })
+    };
+    until_waiting(&app, 1).await;
+    let withdraw = {
+        let (task_app, call, token) = (app.clone(), call.clone(), providers[2].clone());
+        tokio::spawn(async move {
+            task_app
+                .gql(
+                    Some(&token),
+                    "mutation($c:ID!){ withdrawBid(callId:$c){ version status } }",
+                    json!({ "c": call.id }),
+                )
+                .await
+        })
+    };
+    until_waiting(&app, 2).await;
+    drop(hold);
+    let replaced = replace.await.expect("task");
+    let withdrawn = withdraw.await.expect("task");
+    assert_eq!(replaced["data"]["submitBid"]["version"], 3, "{replaced}");
+    assert_eq!(
+        withdrawn["data"]["withdrawBid"],
+        json!({ "version": 3, "status": "WITHDRAWN" }),
+        "{withdrawn}"
+    );
+
+    // After the deadline the sealed log holds every version in the order of receipt, and the
+    // whole chain verifies.
+    app.clock.tick_on_read(TimeDelta::zero());
+    app.clock.set(call.submission_deadline);
+    let log = app
+        .ok(
+            Some(&m.orderer),
+            "query($c:ID!){ sealedLog(callId:$c, first: 100){ seq at action } }",
+            json!({ "c": call.id }),
+        )
+        .await;
+    let actions: Vec<&str> = log["sealedLog"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(actions[..12], ["bid.submit"; 12]);
+    assert_eq!(actions[12..26], ["bid.replace"; 14]);
+    assert_eq!(actions[26..], ["bid.replace", "bid.withdraw"]);
+    let verified = app
+        .ok(
+            Some(&m.admin),
+            "{ verifyAuditChain { valid sealedEvents } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        verified["verifyAuditChain"],
+        json!({ "valid": true, "sealedEvents": 28 })
     );
 }

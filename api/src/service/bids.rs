@@ -2,6 +2,7 @@
 //! the seal of `domain::bid`.
 
 use super::PageLimits;
+use super::bid_batch::Submission;
 use super::calls::find_call_for_producer;
 use super::documents;
 use super::query::column;
@@ -18,6 +19,7 @@ use chrono::{DateTime, Utc};
 use entity::{
     BidStatus, Money, OrganizationKind, ResponseKind, Role, bid as bid_entity, bid_line,
     bid_response, call as call_entity, capability_requirement, organization, quality_criterion,
+    user,
 };
 use sea_orm::sea_query::ExprTrait;
 use sea_orm::{
@@ -78,6 +80,25 @@ async fn bidder_of<C: ConnectionTrait>(conn: &C, org_id: &str) -> AppResult<orga
         })
 }
 
+/// The bidder organisation and the submitting user (whom the receipt is sent to), read
+/// before the unit of work in one statement.
+async fn bidder_and_submitter<C: ConnectionTrait>(
+    conn: &C,
+    actor: &crate::auth::Actor,
+) -> AppResult<(organization::Model, Option<user::Model>)> {
+    let found = user::Entity::find_by_id(actor.user_id.clone())
+        .find_also_related(organization::Entity)
+        .one(conn)
+        .await?;
+    match found {
+        Some((u, Some(org))) if org.id == actor.organization_id => Ok((org, Some(u))),
+        // The user is gone, or the token names another organisation than the user's now:
+        // the token's organisation bids, as always.
+        Some((u, _)) => Ok((bidder_of(conn, &actor.organization_id).await?, Some(u))),
+        None => Ok((bidder_of(conn, &actor.organization_id).await?, None)),
+    }
+}
+
 /// Locks the bidder organisation's row for this unit on PostgreSQL (`SELECT … FOR UPDATE`), so
 /// one organisation's concurrent submissions through several processes apply one after the
 /// other, and returns it as it is now. On SQLite the unit holds the database's one write lock
@@ -128,6 +149,12 @@ impl TermsCache {
     }
 }
 
+fn changed_materially() -> AppError {
+    AppError::InvalidState(
+        "the call was changed materially while the bid was being sent: review it against the call as it now stands and submit it again".into(),
+    )
+}
+
 /// PRODUCER: submits the organisation's bid, replacing an earlier one (version + 1).
 pub async fn submit_bid(
     Cx { state, caller }: Cx<'_>,
@@ -149,8 +176,41 @@ pub async fn submit_bid(
     let valid: ValidBid = bid::validate_bid(&terms, input)?;
     // Read before the unit, off the writer's serial path: the bidder and the user the
     // receipt goes to.
-    let bidder = bidder_of(state.db.conn(), &actor.organization_id).await?;
-    let submitter = outbox::user(state.db.conn(), &actor.user_id).await?;
+    let (bidder, submitter) = bidder_and_submitter(state.db.conn(), &actor).await?;
+    if valid.document_ids.is_empty() {
+        // Nothing to attach: the batch stores it with the others (`bid_batch`).
+        let mut unit = super::work::buffered(state).await?;
+        let id = super::parse_id("callId", call_id)?;
+        let c = unit
+            .call(&id)
+            .await?
+            .ok_or_else(|| AppError::not_found("callId: no such call"))?;
+        // The time of receipt, read with the call locked and the writer's slot held, as below.
+        let now = state.now();
+        open(&c, now)?;
+        if c.bids_opened_at.is_some() {
+            return Err(closed(BiddingClosed::DeadlinePassed, c.submission_deadline));
+        }
+        if c.material_version != before.material_version {
+            return Err(changed_materially());
+        }
+        let (reply, made) = tokio::sync::oneshot::channel();
+        unit.submit(Submission {
+            call_id: c.id,
+            bidder,
+            user_id: actor.user_id.clone(),
+            submitter,
+            valid,
+            at: now,
+            reply,
+        })
+        .await?;
+        return made.await.map_err(|_| {
+            AppError::Internal(anyhow::anyhow!(
+                "the batch stored no bid for the submission"
+            ))
+        });
+    }
     work!(state, |w| {
         let bidder = lock_bidder(w, bidder).await?;
         // The call row holds the head of its sealed log: locking it serialises this call's
@@ -168,9 +228,7 @@ pub async fn submit_bid(
             ));
         }
         if log.call.material_version != before.material_version {
-            return Err(AppError::InvalidState(
-                "the call was changed materially while the bid was being sent: review it against the call as it now stands and submit it again".into(),
-            ));
+            return Err(changed_materially());
         }
         let c = log.call.clone();
         let existing = bid_entity::Entity::find()

@@ -13,6 +13,7 @@ macro_rules! work {
 }
 
 pub mod audit;
+pub mod bid_batch;
 pub mod bids;
 pub mod budget;
 pub mod call_change;

@@ -84,6 +84,21 @@ pub fn bid_receipt(
     let Some(u) = submitter else {
         return Ok(());
     };
+    w.mail(
+        now,
+        std::slice::from_ref(u),
+        &bid_receipt_mail(c, b, action, now),
+    )?;
+    Ok(())
+}
+
+/// The receipt of bid `b` (as just stored at `now`) for its submitter.
+pub fn bid_receipt_mail(
+    c: &call::Model,
+    b: &bid::Model,
+    action: BidAction,
+    now: DateTime<Utc>,
+) -> Mail {
     let mut mail = compose::bid_receipt(
         compose::Title::of(c),
         action,
@@ -94,8 +109,7 @@ pub fn bid_receipt(
     );
     // Its delivery is recorded in the call's sealed log, and only the bidder sees it.
     mail.sealed_call = Some(c.id.clone());
-    w.mail(now, std::slice::from_ref(u), &mail)?;
-    Ok(())
+    mail
 }
 
 /// The call's ORDERER users.

@@ -60,6 +60,18 @@ impl SealedLog {
         at: DateTime<Utc>,
         entry: SealedEntry<'_>,
     ) -> AppResult<sealed_event::ActiveModel> {
+        let row = self.link_next(at, entry)?;
+        self.store_head(conn).await?;
+        Ok(row)
+    }
+
+    /// Links one event after the log's head in memory and returns its row: the head on the
+    /// call row moves only with [`Self::store_head`] (a batch of submissions stores it once).
+    pub(super) fn link_next(
+        &mut self,
+        at: DateTime<Utc>,
+        entry: SealedEntry<'_>,
+    ) -> AppResult<sealed_event::ActiveModel> {
         if !self.is_sealed() {
             return Err(AppError::Internal(anyhow::anyhow!(
                 "sealed log of call {} is already anchored",
@@ -74,15 +86,23 @@ impl SealedLog {
         let ev = link(&self.call.sealed_hash, seq, at, &entry)?;
         let hash = ev.hash.clone();
         let row = event_row!(sealed_event, ev, { call_id: self.call.id.clone() });
-        call::Entity::update_many()
-            .col_expr(call::Column::SealedSeq, Expr::value(seq))
-            .col_expr(call::Column::SealedHash, Expr::value(hash.clone()))
-            .filter(call::Column::Id.eq(self.call.id.as_str()))
-            .exec(conn)
-            .await?;
         self.call.sealed_seq = seq;
         self.call.sealed_hash = hash;
         Ok(row)
+    }
+
+    /// Stores the log's head on the call row.
+    pub(super) async fn store_head<C: ConnectionTrait>(&self, conn: &C) -> AppResult<()> {
+        call::Entity::update_many()
+            .col_expr(call::Column::SealedSeq, Expr::value(self.call.sealed_seq))
+            .col_expr(
+                call::Column::SealedHash,
+                Expr::value(self.call.sealed_hash.clone()),
+            )
+            .filter(call::Column::Id.eq(self.call.id.as_str()))
+            .exec(conn)
+            .await?;
+        Ok(())
     }
 }
 

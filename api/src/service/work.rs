@@ -30,6 +30,7 @@
 //! record, so a submission moves no global head.
 
 use super::audit::{self, AuditEntry};
+use super::bid_batch::{Buffer, Stored, Submission};
 use super::seal::{SealedEntry, SealedLog};
 use crate::email::outbox::{self, Mail};
 use crate::error::{AppError, AppResult};
@@ -88,6 +89,8 @@ struct Batch {
     chain: audit::ChainLock,
     events: Vec<Pending>,
     rows: Deferred,
+    /// Bid submissions left for the batch to store together (`bid_batch`).
+    bids: Buffer,
     mail: bool,
     waiters: Vec<oneshot::Sender<Outcome>>,
 }
@@ -147,34 +150,54 @@ impl Drop for Waiting<'_> {
     }
 }
 
-/// Takes the slot and a savepoint in the open batch, opening a batch (and scheduling its
-/// commit) when none is open.
-async fn enter(state: &AppState) -> AppResult<(Seat, DatabaseTransaction)> {
+/// Takes the slot, opening a batch (and scheduling its commit) when none is open.
+async fn seat(state: &AppState) -> AppResult<Seat> {
     let mut seat = {
         let _waiting = Waiting::on(&state.writer);
         state.writer.slot.clone().lock_owned().await
     };
-    let batch = match seat.as_mut() {
-        Some(batch) => batch,
-        None => {
-            let txn = state.db.begin_batch().await?;
-            // The chain's head is locked first and for the whole batch: on PostgreSQL the
-            // batches of several processes run one after the other, so the row locks their
-            // units gather one after another (a bidder, a call, another bidder) never wait on
-            // each other in a cycle.
-            let chain = audit::lock(&txn).await?;
-            let batch = seat.insert(Batch {
-                txn,
-                chain,
-                events: Vec::new(),
-                rows: Deferred::default(),
-                mail: false,
-                waiters: Vec::new(),
-            });
-            // Queues for the slot behind every unit already waiting: they join this batch.
-            tokio::spawn(commit_in_turn(state.clone()));
-            batch
+    if seat.is_none() {
+        let txn = state.db.begin_batch().await?;
+        // The chain's head is locked first and for the whole batch: on PostgreSQL the
+        // batches of several processes run one after the other, so the row locks their
+        // units gather one after another (a bidder, a call, another bidder) never wait on
+        // each other in a cycle.
+        let chain = audit::lock(&txn).await?;
+        *seat = Some(Batch {
+            txn,
+            chain,
+            events: Vec::new(),
+            rows: Deferred::default(),
+            bids: Buffer::default(),
+            mail: false,
+            waiters: Vec::new(),
+        });
+        // Queues for the slot behind every unit already waiting: they join this batch.
+        tokio::spawn(commit_in_turn(state.clone()));
+    }
+    Ok(seat)
+}
+
+/// Takes the slot and a savepoint in the open batch, opening a batch when none is open. The
+/// submissions buffered in the batch are stored first: the unit reads what they wrote.
+async fn enter(state: &AppState) -> AppResult<(Seat, DatabaseTransaction)> {
+    let mut seat = seat(state).await?;
+    let batch = seat
+        .as_mut()
+        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("the writer's batch is gone")))?;
+    if !batch.bids.is_idle() {
+        match batch.bids.flush(&batch.txn).await {
+            Ok(stored) => batch.keep(stored),
+            Err(e) => {
+                fail_batch(&mut seat, &e.to_string());
+                return Err(e);
+            }
         }
+    }
+    let Some(batch) = seat.as_mut() else {
+        return Err(AppError::Internal(anyhow::anyhow!(
+            "the writer's batch is gone"
+        )));
     };
     match batch.txn.begin().await {
         Ok(savepoint) => Ok((seat, savepoint)),
@@ -200,42 +223,106 @@ async fn commit_in_turn(state: AppState) {
         chain,
         events,
         rows,
+        bids,
         mail,
         waiters,
     } = batch;
     let units = waiters.len() as u64;
-    let outcome = commit(txn, chain, rows, &events).await;
+    let outcome = commit(txn, chain, rows, bids, &events).await;
     match &outcome {
-        Ok(()) => {
+        Ok(mailed) => {
             state.writer.batches.fetch_add(1, Ordering::Relaxed);
             state.writer.units.fetch_add(units, Ordering::Relaxed);
-            if mail {
+            if mail || *mailed {
                 state.wake_mailer();
             }
         }
         Err(e) => tracing::error!(units, error = %e, "a batch of writes could not be committed"),
     }
+    let outcome = outcome.map(|_| ());
     for w in waiters {
         // A unit whose caller went away is not waiting any more: nothing to tell.
         let _ = w.send(outcome.clone());
     }
 }
 
+/// Stores what the batch left for its commit and commits. Returns whether mail was queued
+/// by the buffered submissions.
 async fn commit(
     txn: DatabaseTransaction,
     mut chain: audit::ChainLock,
-    rows: Deferred,
+    mut rows: Deferred,
+    mut bids: Buffer,
     events: &[Pending],
-) -> Outcome {
+) -> Result<bool, Arc<str>> {
     let append = async {
+        let stored = bids.flush(&txn).await?;
+        let mailed = !stored.mail.is_empty();
+        rows.sealed.extend(stored.sealed);
+        rows.mail.extend(stored.mail);
         insert_chunked(&txn, rows.sealed).await?;
         insert_chunked(&txn, rows.mail).await?;
         let entries: Vec<_> = events.iter().map(Pending::entry).collect();
         chain.append_all(&txn, &entries).await?;
         txn.commit().await?;
-        Ok::<(), AppError>(())
+        Ok::<bool, AppError>(mailed)
     };
     append.await.map_err(|e| Arc::from(e.to_string()))
+}
+
+impl Batch {
+    /// Keeps what a flush of the buffered submissions left for the commit.
+    fn keep(&mut self, stored: Stored) {
+        self.mail |= !stored.mail.is_empty();
+        self.rows.sealed.extend(stored.sealed);
+        self.rows.mail.extend(stored.mail);
+    }
+}
+
+/// A unit whose writes the batch stores with the other buffered submissions
+/// ([`super::bid_batch`]): it holds the slot while it checks, on the batch's transaction and
+/// without a savepoint, for it writes nothing itself.
+pub struct Buffered {
+    seat: Seat,
+}
+
+/// Takes the slot for a buffered submission, opening a batch when none is open.
+pub async fn buffered(state: &AppState) -> AppResult<Buffered> {
+    Ok(Buffered {
+        seat: seat(state).await?,
+    })
+}
+
+impl Buffered {
+    /// The call `id` (parsed already) as the batch holds it locked, with its sealed log's
+    /// head; `None` when there is no such call.
+    pub async fn call(&mut self, id: &str) -> AppResult<Option<entity::call::Model>> {
+        let batch = self
+            .seat
+            .as_mut()
+            .ok_or_else(|| AppError::Internal(anyhow::anyhow!("the writer's batch is gone")))?;
+        match batch.bids.call(&batch.txn, id).await {
+            Ok(log) => Ok(log.map(|l| l.call.clone())),
+            Err(e) => {
+                // A failed statement leaves the batch's transaction unusable (PostgreSQL).
+                fail_batch(&mut self.seat, &e.to_string());
+                Err(e.into())
+            }
+        }
+    }
+
+    /// Leaves the checked submission in the batch, frees the slot and waits for the commit.
+    pub async fn submit(mut self, s: Submission) -> AppResult<()> {
+        let (tell, told) = oneshot::channel();
+        let batch = self
+            .seat
+            .as_mut()
+            .ok_or_else(|| AppError::Internal(anyhow::anyhow!("the writer's batch is gone")))?;
+        batch.bids.push(s);
+        batch.waiters.push(tell);
+        drop(self.seat);
+        committed(told).await
+    }
 }
 
 /// Rows the units of a batch write that no unit reads back — sealed-log events and outbox
