@@ -3,7 +3,6 @@
 
 use super::PageLimits;
 use super::bid_batch::Submission;
-use super::calls::find_call_for_producer;
 use super::documents;
 use super::query::column;
 use super::seal::{self, SealedEntry};
@@ -170,7 +169,12 @@ pub async fn submit_bid(
     // work; the unit (in the process's one writer) then re-reads what can
     // change: the call's status and deadline, and its material version (a bid checked against
     // terms a material change replaced in between is refused, to be checked again).
-    let before = find_call_for_producer(state.db.conn(), "callId", call_id).await?;
+    // A plain read, outside any transaction: a shared lock here would wait for the writer's
+    // batch, which holds the call locked until it commits.
+    let before = call_entity::Entity::find_by_id(parse_id("callId", call_id)?)
+        .one(state.db.conn())
+        .await?
+        .ok_or_else(|| AppError::not_found("callId: no such call"))?;
     open(&before, state.now())?;
     let terms = state.bid_terms.of(state.db.conn(), &before).await?;
     let valid: ValidBid = bid::validate_bid(&terms, input)?;
