@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Grows a seeded bench database to a large dataset by direct inserts (the API would take hours
 for a million bids): CALLS more published calls, each a copy of a call the API created (its
-lines, criteria and requirement), and BIDS_PER_CALL bids on each from BIDDERS providers, each
+lines, criteria, requirement and OCDS releases), and BIDS_PER_CALL bids on each from BIDDERS providers, each
 a copy of a bid the API stored. Copying rows the server wrote keeps every stored format
 (timestamps, decimals, enums) exactly as the server writes it.
 
@@ -102,6 +102,12 @@ insert("organization", copies(template_org, BIDDERS, id=lambda i: uid(1, i), nam
                               business_id=lambda i: None, email=lambda i: None))
 insert("call_for_tenders", copies(template_call, CALLS, id=lambda i: uid(2, i), title=lambda i: f"Kotihoito bulk {i}",
                                   search_text=lambda i: template_call["search_text"].replace(old_title.lower(), f"kotihoito bulk {i}")))
+# Each copy's OCDS releases, as the server stored the template's (with the copy's id and title):
+# a server starting on the grown database finds nothing to backfill, as in real life.
+for row in db.rows("ocds_release", "call_id", template_call["id"]):
+    insert("ocds_release", copies(row, CALLS, call_id=lambda i: uid(2, i),
+                                  sections=lambda i, s=row["sections"]: s.replace(template_call["id"], uid(2, i))
+                                  .replace(old_title, f"Kotihoito bulk {i}")))
 for table, rows, code in [("call_line", lines, 3), ("quality_criterion", criteria, 4), ("capability_requirement", requirements, 5)]:
     for k, row in enumerate(rows):
         insert(table, copies(row, CALLS, id=lambda i, k=k, code=code: uid(code, i * 8 + k), call_id=lambda i: uid(2, i)))

@@ -94,7 +94,8 @@ if [ "$DB" = postgres ]; then
   # A second replica on the same database; the rush again, half the connections on each.
   PORT2=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
   PID2=$(start_server "$PORT2" "$WORK/server2.log")
-  for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$PORT2/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
+  for _ in $(seq 1 600); do curl -sf "http://127.0.0.1:$PORT2/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
+  curl -sf "http://127.0.0.1:$PORT2/healthz" >/dev/null || { echo "the second replica did not start in 60 s:"; cat "$WORK/server2.log"; exit 1; }
   run rush-replica-a -c$((RUSH / 2)) -d"${T}s" -s bench/rush.lua "$BASE/graphql" &
   run rush-replica-b -c$((RUSH / 2)) -d"${T}s" -s bench/rush.lua "http://127.0.0.1:$PORT2/graphql"
   wait %1 2>/dev/null || wait
