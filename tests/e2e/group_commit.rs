@@ -32,6 +32,34 @@ async fn until_waiting(app: &TestApp, n: usize) {
     );
 }
 
+/// The call's sealed log as its orderer reads it once opened.
+async fn sealed_log(app: &TestApp, orderer: &str, call_id: &str) -> Vec<Value> {
+    app.ok(
+        Some(orderer),
+        "query($c:ID!){ sealedLog(callId:$c, first: 100){ seq at action summary } }",
+        json!({ "c": call_id }),
+    )
+    .await["sealedLog"]
+        .as_array()
+        .unwrap()
+        .clone()
+}
+
+/// The whole audit chain verifies, with `sealed` events in the sealed logs.
+async fn chain_verifies(app: &TestApp, admin: &str, sealed: usize) {
+    let verified = app
+        .ok(
+            Some(admin),
+            "{ verifyAuditChain { valid sealedEvents } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        verified["verifyAuditChain"],
+        json!({ "valid": true, "sealedEvents": sealed })
+    );
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_batch_commits_its_units_in_the_order_they_ran_and_a_failing_one_rolls_back_alone() {
     let app = Arc::new(TestApp::new().await);
@@ -165,14 +193,7 @@ async fn a_batch_commits_its_units_in_the_order_they_ran_and_a_failing_one_rolls
     // first bids, then the five replacements of the batch (the failed one left no event).
     app.clock.tick_on_read(TimeDelta::zero());
     app.clock.set(call.submission_deadline);
-    let log = app
-        .ok(
-            Some(&m.orderer),
-            "query($c:ID!){ sealedLog(callId:$c, first: 100){ seq at action summary } }",
-            json!({ "c": call.id }),
-        )
-        .await;
-    let log = log["sealedLog"].as_array().unwrap().clone();
+    let log = sealed_log(&app, &m.orderer, &call.id).await;
     let actions: Vec<&str> = log.iter().map(|e| e["action"].as_str().unwrap()).collect();
     assert_eq!(actions[..6], ["bid.submit"; 6]);
     assert_eq!(actions[6..], ["bid.replace"; 5]);
@@ -204,17 +225,7 @@ async fn a_batch_commits_its_units_in_the_order_they_ran_and_a_failing_one_rolls
         .map(|(i, e)| (i, e["at"].as_str().unwrap().to_owned()))
         .collect();
     assert!((1..log.len()).all(|i| parse(&at[&(i - 1)]) <= parse(&at[&i])));
-    let verified = app
-        .ok(
-            Some(&m.admin),
-            "{ verifyAuditChain { valid sealedEvents } }",
-            json!({}),
-        )
-        .await;
-    assert_eq!(
-        verified["verifyAuditChain"],
-        json!({ "valid": true, "sealedEvents": 11 })
-    );
+    chain_verifies(&app, &m.admin, 11).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -419,31 +430,10 @@ async fn buffered_submissions_are_stored_together_in_the_order_they_ran() {
     // whole chain verifies.
     app.clock.tick_on_read(TimeDelta::zero());
     app.clock.set(call.submission_deadline);
-    let log = app
-        .ok(
-            Some(&m.orderer),
-            "query($c:ID!){ sealedLog(callId:$c, first: 100){ seq at action } }",
-            json!({ "c": call.id }),
-        )
-        .await;
-    let actions: Vec<&str> = log["sealedLog"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["action"].as_str().unwrap())
-        .collect();
+    let log = sealed_log(&app, &m.orderer, &call.id).await;
+    let actions: Vec<&str> = log.iter().map(|e| e["action"].as_str().unwrap()).collect();
     assert_eq!(actions[..12], ["bid.submit"; 12]);
     assert_eq!(actions[12..26], ["bid.replace"; 14]);
     assert_eq!(actions[26..], ["bid.replace", "bid.withdraw"]);
-    let verified = app
-        .ok(
-            Some(&m.admin),
-            "{ verifyAuditChain { valid sealedEvents } }",
-            json!({}),
-        )
-        .await;
-    assert_eq!(
-        verified["verifyAuditChain"],
-        json!({ "valid": true, "sealedEvents": 28 })
-    );
+    chain_verifies(&app, &m.admin, 28).await;
 }

@@ -21,12 +21,11 @@ use crate::email::outbox;
 use crate::error::{AppError, AppResult};
 use chrono::{DateTime, Utc};
 use entity::{
-    BidStatus, Money, OrganizationKind, ResponseKind, bid as bid_entity, bid_line, bid_response,
-    call, document, notification, organization, sealed_event, user,
+    BidStatus, Money, OrganizationKind, bid as bid_entity, bid_line, bid_response, call,
+    notification, organization, sealed_event, user,
 };
-use sea_orm::sea_query::{Expr, OnConflict};
+use sea_orm::sea_query::OnConflict;
 use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QuerySelect, Set};
-use serde_json::json;
 use std::collections::{HashMap, HashSet};
 use tokio::sync::oneshot;
 
@@ -137,7 +136,9 @@ impl Buffer {
                 }
             }
         }
+        // The bids this flush writes, in the order first submitted.
         let mut touched: Vec<(String, String)> = Vec::new();
+        let mut seen: HashSet<(String, String)> = HashSet::new();
         let mut logs_moved: HashSet<String> = HashSet::new();
         let mut replies = Vec::with_capacity(submissions.len());
         for s in submissions {
@@ -192,12 +193,12 @@ impl Buffer {
                         "bid",
                         &made.id,
                     )
-                    .summary(json!({
-                        "callId": s.call_id,
-                        "bidderId": s.bidder.id,
-                        "version": version,
-                        "receipt": receipt,
-                    })),
+                    .summary(super::bids::submission_summary(
+                        &s.call_id,
+                        &s.bidder.id,
+                        version,
+                        &receipt,
+                    )),
                 )?,
             );
             logs_moved.insert(s.call_id.clone());
@@ -211,7 +212,7 @@ impl Buffer {
                 out.mail
                     .extend(outbox::rows(s.at, std::slice::from_ref(u), &mail));
             }
-            if !touched.contains(&key) {
+            if seen.insert(key.clone()) {
                 touched.push(key.clone());
             }
             replies.push((s.reply, made.clone()));
@@ -243,19 +244,7 @@ impl Buffer {
                 .await?;
             // A replacement's attachments are those it names (none here): the earlier
             // version's go back to the organisation, unattached.
-            document::Entity::update_many()
-                .col_expr(
-                    document::Column::OwnerKind,
-                    Expr::value(Option::<String>::None),
-                )
-                .col_expr(
-                    document::Column::OwnerId,
-                    Expr::value(Option::<String>::None),
-                )
-                .filter(document::Column::OwnerKind.eq(super::documents::BID))
-                .filter(document::Column::OwnerId.is_in(ids()))
-                .exec(txn)
-                .await?;
+            super::documents::release_all(txn, super::documents::BID, chunk).await?;
         }
         for chunk in finals.chunks(CHUNK) {
             bid_entity::Entity::insert_many(chunk.iter().map(|c| to_active(&c.bid)))
@@ -267,37 +256,17 @@ impl Buffer {
                 .exec(txn)
                 .await?;
         }
-        let lines: Vec<bid_line::ActiveModel> = finals
-            .iter()
-            .filter_map(|c| c.made.as_ref().map(|v| (c, v)))
-            .flat_map(|(c, v)| {
-                v.lines.iter().map(|(line, price)| bid_line::ActiveModel {
-                    bid_id: Set(c.bid.id.clone()),
-                    call_line_id: Set(line.clone()),
-                    unit_price: Set(Money(*price)),
-                })
-            })
+        let made = || {
+            finals
+                .iter()
+                .filter_map(|c| c.made.as_ref().map(|v| (c.bid.id.as_str(), v)))
+        };
+        let lines: Vec<_> = made()
+            .flat_map(|(id, v)| super::bids::line_rows(id, v))
             .collect();
         super::work::insert_chunked(txn, lines).await?;
-        let responses: Vec<bid_response::ActiveModel> = finals
-            .iter()
-            .filter_map(|c| c.made.as_ref().map(|v| (c, v)))
-            .flat_map(|(c, v)| {
-                v.capability_responses
-                    .iter()
-                    .map(|r| (r, ResponseKind::Capability))
-                    .chain(
-                        v.quality_responses
-                            .iter()
-                            .map(|r| (r, ResponseKind::Quality)),
-                    )
-                    .map(|((target, text), kind)| bid_response::ActiveModel {
-                        bid_id: Set(c.bid.id.clone()),
-                        target_id: Set(target.clone()),
-                        kind: Set(kind),
-                        text: Set(text.clone()),
-                    })
-            })
+        let responses: Vec<_> = made()
+            .flat_map(|(id, v)| super::bids::response_rows(id, v))
             .collect();
         super::work::insert_chunked(txn, responses).await?;
         for id in &logs_moved {

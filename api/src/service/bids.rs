@@ -296,40 +296,9 @@ pub async fn submit_bid(
         } else {
             am.insert(w.conn()).await?
         };
-        w.insert_all(
-            valid
-                .lines
-                .iter()
-                .map(|(line, price)| bid_line::ActiveModel {
-                    bid_id: Set(saved.id.clone()),
-                    call_line_id: Set(line.clone()),
-                    unit_price: Set(Money(*price)),
-                }),
-        )
-        .await?;
-        let responses = valid
-            .capability_responses
-            .iter()
-            .map(|r| (r, ResponseKind::Capability))
-            .chain(
-                valid
-                    .quality_responses
-                    .iter()
-                    .map(|r| (r, ResponseKind::Quality)),
-            )
-            .map(|((target, text), kind)| bid_response::ActiveModel {
-                bid_id: Set(saved.id.clone()),
-                target_id: Set(target.clone()),
-                kind: Set(kind),
-                text: Set(text.clone()),
-            });
-        w.insert_all(responses).await?;
-        let mut summary = json!({
-            "callId": c.id,
-            "bidderId": bidder.id,
-            "version": version,
-            "receipt": receipt,
-        });
+        w.insert_all(line_rows(&saved.id, &valid)).await?;
+        w.insert_all(response_rows(&saved.id, &valid)).await?;
+        let mut summary = submission_summary(&c.id, &bidder.id, version, &receipt);
         if !hashes.is_empty() {
             // The hashes the receipt covers, sorted, and nothing else of the documents: the log
             // is read by admins and, once opened, by the orderer, neither of whom may read a
@@ -361,6 +330,56 @@ pub async fn submit_bid(
         };
         super::notifications::bid_receipt(w, now, submitter.as_ref(), &c, &saved, action)?;
         Ok(saved)
+    })
+}
+
+/// The lines of bid `bid_id` as `v` prices them.
+pub(super) fn line_rows<'a>(
+    bid_id: &'a str,
+    v: &'a ValidBid,
+) -> impl Iterator<Item = bid_line::ActiveModel> + 'a {
+    v.lines
+        .iter()
+        .map(move |(line, price)| bid_line::ActiveModel {
+            bid_id: Set(bid_id.to_owned()),
+            call_line_id: Set(line.clone()),
+            unit_price: Set(Money(*price)),
+        })
+}
+
+/// The capability and quality responses of bid `bid_id` in `v`.
+pub(super) fn response_rows<'a>(
+    bid_id: &'a str,
+    v: &'a ValidBid,
+) -> impl Iterator<Item = bid_response::ActiveModel> + 'a {
+    v.capability_responses
+        .iter()
+        .map(|r| (r, ResponseKind::Capability))
+        .chain(
+            v.quality_responses
+                .iter()
+                .map(|r| (r, ResponseKind::Quality)),
+        )
+        .map(move |((target, text), kind)| bid_response::ActiveModel {
+            bid_id: Set(bid_id.to_owned()),
+            target_id: Set(target.clone()),
+            kind: Set(kind),
+            text: Set(text.clone()),
+        })
+}
+
+/// What the sealed log records of a submission (documents' hashes are added by the caller).
+pub(super) fn submission_summary(
+    call_id: &str,
+    bidder_id: &str,
+    version: i32,
+    receipt: &str,
+) -> serde_json::Value {
+    json!({
+        "callId": call_id,
+        "bidderId": bidder_id,
+        "version": version,
+        "receipt": receipt,
     })
 }
 

@@ -288,6 +288,15 @@ pub async fn attach(
 /// Gives the documents attached to the object `kind` `owner_id` back to their uploader
 /// organisation, unattached (a replaced bid's attachments, to be attached again or not).
 pub async fn release(w: &Work<'_>, kind: &'static str, owner_id: &str) -> AppResult<()> {
+    release_all(w.conn(), kind, &[owner_id]).await
+}
+
+/// [`release`] for several objects of one kind in one statement.
+pub async fn release_all<C: ConnectionTrait>(
+    conn: &C,
+    kind: &'static str,
+    owner_ids: &[&str],
+) -> AppResult<()> {
     document::Entity::update_many()
         .col_expr(
             document::Column::OwnerKind,
@@ -298,8 +307,8 @@ pub async fn release(w: &Work<'_>, kind: &'static str, owner_id: &str) -> AppRes
             Expr::value(Option::<String>::None),
         )
         .filter(document::Column::OwnerKind.eq(kind))
-        .filter(document::Column::OwnerId.eq(owner_id))
-        .exec(w.conn())
+        .filter(document::Column::OwnerId.is_in(owner_ids.iter().copied()))
+        .exec(conn)
         .await?;
     Ok(())
 }
