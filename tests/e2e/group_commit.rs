@@ -5,7 +5,7 @@
 //! nothing acknowledged is shown with a killed process in `api/tests/group_commit_crash.rs`.)
 
 use chrono::TimeDelta;
-use kilpailutus_tests::{Market, SUBMIT_BID, TestApp};
+use kilpailutus_tests::{CallFixture, Market, SUBMIT_BID, TestApp};
 use serde_json::{Value, json};
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -30,6 +30,25 @@ async fn until_waiting(app: &TestApp, n: usize) {
         "only {} of {n} units queued for the writer",
         app.state.writer.waiting()
     );
+}
+
+/// An app with its market, one published call and `n` providers (their tokens), numbered from
+/// `first`.
+async fn call_with_providers(
+    n: u32,
+    first: u32,
+) -> (Arc<TestApp>, Market, Arc<CallFixture>, Vec<String>) {
+    let app = Arc::new(TestApp::new().await);
+    let m = Market::new(&app).await;
+    let call = Arc::new(
+        app.make_call(&m.orderer, app.call_input(&m.product_refs()), true)
+            .await,
+    );
+    let mut providers = Vec::new();
+    for k in 0..n {
+        providers.push(app.provider(first + k).await.1);
+    }
+    (app, m, call, providers)
 }
 
 /// The call's sealed log as its orderer reads it once opened.
@@ -62,16 +81,7 @@ async fn chain_verifies(app: &TestApp, admin: &str, sealed: usize) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_batch_commits_its_units_in_the_order_they_ran_and_a_failing_one_rolls_back_alone() {
-    let app = Arc::new(TestApp::new().await);
-    let m = Market::new(&app).await;
-    let call = Arc::new(
-        app.make_call(&m.orderer, app.call_input(&m.product_refs()), true)
-            .await,
-    );
-    let mut providers = Vec::new();
-    for n in 0..6 {
-        providers.push(app.provider(700 + n).await.1);
-    }
+    let (app, m, call, providers) = call_with_providers(6, 700).await;
     // Everyone has a first bid; the batch replaces them.
     for token in &providers {
         app.ok(
@@ -230,14 +240,8 @@ async fn a_batch_commits_its_units_in_the_order_they_ran_and_a_failing_one_rolls
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_unit_whose_caller_went_away_rolls_back_and_the_batch_goes_on() {
-    let app = Arc::new(TestApp::new().await);
-    let m = Market::new(&app).await;
-    let call = Arc::new(
-        app.make_call(&m.orderer, app.call_input(&m.product_refs()), true)
-            .await,
-    );
-    let a = app.provider(720).await.1;
-    let b = app.provider(721).await.1;
+    let (app, _m, call, providers) = call_with_providers(2, 720).await;
+    let (a, b) = (providers[0].clone(), providers[1].clone());
     let (batches, units) = app.state.writer.committed();
     let hold = app.state.writer.hold().await;
     let gone = {
@@ -288,16 +292,7 @@ async fn a_unit_whose_caller_went_away_rolls_back_and_the_batch_goes_on() {
 /// what they wrote.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn buffered_submissions_are_stored_together_in_the_order_they_ran() {
-    let app = Arc::new(TestApp::new().await);
-    let m = Market::new(&app).await;
-    let call = Arc::new(
-        app.make_call(&m.orderer, app.call_input(&m.product_refs()), true)
-            .await,
-    );
-    let mut providers = Vec::new();
-    for n in 0..12 {
-        providers.push(app.provider(740 + n).await.1);
-    }
+    let (app, m, call, providers) = call_with_providers(12, 740).await;
     // Everyone has a first bid; the first provider's names a document.
     let doc =
         crate::documents::upload(&app, &providers[0], "Tarjous.pdf", crate::documents::PDF).await;

@@ -25,6 +25,11 @@
 //! The work never holds the connection itself: it is given `&Work` for the duration of the
 //! closure, so it cannot outlive its savepoint.
 //!
+//! A bid submission without documents is a lighter unit ([`Buffered`]): it only checks,
+//! holding the slot, and leaves its submission in the batch's buffer
+//! ([`super::bid_batch`]), which is stored before the next unit of another kind runs and
+//! before the commit.
+//!
 //! Bid events do not go to the main chain but to their call's sealed log
 //! ([`super::seal`]); appending to a sealed log through [`Work::seal`] counts as the unit's
 //! record, so a submission moves no global head.
