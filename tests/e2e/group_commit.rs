@@ -32,6 +32,21 @@ async fn until_waiting(app: &TestApp, n: usize) {
     );
 }
 
+/// Sends `query` as `token` from a task of its own and waits until it is the `n`th unit
+/// waiting for the writer (the test holds the writer, so the queue's order is known).
+async fn queue(
+    app: &Arc<TestApp>,
+    token: &str,
+    query: &'static str,
+    variables: Value,
+    n: usize,
+) -> tokio::task::JoinHandle<Value> {
+    let (task_app, token) = (app.clone(), token.to_owned());
+    let task = tokio::spawn(async move { task_app.gql(Some(&token), query, variables).await });
+    until_waiting(app, n).await;
+    task
+}
+
 /// An app with its market, one published call and `n` providers (their tokens), numbered from
 /// `first`.
 async fn call_with_providers(
@@ -108,32 +123,15 @@ async fn a_batch_commits_its_units_in_the_order_they_ran_and_a_failing_one_rolls
     let hold = app.state.writer.hold().await;
     let mut tasks = Vec::new();
     for (i, token) in providers.iter().enumerate() {
-        let (task_app, call, token) = (app.clone(), call.clone(), token.clone());
-        let price = format!("{}.25", 60 + i);
-        tasks.push(tokio::spawn(async move {
-            let app = task_app;
-            let mut input = app.bid_input(&call, &[&price, "9"]);
-            if i == 3 {
-                input["documentIds"] = json!([uuid::Uuid::new_v4().to_string()]);
-            }
-            app.gql(Some(&token), SUBMIT_BID, json!({ "i": input }))
-                .await
-        }));
-        // One at a time, so the queue's order is known.
-        until_waiting(&app, i + 1).await;
+        let mut input = app.bid_input(&call, &[&format!("{}.25", 60 + i), "9"]);
+        if i == 3 {
+            input["documentIds"] = json!([uuid::Uuid::new_v4().to_string()]);
+        }
+        tasks.push(queue(&app, token, SUBMIT_BID, json!({ "i": input }), i + 1).await);
     }
     for (i, token) in providers.iter().take(2).enumerate() {
-        let (task_app, call, token) = (app.clone(), call.clone(), token.clone());
-        tasks.push(tokio::spawn(async move {
-            task_app
-                .gql(
-                    Some(&token),
-                    ASK,
-                    json!({ "c": call.id, "t": format!("Question {i} asked in the batch") }),
-                )
-                .await
-        }));
-        until_waiting(&app, 7 + i).await;
+        let question = json!({ "c": call.id, "t": format!("Question {i} asked in the batch") });
+        tasks.push(queue(&app, token, ASK, question, 7 + i).await);
     }
     drop(hold);
     let mut answers = Vec::new();
@@ -244,30 +242,9 @@ async fn a_unit_whose_caller_went_away_rolls_back_and_the_batch_goes_on() {
     let (a, b) = (providers[0].clone(), providers[1].clone());
     let (batches, units) = app.state.writer.committed();
     let hold = app.state.writer.hold().await;
-    let gone = {
-        let (app, call, a) = (app.clone(), call.clone(), a.clone());
-        tokio::spawn(async move {
-            app.gql(
-                Some(&a),
-                SUBMIT_BID,
-                json!({ "i": app.bid_input(&call, &["41.00", "8"]) }),
-            )
-            .await
-        })
-    };
-    until_waiting(&app, 1).await;
-    let stays = {
-        let (app, call, b) = (app.clone(), call.clone(), b.clone());
-        tokio::spawn(async move {
-            app.gql(
-                Some(&b),
-                SUBMIT_BID,
-                json!({ "i": app.bid_input(&call, &["42.00", "8"]) }),
-            )
-            .await
-        })
-    };
-    until_waiting(&app, 2).await;
+    let input = |price| json!({ "i": app.bid_input(&call, &[price, "8"]) });
+    let gone = queue(&app, &a, SUBMIT_BID, input("41.00"), 1).await;
+    let stays = queue(&app, &b, SUBMIT_BID, input("42.00"), 2).await;
     // The first caller goes away while it waits: its unit never runs.
     gone.abort();
     drop(hold);
@@ -310,19 +287,13 @@ async fn buffered_submissions_are_stored_together_in_the_order_they_ran() {
     // Held: every provider replaces its bid, then the second provider replaces it again.
     let hold = app.state.writer.hold().await;
     let mut tasks = Vec::new();
-    let queue: Vec<(usize, String)> = (0..12)
+    let order: Vec<(usize, String)> = (0..12)
         .map(|i| (i, format!("{}.25", 60 + i)))
         .chain([(1, "99.75".to_owned())])
         .collect();
-    for (n, (i, price)) in queue.iter().enumerate() {
-        let (task_app, call, token) = (app.clone(), call.clone(), providers[*i].clone());
-        let input = app.bid_input(&call, &[price, "9"]);
-        tasks.push(tokio::spawn(async move {
-            task_app
-                .gql(Some(&token), SUBMIT_SHORT, json!({ "i": input }))
-                .await
-        }));
-        until_waiting(&app, n + 1).await;
+    for (n, (i, price)) in order.iter().enumerate() {
+        let input = json!({ "i": app.bid_input(&call, &[price, "9"]) });
+        tasks.push(queue(&app, &providers[*i], SUBMIT_SHORT, input, n + 1).await);
     }
     drop(hold);
     let mut answers = Vec::new();
@@ -388,29 +359,16 @@ async fn buffered_submissions_are_stored_together_in_the_order_they_ran() {
 
     // A withdrawal queued behind a buffered replacement of the same bid reads it.
     let hold = app.state.writer.hold().await;
-    let replace = {
-        let (task_app, call, token) = (app.clone(), call.clone(), providers[2].clone());
-        let input = app.bid_input(&call, &["70.00", "9"]);
-        tokio::spawn(async move {
-            task_app
-                .gql(Some(&token), SUBMIT_BID, json!({ "i": input }))
-                .await
-        })
-    };
-    until_waiting(&app, 1).await;
-    let withdraw = {
-        let (task_app, call, token) = (app.clone(), call.clone(), providers[2].clone());
-        tokio::spawn(async move {
-            task_app
-                .gql(
-                    Some(&token),
-                    "mutation($c:ID!){ withdrawBid(callId:$c){ version status } }",
-                    json!({ "c": call.id }),
-                )
-                .await
-        })
-    };
-    until_waiting(&app, 2).await;
+    let input = json!({ "i": app.bid_input(&call, &["70.00", "9"]) });
+    let replace = queue(&app, &providers[2], SUBMIT_BID, input, 1).await;
+    let withdraw = queue(
+        &app,
+        &providers[2],
+        "mutation($c:ID!){ withdrawBid(callId:$c){ version status } }",
+        json!({ "c": call.id }),
+        2,
+    )
+    .await;
     drop(hold);
     let replaced = replace.await.expect("task");
     let withdrawn = withdraw.await.expect("task");
