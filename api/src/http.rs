@@ -23,6 +23,10 @@ struct Http {
     state: AppState,
     schema: AppSchema,
     cost: std::sync::Arc<crate::graphql::cost::CostModel>,
+    /// The check of every string, list and decimal a request carries (`input_guard`).
+    guard: std::sync::Arc<crate::graphql::input_guard::InputGuard>,
+    /// The short documents clients send, kept parsed (`graphql::parsed`).
+    documents: std::sync::Arc<crate::graphql::parsed::ParsedDocuments>,
     /// Long documents being parsed or executed, at most [`LONG_AT_ONCE`].
     long: std::sync::Arc<tokio::sync::Semaphore>,
 }
@@ -86,6 +90,8 @@ pub fn router(state: AppState) -> Router {
             state,
             schema,
             cost: std::sync::Arc::new(cost),
+            guard: Default::default(),
+            documents: Default::default(),
             long: std::sync::Arc::new(tokio::sync::Semaphore::new(LONG_AT_ONCE)),
         })
 }
@@ -546,21 +552,30 @@ const LONG_DOCUMENT_BYTES: usize = 16 * 1024;
 /// How many long documents are worked on at once; more wait their turn (within the timeout).
 const LONG_AT_ONCE: usize = 2;
 
-/// Parses and prices the request before async-graphql sees it (see `graphql::cost`), off
-/// the async workers when it is long. The parsed document goes on with the request, so
-/// async-graphql does not parse it again; a refusal is the answer to send.
+/// Parses the request, prices it (`graphql::cost`) and checks its inputs
+/// (`graphql::input_guard`) before async-graphql sees it, off the async workers when it is
+/// long. The parsed document goes on with the request, so async-graphql does not parse it
+/// again; a refusal is the answer to send.
 async fn admit(
     http: &Http,
     request: async_graphql::Request,
     long: bool,
 ) -> Result<(async_graphql::Request, Admitted), Box<async_graphql::Response>> {
-    let model = http.cost.clone();
+    let (model, guard, documents) = (
+        http.cost.clone(),
+        http.guard.clone(),
+        http.documents.clone(),
+    );
     let refuse = |response| Box::new(finish_response(response));
     let price = move |mut request: async_graphql::Request| {
-        let doc = async_graphql::parser::parse_query(&request.query)
+        let doc = documents
+            .parse(&request.query)
             .map_err(|e| refuse(async_graphql::Response::from_errors(vec![e.into()])))?;
         let admitted =
             cost::price(&model, &doc, &request.variables).map_err(|e| refuse(error_response(e)))?;
+        guard
+            .check(&doc, &request.variables)
+            .map_err(|e| refuse(async_graphql::Response::from_errors(vec![e])))?;
         request.set_parsed_query(doc);
         Ok((request, admitted))
     };
@@ -643,7 +658,8 @@ fn json_capped(response: &async_graphql::Response, limit: usize) -> Option<Vec<u
             Ok(())
         }
     }
-    let mut out = Capped(Vec::new(), limit);
+    // Most answers fit in 16 KiB: reserved at once rather than grown by copying.
+    let mut out = Capped(Vec::with_capacity(limit.min(16 * 1024)), limit);
     serde_json::to_writer(&mut out, response).ok()?;
     Some(out.0)
 }

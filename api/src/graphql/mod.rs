@@ -13,6 +13,7 @@ pub mod loaders;
 pub mod lots;
 pub mod mutation;
 pub mod notifications;
+pub mod parsed;
 pub mod query;
 pub mod remedies;
 pub mod scalars;
@@ -37,7 +38,6 @@ pub fn schema_builder() -> SchemaBuilder<query::Query, mutation::Mutation, Empty
         .limit_complexity(MAX_COMPLEXITY)
         .limit_recursive_depth(MAX_DEPTH * 2)
         .limit_directives(20)
-        .extension(input_guard::InputGuard)
 }
 
 pub fn build_schema(state: AppState) -> AppSchema {
