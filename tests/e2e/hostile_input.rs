@@ -181,6 +181,38 @@ async fn text_with_a_nul_or_control_character_is_refused_alike_on_both_databases
         .await;
 }
 
+/// A document the server has seen (and keeps parsed, `graphql::parsed`) is checked again with
+/// every new set of variables: the same mutation text, accepted once, is refused the next time
+/// its variables carry a NUL or an out-of-range decimal, and writes nothing.
+#[tokio::test]
+async fn a_document_seen_before_is_checked_again_with_new_variables() {
+    let app = TestApp::new().await;
+    let m = Market::new(&app).await;
+    let ok = app.call_input(&m.product_refs());
+    app.ok(Some(&m.orderer), CREATE_CALL, json!({ "i": ok }))
+        .await;
+    assert_eq!(app.count("call_for_tenders").await, 1);
+    let mut nul = app.call_input(&m.product_refs());
+    nul["title"] = json!("Kotihoito\u{0}2027");
+    let err = app
+        .error(Some(&m.orderer), CREATE_CALL, json!({ "i": nul }))
+        .await;
+    assert_eq!(err["extensions"]["code"], "BAD_USER_INPUT", "{err}");
+    assert_eq!(err["extensions"]["field"], "title", "{err}");
+    let mut huge = app.call_input(&m.product_refs());
+    huge["lines"][0]["quantity"] = json!("1234567890123456.5");
+    let err = app
+        .error(Some(&m.orderer), CREATE_CALL, json!({ "i": huge }))
+        .await;
+    assert_eq!(err["extensions"]["code"], "BAD_USER_INPUT", "{err}");
+    assert_eq!(err["extensions"]["field"], "lines[0].quantity", "{err}");
+    assert_eq!(
+        app.count("call_for_tenders").await,
+        1,
+        "nothing more written"
+    );
+}
+
 #[tokio::test]
 async fn a_very_long_search_is_a_clear_error_not_an_internal_one() {
     let app = TestApp::new().await;
